@@ -1,0 +1,3 @@
+from factory_game.cli import main
+
+raise SystemExit(main())
