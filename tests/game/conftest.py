@@ -1,0 +1,18 @@
+"""One headless Arcade window for the whole game test session (creating GL contexts is slow)."""
+
+from __future__ import annotations
+
+import pytest
+
+from factory_game.game import platform
+
+platform.setup(headless=True, debug_gl=True)
+
+
+@pytest.fixture(scope="session")
+def window():
+    import arcade
+
+    win = arcade.Window(1280, 720, "River Factory tests", visible=False)
+    yield win
+    win.close()
