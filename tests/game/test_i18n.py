@@ -1,0 +1,49 @@
+"""Both languages have every string, placeholders agree, and the language switches at run time."""
+
+import re
+
+import pytest
+
+from factory_game.game.i18n import LANGUAGES, I18n, load_table, system_language
+
+
+def test_both_tables_have_the_same_keys():
+    zh, en = load_table("zh-CN"), load_table("en")
+    assert set(zh) == set(en)
+    assert len(zh) > 50
+
+
+def test_placeholders_agree_between_languages():
+    zh, en = load_table("zh-CN"), load_table("en")
+    for key in zh:
+        assert set(re.findall(r"{(\w+)}", zh[key])) == set(re.findall(r"{(\w+)}", en[key])), key
+
+
+def test_switch_notifies_and_changes_text():
+    i18n = I18n("en")
+    seen = []
+    i18n.on_change(seen.append)
+    assert i18n.t("hud.cash") == "Cash"
+    i18n.set_language("zh-CN")
+    assert i18n.t("hud.cash") == "现金"
+    assert seen == ["zh-CN"]
+    assert i18n.toggle() == "en"
+    with pytest.raises(ValueError):
+        i18n.set_language("fr")
+
+
+def test_pick_prefers_current_language_then_english():
+    i18n = I18n("zh-CN")
+    assert i18n.pick({"en": "Rush hour", "zh-CN": "高峰"}) == "高峰"
+    assert i18n.pick({"en": "Rush hour"}) == "Rush hour"
+    assert i18n.pick({}, "x") == "x"
+
+
+def test_system_language_follows_locale(monkeypatch):
+    for var in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert system_language() == "zh-CN"
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    assert system_language() == "en"
+    assert set(LANGUAGES) == {"zh-CN", "en"}
