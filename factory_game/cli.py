@@ -1,18 +1,190 @@
-"""The `factory-game` command."""
+"""The `factory-game` command.
+
+Exit codes: 0 ok; 1 a goal was missed (with `run --check`); 2 bad input (a level, a mod, a command line).
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
 
 from factory_game import __version__
+from factory_game.level import LevelError, load_level
+from factory_game.level.units import format_duration, format_money, parse_duration
+from factory_game.runner import RunResult, load_commands, run_level
+
+EXIT_OK, EXIT_GOALS_MISSED, EXIT_BAD_INPUT = 0, 1, 2
+LEVELS_DIR = Path(__file__).resolve().parent.parent / "levels"
+
+
+def bundled_levels() -> list[Path]:
+    return sorted(LEVELS_DIR.rglob("*.toml"))
+
+
+def resolve_level(name: str) -> Path:
+    """A path, or a bundled level named by file stem, relative path or level id."""
+    path = Path(name)
+    if path.exists():
+        return path
+    for candidate in bundled_levels():
+        relative = candidate.relative_to(LEVELS_DIR).with_suffix("")
+        if name in (candidate.stem, str(relative)):
+            return candidate
+    return path  # load_level reports it missing, naming the path
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="factory-game", description="River Factory")
+    parser = argparse.ArgumentParser(prog="factory-game", description="River Factory: play, or run levels headless.")
     parser.add_argument("--version", action="version", version=f"factory-game {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run a level headless and print its summary")
+    run.add_argument("level", help="a level file, or the name of a bundled level")
+    run.add_argument("--seed", type=int, help="seed (default: the level's)")
+    run.add_argument("--until", help='simulated time to stop at, e.g. "2h" (default: the level\'s duration)')
+    run.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                     help="override a level key, e.g. models.sd15.slots=30 (validated like the file)")
+    run.add_argument("--json", dest="json_out", metavar="FILE", help="write the JSON summary here ('-' = stdout)")
+    run.add_argument("--events", metavar="FILE.jsonl", help="write every event as JSON lines")
+    run.add_argument("--replay", metavar="FILE", help="replay the player commands of an earlier run's JSON")
+    run.add_argument("--check", action="store_true", help="exit 1 when a goal of the level is missed")
+    run.set_defaults(handler=cmd_run)
+
+    validate = sub.add_parser("validate", help="check level files and report every problem")
+    validate.add_argument("levels", nargs="+")
+    validate.set_defaults(handler=cmd_validate)
+
+    levels = sub.add_parser("levels", help="list the bundled levels")
+    levels.set_defaults(handler=cmd_levels)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    build_parser().parse_args(argv)
-    return 0
+    args = build_parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except LevelError as exc:
+        print(f"error: {len(exc.problems)} problem(s) in the level:", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except BadInput as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+class BadInput(Exception):
+    """Bad command-line input, with a message that says what is wrong."""
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    spec = load_level(resolve_level(args.level), args.overrides)
+    until = None
+    if args.until:
+        try:
+            until = parse_duration(args.until)
+        except ValueError as exc:
+            raise BadInput(f"--until: expected {exc}; found {args.until!r}") from None
+    commands = []
+    if args.replay:
+        try:
+            commands = load_commands(args.replay)
+        except (OSError, ValueError, KeyError) as exc:
+            raise BadInput(f"--replay {args.replay}: {exc}") from None
+    progress = _progress_bar if sys.stderr.isatty() else None
+    events_out = open(args.events, "w", encoding="utf-8") if args.events else None  # noqa: SIM115
+    try:
+        result = run_level(spec, seed=args.seed, until_ms=until, commands=commands, events_out=events_out,
+                           progress=progress)
+    finally:
+        if events_out is not None:
+            events_out.close()
+    if progress:
+        print(file=sys.stderr)
+    if args.json_out == "-":
+        json.dump(result.to_json(), sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    else:
+        print(summary_table(result))
+        if args.json_out:
+            Path(args.json_out).write_text(json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n",
+                                           encoding="utf-8")
+    if args.check and not result.goals_met:
+        return EXIT_GOALS_MISSED
+    return EXIT_OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    status = EXIT_OK
+    for name in args.levels:
+        try:
+            spec = load_level(resolve_level(name))
+            print(f"ok: {name} ({spec.id})")
+        except LevelError as exc:
+            status = EXIT_BAD_INPUT
+            print(f"error: {len(exc.problems)} problem(s) in {name}:", file=sys.stderr)
+            for problem in exc.problems:
+                print(f"  {problem}", file=sys.stderr)
+    return status
+
+
+def cmd_levels(_args: argparse.Namespace) -> int:
+    for path in bundled_levels():
+        relative = path.relative_to(LEVELS_DIR).with_suffix("")
+        try:
+            spec = load_level(path)
+            print(f"{str(relative):28} {spec.title['en']}  /  {spec.title['zh-CN']}")
+        except LevelError as exc:
+            print(f"{str(relative):28} (invalid: {len(exc.problems)} problem(s))")
+    return EXIT_OK
+
+
+def _progress_bar(now: int, end: int) -> None:
+    width = 40
+    done = int(width * now / end) if end else width
+    print(f"\r[{'#' * done}{'.' * (width - done)}] {100 * now // max(1, end):3d}% {format_duration(now)}",
+          end="", file=sys.stderr, flush=True)
+
+
+def summary_table(result: RunResult) -> str:
+    s = result.summary
+    o = s["overall"]
+    money = s["money"]
+    lines = [
+        f"level {result.spec.id}  seed {result.seed}  simulated {format_duration(s['time_ms'])}",
+        f"customers {o['customers']} (returns {o['returns']})  happy {o['happy_customers']}  "
+        f"angry {o['angry_customers']}  satisfaction {o['satisfaction']:.1f}",
+        "",
+        f"{'':14}{'requested':>10}{'done':>8}{'failed':>8}{'abandon':>8}{'lost':>6}"
+        f"{'wait p50':>10}{'wait p95':>10}{'in SLA':>8}{'util':>7}{'queue':>7}",
+    ]
+
+    def row(name: str, g: dict, util: str = "", queue: str = "") -> str:
+        return (f"{name:14}{g['requested']:>10}{g['completed']:>8}{g['failed']:>8}{g['abandoned']:>8}"
+                f"{g['lost_sales']:>6}{format_duration(g['wait_p50_ms']):>10}{format_duration(g['wait_p95_ms']):>10}"
+                f"{100 * g['sla_share']:>7.1f}%{util:>7}{queue:>7}")
+
+    for model_id, g in s["models"].items():
+        lines.append(row(model_id, g, f"{100 * g['utilisation']:.0f}%", f"{g['queue_mean']:.1f}"))
+    for tier, g in s["tiers"].items():
+        if g["requested"]:
+            lines.append(row(f"tier {tier}", g))
+    lines.append(row("all", o))
+    lines += [
+        "",
+        f"revenue {format_money(money['revenue_cents'])}  refunds {format_money(money['refunded_cents'])}  "
+        f"upstream {format_money(money['upstream_cost_cents'])}  profit {format_money(money['profit_cents'])}  "
+        f"cash {format_money(money['cash_cents'])}",
+        f"prompts {o['prompts']} (yes {o['prompt_yes']}, no {o['prompt_no']})  "
+        f"event log {result.event_count} events, sha256 {result.event_hash[:16]}",
+    ]
+    if result.goals:
+        lines.append("")
+        for r in result.goals:
+            sign = ">=" if r.goal.at_least else "<="
+            mark = "*" * r.stars if r.stars else "MISSED"
+            lines.append(f"goal {r.goal.metric} {sign} {r.goal.stars}: {r.value:g}  {mark}")
+        lines.append(f"stars: {result.stars}")
+    return "\n".join(lines)

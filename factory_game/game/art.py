@@ -1,0 +1,70 @@
+"""Textures, the font and the sounds, loaded once per process.
+
+The atlas is one PNG and a JSON of named rectangles written by ``resources/sprites/make_sprites.py``. Each
+named picture becomes its own ``arcade.Texture`` (hashed by name, so Arcade's texture atlas stores it once)
+with a bounding-box hit box: clicking a customer hits its 16×16 cell, and no hit-box tracing runs at start-up.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+
+import arcade
+from PIL import Image
+
+from factory_game.game.paths import ATLAS_JSON, ATLAS_PNG, FONT_FILE, FONT_NAME
+
+SOUNDS = {
+    "coin": ":resources:sounds/coin1.wav",
+    "alert": ":resources:sounds/error4.wav",
+    "arrive": ":resources:sounds/upgrade1.wav",
+    "click": ":resources:sounds/hit3.wav",
+}
+
+
+@cache
+def textures() -> dict[str, arcade.Texture]:
+    rects = json.loads(ATLAS_JSON.read_text())["sprites"]
+    sheet = Image.open(ATLAS_PNG).convert("RGBA")
+    box = arcade.hitbox.algo_bounding_box
+    out = {}
+    for name, (x, y, w, h) in rects.items():
+        out[name] = arcade.Texture(sheet.crop((x, y, x + w, y + h)), hash=f"river:{name}", hit_box_algorithm=box)
+    return out
+
+
+@cache
+def palette() -> dict[str, tuple[int, int, int, int]]:
+    """The art's palette as RGBA, for bars and panels drawn in code, so they match the sprites."""
+    return {name: (*rgb, 255) for name, rgb in json.loads(ATLAS_JSON.read_text())["palette"].items()}
+
+
+@cache
+def font() -> str:
+    """Register the bundled CJK font and return the name to select it by."""
+    arcade.load_font(FONT_FILE)
+    return FONT_NAME
+
+
+class Sounds:
+    """Arcade's bundled CC0 sounds with one mute switch; a missing audio driver only silences the game."""
+
+    def __init__(self, muted: bool = False) -> None:
+        self.muted = muted
+        self._loaded: dict[str, arcade.Sound | None] = {}
+
+    def play(self, name: str, volume: float = 0.4) -> None:
+        if self.muted:
+            return
+        if name not in self._loaded:
+            try:
+                self._loaded[name] = arcade.load_sound(SOUNDS[name])
+            except Exception:  # no audio device or codec: the game goes on silently
+                self._loaded[name] = None
+        sound = self._loaded[name]
+        if sound is not None:
+            try:
+                sound.play(volume=volume)
+            except Exception:
+                self._loaded[name] = None

@@ -1,0 +1,173 @@
+"""Where everything stands in the factory, computed from the level alone (no Arcade, so it is tested plainly).
+
+The world is a 640×360 logical-pixel canvas, y up, drawn at an integer zoom. From the bottom: the road and the
+sidewalk (arrivals walk in from the left, leavers walk off to the right), the front wall with the entrance and
+the exit, the lobby (billing counter on the left, then one waiting area per model: benches either side of a red
+carpet lane for priority-pack customers), a dividing wall with one doorway per model, and the workshop (one
+group of stations per model, contracted slots first, then room for the rented ones). The right-hand panel and the
+top bar are left free for the HUD. Each model gets a column whose width follows its largest possible slot count,
+so a level with one 60-slot model and one with five small models both fill the floor.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+CANVAS_W, CANVAS_H = 640, 360
+TOP_BAR = 22  # logical px the HUD's top bar covers
+PANEL_W = 176  # logical px the HUD's right panel covers
+FLOOR_W = CANVAS_W - PANEL_W
+
+ROAD_Y, SIDEWALK_Y = 10, 30  # walking lines
+FRONT_WALL = (40, 48)
+LOBBY = (48, 196)
+DIVIDER = (196, 204)
+SHOP = (204, CANVAS_H - TOP_BAR)
+COUNTER_W = 72  # the billing corner at the left of the lobby
+
+STATION_DX, STATION_DY = 18, 26  # one station cell: 16 px machine, standing room, progress bar
+SPOT_DX, SPOT_DY = 8, 24  # queue spots on the benches (room for the icon and wait bar over each head)
+CARPET_W = 12
+
+
+@dataclass(frozen=True)
+class Zone:
+    """One model's column: its waiting area in the lobby and its station group in the workshop."""
+
+    model: str
+    left: int
+    right: int
+    door_x: int  # the doorway in the dividing wall, at the top of the red carpet
+    stations: tuple[tuple[int, int], ...]  # centre of every station cell, contracted first, then rented ones
+    contracted: int
+    label_y: int
+    bench_rows: tuple[int, ...]  # y of each bench row, nearest the doorway first
+
+    @property
+    def carpet(self) -> tuple[int, int]:
+        return self.door_x - CARPET_W // 2, self.door_x + CARPET_W // 2
+
+    def queue_spot(self, index: int, priority: bool) -> tuple[int, int]:
+        """Where the index-th waiting task of its class stands: priority on the carpet, the rest on the benches.
+
+        Spots fill from the doorway down; past the last row the line packs tighter instead of spilling out.
+        """
+        if priority:
+            lo = LOBBY[0] + 6
+            y = DIVIDER[0] - 8 - index * 10
+            if y < lo:
+                y = lo + (index * 3) % max(1, DIVIDER[0] - 8 - lo)
+            return self.door_x, y
+        left_cols = max(1, (self.carpet[0] - self.left - 4) // SPOT_DX)
+        right_cols = max(1, (self.right - self.carpet[1] - 4) // SPOT_DX)
+        cols = left_cols + right_cols
+        rows = len(self.bench_rows)
+        row, col = divmod(index, cols)
+        if row >= rows:  # overflow: squeeze extra people between the rows
+            row = row % rows
+            shift = 4 * ((index // (cols * rows)) % 3)
+        else:
+            shift = 0
+        if col < left_cols:
+            x = self.carpet[0] - 6 - col * SPOT_DX
+        else:
+            x = self.carpet[1] + 6 + (col - left_cols) * SPOT_DX
+        return x, self.bench_rows[row] + 4 - shift
+
+
+@dataclass(frozen=True)
+class Layout:
+    zones: dict[str, Zone]
+    entrance: tuple[int, int]  # door centre in the front wall
+    exit: tuple[int, int]
+    counter: tuple[int, int]  # where the cashier stands behind the desk (its centre)
+    cashbox: tuple[int, int]
+    dispatcher_home: tuple[int, int]
+    spawn: tuple[int, int]  # off-screen left on the sidewalk
+    despawn: tuple[int, int]  # off-screen right on the sidewalk
+
+    def street_spot(self, index: int) -> tuple[int, int]:
+        """Outside queue on the sidewalk, left of the entrance, two deep."""
+        row, col = divmod(index, max(1, (self.entrance[0] - 8) // 9))
+        return self.entrance[0] - 10 - col * 9, SIDEWALK_Y - 4 * (row % 3)
+
+    def station_standing(self, model: str, index: int) -> tuple[int, int]:
+        x, y = self.zones[model].stations[index]
+        return x, y - 12
+
+    def route(self, start: tuple[float, float], goal: tuple[int, int], model: str | None = None,
+              leaving: bool = False) -> list[tuple[int, int]]:
+        """Waypoints from start to goal through the doors (never through a wall). ``model`` names the doorway
+        to use between lobby and workshop; ``leaving`` picks the exit instead of the entrance."""
+        here, there = region(start[1]), region(goal[1])
+        path: list[tuple[int, int]] = []
+        if here == there:
+            return [goal]
+        door_x = self.zones[model].door_x if model in self.zones else self._nearest_door(start[0])
+        mid = (DIVIDER[0] + DIVIDER[1]) // 2
+        front = self.exit if leaving else self.entrance
+        if here == "street" and there != "street":
+            path += [(self.entrance[0], SIDEWALK_Y), (self.entrance[0], FRONT_WALL[1] + 4)]
+            here = "lobby"
+        if here == "shop" and there != "shop":
+            path += [(door_x, SHOP[0] + 4), (door_x, DIVIDER[0] - 4)]
+            here = "lobby"
+        if here == "lobby" and there == "shop":
+            path += [(door_x, DIVIDER[0] - 4), (door_x, mid), (door_x, SHOP[0] + 4)]
+        if here == "lobby" and there == "street":
+            path += [(front[0], FRONT_WALL[1] + 4), (front[0], SIDEWALK_Y)]
+        return path + [goal]
+
+    def _nearest_door(self, x: float) -> int:
+        return min((z.door_x for z in self.zones.values()), key=lambda d: abs(d - x))
+
+
+def region(y: float) -> str:
+    if y < FRONT_WALL[0] + 4:
+        return "street"
+    if y < DIVIDER[1] - 4:
+        return "lobby"
+    return "shop"
+
+
+def build_layout(models: list[tuple[str, int, int]]) -> Layout:
+    """Lay out the floor for ``models`` given as (id, contracted slots, max extra slots), in level order."""
+    left = COUNTER_W
+    width = FLOOR_W - left - 4
+    weights = [max(4, slots + extra) for _, slots, extra in models] or [1]
+    total = sum(weights)
+    zones: dict[str, Zone] = {}
+    x = left
+    for (model_id, slots, extra), weight in zip(models, weights, strict=True):
+        w = max(STATION_DX * 2, width * weight // total)
+        zones[model_id] = _zone(model_id, x, x + w, slots, extra)
+        x += w
+    return Layout(
+        zones=zones,
+        entrance=(36, (FRONT_WALL[0] + FRONT_WALL[1]) // 2),
+        exit=(FLOOR_W - 20, (FRONT_WALL[0] + FRONT_WALL[1]) // 2),
+        counter=(30, 110),
+        cashbox=(54, 102),
+        dispatcher_home=(52, 150),
+        spawn=(-12, SIDEWALK_Y),
+        despawn=(FLOOR_W + 12, SIDEWALK_Y - 12),
+    )
+
+
+def _zone(model_id: str, left: int, right: int, slots: int, extra: int) -> Zone:
+    cols = max(1, (right - left - 4) // STATION_DX)
+    count = slots + extra
+    rows = -(-count // cols) if count else 1
+    room = SHOP[1] - SHOP[0] - 36  # above: the group's label; below: the path from the doorway
+    dy = min(STATION_DY, max(18, room // max(1, rows))) if rows > 1 else STATION_DY
+    block = (rows - 1) * dy + 16
+    top = SHOP[0] + 16 + (room + block) // 2  # the block's top edge, centred in the workshop
+    label_y = top + 8
+    x0 = left + (right - left - cols * STATION_DX) // 2 + STATION_DX // 2
+    stations = []
+    for i in range(count):
+        row, col = divmod(i, cols)
+        stations.append((x0 + col * STATION_DX, top - 8 - row * dy))
+    door_x = (left + right) // 2
+    bench_rows = tuple(range(DIVIDER[0] - 30, LOBBY[0] + 4, -SPOT_DY))
+    return Zone(model_id, left, right, door_x, tuple(stations), slots, label_y, bench_rows)

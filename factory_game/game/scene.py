@@ -1,0 +1,504 @@
+"""The factory floor as sprites, kept in step with the world.
+
+Every frame :meth:`Scene.sync` reads the world (never changes it) and the events since the last frame, and
+moves sprites toward where the world says things are: a customer stands at the queue spot or the station of the
+first of their tasks in flight, helpers carry their other tasks (an L2 customer with two tasks shows one helper),
+new customers walk in from the street, leavers walk out through the exit with a happy or angry face. Stations
+show idle, busy (with a progress bar) and down; rented ones wear a tag, drop in when they arrive and fade when
+they leave. Coins fly for holds, captures and refunds. All of it is a handful of SpriteLists, so it draws in a few
+batches however many people are on screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import arcade
+
+from factory_game.game import layout as L
+from factory_game.game.art import palette, textures
+from factory_game.game.background import build_background
+from factory_game.game.walkers import Walker, walk_textures
+
+BAR_W = 10
+WALK_SPEED = 40.0  # logical px per second at 1×
+MAX_COINS = 48
+IN_FLIGHT = ("queued", "running")
+CONTENT_ICONS = {"image", "video", "audio", "text"}
+
+
+def icon_name(content_icon: str) -> str:
+    return f"icon_{content_icon}" if content_icon in CONTENT_ICONS else "icon_generic"
+
+
+class Person(Walker):
+    """A customer (or one of their helpers) with the marks over their head."""
+
+    def __init__(self, frames, x: float, y: float, customer_id: int, overlay: arcade.SpriteList) -> None:
+        super().__init__(frames, x, y)
+        self.customer_id = customer_id
+        tex = textures()
+        self.icon = _hidden(tex["icon_generic"], overlay)
+        self.bar_back = _hidden(tex["pixel"], overlay, color=palette()["ink"])
+        self.bar_back.width, self.bar_back.height = BAR_W + 2, 3
+        self.bar = _hidden(tex["pixel"], overlay, color=palette()["green"])
+        self.bar.height = 1
+        self.mark = _hidden(tex["bubble"], overlay)  # the "!" bubble or a face
+        self.leaving = False
+        self.billed = False
+        self.marks = (self.icon, self.bar_back, self.bar, self.mark)
+
+    def place_marks(self) -> None:
+        x, y = self.position
+        if self.icon.visible:
+            self.icon.position = (x, y + 13)
+        if self.bar_back.visible:
+            self.bar_back.position = (x, y + 19)
+            self.bar.position = (x - BAR_W // 2 + self.bar.width / 2, y + 19)
+        if self.mark.visible:
+            self.mark.position = (x + 7, y + 12)
+
+    def show_wait(self, fraction: float | None) -> None:
+        """Fill the wait bar toward the prompt line (full bar = the 3× line); None hides it."""
+        visible = fraction is not None
+        self.bar_back.visible = self.bar.visible = visible
+        if visible:
+            fraction = min(1.0, max(0.0, fraction))
+            width = max(1, round(BAR_W * fraction))
+            if self.bar.width != width:
+                self.bar.width = width
+            colour = palette()["green" if fraction < 0.5 else "yellow" if fraction < 0.85 else "red"]
+            if self.bar.color != colour:
+                self.bar.color = colour
+
+    def remove_all(self) -> None:
+        for sprite in self.marks:
+            sprite.remove_from_sprite_lists()
+        self.remove_from_sprite_lists()
+
+
+def _hidden(texture: arcade.Texture, sprites: arcade.SpriteList, color=None) -> arcade.Sprite:
+    sprite = arcade.Sprite(texture)
+    if color is not None:
+        sprite.color = color
+    sprite.visible = False
+    sprites.append(sprite)
+    return sprite
+
+
+class Station(arcade.Sprite):
+    """One slot's machine at its place in the workshop."""
+
+    def __init__(self, slot, home: tuple[int, int], overlay: arcade.SpriteList, now_s: float) -> None:
+        tex = textures()
+        super().__init__(tex["station_idle"], center_x=home[0], center_y=home[1])
+        self.slot_id = slot.id
+        self.model = slot.model
+        self.home = home
+        self.rented = slot.rented
+        self.bar = _hidden(tex["pixel"], overlay, color=palette()["cyan"])
+        self.bar.height = 2
+        self.tag = _hidden(tex["rented_tag"], overlay)
+        self.drop_from = now_s if slot.rented else None  # rented stations drop in from above
+        self.fade_from: float | None = None
+        self.state = ""
+
+    def remove_all(self) -> None:
+        self.bar.remove_from_sprite_lists()
+        self.tag.remove_from_sprite_lists()
+        self.remove_from_sprite_lists()
+
+
+@dataclass
+class Flight:
+    """A coin (or puff) moving from a to b over ``duration`` seconds of real time."""
+
+    sprite: arcade.Sprite
+    a: tuple[float, float]
+    b: tuple[float, float]
+    start: float
+    duration: float
+    frames: tuple[str, ...]
+
+
+class Scene:
+    def __init__(self, world, sounds=None) -> None:
+        self.world = world
+        spec = world.spec
+        self.layout = L.build_layout([(m.id, m.slots, m.max_extra) for m in spec.models])
+        self.content_icon = {c.id: c.icon or c.id for c in spec.content}
+        self.sounds = sounds
+        self.background = build_background(self.layout)
+        self.stations = arcade.SpriteList(use_spatial_hash=False)
+        self.people = arcade.SpriteList(use_spatial_hash=False)
+        self.overlay = arcade.SpriteList(use_spatial_hash=False)
+        self.effects = arcade.SpriteList(use_spatial_hash=False)
+        self.customers: dict[int, Person] = {}
+        self.helpers: dict[int, Person] = {}  # task id -> helper carrying that task
+        self.leavers: list[Person] = []
+        self.slot_sprites: dict[int, Station] = {}
+        self.slot_places: dict[str, dict[int, int]] = {m: {} for m in world.models}  # slot id -> station index
+        self.ghosts: dict[str, list[arcade.Sprite]] = {m: [] for m in world.models}
+        self.flights: list[Flight] = []
+        self.faces: dict[int, str] = {}  # customer id -> "happy"/"angry" once they leave
+        self.answers: dict[int, tuple[str, float]] = {}  # customer id -> (face, until)
+        self.asked: list[int] = []  # customers waiting for the dispatcher, oldest first
+        self.zone_signs: dict[str, arcade.Sprite] = {}
+        self.clock = 0.0  # real seconds since the scene started (animations)
+        self.sim_speed = 1.0
+        self._pending_events: list = []
+        self._frames = {(t, p): walk_textures(f"cust_{t}_{'hat' if p else 'plain'}")
+                        for t in ("L1", "L2", "L3", "L4", "L5") for p in (False, True)}
+        self.dispatcher = Walker(walk_textures("dispatcher"), *self.layout.dispatcher_home)
+        self.people.append(self.dispatcher)
+        self._label_icons()
+        world.subscribe(self._pending_events.append)
+        self.sync(0.0)
+
+    # ------------------------------------------------------------------------------------------------ per frame
+    def sync(self, dt: float) -> None:
+        """Bring the sprites in line with the world and animate them by ``dt`` real seconds."""
+        self.clock += dt
+        events, self._pending_events[:] = list(self._pending_events), []
+        for event in events:
+            self._on_event(event)
+        spots = self._queue_spots()
+        self._sync_stations()
+        self._sync_customers(spots)
+        speed = WALK_SPEED * min(6.0, max(1.0, self.sim_speed ** 0.5))
+        for person in self.customers.values():
+            self._walk(person, dt, speed)
+        for helper in list(self.helpers.values()):
+            self._walk(helper, dt, speed * 1.5)
+        for person in list(self.leavers):
+            self._walk(person, dt, speed)
+            if person.arrived:
+                person.remove_all()
+                self.leavers.remove(person)
+        self._sync_dispatcher(dt, speed * 2)
+        self._animate_flights()
+
+    def draw(self) -> None:
+        self.background.draw(pixelated=True)
+        self.stations.draw(pixelated=True)
+        self.people.draw(pixelated=True)
+        self.overlay.draw(pixelated=True)
+        self.effects.draw(pixelated=True)
+
+    # ------------------------------------------------------------------------------------------------ customers
+    def _queue_spots(self) -> dict[int, tuple[int, int]]:
+        """Task id -> where it waits: its place in its model's queue, by class (priority on the carpet)."""
+        spots: dict[int, tuple[int, int]] = {}
+        customers = self.world.customers
+        for model_id, m in self.world.models.items():
+            zone = self.layout.zones[model_id]
+            n_priority = n_normal = 0
+            for task in m.queued_tasks():
+                owner = customers.get(task.customer_id)
+                if owner is not None and owner.priority:
+                    spots[task.id] = zone.queue_spot(n_priority, True)
+                    n_priority += 1
+                else:
+                    spots[task.id] = zone.queue_spot(n_normal, False)
+                    n_normal += 1
+        return spots
+
+    def _task_place(self, task, spots) -> tuple[tuple[int, int], str] | None:
+        if task.state == "running" and task.slot_id in self.slot_sprites:
+            station = self.slot_sprites[task.slot_id]
+            return (station.home[0], station.home[1] - 12), task.model
+        if task.state == "queued" and task.id in spots:
+            return spots[task.id], task.model
+        return None
+
+    def _sync_customers(self, spots) -> None:
+        world = self.world
+        now = world.now
+        lay = self.layout
+        seen_helpers: set[int] = set()
+        street_index = 0
+        for cid, customer in world.customers.items():
+            person = self.customers.get(cid)
+            if person is None:
+                frames = self._frames[(customer.tier if customer.tier in {"L1", "L2", "L3", "L4", "L5"} else "L1",
+                                       bool(customer.priority))]
+                person = Person(frames, *lay.spawn, cid, self.overlay)
+                self.customers[cid] = person
+                self.people.append(person)
+            flying = [t for t in customer.tasks if t.state in IN_FLIGHT]
+            lead = flying[0] if flying else None
+            place = self._task_place(lead, spots) if lead is not None else None
+            if customer.state == "leaving" and not flying:
+                place = None
+            if place is not None:
+                goal, model = place
+            elif customer.state == "leaving":
+                goal, model = lay.exit, None
+            else:  # between tasks or waiting for the cap: a place on the sidewalk outside
+                goal, model = lay.street_spot(street_index), None
+                street_index += 1
+            if person.goal != goal and customer.state != "asked":
+                route = lay.route((person.x, person.y), goal, model)
+                if not person.billed:  # newcomers stop at the billing counter on the way in
+                    desk = (lay.counter[0], lay.counter[1] - 12)
+                    route = lay.route((person.x, person.y), desk) + lay.route(desk, goal, model)
+                    person.billed = True
+                person.go(route)
+            # marks over the head: the demand icon and the wait bar for a queued lead task, "!" when asked
+            if lead is not None and lead.state == "queued" and lead.queued_at is not None:
+                person.icon.texture = textures()[icon_name(self.content_icon.get(lead.content, ""))]
+                person.icon.visible = True
+                limit = self.world.spec.prompt.multiplier * world.models[lead.model].mean_service_ms
+                person.show_wait((now - lead.queued_at) / limit if limit else None)
+            else:
+                person.icon.visible = False
+                person.show_wait(None)
+            self._set_mark(person, cid, customer.state == "asked")
+            for task in flying[1:]:
+                seen_helpers.add(task.id)
+                self._sync_helper(task, person, spots)
+        for tid in [t for t in self.helpers if t not in seen_helpers]:
+            self._retire_helper(tid)
+        for cid in [c for c in self.customers if c not in world.customers]:
+            person = self.customers.pop(cid)
+            person.icon.visible = False
+            person.show_wait(None)
+            face = self.faces.pop(cid, "happy")
+            person.mark.texture = textures()[f"face_{face}"]
+            person.mark.visible = True
+            route = lay.route((person.x, person.y), lay.exit, None, leaving=True)
+            person.go(route + [lay.despawn])
+            person.leaving = True
+            self.leavers.append(person)
+
+    def _set_mark(self, person: Person, cid: int, asked: bool) -> None:
+        answer = self.answers.get(cid)
+        if answer and answer[1] < self.clock:
+            del self.answers[cid]
+            answer = None
+        if asked:
+            name = "bubble"
+        elif answer:
+            name = f"face_{answer[0]}"
+        else:
+            person.mark.visible = False
+            return
+        person.mark.texture = textures()[name]
+        person.mark.visible = True
+
+    def _sync_helper(self, task, owner: Person, spots) -> None:
+        helper = self.helpers.get(task.id)
+        if helper is None:
+            helper = Person(owner.frames, owner.x, owner.y, owner.customer_id, self.overlay)
+            helper.scale = 0.75  # a smaller runner carrying the ticket
+            helper.icon.visible = True
+            helper.icon.texture = textures()["ticket"]
+            self.helpers[task.id] = helper
+            self.people.append(helper)
+        place = self._task_place(task, spots)
+        if place is not None and helper.goal != place[0]:
+            helper.go(self.layout.route((helper.x, helper.y), place[0], place[1]))
+
+    def _retire_helper(self, task_id: int) -> None:
+        self.helpers.pop(task_id).remove_all()
+
+    def _walk(self, person: Person, dt: float, speed: float) -> None:
+        left = person.remaining()
+        if left:
+            person.step(dt, speed * (1 + left / 120))  # far behind the world: hurry
+        elif person.texture is not person.frames[person.facing][0]:
+            person.step(0, speed)
+        person.place_marks()
+
+    # ------------------------------------------------------------------------------------------------ stations
+    def _sync_stations(self) -> None:
+        now = self.world.now
+        tex = textures()
+        live = self.world.slots
+        for sid, slot in live.items():
+            station = self.slot_sprites.get(sid)
+            if station is None:
+                station = self._add_station(slot)
+            state = slot.state
+            if state == "busy" and slot.task is not None:
+                name = "station_busy_0" if int(self.clock * 4 + sid) % 2 else "station_busy_1"
+            elif state == "leaving" and slot.task is not None:
+                name = "station_busy_0"
+            else:
+                name = {"idle": "station_idle", "down": "station_down"}.get(state, "station_idle")
+            if station.texture is not tex[name]:
+                station.texture = tex[name]
+            task = slot.task
+            if task is not None and task.end_at and task.started_at is not None and task.end_at > task.started_at:
+                done = (now - task.started_at) / (task.end_at - task.started_at)
+                width = max(1, round(14 * min(1.0, done)))
+                station.bar.visible = True
+                if station.bar.width != width:
+                    station.bar.width = width
+                station.bar.position = (station.home[0] - 7 + width / 2, station.home[1] - 8)
+            else:
+                station.bar.visible = False
+            if state == "leaving" and station.fade_from is None:
+                station.fade_from = self.clock
+        for sid in [s for s in self.slot_sprites if s not in live]:
+            station = self.slot_sprites[sid]
+            if station.fade_from is None:
+                station.fade_from = self.clock
+            if self.clock - station.fade_from > 1.0 or not station.rented:
+                self._drop_station(sid)
+        self._animate_stations()
+        self._sync_ghosts()
+        self.update_rented_signs()
+
+    def _add_station(self, slot) -> Station:
+        zone = self.layout.zones[slot.model]
+        places = self.slot_places[slot.model]
+        taken = set(places.values())
+        first = zone.contracted if slot.rented else 0
+        index = next((i for i in range(first, len(zone.stations)) if i not in taken), len(zone.stations) - 1)
+        places[slot.id] = index
+        station = Station(slot, zone.stations[index], self.overlay, self.clock)
+        if slot.rented:
+            station.tag.visible = True
+            station.tag.position = (station.home[0] + 6, station.home[1] + 7)
+        self.slot_sprites[slot.id] = station
+        self.stations.append(station)
+        return station
+
+    def _drop_station(self, sid: int) -> None:
+        station = self.slot_sprites.pop(sid)
+        self.slot_places[station.model].pop(sid, None)
+        station.remove_all()
+
+    def _animate_stations(self) -> None:
+        for station in self.slot_sprites.values():
+            if station.drop_from is not None:
+                t = min(1.0, (self.clock - station.drop_from) / 0.6)
+                station.position = (station.home[0], station.home[1] + round(30 * (1 - t) ** 2))
+                station.alpha = round(255 * max(0.2, t))
+                if t >= 1.0:
+                    station.drop_from = None
+            if station.fade_from is not None:
+                t = min(1.0, (self.clock - station.fade_from) / 1.0)
+                alpha = round(255 * (1 - 0.75 * t)) if station.slot_id in self.world.slots else round(255 * (1 - t))
+                station.alpha = alpha
+                station.tag.alpha = alpha
+
+    def _sync_ghosts(self) -> None:
+        """Rentals ordered but not yet arrived show as faint stations where they will land."""
+        for model_id, m in self.world.models.items():
+            ghosts = self.ghosts[model_id]
+            want = m.pending_rentals
+            zone = self.layout.zones[model_id]
+            if len(ghosts) == want:
+                continue
+            for ghost in ghosts:
+                ghost.remove_from_sprite_lists()
+            ghosts.clear()
+            taken = set(self.slot_places[model_id].values())
+            free = [i for i in range(zone.contracted, len(zone.stations)) if i not in taken][:want]
+            for index in free:
+                ghost = arcade.Sprite(textures()["station_idle"], center_x=zone.stations[index][0],
+                                      center_y=zone.stations[index][1])
+                ghost.alpha = 60
+                self.stations.append(ghost)
+                ghosts.append(ghost)
+
+    # ------------------------------------------------------------------------------------------------ dispatcher
+    def _sync_dispatcher(self, dt: float, speed: float) -> None:
+        customers = self.world.customers
+        self.asked = [c for c in self.asked if c in customers and customers[c].state == "asked"]
+        target = self.customers.get(self.asked[0]) if self.asked else None
+        goal = (target.position[0] + 9, target.position[1]) if target else self.layout.dispatcher_home
+        if self.dispatcher.goal != goal:
+            self.dispatcher.go(self.layout.route((self.dispatcher.x, self.dispatcher.y), goal, None))
+        self.dispatcher.step(dt, speed * (1 + self.dispatcher.remaining() / 120))
+
+    # ------------------------------------------------------------------------------------------------ events
+    def _on_event(self, event) -> None:
+        kind = str(event.kind)
+        lay = self.layout
+        if kind == "prompt" and event.customer is not None:
+            self.asked.append(event.customer)
+        elif kind == "answer" and event.customer is not None:
+            self.answers[event.customer] = ("happy" if event.info == "yes" else "angry", self.clock + 1.5)
+        elif kind == "leave" and event.customer is not None:
+            self.faces[event.customer] = "angry" if event.info == "angry" else "happy"
+        elif kind == "hold":
+            self._coin(self._where(event.customer), lay.counter)
+        elif kind == "capture":
+            self._coin(lay.counter, lay.cashbox)
+            if self.sounds:
+                self.sounds.play("coin", 0.15)
+        elif kind == "release":
+            self._coin(lay.counter, self._where(event.customer))
+        elif kind == "fail" and event.slot in self.slot_sprites:
+            home = self.slot_sprites[event.slot].home
+            self._flight(home, (home[0], home[1] + 10), 0.8, ("puff_0", "puff_1", "puff_2"))
+        elif kind == "slot_arrive" and self.sounds:
+            self.sounds.play("arrive", 0.3)
+
+    def _where(self, customer_id) -> tuple[float, float]:
+        person = self.customers.get(customer_id)
+        return person.position if person else self.layout.entrance
+
+    def _coin(self, a, b) -> None:
+        if sum(1 for f in self.flights if f.frames[0].startswith("coin")) < MAX_COINS:
+            self._flight(a, b, 0.7, ("coin_0", "coin_1", "coin_2", "coin_1"))
+
+    def _flight(self, a, b, duration: float, frames: tuple[str, ...]) -> None:
+        sprite = arcade.Sprite(textures()[frames[0]], center_x=a[0], center_y=a[1])
+        self.effects.append(sprite)
+        self.flights.append(Flight(sprite, a, b, self.clock, duration, frames))
+
+    def _animate_flights(self) -> None:
+        keep = []
+        tex = textures()
+        for f in self.flights:
+            t = (self.clock - f.start) / f.duration
+            if t >= 1.0:
+                f.sprite.remove_from_sprite_lists()
+                continue
+            hop = 10 * 4 * t * (1 - t)  # a little arc
+            x = f.a[0] + (f.b[0] - f.a[0]) * t
+            y = f.a[1] + (f.b[1] - f.a[1]) * t + hop
+            f.sprite.position = (round(x), round(y))
+            name = f.frames[int(t * len(f.frames) * 2) % len(f.frames)]
+            if f.sprite.texture is not tex[name]:
+                f.sprite.texture = tex[name]
+            keep.append(f)
+        self.flights = keep
+
+    # ------------------------------------------------------------------------------------------------ labels
+    def _label_icons(self) -> None:
+        """Each station group's content icons next to where the HUD writes the model's name."""
+        for model in self.world.spec.models:
+            zone = self.layout.zones[model.id]
+            for i, content in enumerate(model.content):
+                icon = arcade.Sprite(textures()[icon_name(self.content_icon.get(content, ""))],
+                                     center_x=zone.left + 8 + i * 10, center_y=zone.label_y)
+                self.background.append(icon)
+            sign = arcade.Sprite(textures()["rented_sign"])
+            sign.visible = False
+            self.zone_signs[model.id] = sign
+            self.stations.append(sign)
+
+    def update_rented_signs(self) -> None:
+        """A RENTED board stands over each group's rented stations while it has any."""
+        for model_id, sign in self.zone_signs.items():
+            rented = [s for s in self.slot_sprites.values() if s.model == model_id and s.rented]
+            sign.visible = bool(rented)
+            if rented:
+                first = min(rented, key=lambda s: (-s.home[1], s.home[0]))
+                sign.position = (first.home[0] + 4, first.home[1] + 14)
+
+    # ------------------------------------------------------------------------------------------------ picking
+    def pick(self, x: float, y: float):
+        """What is under a canvas point: ("customer", id), ("station", slot id) or None."""
+        for person in reversed(self.customers.values()):
+            if abs(person.x - x) <= 6 and abs(person.y - y) <= 8:
+                return "customer", person.customer_id
+        for sid, station in self.slot_sprites.items():
+            if abs(station.home[0] - x) <= 8 and abs(station.home[1] - y) <= 8:
+                return "station", sid
+        return None

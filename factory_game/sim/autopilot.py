@@ -1,0 +1,49 @@
+"""A scripted manager: rents when predicted waits stay high, releases when utilisation stays low.
+
+It is used headless (levels as regression scenarios) and offered in the game as the auto-manager. It decides only
+through `World.apply`, so its decisions are recorded like the player's.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from factory_game.sim.commands import Release, Rent
+from factory_game.sim.spec import AutopilotSpec
+
+if TYPE_CHECKING:
+    from factory_game.sim.world import World
+
+
+class Autopilot:
+    def __init__(self, spec: AutopilotSpec, model_ids: list[str]) -> None:
+        self.spec = spec
+        self.high = dict.fromkeys(model_ids, 0)  # checks in a row with a long predicted wait
+        self.low = dict.fromkeys(model_ids, 0)  # checks in a row with low utilisation
+        self.last_busy_area: dict[str, int] = dict.fromkeys(model_ids, 0)
+        self.last_slot_area: dict[str, int] = dict.fromkeys(model_ids, 0)
+
+    def check(self, world: World) -> None:
+        spec = self.spec
+        for model_id, m in world.models.items():
+            m.account(world.now)
+            busy_area = m.busy_c_area + m.busy_r_area
+            slot_area = m.up_c_area + m.present_r_area
+            d_busy = busy_area - self.last_busy_area[model_id]
+            d_slots = slot_area - self.last_slot_area[model_id]
+            self.last_busy_area[model_id] = busy_area
+            self.last_slot_area[model_id] = slot_area
+            utilisation = d_busy / d_slots if d_slots else 0.0
+
+            long_wait = m.predicted_wait_ms() > spec.rent_wait_factor * m.mean_service_ms
+            self.high[model_id] = self.high[model_id] + 1 if long_wait else 0
+            low_use = utilisation < spec.release_util and not m.queue
+            self.low[model_id] = self.low[model_id] + 1 if low_use else 0
+
+            room = m.spec.max_extra - m.rented_count
+            if self.high[model_id] >= spec.sustain and room > 0 and m.pending_rentals == 0:
+                world.apply(Rent(model_id, min(spec.step, room)), source="autopilot")
+                self.high[model_id] = 0
+            elif self.low[model_id] >= spec.sustain and m.up_r > 0:
+                world.apply(Release(model_id, min(spec.step, m.up_r)), source="autopilot")
+                self.low[model_id] = 0

@@ -1,0 +1,81 @@
+"""Every outside change to the world (the player's clicks, the autopilot's decisions, scripted level events) is a
+command that goes through `World.apply`, which records it with its time: (level, seed, player commands) replays
+a run exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import ClassVar
+
+
+@dataclass(frozen=True)
+class Command:
+    name: ClassVar[str] = ""
+
+    def to_dict(self) -> dict:
+        return {"command": self.name, **asdict(self)}
+
+
+@dataclass(frozen=True)
+class Rent(Command):
+    """Order `count` extra slots on a model; they arrive after the model's lead time."""
+
+    name: ClassVar[str] = "rent"
+    model: str
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class Release(Command):
+    """Give back `count` rented slots: idle ones leave now, busy ones finish their task first."""
+
+    name: ClassVar[str] = "release"
+    model: str
+    count: int = 1
+
+
+@dataclass(frozen=True)
+class SetAutopilot(Command):
+    name: ClassVar[str] = "autopilot"
+    enabled: bool
+
+
+@dataclass(frozen=True)
+class SetPrice(Command):
+    """Change the price of a content type for tasks admitted from now on."""
+
+    name: ClassVar[str] = "set_price"
+    content: str
+    cents: int
+
+
+COMMANDS: dict[str, type[Command]] = {cls.name: cls for cls in (Rent, Release, SetAutopilot, SetPrice)}
+
+
+def command_from_dict(data: dict) -> Command:
+    """Inverse of `Command.to_dict`; raises ValueError naming what is wrong."""
+    name = data.get("command")
+    cls = COMMANDS.get(name)
+    if cls is None:
+        raise ValueError(f"unknown command {name!r}; expected one of {', '.join(sorted(COMMANDS))}")
+    wanted = {f.name for f in fields(cls)}
+    args = {k: v for k, v in data.items() if k != "command"}
+    if set(args) != wanted:
+        raise ValueError(f"command {name!r} takes {sorted(wanted)}, got {sorted(args)}")
+    return cls(**args)
+
+
+@dataclass(frozen=True)
+class Recorded:
+    time: int
+    source: str  # "player", "autopilot" or "level"
+    command: Command
+    ok: bool
+    reason: str = ""
+
+    def to_dict(self) -> dict:
+        out = {"t": self.time, "source": self.source, **self.command.to_dict(), "ok": self.ok}
+        if self.reason:
+            out["reason"] = self.reason
+        return out

@@ -1,0 +1,197 @@
+"""The things in the world: customers, their tasks, the models and their slots (stations)."""
+
+from __future__ import annotations
+
+import heapq
+
+from factory_game.sim.spec import ModelSpec
+
+# Task states
+PENDING = "pending"  # waiting outside with its customer: over the tier cap, not yet admitted
+QUEUED = "queued"  # admitted (price held), waiting for a slot; counts against the cap
+RUNNING = "running"  # at a station; counts against the cap
+DONE = "done"
+FAILED = "failed"
+ABANDONED = "abandoned"  # the customer said no to the wait prompt
+LOST = "lost"  # never admitted: the budget could not cover the hold
+TERMINAL = frozenset({DONE, FAILED, ABANDONED, LOST})
+
+
+class Task:
+    __slots__ = ("id", "customer_id", "content", "model", "state", "requested_at", "admitted_at", "queued_at",
+                 "started_at", "end_at", "slot_id", "price_cents", "retries_left", "key")
+
+    def __init__(self, task_id: int, customer_id: int, content: str, model: str, requested_at: int) -> None:
+        self.id = task_id
+        self.customer_id = customer_id
+        self.content = content
+        self.model = model
+        self.state = PENDING
+        self.requested_at = requested_at
+        self.admitted_at: int | None = None
+        self.queued_at: int | None = None  # first time it entered the queue (a retry keeps its place)
+        self.started_at: int | None = None
+        self.end_at: int | None = None
+        self.slot_id: int | None = None
+        self.price_cents = 0
+        self.retries_left = 0
+        self.key: tuple = ()
+
+    def __repr__(self) -> str:
+        return f"Task({self.id}, customer={self.customer_id}, {self.model}, {self.state})"
+
+
+# Customer states
+INSIDE = "inside"  # has tasks admitted or waiting outside for the cap
+ASKED = "asked"  # the wait prompt is out; the answer comes after the dispatcher's walk
+LEAVING = "leaving"  # said no or ran out of budget; gone once nothing of theirs runs
+
+
+class Customer:
+    __slots__ = ("id", "tier", "cap", "priority", "budget_cents", "held_cents", "spent_cents", "patience_ms",
+                 "tasks", "state", "in_flight", "arrived_at", "visit", "promised_start", "unhappy", "next_pending")
+
+    def __init__(self, customer_id: int, tier: str, cap: int, priority: bool, budget_cents: int,
+                 patience_ms: int, arrived_at: int) -> None:
+        self.id = customer_id
+        self.tier = tier
+        self.cap = cap
+        self.priority = priority
+        self.budget_cents = budget_cents
+        self.held_cents = 0
+        self.spent_cents = 0
+        self.patience_ms = patience_ms
+        self.tasks: list[Task] = []
+        self.state = INSIDE
+        self.in_flight = 0  # queued + running: what the tier cap limits
+        self.arrived_at = arrived_at
+        self.visit = 1
+        self.promised_start: int | None = None  # set by a "yes" to the wait prompt
+        self.unhappy = False
+        self.next_pending = 0  # index of the first task not yet admitted
+
+    @property
+    def available_cents(self) -> int:
+        return self.budget_cents - self.held_cents - self.spent_cents
+
+    def __repr__(self) -> str:
+        return f"Customer({self.id}, {self.tier}, cap={self.cap}, in_flight={self.in_flight}, {self.state})"
+
+
+# Slot states
+IDLE = "idle"
+BUSY = "busy"
+DOWN = "down"  # an outage took it
+LEAVING_SLOT = "leaving"  # a released rented slot finishing its task
+
+
+class Slot:
+    __slots__ = ("id", "model", "rented", "state", "task", "arrived_at", "billed_ms", "release_requested")
+
+    def __init__(self, slot_id: int, model: str, rented: bool, arrived_at: int) -> None:
+        self.id = slot_id
+        self.model = model
+        self.rented = rented
+        self.state = IDLE
+        self.task: Task | None = None
+        self.arrived_at = arrived_at
+        self.billed_ms = 0
+        self.release_requested = False
+
+    def __repr__(self) -> str:
+        return f"Slot({self.id}, {self.model}, {'rented' if self.rented else 'contracted'}, {self.state})"
+
+
+class ModelState:
+    """One upstream model: its stations and its queue (a heap of (key, seq, task); the key comes from the priority
+    rule, the seq breaks ties in arrival order). Keeps the time integrals the metrics need."""
+
+    __slots__ = ("spec", "slots", "queue", "idle", "n_idle", "pending_rentals", "busy_c", "busy_r", "up_c", "up_r",
+                 "present_r", "_qseq", "last_t", "q_area", "q_max", "busy_c_area", "busy_r_area", "up_c_area",
+                 "present_r_area", "enqueued")
+
+    def __init__(self, spec: ModelSpec) -> None:
+        self.spec = spec
+        self.slots: list[Slot] = []
+        self.queue: list[tuple[tuple, int, Task]] = []
+        self.idle: list[int] = []  # heap of idle slot ids, lowest first
+        self.n_idle = 0
+        self.pending_rentals = 0  # ordered, not yet arrived
+        self.busy_c = 0  # contracted slots running a task
+        self.busy_r = 0  # rented slots running a task (leaving ones included)
+        self.up_c = 0  # contracted slots not down
+        self.up_r = 0  # rented slots serving (not leaving)
+        self.present_r = 0  # rented slots present, leaving ones included (they are still billed)
+        self._qseq = 0
+        self.last_t = 0
+        self.q_area = 0
+        self.q_max = 0
+        self.busy_c_area = 0
+        self.busy_r_area = 0
+        self.up_c_area = 0
+        self.present_r_area = 0
+        self.enqueued = 0
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def mean_service_ms(self) -> float:
+        return self.spec.service.mean
+
+    @property
+    def busy(self) -> int:
+        return self.busy_c + self.busy_r
+
+    @property
+    def capacity(self) -> int:
+        """Slots that can take a new task now (not down, not released)."""
+        return self.up_c + self.up_r
+
+    @property
+    def rented_count(self) -> int:
+        """Rented slots present or on their way, not counting those already released."""
+        return self.pending_rentals + self.up_r
+
+    def account(self, now: int) -> None:
+        """Integrate queue length and slot use up to `now`; call before any of them changes."""
+        dt = now - self.last_t
+        if dt:
+            self.q_area += len(self.queue) * dt
+            self.busy_c_area += self.busy_c * dt
+            self.busy_r_area += self.busy_r * dt
+            self.up_c_area += self.up_c * dt
+            self.present_r_area += self.present_r * dt
+            self.last_t = now
+
+    def push(self, task: Task) -> None:
+        self._qseq += 1
+        self.enqueued += 1
+        heapq.heappush(self.queue, (task.key, self._qseq, task))
+        if len(self.queue) > self.q_max:
+            self.q_max = len(self.queue)
+
+    def queued_tasks(self) -> list[Task]:
+        """Queued tasks in service order."""
+        return [entry[2] for entry in sorted(self.queue, key=_entry_order)]
+
+    def predicted_wait_ms(self, position: int | None = None) -> float:
+        """Expected queue wait of the task at `position` (0 = next to start; default: a task arriving now).
+
+        Estimator: with c serving slots all busy, the k-th task in line (0-based) starts after k+1 departures;
+        departures come at rate c/m (m = mean service time), so the wait is (k+1)·m/c. Exact for exponential
+        service, a fair estimate otherwise. A free slot means no wait; no serving slot means an unbounded wait.
+        """
+        if position is None:
+            position = len(self.queue)
+        if position < self.n_idle:
+            return 0.0
+        serving = self.up_c + self.up_r
+        if serving == 0:
+            return float("inf")
+        return (position - self.n_idle + 1) * self.spec.service.mean / serving
+
+
+def _entry_order(entry: tuple) -> tuple:
+    return entry[0], entry[1]

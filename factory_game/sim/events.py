@@ -1,0 +1,81 @@
+"""What happens in the world, as typed events for subscribers (metrics views, the JSONL log, the game, mods).
+
+Events are built only when someone listens, so a headless run with no subscriber pays nothing for them.
+The event log's hash is the fingerprint of a run: same level, seed and commands give the same hash anywhere.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import IO
+
+
+class Kind(StrEnum):
+    ARRIVE = "arrive"  # a customer arrives (or comes back) with a demand
+    ADMIT = "admit"  # a task passes the tier cap and its price is held
+    LOST_SALE = "lost_sale"  # a task could not be admitted: the budget could not cover the hold
+    QUEUE = "queue"  # a task enters a model's queue
+    START = "start"  # a task starts at a station (slot)
+    FINISH = "finish"  # a task succeeds
+    FAIL = "fail"  # a task fails (upstream error or outage)
+    RETRY = "retry"  # a failed task goes back to the queue, its hold kept
+    PROMPT = "prompt"  # River asks a customer whether they still want to wait
+    ANSWER = "answer"  # the customer's answer (info: yes / no)
+    ABANDON = "abandon"  # a queued or waiting task leaves after a "no"
+    LEAVE = "leave"  # a customer leaves (info: happy / angry)
+    HOLD = "hold"
+    CAPTURE = "capture"
+    RELEASE = "release"
+    UPSTREAM_COST = "upstream_cost"  # River pays a model supplier (contracted or rented slots)
+    RENT = "rent"  # rented slots ordered
+    SLOT_ARRIVE = "slot_arrive"
+    SLOT_LEAVE = "slot_leave"
+    SLOT_DOWN = "slot_down"  # an outage takes a slot down
+    SLOT_UP = "slot_up"
+    COMMAND = "command"  # an outside change went through World.apply (info: the command)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    time: int
+    kind: Kind
+    customer: int | None = None
+    task: int | None = None
+    model: str | None = None
+    slot: int | None = None
+    cents: int | None = None
+    info: str | None = None
+
+    def to_dict(self) -> dict:
+        out: dict = {"t": self.time, "kind": str(self.kind)}
+        for key in ("customer", "task", "model", "slot", "cents", "info"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        return out
+
+
+def event_line(event: Event) -> str:
+    return json.dumps(event.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+class EventLog:
+    """Subscriber that hashes every event (SHA-256 over canonical JSON lines) and optionally writes JSONL."""
+
+    def __init__(self, stream: IO[str] | None = None) -> None:
+        self._hash = hashlib.sha256()
+        self._stream = stream
+        self.count = 0
+
+    def __call__(self, event: Event) -> None:
+        line = event_line(event) + "\n"
+        self._hash.update(line.encode())
+        self.count += 1
+        if self._stream is not None:
+            self._stream.write(line)
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()

@@ -1,0 +1,82 @@
+"""River's books, in integer cents.
+
+A task's price is held from its customer's budget on admission, captured when it succeeds, released when it fails
+or is abandoned: each hold is settled exactly once (a second settlement raises, the bug class behind double
+refunds). Upstream costs (contracted and rented slots) are booked as they accrue.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Entry(NamedTuple):
+    time: int
+    kind: str  # hold, capture, release, upstream
+    cents: int
+    customer: int | None
+    task: int | None
+    note: str  # model id for upstream costs, reason for releases
+
+
+class SettlementError(RuntimeError):
+    """A hold settled twice, or a settlement without a hold."""
+
+
+class Ledger:
+    __slots__ = ("start_cash_cents", "entries", "holds", "revenue_cents", "refunded_cents", "upstream_cents",
+                 "keep_entries")
+
+    def __init__(self, start_cash_cents: int = 0, keep_entries: bool = True) -> None:
+        self.start_cash_cents = start_cash_cents
+        self.entries: list[Entry] = []
+        self.holds: dict[int, int] = {}  # task id -> cents held
+        self.revenue_cents = 0  # captured
+        self.refunded_cents = 0  # released after a hold
+        self.upstream_cents = 0
+        self.keep_entries = keep_entries
+
+    @property
+    def held_cents(self) -> int:
+        return sum(self.holds.values())
+
+    @property
+    def cash_cents(self) -> int:
+        """River's cash: what it started with, plus captured revenue, minus what it paid upstream."""
+        return self.start_cash_cents + self.revenue_cents - self.upstream_cents
+
+    @property
+    def profit_cents(self) -> int:
+        return self.revenue_cents - self.upstream_cents
+
+    def hold(self, time: int, customer: int, task: int, cents: int) -> None:
+        if task in self.holds:
+            raise SettlementError(f"task {task} already has a hold")
+        self.holds[task] = cents
+        if self.keep_entries:
+            self.entries.append(Entry(time, "hold", cents, customer, task, ""))
+
+    def capture(self, time: int, customer: int, task: int) -> int:
+        cents = self._settle(task, "capture")
+        self.revenue_cents += cents
+        if self.keep_entries:
+            self.entries.append(Entry(time, "capture", cents, customer, task, ""))
+        return cents
+
+    def release(self, time: int, customer: int, task: int, reason: str) -> int:
+        cents = self._settle(task, "release")
+        self.refunded_cents += cents
+        if self.keep_entries:
+            self.entries.append(Entry(time, "release", cents, customer, task, reason))
+        return cents
+
+    def upstream(self, time: int, model: str, cents: int, note: str) -> None:
+        self.upstream_cents += cents
+        if self.keep_entries:
+            self.entries.append(Entry(time, "upstream", cents, None, None, f"{model}:{note}"))
+
+    def _settle(self, task: int, how: str) -> int:
+        try:
+            return self.holds.pop(task)
+        except KeyError:
+            raise SettlementError(f"{how} of task {task}, which has no open hold") from None

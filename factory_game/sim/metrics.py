@@ -1,0 +1,189 @@
+"""Run metrics: per model, per tier and overall, plus time series for charts.
+
+Satisfaction score (0-100), documented in docs/engine.md: the mean over finished tasks of
+  delivered within the SLA -> 1.0; delivered late -> falls linearly from 1.0 at the SLA to 0 at twice the SLA;
+  failed and refunded -> 0.25 (money back, no content); abandoned after a "no" -> 0.1 (asked, refunded);
+  lost sale (budget could not cover the hold) -> 0.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from factory_game.sim.world import World
+
+SCORE_FAILED = 0.25
+SCORE_ABANDONED = 0.1
+SCORE_LOST = 0.0
+
+
+def percentile(sorted_values: list[int], q: float) -> float:
+    """Linear interpolation between closest ranks (numpy's default); 0 for an empty list."""
+    if not sorted_values:
+        return 0.0
+    pos = (len(sorted_values) - 1) * q
+    lo = math.floor(pos)
+    hi = min(lo + 1, len(sorted_values) - 1)
+    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (pos - lo)
+
+
+class Stats:
+    """Counters and samples for one group of tasks (all, one model, one tier)."""
+
+    __slots__ = ("requested", "admitted", "completed", "failed", "abandoned", "lost", "waits", "sojourns",
+                 "within_sla", "score", "revenue_cents", "refunded_cents", "retries")
+
+    def __init__(self) -> None:
+        self.requested = 0
+        self.admitted = 0
+        self.completed = 0
+        self.failed = 0
+        self.abandoned = 0
+        self.lost = 0
+        self.retries = 0
+        self.waits: list[int] = []  # queue wait of each start, ms
+        self.sojourns: list[int] = []  # admission to delivery of each completed task, ms
+        self.within_sla = 0
+        self.score = 0.0
+        self.revenue_cents = 0
+        self.refunded_cents = 0
+
+    def merge(self, other: Stats) -> None:
+        for name in Stats.__slots__:
+            value = getattr(other, name)
+            if isinstance(value, list):
+                getattr(self, name).extend(value)
+            else:
+                setattr(self, name, getattr(self, name) + value)
+
+    def summary(self) -> dict:
+        waits = sorted(self.waits)
+        sojourns = self.sojourns
+        finished = self.completed + self.failed + self.abandoned + self.lost
+        return {
+            "requested": self.requested,
+            "admitted": self.admitted,
+            "completed": self.completed,
+            "failed": self.failed,
+            "abandoned": self.abandoned,
+            "lost_sales": self.lost,
+            "retries": self.retries,
+            "started": len(waits),
+            "wait_mean_ms": round(sum(waits) / len(waits), 3) if waits else 0.0,
+            "wait_p50_ms": round(percentile(waits, 0.50), 3),
+            "wait_p95_ms": round(percentile(waits, 0.95), 3),
+            "wait_p99_ms": round(percentile(waits, 0.99), 3),
+            "wait_max_ms": waits[-1] if waits else 0,
+            "time_in_system_mean_ms": round(sum(sojourns) / len(sojourns), 3) if sojourns else 0.0,
+            "sla_share": round(self.within_sla / self.completed, 6) if self.completed else 0.0,
+            "satisfaction": round(100 * self.score / finished, 3) if finished else 100.0,
+            "revenue_cents": self.revenue_cents,
+            "refunded_cents": self.refunded_cents,
+        }
+
+
+class Metrics:
+    """Fed directly by the world (no event objects needed), so headless runs stay fast."""
+
+    def __init__(self, world: World, sample_every_ms: int) -> None:
+        self.world = world
+        self.sla_ms = world.spec.sla_ms
+        # One Stats per (model, tier) cell, fed on the hot path; groups are merged only for a summary.
+        self.cells = {(m.id, tier): Stats() for m in world.spec.models for tier, _cap in world.spec.tiers}
+        self.customers = 0
+        self.returns = 0
+        self.customers_by_tier = {tier: 0 for tier, _cap in world.spec.tiers}
+        self.prompts = 0
+        self.prompt_yes = 0
+        self.prompt_no = 0
+        self.happy = 0
+        self.angry = 0
+        self.sample_every_ms = sample_every_ms
+        self.series: list[dict] = []
+
+    def cell(self, model: str, tier: str) -> Stats:
+        return self.cells[(model, tier)]
+
+    def group(self, model: str | None = None, tier: str | None = None) -> Stats:
+        """All cells of one model, one tier, or everything, merged."""
+        merged = Stats()
+        for (cell_model, cell_tier), stats in self.cells.items():
+            if model in (None, cell_model) and tier in (None, cell_tier):
+                merged.merge(stats)
+        return merged
+
+    def sample(self) -> None:
+        """One point of the time series the charts draw."""
+        world = self.world
+        ledger = world.ledger
+        self.series.append({
+            "t": world.now,
+            "cash_cents": ledger.cash_cents,
+            "revenue_cents": ledger.revenue_cents,
+            "upstream_cents": ledger.upstream_cents,
+            "customers": len(world.customers),
+            "models": {
+                m.id: {
+                    "queue": len(m.queue),
+                    "busy": m.busy,
+                    "capacity": m.capacity,
+                    "rented": m.up_r,
+                    "predicted_wait_ms": min(m.predicted_wait_ms(), 10**12),
+                }
+                for m in world.models.values()
+            },
+        })
+
+    def summary(self) -> dict:
+        world = self.world
+        now = world.now
+        ledger = world.ledger
+        models = {}
+        for m in world.models.values():
+            m.account(now)
+            contracted_util = m.busy_c_area / m.up_c_area if m.up_c_area else 0.0
+            rented_util = m.busy_r_area / m.present_r_area if m.present_r_area else 0.0
+            models[m.id] = {
+                **self.group(model=m.id).summary(),
+                "slots_contracted": m.spec.slots,
+                "slots_rented_now": m.up_r,
+                "utilisation": round((m.busy_c_area + m.busy_r_area) / max(1, m.up_c_area + m.present_r_area), 6),
+                "utilisation_contracted": round(contracted_util, 6),
+                "utilisation_rented": round(rented_util, 6),
+                "busy_slot_ms": m.busy_c_area + m.busy_r_area,
+                "queue_mean": round(m.q_area / now, 6) if now else 0.0,
+                "queue_max": m.q_max,
+                "enqueued": m.enqueued,
+                "queued_now": len(m.queue),
+                "running_now": m.busy,
+            }
+        everything = self.group()
+        overall = everything.summary()
+        overall.update({
+            "customers": self.customers,
+            "returns": self.returns,
+            "happy_customers": self.happy,
+            "angry_customers": self.angry,
+            "prompts": self.prompts,
+            "prompt_yes": self.prompt_yes,
+            "prompt_no": self.prompt_no,
+            "abandon_share": round(everything.abandoned / everything.admitted, 6) if everything.admitted else 0.0,
+        })
+        return {
+            "time_ms": now,
+            "overall": overall,
+            "models": models,
+            "tiers": {tier: {"customers": self.customers_by_tier[tier], **self.group(tier=tier).summary()}
+                      for tier, _cap in world.spec.tiers},
+            "money": {
+                "start_cash_cents": ledger.start_cash_cents,
+                "revenue_cents": ledger.revenue_cents,
+                "refunded_cents": ledger.refunded_cents,
+                "held_cents": ledger.held_cents,
+                "upstream_cost_cents": ledger.upstream_cents,
+                "profit_cents": ledger.profit_cents,
+                "cash_cents": ledger.cash_cents,
+            },
+        }

@@ -1,0 +1,684 @@
+"""The world: River's factory as a deterministic discrete-event simulation.
+
+Flow of a task: a customer arrives with a demand; each task is admitted while the customer's in-flight count
+(queued + running) is under the tier cap and its price can be held from the budget; admitted tasks queue at their
+model, start on a free slot in priority order, and finish (capture) or fail (release, or retry). Past the prompt
+threshold a queued customer is asked whether they still want to wait; a "no" releases their queued tasks' holds and
+they leave. Outside changes come only through `apply(command)`; everything that happens is published as events.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable
+
+from factory_game.sim import entities as E
+from factory_game.sim.autopilot import Autopilot
+from factory_game.sim.clock import HOUR, MINUTE, Calendar
+from factory_game.sim.commands import Command, Recorded, Release, Rent, SetAutopilot, SetPrice
+from factory_game.sim.entities import Customer, ModelState, Slot, Task
+from factory_game.sim.events import Event, Kind
+from factory_game.sim.ledger import Ledger
+from factory_game.sim.metrics import SCORE_ABANDONED, SCORE_FAILED, Metrics
+from factory_game.sim.rng import RngStreams
+from factory_game.sim.rules import Rules
+from factory_game.sim.spec import LevelSpec, RatePiece, ScriptedEvent
+
+TICK_MS = MINUTE  # billing, metric samples, prompt sweeps and autopilot checks run on this beat
+
+
+class CommandRejected(ValueError):
+    """A command that cannot be carried out now (unknown model, over the extra-slot cap, …)."""
+
+
+class World:
+    def __init__(self, spec: LevelSpec, seed: int | None = None, rules: Rules | None = None,
+                 keep_ledger_entries: bool = True) -> None:
+        self.spec = spec
+        self.seed = spec.seed if seed is None else seed
+        self.rules = rules or Rules()
+        self.rng = RngStreams(self.seed)
+        self.calendar = Calendar()
+        self.ledger = Ledger(spec.start_cash_cents, keep_entries=keep_ledger_entries)
+        self.models: dict[str, ModelState] = {m.id: ModelState(m) for m in spec.models}
+        self.customers: dict[int, Customer] = {}  # present now, in arrival order
+        self.slots: dict[int, Slot] = {}
+        self.prices = {c.id: c.price_cents for c in spec.content}
+        self.route = _routes(spec)
+        self.caps = dict(spec.tiers)
+        self.commands: list[Recorded] = []
+        self.autopilot = Autopilot(spec.autopilot, list(self.models))
+        self.autopilot_enabled = spec.autopilot.enabled
+        self.metrics = Metrics(self, sample_every_ms=TICK_MS)
+        self._listeners: list[Callable[[Event], None]] = []
+        self._next_customer = 1
+        self._next_task = 1
+        self._next_slot = 1
+        self._attempts: dict[int, int] = {}  # task id -> start count, to ignore stale end events
+        self._billed_contracted: dict[str, int] = dict.fromkeys(self.models, 0)
+        self._rate_pieces = _rate_schedule(spec)
+        self._arrival_cursor = 0.0
+        self._arrival_rng = self.rng.stream("arrivals")
+        self._customer_rng = self.rng.stream("customers")
+        self._service_rng = {m: self.rng.stream(f"service/{m}") for m in self.models}
+        self._failure_rng = {m: self.rng.stream(f"failures/{m}") for m in self.models}
+        self._prompt_limit = {m.id: spec.prompt.multiplier * m.mean_service_ms for m in self.models.values()}
+        self._prompts_on = spec.prompt.enabled and spec.prompt.multiplier > 0
+
+        for m in self.models.values():
+            for _ in range(m.spec.slots):
+                self._add_slot(m, rented=False)
+        self._schedule_next_arrival()
+        self.calendar.at(TICK_MS, self._tick)
+        for event in spec.events:
+            if event.kind == "outage":
+                self.calendar.at(event.at_ms, self._outage_start, event)
+            elif event.kind == "price":
+                self.calendar.at(event.at_ms, self._scripted_price, event)
+
+    # ----------------------------------------------------------------------------------------------- public face
+    @property
+    def now(self) -> int:
+        return self.calendar.now
+
+    def subscribe(self, listener: Callable[[Event], None]) -> None:
+        """`listener(event)` is called for everything that happens from now on, in order."""
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Callable[[Event], None]) -> None:
+        self._listeners.remove(listener)
+
+    def advance(self, until_ms: int) -> None:
+        """Run every event due at or before `until_ms`; the clock then reads `until_ms`."""
+        self.calendar.run_until(until_ms)
+
+    def run(self, until_ms: int | None = None) -> dict:
+        """Run to the level's end (or `until_ms`), book the costs due, and return the summary."""
+        self.advance(self.spec.duration_ms if until_ms is None else until_ms)
+        self.settle_costs()
+        return self.summary()
+
+    def summary(self) -> dict:
+        return self.metrics.summary()
+
+    def apply(self, command: Command, source: str = "player") -> Recorded:
+        """The one door for outside changes. Every command is recorded with its time, carried out or not."""
+        try:
+            self._carry_out(command, source)
+            record = Recorded(self.now, source, command, ok=True)
+        except CommandRejected as exc:
+            record = Recorded(self.now, source, command, ok=False, reason=str(exc))
+        self.commands.append(record)
+        if self._listeners:
+            self._emit(Kind.COMMAND, model=getattr(command, "model", None),
+                       info=f"{source}:{command.name}:{'ok' if record.ok else 'rejected'}")
+        return record
+
+    def player_commands(self) -> list[tuple[int, Command]]:
+        """What a replay needs besides the level and the seed: the player's commands and their times."""
+        return [(r.time, r.command) for r in self.commands if r.source == "player"]
+
+    def settle_costs(self) -> None:
+        """Book upstream costs accrued up to now (the tick does this every minute; call before a summary)."""
+        self._bill()
+
+    # ------------------------------------------------------------------------------------------------- arrivals
+    def _schedule_next_arrival(self) -> None:
+        t = self._arrival_cursor
+        pieces = self._rate_pieces
+        i = _piece_index(pieces, t)
+        rng = self._arrival_rng
+        while True:
+            rate_per_ms = pieces[i].per_hour / HOUR
+            end = pieces[i + 1].start_ms if i + 1 < len(pieces) else None
+            if rate_per_ms > 0:
+                candidate = t + rng.expovariate(rate_per_ms)
+                if end is None or candidate < end:
+                    self._arrival_cursor = candidate
+                    self.calendar.at(max(self.now, int(candidate)), self._on_arrival)
+                    return
+            if end is None:
+                return  # the rate stays zero: no more arrivals
+            t = float(end)  # memoryless: redraw from the start of the next piece at its rate
+            i += 1
+
+    def _on_arrival(self, _arg: object) -> None:
+        self._schedule_next_arrival()
+        arrivals = self.spec.arrivals
+        rng = self._customer_rng
+        tier = _weighted(rng, arrivals.tiers)
+        priority = arrivals.priority_share > 0 and rng.random() < arrivals.priority_share
+        budget = arrivals.budget.sample_int(rng)
+        patience = arrivals.patience.sample_int(rng, minimum=0) if self._prompts_on else 0
+        customer = Customer(self._next_customer, tier, self.caps[tier], priority, budget, patience, self.now)
+        self._next_customer += 1
+        self.metrics.customers += 1
+        self.metrics.customers_by_tier[tier] += 1
+        self._new_demand(customer)
+        self.customers[customer.id] = customer
+        if self._listeners:
+            self._emit(Kind.ARRIVE, customer=customer.id, cents=budget,
+                       info=f"{tier}{'+priority' if priority else ''}:{len(customer.tasks)}")
+        self._admit_pending(customer)
+
+    def _new_demand(self, customer: Customer) -> None:
+        arrivals = self.spec.arrivals
+        rng = self._customer_rng
+        count = arrivals.tasks.sample_int(rng, minimum=1)
+        customer.tasks = []
+        customer.next_pending = 0
+        for _ in range(count):
+            content = _weighted(rng, arrivals.content)
+            task = Task(self._next_task, customer.id, content, self.route[content], self.now)
+            self._next_task += 1
+            customer.tasks.append(task)
+            stats = self.metrics.cell(task.model, customer.tier)
+            stats.requested += 1
+
+    def _on_return(self, customer: Customer) -> None:
+        customer.visit += 1
+        self.metrics.returns += 1
+        customer.state = E.INSIDE
+        customer.unhappy = False
+        customer.promised_start = None
+        customer.arrived_at = self.now
+        self._new_demand(customer)
+        self.customers[customer.id] = customer
+        if self._listeners:
+            self._emit(Kind.ARRIVE, customer=customer.id, cents=customer.available_cents,
+                       info=f"return:{customer.visit}:{len(customer.tasks)}")
+        self._admit_pending(customer)
+
+    # ------------------------------------------------------------------------------------------------ admission
+    def _admit_pending(self, customer: Customer) -> None:
+        """Admit waiting tasks while the cap allows (queued + running count); leave when nothing is left."""
+        now = self.calendar.now
+        tasks = customer.tasks
+        while customer.in_flight < customer.cap and customer.next_pending < len(tasks) \
+                and customer.state != E.LEAVING:
+            task = tasks[customer.next_pending]
+            customer.next_pending += 1
+            price = self.rules.price(self, customer, task)
+            if price > customer.available_cents:
+                task.state = E.LOST
+                task.end_at = now
+                customer.unhappy = True
+                stats = self.metrics.cell(task.model, customer.tier)
+                stats.lost += 1
+                if self._listeners:
+                    self._emit(Kind.LOST_SALE, customer=customer.id, task=task.id, model=task.model, cents=price)
+                continue
+            task.price_cents = price
+            task.state = E.QUEUED
+            task.admitted_at = now
+            task.retries_left = self.models[task.model].spec.retries
+            customer.held_cents += price
+            customer.in_flight += 1
+            self.ledger.hold(now, customer.id, task.id, price)
+            stats = self.metrics.cell(task.model, customer.tier)
+            stats.admitted += 1
+            if self._listeners:
+                self._emit(Kind.ADMIT, customer=customer.id, task=task.id, model=task.model)
+                self._emit(Kind.HOLD, customer=customer.id, task=task.id, cents=price)
+            self._enqueue(task, customer, keep_key=False)
+        if customer.in_flight == 0 and customer.state != E.ASKED:
+            self._depart(customer)
+
+    def _enqueue(self, task: Task, customer: Customer, keep_key: bool) -> None:
+        m = self.models[task.model]
+        m.account(self.calendar.now)
+        task.queued_at = self.calendar.now
+        if not keep_key:
+            task.key = self.rules.priority_key(self, customer, task)
+        task.state = E.QUEUED
+        m.push(task)
+        if self._listeners:
+            self._emit(Kind.QUEUE, customer=customer.id, task=task.id, model=m.id)
+        self._dispatch(m)
+        if self._prompts_on and task.state == E.QUEUED and customer.state == E.INSIDE:
+            position = sum(1 for entry in m.queue if (entry[0], entry[1]) < (task.key, m._qseq))
+            self._maybe_prompt(customer, m, m.predicted_wait_ms(position))
+
+    # ------------------------------------------------------------------------------------------------- stations
+    def _dispatch(self, m: ModelState) -> None:
+        queue = m.queue
+        idle = m.idle
+        while queue and m.n_idle:
+            slot = self.slots.get(heapq.heappop(idle))
+            if slot is None or slot.state != E.IDLE or slot.task is not None:
+                continue  # a stale id: the slot went down or left since it was idle
+            m.account(self.calendar.now)
+            task = heapq.heappop(queue)[2]
+            m.n_idle -= 1
+            self._start(task, slot, m)
+
+    def _start(self, task: Task, slot: Slot, m: ModelState) -> None:
+        now = self.calendar.now
+        slot.state = E.BUSY
+        slot.task = task
+        if slot.rented:
+            m.busy_r += 1
+        else:
+            m.busy_c += 1
+        task.state = E.RUNNING
+        task.started_at = now
+        task.slot_id = slot.id
+        attempt = self._attempts.get(task.id, 0) + 1
+        self._attempts[task.id] = attempt
+        spec = m.spec
+        duration = max(1, round(spec.service.sample(self._service_rng[m.id])))
+        failed = False
+        if spec.failure_rate > 0:
+            frng = self._failure_rng[m.id]
+            if frng.random() < spec.failure_rate:
+                failed = True
+                duration = max(1, round(duration * frng.random()))  # it breaks somewhere along the way
+        task.end_at = now + duration
+        wait = now - task.queued_at
+        stats = self.metrics.cell(task.model, self._tier_of(task))
+        stats.waits.append(wait)
+        if self._listeners:
+            self._emit(Kind.START, customer=task.customer_id, task=task.id, model=m.id, slot=slot.id,
+                       info=str(duration))
+        self.calendar.at(task.end_at, self._on_task_end, (task, attempt, failed))
+
+    def _on_task_end(self, arg: tuple[Task, int, bool]) -> None:
+        task, attempt, failed = arg
+        if task.state != E.RUNNING or self._attempts.get(task.id) != attempt:
+            return  # stale: an outage already ended this attempt
+        self._end_attempt(task, failed, reason="upstream error")
+
+    def _end_attempt(self, task: Task, failed: bool, reason: str) -> None:
+        now = self.calendar.now
+        m = self.models[task.model]
+        slot = self.slots[task.slot_id]
+        customer = self._customer(task.customer_id)
+        self._free_slot(slot, m)
+        if failed:
+            if self._listeners:
+                self._emit(Kind.FAIL, customer=customer.id, task=task.id, model=m.id, slot=slot.id, info=reason)
+            if task.retries_left > 0:
+                task.retries_left -= 1
+                stats = self.metrics.cell(task.model, customer.tier)
+                stats.retries += 1
+                if self._listeners:
+                    self._emit(Kind.RETRY, customer=customer.id, task=task.id, model=m.id)
+                self._enqueue(task, customer, keep_key=True)
+                self._dispatch(m)
+                return
+            task.state = E.FAILED
+            task.end_at = now
+            customer.unhappy = True
+            cents = self.ledger.release(now, customer.id, task.id, reason)
+            customer.held_cents -= cents
+            stats = self.metrics.cell(task.model, customer.tier)
+            stats.failed += 1
+            stats.score += SCORE_FAILED
+            stats.refunded_cents += cents
+            if self._listeners:
+                self._emit(Kind.RELEASE, customer=customer.id, task=task.id, cents=cents, info=reason)
+        else:
+            task.state = E.DONE
+            task.end_at = now
+            cents = self.ledger.capture(now, customer.id, task.id)
+            customer.held_cents -= cents
+            customer.spent_cents += cents
+            sojourn = now - task.admitted_at
+            sla = self.metrics.sla_ms
+            score = 1.0 if sojourn <= sla else max(0.0, 2.0 - sojourn / sla)
+            if score < 1.0:
+                customer.unhappy = True
+            stats = self.metrics.cell(task.model, customer.tier)
+            stats.completed += 1
+            stats.sojourns.append(sojourn)
+            stats.revenue_cents += cents
+            stats.score += score
+            if score == 1.0:
+                stats.within_sla += 1
+            if self._listeners:
+                self._emit(Kind.FINISH, customer=customer.id, task=task.id, model=m.id, slot=slot.id)
+                self._emit(Kind.CAPTURE, customer=customer.id, task=task.id, cents=cents)
+        customer.in_flight -= 1
+        self._admit_pending(customer)
+        self._dispatch(m)
+
+    def _free_slot(self, slot: Slot, m: ModelState) -> None:
+        m.account(self.calendar.now)
+        slot.task = None
+        if slot.rented:
+            m.busy_r -= 1
+        else:
+            m.busy_c -= 1
+        if slot.state == E.LEAVING_SLOT:
+            self._remove_slot(slot, m)
+        elif slot.state == E.BUSY:
+            slot.state = E.IDLE
+            m.n_idle += 1
+            heapq.heappush(m.idle, slot.id)
+
+    def _add_slot(self, m: ModelState, rented: bool) -> Slot:
+        m.account(self.now)
+        slot = Slot(self._next_slot, m.id, rented, self.now)
+        self._next_slot += 1
+        self.slots[slot.id] = slot
+        m.slots.append(slot)
+        if rented:
+            m.up_r += 1
+            m.present_r += 1
+        else:
+            m.up_c += 1
+        m.n_idle += 1
+        heapq.heappush(m.idle, slot.id)
+        return slot
+
+    def _remove_slot(self, slot: Slot, m: ModelState) -> None:
+        """A released rented slot leaves: book what it still owes (at least the minimum rental period)."""
+        m.account(self.now)
+        present = self.now - slot.arrived_at
+        self._bill_slot(slot, m, max(present, m.spec.min_rental_ms), note="rented")
+        m.present_r -= 1
+        m.slots.remove(slot)
+        del self.slots[slot.id]
+        if self._listeners:
+            self._emit(Kind.SLOT_LEAVE, model=m.id, slot=slot.id)
+
+    # --------------------------------------------------------------------------------------------------- prompt
+    def _maybe_prompt(self, customer: Customer, m: ModelState, predicted: float) -> None:
+        """Ask past the threshold. A "yes" is a promise: the customer is asked again only if the predicted start
+        slips past the one they accepted by another full threshold (documented in docs/engine.md)."""
+        limit = self._prompt_limit[m.id]
+        if customer.promised_start is None:
+            if predicted <= limit:
+                return
+        elif self.now + predicted <= customer.promised_start + limit:
+            return
+        customer.state = E.ASKED
+        self.metrics.prompts += 1
+        shown = min(predicted, 10**12)
+        if self._listeners:
+            self._emit(Kind.PROMPT, customer=customer.id, model=m.id, info=str(round(shown)))
+        self.calendar.after(self.spec.prompt.answer_delay_ms, self._on_answer, (customer, shown))
+
+    def _on_answer(self, arg: tuple[Customer, float]) -> None:
+        customer, predicted = arg
+        if customer.state != E.ASKED:
+            return
+        yes = bool(self.rules.answer_prompt(self, customer, predicted))
+        if self._listeners:
+            self._emit(Kind.ANSWER, customer=customer.id, info="yes" if yes else "no")
+        if yes:
+            self.metrics.prompt_yes += 1
+            customer.state = E.INSIDE
+            customer.promised_start = self.now + round(predicted)
+            if customer.in_flight == 0:
+                self._admit_pending(customer)
+            return
+        self.metrics.prompt_no += 1
+        self._abandon(customer)
+
+    def _abandon(self, customer: Customer) -> None:
+        """A "no": queued tasks leave the queue and their holds are released; tasks still outside are dropped;
+        running tasks finish and are delivered. The customer's quota is free at once."""
+        now = self.now
+        customer.state = E.LEAVING
+        customer.unhappy = True
+        touched = {t.model for t in customer.tasks if t.state == E.QUEUED}
+        for model_id in sorted(touched):
+            m = self.models[model_id]
+            m.account(now)
+            m.queue = [entry for entry in m.queue if entry[2].customer_id != customer.id]
+            heapq.heapify(m.queue)
+        for task in customer.tasks:
+            if task.state not in (E.QUEUED, E.PENDING):
+                continue
+            held = task.state == E.QUEUED
+            task.state = E.ABANDONED
+            task.end_at = now
+            stats = self.metrics.cell(task.model, customer.tier)
+            stats.abandoned += 1
+            stats.score += SCORE_ABANDONED
+            if held:
+                cents = self.ledger.release(now, customer.id, task.id, "abandoned")
+                customer.held_cents -= cents
+                customer.in_flight -= 1
+                stats.refunded_cents += cents
+                if self._listeners:
+                    self._emit(Kind.ABANDON, customer=customer.id, task=task.id, model=task.model)
+                    self._emit(Kind.RELEASE, customer=customer.id, task=task.id, cents=cents, info="abandoned")
+            elif self._listeners:
+                self._emit(Kind.ABANDON, customer=customer.id, task=task.id, model=task.model)
+        customer.next_pending = len(customer.tasks)
+        if customer.in_flight == 0:
+            self._depart(customer)
+
+    def _prompt_sweep(self) -> None:
+        for m in self.models.values():
+            if not m.queue:
+                continue
+            for position, entry in enumerate(sorted(m.queue, key=lambda e: (e[0], e[1]))):
+                customer = self.customers.get(entry[2].customer_id)
+                if customer is not None and customer.state == E.INSIDE:
+                    self._maybe_prompt(customer, m, m.predicted_wait_ms(position))
+
+    # ---------------------------------------------------------------------------------------------- departures
+    def _depart(self, customer: Customer) -> None:
+        if self.customers.pop(customer.id, None) is None:
+            return
+        happy = not customer.unhappy
+        if happy:
+            self.metrics.happy += 1
+        else:
+            self.metrics.angry += 1
+        if self._listeners:
+            self._emit(Kind.LEAVE, customer=customer.id, info="happy" if happy else "angry")
+        arrivals = self.spec.arrivals
+        if happy and arrivals.return_probability > 0:
+            rng = self.rng.stream("returns")
+            if rng.random() < arrivals.return_probability:
+                delay = arrivals.return_after.sample_int(rng, minimum=1)
+                self.calendar.after(delay, self._on_return, customer)
+
+    # ------------------------------------------------------------------------------------------------- commands
+    def _carry_out(self, command: Command, source: str) -> None:
+        if isinstance(command, Rent):
+            self._rent(command)
+        elif isinstance(command, Release):
+            self._release(command)
+        elif isinstance(command, SetAutopilot):
+            self.autopilot_enabled = bool(command.enabled)
+        elif isinstance(command, SetPrice):
+            if command.content not in self.prices:
+                raise CommandRejected(f"unknown content type {command.content!r}")
+            if command.cents < 0:
+                raise CommandRejected("a price cannot be negative")
+            self.prices[command.content] = command.cents
+        else:
+            raise CommandRejected(f"unknown command {command!r}")
+
+    def _model_for(self, model_id: str) -> ModelState:
+        m = self.models.get(model_id)
+        if m is None:
+            raise CommandRejected(f"unknown model {model_id!r}; this level has {', '.join(self.models)}")
+        return m
+
+    def _rent(self, command: Rent) -> None:
+        m = self._model_for(command.model)
+        if command.count < 1:
+            raise CommandRejected("rent at least one slot")
+        room = m.spec.max_extra - m.rented_count
+        if command.count > room:
+            raise CommandRejected(f"{m.id} allows {m.spec.max_extra} extra slots; {m.rented_count} already rented")
+        m.pending_rentals += command.count
+        if self._listeners:
+            self._emit(Kind.RENT, model=m.id, cents=m.spec.rent_price_cents * command.count,
+                       info=str(command.count))
+        for _ in range(command.count):
+            self.calendar.after(m.spec.lead_time_ms, self._on_slot_arrive, m)
+
+    def _on_slot_arrive(self, m: ModelState) -> None:
+        m.pending_rentals -= 1
+        slot = self._add_slot(m, rented=True)
+        if self._listeners:
+            self._emit(Kind.SLOT_ARRIVE, model=m.id, slot=slot.id)
+        self._dispatch(m)
+
+    def _release(self, command: Release) -> None:
+        m = self._model_for(command.model)
+        if command.count < 1:
+            raise CommandRejected("release at least one slot")
+        serving = [s for s in m.slots if s.rented and s.state in (E.IDLE, E.BUSY)]
+        if not serving:
+            raise CommandRejected(f"{m.id} has no rented slot to release (orders in transit cannot be cancelled)")
+        serving.sort(key=lambda s: (s.state != E.IDLE, -s.id))  # idle ones first, newest first
+        m.account(self.now)
+        for slot in serving[:command.count]:
+            slot.release_requested = True
+            m.up_r -= 1
+            if slot.state == E.IDLE:
+                m.n_idle -= 1
+                slot.state = E.LEAVING_SLOT
+                self._remove_slot(slot, m)
+            else:
+                slot.state = E.LEAVING_SLOT
+
+    def _scripted_price(self, event: ScriptedEvent) -> None:
+        self.apply(SetPrice(event.content, event.price_cents), source="level")
+
+    # -------------------------------------------------------------------------------------------------- outages
+    def _outage_start(self, event: ScriptedEvent) -> None:
+        """An upstream outage takes slots down; tasks running on them fail (released, or retried)."""
+        m = self.models[event.model]
+        victims = [s for s in m.slots if not s.rented and s.state in (E.IDLE, E.BUSY)]
+        victims.sort(key=lambda s: -s.id)
+        victims = victims[:event.slots]
+        m.account(self.now)
+        for slot in victims:
+            m.up_c -= 1
+            if slot.state == E.IDLE:
+                m.n_idle -= 1
+                slot.state = E.DOWN
+            else:
+                task = slot.task
+                slot.state = E.DOWN
+                self._attempts[task.id] = self._attempts.get(task.id, 0) + 1
+                self._end_attempt(task, failed=True, reason="outage")  # frees the slot, which stays down
+            if self._listeners:
+                self._emit(Kind.SLOT_DOWN, model=m.id, slot=slot.id, info="outage")
+        self.calendar.after(event.duration_ms, self._outage_end, [s.id for s in victims])
+        if self._prompts_on:
+            self._prompt_sweep()
+
+    def _outage_end(self, slot_ids: list[int]) -> None:
+        touched = []
+        for slot_id in slot_ids:
+            slot = self.slots[slot_id]
+            m = self.models[slot.model]
+            m.account(self.now)
+            slot.state = E.IDLE
+            m.up_c += 1
+            m.n_idle += 1
+            heapq.heappush(m.idle, slot.id)
+            if self._listeners:
+                self._emit(Kind.SLOT_UP, model=m.id, slot=slot.id)
+            touched.append(m)
+        for m in dict.fromkeys(touched):
+            self._dispatch(m)
+
+    # ---------------------------------------------------------------------------------------------------- ticks
+    def _tick(self, _arg: object) -> None:
+        self._bill()
+        self.metrics.sample()
+        if self._prompts_on and self.now % self.spec.prompt.check_every_ms < TICK_MS:
+            self._prompt_sweep()
+        if self.autopilot_enabled and self.now % self.spec.autopilot.every_ms < TICK_MS:
+            self.autopilot.check(self)
+        self.calendar.after(TICK_MS, self._tick)
+
+    def _bill(self) -> None:
+        """Book upstream costs accrued so far: contracted slots by the slot-hour, rented ones while present."""
+        now = self.now
+        for m in self.models.values():
+            spec = m.spec
+            owed = spec.slot_cost_cents * spec.slots * now // HOUR
+            delta = owed - self._billed_contracted[m.id]
+            if delta:
+                self._billed_contracted[m.id] = owed
+                self._book_upstream(m, delta, "contracted")
+            for slot in m.slots:
+                if slot.rented:
+                    self._bill_slot(slot, m, now - slot.arrived_at, note="rented")
+
+    def _bill_slot(self, slot: Slot, m: ModelState, billable_ms: int, note: str) -> None:
+        price = m.spec.rent_price_cents
+        delta = price * billable_ms // HOUR - price * slot.billed_ms // HOUR
+        slot.billed_ms = max(slot.billed_ms, billable_ms)
+        if delta > 0:
+            self._book_upstream(m, delta, note)
+
+    def _book_upstream(self, m: ModelState, cents: int, note: str) -> None:
+        self.ledger.upstream(self.now, m.id, cents, note)
+        if self._listeners:
+            self._emit(Kind.UPSTREAM_COST, model=m.id, cents=cents, info=note)
+
+    # -------------------------------------------------------------------------------------------------- helpers
+    def _customer(self, customer_id: int) -> Customer:
+        customer = self.customers.get(customer_id)
+        if customer is None:
+            raise KeyError(f"customer {customer_id} has a running task but is not in the world")
+        return customer
+
+    def _tier_of(self, task: Task) -> str:
+        return self.customers[task.customer_id].tier
+
+    def _emit(self, kind: Kind, **fields: object) -> None:
+        event = Event(self.now, kind, **fields)
+        for listener in self._listeners:
+            listener(event)
+
+
+def _weighted(rng, choices: tuple[tuple[str, float], ...]) -> str:
+    if len(choices) == 1:
+        return choices[0][0]
+    total = sum(weight for _name, weight in choices)
+    x = rng.random() * total
+    for name, weight in choices:
+        x -= weight
+        if x < 0:
+            return name
+    return choices[-1][0]
+
+
+def _routes(spec: LevelSpec) -> dict[str, str]:
+    """Each content type goes to the first model (in level order) that serves it."""
+    route: dict[str, str] = {}
+    for model in spec.models:
+        for content in model.content:
+            route.setdefault(content, model.id)
+    return route
+
+
+def _rate_schedule(spec: LevelSpec) -> list[RatePiece]:
+    """The arrival rate as constant pieces, with demand spikes multiplied in."""
+    pieces = sorted(spec.arrivals.rate, key=lambda p: p.start_ms)
+    if not pieces or pieces[0].start_ms > 0:
+        pieces.insert(0, RatePiece(0, 0.0))
+    spikes = [e for e in spec.events if e.kind == "spike"]
+    if not spikes:
+        return pieces
+    cuts = sorted({p.start_ms for p in pieces} | {e.at_ms for e in spikes} | {e.at_ms + e.duration_ms for e in spikes})
+    out = []
+    for cut in cuts:
+        base = pieces[_piece_index(pieces, cut)].per_hour
+        factor = 1.0
+        for e in spikes:
+            if e.at_ms <= cut < e.at_ms + e.duration_ms:
+                factor *= e.factor
+        out.append(RatePiece(cut, base * factor))
+    return out
+
+
+def _piece_index(pieces: list[RatePiece], t: float) -> int:
+    i = 0
+    while i + 1 < len(pieces) and pieces[i + 1].start_ms <= t:
+        i += 1
+    return i
