@@ -115,7 +115,9 @@ class Layout:
         if here == "lobby" and there == "shop":
             path += [(door_x, DIVIDER[0] - 4), (door_x, mid), (door_x, SHOP[0] + 4)]
         if here == "lobby" and there == "street":
-            path += [(front[0], FRONT_WALL[1] + 4), (front[0], SIDEWALK_Y)]
+            path.append((front[0], FRONT_WALL[1] + 4))
+            if goal[0] != front[0]:  # a goal in the doorway itself is reached straight down
+                path.append((front[0], SIDEWALK_Y))
         return path + [goal]
 
     def _nearest_door(self, x: float) -> int:
@@ -123,7 +125,7 @@ class Layout:
 
 
 def region(y: float) -> str:
-    if y < FRONT_WALL[0] + 4:
+    if y < FRONT_WALL[1]:
         return "street"
     if y < DIVIDER[1] - 4:
         return "lobby"

@@ -41,8 +41,8 @@ def setup(headless: bool | None = None, debug_gl: bool = False) -> None:
     if headless:
         # arcade.gui -> pyglet.input.Controller reaches for pyglet.window.xlib; load it, then give Arcade the
         # controller manager its headless import skipped (measured workaround, see docs/platform-notes).
-        import arcade.controller
-        import pyglet.window.xlib  # noqa: F401  (first: arcade.controller needs it loaded)
+        import pyglet.window.xlib  # noqa: F401, I001  (first: arcade.controller needs it loaded)
+        import arcade.controller  # noqa: I001
 
         arcade.ControllerManager = arcade.controller.ControllerManager
     import arcade.gui  # noqa: F401

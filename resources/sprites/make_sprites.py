@@ -217,18 +217,18 @@ TILES = {  # 16x16 floors; each is a 2-colour pattern drawn by a rule
     "floor_shop": ("night", "slate", lambda x, y: x == 0 or y == 0),
     "street": ("night", "slate", lambda x, y: (x * 7 + y * 13) % 23 == 0),
     "sidewalk": ("silver", "slate", lambda x, y: x == 0 or y == 0 or (x == 8 and y > 0 and y % 16 < 8)),
-    "wall": ("navy", "blue", lambda x, y: y < 3 or (y % 6 == 3) or ((x + (y // 6) * 4) % 8 == 0)),
-    "carpet": ("red", "yellow", lambda x, y: x in (0, 15)),
+    "wall": ("navy", "blue", lambda x, y: y < 2 or y == 5 or ((x + (y // 4) * 4) % 8 == 0 and y > 1), (16, 8)),
+    "carpet": ("red", "yellow", lambda x, y: x in (0, 11), (12, 16)),
     "lane": ("night", "yellow", lambda x, y: y == 8 and x % 8 < 4),
-    "door": ("wood", "yellow", lambda x, y: x in (0, 15) or y in (0, 15) or (x == 11 and 7 <= y <= 8)),
+    "door": ("wood", "yellow", lambda x, y: x in (0, 15) or y == 0 or (x in (7, 8) and y > 1), (16, 8)),
     "grass": ("green", "lime", lambda x, y: (x * 5 + y * 3) % 11 == 0),
 }
 
 
-def tile(base: str, mark: str, rule) -> Image.Image:
-    img = Image.new("RGBA", (16, 16), PALETTE[base] + (255,))
-    for y in range(16):
-        for x in range(16):
+def tile(base: str, mark: str, rule, size: tuple[int, int] = (16, 16)) -> Image.Image:
+    img = Image.new("RGBA", size, PALETTE[base] + (255,))
+    for y in range(size[1]):
+        for x in range(size[0]):
             if rule(x, y):
                 img.putpixel((x, y), PALETTE[mark] + (255,))
     return img
@@ -265,8 +265,10 @@ def drawings() -> dict[str, Image.Image]:
         out[name] = paint(rows, ICON_KEY)
     for name, (rows, key) in SMALL.items():
         out[name] = paint(rows, key)
-    for name, (base, mark, rule) in TILES.items():
-        out[name] = tile(base, mark, rule)
+    for name, (base, mark, rule, *size) in TILES.items():
+        out[name] = tile(base, mark, rule, *size)
+    out["rented_tag"] = paint(["oooooo", "oyiiyo", "oyiyio", "oyiiyo", "oyiyio", "oooooo", "o.....", "o....."],
+                              {"o": "ink", "y": "yellow", "i": "red"})
     out["pixel"] = Image.new("RGBA", (1, 1), PALETTE["white"] + (255,))
     return out
 

@@ -1,0 +1,74 @@
+"""The floor plan adapts to the level and routes go through doors, never walls."""
+
+import itertools
+
+import pytest
+
+from factory_game.game import layout as L
+
+
+@pytest.mark.parametrize("models", [
+    [("sd15", 20, 0)],
+    [("sd15", 40, 20)],
+    [("a", 12, 6), ("b", 6, 4), ("c", 4, 2)],
+    [(f"m{i}", 8, 4) for i in range(5)],
+])
+def test_every_station_fits_in_its_zone_and_none_overlap(models):
+    lay = L.build_layout(models)
+    points = []
+    for (model, slots, extra), zone in zip(models, lay.zones.values(), strict=True):
+        assert len(zone.stations) == slots + extra
+        for x, y in zone.stations:
+            assert zone.left <= x - 8 and x + 8 <= zone.right
+            assert L.SHOP[0] + 8 <= y - 8 and y + 8 <= L.SHOP[1]
+            points.append((x, y))
+    for (ax, ay), (bx, by) in itertools.combinations(points, 2):
+        assert abs(ax - bx) >= 16 or abs(ay - by) >= 16
+
+
+def test_zones_tile_the_floor_left_to_right():
+    lay = L.build_layout([("a", 12, 6), ("b", 6, 4), ("c", 4, 2)])
+    zones = list(lay.zones.values())
+    assert zones[0].left == L.COUNTER_W
+    for a, b in zip(zones, zones[1:]):
+        assert a.right == b.left
+    assert zones[-1].right <= L.FLOOR_W
+
+
+def test_queue_spots_stay_in_the_lobby_and_priority_is_on_the_carpet():
+    zone = L.build_layout([("a", 12, 6)]).zones["a"]
+    for i in range(300):
+        x, y = zone.queue_spot(i, False)
+        assert L.LOBBY[0] <= y <= L.DIVIDER[0] and zone.left <= x <= zone.right
+        assert not zone.carpet[0] <= x <= zone.carpet[1]
+        px, py = zone.queue_spot(i, True)
+        assert zone.carpet[0] <= px <= zone.carpet[1] and L.LOBBY[0] <= py <= L.DIVIDER[0]
+
+
+def _crosses_wall_at(a, b, band):
+    """x where segment a-b passes through the horizontal wall band, or None."""
+    (ax, ay), (bx, by) = a, b
+    lo, hi = band
+    if max(ay, by) < lo or min(ay, by) > hi:
+        return None
+    assert ax == bx, f"diagonal move through a wall: {a} -> {b}"
+    return ax
+
+
+def test_routes_between_street_lobby_and_shop_use_the_doors():
+    lay = L.build_layout([("a", 12, 6), ("b", 6, 4)])
+    station = lay.zones["b"].stations[3]
+    doors_front = {lay.entrance[0], lay.exit[0]}
+    doors_inner = {z.door_x for z in lay.zones.values()}
+    for start, goal, model, leaving in [
+        (lay.spawn, station, "b", False),
+        (station, lay.exit, None, True),
+        (lay.zones["a"].queue_spot(3, False), station, "b", False),
+    ]:
+        path = [start] + lay.route(start, goal, model, leaving)
+        for a, b in zip(path, path[1:]):
+            x = _crosses_wall_at(a, b, L.FRONT_WALL)
+            assert x is None or x in doors_front
+            x = _crosses_wall_at(a, b, L.DIVIDER)
+            assert x is None or x in doors_inner
+        assert path[-1] == goal

@@ -1,0 +1,61 @@
+"""The scene mirrors the world: one sprite per customer and per station, people walk instead of jumping."""
+
+from factory_game.game.scene import Scene
+from factory_game.sim.commands import Rent
+from factory_game.sim.world import World
+
+from .levels import busy_level
+
+
+def run(scene, world, seconds, step_ms=2000):
+    for _ in range(int(seconds * 60)):
+        world.advance(world.now + step_ms)
+        scene.sync(1 / 60)
+
+
+def test_customer_and_station_sprites_match_the_world(window):
+    world = World(busy_level())
+    scene = Scene(world)
+    run(scene, world, 5)
+    assert set(scene.customers) == set(world.customers)
+    assert len(world.customers) > 20
+    assert set(scene.slot_sprites) == set(world.slots)
+    in_scene = {p.customer_id for p in scene.people if hasattr(p, "customer_id") and not p.leaving}
+    assert set(world.customers) <= in_scene
+
+
+def test_extra_tasks_in_flight_have_helpers(window):
+    world = World(busy_level())
+    scene = Scene(world)
+    run(scene, world, 5)
+    extra = {t.id for c in world.customers.values() for t in [t for t in c.tasks
+                                                             if t.state in ("queued", "running")][1:]}
+    assert extra and set(scene.helpers) == extra
+
+
+def test_people_never_jump(window):
+    world = World(busy_level())
+    scene = Scene(world)
+    last = {}
+    for _ in range(240):
+        world.advance(world.now + 5000)
+        scene.sim_speed = 16
+        scene.sync(1 / 60)
+        for cid, person in scene.customers.items():
+            if cid in last:
+                (x0, y0), (x1, y1) = last[cid], person.position
+                assert abs(x1 - x0) + abs(y1 - y0) <= 40
+            last[cid] = person.position
+
+
+def test_rented_stations_drop_in_with_a_tag(window):
+    world = World(busy_level())
+    scene = Scene(world)
+    world.apply(Rent("sd15", 2))
+    run(scene, world, 2)
+    assert len(scene.ghosts["sd15"]) == 0 or world.models["sd15"].pending_rentals
+    world.advance(world.now + 10 * 60_000)
+    scene.sync(0.01)
+    rented = [s for s in scene.slot_sprites.values() if s.rented]
+    assert len(rented) == 2 and all(s.tag.visible for s in rented)
+    assert scene.zone_signs["sd15"].visible
