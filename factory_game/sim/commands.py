@@ -50,7 +50,23 @@ class SetPrice(Command):
     cents: int
 
 
-COMMANDS: dict[str, type[Command]] = {cls.name: cls for cls in (Rent, Release, SetAutopilot, SetPrice)}
+@dataclass(frozen=True)
+class Arrive(Command):
+    """Bring a customer in now with a given demand (one content type per task): for scripted scenarios, tests and
+    the sandbox. Budget and patience default to the level's distributions."""
+
+    name: ClassVar[str] = "arrive"
+    tier: str
+    contents: tuple[str, ...]
+    priority: bool = False
+    budget_cents: int | None = None
+    patience_ms: int | None = None
+
+    def to_dict(self) -> dict:
+        return {**super().to_dict(), "contents": list(self.contents)}
+
+
+COMMANDS: dict[str, type[Command]] = {cls.name: cls for cls in (Rent, Release, SetAutopilot, SetPrice, Arrive)}
 
 
 def command_from_dict(data: dict) -> Command:
@@ -63,6 +79,8 @@ def command_from_dict(data: dict) -> Command:
     args = {k: v for k, v in data.items() if k != "command"}
     if set(args) != wanted:
         raise ValueError(f"command {name!r} takes {sorted(wanted)}, got {sorted(args)}")
+    if cls is Arrive:
+        args["contents"] = tuple(args["contents"])
     return cls(**args)
 
 

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from factory_game.sim import entities as E
 from factory_game.sim.autopilot import Autopilot
 from factory_game.sim.clock import HOUR, MINUTE, Calendar
-from factory_game.sim.commands import Command, Recorded, Release, Rent, SetAutopilot, SetPrice
+from factory_game.sim.commands import Arrive, Command, Recorded, Release, Rent, SetAutopilot, SetPrice
 from factory_game.sim.entities import Customer, ModelState, Slot, Task
 from factory_game.sim.events import Event, Kind
 from factory_game.sim.ledger import Ledger
@@ -150,25 +150,27 @@ class World:
         priority = arrivals.priority_share > 0 and rng.random() < arrivals.priority_share
         budget = arrivals.budget.sample_int(rng)
         patience = arrivals.patience.sample_int(rng, minimum=0) if self._prompts_on else 0
+        count = arrivals.tasks.sample_int(rng, minimum=1)
+        contents = [_weighted(rng, arrivals.content) for _ in range(count)]
+        self._arrive(tier, priority, budget, patience, contents)
+
+    def _arrive(self, tier: str, priority: bool, budget: int, patience: int, contents: list[str]) -> Customer:
         customer = Customer(self._next_customer, tier, self.caps[tier], priority, budget, patience, self.now)
         self._next_customer += 1
         self.metrics.customers += 1
         self.metrics.customers_by_tier[tier] += 1
-        self._new_demand(customer)
+        self._new_demand(customer, contents)
         self.customers[customer.id] = customer
         if self._listeners:
             self._emit(Kind.ARRIVE, customer=customer.id, cents=budget,
                        info=f"{tier}{'+priority' if priority else ''}:{len(customer.tasks)}")
         self._admit_pending(customer)
+        return customer
 
-    def _new_demand(self, customer: Customer) -> None:
-        arrivals = self.spec.arrivals
-        rng = self._customer_rng
-        count = arrivals.tasks.sample_int(rng, minimum=1)
+    def _new_demand(self, customer: Customer, contents: list[str]) -> None:
         customer.tasks = []
         customer.next_pending = 0
-        for _ in range(count):
-            content = _weighted(rng, arrivals.content)
+        for content in contents:
             task = Task(self._next_task, customer.id, content, self.route[content], self.now)
             self._next_task += 1
             customer.tasks.append(task)
@@ -182,7 +184,10 @@ class World:
         customer.unhappy = False
         customer.promised_start = None
         customer.arrived_at = self.now
-        self._new_demand(customer)
+        arrivals = self.spec.arrivals
+        rng = self._customer_rng
+        count = arrivals.tasks.sample_int(rng, minimum=1)
+        self._new_demand(customer, [_weighted(rng, arrivals.content) for _ in range(count)])
         self.customers[customer.id] = customer
         if self._listeners:
             self._emit(Kind.ARRIVE, customer=customer.id, cents=customer.available_cents,
@@ -484,6 +489,8 @@ class World:
             self._rent(command)
         elif isinstance(command, Release):
             self._release(command)
+        elif isinstance(command, Arrive):
+            self._scripted_arrival(command)
         elif isinstance(command, SetAutopilot):
             self.autopilot_enabled = bool(command.enabled)
         elif isinstance(command, SetPrice):
@@ -540,6 +547,18 @@ class World:
                 self._remove_slot(slot, m)
             else:
                 slot.state = E.LEAVING_SLOT
+
+    def _scripted_arrival(self, command: Arrive) -> None:
+        if command.tier not in self.caps:
+            raise CommandRejected(f"unknown tier {command.tier!r}; this level has {', '.join(self.caps)}")
+        unknown = [c for c in command.contents if c not in self.route]
+        if unknown or not command.contents:
+            raise CommandRejected(f"no model of this level serves {unknown or 'an empty demand'}")
+        rng = self.rng.stream("scripted")
+        arrivals = self.spec.arrivals
+        budget = command.budget_cents if command.budget_cents is not None else arrivals.budget.sample_int(rng)
+        patience = command.patience_ms if command.patience_ms is not None else arrivals.patience.sample_int(rng)
+        self._arrive(command.tier, command.priority, budget, patience, list(command.contents))
 
     def _scripted_price(self, event: ScriptedEvent) -> None:
         self.apply(SetPrice(event.content, event.price_cents), source="level")

@@ -1,0 +1,83 @@
+"""Same level, seed and commands: the same event log, in this process, under another PYTHONHASHSEED, in replay."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from factory_game.levelkit import level, model, with_arrivals
+from factory_game.runner import load_commands, run_level
+from factory_game.sim.clock import HOUR, MINUTE
+from factory_game.sim.commands import Arrive, Release, Rent, SetAutopilot
+from factory_game.sim.distributions import Dist
+from factory_game.sim.spec import AutopilotSpec, PromptSpec, ScriptedEvent
+from factory_game.sim.world import World
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = ROOT / "levels" / "reference" / "mmc.toml"
+
+
+def busy_level():
+    spec = level(
+        model(slots=4, service=Dist.lognormal(5 * MINUTE, 0.7), failure_rate=0.05, retries=1, max_extra=6,
+              rent_price_cents=300),
+        model("video-gen", ("video",), slots=2, service=Dist.exponential(15 * MINUTE), max_extra=2),
+        rate_per_hour=70, tiers=(("L1", 1), ("L2", 2)), duration_ms=4 * HOUR, prompt=PromptSpec(),
+        autopilot=AutopilotSpec(enabled=True, sustain=2),
+        events=(ScriptedEvent("outage", HOUR, duration_ms=30 * MINUTE, model="sd15", slots=2),
+                ScriptedEvent("spike", 2 * HOUR, duration_ms=HOUR, factor=2.0)),
+    )
+    return with_arrivals(spec, tiers=(("L1", 2.0), ("L2", 1.0)), content=(("image", 3.0), ("video", 1.0)),
+                         priority_share=0.2, tasks=Dist.uniform(1, 3), budget=Dist.uniform(100, 2000))
+
+
+PLAYER = [(37 * MINUTE + 123, Rent("sd15", 2)), (80 * MINUTE, SetAutopilot(False)),
+          (95 * MINUTE + 7, Release("sd15", 1)), (100 * MINUTE, Arrive("L2", ("video", "image"), priority=True)),
+          (150 * MINUTE, SetAutopilot(True))]
+
+
+def test_same_seed_same_hash_and_another_seed_differs():
+    spec = busy_level()
+    first = run_level(spec, seed=5, commands=PLAYER)
+    again = run_level(spec, seed=5, commands=PLAYER)
+    other = run_level(spec, seed=6, commands=PLAYER)
+    assert first.event_hash == again.event_hash
+    assert first.summary == again.summary
+    assert other.event_hash != first.event_hash
+    assert first.summary["overall"]["prompts"] > 0 and any(c["source"] == "autopilot" for c in first.commands)
+
+
+def test_replay_from_recorded_commands(tmp_path):
+    spec = busy_level()
+    first = run_level(spec, seed=9, commands=PLAYER)
+    saved = tmp_path / "run.json"
+    saved.write_text(json.dumps(first.to_json()))
+    replayed = run_level(spec, seed=9, commands=load_commands(str(saved)))
+    assert replayed.event_hash == first.event_hash
+
+
+def test_advancing_in_small_steps_changes_nothing():
+    spec = busy_level()
+    whole = World(spec, seed=2)
+    whole.run()
+    stepped = World(spec, seed=2)
+    t = 0
+    while t < spec.duration_ms:
+        t = min(spec.duration_ms, t + 16_667)  # one frame at 60 fps of simulated time
+        stepped.advance(t)
+    stepped.settle_costs()
+    assert stepped.summary() == whole.summary()
+
+
+def test_same_hash_under_another_python_hash_seed():
+    code = ("import sys; from factory_game.level import load_level; from factory_game.runner import run_level;"
+            f"print(run_level(load_level({str(REFERENCE)!r}), until_ms={2 * HOUR}).event_hash)")
+    hashes = set()
+    for hash_seed in ("0", "12345"):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+        hashes.add(out.stdout.strip())
+    from factory_game.level import load_level
+
+    assert hashes == {run_level(load_level(REFERENCE), until_ms=2 * HOUR).event_hash}
