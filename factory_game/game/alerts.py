@@ -1,0 +1,87 @@
+"""The alerts feed: what the manager should notice, from the world's events and a look at its state.
+
+Events give outages, recoveries, failures, rentals and refused commands; a per-frame look gives edges of
+conditions (a model's predicted wait crossing the 3× line, cash going negative) so each raises one alert, not
+one per frame. Alerts are stored as keys and values and rendered in the current language when drawn.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+from factory_game.game.art import palette
+from factory_game.level.units import format_duration
+
+SEVERE = {"outage", "cash_low", "long_wait", "fail", "refused", "mod_error"}
+
+
+class Alerts:
+    def __init__(self, world, i18n, sounds=None, keep: int = 30) -> None:
+        self.world = world
+        self.i18n = i18n
+        self.sounds = sounds
+        self.items: deque[list] = deque(maxlen=keep)  # [time, key, values, repeats], newest first
+        self._over: dict[str, bool] = dict.fromkeys(world.models, False)
+        self._broke = False
+        self._down: dict[str, int] = {}
+        world.subscribe(self.on_event)
+
+    def add(self, key: str, **values) -> None:
+        """Record an alert; the same alert again within a simulated minute counts up instead of a new line."""
+        if self.items:
+            last = self.items[0]
+            if last[1] == key and last[2] == values and self.world.now - last[0] <= 60_000:
+                last[3] += 1
+                return
+        self.items.appendleft([self.world.now, key, values, 1])
+        if self.sounds is not None and key in SEVERE:
+            self.sounds.play("alert", 0.3)
+
+    def _model_name(self, model_id: str) -> str:
+        return self.i18n.pick(self.world.spec.model(model_id).names, model_id)
+
+    def on_event(self, event) -> None:
+        kind = str(event.kind)
+        if kind == "slot_down":
+            if not self._down.get(event.model):
+                self.add("outage", model=event.model)
+            self._down[event.model] = self._down.get(event.model, 0) + 1
+        elif kind == "slot_up":
+            self._down[event.model] = max(0, self._down.get(event.model, 1) - 1)
+            if not self._down[event.model]:
+                self.add("recovered", model=event.model)
+        elif kind == "fail":
+            self.add("fail", model=event.model)
+        elif kind == "slot_arrive":
+            self.add("slot_arrive", model=event.model)
+        elif kind == "command" and event.info and event.info.endswith(":rejected"):
+            reason = next((r.reason for r in reversed(self.world.commands) if not r.ok), "")
+            self.add("refused", reason=reason)
+
+    def poll(self) -> None:
+        """Raise alerts on the edges of conditions the events do not announce."""
+        world = self.world
+        limit = world.spec.prompt.multiplier
+        for model_id, m in world.models.items():
+            over = m.predicted_wait_ms() > limit * m.mean_service_ms
+            if over and not self._over[model_id]:
+                self.add("long_wait", model=model_id)
+            self._over[model_id] = over
+        broke = world.ledger.cash_cents < 0
+        if broke and not self._broke:
+            self.add("cash_low")
+        self._broke = broke
+
+    def lines(self, i18n, count: int) -> list[tuple[str, tuple]]:
+        """The newest ``count`` alerts as (text, colour), in the current language."""
+        pal = palette()
+        out = []
+        for time, key, values, repeats in list(self.items)[:count]:
+            shown = dict(values)
+            if "model" in shown:
+                shown["model"] = self._model_name(shown["model"])
+            text = f"{format_duration(time)} " + i18n.t(f"alert.{key}", **shown)
+            if repeats > 1:
+                text += f" ×{repeats}"
+            out.append((text, pal["orange"] if key in SEVERE else pal["white"]))
+        return out + [("", pal["white"])] * (count - len(out))

@@ -1,0 +1,123 @@
+"""The game as a whole: one window, the shared state the screens need, and ``play()`` to start it.
+
+``Game`` holds what outlives a screen: the language, the sound switch, the campaign's levels and the stars won
+this session, and which level is being played. Screens ask it to move on (``show_levels``, ``start`` ...).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from factory_game.game import platform
+from factory_game.game.paths import LEVELS
+
+
+def campaign_levels() -> list[Path]:
+    """The bundled campaign, in file-name order."""
+    return sorted((LEVELS / "campaign").glob("*.toml"))
+
+
+class Game:
+    def __init__(self, window, levels: list[Path], i18n, sounds, seed: int | None = None) -> None:
+        self.window = window
+        self._levels = levels
+        self.i18n = i18n
+        self.sounds = sounds
+        self.seed = seed
+        self.stars: dict[str, int] = {}
+        self.current: Path | None = None
+        self._specs: dict[Path, object] = {}
+
+    def load(self, path: Path):
+        from factory_game.level import load_level
+
+        if path not in self._specs:
+            self._specs[path] = load_level(path)
+        return self._specs[path]
+
+    def levels(self) -> list[tuple[Path, object]]:
+        return [(p, self.load(p)) for p in self._levels]
+
+    def unlocked(self, index: int) -> bool:
+        """The first level is open; each next one opens when the one before has a star."""
+        if index == 0:
+            return True
+        return self.stars.get(self.load(self._levels[index - 1]).id, 0) > 0
+
+    def record(self, level_id: str, stars: int) -> None:
+        self.stars[level_id] = max(stars, self.stars.get(level_id, 0))
+
+    # screens
+    def show_title(self) -> None:
+        from factory_game.game.menus import TitleView
+
+        self.window.show_view(TitleView(self))
+
+    def show_levels(self) -> None:
+        from factory_game.game.menus import LevelSelectView
+
+        self.window.show_view(LevelSelectView(self))
+
+    def show_briefing(self, path: Path) -> None:
+        from factory_game.game.menus import BriefingView
+
+        self.window.show_view(BriefingView(self, path))
+
+    def start(self, path: Path, speed: int = 1):
+        from factory_game.game.play import PlayView
+
+        self.current = path
+        view = PlayView(self, self.load(path), seed=self.seed, speed=speed)
+        self.window.show_view(view)
+        return view
+
+    def next_level(self) -> None:
+        if self.current in self._levels:
+            index = self._levels.index(self.current) + 1
+            if index < len(self._levels):
+                self.show_briefing(self._levels[index])
+                return
+        self.show_levels()
+
+    def quit(self) -> None:
+        self.window.close()
+
+
+def make_game(levels: list[Path] | None = None, size=(1280, 720), lang: str | None = None, muted: bool = False,
+              seed: int | None = None, headless: bool | None = None, visible: bool = True) -> Game:
+    """Open the window (headless when there is no display) and the shared game state."""
+    platform.setup(headless=headless)
+    import arcade
+
+    from factory_game.game.art import Sounds, font
+    from factory_game.game.i18n import I18n
+
+    window = arcade.get_window() if _has_window() else arcade.Window(
+        size[0], size[1], "River Factory", resizable=True, visible=visible)
+    window.set_minimum_size(640, 360)
+    font()
+    return Game(window, levels if levels is not None else campaign_levels(), I18n(lang), Sounds(muted), seed)
+
+
+def _has_window() -> bool:
+    import arcade
+
+    try:
+        arcade.get_window()
+    except RuntimeError:
+        return False
+    return True
+
+
+def play(level_path: str | Path | None = None, lang: str | None = None, muted: bool = False,
+         seed: int | None = None) -> None:
+    """Open the game: straight into a level's briefing when one is given, else the title screen."""
+    import arcade
+
+    game = make_game(lang=lang, muted=muted, seed=seed)
+    game.window.set_caption(game.i18n.t("app.title"))
+    if level_path is not None:
+        game.show_briefing(Path(level_path))
+    else:
+        game.show_title()
+    arcade.run()

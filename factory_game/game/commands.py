@@ -1,0 +1,61 @@
+"""The game's sub-commands for ``factory-game``: ``play`` and ``screenshot``.
+
+``factory_game/cli.py`` calls :func:`add_game_commands` with its sub-parsers; each handler takes the parsed
+arguments and returns an exit code (0 ok, 2 bad input), like the engine's commands.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def add_game_commands(subparsers) -> None:
+    play = subparsers.add_parser("play", help="open the game window (default: the title screen)")
+    play.add_argument("level", nargs="?", help="a level file, or the name of a bundled level")
+    play.add_argument("--lang", choices=("zh-CN", "en"), help="language (default: the system's)")
+    play.add_argument("--mute", action="store_true", help="no sound")
+    play.add_argument("--seed", type=int, help="seed (default: the level's)")
+    play.set_defaults(handler=cmd_play)
+
+    shot = subparsers.add_parser("screenshot", help="render a level at a moment to a PNG, headless")
+    shot.add_argument("level", help="a level file, or the name of a bundled level")
+    shot.add_argument("--at", default="30m", help='simulated time, e.g. "30m" or "1h30m" (default 30m)')
+    shot.add_argument("--out", default="shot.png", help="the PNG to write (default shot.png)")
+    shot.add_argument("--size", default="1280x720", help="window size WxH (default 1280x720)")
+    shot.add_argument("--lang", choices=("zh-CN", "en"), default="zh-CN")
+    shot.add_argument("--seed", type=int, help="seed (default: the level's)")
+    shot.set_defaults(handler=cmd_screenshot)
+
+
+def _level(name: str | None) -> Path | None:
+    if name is None:
+        return None
+    from factory_game.cli import resolve_level
+
+    return resolve_level(name)
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    from factory_game.game.app import play
+
+    play(_level(args.level), lang=args.lang, muted=args.mute, seed=args.seed)
+    return 0
+
+
+def cmd_screenshot(args: argparse.Namespace) -> int:
+    import sys
+
+    from factory_game.game.screenshot import render_play
+    from factory_game.level.units import parse_duration
+
+    try:
+        at_ms = parse_duration(args.at)
+        width, height = (int(v) for v in args.size.lower().split("x"))
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    level = _level(args.level)
+    render_play(level, at_ms, args.out, size=(width, height), lang=args.lang, seed=args.seed)
+    print(f"wrote {args.out} ({width}x{height}, {args.level} at {args.at})")
+    return 0

@@ -1,0 +1,263 @@
+"""The manager's instruments over the factory: the top bar, one card per model, the alerts and the inspector.
+
+Laid out in window pixels around the canvas (the top bar over its top 22 logical pixels, the panel over its right
+176), rebuilt on resize and on a language switch, and refreshed every frame by setting label texts that only
+re-lay out when they change. Buttons call the play view's actions; the view alone talks to the world.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import arcade
+import pyglet
+
+from factory_game.game import layout as L
+from factory_game.game.art import palette, textures
+from factory_game.game.clock import SPEEDS
+from factory_game.game.scene import icon_name
+from factory_game.game.ui import Button, Label, box, set_box
+from factory_game.level.units import format_duration, format_money
+
+if TYPE_CHECKING:
+    from factory_game.game.play import PlayView
+
+LINE = 18
+SUMMARY_EVERY_S = 0.5  # the metrics summary merges every sample: refresh it twice a second, not every frame
+
+
+def money(cents: int) -> str:
+    return "¥" + format_money(cents)
+
+
+def wait_text(ms: float) -> str:
+    return "∞" if ms == float("inf") else format_duration(ms)
+
+
+class ModelCard:
+    """One model: name and icons, busy/total, queue, predicted wait against the 3× line, p95, rent/release."""
+
+    def __init__(self, hud: Hud, model_id: str, left: float, top: float, width: float) -> None:
+        view, t, pal = hud.view, hud.i18n.t, palette()
+        spec = view.world.spec.model(model_id)
+        self.model_id = model_id
+        x = left + 8
+        self.name = Label(hud.batch, x + 20 * len(spec.content) + 2, top - LINE,
+                          hud.i18n.pick(spec.names, model_id), pal["yellow"])
+        for i, content in enumerate(spec.content):
+            icon_id = {c.id: c.icon or c.id for c in view.world.spec.content}.get(content, "")
+            icon = arcade.Sprite(textures()[icon_name(icon_id)], center_x=x + 6 + i * 20, center_y=top - LINE + 5,
+                                 scale=2)
+            hud.icons.append(icon)
+        self.busy = Label(hud.batch, left + width - 8, top - LINE, "", anchor_x="right")
+        self.queue = Label(hud.batch, x, top - 2 * LINE, "")
+        self.wait = Label(hud.batch, x + 88, top - 2 * LINE, "")
+        self.p95 = Label(hud.batch, x, top - 3 * LINE, "", pal["silver"])
+        self.line = Label(hud.batch, x + 120, top - 3 * LINE, "", pal["silver"])
+        bw = (width - 24) / 2
+        price = money(spec.rent_price_cents)
+        self.rent = hud.button(x, top - 4 * LINE - 10, bw + 30, 22, t("hud.rent", price=price),
+                               lambda: view.rent(model_id), "tip.rent")
+        self.release = hud.button(x + bw + 38, top - 4 * LINE - 10, bw - 30, 22, t("hud.release"),
+                                  lambda: view.release(model_id), "tip.release")
+        self.limit = view.world.spec.prompt.multiplier * spec.mean_service_ms
+        self.max_extra = spec.max_extra
+
+    def refresh(self, hud: Hud, summary: dict | None) -> None:
+        pal, t = palette(), hud.i18n.t
+        m = hud.view.world.models[self.model_id]
+        rented = m.rented_count
+        busy = t("hud.busy", busy=m.busy, total=m.capacity)
+        if rented:
+            busy += " " + t("hud.rented", n=rented)
+        self.busy.set(busy)
+        self.queue.set(t("hud.queue", n=len(m.queue)))
+        wait = m.predicted_wait_ms()
+        over = wait > self.limit
+        self.wait.set(t("hud.wait", wait=wait_text(wait)), pal["red" if over else "lime" if wait == 0 else "white"])
+        self.line.set(t("hud.line3x", wait=wait_text(self.limit)))
+        if summary is not None:
+            p95 = summary["models"][self.model_id]["wait_p95_ms"]
+            self.p95.set(t("hud.p95", wait=wait_text(p95)), pal["orange"] if p95 > self.limit else pal["silver"])
+        self.rent.enabled = rented < self.max_extra
+        self.release.enabled = m.up_r > 0
+
+
+class Hud:
+    def __init__(self, view: PlayView) -> None:
+        self.view = view
+        self.i18n = view.game.i18n
+        self.batch = pyglet.graphics.Batch()
+        self.boxes = arcade.SpriteList(use_spatial_hash=False)
+        self.icons = arcade.SpriteList(use_spatial_hash=False)
+        self.buttons: list[Button] = []
+        self.hovered: Button | None = None
+        self.summary: dict | None = None
+        self._summary_age = SUMMARY_EVERY_S
+        self.mouse = (0.0, 0.0)
+        self.build()
+
+    # ----------------------------------------------------------------------------------------------- building
+    def button(self, left, bottom, width, height, text, on_click, tooltip="") -> Button:
+        b = Button(self.boxes, self.batch, left, bottom, width, height, text, on_click, tooltip)
+        self.buttons.append(b)
+        return b
+
+    def build(self) -> None:
+        """(Re)create every widget for the current window size and language."""
+        self.batch = pyglet.graphics.Batch()
+        self.fixed: list[Label] = []  # labels that never change; held here so they are not garbage-collected
+        self.boxes.clear()
+        self.icons.clear()
+        self.buttons = []
+        self.hovered = None
+        view, t, pal = self.view, self.i18n.t, palette()
+        win_w, win_h = view.window.get_size()
+        canvas = view.canvas
+        left, top = canvas.to_window(0, L.CANVAS_H, win_w, win_h)
+        right, bar_bottom = canvas.to_window(L.CANVAS_W, L.CANVAS_H - L.TOP_BAR, win_w, win_h)
+        panel_left, panel_bottom = canvas.to_window(L.FLOOR_W, 0, win_w, win_h)
+        self.world_labels(win_w, win_h)
+
+        # top bar
+        box(self.boxes, left, bar_bottom, right - left, top - bar_bottom, pal["ink"])
+        y1, y2 = top - 18, top - 36
+        self.clock = Label(self.batch, left + 8, y1, "")
+        self.progress_back = box(self.boxes, left + 8, y2 + 2, 150, 6, pal["night"])
+        self.progress = box(self.boxes, left + 8, y2 + 2, 1, 6, pal["sky"])
+        x = left + 170
+        self.pause = self.button(x, y2 - 2, 36, 34, "⏸", view.toggle_pause, "tip.pause")
+        x += 40
+        self.speed_buttons = {}
+        for speed in SPEEDS:
+            self.speed_buttons[speed] = self.button(x, y2 - 2, 40, 34, t("hud.speed", n=speed),
+                                                    lambda s=speed: view.set_speed(s), "tip.speed")
+            x += 42
+        x += 10
+        self.figures = {}
+        for key in ("cash", "revenue", "costs", "profit", "satisfaction"):
+            self.fixed.append(Label(self.batch, x, y1, t(f"hud.{key}"), pal["silver"]))
+            self.figures[key] = Label(self.batch, x, y2, "")
+            x += 112
+        bx = right - 8 - 3 * 76
+        self.lang = self.button(bx, y2 - 2, 72, 34, "中/EN", view.toggle_language, "menu.language")
+        self.sound = self.button(bx + 76, y2 - 2, 72, 34, "", view.toggle_sound, "menu.sound_on")
+        self.menu = self.button(bx + 152, y2 - 2, 72, 34, "☰", view.open_menu, "tip.menu")
+
+        # right panel: model cards, the auto-manager, alerts, the inspector
+        box(self.boxes, panel_left, panel_bottom, right - panel_left, bar_bottom - panel_bottom, pal["night"])
+        box(self.boxes, panel_left, panel_bottom, 2, bar_bottom - panel_bottom, pal["ink"])
+        width = right - panel_left
+        y = bar_bottom - 4
+        self.cards = []
+        for model in view.world.spec.models:
+            box(self.boxes, panel_left + 4, y - 4 * LINE - 16, width - 8, 4 * LINE + 14, pal["navy"])
+            self.cards.append(ModelCard(self, model.id, panel_left, y, width))
+            y -= 4 * LINE + 20
+        self.autopilot = self.button(panel_left + 8, y - 26, width - 16, 24, "", view.toggle_autopilot,
+                                     "tip.autopilot")
+        y -= 36
+        self.fixed.append(Label(self.batch, panel_left + 8, y - LINE + 4, t("hud.alerts"), pal["yellow"]))
+        self.alert_lines = [Label(self.batch, panel_left + 8, y - LINE * (i + 2) + 4, "", pal["white"])
+                            for i in range(max(2, min(6, int((y - panel_bottom - 150) // LINE) - 1)))]
+        y -= LINE * (len(self.alert_lines) + 1) + 8
+        box(self.boxes, panel_left + 4, panel_bottom + 4, width - 8, y - panel_bottom - 8, pal["ink"])
+        self.inspector = [Label(self.batch, panel_left + 10, y - 8 - LINE * (i + 1) + 4, "", pal["silver"])
+                          for i in range(max(1, int((y - panel_bottom - 30) // LINE)))]
+        self.keys = Label(self.batch, panel_left + 8, panel_bottom + 8, t("hud.keys"), pal["slate"])
+        self.tooltip_box = box(self.boxes, 0, 0, 1, 1, pal["ink"])
+        self.tooltip_box.visible = False
+        self.tooltip = Label(self.batch, 0, 0, "", pal["yellow"])
+        self.paused_label = Label(self.batch, (left + panel_left) / 2, (top + panel_bottom) / 2,
+                                  t("hud.paused"), pal["yellow"], size=24, anchor_x="center")
+        self.refresh(0.0)
+
+    def world_labels(self, win_w: int, win_h: int) -> None:
+        """Names over the station groups and the rooms, drawn at full resolution at their canvas places."""
+        view, pal = self.view, palette()
+        to_window = view.canvas.to_window
+        for model in view.world.spec.models:
+            zone = view.scene.layout.zones[model.id]
+            x, y = to_window(zone.left + 4 + 10 * len(model.content) + 2, zone.label_y - 4, win_w, win_h)
+            self.fixed.append(Label(self.batch, x, y, self.i18n.pick(model.names, model.id), pal["white"]))
+        lay = view.scene.layout
+        for key, (cx, cy) in (("hud.counter", (6, L.LOBBY[1] - 20)), ("hud.street", (4, 22)),
+                              ("hud.workshop", (20, L.SHOP[0] + 4)), ("hud.entrance", (lay.entrance[0] - 6, 50)),
+                              ("hud.exit", (lay.exit[0] - 8, 50))):
+            x, y = to_window(cx, cy, win_w, win_h)
+            self.fixed.append(Label(self.batch, x, y + 4, self.i18n.t(key),
+                                    pal["yellow"] if key != "hud.street" else pal["silver"]))
+
+    # ----------------------------------------------------------------------------------------------- per frame
+    def refresh(self, dt: float) -> None:
+        view, t, pal = self.view, self.i18n.t, palette()
+        world = view.world
+        self._summary_age += dt
+        if self._summary_age >= SUMMARY_EVERY_S:
+            self._summary_age = 0.0
+            self.summary = world.summary()
+        end = view.clock.end_ms
+        self.clock.set(t("hud.clock", time=format_duration(world.now), total=format_duration(end)))
+        set_box(self.progress, *self._progress_rect(world.now / end if end else 1.0))
+        self.pause.set_text("▶" if view.clock.paused else "⏸")
+        self.pause.active = view.clock.paused
+        for speed, button in self.speed_buttons.items():
+            button.active = speed == view.clock.speed
+        ledger = world.ledger
+        self.figures["cash"].set(money(ledger.cash_cents), pal["red"] if ledger.cash_cents < 0 else pal["white"])
+        self.figures["revenue"].set(money(ledger.revenue_cents))
+        self.figures["costs"].set(money(ledger.upstream_cents))
+        self.figures["profit"].set(money(ledger.profit_cents), pal["lime" if ledger.profit_cents >= 0 else "red"])
+        if self.summary is not None:
+            self.figures["satisfaction"].set(f"{self.summary['overall']['satisfaction']:.0f}%")
+        self.sound.set_text(t("menu.sound_off") if view.game.sounds.muted else t("menu.sound_on"))
+        for card in self.cards:
+            card.refresh(self, self.summary)
+        self.autopilot.set_text(t("hud.autopilot_on") if world.autopilot_enabled else t("hud.autopilot_off"))
+        self.autopilot.active = world.autopilot_enabled
+        for label, line in zip(self.alert_lines, view.alerts.lines(self.i18n, len(self.alert_lines)), strict=False):
+            label.set(line[0], line[1])
+        lines = view.inspector_lines()
+        for i, label in enumerate(self.inspector):
+            label.set(lines[i] if i < len(lines) else "")
+        self.paused_label.visible = view.clock.paused
+        for button in self.buttons:
+            button.refresh(button is self.hovered)
+        self._tooltip()
+
+    def _progress_rect(self, fraction: float) -> tuple[float, float, float, float]:
+        back = self.progress_back
+        return back.left, back.bottom, max(1, back.width * min(1.0, fraction)), back.height
+
+    def _tooltip(self) -> None:
+        b = self.hovered
+        if b is None or not b.tooltip:
+            self.tooltip.visible = self.tooltip_box.visible = False
+            return
+        text = self.i18n.t(b.tooltip)
+        x, y = self.mouse
+        win_w = self.view.window.width
+        width = 8 * sum(2 if ord(ch) > 0x2E80 else 1 for ch in text) + 12
+        x = min(x + 12, win_w - width - 4)
+        y = y - 28 if y > 60 else y + 20
+        self.tooltip.set(text)
+        self.tooltip.move(x + 6, y + 6)
+        set_box(self.tooltip_box, x, y, width, 22)
+        self.tooltip.visible = self.tooltip_box.visible = True
+
+    # ----------------------------------------------------------------------------------------------- input
+    def at(self, x: float, y: float) -> Button | None:
+        return next((b for b in self.buttons if b.contains(x, y)), None)
+
+    def hover(self, x: float, y: float) -> None:
+        self.mouse = (x, y)
+        self.hovered = self.at(x, y)
+
+    def click(self, x: float, y: float) -> bool:
+        b = self.at(x, y)
+        return b.click() if b else False
+
+    def draw(self) -> None:
+        self.boxes.draw()
+        self.icons.draw(pixelated=True)
+        self.batch.draw()

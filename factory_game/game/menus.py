@@ -1,0 +1,301 @@
+"""The screens around play: title, level select, briefing, pause menu, end-of-level report.
+
+Each is a small ``arcade.View`` made of the same widgets as the HUD, rebuilt on resize and language switch.
+Keyboard: Enter confirms, Escape goes back, L switches language, M mutes.
+"""
+
+from __future__ import annotations
+
+import arcade
+import pyglet
+
+from factory_game.game.art import palette
+from factory_game.game.ui import Button, Label, box
+from factory_game.level.goals import evaluate, level_stars
+from factory_game.level.units import format_duration, format_money
+
+
+class MenuView(arcade.View):
+    """Title text, some lines, a column of buttons; subclasses fill :meth:`content`."""
+
+    def __init__(self, game) -> None:
+        super().__init__()
+        self.game = game
+        self.buttons: list[Button] = []
+        self.hovered: Button | None = None
+        self.boxes = arcade.SpriteList(use_spatial_hash=False)
+        self.batch = pyglet.graphics.Batch()
+        self.default: Button | None = None
+
+    def on_show_view(self) -> None:
+        self.game.i18n.on_change(self._rebuild)
+        self.build()
+
+    def on_hide_view(self) -> None:
+        self.game.i18n.off_change(self._rebuild)
+
+    def _rebuild(self, _lang=None) -> None:
+        self.build()
+
+    def build(self) -> None:
+        self.buttons, self.hovered, self.default = [], None, None
+        self.labels: list[Label] = []
+        self.boxes.clear()
+        self.batch = pyglet.graphics.Batch()
+        self.content()
+
+    def content(self) -> None:  # pragma: no cover - every screen overrides it
+        raise NotImplementedError
+
+    # helpers for subclasses
+    def heading(self, text: str, y: float, size: int = 36, color=None) -> Label:
+        return self.keep(Label(self.batch, self.window.width / 2, y, text, color or palette()["yellow"], size=size,
+                     anchor_x="center"))
+
+    def line(self, text: str, x: float, y: float, color=None, size: int = 12) -> Label:
+        return self.keep(Label(self.batch, x, y, text, color or palette()["white"], size=size))
+
+    def keep(self, label: Label) -> Label:
+        """Hold a label for the life of the screen (a Text that is garbage-collected leaves its batch)."""
+        self.labels.append(label)
+        return label
+
+    def button(self, text: str, y: float, on_click, width: int = 280, x: float | None = None) -> Button:
+        x = self.window.width / 2 - width / 2 if x is None else x
+        b = Button(self.boxes, self.batch, x, y, width, 36, text, on_click)
+        self.buttons.append(b)
+        return b
+
+    def on_draw(self) -> None:
+        self.window.default_camera.use()
+        self.clear(color=palette()["night"])
+        self.boxes.draw()
+        self.batch.draw()
+
+    def on_update(self, delta_time: float) -> None:
+        for b in self.buttons:
+            b.refresh(b is self.hovered)
+
+    def on_mouse_motion(self, x, y, dx, dy) -> None:
+        self.hovered = next((b for b in self.buttons if b.contains(x, y)), None)
+
+    def on_mouse_press(self, x, y, button, modifiers) -> None:
+        hit = next((b for b in self.buttons if b.contains(x, y)), None)
+        if hit is not None:
+            self.game.sounds.play("click", 0.2)
+            hit.click()
+
+    def on_key_press(self, symbol, modifiers) -> None:
+        if symbol in (arcade.key.ENTER, arcade.key.RETURN) and self.default is not None:
+            self.default.click()
+        elif symbol == arcade.key.ESCAPE:
+            self.back()
+        elif symbol == arcade.key.L:
+            self.game.i18n.toggle()
+        elif symbol == arcade.key.M:
+            self.game.sounds.muted = not self.game.sounds.muted
+            self.build()
+
+    def back(self) -> None:
+        """Escape: by default, nothing."""
+
+    def on_resize(self, width: int, height: int) -> None:
+        self.build()
+
+    def lang_and_sound(self, y: float) -> None:
+        t = self.game.i18n.t
+        self.button(t("menu.language"), y, self._toggle_language)
+        self.button(t("menu.sound_off") if self.game.sounds.muted else t("menu.sound_on"), y - 44,
+                    self._toggle_sound)
+
+    def _toggle_language(self) -> None:
+        self.game.i18n.toggle()
+
+    def _toggle_sound(self) -> None:
+        self.game.sounds.muted = not self.game.sounds.muted
+        self.build()
+
+
+class TitleView(MenuView):
+    def content(self) -> None:
+        t, h = self.game.i18n.t, self.window.height
+        self.heading(t("app.title"), h * 0.7, 48)
+        self.heading(t("app.subtitle"), h * 0.7 - 50, 12, palette()["silver"])
+        self.default = self.button(t("menu.play"), h * 0.45, self.game.show_levels)
+        self.lang_and_sound(h * 0.45 - 48)
+        self.button(t("menu.quit"), h * 0.45 - 140, self.game.quit)
+        self.heading(t("title.hint"), 40, 12, palette()["slate"])
+
+
+class LevelSelectView(MenuView):
+    def content(self) -> None:
+        t, h = self.game.i18n.t, self.window.height
+        self.heading(t("levels.heading"), h - 90)
+        y = h - 170
+        for index, (path, spec) in enumerate(self.game.levels()):
+            unlocked = self.game.unlocked(index)
+            stars = self.game.stars.get(spec.id, 0)
+            title = self.game.i18n.pick(spec.title, spec.id)
+            label = f"{index + 1}. {title}  " + ("★" * stars + "☆" * (3 - stars) if unlocked else t("levels.locked"))
+            b = self.button(label, y, lambda p=path: self.game.show_briefing(p), width=640)
+            b.enabled = unlocked
+            if self.default is None and unlocked:
+                self.default = b
+            y -= 44
+        self.button(t("menu.back"), max(40, y - 20), self.back)
+
+    def back(self) -> None:
+        self.game.show_title()
+
+
+class BriefingView(MenuView):
+    def __init__(self, game, path) -> None:
+        super().__init__(game)
+        self.path = path
+        self.spec = game.load(path)
+
+    def content(self) -> None:
+        i18n, h, w, pal = self.game.i18n, self.window.height, self.window.width, palette()
+        t, spec = i18n.t, self.spec
+        self.heading(i18n.pick(spec.title, spec.id), h - 90, 28)
+        self.line(t("briefing.duration", time=format_duration(spec.duration_ms)), w / 2 - 320, h - 140, pal["silver"])
+        self.keep(Label(self.batch, w / 2 - 320, h - 180, i18n.pick(spec.briefing), pal["white"], width=640))
+        y = h * 0.42
+        if spec.goals:
+            self.line(t("briefing.goals"), w / 2 - 320, y, pal["yellow"])
+            for goal in spec.goals:
+                y -= 22
+                self.line("· " + goal_text(i18n, goal), w / 2 - 320, y)
+        self.default = self.button(t("menu.start"), 110, lambda: self.game.start(self.path))
+        self.button(t("menu.back"), 64, self.back)
+        self.heading(t("briefing.hint"), 30, 12, pal["slate"])
+
+    def back(self) -> None:
+        self.game.show_levels()
+
+
+def goal_text(i18n, goal) -> str:
+    label = i18n.pick(goal.label, goal.metric)
+    shown = [_metric_value(goal.metric, v) for v in goal.stars]
+    return i18n.t("briefing.goal_line", label=label, op="≥" if goal.at_least else "≤", a=shown[0], b=shown[1],
+                  c=shown[2])
+
+
+def _metric_value(metric: str, value: float) -> str:
+    if metric.endswith("_cents"):
+        return "¥" + format_money(round(value))
+    if metric.endswith("_ms"):
+        return format_duration(value)
+    if metric.endswith("share"):
+        return f"{value * 100:.0f}%"
+    return f"{value:g}"
+
+
+class PauseView(MenuView):
+    """The pause menu over a frozen play view."""
+
+    def __init__(self, game, play) -> None:
+        super().__init__(game)
+        self.play = play
+
+    def content(self) -> None:
+        t, h = self.game.i18n.t, self.window.height
+        self.heading(t("menu.paused"), h * 0.75)
+        self.default = self.button(t("menu.resume"), h * 0.6, self.back)
+        self.button(t("menu.restart"), h * 0.6 - 44, lambda: self.game.start(self.game.current))
+        self.lang_and_sound(h * 0.6 - 88)
+        self.button(t("menu.quit"), h * 0.6 - 176, self.game.show_title)
+
+    def on_draw(self) -> None:
+        self.play.on_draw()
+        self.window.default_camera.use()
+        self.boxes.draw()
+        self.batch.draw()
+
+    def build(self) -> None:
+        super().build()
+        shade = box(self.boxes, 0, 0, self.window.width, self.window.height, (*palette()["ink"][:3], 200))
+        self.boxes.remove(shade)
+        self.boxes.insert(0, shade)
+
+    def back(self) -> None:
+        self.play.clock.paused = False
+        self.play.hud.build()
+        self.window.show_view(self.play)
+
+
+class ReportView(MenuView):
+    """The end of a level: goals and stars, the money, and charts of queue, wait and money over time."""
+
+    def __init__(self, game, spec, world) -> None:
+        super().__init__(game)
+        self.spec = spec
+        self.world = world
+        self.summary = world.summary()
+        self.results = evaluate(spec, self.summary)
+        self.stars = level_stars(self.results)
+        game.record(spec.id, self.stars)
+
+    def content(self) -> None:
+        i18n, h, w, pal = self.game.i18n, self.window.height, self.window.width, palette()
+        t, s = i18n.t, self.summary
+        self.heading(t("report.heading") + " · " + i18n.pick(self.spec.title, self.spec.id), h - 60, 24)
+        self.heading("★" * self.stars + "☆" * (3 - self.stars), h - 110, 32)
+        x, y = 60, h - 170
+        self.line(t("report.goals"), x, y, pal["yellow"])
+        for r in self.results:
+            y -= 22
+            state = t("report.goal_met") if r.met else t("report.goal_missed")
+            self.line(f"{goal_text(i18n, r.goal)} → {_metric_value(r.goal.metric, r.value)} {state}", x, y,
+                      pal["lime"] if r.met else pal["orange"])
+        money = s["money"]
+        overall = s["overall"]
+        y -= 40
+        for text in (t("report.revenue", v="¥" + format_money(money["revenue_cents"])),
+                     t("report.cost", v="¥" + format_money(money["upstream_cost_cents"])),
+                     t("report.profit", v="¥" + format_money(money["profit_cents"])),
+                     t("report.served", n=overall["completed"]),
+                     t("report.abandoned", n=overall["abandoned"]),
+                     t("report.lost", n=overall["lost_sales"]),
+                     t("report.wait_p95", wait=format_duration(overall["wait_p95_ms"])),
+                     t("report.satisfaction", v=f"{overall['satisfaction']:.0f}%")):
+            self.line(text, x, y)
+            y -= 22
+        self.charts = self._charts(w, h)
+        self.default = self.button(t("menu.next"), 60, self.game.next_level, width=200, x=w - 460)
+        self.button(t("menu.retry"), 60, lambda: self.game.start(self.game.current), width=200, x=w - 240)
+
+    def _charts(self, w: int, h: int) -> list[tuple[str, list[list[tuple[float, float]]], tuple]]:
+        """Three small line charts from the metrics' time series, scaled into boxes on the right."""
+        t, pal = self.game.i18n.t, palette()
+        series = self.world.metrics.series
+        charts = []
+        if len(series) < 2:
+            return charts
+        end = series[-1]["t"] or 1
+        models = list(self.world.models)
+        specs = [("report.chart_queue", [[(p["t"], sum(p["models"][m]["queue"] for m in models)) for p in series]]),
+                 ("report.chart_wait", [[(p["t"], max(p["models"][m]["predicted_wait_ms"] for m in models))
+                                         for p in series]]),
+                 ("report.chart_money", [[(p["t"], p["revenue_cents"]) for p in series],
+                                         [(p["t"], p["upstream_cents"]) for p in series]])]
+        colours = (pal["sky"], pal["orange"])
+        left, width, height = w - 520, 460, (h - 240) / 3 - 30
+        for i, (key, lines) in enumerate(specs):
+            bottom = h - 140 - (i + 1) * (height + 30)
+            box(self.boxes, left, bottom, width, height, pal["ink"])
+            self.line(t(key), left, bottom + height + 6, pal["silver"])
+            top = max((v for line in lines for _, v in line if v != float("inf")), default=1) or 1
+            strips = [[(left + width * tt / end, bottom + height * min(v, top) / top) for tt, v in line]
+                      for line in lines]
+            charts.append((key, strips, colours))
+        return charts
+
+    def on_draw(self) -> None:
+        super().on_draw()
+        for _key, strips, colours in getattr(self, "charts", []):
+            for strip, colour in zip(strips, colours, strict=False):
+                arcade.draw_line_strip(strip, colour, 2)
+
+    def back(self) -> None:
+        self.game.show_levels()
