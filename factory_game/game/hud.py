@@ -134,9 +134,9 @@ class Hud:
                                                     lambda s=speed: view.set_speed(s), "tip.speed")
             x += 42
         x += 10
-        self.figures = {}
+        self.figures, self.figure_titles = {}, {}
         for key in ("cash", "revenue", "costs", "profit", "satisfaction"):
-            self.fixed.append(Label(self.batch, x, y1, t(f"hud.{key}"), pal["silver"]))
+            self.figure_titles[key] = Label(self.batch, x, y1, t(f"hud.{key}"), pal["silver"])
             self.figures[key] = Label(self.batch, x, y2, "")
             x += 112
         bx = right - 8 - 3 * 76

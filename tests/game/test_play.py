@@ -1,0 +1,102 @@
+"""The play screen headless: it renders stations and HUD text, its buttons command the world, speed and language
+change what they should."""
+
+import arcade
+import pytest
+
+from factory_game.game.app import make_game
+from factory_game.game.art import palette
+from factory_game.game.play import PlayView
+from factory_game.game.screenshot import frame
+
+from .levels import busy_level
+
+
+@pytest.fixture
+def play(window):
+    game = make_game(levels=[], lang="zh-CN", muted=True, headless=True)
+    view = PlayView(game, busy_level())
+    window.show_view(view)
+    yield view
+    game.i18n.off_change(view._on_language)
+
+
+def run_frames(view, n, dt=1 / 30):
+    for _ in range(n):
+        view.step(dt)
+
+
+def colours_around(image, x, y, r=10):
+    h = image.height
+    return {image.getpixel((px, h - 1 - py)) for px in range(x - r, x + r) for py in range(y - r, y + r)}
+
+
+def test_frame_shows_every_station_and_hud_text(play):
+    play.set_speed(16)
+    run_frames(play, 120)
+    image = frame(play)
+    assert image.size == (1280, 720)
+    pal = {name: rgb[:3] for name, rgb in palette().items()}
+    for station in play.scene.slot_sprites.values():
+        x, y = play.canvas.to_window(*station.home, 1280, 720)
+        seen = colours_around(image, x, y)
+        assert pal["slate"] in seen and pal["silver"] in seen, f"station {station.slot_id} not drawn"
+    # the top bar shows white figures on ink: count text pixels in the cash column
+    cash = play.hud.figures["cash"].text
+    x0, y0 = int(cash.x), int(cash.y)
+    text_pixels = sum(1 for c in colours_around(image, x0 + 40, y0 + 6, 40) if c == pal["white"])
+    assert text_pixels >= 1
+    assert play.hud.figures["cash"].value.startswith("¥")
+
+
+def test_rent_button_rents_a_slot(play):
+    card = play.hud.cards[0]
+    model = play.world.models[card.model_id]
+    before = model.rented_count
+    assert card.rent.click()
+    assert model.rented_count == before + 1
+    assert play.world.commands[-1].command.name == "rent" and play.world.commands[-1].source == "player"
+    run_frames(play, 200)
+    play.hud.refresh(0)
+    assert card.release.enabled
+    card.release.click()
+    assert play.world.commands[-1].command.name == "release"
+
+
+def test_speed_key_changes_simulated_time_per_frame(play):
+    def advance_per_frame():
+        before = play.world.now
+        run_frames(play, 10)
+        return (play.world.now - before) / 10
+
+    play.on_key_press(arcade.key.KEY_1, 0)
+    slow = advance_per_frame()
+    play.on_key_press(arcade.key.KEY_5, 0)
+    fast = advance_per_frame()
+    assert fast == pytest.approx(16 * slow, rel=0.01)
+    play.on_key_press(arcade.key.SPACE, 0)
+    assert advance_per_frame() == 0
+
+
+def test_language_switch_changes_hud_text(play):
+    assert play.hud.figure_titles["cash"].value == "现金"
+    play.on_key_press(arcade.key.L, 0)
+    assert play.hud.figure_titles["cash"].value == "Cash"
+    assert play.hud.cards[0].rent.label.value.startswith("Rent")
+    play.on_key_press(arcade.key.L, 0)
+    assert play.hud.cards[0].rent.label.value.startswith("租")
+
+
+def test_clicking_a_station_opens_the_inspector(play):
+    run_frames(play, 30)
+    station = next(iter(play.scene.slot_sprites.values()))
+    x, y = play.canvas.to_window(*station.home, 1280, 720)
+    play.on_mouse_press(x, y, arcade.MOUSE_BUTTON_LEFT, 0)
+    assert play.selected == ("station", station.slot_id)
+    assert play.inspector_lines()[0].startswith("工位")
+
+
+def test_autopilot_button_switches_the_world(play):
+    assert not play.world.autopilot_enabled
+    play.hud.autopilot.click()
+    assert play.world.autopilot_enabled
