@@ -81,3 +81,24 @@ def test_same_hash_under_another_python_hash_seed():
     from factory_game.level import load_level
 
     assert hashes == {run_level(load_level(REFERENCE), until_ms=2 * HOUR).event_hash}
+
+
+def test_event_lines_are_canonical_json():
+    import json as _json
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from factory_game.sim.events import Event, Kind, event_line
+
+    optional_int = st.none() | st.integers(-10**12, 10**12)
+    optional_text = st.none() | st.text(max_size=12)
+
+    @given(st.integers(0, 10**12), st.sampled_from(list(Kind)), optional_int, optional_int, optional_text,
+           optional_int, optional_int, optional_text)
+    def check(time, kind, customer, task, model, slot, cents, info):
+        event = Event(time, kind, customer, task, model, slot, cents, info)
+        expected = _json.dumps(event.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        assert event_line(event) == expected
+
+    check()

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from enum import StrEnum
-from typing import IO
+from typing import IO, NamedTuple
 
 
 class Kind(StrEnum):
@@ -38,8 +37,9 @@ class Kind(StrEnum):
     COMMAND = "command"  # an outside change went through World.apply (info: the command)
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(NamedTuple):
+    """One thing that happened. A named tuple: immutable and cheap to build on the hot path."""
+
     time: int
     kind: Kind
     customer: int | None = None
@@ -59,23 +59,64 @@ class Event:
 
 
 def event_line(event: Event) -> str:
-    return json.dumps(event.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """Canonical JSON: keys sorted, no spaces; the same text as
+    `json.dumps(event.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)`, built faster."""
+    parts = []
+    if event.cents is not None:
+        parts.append(f'"cents":{event.cents}')
+    if event.customer is not None:
+        parts.append(f'"customer":{event.customer}')
+    if event.info is not None:
+        parts.append(f'"info":{_string(event.info)}')
+    parts.append(f'"kind":"{event.kind.value}"')
+    if event.model is not None:
+        parts.append(f'"model":{_string(event.model)}')
+    if event.slot is not None:
+        parts.append(f'"slot":{event.slot}')
+    parts.append(f'"t":{event.time}')
+    if event.task is not None:
+        parts.append(f'"task":{event.task}')
+    return "{" + ",".join(parts) + "}"
+
+
+def _string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
 
 
 class EventLog:
-    """Subscriber that hashes every event (SHA-256 over canonical JSON lines) and optionally writes JSONL."""
+    """Subscriber that hashes every event (SHA-256 over canonical JSON lines) and optionally writes JSONL.
+
+    Lines are hashed in batches: hashing one long string is much cheaper than many short ones, and gives the
+    same digest."""
+
+    BATCH = 4096
 
     def __init__(self, stream: IO[str] | None = None) -> None:
         self._hash = hashlib.sha256()
         self._stream = stream
+        self._pending: list[str] = []
         self.count = 0
 
     def __call__(self, event: Event) -> None:
-        line = event_line(event) + "\n"
-        self._hash.update(line.encode())
+        self._pending.append(event_line(event))
         self.count += 1
+        if len(self._pending) >= self.BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            text = "\n".join(self._pending) + "\n"
+            self._pending.clear()
+            self._hash.update(text.encode())
+            if self._stream is not None:
+                self._stream.write(text)
+
+    def close(self) -> None:
+        """Write out what is buffered (the digest does this too)."""
+        self._flush()
         if self._stream is not None:
-            self._stream.write(line)
+            self._stream.flush()
 
     def hexdigest(self) -> str:
+        self._flush()
         return self._hash.hexdigest()

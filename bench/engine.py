@@ -1,0 +1,110 @@
+"""Engine benchmark: River's engine against a textbook SimPy M/M/c over the same simulated horizon, in one process
+run, plus the 8-hour level at 1,000 customers per hour. Prints figures and ratios; asserts nothing (machines are
+noisy: compare side by side, here, in one run).
+
+    python3 bench/engine.py [--hours 300] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import random
+import time
+import tracemalloc
+from pathlib import Path
+
+from factory_game.level import load_level
+from factory_game.runner import run_level
+from factory_game.sim.clock import HOUR
+from factory_game.sim.events import EventLog
+from factory_game.sim.world import World
+
+REFERENCE = Path(__file__).resolve().parents[1] / "levels" / "reference" / "mmc.toml"
+SLOTS, MEAN_MS, PER_HOUR = 20, 300_000.0, 216.0
+
+
+def simpy_mmc(horizon_ms: int, seed: int) -> int:
+    """The textbook SimPy process model of the same queue; returns tasks served."""
+    import simpy
+
+    env = simpy.Environment()
+    server = simpy.Resource(env, capacity=SLOTS)
+    arrivals, service = random.Random(seed), random.Random(seed + 1)
+    served = [0]
+    waits = []
+
+    def task(env):
+        arrived = env.now
+        with server.request() as request:
+            yield request
+            waits.append(env.now - arrived)
+            yield env.timeout(service.expovariate(1 / MEAN_MS))
+            served[0] += 1
+
+    def source(env):
+        while True:
+            yield env.timeout(arrivals.expovariate(PER_HOUR / HOUR))
+            env.process(task(env))
+
+    env.process(source(env))
+    env.run(until=horizon_ms)
+    return served[0]
+
+
+def engine_mmc(horizon_ms: int, seed: int, mode: str) -> tuple[int, int]:
+    """River's engine on the reference level. Modes: `bare` (metrics only), `ledger` (plus every ledger entry),
+    `hashed` (plus every event built, serialised and hashed, as `factory-game run` does). Returns (served, events)."""
+    spec = load_level(REFERENCE, [f'level.duration="{horizon_ms // HOUR}h"'])
+    world = World(spec, seed=seed, keep_ledger_entries=mode != "bare")
+    log = EventLog()
+    if mode == "hashed":
+        world.subscribe(log)
+    summary = world.run()
+    return summary["overall"]["completed"], log.count
+
+
+def timed(fn, *args):
+    gc.collect()
+    start = time.perf_counter()
+    result = fn(*args)
+    return time.perf_counter() - start, result
+
+
+def best_of(repeat, fn, *args):
+    runs = [timed(fn, *args) for _ in range(repeat)]
+    return min(runs, key=lambda r: r[0])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--hours", type=int, default=300, help="simulated horizon of the M/M/c comparison")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each; the best is kept")
+    args = parser.parse_args()
+    horizon = args.hours * HOUR
+
+    print(f"M/M/{SLOTS}, load 0.9, {args.hours} simulated hours, best of {args.repeat}")
+    simpy_s, simpy_served = best_of(args.repeat, simpy_mmc, horizon, 1)
+    simpy_rate = simpy_served / simpy_s
+    print(f"  {'simpy (textbook process model)':40} {simpy_served:>8} served  {simpy_s:6.2f} s  "
+          f"{simpy_rate:>9,.0f} tasks/s")
+    for mode in ("bare", "ledger", "hashed"):
+        seconds, (served, _events) = best_of(args.repeat, engine_mmc, horizon, 1, mode)
+        rate = served / seconds
+        print(f"  {'river engine, ' + mode:40} {served:>8} served  {seconds:6.2f} s  {rate:>9,.0f} tasks/s  "
+              f"x{rate / simpy_rate:.2f} simpy")
+
+    print("\n8-hour level at 1,000 customers/hour (93 slots, load 0.9), as `factory-game run` runs it (events hashed)")
+    spec = load_level(REFERENCE, ["arrivals.rate=1000", "models.sd15.slots=93"])
+    seconds, result = best_of(args.repeat, run_level, spec)
+    print(f"  wall {seconds:.3f} s   {result.event_count:,} events  {result.event_count / seconds:,.0f} events/s  "
+          f"{result.summary['overall']['completed']:,} tasks served")
+    tracemalloc.start()
+    run_level(spec)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(f"  peak traced memory {peak / 2**20:.1f} MiB")
+
+
+if __name__ == "__main__":
+    main()
