@@ -54,7 +54,6 @@ class World:
         self._next_customer = 1
         self._next_task = 1
         self._next_slot = 1
-        self._attempts: dict[int, int] = {}  # task id -> start count, to ignore stale end events
         self._billed_contracted: dict[str, int] = dict.fromkeys(self.models, 0)
         self._rate_pieces = _rate_schedule(spec)
         self._arrival_cursor = 0.0
@@ -174,8 +173,8 @@ class World:
             task = Task(self._next_task, customer.id, content, self.route[content], self.now)
             self._next_task += 1
             customer.tasks.append(task)
-            stats = self.metrics.cell(task.model, customer.tier)
-            stats.requested += 1
+            task.stats = self.metrics.cell(task.model, customer.tier)
+            task.stats.requested += 1
 
     def _on_return(self, customer: Customer) -> None:
         customer.visit += 1
@@ -208,7 +207,7 @@ class World:
                 task.state = E.LOST
                 task.end_at = now
                 customer.unhappy = True
-                stats = self.metrics.cell(task.model, customer.tier)
+                stats = task.stats
                 stats.lost += 1
                 if self._listeners:
                     self._emit(Kind.LOST_SALE, customer=customer.id, task=task.id, model=task.model, cents=price)
@@ -220,7 +219,7 @@ class World:
             customer.held_cents += price
             customer.in_flight += 1
             self.ledger.hold(now, customer.id, task.id, price)
-            stats = self.metrics.cell(task.model, customer.tier)
+            stats = task.stats
             stats.admitted += 1
             if self._listeners:
                 self._emit(Kind.ADMIT, customer=customer.id, task=task.id, model=task.model)
@@ -268,8 +267,7 @@ class World:
         task.state = E.RUNNING
         task.started_at = now
         task.slot_id = slot.id
-        attempt = self._attempts.get(task.id, 0) + 1
-        self._attempts[task.id] = attempt
+        task.attempt += 1
         spec = m.spec
         duration = max(1, round(spec.service.sample(self._service_rng[m.id])))
         failed = False
@@ -280,16 +278,16 @@ class World:
                 duration = max(1, round(duration * frng.random()))  # it breaks somewhere along the way
         task.end_at = now + duration
         wait = now - task.queued_at
-        stats = self.metrics.cell(task.model, self._tier_of(task))
+        stats = task.stats
         stats.waits.append(wait)
         if self._listeners:
             self._emit(Kind.START, customer=task.customer_id, task=task.id, model=m.id, slot=slot.id,
                        info=str(duration))
-        self.calendar.at(task.end_at, self._on_task_end, (task, attempt, failed))
+        self.calendar.at(task.end_at, self._on_task_end, (task, task.attempt, failed))
 
     def _on_task_end(self, arg: tuple[Task, int, bool]) -> None:
         task, attempt, failed = arg
-        if task.state != E.RUNNING or self._attempts.get(task.id) != attempt:
+        if task.state != E.RUNNING or task.attempt != attempt:
             return  # stale: an outage already ended this attempt
         self._end_attempt(task, failed, reason="upstream error")
 
@@ -304,7 +302,7 @@ class World:
                 self._emit(Kind.FAIL, customer=customer.id, task=task.id, model=m.id, slot=slot.id, info=reason)
             if task.retries_left > 0:
                 task.retries_left -= 1
-                stats = self.metrics.cell(task.model, customer.tier)
+                stats = task.stats
                 stats.retries += 1
                 if self._listeners:
                     self._emit(Kind.RETRY, customer=customer.id, task=task.id, model=m.id)
@@ -316,7 +314,7 @@ class World:
             customer.unhappy = True
             cents = self.ledger.release(now, customer.id, task.id, reason)
             customer.held_cents -= cents
-            stats = self.metrics.cell(task.model, customer.tier)
+            stats = task.stats
             stats.failed += 1
             stats.score += SCORE_FAILED
             stats.refunded_cents += cents
@@ -333,7 +331,7 @@ class World:
             score = 1.0 if sojourn <= sla else max(0.0, 2.0 - sojourn / sla)
             if score < 1.0:
                 customer.unhappy = True
-            stats = self.metrics.cell(task.model, customer.tier)
+            stats = task.stats
             stats.completed += 1
             stats.sojourns.append(sojourn)
             stats.revenue_cents += cents
@@ -439,7 +437,7 @@ class World:
             held = task.state == E.QUEUED
             task.state = E.ABANDONED
             task.end_at = now
-            stats = self.metrics.cell(task.model, customer.tier)
+            stats = task.stats
             stats.abandoned += 1
             stats.score += SCORE_ABANDONED
             if held:
@@ -579,7 +577,7 @@ class World:
             else:
                 task = slot.task
                 slot.state = E.DOWN
-                self._attempts[task.id] = self._attempts.get(task.id, 0) + 1
+                task.attempt += 1  # its scheduled end is now stale
                 self._end_attempt(task, failed=True, reason="outage")  # frees the slot, which stays down
             if self._listeners:
                 self._emit(Kind.SLOT_DOWN, model=m.id, slot=slot.id, info="outage")
@@ -645,9 +643,6 @@ class World:
         if customer is None:
             raise KeyError(f"customer {customer_id} has a running task but is not in the world")
         return customer
-
-    def _tier_of(self, task: Task) -> str:
-        return self.customers[task.customer_id].tier
 
     def _emit(self, kind: Kind, **fields: object) -> None:
         event = Event(self.now, kind, **fields)
