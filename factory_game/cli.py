@@ -58,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     levels = sub.add_parser("levels", help="list the bundled levels")
     levels.set_defaults(handler=cmd_levels)
+
+    from factory_game.game.commands import add_game_commands  # imports no Arcade until a game command runs
+
+    add_game_commands(sub)
     return parser
 
 
