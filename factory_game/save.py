@@ -1,0 +1,210 @@
+"""Saved games: a running world written to a small versioned JSON file, and rebuilt from it by replay.
+
+The simulation is deterministic, so a save holds no world state at all: only what a replay needs — the level
+(its path and the SHA-256 of its bytes), the seed, the `--set` overrides, the player's commands with their times,
+and the moment of the save. Loading builds a fresh world and replays up to that moment; the result is the same
+world, event for event, as the one that was saved. A few counters taken at save time are compared after the
+replay, so a save that no longer replays faithfully (the engine or a mod changed) is refused instead of silently
+becoming a different game.
+
+Saving writes a temporary file next to the target and renames it over the target (`os.replace`), so a crash or a
+full disk never leaves a half-written save behind, and a failed save leaves the previous one untouched. Loading
+never writes anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from factory_game import __version__
+from factory_game.level import LevelError, load_level
+from factory_game.sim.commands import Command, command_from_dict
+from factory_game.sim.rules import Rules
+from factory_game.sim.world import World
+
+FORMAT = "river-factory-save"
+VERSION = 1  # raise when the layout changes; older versions stay readable, newer ones are refused
+LEVELS_DIR = Path(__file__).resolve().parent.parent / "levels"
+
+
+class SaveError(Exception):
+    """A save that cannot be written or loaded, with a message for the player that says why."""
+
+
+@dataclass(frozen=True)
+class SavedGame:
+    """The content of a save file, checked but not yet replayed (enough for a load menu to list it)."""
+
+    level_path: Path
+    level_id: str
+    level_sha256: str
+    seed: int
+    overrides: tuple[str, ...]
+    time_ms: int
+    commands: tuple[tuple[int, Command], ...]
+    fingerprint: dict[str, int]
+
+
+def save(world: World, path: str | Path, level_path: str | Path | None = None, overrides: Iterable[str] = ()) -> Path:
+    """Write `world` to `path` atomically. `level_path` defaults to the file the world's level was read from;
+    `overrides` are the `--set` values it was loaded with (the world itself does not know them)."""
+    level_file = Path(level_path if level_path is not None else world.spec.source)
+    try:
+        level_bytes = level_file.read_bytes()
+    except OSError as exc:
+        raise SaveError(f"cannot save: the level file {level_file} cannot be read ({exc.strerror or exc})") from None
+    body = {
+        "format": FORMAT,
+        "version": VERSION,
+        "saved_by": f"factory-game {__version__}",
+        "level": {
+            "path": str(level_file.resolve()),
+            "bundled": _bundled_name(level_file),
+            "id": world.spec.id,
+            "sha256": hashlib.sha256(level_bytes).hexdigest(),
+        },
+        "seed": world.seed,
+        "overrides": list(overrides),
+        "time_ms": world.now,
+        "commands": [{"t": t, **command.to_dict()} for t, command in world.player_commands()],
+        "fingerprint": fingerprint(world),
+    }
+    body["checksum"] = _checksum(body)
+    _write_atomically(Path(path), json.dumps(body, indent=1, ensure_ascii=False) + "\n")
+    return Path(path)
+
+
+def read(path: str | Path) -> SavedGame:
+    """Read and check a save file without replaying it. Raises SaveError for anything unreadable."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SaveError(f"cannot read the save {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise SaveError(f"{path} is not a River Factory save (not text: corrupt?)") from None
+    try:
+        body = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SaveError(f"{path} is damaged or truncated (invalid JSON at line {exc.lineno}, column {exc.colno})"
+                        ) from None
+    if not isinstance(body, dict) or body.get("format") != FORMAT:
+        raise SaveError(f"{path} is not a River Factory save")
+    version = body.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise SaveError(f"{path}: unknown save format version {version!r}")
+    if version > VERSION:
+        raise SaveError(f"{path} was written by a newer River Factory (save format {version}; this one reads up "
+                        f"to {VERSION}): update the game to load it")
+    if body.get("checksum") != _checksum(body):
+        raise SaveError(f"{path} is damaged: its checksum does not match its content")
+    try:
+        return _parse(body)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise SaveError(f"{path} is damaged: {exc}") from None
+
+
+def load(path: str | Path, rules: Rules | None = None,
+         world_hook: Callable[[World], None] | None = None) -> World:
+    """Rebuild the saved world by replaying it. `world_hook(world)` runs before the replay (subscribe an event log
+    there to see the replayed events too; subscribe after `load` to see only what happens next). `rules` must be
+    the rules the game was played with (the level's mods)."""
+    game = read(path)
+    spec_path = game.level_path
+    try:
+        level_bytes = spec_path.read_bytes()
+    except OSError as exc:
+        raise SaveError(f"the save's level {spec_path} cannot be read ({exc.strerror or exc})") from None
+    if hashlib.sha256(level_bytes).hexdigest() != game.level_sha256:
+        raise SaveError(f"the level {spec_path} has changed since this game was saved, so the save cannot be "
+                        "replayed")
+    try:
+        spec = load_level(spec_path, game.overrides)
+    except LevelError as exc:
+        raise SaveError(f"the save's level no longer loads: {exc}") from None
+    world = World(spec, seed=game.seed, rules=rules)
+    if world_hook is not None:
+        world_hook(world)
+    for time, command in game.commands:
+        world.advance(time)
+        world.apply(command)
+    world.advance(game.time_ms)
+    if fingerprint(world) != game.fingerprint:
+        raise SaveError(f"{Path(path)} no longer replays to the saved game (the engine, the level's mods or the "
+                        "rules changed since it was saved)")
+    return world
+
+
+def fingerprint(world: World) -> dict[str, int]:
+    """A few running totals that any divergence in a replay would change; read without touching the world."""
+    ledger = world.ledger
+    return {
+        "customers": world.metrics.customers,
+        "cash_cents": ledger.cash_cents,
+        "revenue_cents": ledger.revenue_cents,
+        "upstream_cents": ledger.upstream_cents,
+        "commands": len(world.commands),
+    }
+
+
+def _parse(body: dict) -> SavedGame:
+    level = body["level"]
+    bundled = level.get("bundled")
+    level_path = LEVELS_DIR / bundled if bundled and (LEVELS_DIR / bundled).exists() else Path(level["path"])
+    commands = []
+    for index, record in enumerate(body["commands"]):
+        time = record["t"]
+        if not isinstance(time, int) or time < 0:
+            raise ValueError(f"command {index} has no valid time")
+        commands.append((time, command_from_dict({k: v for k, v in record.items() if k != "t"})))
+    if [t for t, _ in commands] != sorted(t for t, _ in commands):
+        raise ValueError("commands are out of order")
+    time_ms = body["time_ms"]
+    seed = body["seed"]
+    if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in (time_ms, seed)):
+        raise ValueError("time_ms and seed must be whole numbers")
+    if commands and commands[-1][0] > time_ms:
+        raise ValueError("a command is later than the moment of the save")
+    overrides = body["overrides"]
+    if not isinstance(overrides, list) or not all(isinstance(o, str) for o in overrides):
+        raise ValueError("overrides must be a list of key=value strings")
+    return SavedGame(level_path, str(level["id"]), str(level["sha256"]), seed, tuple(overrides), time_ms,
+                     tuple(commands), dict(body["fingerprint"]))
+
+
+def _bundled_name(level_file: Path) -> str | None:
+    """`campaign/01-opening-day.toml` for a bundled level, so a save survives moving the installation."""
+    try:
+        return level_file.resolve().relative_to(LEVELS_DIR).as_posix()
+    except ValueError:
+        return None
+
+
+def _checksum(body: dict) -> str:
+    content = {k: v for k, v in body.items() if k != "checksum"}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=directory, prefix=f".{path.name}.",
+                                             suffix=".tmp", delete=False)
+    except OSError as exc:
+        raise SaveError(f"cannot save to {path}: {exc.strerror or exc}") from None
+    try:
+        with handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(handle.name, path)
+    except OSError as exc:
+        Path(handle.name).unlink(missing_ok=True)
+        raise SaveError(f"cannot save to {path}: {exc.strerror or exc}") from None

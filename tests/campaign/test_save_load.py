@@ -1,0 +1,118 @@
+"""Save and load: a game saved at any moment and loaded again continues exactly as if it had never stopped."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from factory_game.level import load_level
+from factory_game.save import VERSION, SaveError, load, read, save
+from factory_game.sim.clock import MINUTE
+from factory_game.sim.commands import Release, Rent, SetAutopilot
+from factory_game.sim.events import EventLog
+from factory_game.sim.world import World
+
+LEVEL = Path(__file__).resolve().parents[2] / "levels" / "campaign" / "04-rush-hour.toml"
+END = 150 * MINUTE
+# A player who switches the auto-manager off, rents for the rush, and gives the slots back.
+PLAYER = [(20 * MINUTE, SetAutopilot(False)), (88 * MINUTE, Rent("sd15", 6)), (95 * MINUTE, Rent("sd15", 6)),
+          (140 * MINUTE, Release("sd15", 12))]
+
+
+def _play(world: World, start: int, end: int) -> None:
+    """Advance from `start` to `end`, applying the player's commands on the way."""
+    for time, command in PLAYER:
+        if start <= time <= end:
+            world.advance(time)
+            world.apply(command)
+    world.advance(end)
+
+
+def _uninterrupted() -> tuple[str, int]:
+    world = World(load_level(LEVEL))
+    log = EventLog()
+    world.subscribe(log)
+    _play(world, 0, END)
+    return log.hexdigest(), log.count
+
+
+@pytest.mark.parametrize("save_at", [0, 20 * MINUTE, 91 * MINUTE + 17, 140 * MINUTE])
+def test_continuing_after_a_load_gives_the_same_event_log(tmp_path, save_at):
+    world = World(load_level(LEVEL))
+    _play(world, 0, save_at)
+    save(world, tmp_path / "game.json")
+
+    log = EventLog()
+    loaded = load(tmp_path / "game.json", world_hook=lambda w: w.subscribe(log))
+    assert loaded.now == save_at
+    _play(loaded, save_at + 1, END)
+    assert (log.hexdigest(), log.count) == _uninterrupted()
+
+
+def test_a_save_lists_its_level_time_and_player_commands(tmp_path):
+    world = World(load_level(LEVEL, ["arrivals.rate=60"]), seed=9)
+    _play(world, 0, 100 * MINUTE)
+    save(world, tmp_path / "game.json", overrides=["arrivals.rate=60"])
+    game = read(tmp_path / "game.json")
+    assert (game.level_id, game.seed, game.time_ms, game.overrides) == (
+        "campaign-04-rush-hour", 9, 100 * MINUTE, ("arrivals.rate=60",))
+    assert [t for t, _ in game.commands] == [20 * MINUTE, 88 * MINUTE, 95 * MINUTE]  # the autopilot's are replayed
+    assert load(tmp_path / "game.json").summary() == world.summary()
+
+
+def _saved(tmp_path) -> Path:
+    world = World(load_level(LEVEL))
+    _play(world, 0, 30 * MINUTE)
+    return save(world, tmp_path / "game.json")
+
+
+def _rewrite(path: Path, change) -> None:
+    body = json.loads(path.read_text(encoding="utf-8"))
+    change(body)
+    path.write_text(json.dumps(body), encoding="utf-8")
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda p: p.write_text(p.read_text(encoding="utf-8")[:200], encoding="utf-8"), "truncated"),
+    (lambda p: p.write_bytes(b"\x00\xff garbage"), "not a River Factory save"),
+    (lambda p: p.write_text("[1, 2]", encoding="utf-8"), "not a River Factory save"),
+    (lambda p: _rewrite(p, lambda b: b.update(version=VERSION + 1)), "newer River Factory"),
+    (lambda p: _rewrite(p, lambda b: b.update(time_ms=b["time_ms"] + 1)), "checksum"),
+])
+def test_a_damaged_or_newer_save_gives_a_clear_error_and_changes_nothing(tmp_path, damage, message):
+    path = _saved(tmp_path)
+    damage(path)
+    before = path.read_bytes()
+    with pytest.raises(SaveError, match=message):
+        load(path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["game.json"]
+
+
+def test_a_changed_level_is_refused(tmp_path):
+    level = tmp_path / "level.toml"
+    level.write_text(LEVEL.read_text(encoding="utf-8"), encoding="utf-8")
+    world = World(load_level(level))
+    world.advance(10 * MINUTE)
+    path = save(world, tmp_path / "game.json")
+    level.write_text(LEVEL.read_text(encoding="utf-8").replace("rate = 80", "rate = 81"), encoding="utf-8")
+    with pytest.raises(SaveError, match="has changed since"):
+        load(path)
+
+
+def test_a_failed_save_keeps_the_previous_one(tmp_path, monkeypatch):
+    path = _saved(tmp_path)
+    before = path.read_bytes()
+    world = World(load_level(LEVEL))
+    world.advance(60 * MINUTE)
+
+    def full_disk(_fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("os.fsync", full_disk)
+    with pytest.raises(SaveError, match="No space left"):
+        save(world, path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["game.json"]
