@@ -1,0 +1,144 @@
+"""The report's four charts as PNG files, drawn with matplotlib's object API on the Agg canvas (no pyplot, no
+global backend switch, so the game process can draw them too)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from factory_game.report.data import ReportData
+from factory_game.sim.clock import HOUR, MINUTE
+
+SIZE = (8.0, 4.5)  # inches; at DPI 100 an 800 x 450 image, readable on the end-of-level screen
+DPI = 100
+COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf", "#7f7f7f"]
+
+
+def render_charts(data: ReportData, directory: str | Path, names: Iterable[str] | None = None,
+                  dpi: int = DPI) -> dict[str, Path]:
+    """Draw the charts (all, or those `names`) into `directory` as `<name>.png`; return their paths."""
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    out = {}
+    for name in names or CHARTS:
+        title, draw = CHARTS[name]
+        figure = _figure()
+        draw(figure, data)
+        figure.suptitle(title, fontsize=13, fontweight="bold")
+        figure.tight_layout()
+        path = directory / f"{name}.png"
+        figure.savefig(path, dpi=dpi)
+        out[name] = path
+    return out
+
+
+def _figure():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=SIZE)
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def _hours(data: ReportData) -> list[float]:
+    return [sample["t"] / HOUR for sample in data.series]
+
+
+def _models(data: ReportData) -> list[str]:
+    return list(data.series[0]["models"]) if data.series else []
+
+
+def _style(axes, ylabel: str) -> None:
+    axes.set_xlabel("simulated time (h)")
+    axes.set_ylabel(ylabel)
+    axes.grid(True, alpha=0.3)
+    axes.margins(x=0)
+
+
+def draw_queue(figure, data: ReportData) -> None:
+    axes = figure.add_subplot()
+    hours = _hours(data)
+    for colour, model in zip(COLOURS, _models(data), strict=False):
+        queue = [sample["models"][model]["queue"] for sample in data.series]
+        axes.plot(hours, queue, color=colour, linewidth=1.6, label=data.model_names.get(model, model))
+    _style(axes, "tasks waiting in the queue")
+    axes.set_ylim(bottom=0)
+    axes.legend(loc="upper left")
+
+
+def draw_waits(figure, data: ReportData) -> None:
+    """Share of each tier's tasks that started within x minutes: one curve per tier (higher and further left
+    is better); the legend gives the median and the 95th percentile."""
+    axes = figure.add_subplot()
+    tiers = [(tier, sorted(waits)) for tier, waits in data.waits_by_tier.items() if waits]
+    longest = max((waits[-1] for _tier, waits in tiers), default=0) / MINUTE
+    for colour, (tier, waits) in zip(COLOURS, tiers, strict=False):
+        n = len(waits)
+        xs = [0.0] + [w / MINUTE for w in waits] + [max(longest, 1.0)]
+        ys = [0.0] + [(i + 1) / n for i in range(n)] + [1.0]
+        median, p95 = waits[n // 2] / MINUTE, waits[min(n - 1, int(0.95 * n))] / MINUTE
+        axes.step(xs, ys, where="post", color=colour, linewidth=1.8,
+                  label=f"{tier}: {n} tasks, median {median:.1f} min, p95 {p95:.1f} min")
+    axes.set_xlabel("queue wait (minutes)")
+    axes.set_ylabel("share of tasks started within")
+    axes.set_ylim(0, 1.02)
+    axes.set_xlim(left=0)
+    axes.grid(True, alpha=0.3)
+    if tiers:
+        axes.legend(loc="lower right")
+    else:
+        axes.text(0.5, 0.5, "no task has started yet", ha="center", va="center", transform=axes.transAxes)
+
+
+def draw_utilisation(figure, data: ReportData) -> None:
+    """Busy slots against available slots (contracted + rented up), one panel per model."""
+    models = _models(data)
+    hours = _hours(data)
+    figure.set_size_inches(SIZE[0], max(SIZE[1], 1.2 + 1.6 * len(models)))
+    for index, model in enumerate(models):
+        axes = figure.add_subplot(len(models), 1, index + 1)
+        busy = [sample["models"][model]["busy"] for sample in data.series]
+        capacity = [sample["models"][model]["capacity"] for sample in data.series]
+        colour = COLOURS[index % len(COLOURS)]
+        axes.fill_between(hours, busy, step="post", color=colour, alpha=0.35, linewidth=0, label="busy")
+        axes.step(hours, capacity, where="post", color=colour, linewidth=1.8, label="available")
+        total = data.summary["models"].get(model, {}).get("utilisation", 0.0)
+        name = data.model_names.get(model, model)
+        axes.set_title(f"{name}: utilisation {100 * total:.0f}%", fontsize=9, loc="right", pad=3)
+        axes.set_ylabel("slots", fontsize=9)
+        axes.set_ylim(0, max(capacity + [1]) * 1.15)
+        axes.grid(True, alpha=0.3)
+        axes.margins(x=0)
+        if index == 0:
+            axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), fontsize=8, ncols=2, frameon=False)
+        if index < len(models) - 1:
+            axes.tick_params(labelbottom=False)
+        else:
+            axes.set_xlabel("simulated time (h)")
+
+
+def draw_money(figure, data: ReportData) -> None:
+    axes = figure.add_subplot()
+    hours = _hours(data)
+    revenue = [sample["revenue_cents"] / 100 for sample in data.series]
+    cost = [sample["upstream_cents"] / 100 for sample in data.series]
+    axes.plot(hours, revenue, color="#2ca02c", linewidth=2, label="revenue (captured)")
+    axes.plot(hours, cost, color="#d62728", linewidth=2, label="upstream cost (contracted + rented)")
+    ahead = [r >= c for r, c in zip(revenue, cost, strict=True)]
+    if any(ahead):
+        axes.fill_between(hours, cost, revenue, where=ahead, color="#2ca02c", alpha=0.12, interpolate=True,
+                          label="profit so far")
+    if not all(ahead):
+        axes.fill_between(hours, cost, revenue, where=[not a for a in ahead], color="#d62728", alpha=0.12,
+                          interpolate=True, label="loss so far")
+    _style(axes, "cumulative amount")
+    axes.legend(loc="upper left")
+
+
+CHARTS: dict[str, tuple[str, Callable]] = {
+    "queue": ("Queue length per model", draw_queue),
+    "waits": ("Queue wait per tier", draw_waits),
+    "utilisation": ("Slots busy and available per model", draw_utilisation),
+    "money": ("Cumulative revenue against upstream cost", draw_money),
+}
