@@ -1,4 +1,5 @@
-"""River's built-in content types and models (issue 3 registers these through the mod hooks like any mod)."""
+"""River's built-in content types and models, as plain data. `factory_game.plugins.builtin` registers them
+through the mod hooks like any mod's."""
 
 from __future__ import annotations
 
@@ -32,9 +33,7 @@ MODELS = (
 
 
 def builtin_catalog() -> Catalog:
-    catalog = Catalog()
-    for content in CONTENT:
-        catalog.add_content(content)
-    for model in MODELS:
-        catalog.add_model(model)
-    return catalog
+    """The built-in content alone, as the plugin layer registers it."""
+    from factory_game.plugins import open_mods  # imported late: the plugin layer reads this module's data
+
+    return open_mods().catalog

@@ -1,16 +1,27 @@
-"""What levels can name: content types and models. Built from the built-in content and the mods a level uses."""
+"""What levels can name: content types, model providers and their models. Built by the plugin layer from the
+built-in content and the mods a level uses."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from factory_game.sim.spec import ContentSpec, ModelSpec
+
+
+@dataclass(frozen=True)
+class Provider:
+    """An upstream company that sells model capacity; each of its models says what content it serves."""
+
+    id: str
+    names: dict[str, str]  # language -> name, at least "en" and "zh-CN"
+    models: tuple[ModelSpec, ...] = ()
 
 
 @dataclass
 class Catalog:
     content: dict[str, ContentSpec] = field(default_factory=dict)
     models: dict[str, ModelSpec] = field(default_factory=dict)
+    providers: dict[str, Provider] = field(default_factory=dict)
     origin: dict[str, str] = field(default_factory=dict)  # "content:image" / "model:sd15" -> who registered it
 
     def add_content(self, spec: ContentSpec, origin: str = "builtin") -> None:
@@ -20,6 +31,13 @@ class Catalog:
     def add_model(self, spec: ModelSpec, origin: str = "builtin") -> None:
         self._claim(f"model:{spec.id}", origin)
         self.models[spec.id] = spec
+
+    def add_provider(self, provider: Provider, origin: str = "builtin") -> None:
+        """The provider and each of its models (tagged with the provider's id)."""
+        self._claim(f"provider:{provider.id}", origin)
+        self.providers[provider.id] = provider
+        for model in provider.models:
+            self.add_model(replace(model, provider=provider.id), origin)
 
     def _claim(self, key: str, origin: str) -> None:
         if key in self.origin:

@@ -13,6 +13,7 @@ from pathlib import Path
 from factory_game import __version__
 from factory_game.level import LevelError, load_level
 from factory_game.level.units import format_duration, format_money, parse_duration
+from factory_game.plugins import ModFailed, mod_states, prepare_level
 from factory_game.runner import RunResult, load_commands, run_level
 
 EXIT_OK, EXIT_GOALS_MISSED, EXIT_BAD_INPUT = 0, 1, 2
@@ -50,7 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--events", metavar="FILE.jsonl", help="write every event as JSON lines")
     run.add_argument("--replay", metavar="FILE", help="replay the player commands of an earlier run's JSON")
     run.add_argument("--check", action="store_true", help="exit 1 when a goal of the level is missed")
+    run.add_argument("--lenient", action="store_true",
+                     help="as in play: a failing mod is switched off and reported, the run goes on (default: exit 2)")
     run.set_defaults(handler=cmd_run)
+
+    mods = sub.add_parser("mods", help="list the mods found and whether each can be loaded")
+    mods.set_defaults(handler=cmd_mods)
 
     validate = sub.add_parser("validate", help="check level files and report every problem")
     validate.add_argument("levels", nargs="+")
@@ -74,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except BadInput as exc:
+    except (BadInput, ModFailed) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
 
@@ -84,7 +90,9 @@ class BadInput(Exception):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    spec = load_level(resolve_level(args.level), args.overrides)
+    spec, _rules, session = prepare_level(resolve_level(args.level), args.overrides, lenient=args.lenient)
+    session.on_failure(lambda failure: print(f"warning: {failure} (switched off; the built-in rule takes over)",
+                                             file=sys.stderr))
     until = None
     if args.until:
         try:
@@ -101,7 +109,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     events_out = open(args.events, "w", encoding="utf-8") if args.events else None  # noqa: SIM115
     try:
         result = run_level(spec, seed=args.seed, until_ms=until, commands=commands, events_out=events_out,
-                           progress=progress)
+                           progress=progress, mods=session)
     finally:
         if events_out is not None:
             events_out.close()
@@ -142,6 +150,18 @@ def cmd_levels(_args: argparse.Namespace) -> int:
             print(f"{str(relative):28} {spec.title['en']}  /  {spec.title['zh-CN']}")
         except LevelError as exc:
             print(f"{str(relative):28} (invalid: {len(exc.problems)} problem(s))")
+    return EXIT_OK
+
+
+def cmd_mods(_args: argparse.Namespace) -> int:
+    states = mod_states()
+    if not states:
+        print("no mods found (looked in mods/, ./mods, $FACTORY_GAME_MODS and the factory_game.mods entry points)")
+    for info, problem in states:
+        name = f"{info.manifest.names['en']} / {info.manifest.names['zh-CN']}" if info.manifest else ""
+        print(f"{info.label:28} {'ok' if problem is None else 'error'}  {name}  ({info.source})")
+        if problem is not None:
+            print(f"  {problem}")
     return EXIT_OK
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from factory_game.level.goals import GoalResult, evaluate, level_stars
+from factory_game.plugins import ModSession, open_mods
 from factory_game.sim.commands import Command, command_from_dict
 from factory_game.sim.events import EventLog
 from factory_game.sim.rules import Rules
@@ -56,11 +57,20 @@ class RunResult:
 def run_level(spec: LevelSpec, seed: int | None = None, until_ms: int | None = None,
               commands: Iterable[tuple[int, Command]] = (), rules: Rules | None = None,
               events_out: IO[str] | None = None, progress: Callable[[int, int], None] | None = None,
-              world_hook: Callable[[World], None] | None = None) -> RunResult:
-    """Run a level headless. `commands` are player commands (time, command) replayed at their times."""
+              world_hook: Callable[[World], None] | None = None, mods: ModSession | None = None) -> RunResult:
+    """Run a level headless. `commands` are player commands (time, command) replayed at their times.
+
+    The level's mods make the rules and observe the run: pass the session from `prepare_level`, or let this
+    open one (strict: a failing mod stops the run) when the level names mods and no `rules` are given."""
+    if mods is None and rules is None and spec.mods:
+        mods = open_mods(spec.mods)
+    if mods is not None and rules is None:
+        rules = mods.rules()
     world = World(spec, seed=seed, rules=rules)
     log = EventLog(events_out)
     world.subscribe(log)
+    if mods is not None:
+        mods.attach(world)
     if world_hook is not None:
         world_hook(world)
     end = spec.duration_ms if until_ms is None else until_ms

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from factory_game.builtin import builtin_catalog
 from factory_game.catalog import Catalog
 from factory_game.level.errors import LevelError, Problem, key_lines, line_for
 from factory_game.level.reader import MISSING, Reader, _did_you_mean
@@ -59,7 +58,7 @@ def parse_level(text: str, filename: str, overrides: Iterable[str] = (), catalog
         else:
             problems.append(Problem(filename, key, expected, found, line_for(lines, key)))
 
-    spec = _build(data, report, catalog or builtin_catalog(), filename)
+    spec = _build(data, report, catalog, filename)
     if problems:
         raise LevelError(problems)
     assert spec is not None
@@ -97,7 +96,7 @@ def apply_overrides(data: dict, overrides: Iterable[str], filename: str, problem
     return data
 
 
-def _build(data: dict, report, catalog: Catalog, filename: str) -> LevelSpec | None:
+def _build(data: dict, report, catalog: Catalog | None, filename: str) -> LevelSpec | None:
     root = Reader(data, "", report)
     level = root.table("level", required=True)
     level_id = level.string("id")
@@ -110,6 +109,8 @@ def _build(data: dict, report, catalog: Catalog, filename: str) -> LevelSpec | N
     surcharge = level.number("priority_surcharge", 0.0, low=0.0, high=10.0)
     mods = _mods(level)
     level.finish()
+    if catalog is None:
+        catalog = _mods_catalog(mods, report)
 
     tiers = _tiers(root.table("tiers"))
     content = _content(root.table("content"), catalog)
@@ -157,6 +158,18 @@ def _mods(level: Reader) -> tuple[tuple[str, str], ...]:
         else:
             level.report(key, 'a mod id or { id = "...", version = ">=1.0" }', repr(item))
     return tuple(out)
+
+
+def _mods_catalog(mods: tuple[tuple[str, str], ...], report) -> Catalog:
+    """What the level's mods (and the built-in content) register; a mod that cannot load is a level problem."""
+    from factory_game.plugins import ModError, open_mods  # late: the plugin layer imports the simulation only
+
+    try:
+        return open_mods(mods).catalog
+    except ModError as exc:
+        for problem in exc.problems:
+            report("level.mods", "mods that are installed and compatible", problem)
+        return open_mods().catalog
 
 
 def _tiers(table: Reader) -> tuple[tuple[str, int], ...]:

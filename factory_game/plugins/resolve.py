@@ -1,0 +1,90 @@
+"""From "the level needs these mods" to the mods to load, in load order, or every reason why not.
+
+Load order is deterministic: a mod comes after the mods it depends on; among mods free to go next, the smaller
+id goes first. Rules are asked last-loaded-first, so a mod can override the mods it depends on.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable
+
+from factory_game.api import API_VERSION
+from factory_game.plugins.discovery import ModInfo
+from factory_game.plugins.errors import ModError
+from factory_game.plugins.versions import satisfies
+
+
+def resolve(requests: Iterable[tuple[str, str]], discovered: list[ModInfo]) -> list[ModInfo]:
+    """`requests` are (mod id, version constraint) pairs, as a level lists them. Raise ModError on any problem."""
+    by_id: dict[str, list[ModInfo]] = {}
+    for info in discovered:
+        by_id.setdefault(info.id, []).append(info)
+    problems: list[str] = []
+    chosen: dict[str, ModInfo] = {}
+    todo = [(mod_id, constraint, "the level") for mod_id, constraint in requests]
+    while todo:
+        mod_id, constraint, wanted_by = todo.pop(0)
+        info = _pick(mod_id, constraint, wanted_by, by_id, discovered, problems)
+        if info is None or mod_id in chosen:
+            continue
+        chosen[mod_id] = info
+        todo += [(dep, dep_constraint, f"mod {info.label}") for dep, dep_constraint in info.manifest.dependencies]
+    order = [] if problems else _load_order(chosen, problems)
+    if problems:
+        raise ModError(list(dict.fromkeys(problems)))
+    return order
+
+
+def _pick(mod_id: str, constraint: str, wanted_by: str, by_id: dict[str, list[ModInfo]],
+          discovered: list[ModInfo], problems: list[str]) -> ModInfo | None:
+    wanted = f"{mod_id} {constraint}".strip()
+    candidates = by_id.get(mod_id, [])
+    if not candidates:
+        known = sorted({info.label for info in discovered if info.manifest})
+        problems.append(f"{wanted_by} needs mod {wanted}, which is not installed"
+                        f" (found: {', '.join(known) or 'no mods'})")
+        return None
+    if len(candidates) > 1:
+        places = "; ".join(f"{info.label} from {info.source}" for info in candidates)
+        problems.append(f"{wanted_by} needs mod {wanted}, and that id is defined twice: {places}")
+        return None
+    info = candidates[0]
+    if info.problems:
+        problems += [f"{wanted_by} needs mod {wanted}, whose manifest or files have a problem: {p}"
+                     for p in info.problems]
+        return None
+    try:
+        ok = satisfies(info.manifest.version, constraint)
+    except ValueError as exc:
+        problems.append(f"{wanted_by} asks for mod {mod_id} with a bad version constraint: expected {exc}")
+        return None
+    if not ok:
+        problems.append(f"{wanted_by} needs mod {wanted}; found {info.label} ({info.source})")
+        return None
+    if API_VERSION not in info.manifest.api:
+        supported = ", ".join(str(v) for v in info.manifest.api)
+        problems.append(f"mod {info.label} supports API version(s) {supported}; this game offers API {API_VERSION}")
+        return None
+    return info
+
+
+def _load_order(chosen: dict[str, ModInfo], problems: list[str]) -> list[ModInfo]:
+    """Kahn's algorithm with a heap of ids: dependencies first, then by id."""
+    waiting = {mod_id: {dep for dep, _c in info.manifest.dependencies} for mod_id, info in chosen.items()}
+    ready = [mod_id for mod_id, deps in waiting.items() if not deps]
+    heapq.heapify(ready)
+    order: list[ModInfo] = []
+    while ready:
+        mod_id = heapq.heappop(ready)
+        order.append(chosen[mod_id])
+        del waiting[mod_id]
+        for other, deps in waiting.items():
+            if mod_id in deps:
+                deps.discard(mod_id)
+                if not deps:
+                    heapq.heappush(ready, other)
+    if waiting:
+        cycle = ", ".join(chosen[mod_id].label for mod_id in sorted(waiting))
+        problems.append(f"mods depend on each other in a cycle: {cycle}")
+    return order
