@@ -30,11 +30,33 @@ class PixelCanvas:
         zoom = max(1, min(window_w // self.width, window_h // self.height))
         return zoom, (window_w - self.width * zoom) // 2, (window_h - self.height * zoom) // 2
 
+    def covered(self, window_w: int, window_h: int) -> tuple[int, int]:
+        """The size of the window area the canvas covers (the whole window when no letterbox is needed)."""
+        zoom, _, _ = self.fit(window_w, window_h)
+        return self.width * zoom, self.height * zoom
+
+    def bake(self, draw) -> arcade.gl.Texture2D:
+        """Draw something that never changes (the floor) once into a canvas-sized texture for :meth:`drawing`."""
+        texture = self.ctx.texture((self.width, self.height), components=4, filter=(NEAREST, NEAREST))
+        fbo = self.ctx.framebuffer(color_attachments=[texture])
+        camera = arcade.Camera2D(viewport=arcade.LBWH(0, 0, self.width, self.height), render_target=fbo)
+        camera.position = (self.width / 2, self.height / 2)
+        with fbo.activate():
+            fbo.clear(color=(0, 0, 0, 255))
+            camera.use()
+            draw()
+        self.ctx.screen.use()
+        return texture
+
     @contextmanager
-    def drawing(self, clear_color=(0, 0, 0, 255)):
-        """Draw the world inside this block, in canvas pixels (y up, origin bottom-left)."""
+    def drawing(self, under: arcade.gl.Texture2D | None = None, clear_color=(0, 0, 0, 255)):
+        """Draw the world inside this block, in canvas pixels (y up, origin bottom-left), over a baked layer
+        (one quad instead of hundreds of floor tiles) or a clear colour."""
         with self.fbo.activate():
-            self.fbo.clear(color=clear_color)
+            if under is None:
+                self.fbo.clear(color=clear_color)
+            else:
+                self._copy(under)
             self.camera.use()
             yield
         self.ctx.screen.use()
@@ -45,11 +67,15 @@ class PixelCanvas:
         screen = self.ctx.screen
         previous = screen.viewport
         screen.viewport = (left, bottom, self.width * zoom, self.height * zoom)
-        self.texture.use(0)
+        self._copy(self.texture)
+        screen.viewport = previous
+
+    def _copy(self, texture: arcade.gl.Texture2D) -> None:
+        """A full-viewport textured quad, no blending: the texture replaces what was there."""
+        texture.use(0)
         self._program["texture0"] = 0
         with self.ctx.enabled_only():
             self._quad.render(self._program)
-        screen.viewport = previous
 
     def to_canvas(self, x: float, y: float, window_w: int, window_h: int) -> tuple[float, float]:
         """A window point (a mouse click) in canvas pixels."""

@@ -33,6 +33,7 @@ class PlayView(arcade.View):
         self.clock = SimClock(spec.duration_ms, speed)
         self.canvas = PixelCanvas(self.window.ctx, L.CANVAS_W, L.CANVAS_H)
         self.scene = Scene(self.world, sounds=game.sounds)
+        self.floor = self.canvas.bake(self.scene.draw_floor)
         self.alerts = Alerts(self.world, game.i18n, game.sounds)
         self.selected: tuple[str, int] | None = None
         self.hud = Hud(self)
@@ -56,8 +57,10 @@ class PlayView(arcade.View):
 
     def on_draw(self) -> None:
         self.window.default_camera.use()
-        self.clear(color=palette()["ink"])
-        with self.canvas.drawing(palette()["ink"]):
+        width, height = self.window.get_size()
+        if (width, height) != self.canvas.covered(width, height):  # letterbox bars to paint
+            self.clear(color=palette()["ink"])
+        with self.canvas.drawing(self.floor):
             self.scene.draw()
         self.canvas.blit(*self.window.get_size())
         self.window.default_camera.use()

@@ -16,13 +16,13 @@ from dataclasses import dataclass
 import arcade
 
 from factory_game.game import layout as L
-from factory_game.game.art import palette, textures
+from factory_game.game.art import WAIT_STEPS, demand_tag, palette, textures
 from factory_game.game.background import build_background
 from factory_game.game.walkers import Walker, walk_textures
 
-BAR_W = 10
 WALK_SPEED = 40.0  # logical px per second at 1×
 MAX_COINS = 48
+FULL_PASS_EVERY = 8  # frames between looks at every customer; in between, only those events touched
 IN_FLIGHT = ("queued", "running")
 CONTENT_ICONS = {"image", "video", "audio", "text"}
 
@@ -32,44 +32,55 @@ def icon_name(content_icon: str) -> str:
 
 
 class Person(Walker):
-    """A customer (or one of their helpers) with the marks over their head."""
+    """A customer (or one of their helpers) with the marks over their head: one sprite for the demand icon and
+    wait bar (a helper's is its ticket), one for a bubble or face. Marks are touched only when what they show or
+    where they stand changes."""
 
-    def __init__(self, frames, x: float, y: float, customer_id: int, overlay: arcade.SpriteList) -> None:
+    def __init__(self, frames, x: float, y: float, customer_id: int, overlay: arcade.SpriteList,
+                 helper: bool = False) -> None:
         super().__init__(frames, x, y)
         self.customer_id = customer_id
         tex = textures()
-        self.icon = _hidden(tex["icon_generic"], overlay)
-        self.bar_back = _hidden(tex["pixel"], overlay, color=palette()["ink"])
-        self.bar_back.width, self.bar_back.height = BAR_W + 2, 3
-        self.bar = _hidden(tex["pixel"], overlay, color=palette()["green"])
-        self.bar.height = 1
-        self.mark = _hidden(tex["bubble"], overlay)  # the "!" bubble or a face
+        self.tag = _hidden(tex["ticket" if helper else "icon_generic"], overlay)
+        self.marks = [self.tag]
+        if not helper:
+            self.mark = _hidden(tex["bubble"], overlay)  # the "!" bubble or a face
+            self.marks.append(self.mark)
         self.leaving = False
         self.billed = False
-        self.marks = (self.icon, self.bar_back, self.bar, self.mark)
+        self._placed: tuple | None = None
 
-    def place_marks(self) -> None:
-        x, y = self.position
-        if self.icon.visible:
-            self.icon.position = (x, y + 13)
-        if self.bar_back.visible:
-            self.bar_back.position = (x, y + 19)
-            self.bar.position = (x - BAR_W // 2 + self.bar.width / 2, y + 19)
-        if self.mark.visible:
+    def place_marks(self, force: bool = False) -> None:
+        if self.position == self._placed and not force:
+            return
+        self._placed = x, y = self.position
+        self.tag.position = (x, y + 15)
+        if len(self.marks) > 1:
             self.mark.position = (x + 7, y + 12)
 
-    def show_wait(self, fraction: float | None) -> None:
-        """Fill the wait bar toward the prompt line (full bar = the 3× line); None hides it."""
-        visible = fraction is not None
-        self.bar_back.visible = self.bar.visible = visible
-        if visible:
-            fraction = min(1.0, max(0.0, fraction))
-            width = max(1, round(BAR_W * fraction))
-            if self.bar.width != width:
-                self.bar.width = width
-            colour = palette()["green" if fraction < 0.5 else "yellow" if fraction < 0.85 else "red"]
-            if self.bar.color != colour:
-                self.bar.color = colour
+    def show_tag(self, texture: arcade.Texture | None) -> None:
+        """Show this texture over the head (None hides it)."""
+        if texture is None:
+            if self.tag.visible:
+                self.tag.visible = False
+            return
+        if self.tag.texture is not texture:
+            self.tag.texture = texture
+        if not self.tag.visible:
+            self.tag.visible = True
+            self.place_marks(force=True)
+
+    def show_mark(self, name: str | None) -> None:
+        if name is None:
+            if self.mark.visible:
+                self.mark.visible = False
+            return
+        texture = textures()[name]
+        if self.mark.texture is not texture:
+            self.mark.texture = texture
+        if not self.mark.visible:
+            self.mark.visible = True
+            self.place_marks(force=True)
 
     def remove_all(self) -> None:
         for sprite in self.marks:
@@ -147,6 +158,9 @@ class Scene:
         self.clock = 0.0  # real seconds since the scene started (animations)
         self.sim_speed = 1.0
         self._pending_events: list = []
+        self.helpers_of: dict[int, set[int]] = {}  # customer id -> task ids their helpers carry
+        self._frame = 0
+        self._spots: dict[str, tuple[tuple, dict]] = {}  # model -> (queue signature, task id -> spot)
         self._frames = {(t, p): walk_textures(f"cust_{t}_{'hat' if p else 'plain'}")
                         for t in ("L1", "L2", "L3", "L4", "L5") for p in (False, True)}
         self.dispatcher = Walker(walk_textures("dispatcher"), *self.layout.dispatcher_home)
@@ -160,11 +174,16 @@ class Scene:
         """Bring the sprites in line with the world and animate them by ``dt`` real seconds."""
         self.clock += dt
         events, self._pending_events[:] = list(self._pending_events), []
+        dirty: set[int] = set()
         for event in events:
             self._on_event(event)
-        spots = self._queue_spots()
+            if event.customer is not None:
+                dirty.add(event.customer)
+        spots = self._queue_spots(dirty)
         self._sync_stations()
-        self._sync_customers(spots)
+        self._frame += 1
+        full = self._frame % FULL_PASS_EVERY == 0  # wait bars fill with time, not events: refresh all now and then
+        self._sync_customers(spots, None if full else dirty)
         speed = WALK_SPEED * min(6.0, max(1.0, self.sim_speed ** 0.5))
         for person in self.customers.values():
             self._walk(person, dt, speed)
@@ -178,29 +197,44 @@ class Scene:
         self._sync_dispatcher(dt, speed * 2)
         self._animate_flights()
 
-    def draw(self) -> None:
+    def draw_floor(self) -> None:
+        """The parts that never move; bake this once with ``PixelCanvas.bake``."""
         self.background.draw(pixelated=True)
+
+    def draw(self) -> None:
+        """Everything that moves or changes, over the baked floor."""
         self.stations.draw(pixelated=True)
         self.people.draw(pixelated=True)
         self.overlay.draw(pixelated=True)
         self.effects.draw(pixelated=True)
 
     # ------------------------------------------------------------------------------------------------ customers
-    def _queue_spots(self) -> dict[int, tuple[int, int]]:
-        """Task id -> where it waits: its place in its model's queue, by class (priority on the carpet)."""
+    def _queue_spots(self, dirty: set[int]) -> dict[int, tuple[int, int]]:
+        """Task id -> where it waits: its place in its model's queue, by class (priority on the carpet).
+
+        Recomputed only for queues that changed; everyone waiting in such a queue is added to ``dirty``."""
         spots: dict[int, tuple[int, int]] = {}
         customers = self.world.customers
         for model_id, m in self.world.models.items():
+            signature = (m.enqueued, len(m.queue))  # changes whenever a task joins or leaves this queue
+            cached = self._spots.get(model_id)
+            if cached is not None and cached[0] == signature:
+                spots.update(cached[1])
+                continue
+            mine: dict[int, tuple[int, int]] = {}
+            self._spots[model_id] = (signature, mine)
             zone = self.layout.zones[model_id]
             n_priority = n_normal = 0
             for task in m.queued_tasks():
                 owner = customers.get(task.customer_id)
+                dirty.add(task.customer_id)
                 if owner is not None and owner.priority:
-                    spots[task.id] = zone.queue_spot(n_priority, True)
+                    mine[task.id] = zone.queue_spot(n_priority, True)
                     n_priority += 1
                 else:
-                    spots[task.id] = zone.queue_spot(n_normal, False)
+                    mine[task.id] = zone.queue_spot(n_normal, False)
                     n_normal += 1
+            spots.update(mine)
         return spots
 
     def _task_place(self, task, spots) -> tuple[tuple[int, int], str] | None:
@@ -211,65 +245,72 @@ class Scene:
             return spots[task.id], task.model
         return None
 
-    def _sync_customers(self, spots) -> None:
+    def _sync_customers(self, spots, dirty: set[int] | None) -> None:
+        """Move each customer's sprite (and helpers) toward their task's place; ``dirty`` limits the look to
+        those customers (None: everyone)."""
         world = self.world
-        now = world.now
+        customers = world.customers
+        ids = customers.keys() if dirty is None else [c for c in dirty if c in customers]
+        limits = {m_id: world.spec.prompt.multiplier * m.mean_service_ms for m_id, m in world.models.items()}
+        for cid in ids:
+            self._sync_customer(customers[cid], spots, limits)
+        gone = self.customers.keys() - customers.keys() if dirty is None else \
+            [c for c in dirty if c in self.customers and c not in customers]
+        for cid in list(gone):
+            self._send_home(cid)
+
+    def _sync_customer(self, customer, spots, limits) -> None:
         lay = self.layout
-        seen_helpers: set[int] = set()
-        street_index = 0
-        for cid, customer in world.customers.items():
-            person = self.customers.get(cid)
-            if person is None:
-                frames = self._frames[(customer.tier if customer.tier in {"L1", "L2", "L3", "L4", "L5"} else "L1",
-                                       bool(customer.priority))]
-                person = Person(frames, *lay.spawn, cid, self.overlay)
-                self.customers[cid] = person
-                self.people.append(person)
-            flying = [t for t in customer.tasks if t.state in IN_FLIGHT]
-            lead = flying[0] if flying else None
-            place = self._task_place(lead, spots) if lead is not None else None
-            if customer.state == "leaving" and not flying:
-                place = None
-            if place is not None:
-                goal, model = place
-            elif customer.state == "leaving":
-                goal, model = lay.exit, None
-            else:  # between tasks or waiting for the cap: a place on the sidewalk outside
-                goal, model = lay.street_spot(street_index), None
-                street_index += 1
-            if person.goal != goal and customer.state != "asked":
-                route = lay.route((person.x, person.y), goal, model)
-                if not person.billed:  # newcomers stop at the billing counter on the way in
-                    desk = (lay.counter[0], lay.counter[1] - 12)
-                    route = lay.route((person.x, person.y), desk) + lay.route(desk, goal, model)
-                    person.billed = True
-                person.go(route)
-            # marks over the head: the demand icon and the wait bar for a queued lead task, "!" when asked
-            if lead is not None and lead.state == "queued" and lead.queued_at is not None:
-                person.icon.texture = textures()[icon_name(self.content_icon.get(lead.content, ""))]
-                person.icon.visible = True
-                limit = self.world.spec.prompt.multiplier * world.models[lead.model].mean_service_ms
-                person.show_wait((now - lead.queued_at) / limit if limit else None)
-            else:
-                person.icon.visible = False
-                person.show_wait(None)
-            self._set_mark(person, cid, customer.state == "asked")
-            for task in flying[1:]:
-                seen_helpers.add(task.id)
-                self._sync_helper(task, person, spots)
-        for tid in [t for t in self.helpers if t not in seen_helpers]:
+        cid = customer.id
+        person = self.customers.get(cid)
+        if person is None:
+            tier = customer.tier if customer.tier in ("L1", "L2", "L3", "L4", "L5") else "L1"
+            person = Person(self._frames[(tier, bool(customer.priority))], *lay.spawn, cid, self.overlay)
+            self.customers[cid] = person
+            self.people.append(person)
+        flying = [t for t in customer.tasks if t.state in IN_FLIGHT]
+        lead = flying[0] if flying else None
+        place = self._task_place(lead, spots) if lead is not None else None
+        if place is not None:
+            goal, model = place
+        elif customer.state == "leaving":
+            goal, model = lay.exit, None
+        else:  # between tasks or waiting for the cap: a place on the sidewalk outside
+            goal, model = lay.street_spot(cid % 12), None
+        if person.goal != goal and customer.state != "asked":
+            route = lay.route((person.x, person.y), goal, model)
+            if not person.billed:  # newcomers stop at the billing counter on the way in
+                desk = (lay.counter[0], lay.counter[1] - 12)
+                route = lay.route((person.x, person.y), desk) + lay.route(desk, goal, model)
+                person.billed = True
+            person.go(route)
+        # over the head: the demand icon and the wait bar for a queued lead task; "!" when asked
+        if lead is not None and lead.state == "queued" and lead.queued_at is not None:
+            limit = limits[lead.model]
+            fraction = min(1.0, (self.world.now - lead.queued_at) / limit) if limit else 0.0
+            person.show_tag(demand_tag(icon_name(self.content_icon.get(lead.content, "")),
+                                       round(WAIT_STEPS * fraction)))
+        else:
+            person.show_tag(None)
+        self._set_mark(person, cid, customer.state == "asked")
+        extra = {t.id for t in flying[1:]}
+        for task in flying[1:]:
+            self._sync_helper(task, person, spots)
+        for tid in self.helpers_of.get(cid, set()) - extra:
             self._retire_helper(tid)
-        for cid in [c for c in self.customers if c not in world.customers]:
-            person = self.customers.pop(cid)
-            person.icon.visible = False
-            person.show_wait(None)
-            face = self.faces.pop(cid, "happy")
-            person.mark.texture = textures()[f"face_{face}"]
-            person.mark.visible = True
-            route = lay.route((person.x, person.y), lay.exit, None, leaving=True)
-            person.go(route + [lay.despawn])
-            person.leaving = True
-            self.leavers.append(person)
+        self.helpers_of[cid] = extra
+
+    def _send_home(self, cid: int) -> None:
+        """The world let this customer go: walk them out through the exit wearing their face."""
+        lay = self.layout
+        person = self.customers.pop(cid)
+        for tid in self.helpers_of.pop(cid, set()):
+            self._retire_helper(tid)
+        person.show_tag(None)
+        person.show_mark(f"face_{self.faces.pop(cid, 'happy')}")
+        person.go(lay.route((person.x, person.y), lay.exit, None, leaving=True) + [lay.despawn])
+        person.leaving = True
+        self.leavers.append(person)
 
     def _set_mark(self, person: Person, cid: int, asked: bool) -> None:
         answer = self.answers.get(cid)
@@ -277,22 +318,18 @@ class Scene:
             del self.answers[cid]
             answer = None
         if asked:
-            name = "bubble"
+            person.show_mark("bubble")
         elif answer:
-            name = f"face_{answer[0]}"
+            person.show_mark(f"face_{answer[0]}")
         else:
-            person.mark.visible = False
-            return
-        person.mark.texture = textures()[name]
-        person.mark.visible = True
+            person.show_mark(None)
 
     def _sync_helper(self, task, owner: Person, spots) -> None:
         helper = self.helpers.get(task.id)
         if helper is None:
-            helper = Person(owner.frames, owner.x, owner.y, owner.customer_id, self.overlay)
+            helper = Person(owner.frames, owner.x, owner.y, owner.customer_id, self.overlay, helper=True)
             helper.scale = 0.75  # a smaller runner carrying the ticket
-            helper.icon.visible = True
-            helper.icon.texture = textures()["ticket"]
+            helper.show_tag(textures()["ticket"])
             self.helpers[task.id] = helper
             self.people.append(helper)
         place = self._task_place(task, spots)
@@ -300,15 +337,16 @@ class Scene:
             helper.go(self.layout.route((helper.x, helper.y), place[0], place[1]))
 
     def _retire_helper(self, task_id: int) -> None:
-        self.helpers.pop(task_id).remove_all()
+        helper = self.helpers.pop(task_id, None)
+        if helper is not None:
+            helper.remove_all()
 
     def _walk(self, person: Person, dt: float, speed: float) -> None:
-        left = person.remaining()
-        if left:
-            person.step(dt, speed * (1 + left / 120))  # far behind the world: hurry
+        if person.route:
+            person.step(dt, speed * (1 + person.remaining() / 120))  # far behind the world: hurry
+            person.place_marks()
         elif person.texture is not person.frames[person.facing][0]:
             person.step(0, speed)
-        person.place_marks()
 
     # ------------------------------------------------------------------------------------------------ stations
     def _sync_stations(self) -> None:

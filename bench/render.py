@@ -1,0 +1,112 @@
+"""Frame time of the play screen with 300, 1,000 and 3,000 customers, beside a bare SpriteList, headless.
+
+    python3 bench/render.py [--counts 300 1000 3000] [--frames 240]
+
+For each count: a level whose queues only grow (prompts off, little capacity) runs until that many customers are
+in the factory; then the play view runs frames at 1× (world advance, scene sync, HUD refresh, draw, and a GL
+finish so the GPU's work is inside the time). Beside it, in the same process and window, a bare SpriteList of the
+same number of 16×16 sprites at 2× moves every sprite every frame and draws them: the floor Arcade itself sets.
+Targets (issue 4): 1,000 customers at p95 ≤ 16.7 ms on the software renderer, and at most 1.5× the bare list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import time
+
+from factory_game.game import platform
+
+
+def busy_spec(models: int = 3, slots: int = 20):
+    from factory_game.sim.clock import HOUR, MINUTE
+    from factory_game.sim.distributions import Dist
+    from factory_game.sim.spec import ArrivalSpec, ContentSpec, LevelSpec, ModelSpec, PromptSpec, RatePiece
+
+    content = tuple(ContentSpec(c, 50, {"en": c}, c) for c in ("image", "video", "audio", "text"))
+    model_specs = tuple(
+        ModelSpec(f"m{i}", (content[i % 4].id,), slots, Dist.exponential(5 * MINUTE), rent_price_cents=200,
+                  max_extra=4, names={"en": f"Model {i}"}) for i in range(models))
+    arrivals = ArrivalSpec(
+        rate=(RatePiece(0, 3000.0),),
+        tiers=(("L1", 4), ("L2", 3), ("L3", 2), ("L4", 1), ("L5", 0.5)),
+        content=tuple((content[i % 4].id, 1.0) for i in range(models)),
+        priority_share=0.2, tasks=Dist.uniform(1, 3), budget=Dist.fixed(100_000),
+        patience=Dist.fixed(10 * HOUR))
+    return LevelSpec(id="bench", title={"en": "Bench"}, briefing={"en": ""}, duration_ms=48 * HOUR,
+                     content=content, models=model_specs, arrivals=arrivals, prompt=PromptSpec(enabled=False))
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def time_play(window, game, count: int, frames: int) -> tuple[float, float, int]:
+    from factory_game.game.play import PlayView
+
+    view = PlayView(game, busy_spec())
+    window.show_view(view)
+    world = view.world
+    while len(world.customers) < count:
+        world.advance(world.now + 30_000)
+    view.scene.sim_speed = 320
+    for _ in range(240):  # walk everyone to their places before timing
+        view.scene.sync(1 / 20)
+    samples = []
+    for _ in range(frames):
+        start = time.perf_counter()
+        view.step(1 / 60)
+        view.on_draw()
+        window.ctx.finish()
+        samples.append((time.perf_counter() - start) * 1000)
+    on_screen = len(view.scene.customers) + len(view.scene.helpers) + len(view.scene.leavers)
+    game.i18n.off_change(view._on_language)
+    return (*percentiles(samples), on_screen)
+
+
+def time_bare(window, count: int, frames: int) -> tuple[float, float]:
+    import arcade
+
+    from factory_game.game.art import textures
+
+    tex = textures()["cust_L1_plain_down_0"]
+    rng = random.Random(1)
+    sprites = arcade.SpriteList(use_spatial_hash=False)
+    for _ in range(count):
+        sprites.append(arcade.Sprite(tex, scale=2, center_x=rng.randrange(1280), center_y=rng.randrange(720)))
+    samples = []
+    for f in range(frames):
+        start = time.perf_counter()
+        for i, s in enumerate(sprites):
+            s.position = ((i * 7 + f) % 1280, (i * 13 + f // 2) % 720)
+        window.clear()
+        sprites.draw(pixelated=True)
+        window.ctx.finish()
+        samples.append((time.perf_counter() - start) * 1000)
+    return percentiles(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--counts", type=int, nargs="+", default=[300, 1000, 3000])
+    parser.add_argument("--frames", type=int, default=240)
+    args = parser.parse_args()
+    platform.setup(headless=True)
+    from factory_game.game.app import make_game
+
+    game = make_game(levels=[], lang="en", muted=True, headless=True)
+    window = game.window
+    print(f"renderer: {window.ctx.info.RENDERER}; window {window.width}x{window.height}; {args.frames} frames")
+    print(f"{'customers':>9} | {'people drawn':>12} | {'play median':>11} | {'play p95':>8} | "
+          f"{'bare median':>11} | {'bare p95':>8} | {'p95 ratio':>9}")
+    for count in args.counts:
+        bare_med, bare_p95 = time_bare(window, count, args.frames)
+        med, p95, drawn = time_play(window, game, count, args.frames)
+        print(f"{count:>9} | {drawn:>12} | {med:>9.2f}ms | {p95:>6.2f}ms | {bare_med:>9.2f}ms | {bare_p95:>6.2f}ms | "
+              f"{p95 / bare_p95:>8.2f}×")
+
+
+if __name__ == "__main__":
+    main()
