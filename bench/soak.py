@@ -1,0 +1,132 @@
+"""Soak test: run a level for many simulated hours at top speed and watch memory, to catch what accumulates.
+
+    python3 bench/soak.py [LEVEL] [--hours 24] [--seed N] [--no-ledger-entries] [--top 8]
+
+The default level is the sandbox, the heaviest bundled level (the most customers per simulated hour, four models,
+returning customers, and no end). An event log subscriber hashes every event, as the game's scene would consume
+them. Every simulated hour the script collects garbage and records the process RSS and the bytes tracemalloc
+traces; growth is measured from the end of the first hour (queues and caches warmed up) to the end of the run.
+Target: under 5 % RSS growth. The exit code is 1 when the target is missed.
+
+Rendering is the game's: `soak(..., render=callback)` calls `callback(world)` after every `frame_ms` of simulated
+time, so a headless play view can be driven from here; the command line runs without one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import resource
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from factory_game.level import load_level
+from factory_game.sim.clock import HOUR, MINUTE
+from factory_game.sim.events import EventLog
+from factory_game.sim.world import World
+
+DEFAULT_LEVEL = Path(__file__).resolve().parent.parent / "levels" / "sandbox.toml"
+TARGET_GROWTH = 0.05
+
+
+@dataclass(frozen=True)
+class Sample:
+    hour: int
+    wall_s: float
+    events: int
+    customers_present: int
+    rss_bytes: int
+    traced_bytes: int
+
+
+def rss_bytes() -> int:
+    """Resident set size now (Linux /proc); elsewhere the peak, which still shows growth."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024
+
+
+def soak(world: World, hours: int, render: Callable[[World], None] | None = None, frame_ms: int = MINUTE,
+         on_sample: Callable[[Sample], None] | None = None) -> list[Sample]:
+    """Advance `world` hour by hour (frame by frame when rendering) and sample memory after each hour."""
+    log = EventLog()
+    world.subscribe(log)
+    samples = []
+    start = time.perf_counter()
+    for hour in range(1, hours + 1):
+        end = hour * HOUR
+        if render is None:
+            world.advance(end)
+        else:
+            while world.now < end:
+                world.advance(min(end, world.now + frame_ms))
+                render(world)
+        gc.collect()
+        traced = tracemalloc.get_traced_memory()[0] if tracemalloc.is_tracing() else 0
+        sample = Sample(hour, time.perf_counter() - start, log.count, len(world.customers), rss_bytes(), traced)
+        samples.append(sample)
+        if on_sample is not None:
+            on_sample(sample)
+    return samples
+
+
+def growth(samples: list[Sample], field: str) -> float:
+    """Relative growth of a memory field from the first sample (after warm-up) to the last."""
+    first, last = getattr(samples[0], field), getattr(samples[-1], field)
+    return (last - first) / first if first else 0.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("level", nargs="?", default=str(DEFAULT_LEVEL))
+    parser.add_argument("--hours", type=int, default=24)
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("--no-ledger-entries", action="store_true",
+                        help="keep only the ledger's totals, not every movement (what an endless game could do)")
+    parser.add_argument("--top", type=int, default=8, help="show the N allocation sites that grew most")
+    args = parser.parse_args(argv)
+
+    spec = load_level(args.level)
+    world = World(spec, seed=args.seed, keep_ledger_entries=not args.no_ledger_entries)
+    tracemalloc.start()
+    print(f"soak: {spec.id}, seed {world.seed}, {args.hours} simulated hours, "
+          f"ledger entries {'off' if args.no_ledger_entries else 'kept'}")
+    print(f"{'hour':>4} {'wall s':>7} {'events':>9} {'present':>8} {'RSS MB':>8} {'traced MB':>10}")
+
+    def show(s: Sample) -> None:
+        print(f"{s.hour:>4} {s.wall_s:>7.1f} {s.events:>9} {s.customers_present:>8} {s.rss_bytes / 1e6:>8.1f} "
+              f"{s.traced_bytes / 1e6:>10.2f}", flush=True)
+
+    first = None
+
+    def remember(s: Sample) -> None:
+        nonlocal first
+        show(s)
+        if s.hour == 1:
+            first = tracemalloc.take_snapshot()
+
+    samples = soak(world, args.hours, on_sample=remember)
+    rss, traced = growth(samples, "rss_bytes"), growth(samples, "traced_bytes")
+    print(f"growth from hour 1 to hour {samples[-1].hour}: RSS {100 * rss:+.1f} %, traced {100 * traced:+.1f} % "
+          f"(target: RSS under {100 * TARGET_GROWTH:.0f} %)")
+    if args.top and first is not None and len(samples) > 1:
+        print("allocation sites that grew most:")
+        for stat in tracemalloc.take_snapshot().compare_to(first, "lineno")[:args.top]:
+            print(f"  {stat}")
+    met = rss < TARGET_GROWTH
+    print("target met" if met else "target missed")
+    return 0 if met else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
