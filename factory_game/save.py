@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from factory_game import __version__
-from factory_game.level import LevelError, load_level
+from factory_game.level import LevelError
+from factory_game.plugins import ModError, ModFailed, ModFailure, prepare_level
 from factory_game.sim.commands import Command, command_from_dict
-from factory_game.sim.rules import Rules
 from factory_game.sim.world import World
 
 FORMAT = "river-factory-save"
@@ -110,11 +110,11 @@ def read(path: str | Path) -> SavedGame:
         raise SaveError(f"{path} is damaged: {exc}") from None
 
 
-def load(path: str | Path, rules: Rules | None = None,
-         world_hook: Callable[[World], None] | None = None) -> World:
-    """Rebuild the saved world by replaying it. `world_hook(world)` runs before the replay (subscribe an event log
-    there to see the replayed events too; subscribe after `load` to see only what happens next). `rules` must be
-    the rules the game was played with (the level's mods)."""
+def load(path: str | Path, world_hook: Callable[[World], None] | None = None, lenient: bool = True,
+         on_mod_failure: Callable[[ModFailure], None] | None = None) -> World:
+    """Rebuild the saved world by replaying it, with the level's mods. `world_hook(world)` runs before the replay
+    (subscribe an event log there to see the replayed events too; subscribe after `load` to see only what happens
+    next). `lenient` and `on_mod_failure` are as in play: a failing mod is switched off and reported."""
     game = read(path)
     spec_path = game.level_path
     try:
@@ -125,16 +125,22 @@ def load(path: str | Path, rules: Rules | None = None,
         raise SaveError(f"the level {spec_path} has changed since this game was saved, so the save cannot be "
                         "replayed")
     try:
-        spec = load_level(spec_path, game.overrides)
-    except LevelError as exc:
-        raise SaveError(f"the save's level no longer loads: {exc}") from None
+        spec, rules, session = prepare_level(spec_path, game.overrides, lenient=lenient)
+    except (LevelError, ModError) as exc:
+        raise SaveError(f"the save's level or its mods no longer load: {exc}") from None
+    if on_mod_failure is not None:
+        session.on_failure(on_mod_failure)
     world = World(spec, seed=game.seed, rules=rules)
+    session.attach(world)
     if world_hook is not None:
         world_hook(world)
-    for time, command in game.commands:
-        world.advance(time)
-        world.apply(command)
-    world.advance(game.time_ms)
+    try:
+        for time, command in game.commands:
+            world.advance(time)
+            world.apply(command)
+        world.advance(game.time_ms)
+    except ModFailed as exc:
+        raise SaveError(f"replaying the save stopped: {exc}") from None
     if fingerprint(world) != game.fingerprint:
         raise SaveError(f"{Path(path)} no longer replays to the saved game (the engine, the level's mods or the "
                         "rules changed since it was saved)")

@@ -45,3 +45,12 @@ def test_the_game_can_chart_a_paused_world_without_changing_it(tmp_path):
     assert render_charts(data, tmp_path, names=["queue"]) == {"queue": tmp_path / "queue.png"}
     assert world.summary() == before and world.now == HOUR
     assert [r.goal.metric for r in data.goals] == [g.metric for g in world.spec.goals]
+
+
+def test_the_command_line_writes_a_report(tmp_path, capsys):
+    from factory_game.cli import EXIT_OK, main
+
+    assert main(["run", "campaign/01-opening-day", "--until", "30m", "--report", str(tmp_path / "out")]) == EXIT_OK
+    assert "report:" in capsys.readouterr().err
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
+        ["report.md"] + [f"{name}.png" for name in CHARTS])
