@@ -12,6 +12,7 @@ from collections import deque
 from factory_game.game.art import palette
 from factory_game.level.units import format_duration
 
+QUIET_MS = 10 * 60_000  # a model's long-wait alert does not repeat sooner than this (simulated time)
 SEVERE = {"outage", "cash_low", "long_wait", "fail", "refused", "mod_error"}
 
 
@@ -23,6 +24,7 @@ class Alerts:
         self.items: deque[list] = deque(maxlen=keep)  # [time, key, values, repeats], newest first
         self._over: dict[str, bool] = dict.fromkeys(world.models, False)
         self._broke = False
+        self._long_at: dict[str, int] = {}
         self._down: dict[str, int] = {}
         world.subscribe(self.on_event)
 
@@ -64,8 +66,9 @@ class Alerts:
         limit = world.spec.prompt.multiplier
         for model_id, m in world.models.items():
             over = m.predicted_wait_ms() > limit * m.mean_service_ms
-            if over and not self._over[model_id]:
+            if over and not self._over[model_id] and world.now - self._long_at.get(model_id, -QUIET_MS) >= QUIET_MS:
                 self.add("long_wait", model=model_id)
+                self._long_at[model_id] = world.now
             self._over[model_id] = over
         broke = world.ledger.cash_cents < 0
         if broke and not self._broke:

@@ -158,13 +158,16 @@ class Hud:
                                      "tip.autopilot")
         y -= 36
         self.fixed.append(Label(self.batch, panel_left + 8, y - LINE + 4, t("hud.alerts"), pal["yellow"]))
-        self.alert_lines = [Label(self.batch, panel_left + 8, y - LINE * (i + 2) + 4, "", pal["white"])
+        self.alert_lines = [Label(self.batch, panel_left + 8, y - LINE * (i + 2) + 4, "", pal["white"],
+                                  clip_px=int(width) - 16)
                             for i in range(max(2, min(6, int((y - panel_bottom - 150) // LINE) - 1)))]
         y -= LINE * (len(self.alert_lines) + 1) + 8
         box(self.boxes, panel_left + 4, panel_bottom + 4, width - 8, y - panel_bottom - 8, pal["ink"])
-        self.inspector = [Label(self.batch, panel_left + 10, y - 8 - LINE * (i + 1) + 4, "", pal["silver"])
+        self.inspector = [Label(self.batch, panel_left + 10, y - 8 - LINE * (i + 1) + 4, "", pal["silver"],
+                                clip_px=int(width) - 20)
                           for i in range(max(1, int((y - panel_bottom - 30) // LINE)))]
-        self.keys = Label(self.batch, panel_left + 8, panel_bottom + 8, t("hud.keys"), pal["slate"])
+        self.keys = Label(self.batch, panel_left + 8, panel_bottom + 8, t("hud.keys"), pal["slate"],
+                          clip_px=int(width) - 16)
         self.tooltip_box = box(self.boxes, 0, 0, 1, 1, pal["ink"])
         self.tooltip_box.visible = False
         self.tooltip = Label(self.batch, 0, 0, "", pal["yellow"])
@@ -186,7 +189,7 @@ class Hud:
                               ("hud.exit", (lay.exit[0] - 8, 50))):
             x, y = to_window(cx, cy, win_w, win_h)
             self.fixed.append(Label(self.batch, x, y + 4, self.i18n.t(key),
-                                    pal["yellow"] if key != "hud.street" else pal["silver"]))
+                                    pal["yellow"] if key != "hud.street" else pal["night"]))
 
     # ----------------------------------------------------------------------------------------------- per frame
     def refresh(self, dt: float) -> None:

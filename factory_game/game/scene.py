@@ -524,11 +524,11 @@ class Scene:
     def update_rented_signs(self) -> None:
         """A RENTED board stands over each group's rented stations while it has any."""
         for model_id, sign in self.zone_signs.items():
-            rented = [s for s in self.slot_sprites.values() if s.model == model_id and s.rented]
-            sign.visible = bool(rented)
-            if rented:
-                first = min(rented, key=lambda s: (-s.home[1], s.home[0]))
-                sign.position = (first.home[0] + 4, first.home[1] + 14)
+            rented = any(s.rented for s in self.slot_sprites.values() if s.model == model_id)
+            if sign.visible != rented:
+                sign.visible = rented
+                zone = self.layout.zones[model_id]
+                sign.position = (zone.right - 4 - sign.width // 2, zone.label_y + 4)
 
     # ------------------------------------------------------------------------------------------------ picking
     def pick(self, x: float, y: float):

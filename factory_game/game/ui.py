@@ -7,6 +7,7 @@ text changes only when the value it shows changes (re-layout is what costs, see 
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
 
 import arcade
@@ -17,16 +18,41 @@ from factory_game.game.art import font, palette
 TEXT_PX = 12  # font_size 12 = 16 px at 96 dpi: Unifont's native size, crisp
 
 
+def text_width(text: str) -> int:
+    """Width in pixels at 16 px Unifont: 8 per narrow character, 16 per wide (CJK) one."""
+    return sum(16 if unicodedata.east_asian_width(ch) in "WF" else 8 for ch in text)
+
+
+def clip(text: str, max_px: int) -> str:
+    """Cut ``text`` to fit ``max_px``, ending in an ellipsis when cut."""
+    if text_width(text) <= max_px:
+        return text
+    out, used = [], 8
+    for ch in text:
+        w = text_width(ch)
+        if used + w > max_px:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out) + "…"
+
+
 class Label:
-    """A text that re-lays itself out only when its string or colour changes."""
+    """A text that re-lays itself out only when its string or colour changes; ``clip_px`` cuts long lines."""
 
     def __init__(self, batch: pyglet.graphics.Batch, x: float, y: float, text: str = "", color=None,
-                 size: int = TEXT_PX, anchor_x: str = "left", width: int | None = None) -> None:
+                 size: int = TEXT_PX, anchor_x: str = "left", width: int | None = None,
+                 clip_px: int | None = None) -> None:
+        self.clip_px = clip_px
+        if clip_px:
+            text = clip(text, clip_px)
         self.text = arcade.Text(text, x, y, color or palette()["white"], font_size=size, font_name=font(),
                                 anchor_x=anchor_x, anchor_y="baseline", batch=batch, width=width,
                                 multiline=width is not None)
 
     def set(self, value: str, color=None) -> None:
+        if self.clip_px:
+            value = clip(value, self.clip_px)
         if self.text.text != value:
             self.text.text = value
         if color is not None and tuple(self.text.color) != tuple(color):
