@@ -40,24 +40,26 @@ def palette() -> dict[str, tuple[int, int, int, int]]:
     return {name: (*rgb, 255) for name, rgb in json.loads(ATLAS_JSON.read_text())["palette"].items()}
 
 
-WAIT_STEPS = 10
+WAIT_STEPS = 8
 
 
 @cache
 def demand_tag(icon: str, step: int) -> arcade.Texture:
-    """What floats over a waiting customer, as one texture: the wait bar (``step`` of 10 toward the 3× line, an ink
-    frame around a fill that turns green, yellow, red) over the demand's content icon. One sprite per head instead
-    of two halves the overlay a crowd costs to draw."""
-    pal = json.loads(ATLAS_JSON.read_text())["palette"]
-    x, y, w, h = json.loads(ATLAS_JSON.read_text())["sprites"][icon]
-    img = Image.new("RGBA", (WAIT_STEPS + 2, 3 + 3 + h), (0, 0, 0, 0))
+    """What floats over a waiting customer, as one texture: the wait bar (``step`` of 8 toward the 3× line, an ink
+    frame around a two-pixel fill that turns green, yellow, red) over the demand's content icon. One sprite per head
+    instead of two halves the overlay a crowd costs to draw."""
+    data = json.loads(ATLAS_JSON.read_text())
+    pal = data["palette"]
+    x, y, w, h = data["sprites"][icon]
+    width = WAIT_STEPS + 2
+    img = Image.new("RGBA", (width, 5 + h), (0, 0, 0, 0))
     fraction = step / WAIT_STEPS
     fill = pal["green" if fraction < 0.5 else "yellow" if fraction < 0.85 else "red"]
-    for px in range(WAIT_STEPS + 2):
-        for py in range(3):
-            inside = 0 < px <= step and py == 1
+    for px in range(width):
+        for py in range(4):
+            inside = 0 < px <= step and py in (1, 2)
             img.putpixel((px, py), (*(fill if inside else pal["ink"]), 255))
-    img.paste(Image.open(ATLAS_PNG).convert("RGBA").crop((x, y, x + w, y + h)), ((WAIT_STEPS + 2 - w) // 2, 6))
+    img.paste(Image.open(ATLAS_PNG).convert("RGBA").crop((x, y, x + w, y + h)), ((width - w) // 2, 5))
     return arcade.Texture(img, hash=f"river:tag:{icon}:{step}", hit_box_algorithm=arcade.hitbox.algo_bounding_box)
 
 

@@ -26,7 +26,7 @@ SHOP = (204, CANVAS_H - TOP_BAR)
 COUNTER_W = 72  # the billing corner at the left of the lobby
 
 STATION_DX, STATION_DY = 18, 26  # one station cell: 16 px machine, standing room, progress bar
-SPOT_DX, SPOT_DY = 8, 24  # queue spots on the benches (room for the icon and wait bar over each head)
+SPOT_DX, SPOT_DY = 11, 24  # queue spots on the benches (room for the icon and wait bar over each head)
 CARPET_W = 12
 
 

@@ -30,6 +30,8 @@ class PlayView(arcade.View):
         self.game = game
         self.spec = spec
         self.world = World(spec, seed=seed)
+        if self.world.autopilot_enabled:  # the player is the manager; the auto-manager is theirs to switch on
+            self.world.apply(SetAutopilot(False))
         self.clock = SimClock(spec.duration_ms, speed)
         self.canvas = PixelCanvas(self.window.ctx, L.CANVAS_W, L.CANVAS_H)
         self.scene = Scene(self.world, sounds=game.sounds)
