@@ -29,8 +29,24 @@ PROJECT = "river"  # the pluggy project name: every hook is called river_*
 
 hookimpl = pluggy.HookimplMarker(PROJECT)
 
+
+# Read-only views of the world for rules, so a mod does not depend on how the simulation stores its queues.
+def queue_length(world: World, model_id: str) -> int:
+    """Tasks waiting (not running) at a model now."""
+    return len(world.models[model_id].queue)
+
+
+def serving_slots(world: World, model_id: str) -> int:
+    """Slots of a model that can take a task now: contracted ones not down, plus rented ones not released."""
+    return world.models[model_id].capacity
+
+
+def queued_keys(world: World, model_id: str) -> list[tuple]:
+    """The priority keys of the tasks waiting at a model, in no particular order."""
+    return [entry[0] for entry in world.models[model_id].queue]
+
 __all__ = [
     "API_VERSION", "HOUR", "MINUTE", "PROJECT", "SECOND", "ContentSpec", "Customer", "Dist", "Event", "Kind",
     "LevelSpec", "ModelSpec", "Provider", "Task", "World", "builtin_answer", "builtin_price", "builtin_priority_key",
-    "hookimpl",
+    "hookimpl", "queue_length", "queued_keys", "serving_slots",
 ]
