@@ -9,8 +9,8 @@ from __future__ import annotations
 import arcade
 import pyglet
 
-from factory_game.game.art import palette
-from factory_game.game.ui import Button, Label, box
+from factory_game.game.art import palette, textures
+from factory_game.game.ui import Button, Label, box, wrap
 from factory_game.level.goals import evaluate, level_stars
 from factory_game.level.units import format_duration, format_money
 
@@ -24,6 +24,7 @@ class MenuView(arcade.View):
         self.buttons: list[Button] = []
         self.hovered: Button | None = None
         self.boxes = arcade.SpriteList(use_spatial_hash=False)
+        self.icons = arcade.SpriteList(use_spatial_hash=False)
         self.batch = pyglet.graphics.Batch()
         self.default: Button | None = None
 
@@ -41,6 +42,7 @@ class MenuView(arcade.View):
         self.buttons, self.hovered, self.default = [], None, None
         self.labels: list[Label] = []
         self.boxes.clear()
+        self.icons.clear()
         self.batch = pyglet.graphics.Batch()
         self.content()
 
@@ -70,7 +72,16 @@ class MenuView(arcade.View):
         self.window.default_camera.use()
         self.clear(color=palette()["night"])
         self.boxes.draw()
+        self.icons.draw(pixelated=True)
         self.batch.draw()
+
+    def stars(self, count: int, x: float, y: float, scale: int = 2) -> None:
+        """Three pixel stars, ``count`` of them gold, starting at (x, y) (left, centre line)."""
+        size = 8 * scale
+        for i in range(3):
+            name = "star_full" if i < count else "star_empty"
+            self.icons.append(arcade.Sprite(textures()[name], scale=scale, center_x=x + size / 2 + i * (size + 4),
+                                            center_y=y))
 
     def on_update(self, delta_time: float) -> None:
         for b in self.buttons:
@@ -136,9 +147,11 @@ class LevelSelectView(MenuView):
             unlocked = self.game.unlocked(index)
             stars = self.game.stars.get(spec.id, 0)
             title = self.game.i18n.pick(spec.title, spec.id)
-            label = f"{index + 1}. {title}  " + ("★" * stars + "☆" * (3 - stars) if unlocked else t("levels.locked"))
+            label = f"{index + 1}. {title}" + ("" if unlocked else "  " + t("levels.locked"))
             b = self.button(label, y, lambda p=path: self.game.show_briefing(p), width=640)
             b.enabled = unlocked
+            if unlocked:
+                self.stars(stars, self.window.width / 2 + 320 - 70, y + 18)
             if self.default is None and unlocked:
                 self.default = b
             y -= 44
@@ -159,7 +172,8 @@ class BriefingView(MenuView):
         t, spec = i18n.t, self.spec
         self.heading(i18n.pick(spec.title, spec.id), h - 90, 28)
         self.line(t("briefing.duration", time=format_duration(spec.duration_ms)), w / 2 - 320, h - 140, pal["silver"])
-        self.keep(Label(self.batch, w / 2 - 320, h - 180, i18n.pick(spec.briefing), pal["white"], width=640))
+        for i, text in enumerate(wrap(i18n.pick(spec.briefing), 640)[:12]):
+            self.line(text, w / 2 - 320, h - 180 - i * 22)
         y = h * 0.42
         if spec.goals:
             self.line(t("briefing.goals"), w / 2 - 320, y, pal["yellow"])
@@ -233,14 +247,14 @@ class ReportView(MenuView):
         self.world = world
         self.summary = world.summary()
         self.results = evaluate(spec, self.summary)
-        self.stars = level_stars(self.results)
-        game.record(spec.id, self.stars)
+        self.stars_won = level_stars(self.results)
+        game.record(spec.id, self.stars_won)
 
     def content(self) -> None:
         i18n, h, w, pal = self.game.i18n, self.window.height, self.window.width, palette()
         t, s = i18n.t, self.summary
         self.heading(t("report.heading") + " · " + i18n.pick(self.spec.title, self.spec.id), h - 60, 24)
-        self.heading("★" * self.stars + "☆" * (3 - self.stars), h - 110, 32)
+        self.stars(self.stars_won, w / 2 - 54, h - 105, scale=4)
         x, y = 60, h - 170
         self.line(t("report.goals"), x, y, pal["yellow"])
         for r in self.results:

@@ -37,6 +37,46 @@ def clip(text: str, max_px: int) -> str:
     return "".join(out) + "…"
 
 
+def wrap(text: str, max_px: int) -> list[str]:
+    """Break ``text`` into lines that fit ``max_px``: after any wide (CJK) character, at spaces between words.
+
+    pyglet wraps only at spaces, so Chinese paragraphs would run off the screen."""
+    lines: list[str] = []
+    for paragraph in text.splitlines() or [""]:
+        line, used = "", 0
+        for token in _tokens(paragraph):
+            w = text_width(token)
+            if used + w > max_px and line.strip():
+                lines.append(line.rstrip())
+                line, used = token.lstrip(), text_width(token.lstrip())
+            else:
+                line += token
+                used += w
+        lines.append(line.rstrip())
+    return lines
+
+
+def _tokens(text: str) -> list[str]:
+    """Words with their leading space, and each wide character on its own."""
+    out: list[str] = []
+    word = ""
+    for ch in text:
+        if unicodedata.east_asian_width(ch) in "WF":
+            if word:
+                out.append(word)
+                word = ""
+            out.append(ch)
+        elif ch == " ":
+            if word:
+                out.append(word)
+            word = " "
+        else:
+            word += ch
+    if word:
+        out.append(word)
+    return out
+
+
 class Label:
     """A text that re-lays itself out only when its string or colour changes; ``clip_px`` cuts long lines."""
 

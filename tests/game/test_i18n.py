@@ -47,3 +47,13 @@ def test_system_language_follows_locale(monkeypatch):
     monkeypatch.setenv("LANG", "en_GB.UTF-8")
     assert system_language() == "en"
     assert set(LANGUAGES) == {"zh-CN", "en"}
+
+
+def test_chinese_paragraphs_wrap_without_spaces():
+    from factory_game.game.ui import text_width, wrap
+
+    text = "一场营销活动在 1 小时 30 分上线：接下来的一小时里，客流是平时的两倍半。" * 3
+    lines = wrap(text, 320)
+    assert len(lines) > 3 and all(text_width(line) <= 320 for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    assert wrap("two short words", 400) == ["two short words"]

@@ -38,7 +38,7 @@ def test_title_to_report_and_back(window):
     report = window.current_view
     assert isinstance(report, ReportView)
     report.on_draw()
-    assert game.stars[play.spec.id] == report.stars
+    assert game.stars[play.spec.id] == report.stars_won
     assert isinstance(press(window, ESC), LevelSelectView)
 
 
