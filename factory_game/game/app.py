@@ -29,11 +29,18 @@ class Game:
         self._specs: dict[Path, object] = {}
 
     def load(self, path: Path):
-        from factory_game.level import load_level
-
+        """The level's spec (validated with its mods), cached for menus."""
         if path not in self._specs:
-            self._specs[path] = load_level(path)
+            self._specs[path] = self.prepare(path).spec
         return self._specs[path]
+
+    @staticmethod
+    def prepare(path: Path):
+        """A fresh spec, rules and mod session for one play: lenient, so a failing mod is switched off and shown
+        as an alert instead of stopping the game."""
+        from factory_game.plugins import prepare_level
+
+        return prepare_level(path, lenient=True)
 
     def levels(self) -> list[tuple[Path, object]]:
         return [(p, self.load(p)) for p in self._levels]
@@ -67,7 +74,9 @@ class Game:
         from factory_game.game.play import PlayView
 
         self.current = path
-        view = PlayView(self, self.load(path), seed=self.seed, speed=speed)
+        prepared = self.prepare(path)
+        view = PlayView(self, prepared.spec, seed=self.seed, speed=speed, rules=prepared.rules,
+                        mods=prepared.session)
         self.window.show_view(view)
         return view
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from pathlib import Path
 
 import arcade
 from PIL import Image
@@ -43,14 +44,36 @@ def palette() -> dict[str, tuple[int, int, int, int]]:
 WAIT_STEPS = 8
 
 
+BUILTIN_ICONS = {"image", "video", "audio", "text"}
+
+
+@cache
+def icon_image(icon: str, size: int = 8) -> Image.Image:
+    """A content type's icon as a ``size``-pixel square: a built-in sprite by name (``image``, ``video`` ...), or a
+    mod's PNG by path (scaled with nearest neighbour, so pixel art stays pixel art); unknown ones get the generic
+    box."""
+    if icon.endswith(".png") and Path(icon).is_file():
+        img = Image.open(icon).convert("RGBA")
+    else:
+        name = f"icon_{icon}" if icon in BUILTIN_ICONS else "icon_generic"
+        x, y, w, h = json.loads(ATLAS_JSON.read_text())["sprites"][name]
+        img = Image.open(ATLAS_PNG).convert("RGBA").crop((x, y, x + w, y + h))
+    return img if img.size == (size, size) else img.resize((size, size), Image.NEAREST)
+
+
+@cache
+def icon_texture(icon: str, size: int = 8) -> arcade.Texture:
+    return arcade.Texture(icon_image(icon, size), hash=f"river:icon:{icon}:{size}",
+                          hit_box_algorithm=arcade.hitbox.algo_bounding_box)
+
+
 @cache
 def demand_tag(icon: str, step: int) -> arcade.Texture:
     """What floats over a waiting customer, as one texture: the wait bar (``step`` of 8 toward the 3× line, an ink
     frame around a two-pixel fill that turns green, yellow, red) over the demand's content icon. One sprite per head
     instead of two halves the overlay a crowd costs to draw."""
-    data = json.loads(ATLAS_JSON.read_text())
-    pal = data["palette"]
-    x, y, w, h = data["sprites"][icon]
+    pal = json.loads(ATLAS_JSON.read_text())["palette"]
+    w, h = 8, 8
     width = WAIT_STEPS + 2
     img = Image.new("RGBA", (width, 5 + h), (0, 0, 0, 0))
     fraction = step / WAIT_STEPS
@@ -59,7 +82,7 @@ def demand_tag(icon: str, step: int) -> arcade.Texture:
         for py in range(4):
             inside = 0 < px <= step and py in (1, 2)
             img.putpixel((px, py), (*(fill if inside else pal["ink"]), 255))
-    img.paste(Image.open(ATLAS_PNG).convert("RGBA").crop((x, y, x + w, y + h)), ((width - w) // 2, 5))
+    img.paste(icon_image(icon), ((width - w) // 2, 5))
     return arcade.Texture(img, hash=f"river:tag:{icon}:{step}", hit_box_algorithm=arcade.hitbox.algo_bounding_box)
 
 

@@ -13,9 +13,8 @@ import arcade
 import pyglet
 
 from factory_game.game import layout as L
-from factory_game.game.art import palette, textures
+from factory_game.game.art import icon_texture, palette
 from factory_game.game.clock import SPEEDS
-from factory_game.game.scene import icon_name
 from factory_game.game.ui import Button, Label, box, set_box
 from factory_game.level.units import format_duration, format_money
 
@@ -46,8 +45,7 @@ class ModelCard:
                           hud.i18n.pick(spec.names, model_id), pal["yellow"])
         for i, content in enumerate(spec.content):
             icon_id = {c.id: c.icon or c.id for c in view.world.spec.content}.get(content, "")
-            icon = arcade.Sprite(textures()[icon_name(icon_id)], center_x=x + 6 + i * 20, center_y=top - LINE + 5,
-                                 scale=2)
+            icon = arcade.Sprite(icon_texture(icon_id, 16), center_x=x + 8 + i * 20, center_y=top - LINE + 5)
             hud.icons.append(icon)
         self.busy = Label(hud.batch, left + width - 8, top - LINE, "", anchor_x="right")
         self.queue = Label(hud.batch, x, top - 2 * LINE, "")
@@ -182,7 +180,9 @@ class Hud:
         for model in view.world.spec.models:
             zone = view.scene.layout.zones[model.id]
             x, y = to_window(zone.left + 4 + 10 * len(model.content) + 2, zone.label_y - 4, win_w, win_h)
-            self.fixed.append(Label(self.batch, x, y, self.i18n.pick(model.names, model.id), pal["white"]))
+            right, _ = to_window(zone.right - 2, 0, win_w, win_h)
+            self.fixed.append(Label(self.batch, x, y, self.i18n.pick(model.names, model.id), pal["white"],
+                                    clip_px=max(16, right - x)))
         lay = view.scene.layout
         for key, (cx, cy) in (("hud.counter", (6, L.LOBBY[1] - 20)), ("hud.street", (4, 22)),
                               ("hud.workshop", (20, L.SHOP[0] + 4)), ("hud.entrance", (lay.entrance[0] - 6, 50)),

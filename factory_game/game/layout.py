@@ -26,6 +26,8 @@ SHOP = (204, CANVAS_H - TOP_BAR)
 COUNTER_W = 72  # the billing corner at the left of the lobby
 
 STATION_DX, STATION_DY = 18, 26  # one station cell: 16 px machine, standing room, progress bar
+MIN_STATION_DY = 17  # rows as close as this when a model has many stations
+STATION_ROOM = 28  # workshop height kept free of stations: the group label above, the walkway below
 SPOT_DX, SPOT_DY = 11, 24  # queue spots on the benches (room for the icon and wait bar over each head)
 CARPET_W = 12
 
@@ -133,16 +135,25 @@ def region(y: float) -> str:
 
 
 def build_layout(models: list[tuple[str, int, int]]) -> Layout:
-    """Lay out the floor for ``models`` given as (id, contracted slots, max extra slots), in level order."""
+    """Lay out the floor for ``models`` given as (id, contracted slots, max extra slots), in level order.
+
+    Stations pack in as many rows as the workshop holds; each model's column is first made wide enough for its
+    stations, and what width is left is shared in proportion to the slot counts. When even that does not fit
+    (well over a hundred stations), stations stand closer together, down to touching."""
     left = COUNTER_W
     width = FLOOR_W - left - 4
-    weights = [max(4, slots + extra) for _, slots, extra in models] or [1]
-    total = sum(weights)
+    counts = [max(1, slots + extra) for _, slots, extra in models]
+    rows_max = max(1, (SHOP[1] - SHOP[0] - STATION_ROOM) // MIN_STATION_DY)
+    cols = [max(2, -(-count // rows_max)) for count in counts]
+    dx = max(16, min(STATION_DX, (width - 4 * len(models)) // max(1, sum(cols))))
+    need = [c * dx + 4 for c in cols]
+    spare = max(0, width - sum(need))
+    weights = [max(4, count) for count in counts]
     zones: dict[str, Zone] = {}
     x = left
-    for (model_id, slots, extra), weight in zip(models, weights, strict=True):
-        w = max(STATION_DX * 2, width * weight // total)
-        zones[model_id] = _zone(model_id, x, x + w, slots, extra)
+    for (model_id, slots, extra), base, weight in zip(models, need, weights, strict=True):
+        w = base + spare * weight // sum(weights)
+        zones[model_id] = _zone(model_id, x, x + w, slots, extra, dx)
         x += w
     return Layout(
         zones=zones,
@@ -156,20 +167,20 @@ def build_layout(models: list[tuple[str, int, int]]) -> Layout:
     )
 
 
-def _zone(model_id: str, left: int, right: int, slots: int, extra: int) -> Zone:
-    cols = max(1, (right - left - 4) // STATION_DX)
+def _zone(model_id: str, left: int, right: int, slots: int, extra: int, dx: int) -> Zone:
+    cols = max(1, (right - left - 4) // dx)
     count = slots + extra
     rows = -(-count // cols) if count else 1
-    room = SHOP[1] - SHOP[0] - 36  # above: the group's label; below: the path from the doorway
-    dy = min(STATION_DY, max(18, room // max(1, rows))) if rows > 1 else STATION_DY
+    room = SHOP[1] - SHOP[0] - STATION_ROOM  # above: the group's label; below: the path from the doorway
+    dy = min(STATION_DY, max(MIN_STATION_DY, room // max(1, rows))) if rows > 1 else STATION_DY
     block = (rows - 1) * dy + 16
-    top = SHOP[0] + 16 + (room + block) // 2  # the block's top edge, centred in the workshop
+    top = SHOP[0] + 10 + max(block, (room + block) // 2)  # the block's top edge, centred when there is room
     label_y = top + 8
-    x0 = left + (right - left - cols * STATION_DX) // 2 + STATION_DX // 2
+    x0 = left + (right - left - cols * dx) // 2 + dx // 2
     stations = []
     for i in range(count):
         row, col = divmod(i, cols)
-        stations.append((x0 + col * STATION_DX, top - 8 - row * dy))
+        stations.append((x0 + col * dx, top - 8 - row * dy))
     door_x = (left + right) // 2
     bench_rows = tuple(range(DIVIDER[0] - 30, LOBBY[0] + 4, -SPOT_DY))
     return Zone(model_id, left, right, door_x, tuple(stations), slots, label_y, bench_rows)

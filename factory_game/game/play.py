@@ -25,11 +25,13 @@ SPEED_KEYS = {arcade.key.KEY_1: 1, arcade.key.KEY_2: 2, arcade.key.KEY_3: 4, arc
 
 
 class PlayView(arcade.View):
-    def __init__(self, game, spec, seed: int | None = None, speed: int = 1) -> None:
+    def __init__(self, game, spec, seed: int | None = None, speed: int = 1, rules=None, mods=None) -> None:
         super().__init__()
         self.game = game
         self.spec = spec
-        self.world = World(spec, seed=seed)
+        self.world = World(spec, seed=seed, rules=rules)
+        if mods is not None:
+            mods.attach(self.world)
         if self.world.autopilot_enabled:  # the player is the manager; the auto-manager is theirs to switch on
             self.world.apply(SetAutopilot(False))
         self.clock = SimClock(spec.duration_ms, speed)
@@ -37,6 +39,8 @@ class PlayView(arcade.View):
         self.scene = Scene(self.world, sounds=game.sounds)
         self.floor = self.canvas.bake(self.scene.draw_floor)
         self.alerts = Alerts(self.world, game.i18n, game.sounds)
+        if mods is not None:
+            mods.on_failure(lambda failure: self.alerts.add("mod_error", name=f"{failure.mod_id} {failure.version}"))
         self.selected: tuple[str, int] | None = None
         self.hud = Hud(self)
         game.i18n.on_change(self._on_language)

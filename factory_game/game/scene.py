@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import arcade
 
 from factory_game.game import layout as L
-from factory_game.game.art import WAIT_STEPS, demand_tag, palette, textures
+from factory_game.game.art import WAIT_STEPS, demand_tag, icon_texture, palette, textures
 from factory_game.game.background import build_background
 from factory_game.game.walkers import Walker, walk_textures
 
@@ -24,11 +24,6 @@ WALK_SPEED = 40.0  # logical px per second at 1×
 MAX_COINS = 48
 FULL_PASS_EVERY = 8  # frames between looks at every customer; in between, only those events touched
 IN_FLIGHT = ("queued", "running")
-CONTENT_ICONS = {"image", "video", "audio", "text"}
-
-
-def icon_name(content_icon: str) -> str:
-    return f"icon_{content_icon}" if content_icon in CONTENT_ICONS else "icon_generic"
 
 
 class Person(Walker):
@@ -288,8 +283,7 @@ class Scene:
         if lead is not None and lead.state == "queued" and lead.queued_at is not None:
             limit = limits[lead.model]
             fraction = min(1.0, (self.world.now - lead.queued_at) / limit) if limit else 0.0
-            person.show_tag(demand_tag(icon_name(self.content_icon.get(lead.content, "")),
-                                       round(WAIT_STEPS * fraction)))
+            person.show_tag(demand_tag(self.content_icon.get(lead.content, ""), round(WAIT_STEPS * fraction)))
         else:
             person.show_tag(None)
         self._set_mark(person, cid, customer.state == "asked")
@@ -513,7 +507,7 @@ class Scene:
         for model in self.world.spec.models:
             zone = self.layout.zones[model.id]
             for i, content in enumerate(model.content):
-                icon = arcade.Sprite(textures()[icon_name(self.content_icon.get(content, ""))],
+                icon = arcade.Sprite(icon_texture(self.content_icon.get(content, "")),
                                      center_x=zone.left + 8 + i * 10, center_y=zone.label_y)
                 self.background.append(icon)
             sign = arcade.Sprite(textures()["rented_sign"])

@@ -12,12 +12,14 @@ from factory_game.game import layout as L
     [("sd15", 40, 20)],
     [("a", 12, 6), ("b", 6, 4), ("c", 4, 2)],
     [(f"m{i}", 8, 4) for i in range(5)],
+    [("sd15", 20, 20), ("video", 6, 6), ("music", 6, 10), ("llm", 20, 40)],  # the sandbox: 128 stations
 ])
 def test_every_station_fits_in_its_zone_and_none_overlap(models):
     lay = L.build_layout(models)
     points = []
     for (model, slots, extra), zone in zip(models, lay.zones.values(), strict=True):
         assert len(zone.stations) == slots + extra
+        assert zone.label_y + 8 <= L.SHOP[1], "the group's label stays under the top bar"
         for x, y in zone.stations:
             assert zone.left <= x - 8 and x + 8 <= zone.right
             assert L.SHOP[0] + 8 <= y - 8 and y + 8 <= L.SHOP[1]
