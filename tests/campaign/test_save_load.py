@@ -8,13 +8,16 @@ from pathlib import Path
 import pytest
 
 from factory_game.level import load_level
+from factory_game.plugins import prepare_level
 from factory_game.save import VERSION, SaveError, load, read, save
 from factory_game.sim.clock import MINUTE
 from factory_game.sim.commands import Release, Rent, SetAutopilot
 from factory_game.sim.events import EventLog
 from factory_game.sim.world import World
 
-LEVEL = Path(__file__).resolve().parents[2] / "levels" / "campaign" / "04-rush-hour.toml"
+CAMPAIGN = Path(__file__).resolve().parents[2] / "levels" / "campaign"
+LEVEL = CAMPAIGN / "04-rush-hour.toml"
+MODDED = CAMPAIGN / "06-mods-at-work.toml"  # surge pricing and fair share read the world: the replay must agree
 END = 150 * MINUTE
 # A player who switches the auto-manager off, rents for the rush, and gives the slots back.
 PLAYER = [(20 * MINUTE, SetAutopilot(False)), (88 * MINUTE, Rent("sd15", 6)), (95 * MINUTE, Rent("sd15", 6)),
@@ -30,17 +33,27 @@ def _play(world: World, start: int, end: int) -> None:
     world.advance(end)
 
 
-def _uninterrupted() -> tuple[str, int]:
-    world = World(load_level(LEVEL))
+def _world(level: Path) -> World:
+    """A world as the game builds one: with the level's mods making the rules and watching."""
+    spec, rules, session = prepare_level(level)
+    world = World(spec, rules=rules)
+    session.attach(world)
+    return world
+
+
+def _uninterrupted(level: Path) -> tuple[str, int]:
+    world = _world(level)
     log = EventLog()
     world.subscribe(log)
     _play(world, 0, END)
     return log.hexdigest(), log.count
 
 
-@pytest.mark.parametrize("save_at", [0, 20 * MINUTE, 91 * MINUTE + 17, 140 * MINUTE])
-def test_continuing_after_a_load_gives_the_same_event_log(tmp_path, save_at):
-    world = World(load_level(LEVEL))
+@pytest.mark.parametrize("level, save_at", [(LEVEL, 0), (LEVEL, 20 * MINUTE), (LEVEL, 91 * MINUTE + 17),
+                                            (LEVEL, 140 * MINUTE), (MODDED, 100 * MINUTE + 1)],
+                         ids=["start", "at-a-command", "mid-rush", "last-command", "modded"])
+def test_continuing_after_a_load_gives_the_same_event_log(tmp_path, level, save_at):
+    world = _world(level)
     _play(world, 0, save_at)
     save(world, tmp_path / "game.json")
 
@@ -48,7 +61,7 @@ def test_continuing_after_a_load_gives_the_same_event_log(tmp_path, save_at):
     loaded = load(tmp_path / "game.json", world_hook=lambda w: w.subscribe(log))
     assert loaded.now == save_at
     _play(loaded, save_at + 1, END)
-    assert (log.hexdigest(), log.count) == _uninterrupted()
+    assert (log.hexdigest(), log.count) == _uninterrupted(level)
 
 
 def test_a_save_lists_its_level_time_and_player_commands(tmp_path):
