@@ -116,3 +116,36 @@ def test_a_mod_with_an_unknown_hook_or_a_bad_signature_is_named(mods_dir):
         open_mods([("args", "")])
     with pytest.raises(ModError, match="mod crash 0.1 .* RuntimeError: boom at import"):
         open_mods([("crash", "")])
+
+
+def test_river_register_providers_adds_models_tagged_with_their_provider(mods_dir):
+    write_mod(mods_dir, "prov", """
+        from factory_game.api import MINUTE, Dist, ModelSpec, Provider
+        @hookimpl
+        def river_register_providers(register):
+            fast = ModelSpec("fast-img", ("image",), 3, Dist.fixed(MINUTE), names={"en": "F", "zh-CN": "快"})
+            register(Provider("zoom", {"en": "Zoom", "zh-CN": "飞快"}, (fast,)))
+    """)
+    catalog = open_mods([("prov", "")]).catalog
+    assert catalog.models["fast-img"].provider == "zoom"
+    assert catalog.origin["model:fast-img"] == "mod prov 1.0.0"
+
+
+def test_what_a_mod_registers_is_checked_and_named(mods_dir):
+    write_mod(mods_dir, "sloppy", """
+        from factory_game.api import ContentSpec, Dist, ModelSpec, Provider
+        @hookimpl
+        def river_register_content(register):
+            register("mesh")
+            register(ContentSpec("blob", 10, {"en": "Blob"}, icon="blob.png"))
+        @hookimpl
+        def river_register_providers(register):
+            register(Provider("acme", {"en": "Acme", "zh-CN": "极致"}, (ModelSpec("m", ("fog",), 1, Dist.fixed(1)),)))
+    """, version="0.9")
+    with pytest.raises(ModError) as caught:
+        open_mods([("sloppy", "")])
+    problems = caught.value.problems
+    assert "mod sloppy 0.9 in river_register_content: expected a ContentSpec; found 'mesh'" in problems
+    assert "mod sloppy 0.9 in river_register_content: content type 'blob': names needs zh-CN" in problems
+    assert any("icon 'blob.png' not found in" in p for p in problems)
+    assert "mod sloppy 0.9: model 'm' serves content type 'fog', which no loaded mod registers" in problems
