@@ -1,6 +1,6 @@
 """Soak test: run a level for many simulated hours at top speed and watch memory, to catch what accumulates.
 
-    python3 bench/soak.py [LEVEL] [--hours 24] [--seed N] [--no-ledger-entries] [--top 8]
+    python3 bench/soak.py [LEVEL] [--hours 24] [--seed N] [--no-ledger-entries | --render] [--top 8]
 
 The default level is the sandbox, the heaviest bundled level (the most customers per simulated hour, four models,
 returning customers, and no end). An event log subscriber hashes every event, as the game's scene would consume
@@ -8,8 +8,9 @@ them. Every simulated hour the script collects garbage and records the process R
 traces; growth is measured from the end of the first hour (queues and caches warmed up) to the end of the run.
 Target: under 5 % RSS growth. The exit code is 1 when the target is missed.
 
-Rendering is the game's: `soak(..., render=callback)` calls `callback(world)` after every `frame_ms` of simulated
-time, so a headless play view can be driven from here; the command line runs without one.
+With `--render` the world is the one of the game's play view, headless: after every simulated minute the view
+looks at the world (scene, alerts, HUD) and draws a frame, with its own clock paused so that only the soak moves
+time. `soak(..., render=callback)` is the general hook: `callback(world)` after every `frame_ms` of simulated time.
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from factory_game.level import load_level
+from factory_game.plugins import prepare_level
 from factory_game.sim.clock import HOUR, MINUTE
+from factory_game.sim.commands import SetAutopilot
 from factory_game.sim.events import EventLog
 from factory_game.sim.world import World
 
@@ -80,6 +82,29 @@ def soak(world: World, hours: int, render: Callable[[World], None] | None = None
     return samples
 
 
+def headless_play_view(spec, seed, rules, session) -> tuple[World, Callable[[World], None]]:
+    """The game's play view in a headless window, its clock paused and the auto-manager on; and a callback that
+    lets it look at the world and draw one frame."""
+    from factory_game.game import platform
+
+    platform.setup(headless=True)
+    from factory_game.game.app import make_game
+    from factory_game.game.play import PlayView
+
+    game = make_game(levels=[], lang="en", muted=True, headless=True)
+    view = PlayView(game, spec, seed=seed, rules=rules, mods=session)
+    game.window.show_view(view)
+    view.toggle_pause()  # the soak moves simulated time, not the view's clock
+    view.world.apply(SetAutopilot(True))
+
+    def render(_world: World) -> None:
+        view.step(1 / 60)
+        view.on_draw()
+        game.window.ctx.finish()
+
+    return view.world, render
+
+
 def growth(samples: list[Sample], field: str) -> float:
     """Relative growth of a memory field from the first sample (after warm-up) to the last."""
     first, last = getattr(samples[0], field), getattr(samples[-1], field)
@@ -94,13 +119,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-ledger-entries", action="store_true",
                         help="keep only the ledger's totals, not every movement (what an endless game could do)")
     parser.add_argument("--top", type=int, default=8, help="show the N allocation sites that grew most")
+    parser.add_argument("--render", action="store_true", help="draw the game's play view (headless) every minute")
     args = parser.parse_args(argv)
 
-    spec = load_level(args.level)
-    world = World(spec, seed=args.seed, keep_ledger_entries=not args.no_ledger_entries)
+    spec, rules, session = prepare_level(args.level, lenient=args.render)
+    if args.render:
+        if args.no_ledger_entries:
+            parser.error("--render plays the game's own world, which keeps its ledger entries")
+        world, render = headless_play_view(spec, args.seed, rules, session)
+    else:
+        world = World(spec, seed=args.seed, rules=rules, keep_ledger_entries=not args.no_ledger_entries)
+        session.attach(world)
+        render = None
     tracemalloc.start()
     print(f"soak: {spec.id}, seed {world.seed}, {args.hours} simulated hours, "
-          f"ledger entries {'off' if args.no_ledger_entries else 'kept'}")
+          f"ledger entries {'off' if args.no_ledger_entries else 'kept'}, {'rendering' if render else 'no rendering'}")
     print(f"{'hour':>4} {'wall s':>7} {'events':>9} {'present':>8} {'RSS MB':>8} {'traced MB':>10}")
 
     def show(s: Sample) -> None:
@@ -115,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         if s.hour == 1:
             first = tracemalloc.take_snapshot()
 
-    samples = soak(world, args.hours, on_sample=remember)
+    samples = soak(world, args.hours, render=render, on_sample=remember)
     rss, traced = growth(samples, "rss_bytes"), growth(samples, "traced_bytes")
     print(f"growth from hour 1 to hour {samples[-1].hour}: RSS {100 * rss:+.1f} %, traced {100 * traced:+.1f} % "
           f"(target: RSS under {100 * TARGET_GROWTH:.0f} %)")
