@@ -104,6 +104,8 @@ def _entry_point_mod(point: EntryPoint) -> ModInfo:
         plugin = point.load()
     except Exception as exc:  # a broken installed package must not break discovery of the others
         return ModInfo(None, source, None, [f"{source}: cannot import: {type(exc).__name__}: {exc}"])
-    folder = Path(getattr(plugin, "__file__", "") or ".").parent
+    if not getattr(plugin, "__file__", None):
+        return ModInfo(None, source, None, [f"{source}: expected a package holding mod.toml; found {plugin!r}"])
+    folder = Path(plugin.__file__).parent
     manifest, problems = read_manifest(folder / "mod.toml")
     return ModInfo(manifest, source, folder, problems, lambda: plugin)

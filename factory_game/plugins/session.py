@@ -77,6 +77,11 @@ class ModSession:
                 if unknown:
                     raise ModError([f"{', '.join(unknown)} is not a hook (the hooks: {', '.join(HOOKS)})"])
                 self.pm.register(plugin, name=info.id)
+                wrappers = sorted(impl.function.__name__ for hook in HOOKS
+                                  for impl in getattr(self.pm.hook, hook).get_hookimpls()
+                                  if impl.plugin_name == info.id and (impl.hookwrapper or impl.wrapper))
+                if wrappers:
+                    raise ModError([f"{', '.join(wrappers)}: hook wrappers are not supported; return an answer"])
             except Exception as exc:  # an import error, a bad hook signature: the mod's fault, named
                 message = " ".join(str(exc).split())  # pluggy's messages span lines
                 problems.append(f"mod {info.label} ({info.source}) cannot be loaded: {type(exc).__name__}: {message}")
@@ -175,8 +180,9 @@ class ModSession:
         problems: list[str] = []
         for hook, kind in (("river_register_content", ContentSpec), ("river_register_providers", Provider)):
             for mod, impl in reversed(self._chain(hook)):
+                register = _Register(catalog, mod, hook, kind, problems)
                 try:
-                    impl.function(*[_Register(catalog, mod, hook, kind, problems) for _name in impl.argnames])
+                    impl.function(*[register] * len(impl.argnames))  # the one argument, if taken
                 except Exception as exc:
                     problems.append(f"{mod.origin} failed in {hook}: {type(exc).__name__}: {exc}")
         for model in catalog.models.values():

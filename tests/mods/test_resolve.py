@@ -109,6 +109,7 @@ def test_a_mod_with_an_unknown_hook_or_a_bad_signature_is_named(mods_dir):
     write_mod(mods_dir, "typo", "@hookimpl\ndef river_pricee(world):\n    return 1\n")
     write_mod(mods_dir, "args", "@hookimpl\ndef river_price(world, colour):\n    return 1\n")
     write_mod(mods_dir, "crash", "raise RuntimeError('boom at import')\n", version="0.1")
+    write_mod(mods_dir, "wrap", "@hookimpl(wrapper=True)\ndef river_price():\n    return (yield)\n")
     with pytest.raises(ModError) as caught:
         open_mods([("typo", "")])
     assert "mod typo 1.0.0" in str(caught.value) and "river_pricee is not a hook" in str(caught.value)
@@ -116,6 +117,8 @@ def test_a_mod_with_an_unknown_hook_or_a_bad_signature_is_named(mods_dir):
         open_mods([("args", "")])
     with pytest.raises(ModError, match="mod crash 0.1 .* RuntimeError: boom at import"):
         open_mods([("crash", "")])
+    with pytest.raises(ModError, match="mod wrap 1.0.0 .* river_price: hook wrappers are not supported"):
+        open_mods([("wrap", "")])
 
 
 def test_river_register_providers_adds_models_tagged_with_their_provider(mods_dir):
