@@ -127,8 +127,10 @@ class ModSession:
 
     def _rule(self, hook: str) -> Callable:
         chain = self._chain(hook)
+        # The built-in rule always answers, so mods ordered after it (trylast) are never asked, as with pluggy.
+        chain = chain[:[mod.id for mod, _impl in chain].index(BUILTIN_ID)]
         direct = DIRECT_RULES[hook]
-        if len(chain) == 1 and chain[0][0].id == BUILTIN_ID:
+        if not chain:
             return direct  # no mod takes this rule over: the hot path pays nothing for mods
         names = RULE_ARGS[hook]
         check = ANSWER_CHECKS[hook]
@@ -136,8 +138,6 @@ class ModSession:
         def rule(world, customer, third):
             args = {names[0]: world, names[1]: customer, names[2]: third}
             for mod, impl in chain:
-                if mod.id == BUILTIN_ID:
-                    return direct(world, customer, third)
                 if mod.id in self.disabled:
                     continue
                 if "rng" in impl.argnames:
@@ -154,7 +154,7 @@ class ModSession:
                     self._fail(mod, hook, problem, world)
                     continue
                 return answer
-            return direct(world, customer, third)  # only if a mod is ordered after the built-in plugin (trylast)
+            return direct(world, customer, third)
 
         return rule
 
