@@ -29,6 +29,7 @@ def render_play(level_path: str | Path, at_ms: int, out: str | Path | None = Non
         world.advance(min(at_ms, world.now + STEP_MS))
         view.scene.sim_speed = 16 * 20
         view.scene.sync(FRAME_S)
+        view.alerts.poll()
     for _ in range(30):  # let the last walkers reach their places
         view.scene.sync(FRAME_S)
     view.clock.paused = False  # the picture shows the game running, not the pause sign

@@ -100,3 +100,27 @@ def test_autopilot_button_switches_the_world(play):
     assert not play.world.autopilot_enabled
     play.hud.autopilot.click()
     assert play.world.autopilot_enabled
+
+
+def test_hovering_a_button_shows_its_tooltip(play):
+    rent = play.hud.cards[0].rent
+    left, bottom, width, height = rent.rect
+    play.on_mouse_motion(left + width / 2, bottom + height / 2, 0, 0)
+    play.hud.refresh(0)
+    assert play.hud.tooltip.visible and play.hud.tooltip.value.startswith("向模型供应商")
+    play.on_mouse_motion(5, 5, 0, 0)
+    play.hud.refresh(0)
+    assert not play.hud.tooltip.visible
+
+
+def test_canvas_keeps_integer_zoom_and_maps_clicks_in_any_window(play):
+    # (a headless window cannot be resized: the mapping is checked for the sizes a player could pick)
+    for size, fit in {(1400, 800): (2, 60, 40), (1920, 1080): (3, 0, 0), (1000, 600): (1, 180, 120),
+                      (3840, 2160): (6, 0, 0)}.items():
+        assert play.canvas.fit(*size) == fit
+        station = next(iter(play.scene.slot_sprites.values()))
+        x, y = play.canvas.to_window(*station.home, *size)
+        cx, cy = play.canvas.to_canvas(x, y, *size)
+        assert play.scene.pick(cx, cy) == ("station", station.slot_id)
+    play.on_resize(1280, 720)
+    assert play.hud.cards
