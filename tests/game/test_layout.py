@@ -17,7 +17,7 @@ from factory_game.game import layout as L
 def test_every_station_fits_in_its_zone_and_none_overlap(models):
     lay = L.build_layout(models)
     points = []
-    for (model, slots, extra), zone in zip(models, lay.zones.values(), strict=True):
+    for (_model, slots, extra), zone in zip(models, lay.zones.values(), strict=True):
         assert len(zone.stations) == slots + extra
         assert zone.label_y + 8 <= L.SHOP[1], "the group's label stays under the top bar"
         for x, y in zone.stations:
@@ -32,7 +32,7 @@ def test_zones_tile_the_floor_left_to_right():
     lay = L.build_layout([("a", 12, 6), ("b", 6, 4), ("c", 4, 2)])
     zones = list(lay.zones.values())
     assert zones[0].left == L.COUNTER_W
-    for a, b in zip(zones, zones[1:]):
+    for a, b in zip(zones, zones[1:], strict=False):
         assert a.right == b.left
     assert zones[-1].right <= L.FLOOR_W
 
@@ -68,7 +68,7 @@ def test_routes_between_street_lobby_and_shop_use_the_doors():
         (lay.zones["a"].queue_spot(3, False), station, "b", False),
     ]:
         path = [start] + lay.route(start, goal, model, leaving)
-        for a, b in zip(path, path[1:]):
+        for a, b in zip(path, path[1:], strict=False):
             x = _crosses_wall_at(a, b, L.FRONT_WALL)
             assert x is None or x in doors_front
             x = _crosses_wall_at(a, b, L.DIVIDER)
