@@ -33,7 +33,7 @@ hookimpl = pluggy.HookimplMarker(PROJECT)
 # Read-only views of the world for rules, so a mod does not depend on how the simulation stores its queues.
 def queue_length(world: World, model_id: str) -> int:
     """Tasks waiting (not running) at a model now."""
-    return len(world.models[model_id].queue)
+    return world.models[model_id].queue_length
 
 
 def serving_slots(world: World, model_id: str) -> int:
@@ -43,7 +43,7 @@ def serving_slots(world: World, model_id: str) -> int:
 
 def queued_keys(world: World, model_id: str) -> list[tuple]:
     """The priority keys of the tasks waiting at a model, in no particular order."""
-    return [entry[0] for entry in world.models[model_id].queue]
+    return world.models[model_id].queue_keys()
 
 __all__ = [
     "API_VERSION", "HOUR", "MINUTE", "PROJECT", "SECOND", "ContentSpec", "Customer", "Dist", "Event", "Kind",

@@ -174,6 +174,15 @@ class ModelState:
         if len(self.queue) > self.q_max:
             self.q_max = len(self.queue)
 
+    @property
+    def queue_length(self) -> int:
+        """Tasks waiting (not running)."""
+        return len(self.queue)
+
+    def queue_keys(self) -> list[tuple]:
+        """The priority keys of the waiting tasks, in no particular order: for rules that look at the queue."""
+        return [entry[0] for entry in self.queue]
+
     def queued_tasks(self) -> list[Task]:
         """Queued tasks in service order."""
         return [entry[2] for entry in sorted(self.queue, key=_entry_order)]
