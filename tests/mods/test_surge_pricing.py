@@ -16,7 +16,7 @@ surge = open_mods([("surge-pricing", "")]).mods[-1].plugin
 
 
 def fake_world(queued: int, slots: int, price: int = 50, surcharge: float = 0.0):
-    model = SimpleNamespace(queue=[None] * queued, capacity=slots)
+    model = SimpleNamespace(queue_length=queued, capacity=slots)
     return SimpleNamespace(models={"m": model}, prices={"image": price},
                            spec=SimpleNamespace(priority_surcharge=surcharge))
 
