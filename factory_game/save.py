@@ -106,7 +106,9 @@ def read(path: str | Path) -> SavedGame:
         raise SaveError(f"{path} is damaged: its checksum does not match its content")
     try:
         return _parse(body)
-    except (KeyError, TypeError, ValueError) as exc:
+    except KeyError as exc:
+        raise SaveError(f"{path} is damaged: {exc.args[0]!r} is missing") from None
+    except (AttributeError, TypeError, ValueError) as exc:
         raise SaveError(f"{path} is damaged: {exc}") from None
 
 

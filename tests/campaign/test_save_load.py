@@ -9,7 +9,7 @@ import pytest
 
 from factory_game.level import load_level
 from factory_game.plugins import prepare_level
-from factory_game.save import VERSION, SaveError, load, read, save
+from factory_game.save import VERSION, SaveError, _checksum, load, read, save
 from factory_game.sim.clock import MINUTE
 from factory_game.sim.commands import Release, Rent, SetAutopilot
 from factory_game.sim.events import EventLog
@@ -93,6 +93,7 @@ def _rewrite(path: Path, change) -> None:
     (lambda p: p.write_text("[1, 2]", encoding="utf-8"), "not a River Factory save"),
     (lambda p: _rewrite(p, lambda b: b.update(version=VERSION + 1)), "newer River Factory"),
     (lambda p: _rewrite(p, lambda b: b.update(time_ms=b["time_ms"] + 1)), "checksum"),
+    (lambda p: _rewrite(p, lambda b: (b.pop("seed"), b.update(checksum=_checksum(b)))), "'seed' is missing"),
 ])
 def test_a_damaged_or_newer_save_gives_a_clear_error_and_changes_nothing(tmp_path, damage, message):
     path = _saved(tmp_path)
