@@ -272,7 +272,7 @@ class Scene:
             goal, model = lay.exit, None
         else:  # between tasks or waiting for the cap: a place on the sidewalk outside
             goal, model = lay.street_spot(cid % 12), None
-        if person.goal != goal and customer.state != "asked":
+        if person.goal != goal:
             route = lay.route((person.x, person.y), goal, model)
             if not person.billed:  # newcomers stop at the billing counter on the way in
                 desk = (lay.counter[0], lay.counter[1] - 12)
