@@ -11,6 +11,7 @@ import pyglet
 
 from factory_game.game.art import palette, textures
 from factory_game.game.ui import Button, Label, box, wrap
+from factory_game.game.walkers import Walker, walk_textures
 from factory_game.level.goals import evaluate, level_stars
 from factory_game.level.units import format_duration, format_money
 
@@ -128,14 +129,39 @@ class MenuView(arcade.View):
 
 
 class TitleView(MenuView):
+    """The name, the menu, and a parade of customers of every tier walking to a row of busy stations."""
+
+    PARADE = (("L1", False), ("L2", False), ("L3", True), ("L1", False), ("L4", False), ("L2", True),
+              ("L5", True), ("L3", False))
+
     def content(self) -> None:
-        t, h = self.game.i18n.t, self.window.height
+        t, h, w = self.game.i18n.t, self.window.height, self.window.width
+        self.walkers = []
+        for i, (tier, hat) in enumerate(self.PARADE):
+            walker = Walker(walk_textures(f"cust_{tier}_{'hat' if hat else 'plain'}"), i * w / len(self.PARADE), 120)
+            walker.scale = 4
+            self.walkers.append(walker)
+            self.icons.append(walker)
+        for i in range(6):
+            station = arcade.Sprite(textures()["station_busy_0"], scale=4, center_x=w / 2 + (i - 2.5) * 80,
+                                    center_y=h - 70)
+            self.icons.append(station)
         self.heading(t("app.title"), h * 0.7, 48)
         self.heading(t("app.subtitle"), h * 0.7 - 50, 12, palette()["silver"])
         self.default = self.button(t("menu.play"), h * 0.45, self.game.show_levels)
         self.lang_and_sound(h * 0.45 - 48)
         self.button(t("menu.quit"), h * 0.45 - 140, self.game.quit)
         self.heading(t("title.hint"), 40, 12, palette()["slate"])
+
+    def on_update(self, delta_time: float) -> None:
+        super().on_update(delta_time)
+        width = self.window.width
+        for walker in self.walkers:
+            if walker.arrived:  # walk to the right edge, come back in from the left
+                if walker.x >= width:
+                    walker.x = -32.0
+                walker.go([(width + 32, 120)])
+            walker.step(delta_time, 90.0)
 
 
 class LevelSelectView(MenuView):
