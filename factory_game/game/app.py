@@ -27,6 +27,7 @@ class Game:
         self.stars: dict[str, int] = {}
         self.current: Path | None = None
         self._specs: dict[Path, object] = {}
+        self._mod_names: dict[str, dict[str, str]] | None = None
 
     def load(self, path: Path):
         """The level's spec (validated with its mods), cached for menus."""
@@ -41,6 +42,17 @@ class Game:
         from factory_game.plugins import prepare_level
 
         return prepare_level(path, lenient=True)
+
+    def mod_names(self) -> dict[str, dict[str, str]]:
+        """Mod id -> its name by language, from the manifests (for briefings and alerts)."""
+        if self._mod_names is None:
+            from factory_game.plugins import discover
+
+            self._mod_names = {info.id: dict(info.manifest.names) for info in discover() if info.manifest}
+        return self._mod_names
+
+    def mod_name(self, mod_id: str) -> str:
+        return self.i18n.pick(self.mod_names().get(mod_id), mod_id)
 
     def levels(self) -> list[tuple[Path, object]]:
         return [(p, self.load(p)) for p in self._levels]

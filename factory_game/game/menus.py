@@ -201,6 +201,9 @@ class BriefingView(MenuView):
         for i, text in enumerate(wrap(i18n.pick(spec.briefing), 640)[:12]):
             self.line(text, w / 2 - 320, h - 180 - i * 22)
         y = h * 0.42
+        if spec.mods:
+            names = ", ".join(f"{self.game.mod_name(mod_id)} ({mod_id})" for mod_id, _version in spec.mods)
+            self.line(t("briefing.mods", names=names), w / 2 - 320, y + 40, pal["silver"])
         if spec.goals:
             self.line(t("briefing.goals"), w / 2 - 320, y, pal["yellow"])
             for goal in spec.goals:

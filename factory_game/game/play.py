@@ -40,7 +40,8 @@ class PlayView(arcade.View):
         self.floor = self.canvas.bake(self.scene.draw_floor)
         self.alerts = Alerts(self.world, game.i18n, game.sounds)
         if mods is not None:
-            mods.on_failure(lambda failure: self.alerts.add("mod_error", name=f"{failure.mod_id} {failure.version}"))
+            mods.on_failure(lambda failure: self.alerts.add(
+                "mod_error", name=f"{game.mod_name(failure.mod_id)} {failure.version}"))
         self.selected: tuple[str, int] | None = None
         self.hud = Hud(self)
         game.i18n.on_change(self._on_language)

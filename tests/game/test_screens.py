@@ -60,3 +60,17 @@ def test_screenshot_command_writes_a_png(window, tmp_path):
     from PIL import Image
 
     assert Image.open(out).size == (1280, 720)
+
+
+def test_briefing_names_the_levels_mods_in_the_current_language(window):
+    from factory_game.game.paths import LEVELS
+
+    level = LEVELS / "mods" / "mesh-studio.toml"
+    game = make_game(levels=[level], lang="zh-CN", muted=True, headless=True)
+    game.show_briefing(level)
+    texts = [label.value for label in window.current_view.labels]
+    assert any(text.startswith("模组：3D 模型") for text in texts)
+    game.i18n.set_language("en")
+    texts = [label.value for label in window.current_view.labels]
+    assert any(text.startswith("Mods: 3D models") for text in texts)
+    window.current_view.on_hide_view()
