@@ -8,7 +8,7 @@ from __future__ import annotations
 import arcade
 
 from factory_game.game import layout as L
-from factory_game.game.art import textures
+from factory_game.game.art import palette, textures
 
 
 def _put(sprites: arcade.SpriteList, name: str, left: int, bottom: int) -> arcade.Sprite:
@@ -51,4 +51,14 @@ def build_background(lay: L.Layout) -> arcade.SpriteList:
     _put(s, "plant", 2, L.LOBBY[0] + 2)
     _put(s, "plant", L.COUNTER_W - 20, L.LOBBY[0] + 2)
     _put(s, "plant", 4, L.SHOP[0] + 4)
+    # the HUD's backgrounds, baked with the floor so the HUD adds no full-size fills per frame
+    pal = palette()
+    panel_h = L.CANVAS_H - L.TOP_BAR
+    _rect(s, L.FLOOR_W, 0, L.PANEL_W, panel_h, pal["night"])
+    _rect(s, L.FLOOR_W, 0, 1, panel_h, pal["ink"])
+    _rect(s, 0, panel_h, L.CANVAS_W, L.TOP_BAR, pal["ink"])
     return s
+
+
+def _rect(sprites: arcade.SpriteList, left: int, bottom: int, width: int, height: int, color) -> None:
+    sprites.append(arcade.SpriteSolidColor(width, height, left + width / 2, bottom + height / 2, color))

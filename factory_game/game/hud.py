@@ -118,7 +118,7 @@ class Hud:
         self.world_labels(win_w, win_h)
 
         # top bar
-        box(self.boxes, left, bar_bottom, right - left, top - bar_bottom, pal["ink"])
+        # (the top bar's and the panel's backgrounds are part of the baked floor: see background.py)
         y1, y2 = top - 18, top - 36
         self.clock = Label(self.batch, left + 8, y1, "")
         self.progress_back = box(self.boxes, left + 8, y2 + 2, 150, 6, pal["night"])
@@ -143,8 +143,6 @@ class Hud:
         self.menu = self.button(bx + 152, y2 - 2, 72, 34, "☰", view.open_menu, "tip.menu")
 
         # right panel: model cards, the auto-manager, alerts, the inspector
-        box(self.boxes, panel_left, panel_bottom, right - panel_left, bar_bottom - panel_bottom, pal["night"])
-        box(self.boxes, panel_left, panel_bottom, 2, bar_bottom - panel_bottom, pal["ink"])
         width = right - panel_left
         y = bar_bottom - 4
         self.cards = []
