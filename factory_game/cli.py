@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--replay", metavar="FILE", help="replay the player commands of an earlier run's JSON")
     run.add_argument("--check", action="store_true", help="exit 1 when a goal of the level is missed")
     run.add_argument("--report", metavar="DIR", help="write report.md and PNG charts here (needs matplotlib)")
+    run.add_argument("--report-lang", choices=("en", "zh-CN"), default="en", help="the report's language")
     run.add_argument("--lenient", action="store_true",
                      help="as in play: a failing mod is switched off and reported, the run goes on (default: exit 2)")
     run.set_defaults(handler=cmd_run)
@@ -125,18 +126,18 @@ def cmd_run(args: argparse.Namespace) -> int:
             Path(args.json_out).write_text(json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n",
                                            encoding="utf-8")
     if args.report:
-        print(f"report: {write_run_report(result, args.report)}", file=sys.stderr)
+        print(f"report: {write_run_report(result, args.report, args.report_lang)}", file=sys.stderr)
     if args.check and not result.goals_met:
         return EXIT_GOALS_MISSED
     return EXIT_OK
 
 
-def write_run_report(result: RunResult, directory: str) -> Path:
+def write_run_report(result: RunResult, directory: str, lang: str) -> Path:
     """`--report DIR`; matplotlib is imported only here, so the other commands run without it."""
     try:
         from factory_game.report import ReportData, write_report
 
-        return write_report(ReportData.from_run(result), directory)
+        return write_report(ReportData.from_run(result), directory, lang=lang)
     except ModuleNotFoundError as exc:
         raise BadInput(f"--report needs {exc.name}: pip install 'factory_game[report]'") from None
     except OSError as exc:

@@ -2,14 +2,15 @@
 (`factory-game run LEVEL --report DIR`) and for the game's end-of-level screen, which shows the same data.
 
     data = ReportData.from_world(world, goals)      # or ReportData.from_run(result)
-    write_report(data, "out/")                       # report.md + PNGs
-    pngs = render_charts(data, "out/")               # just the PNGs, e.g. to load as textures
+    write_report(data, "out/", lang="zh-CN")         # report.md + PNGs, in English (default) or Chinese
+    pngs = render_charts(data, "out/", lang="en")    # just the PNGs, e.g. to load as textures
 
 Charts need matplotlib (the `report` extra); it is imported only when a chart is drawn.
 """
 
 from factory_game.report.charts import CHARTS, render_charts
 from factory_game.report.data import ReportData
+from factory_game.report.labels import LANGUAGES
 from factory_game.report.markdown import write_report
 
-__all__ = ["CHARTS", "ReportData", "render_charts", "write_report"]
+__all__ = ["CHARTS", "LANGUAGES", "ReportData", "render_charts", "write_report"]

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from factory_game.report.data import ReportData
+from factory_game.report.labels import font_family, words
 from factory_game.sim.clock import HOUR, MINUTE
 
 SIZE = (8.0, 4.5)  # inches; at DPI 100 an 800 x 450 image, readable on the end-of-level screen
@@ -15,20 +16,26 @@ COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#1
 
 
 def render_charts(data: ReportData, directory: str | Path, names: Iterable[str] | None = None,
-                  dpi: int = DPI) -> dict[str, Path]:
-    """Draw the charts (all, or those `names`) into `directory` as `<name>.png`; return their paths."""
+                  dpi: int = DPI, lang: str = "en") -> dict[str, Path]:
+    """Draw the charts (all, or those `names`) into `directory` as `<name>.png`, labelled in `lang`; return
+    their paths."""
+    from matplotlib import rc_context
+
+    text = words(lang)
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     out = {}
-    for name in names or CHARTS:
-        title, draw = CHARTS[name]
-        figure = _figure()
-        draw(figure, data)
-        figure.suptitle(title, fontsize=13, fontweight="bold")
-        figure.tight_layout()
-        path = directory / f"{name}.png"
-        figure.savefig(path, dpi=dpi)
-        out[name] = path
+    family = font_family(lang)
+    weight = "bold" if family[0] == "DejaVu Sans" else "normal"  # the CJK pixel font has no bold face
+    with rc_context({"font.family": family}):
+        for name in names or CHARTS:
+            figure = _figure()
+            CHARTS[name](figure, data, text, lang)
+            figure.suptitle(text[f"chart.{name}"], fontsize=13, fontweight=weight)
+            figure.tight_layout()
+            path = directory / f"{name}.png"
+            figure.savefig(path, dpi=dpi)
+            out[name] = path
     return out
 
 
@@ -49,25 +56,25 @@ def _models(data: ReportData) -> list[str]:
     return list(data.series[0]["models"]) if data.series else []
 
 
-def _style(axes, ylabel: str) -> None:
-    axes.set_xlabel("simulated time (h)")
+def _style(axes, text: dict[str, str], ylabel: str) -> None:
+    axes.set_xlabel(text["axis.time"])
     axes.set_ylabel(ylabel)
     axes.grid(True, alpha=0.3)
     axes.margins(x=0)
 
 
-def draw_queue(figure, data: ReportData) -> None:
+def draw_queue(figure, data: ReportData, text: dict[str, str], lang: str) -> None:
     axes = figure.add_subplot()
     hours = _hours(data)
     for colour, model in zip(COLOURS, _models(data), strict=False):
         queue = [sample["models"][model]["queue"] for sample in data.series]
-        axes.plot(hours, queue, color=colour, linewidth=1.6, label=data.model_names.get(model, model))
-    _style(axes, "tasks waiting in the queue")
+        axes.plot(hours, queue, color=colour, linewidth=1.6, label=data.model_name(model, lang))
+    _style(axes, text, text["axis.queue"])
     axes.set_ylim(bottom=0)
     axes.legend(loc="upper left")
 
 
-def draw_waits(figure, data: ReportData) -> None:
+def draw_waits(figure, data: ReportData, text: dict[str, str], lang: str) -> None:
     """Share of each tier's tasks that started within x minutes: one curve per tier (higher and further left
     is better); the legend gives the median and the 95th percentile."""
     axes = figure.add_subplot()
@@ -79,19 +86,19 @@ def draw_waits(figure, data: ReportData) -> None:
         ys = [0.0] + [(i + 1) / n for i in range(n)] + [1.0]
         median, p95 = waits[n // 2] / MINUTE, waits[min(n - 1, int(0.95 * n))] / MINUTE
         axes.step(xs, ys, where="post", color=colour, linewidth=1.8,
-                  label=f"{tier}: {n} tasks, median {median:.1f} min, p95 {p95:.1f} min")
-    axes.set_xlabel("queue wait (minutes)")
-    axes.set_ylabel("share of tasks started within")
+                  label=text["legend.tier"].format(tier=tier, n=n, median=median, p95=p95))
+    axes.set_xlabel(text["axis.wait"])
+    axes.set_ylabel(text["axis.started_within"])
     axes.set_ylim(0, 1.02)
     axes.set_xlim(left=0)
     axes.grid(True, alpha=0.3)
     if tiers:
         axes.legend(loc="lower right")
     else:
-        axes.text(0.5, 0.5, "no task has started yet", ha="center", va="center", transform=axes.transAxes)
+        axes.text(0.5, 0.5, text["empty.waits"], ha="center", va="center", transform=axes.transAxes)
 
 
-def draw_utilisation(figure, data: ReportData) -> None:
+def draw_utilisation(figure, data: ReportData, text: dict[str, str], lang: str) -> None:
     """Busy slots against available slots (contracted + rented up), one panel per model."""
     models = _models(data)
     hours = _hours(data)
@@ -101,12 +108,13 @@ def draw_utilisation(figure, data: ReportData) -> None:
         busy = [sample["models"][model]["busy"] for sample in data.series]
         capacity = [sample["models"][model]["capacity"] for sample in data.series]
         colour = COLOURS[index % len(COLOURS)]
-        axes.fill_between(hours, busy, step="post", color=colour, alpha=0.35, linewidth=0, label="busy")
-        axes.step(hours, capacity, where="post", color=colour, linewidth=1.8, label="available")
+        axes.fill_between(hours, busy, step="post", color=colour, alpha=0.35, linewidth=0,
+                          label=text["legend.busy"])
+        axes.step(hours, capacity, where="post", color=colour, linewidth=1.8, label=text["legend.available"])
         total = data.summary["models"].get(model, {}).get("utilisation", 0.0)
-        name = data.model_names.get(model, model)
-        axes.set_title(f"{name}: utilisation {100 * total:.0f}%", fontsize=9, loc="right", pad=3)
-        axes.set_ylabel("slots", fontsize=9)
+        axes.set_title(text["panel.utilisation"].format(name=data.model_name(model, lang), percent=100 * total),
+                       fontsize=9, loc="right", pad=3)
+        axes.set_ylabel(text["axis.slots"], fontsize=9)
         axes.set_ylim(0, max(capacity + [1]) * 1.15)
         axes.grid(True, alpha=0.3)
         axes.margins(x=0)
@@ -115,30 +123,31 @@ def draw_utilisation(figure, data: ReportData) -> None:
         if index < len(models) - 1:
             axes.tick_params(labelbottom=False)
         else:
-            axes.set_xlabel("simulated time (h)")
+            axes.set_xlabel(text["axis.time"])
 
 
-def draw_money(figure, data: ReportData) -> None:
+def draw_money(figure, data: ReportData, text: dict[str, str], lang: str) -> None:
     axes = figure.add_subplot()
     hours = _hours(data)
     revenue = [sample["revenue_cents"] / 100 for sample in data.series]
     cost = [sample["upstream_cents"] / 100 for sample in data.series]
-    axes.plot(hours, revenue, color="#2ca02c", linewidth=2, label="revenue (captured)")
-    axes.plot(hours, cost, color="#d62728", linewidth=2, label="upstream cost (contracted + rented)")
+    axes.plot(hours, revenue, color="#2ca02c", linewidth=2, label=text["legend.revenue"])
+    axes.plot(hours, cost, color="#d62728", linewidth=2, label=text["legend.cost"])
     ahead = [r >= c for r, c in zip(revenue, cost, strict=True)]
     if any(ahead):
         axes.fill_between(hours, cost, revenue, where=ahead, color="#2ca02c", alpha=0.12, interpolate=True,
-                          label="profit so far")
+                          label=text["legend.profit"])
     if not all(ahead):
         axes.fill_between(hours, cost, revenue, where=[not a for a in ahead], color="#d62728", alpha=0.12,
-                          interpolate=True, label="loss so far")
-    _style(axes, "cumulative amount")
+                          interpolate=True, label=text["legend.loss"])
+    _style(axes, text, text["axis.amount"])
     axes.legend(loc="upper left")
 
 
-CHARTS: dict[str, tuple[str, Callable]] = {
-    "queue": ("Queue length per model", draw_queue),
-    "waits": ("Queue wait per tier", draw_waits),
-    "utilisation": ("Slots busy and available per model", draw_utilisation),
-    "money": ("Cumulative revenue against upstream cost", draw_money),
+# name -> draw(figure, data, words, lang); each chart's title is the label "chart.<name>"
+CHARTS: dict[str, Callable] = {
+    "queue": draw_queue,
+    "waits": draw_waits,
+    "utilisation": draw_utilisation,
+    "money": draw_money,
 }

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from factory_game.level.goals import GoalResult, evaluate, level_stars
+from factory_game.report.labels import pick
 
 if TYPE_CHECKING:
     from factory_game.runner import RunResult
@@ -22,12 +23,15 @@ class ReportData:
     goals: list[GoalResult]
     series: list[dict]  # one sample per simulated minute (World.metrics.series)
     waits_by_tier: dict[str, list[int]]  # queue wait of every started task, ms
-    model_names: dict[str, str] = field(default_factory=dict)
+    model_names: dict[str, dict[str, str]] = field(default_factory=dict)  # model -> {lang: name}
     event_hash: str = ""
 
     @property
     def stars(self) -> int:
         return level_stars(self.goals)
+
+    def model_name(self, model_id: str, lang: str) -> str:
+        return pick(self.model_names.get(model_id, {}), lang, model_id)
 
     @classmethod
     def from_world(cls, world: World, goals: list[GoalResult] | None = None, event_hash: str = "") -> ReportData:
@@ -42,7 +46,7 @@ class ReportData:
             goals=evaluate(world.spec, summary) if goals is None else list(goals),
             series=list(metrics.series),
             waits_by_tier={tier: list(metrics.group(tier=tier).waits) for tier, _cap in world.spec.tiers},
-            model_names={m.id: m.names.get("en", m.id) for m in world.spec.models},
+            model_names={m.id: dict(m.names) for m in world.spec.models},
             event_hash=event_hash,
         )
 

@@ -9,6 +9,7 @@ import pytest
 
 from factory_game.level import load_level
 from factory_game.report import CHARTS, ReportData, render_charts, write_report
+from factory_game.report.labels import TEXT
 from factory_game.runner import run_level
 from factory_game.sim.clock import HOUR
 from factory_game.sim.world import World
@@ -47,10 +48,17 @@ def test_the_game_can_chart_a_paused_world_without_changing_it(tmp_path):
     assert [r.goal.metric for r in data.goals] == [g.metric for g in world.spec.goals]
 
 
-def test_the_command_line_writes_a_report(tmp_path, capsys):
+def test_the_command_line_writes_a_report_in_either_language(tmp_path, capsys):
     from factory_game.cli import EXIT_OK, main
 
-    assert main(["run", "campaign/01-opening-day", "--until", "30m", "--report", str(tmp_path / "out")]) == EXIT_OK
-    assert "report:" in capsys.readouterr().err
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(
-        ["report.md"] + [f"{name}.png" for name in CHARTS])
+    for lang, heading in (("en", "## Goals"), ("zh-CN", "## 目标")):
+        out = tmp_path / lang
+        assert main(["run", "campaign/01-opening-day", "--until", "30m", "--report", str(out),
+                     "--report-lang", lang]) == EXIT_OK
+        assert "report:" in capsys.readouterr().err
+        assert sorted(p.name for p in out.iterdir()) == sorted(["report.md"] + [f"{name}.png" for name in CHARTS])
+        assert heading in (out / "report.md").read_text(encoding="utf-8")
+
+
+def test_both_languages_have_every_label():
+    assert set(TEXT["en"]) == set(TEXT["zh-CN"])
