@@ -29,18 +29,17 @@ IN_FLIGHT = ("queued", "running")
 class Person(Walker):
     """A customer (or one of their helpers) with the marks over their head: one sprite for the demand icon and
     wait bar (a helper's is its ticket), one for a bubble or face. Marks are touched only when what they show or
-    where they stand changes."""
+    where they stand changes; the bubble/face sprite is made the first time it is needed (most customers in a
+    crowd are never asked), so a crowd's overlay costs about one sprite per head."""
 
     def __init__(self, frames, x: float, y: float, customer_id: int, overlay: arcade.SpriteList,
                  helper: bool = False) -> None:
         super().__init__(frames, x, y)
         self.customer_id = customer_id
-        tex = textures()
-        self.tag = _hidden(tex["ticket" if helper else "icon_generic"], overlay)
+        self.overlay = overlay
+        self.tag = _hidden(textures()["ticket" if helper else "icon_generic"], overlay)
         self.marks = [self.tag]
-        if not helper:
-            self.mark = _hidden(tex["bubble"], overlay)  # the "!" bubble or a face
-            self.marks.append(self.mark)
+        self.mark: arcade.Sprite | None = None
         self.leaving = False
         self.billed = False
         self._placed: tuple | None = None
@@ -50,7 +49,7 @@ class Person(Walker):
             return
         self._placed = x, y = self.position
         self.tag.position = (x, y + 15)
-        if len(self.marks) > 1:
+        if self.mark is not None:
             self.mark.position = (x + 7, y + 12)
 
     def show_tag(self, texture: arcade.Texture | None) -> None:
@@ -66,11 +65,15 @@ class Person(Walker):
             self.place_marks(force=True)
 
     def show_mark(self, name: str | None) -> None:
+        """Show the "!" bubble or a face by atlas name (None hides it)."""
         if name is None:
-            if self.mark.visible:
+            if self.mark is not None and self.mark.visible:
                 self.mark.visible = False
             return
         texture = textures()[name]
+        if self.mark is None:
+            self.mark = _hidden(texture, self.overlay)
+            self.marks.append(self.mark)
         if self.mark.texture is not texture:
             self.mark.texture = texture
         if not self.mark.visible:
