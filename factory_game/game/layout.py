@@ -93,10 +93,6 @@ class Layout:
         row, col = divmod(index, max(1, (self.entrance[0] - 8) // 9))
         return self.entrance[0] - 10 - col * 9, SIDEWALK_Y - 4 * (row % 3)
 
-    def station_standing(self, model: str, index: int) -> tuple[int, int]:
-        x, y = self.zones[model].stations[index]
-        return x, y - 12
-
     def route(self, start: tuple[float, float], goal: tuple[int, int], model: str | None = None,
               leaving: bool = False) -> list[tuple[int, int]]:
         """Waypoints from start to goal through the doors (never through a wall). ``model`` names the doorway
