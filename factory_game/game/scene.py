@@ -22,6 +22,7 @@ from factory_game.game.walkers import Walker, walk_textures
 
 WALK_SPEED = 40.0  # logical px per second at 1×
 MAX_COINS = 48
+COIN_SOUND_GAP_S = 0.25  # at 16× captures come in bursts: one clink per quarter second is plenty
 FULL_PASS_EVERY = 8  # frames between looks at every customer; in between, only those events touched
 IN_FLIGHT = ("queued", "running")
 
@@ -110,7 +111,6 @@ class Station(arcade.Sprite):
         self.tag = _hidden(tex["rented_tag"], overlay)
         self.drop_from = now_s if slot.rented else None  # rented stations drop in from above
         self.fade_from: float | None = None
-        self.state = ""
 
     def remove_all(self) -> None:
         self.bar.remove_from_sprite_lists()
@@ -158,6 +158,7 @@ class Scene:
         self._pending_events: list = []
         self.helpers_of: dict[int, set[int]] = {}  # customer id -> task ids their helpers carry
         self._frame = 0
+        self._last_coin_sound = -1.0
         self._spots: dict[str, tuple[tuple, dict]] = {}  # model -> (queue signature, task id -> spot)
         self._frames = {(t, p): walk_textures(f"cust_{t}_{'hat' if p else 'plain'}")
                         for t in ("L1", "L2", "L3", "L4", "L5") for p in (False, True)}
@@ -463,7 +464,8 @@ class Scene:
             self._coin(self._where(event.customer), lay.counter)
         elif kind == "capture":
             self._coin(lay.counter, lay.cashbox)
-            if self.sounds:
+            if self.sounds and self.clock - self._last_coin_sound >= COIN_SOUND_GAP_S:
+                self._last_coin_sound = self.clock
                 self.sounds.play("coin", 0.15)
         elif kind == "release":
             self._coin(lay.counter, self._where(event.customer))
