@@ -2,8 +2,9 @@
 
 from factory_game.levelkit import level, model
 from factory_game.sim import entities as E
-from factory_game.sim.clock import MINUTE, SECOND
+from factory_game.sim.clock import HOUR, MINUTE, SECOND
 from factory_game.sim.commands import Arrive, Release, Rent
+from factory_game.sim.distributions import Dist
 from factory_game.sim.events import Kind
 from factory_game.sim.spec import PromptSpec, QueueSpec
 from factory_game.sim.world import World
@@ -209,3 +210,33 @@ def test_commands_are_recorded_with_their_time_and_outcome():
     assert [(r.time, r.command.name, r.ok) for r in world.commands] == [(3 * MINUTE, "rent", True),
                                                                         (3 * MINUTE, "rent", False)]
     assert "unknown model" in world.commands[1].reason
+
+
+def test_release_prefers_idle_then_paid_up_slots():
+    spec = level(model(slots=0, max_extra=3, lead_time_ms=0, min_rental_ms=60 * MINUTE))
+    world = World(spec)
+    world.apply(Rent("sd15", 1))  # slot A at 0
+    world.advance(61 * MINUTE)
+    world.apply(Rent("sd15", 2))  # slots B and C at 61m, inside their paid hour
+    world.advance(62 * MINUTE)
+    first, *_ = sorted(s.id for s in world.models["sd15"].slots)
+    world.apply(Release("sd15", 1))
+    assert first not in world.slots  # the paid-up one left, not a newer one
+
+
+def test_autopilot_does_not_release_inside_the_minimum_rental():
+    from factory_game.sim.spec import AutopilotSpec, ScriptedEvent
+
+    spec = level(model(slots=20, max_extra=20, lead_time_ms=2 * MINUTE, min_rental_ms=60 * MINUTE,
+                       rent_price_cents=300, service=Dist.exponential(5 * MINUTE)),
+                 rate_per_hour=200, duration_ms=4 * HOUR, prompt=PromptSpec(),
+                 autopilot=AutopilotSpec(enabled=True, step=20, sustain=1),
+                 events=(ScriptedEvent("outage", HOUR, duration_ms=30 * MINUTE, model="sd15", slots=20),))
+    world = World(spec, seed=3)
+    world.run()
+    rents = [r.time for r in world.commands if r.command.name == "rent" and r.ok]
+    releases = [r.time for r in world.commands if r.command.name == "release" and r.ok]
+    assert rents, "the outage should make the autopilot rent"
+    for released in releases:
+        last_rent = max(t for t in rents if t <= released)
+        assert released - last_rent >= 60 * MINUTE

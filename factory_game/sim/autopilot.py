@@ -1,4 +1,5 @@
-"""A scripted manager: rents when predicted waits stay high, releases when utilisation stays low.
+"""A scripted manager: rents when predicted waits stay high, releases when utilisation stays low (only slots whose
+minimum rental period is already paid: releasing one earlier saves nothing and invites renting it again).
 
 It is used headless (levels as regression scenarios) and offered in the game as the auto-manager. It decides only
 through `World.apply`, so its decisions are recorded like the player's.
@@ -44,6 +45,9 @@ class Autopilot:
             if self.high[model_id] >= spec.sustain and room > 0 and m.pending_rentals == 0:
                 world.apply(Rent(model_id, min(spec.step, room)), source="autopilot")
                 self.high[model_id] = 0
-            elif self.low[model_id] >= spec.sustain and m.up_r > 0:
-                world.apply(Release(model_id, min(spec.step, m.up_r)), source="autopilot")
-                self.low[model_id] = 0
+            elif self.low[model_id] >= spec.sustain:
+                paid_up = sum(1 for s in m.slots if s.rented and not s.release_requested
+                              and world.now - s.arrived_at >= m.spec.min_rental_ms)
+                if paid_up:  # a slot inside its minimum rental costs the same kept or released: keep it
+                    world.apply(Release(model_id, min(spec.step, paid_up)), source="autopilot")
+                    self.low[model_id] = 0

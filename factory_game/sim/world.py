@@ -534,7 +534,10 @@ class World:
         serving = [s for s in m.slots if s.rented and s.state in (E.IDLE, E.BUSY)]
         if not serving:
             raise CommandRejected(f"{m.id} has no rented slot to release (orders in transit cannot be cancelled)")
-        serving.sort(key=lambda s: (s.state != E.IDLE, -s.id))  # idle ones first, newest first
+        # Idle before busy (it leaves now); then slots whose minimum rental is already paid (releasing one saves
+        # money at once, while one still inside its paid period costs the same either way); then oldest first.
+        now = self.now
+        serving.sort(key=lambda s: (s.state != E.IDLE, now - s.arrived_at < m.spec.min_rental_ms, s.id))
         m.account(self.now)
         for slot in serving[:command.count]:
             slot.release_requested = True
