@@ -133,9 +133,9 @@ def _has_window() -> bool:
 def play(level_path: str | Path | None = None, lang: str | None = None, muted: bool = False,
          seed: int | None = None) -> None:
     """Open the game: straight into a level's briefing when one is given, else the title screen."""
+    game = make_game(lang=lang, muted=muted, seed=seed)  # first: it sets Arcade up before anything imports it
     import arcade
 
-    game = make_game(lang=lang, muted=muted, seed=seed)
     game.window.set_caption(game.i18n.t("app.title"))
     if level_path is not None:
         game.show_briefing(Path(level_path))

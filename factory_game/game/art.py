@@ -11,9 +11,9 @@ import json
 from functools import cache
 from pathlib import Path
 
-import arcade
 from PIL import Image
 
+from factory_game.game.gfx import arcade
 from factory_game.game.paths import ATLAS_JSON, ATLAS_PNG, FONT_FILE, FONT_NAME
 
 SOUNDS = {

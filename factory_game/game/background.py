@@ -5,10 +5,9 @@ Built once per level into one SpriteList and drawn each frame as one batch.
 
 from __future__ import annotations
 
-import arcade
-
 from factory_game.game import layout as L
 from factory_game.game.art import palette, textures
+from factory_game.game.gfx import arcade
 
 
 def _put(sprites: arcade.SpriteList, name: str, left: int, bottom: int) -> arcade.Sprite:

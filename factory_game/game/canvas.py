@@ -10,19 +10,20 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-import arcade
-from arcade.gl import NEAREST, geometry
+from factory_game.game.gfx import arcade
+
+PIXELATED = (arcade.gl.NEAREST, arcade.gl.NEAREST)  # min and mag filter: no smoothing, ever
 
 
 class PixelCanvas:
     def __init__(self, ctx: arcade.ArcadeContext, width: int, height: int) -> None:
         self.ctx = ctx
         self.width, self.height = width, height
-        self.texture = ctx.texture((width, height), components=4, filter=(NEAREST, NEAREST))
+        self.texture = ctx.texture((width, height), components=4, filter=PIXELATED)
         self.fbo = ctx.framebuffer(color_attachments=[self.texture])
         self.camera = arcade.Camera2D(viewport=arcade.LBWH(0, 0, width, height), render_target=self.fbo)
         self.camera.position = (width / 2, height / 2)
-        self._quad = geometry.quad_2d_fs()
+        self._quad = arcade.gl.geometry.quad_2d_fs()
         self._program = ctx.utility_textured_quad_program
 
     def fit(self, window_w: int, window_h: int) -> tuple[int, int, int]:
@@ -37,7 +38,7 @@ class PixelCanvas:
 
     def bake(self, draw) -> arcade.gl.Texture2D:
         """Draw something that never changes (the floor) once into a canvas-sized texture for :meth:`drawing`."""
-        texture = self.ctx.texture((self.width, self.height), components=4, filter=(NEAREST, NEAREST))
+        texture = self.ctx.texture((self.width, self.height), components=4, filter=PIXELATED)
         fbo = self.ctx.framebuffer(color_attachments=[texture])
         camera = arcade.Camera2D(viewport=arcade.LBWH(0, 0, self.width, self.height), render_target=fbo)
         camera.position = (self.width / 2, self.height / 2)

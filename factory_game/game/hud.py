@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import arcade
 import pyglet
 
 from factory_game.game import layout as L
 from factory_game.game.art import icon_texture, palette
 from factory_game.game.clock import SPEEDS
+from factory_game.game.gfx import arcade
 from factory_game.game.ui import Button, Label, box, set_box
 from factory_game.level.units import format_duration, format_money
 

@@ -6,10 +6,10 @@ Keyboard: Enter confirms, Escape goes back, L switches language, M mutes.
 
 from __future__ import annotations
 
-import arcade
 import pyglet
 
 from factory_game.game.art import palette, textures
+from factory_game.game.gfx import arcade
 from factory_game.game.ui import Button, Label, box, wrap
 from factory_game.game.walkers import Walker, walk_textures
 from factory_game.level.goals import evaluate, level_stars

@@ -7,13 +7,12 @@ engine's commands (rent, release, the auto-manager switch); everything else here
 
 from __future__ import annotations
 
-import arcade
-
 from factory_game.game import layout as L
 from factory_game.game.alerts import Alerts
 from factory_game.game.art import palette
 from factory_game.game.canvas import PixelCanvas
 from factory_game.game.clock import SimClock
+from factory_game.game.gfx import arcade
 from factory_game.game.hud import Hud, money, wait_text
 from factory_game.game.scene import Scene
 from factory_game.level.units import format_duration

@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import arcade
-
 from factory_game.game import layout as L
 from factory_game.game.art import WAIT_STEPS, demand_tag, icon_texture, palette, textures
 from factory_game.game.background import build_background
+from factory_game.game.gfx import arcade
 from factory_game.game.walkers import Walker, walk_textures
 
 WALK_SPEED = 40.0  # logical px per second at 1×

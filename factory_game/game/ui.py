@@ -10,10 +10,10 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 
-import arcade
 import pyglet
 
 from factory_game.game.art import font, palette
+from factory_game.game.gfx import arcade
 
 TEXT_PX = 12  # font_size 12 = 16 px at 96 dpi: Unifont's native size, crisp
 

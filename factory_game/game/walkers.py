@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import math
 
-import arcade
-
 from factory_game.game.art import textures
+from factory_game.game.gfx import arcade
 
 STEP_PX = 3  # logical pixels per walk frame
 

@@ -32,3 +32,13 @@ def test_debug_gl_is_off_by_default_in_a_fresh_process():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "True"]
+
+
+def test_any_game_module_imported_first_sets_up_headless_arcade():
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "ARCADE_HEADLESS")}
+    code = "import factory_game.game.menus, pyglet; print(pyglet.options.headless)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env).stdout
+    assert out.split() == ["True"]
