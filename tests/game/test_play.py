@@ -124,3 +124,24 @@ def test_canvas_keeps_integer_zoom_and_maps_clicks_in_any_window(play):
         assert play.scene.pick(cx, cy) == ("station", station.slot_id)
     play.on_resize(1280, 720)
     assert play.hud.cards
+
+
+def test_a_whole_level_at_16x_with_random_clicks_keeps_the_scene_in_step(play):
+    import random
+
+    rng = random.Random(7)
+    play.set_speed(16)
+    buttons = [b for card in play.hud.cards for b in (card.rent, card.release)] + [play.hud.autopilot]
+    for i in range(800):
+        play.step(1 / 30)
+        if i % 25 == 0:
+            rng.choice(buttons).click()
+        if i % 40 == 0:
+            play.on_mouse_press(rng.randrange(0, 928), rng.randrange(0, 676), arcade.MOUSE_BUTTON_LEFT, 0)
+            play.inspector_lines()
+        if i % 8 == 7:  # right after a full pass
+            assert set(play.scene.customers) == set(play.world.customers)
+    assert play.world.now == play.spec.duration_ms
+    flying = {t.id for c in play.world.customers.values() for t in c.tasks if t.state in ("queued", "running")}
+    assert set(play.scene.helpers) <= flying
+    assert all(s.slot_id in play.world.slots or s.fade_from is not None for s in play.scene.slot_sprites.values())
