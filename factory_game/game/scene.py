@@ -22,7 +22,7 @@ from factory_game.game.walkers import Walker, walk_textures
 WALK_SPEED = 40.0  # logical px per second at 1×
 MAX_COINS = 48
 COIN_SOUND_GAP_S = 0.25  # at 16× captures come in bursts: one clink per quarter second is plenty
-FULL_PASS_EVERY = 8  # frames between looks at every customer; in between, only those events touched
+FULL_PASS_EVERY = 8  # every customer is looked at once in this many frames, besides those events touch
 IN_FLIGHT = ("queued", "running")
 
 
@@ -180,8 +180,10 @@ class Scene:
         spots = self._queue_spots(dirty)
         self._sync_stations()
         self._frame += 1
-        full = self._frame % FULL_PASS_EVERY == 0  # wait bars fill with time, not events: refresh all now and then
-        self._sync_customers(spots, None if full else dirty)
+        # Wait bars fill with time, not events: each frame also looks at an eighth of everyone, in turn, so every
+        # customer is seen every 8 frames without one frame paying for all of them.
+        turn = list(self.world.customers)[self._frame % FULL_PASS_EVERY::FULL_PASS_EVERY]
+        self._sync_customers(spots, None if self._frame == 1 else dirty.union(turn))
         speed = WALK_SPEED * min(6.0, max(1.0, self.sim_speed ** 0.5))
         for person in self.customers.values():
             self._walk(person, dt, speed)
@@ -252,9 +254,7 @@ class Scene:
         limits = {m_id: world.spec.prompt.multiplier * m.mean_service_ms for m_id, m in world.models.items()}
         for cid in ids:
             self._sync_customer(customers[cid], spots, limits)
-        gone = self.customers.keys() - customers.keys() if dirty is None else \
-            [c for c in dirty if c in self.customers and c not in customers]
-        for cid in list(gone):
+        for cid in list(self.customers.keys() - customers.keys()):
             self._send_home(cid)
 
     def _sync_customer(self, customer, spots, limits) -> None:
