@@ -144,3 +144,15 @@ def test_a_whole_level_at_16x_with_random_clicks_keeps_the_scene_in_step(play):
     flying = {t.id for c in play.world.customers.values() for t in c.tasks if t.state in ("queued", "running")}
     assert set(play.scene.helpers) <= flying
     assert all(s.slot_id in play.world.slots or s.fade_from is not None for s in play.scene.slot_sprites.values())
+
+
+def test_clicking_a_customer_opens_the_inspector(play):
+    play.set_speed(4)
+    run_frames(play, 90)
+    person = next(p for p in play.scene.customers.values() if p.arrived)
+    x, y = play.canvas.to_window(person.x, person.y, 1280, 720)
+    play.on_mouse_press(x, y, arcade.MOUSE_BUTTON_LEFT, 0)
+    assert play.selected == ("customer", person.customer_id)
+    lines = play.inspector_lines()
+    assert lines[0].startswith(f"顾客 #{person.customer_id}")
+    assert any(line.startswith("进行中") for line in lines)
