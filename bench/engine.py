@@ -56,7 +56,7 @@ def engine_mmc(horizon_ms: int, seed: int, mode: str) -> tuple[int, int]:
     """River's engine on the reference level. Modes: `bare` (metrics only), `ledger` (plus every ledger entry),
     `hashed` (plus every event built, serialised and hashed, as `factory-game run` does). Returns (served, events)."""
     spec = load_level(REFERENCE, [f'level.duration="{horizon_ms // HOUR}h"'])
-    world = World(spec, seed=seed, keep_ledger_entries=mode != "bare")
+    world = World(spec, seed=seed, ledger_window=0 if mode == "bare" else None)
     log = EventLog()
     if mode == "hashed":
         world.subscribe(log)

@@ -5,8 +5,10 @@
 The default level is the sandbox, the heaviest bundled level (the most customers per simulated hour, four models,
 returning customers, and no end). An event log subscriber hashes every event, as the game's scene would consume
 them. Every simulated hour the script collects garbage and records the process RSS and the bytes tracemalloc
-traces; growth is measured from the end of the first hour (queues and caches warmed up) to the end of the run.
-Target: under 5 % RSS growth. The exit code is 1 when the target is missed.
+traces. Two growths are printed: from the end of the first hour, and over the second half of the run. The world's
+history is bounded by design (metric histograms, a time series thinned past 720 points, the game's ledger window),
+so the first half includes those filling up to their bounds; a leak keeps growing after that. Target: under 5 % RSS
+growth over the second half. The exit code is 1 when the target is missed.
 
 With `--render` the world is the one of the game's play view, headless: after every simulated minute the view
 looks at the world (scene, alerts, HUD) and draws a frame, with its own clock paused so that only the soak moves
@@ -105,9 +107,9 @@ def headless_play_view(spec, seed, rules, session) -> tuple[World, Callable[[Wor
     return view.world, render
 
 
-def growth(samples: list[Sample], field: str) -> float:
-    """Relative growth of a memory field from the first sample (after warm-up) to the last."""
-    first, last = getattr(samples[0], field), getattr(samples[-1], field)
+def growth(samples: list[Sample], field: str, start: int = 0) -> float:
+    """Relative growth of a memory field from sample `start` to the last."""
+    first, last = getattr(samples[start], field), getattr(samples[-1], field)
     return (last - first) / first if first else 0.0
 
 
@@ -128,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error("--render plays the game's own world, which keeps its ledger entries")
         world, render = headless_play_view(spec, args.seed, rules, session)
     else:
-        world = World(spec, seed=args.seed, rules=rules, keep_ledger_entries=not args.no_ledger_entries)
+        world = World(spec, seed=args.seed, rules=rules, ledger_window=0 if args.no_ledger_entries else None)
         session.attach(world)
         render = None
     tracemalloc.start()
@@ -149,9 +151,12 @@ def main(argv: list[str] | None = None) -> int:
             first = tracemalloc.take_snapshot()
 
     samples = soak(world, args.hours, render=render, on_sample=remember)
-    rss, traced = growth(samples, "rss_bytes"), growth(samples, "traced_bytes")
-    print(f"growth from hour 1 to hour {samples[-1].hour}: RSS {100 * rss:+.1f} %, traced {100 * traced:+.1f} % "
-          f"(target: RSS under {100 * TARGET_GROWTH:.0f} %)")
+    print(f"growth from hour 1 to hour {samples[-1].hour}: RSS {100 * growth(samples, 'rss_bytes'):+.1f} %, "
+          f"traced {100 * growth(samples, 'traced_bytes'):+.1f} %")
+    half = len(samples) // 2
+    rss, traced = growth(samples, "rss_bytes", half), growth(samples, "traced_bytes", half)
+    print(f"growth over the second half, hour {samples[half].hour} to {samples[-1].hour}: RSS {100 * rss:+.1f} %, "
+          f"traced {100 * traced:+.1f} % (target: RSS under {100 * TARGET_GROWTH:.0f} %)")
     if args.top and first is not None and len(samples) > 1:
         print("allocation sites that grew most:")
         for stat in tracemalloc.take_snapshot().compare_to(first, "lineno")[:args.top]:

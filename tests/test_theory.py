@@ -30,7 +30,7 @@ def runs(request):
     spec = load_level(REFERENCE, [f"arrivals.rate={per_hour}", f"level.duration=\"{HORIZON // HOUR}h\""])
     summaries = []
     for seed in SEEDS:
-        world = World(spec, seed=seed, keep_ledger_entries=False)
+        world = World(spec, seed=seed, ledger_window=0)
         summaries.append(world.run()["models"]["sd15"])
     return rho, per_hour, summaries
 

@@ -45,7 +45,7 @@ class ReportData:
             summary=summary,
             goals=evaluate(world.spec, summary) if goals is None else list(goals),
             series=list(metrics.series),
-            waits_by_tier={tier: list(metrics.group(tier=tier).waits) for tier, _cap in world.spec.tiers},
+            waits_by_tier={tier: metrics.group(tier=tier).waits.expand() for tier, _cap in world.spec.tiers},
             model_names={m.id: dict(m.names) for m in world.spec.models},
             event_hash=event_hash,
         )

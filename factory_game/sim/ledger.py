@@ -7,6 +7,7 @@ refunds). Upstream costs (contracted and rented slots) are booked as they accrue
 
 from __future__ import annotations
 
+from collections import deque
 from typing import NamedTuple
 
 
@@ -27,14 +28,16 @@ class Ledger:
     __slots__ = ("start_cash_cents", "entries", "holds", "revenue_cents", "refunded_cents", "upstream_cents",
                  "keep_entries")
 
-    def __init__(self, start_cash_cents: int = 0, keep_entries: bool = True) -> None:
+    def __init__(self, start_cash_cents: int = 0, window: int | None = None) -> None:
+        """`window`: how many entries to keep in memory — None all (finite headless runs), N the latest N (the
+        game, which may run for ever: the event log has every movement), 0 totals only (benchmarks)."""
         self.start_cash_cents = start_cash_cents
-        self.entries: list[Entry] = []
+        self.entries: list[Entry] | deque[Entry] = [] if window is None else deque(maxlen=window)
         self.holds: dict[int, int] = {}  # task id -> cents held
         self.revenue_cents = 0  # captured
         self.refunded_cents = 0  # released after a hold
         self.upstream_cents = 0
-        self.keep_entries = keep_entries
+        self.keep_entries = window != 0
 
     @property
     def held_cents(self) -> int:

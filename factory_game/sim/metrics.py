@@ -14,19 +14,86 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from factory_game.sim.world import World
 
+MAX_SAMPLES = 720  # time-series points kept; then the resolution halves
 SCORE_FAILED = 0.25
 SCORE_ABANDONED = 0.1
 SCORE_LOST = 0.0
 
 
-def percentile(sorted_values: list[int], q: float) -> float:
-    """Linear interpolation between closest ranks (numpy's default); 0 for an empty list."""
-    if not sorted_values:
-        return 0.0
-    pos = (len(sorted_values) - 1) * q
-    lo = math.floor(pos)
-    hi = min(lo + 1, len(sorted_values) - 1)
-    return sorted_values[lo] + (sorted_values[hi] - sorted_values[lo]) * (pos - lo)
+class Histogram:
+    """Queue waits or times in system, counted in bins: memory stays bounded however long the run.
+
+    Bin edges: exact zero (a task that started at once), then 1-second bins up to 5 minutes, 10-second bins up to an
+    hour, 1-minute bins beyond. Mean and max are exact; a quantile is the upper edge of the bin that holds its rank
+    (nearest rank, rounded up, clamped to the max): a conservative figure, within a second for short waits and
+    within 1-3 % for long ones.
+    """
+
+    __slots__ = ("bins", "count", "total", "max")
+
+    def __init__(self) -> None:
+        self.bins: dict[int, int] = {}
+        self.count = 0
+        self.total = 0
+        self.max = 0
+
+    def add(self, ms: int) -> None:
+        self.count += 1
+        self.total += ms
+        if ms > self.max:
+            self.max = ms
+        key = bin_of(ms)
+        self.bins[key] = self.bins.get(key, 0) + 1
+
+    def merge(self, other: Histogram) -> None:
+        self.count += other.count
+        self.total += other.total
+        self.max = max(self.max, other.max)
+        for key, n in other.bins.items():
+            self.bins[key] = self.bins.get(key, 0) + n
+
+    @property
+    def mean(self) -> float:
+        return self.total / self.count if self.count else 0.0
+
+    def quantile(self, q: float) -> int:
+        if not self.count:
+            return 0
+        rank = math.ceil(q * (self.count - 1))  # 0-based position in sorted order
+        seen = 0
+        for key in sorted(self.bins):
+            seen += self.bins[key]
+            if seen > rank:
+                return min(upper_edge(key), self.max)
+        return self.max
+
+    def expand(self) -> list[int]:
+        """Every value at bin resolution, sorted: for drawing a distribution."""
+        return [min(upper_edge(key), self.max) for key in sorted(self.bins) for _ in range(self.bins[key])]
+
+
+_FINE_S, _MEDIUM_S = 300, 3600  # 1-second bins up to 5 minutes, 10-second bins up to an hour, then 1 minute
+_MEDIUM_KEY = _FINE_S + (_MEDIUM_S - _FINE_S) // 10
+
+
+def bin_of(ms: int) -> int:
+    if ms <= 0:
+        return 0
+    seconds = -(-ms // 1000)
+    if seconds <= _FINE_S:
+        return seconds
+    if seconds <= _MEDIUM_S:
+        return _FINE_S + -(-(seconds - _FINE_S) // 10)
+    return _MEDIUM_KEY + -(-(seconds - _MEDIUM_S) // 60)
+
+
+def upper_edge(key: int) -> int:
+    """The largest value (ms) that falls in bin `key`."""
+    if key <= _FINE_S:
+        return key * 1000
+    if key <= _MEDIUM_KEY:
+        return (_FINE_S + (key - _FINE_S) * 10) * 1000
+    return (_MEDIUM_S + (key - _MEDIUM_KEY) * 60) * 1000
 
 
 class Stats:
@@ -43,8 +110,8 @@ class Stats:
         self.abandoned = 0
         self.lost = 0
         self.retries = 0
-        self.waits: list[int] = []  # queue wait of each start, ms
-        self.sojourns: list[int] = []  # admission to delivery of each completed task, ms
+        self.waits = Histogram()  # queue wait of each start, ms
+        self.sojourns = Histogram()  # admission to delivery of each completed task, ms
         self.within_sla = 0
         self.score = 0.0
         self.revenue_cents = 0
@@ -53,14 +120,13 @@ class Stats:
     def merge(self, other: Stats) -> None:
         for name in Stats.__slots__:
             value = getattr(other, name)
-            if isinstance(value, list):
-                getattr(self, name).extend(value)
+            if isinstance(value, Histogram):
+                getattr(self, name).merge(value)
             else:
                 setattr(self, name, getattr(self, name) + value)
 
     def summary(self) -> dict:
-        waits = sorted(self.waits)
-        sojourns = self.sojourns
+        waits = self.waits
         finished = self.completed + self.failed + self.abandoned + self.lost
         return {
             "requested": self.requested,
@@ -70,13 +136,13 @@ class Stats:
             "abandoned": self.abandoned,
             "lost_sales": self.lost,
             "retries": self.retries,
-            "started": len(waits),
-            "wait_mean_ms": round(sum(waits) / len(waits), 3) if waits else 0.0,
-            "wait_p50_ms": round(percentile(waits, 0.50), 3),
-            "wait_p95_ms": round(percentile(waits, 0.95), 3),
-            "wait_p99_ms": round(percentile(waits, 0.99), 3),
-            "wait_max_ms": waits[-1] if waits else 0,
-            "time_in_system_mean_ms": round(sum(sojourns) / len(sojourns), 3) if sojourns else 0.0,
+            "started": waits.count,
+            "wait_mean_ms": round(waits.mean, 3),
+            "wait_p50_ms": waits.quantile(0.50),
+            "wait_p95_ms": waits.quantile(0.95),
+            "wait_p99_ms": waits.quantile(0.99),
+            "wait_max_ms": waits.max,
+            "time_in_system_mean_ms": round(self.sojourns.mean, 3),
             "sla_share": round(self.within_sla / self.completed, 6) if self.completed else 0.0,
             "satisfaction": round(100 * self.score / finished, 3) if finished else 100.0,
             "revenue_cents": self.revenue_cents,
@@ -115,8 +181,16 @@ class Metrics:
         return merged
 
     def sample(self) -> None:
-        """One point of the time series the charts draw."""
+        """One point of the time series the charts draw, every `sample_every_ms`. Past MAX_SAMPLES points every
+        other one is dropped and the interval doubles: the whole run stays charted in bounded memory."""
         world = self.world
+        if world.now % self.sample_every_ms:
+            return
+        if len(self.series) >= MAX_SAMPLES:
+            self.sample_every_ms *= 2
+            self.series = [p for p in self.series if p["t"] % self.sample_every_ms == 0]
+            if world.now % self.sample_every_ms:
+                return
         ledger = world.ledger
         self.series.append({
             "t": world.now,

@@ -33,13 +33,13 @@ class CommandRejected(ValueError):
 
 class World:
     def __init__(self, spec: LevelSpec, seed: int | None = None, rules: Rules | None = None,
-                 keep_ledger_entries: bool = True) -> None:
+                 ledger_window: int | None = None) -> None:
         self.spec = spec
         self.seed = spec.seed if seed is None else seed
         self.rules = rules or Rules()
         self.rng = RngStreams(self.seed)
         self.calendar = Calendar()
-        self.ledger = Ledger(spec.start_cash_cents, keep_entries=keep_ledger_entries)
+        self.ledger = Ledger(spec.start_cash_cents, window=ledger_window)
         self.models: dict[str, ModelState] = {m.id: ModelState(m) for m in spec.models}
         self.customers: dict[int, Customer] = {}  # present now, in arrival order
         self.slots: dict[int, Slot] = {}
@@ -279,7 +279,7 @@ class World:
         task.end_at = now + duration
         wait = now - task.queued_at
         stats = task.stats
-        stats.waits.append(wait)
+        stats.waits.add(wait)
         if self._listeners:
             self._emit(Kind.START, customer=task.customer_id, task=task.id, model=m.id, slot=slot.id,
                        info=str(duration))
@@ -333,7 +333,7 @@ class World:
                 customer.unhappy = True
             stats = task.stats
             stats.completed += 1
-            stats.sojourns.append(sojourn)
+            stats.sojourns.add(sojourn)
             stats.revenue_cents += cents
             stats.score += score
             if score == 1.0:
