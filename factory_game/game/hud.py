@@ -15,7 +15,7 @@ from factory_game.game import layout as L
 from factory_game.game.art import icon_texture, palette
 from factory_game.game.clock import SPEEDS
 from factory_game.game.gfx import arcade
-from factory_game.game.ui import Button, Label, box, set_box
+from factory_game.game.ui import Button, Label, box, set_box, wrap
 from factory_game.level.units import format_duration, format_money
 
 if TYPE_CHECKING:
@@ -93,6 +93,8 @@ class Hud:
         self.summary: dict | None = None
         self._summary_age = SUMMARY_EVERY_S
         self.mouse = (0.0, 0.0)
+        self._inspected: list[str] = []
+        self._wrapped: list[str] = []
         self.build()
 
     # ----------------------------------------------------------------------------------------------- building
@@ -105,6 +107,7 @@ class Hud:
         """(Re)create every widget for the current window size and language."""
         self.batch = pyglet.graphics.Batch()
         self.fixed: list[Label] = []  # labels that never change; held here so they are not garbage-collected
+        self._inspected = []  # the inspector re-wraps for the new width
         self.boxes.clear()
         self.icons.clear()
         self.buttons = []
@@ -219,6 +222,11 @@ class Hud:
         for label, line in zip(self.alert_lines, view.alerts.lines(self.i18n, len(self.alert_lines)), strict=False):
             label.set(line[0], line[1])
         lines = view.inspector_lines()
+        if lines != self._inspected:  # wrapping costs: only when the lines change
+            self._inspected = lines
+            width = self.inspector[0].clip_px or 300
+            self._wrapped = [part for line in lines for part in (wrap(line, width) if line else [""])]
+        lines = self._wrapped
         for i, label in enumerate(self.inspector):
             label.set(lines[i] if i < len(lines) else "")
         self.paused_label.visible = view.clock.paused

@@ -146,7 +146,8 @@ class PlayView(arcade.View):
     def inspector_lines(self) -> list[str]:
         t = self.game.i18n.t
         if self.selected is None:
-            return [t("inspect.hint")]
+            return [t("inspect.hint"), ""] + [t(f"inspect.legend_{key}")
+                                              for key in ("tiers", "crown", "helper", "bar", "rented")]
         kind, ident = self.selected
         world = self.world
         if kind == "customer":
