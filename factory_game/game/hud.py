@@ -68,7 +68,10 @@ class ModelCard:
         busy = t("hud.busy", busy=m.busy, total=m.capacity)
         if rented:
             busy += " " + t("hud.rented", n=rented)
-        self.busy.set(busy)
+        down = sum(1 for slot in m.slots if slot.state == "down")
+        if down:
+            busy += " " + t("hud.down", n=down)
+        self.busy.set(busy, pal["orange"] if down else pal["white"])
         self.queue.set(t("hud.queue", n=len(m.queue)))
         wait = m.predicted_wait_ms()
         over = wait > self.limit
