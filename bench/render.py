@@ -119,7 +119,7 @@ def main() -> None:
         med, p95 = percentiles(play_ms)
         bare_med, bare_p95 = percentiles(bare_ms)
         drawn = len(view.scene.customers) + len(view.scene.helpers) + len(view.scene.leavers)
-        game.i18n.off_change(view._on_language)
+        view.on_hide_view()
         print(f"{count:>9} | {drawn:>12} | {med:>9.2f}ms | {p95:>6.2f}ms | {bare_med:>9.2f}ms | {bare_p95:>6.2f}ms | "
               f"{p95 / bare_p95:>8.2f}×")
 

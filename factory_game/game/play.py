@@ -43,7 +43,13 @@ class PlayView(arcade.View):
                 "mod_error", name=f"{game.mod_name(failure.mod_id)} {failure.version}"))
         self.selected: tuple[str, int] | None = None
         self.hud = Hud(self)
-        game.i18n.on_change(self._on_language)
+
+    def on_show_view(self) -> None:
+        self.game.i18n.on_change(self._on_language)
+
+    def on_hide_view(self) -> None:
+        """Leaving the screen (pause menu, report, restart): stop listening, so a dropped view is not kept alive."""
+        self.game.i18n.off_change(self._on_language)
 
     # ------------------------------------------------------------------------------------------------ frame
     def on_update(self, delta_time: float) -> None:
@@ -79,7 +85,6 @@ class PlayView(arcade.View):
         from factory_game.game.menus import ReportView
 
         self.world.settle_costs()
-        self.game.i18n.off_change(self._on_language)
         self.window.show_view(ReportView(self.game, self.spec, self.world))
 
     # ------------------------------------------------------------------------------------------------ actions

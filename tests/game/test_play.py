@@ -18,7 +18,7 @@ def play(window):
     view = PlayView(game, busy_level())
     window.show_view(view)
     yield view
-    game.i18n.off_change(view._on_language)
+    view.on_hide_view()
 
 
 def run_frames(view, n, dt=1 / 30):
