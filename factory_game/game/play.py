@@ -146,6 +146,7 @@ class PlayView(arcade.View):
             return
         cx, cy = self.canvas.to_canvas(x, y, *self.window.get_size())
         self.selected = self.scene.pick(cx, cy)
+        self.scene.selected = self.selected
 
     # ------------------------------------------------------------------------------------------------ inspector
     def inspector_lines(self) -> list[str]:
@@ -158,7 +159,7 @@ class PlayView(arcade.View):
         if kind == "customer":
             c = world.customers.get(ident)
             if c is None:
-                self.selected = None
+                self.selected = self.scene.selected = None
                 return [t("inspect.hint")]
             lines = [t("inspect.customer", id=c.id, tier=c.tier, priority=t("inspect.priority") if c.priority else ""),
                      t("inspect.budget", budget=money(c.budget_cents), held=money(c.held_cents),
@@ -172,7 +173,7 @@ class PlayView(arcade.View):
             return lines
         slot = world.slots.get(ident)
         if slot is None:
-            self.selected = None
+            self.selected = self.scene.selected = None
             return [t("inspect.hint")]
         name = self.game.i18n.pick(world.spec.model(slot.model).names, slot.model)
         lines = [t("inspect.station", id=slot.id, model=name),

@@ -163,6 +163,10 @@ class Scene:
                         for t in ("L1", "L2", "L3", "L4", "L5") for p in (False, True)}
         self.dispatcher = Walker(walk_textures("dispatcher"), *self.layout.dispatcher_home)
         self.people.append(self.dispatcher)
+        cashier = Walker(walk_textures("dispatcher"), self.layout.counter[0], self.layout.counter[1] + 2)
+        self.people.append(cashier)  # stands behind the billing counter, facing the customers
+        self.selected: tuple[str, int] | None = None  # what the inspector shows, marked with a bracket
+        self.marker = _hidden(textures()["select"], self.effects)
         self._label_icons()
         world.subscribe(self._pending_events.append)
         self.sync(0.0)
@@ -196,6 +200,7 @@ class Scene:
                 self.leavers.remove(person)
         self._sync_dispatcher(dt, speed * 2)
         self._animate_flights()
+        self._place_marker()
 
     def draw_floor(self) -> None:
         """The parts that never move; bake this once with ``PixelCanvas.bake``."""
@@ -278,7 +283,7 @@ class Scene:
         if person.goal != goal:
             route = lay.route((person.x, person.y), goal, model)
             if not person.billed:  # newcomers stop at the billing counter on the way in
-                desk = (lay.counter[0], lay.counter[1] - 12)
+                desk = (lay.counter[0], lay.counter[1] - 22)  # in front of the counter
                 route = lay.route((person.x, person.y), desk) + lay.route(desk, goal, model)
                 person.billed = True
             person.go(route)
@@ -527,6 +532,19 @@ class Scene:
                 sign.visible = rented
                 zone = self.layout.zones[model_id]
                 sign.position = (zone.right - 4 - sign.width // 2, zone.label_y + 4)
+
+    def _place_marker(self) -> None:
+        """Brackets around the customer or station the inspector shows."""
+        where = None
+        if self.selected is not None:
+            kind, ident = self.selected
+            if kind == "customer" and ident in self.customers:
+                where = self.customers[ident].position
+            elif kind == "station" and ident in self.slot_sprites:
+                where = self.slot_sprites[ident].position
+        self.marker.visible = where is not None
+        if where is not None and self.marker.position != where:
+            self.marker.position = where
 
     # ------------------------------------------------------------------------------------------------ picking
     def pick(self, x: float, y: float):

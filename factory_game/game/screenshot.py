@@ -33,7 +33,8 @@ def render_play(level_path: str | Path, at_ms: int, out: str | Path | None = Non
     for _ in range(30):  # let the last walkers reach their places
         view.scene.sync(FRAME_S)
     view.clock.paused = False  # the picture shows the game running, not the pause sign
-    view.selected = select
+    view.selected = view.scene.selected = select
+    view.scene.sync(0)
     view.hud.refresh(1.0)
     image = frame(view)
     if out is not None:

@@ -271,6 +271,13 @@ def drawings() -> dict[str, Image.Image]:
         out[name] = paint(rows, key)
     for name, (base, mark, rule, *size) in TILES.items():
         out[name] = tile(base, mark, rule, *size)
+    corner = ["yyyy", "y...", "y...", "y..."]  # a selection bracket: four yellow corners around an 18x20 box
+    select = Image.new("RGBA", (18, 20), (0, 0, 0, 0))
+    for flip_x in (False, True):
+        for flip_y in (False, True):
+            rows = [r[::-1] if flip_x else r for r in (corner[::-1] if flip_y else corner)]
+            select.alpha_composite(paint(rows, {"y": "yellow"}), (14 if flip_x else 0, 16 if flip_y else 0))
+    out["select"] = select
     out["rented_tag"] = paint(["oooooo", "oyiiyo", "oyiyio", "oyiiyo", "oyiyio", "oooooo", "o.....", "o....."],
                               {"o": "ink", "y": "yellow", "i": "red"})
     out["pixel"] = Image.new("RGBA", (1, 1), PALETTE["white"] + (255,))
