@@ -156,3 +156,5 @@ def test_clicking_a_customer_opens_the_inspector(play):
     lines = play.inspector_lines()
     assert lines[0].startswith(f"顾客 #{person.customer_id}")
     assert any(line.startswith("进行中") for line in lines)
+    play.step(1 / 30)
+    assert play.scene.marker.visible and play.scene.marker.position == play.scene.customers[person.customer_id].position
