@@ -36,13 +36,16 @@ def wait_text(ms: float) -> str:
 class ModelCard:
     """One model: name and icons, busy/total, queue, predicted wait against the 3× line, p95, rent/release."""
 
-    def __init__(self, hud: Hud, model_id: str, left: float, top: float, width: float) -> None:
+    ROWS = 4  # name · queue and wait · p95 and the 3× line · buttons
+    COMPACT_ROWS = 3  # with many models the p95 row goes
+
+    def __init__(self, hud: Hud, model_id: str, left: float, top: float, width: float, compact: bool) -> None:
         view, t, pal = hud.view, hud.i18n.t, palette()
         spec = view.world.spec.model(model_id)
         self.model_id = model_id
         x = left + 8
         self.name = Label(hud.batch, x + 20 * len(spec.content) + 2, top - LINE,
-                          hud.i18n.pick(spec.names, model_id), pal["yellow"])
+                          hud.i18n.pick(spec.names, model_id), pal["yellow"], clip_px=int(width * 0.4))
         for i, content in enumerate(spec.content):
             icon_id = {c.id: c.icon or c.id for c in view.world.spec.content}.get(content, "")
             icon = arcade.Sprite(icon_texture(icon_id, 16), center_x=x + 8 + i * 20, center_y=top - LINE + 5)
@@ -52,11 +55,13 @@ class ModelCard:
         self.wait = Label(hud.batch, x + 88, top - 2 * LINE, "")
         self.p95 = Label(hud.batch, x, top - 3 * LINE, "", pal["silver"])
         self.line = Label(hud.batch, x + 120, top - 3 * LINE, "", pal["silver"])
+        self.p95.visible = self.line.visible = not compact
+        rows = self.COMPACT_ROWS if compact else self.ROWS
         bw = (width - 24) / 2
         price = money(spec.rent_price_cents)
-        self.rent = hud.button(x, top - 4 * LINE - 10, bw + 30, 22, t("hud.rent", price=price),
+        self.rent = hud.button(x, top - rows * LINE - 10, bw + 30, 22, t("hud.rent", price=price),
                                lambda: view.rent(model_id), "tip.rent")
-        self.release = hud.button(x + bw + 38, top - 4 * LINE - 10, bw - 30, 22, t("hud.release"),
+        self.release = hud.button(x + bw + 38, top - rows * LINE - 10, bw - 30, 22, t("hud.release"),
                                   lambda: view.release(model_id), "tip.release")
         self.limit = view.world.spec.prompt.multiplier * spec.mean_service_ms
         self.max_extra = spec.max_extra
@@ -152,10 +157,14 @@ class Hud:
         width = right - panel_left
         y = bar_bottom - 4
         self.cards = []
-        for model in view.world.spec.models:
-            box(self.boxes, panel_left + 4, y - 4 * LINE - 16, width - 8, 4 * LINE + 14, pal["navy"])
-            self.cards.append(ModelCard(self, model.id, panel_left, y, width))
-            y -= 4 * LINE + 20
+        models = view.world.spec.models
+        # keep room under the cards for the switch, a few alerts and the inspector
+        compact = len(models) * (ModelCard.ROWS * LINE + 20) > (bar_bottom - panel_bottom) - 260
+        rows = ModelCard.COMPACT_ROWS if compact else ModelCard.ROWS
+        for model in models:
+            box(self.boxes, panel_left + 4, y - rows * LINE - 16, width - 8, rows * LINE + 14, pal["navy"])
+            self.cards.append(ModelCard(self, model.id, panel_left, y, width, compact))
+            y -= rows * LINE + 20
         self.autopilot = self.button(panel_left + 8, y - 26, width - 16, 24, "", view.toggle_autopilot,
                                      "tip.autopilot")
         y -= 36

@@ -158,3 +158,23 @@ def test_clicking_a_customer_opens_the_inspector(play):
     assert any(line.startswith("进行中") for line in lines)
     play.step(1 / 30)
     assert play.scene.marker.visible and play.scene.marker.position == play.scene.customers[person.customer_id].position
+
+
+def test_six_models_fit_the_panel(window):
+    from dataclasses import replace
+
+    spec = busy_level()
+    extra = tuple(replace(m, id=f"{m.id}-b", names={"en": f"{m.names['en']} B"}) for m in spec.models)
+    spec = replace(spec, models=spec.models + extra)
+    game = make_game(levels=[], lang="en", muted=True, headless=True)
+    view = PlayView(game, spec)
+    window.show_view(view)
+    try:
+        view.step(1 / 30)
+        assert len(view.hud.cards) == 6
+        assert all(not card.p95.visible for card in view.hud.cards)  # compact cards
+        lowest = min(card.rent.rect[1] for card in view.hud.cards)
+        assert lowest > view.hud.autopilot.rect[1] > 0
+        assert len(view.hud.inspector) >= 1
+    finally:
+        view.on_hide_view()
