@@ -306,6 +306,7 @@ class Scene:
         """The world let this customer go: walk them out through the exit wearing their face."""
         lay = self.layout
         person = self.customers.pop(cid)
+        self.answers.pop(cid, None)
         for tid in self.helpers_of.pop(cid, set()):
             self._retire_helper(tid)
         person.show_tag(None)
@@ -460,9 +461,9 @@ class Scene:
         lay = self.layout
         if kind == "prompt" and event.customer is not None:
             self.asked.append(event.customer)
-        elif kind == "answer" and event.customer is not None:
+        elif kind == "answer" and event.customer in self.world.customers:
             self.answers[event.customer] = ("happy" if event.info == "yes" else "angry", self.clock + 1.5)
-        elif kind == "leave" and event.customer is not None:
+        elif kind == "leave" and event.customer in self.customers:  # (one who never got a sprite needs no face)
             self.faces[event.customer] = "angry" if event.info == "angry" else "happy"
         elif kind == "hold":
             self._coin(self._where(event.customer), lay.counter)

@@ -59,3 +59,16 @@ def test_rented_stations_drop_in_with_a_tag(window):
     rented = [s for s in scene.slot_sprites.values() if s.rented]
     assert len(rented) == 2 and all(s.tag.visible for s in rented)
     assert scene.zone_signs["sd15"].visible
+
+
+def test_bookkeeping_stays_bounded_over_a_long_run(window):
+    world = World(busy_level())
+    scene = Scene(world)
+    scene.sim_speed = 16 * 20  # as at 16x: 5.3 simulated seconds per frame
+    run(scene, world, 20, step_ms=5333)  # nearly two simulated hours, over a thousand customers through
+    assert world.metrics.customers > 500
+    assert set(scene.faces) <= set(scene.customers)
+    assert set(scene.answers) <= set(world.customers)
+    assert set(scene.helpers_of) <= set(scene.customers)
+    assert len(scene.flights) <= 48 + 20
+    assert len(scene.leavers) < 200
