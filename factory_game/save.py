@@ -113,7 +113,7 @@ def read(path: str | Path) -> SavedGame:
 
 
 def load(path: str | Path, world_hook: Callable[[World], None] | None = None, lenient: bool = True,
-         on_mod_failure: Callable[[ModFailure], None] | None = None) -> World:
+         on_mod_failure: Callable[[ModFailure], None] | None = None, ledger_window: int | None = None) -> World:
     """Rebuild the saved world by replaying it, with the level's mods. `world_hook(world)` runs before the replay
     (subscribe an event log there to see the replayed events too; subscribe after `load` to see only what happens
     next). `lenient` and `on_mod_failure` are as in play: a failing mod is switched off and reported."""
@@ -132,7 +132,7 @@ def load(path: str | Path, world_hook: Callable[[World], None] | None = None, le
         raise SaveError(f"the save's level or its mods no longer load: {exc}") from None
     if on_mod_failure is not None:
         session.on_failure(on_mod_failure)
-    world = World(spec, seed=game.seed, rules=rules)
+    world = World(spec, seed=game.seed, rules=rules, ledger_window=ledger_window)
     session.attach(world)
     if world_hook is not None:
         world_hook(world)

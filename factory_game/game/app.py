@@ -1,15 +1,18 @@
 """The game as a whole: one window, the shared state the screens need, and ``play()`` to start it.
 
-``Game`` holds what outlives a screen: the language, the sound switch, the campaign's levels and the stars won
-this session, and which level is being played. Screens ask it to move on (``show_levels``, ``start`` ...).
+``Game`` holds what outlives a screen: the language, the sound switch, the campaign's levels, the sandbox, the
+stars won (kept in the per-user progress file, see ``userdata``), and which level is being played. Screens ask it
+to move on (``show_levels``, ``start``, ``load_saved`` ...).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from factory_game.game import platform
+from factory_game.game import platform, userdata
 from factory_game.game.paths import LEVELS
+
+SANDBOX = LEVELS / "sandbox.toml"
 
 
 def campaign_levels() -> list[Path]:
@@ -18,13 +21,15 @@ def campaign_levels() -> list[Path]:
 
 
 class Game:
-    def __init__(self, window, levels: list[Path], i18n, sounds, seed: int | None = None) -> None:
+    def __init__(self, window, levels: list[Path], i18n, sounds, seed: int | None = None,
+                 sandbox: Path | None = None) -> None:
         self.window = window
         self._levels = levels
+        self.sandbox = sandbox
         self.i18n = i18n
         self.sounds = sounds
         self.seed = seed
-        self.stars: dict[str, int] = {}
+        self.stars: dict[str, int] = userdata.read_stars()
         self.current: Path | None = None
         self._specs: dict[Path, object] = {}
         self._mod_names: dict[str, dict[str, str]] | None = None
@@ -64,7 +69,15 @@ class Game:
         return self.stars.get(self.load(self._levels[index - 1]).id, 0) > 0
 
     def record(self, level_id: str, stars: int) -> None:
-        self.stars[level_id] = max(stars, self.stars.get(level_id, 0))
+        """Keep the best stars won on a level, in memory and in the progress file."""
+        best = max(stars, self.stars.get(level_id, 0))
+        if self.stars.get(level_id) != best:
+            self.stars[level_id] = best
+            userdata.write_stars(self.stars)
+
+    def first_unfinished(self) -> Path | None:
+        """The campaign level the title's main button opens: the first without a star (None: all won)."""
+        return next((p for p in self._levels if not self.stars.get(self.load(p).id)), None)
 
     # screens
     def show_title(self) -> None:
@@ -92,6 +105,40 @@ class Game:
         self.window.show_view(view)
         return view
 
+    def save_game(self, world) -> str | None:
+        """Write ``world`` to the save slot; the error to show the player, or None when it was saved."""
+        from factory_game.save import SaveError, save
+
+        slot = userdata.save_slot()
+        try:
+            slot.parent.mkdir(parents=True, exist_ok=True)
+            save(world, slot)
+        except (SaveError, OSError) as exc:
+            return str(exc)
+        return None
+
+    def has_save(self) -> bool:
+        return userdata.save_slot().is_file()
+
+    def load_saved(self) -> str | None:
+        """Replay the save slot and carry on playing it; the error to show the player (a corrupt save, one from a
+        newer game, a changed level), or None once the game is back on screen."""
+        from factory_game.game.play import LEDGER_WINDOW, PlayView
+        from factory_game.save import SaveError, load, read
+
+        failures = Relay()  # mods switched off during the replay wait for the view's alerts feed
+        slot = userdata.save_slot()
+        try:
+            saved = read(slot)
+            world = load(slot, lenient=True, on_mod_failure=failures, ledger_window=LEDGER_WINDOW)
+        except SaveError as exc:
+            return str(exc)
+        self.current = saved.level_path
+        view = PlayView(self, world.spec, world=world)
+        failures.connect(view.mod_failed)
+        self.window.show_view(view)
+        return None
+
     def next_level(self) -> None:
         if self.current in self._levels:
             index = self._levels.index(self.current) + 1
@@ -102,6 +149,26 @@ class Game:
 
     def quit(self) -> None:
         self.window.close()
+
+
+class Relay:
+    """A callback that holds its calls until it is connected to the real receiver, then passes them on."""
+
+    def __init__(self) -> None:
+        self._held: list = []
+        self._to = None
+
+    def __call__(self, item) -> None:
+        if self._to is None:
+            self._held.append(item)
+        else:
+            self._to(item)
+
+    def connect(self, receiver) -> None:
+        self._to = receiver
+        for item in self._held:
+            receiver(item)
+        self._held.clear()
 
 
 def make_game(levels: list[Path] | None = None, size=(1280, 720), lang: str | None = None, muted: bool = False,
@@ -117,7 +184,9 @@ def make_game(levels: list[Path] | None = None, size=(1280, 720), lang: str | No
         size[0], size[1], "River Factory", resizable=True, visible=visible)
     window.set_minimum_size(640, 360)
     font()
-    return Game(window, levels if levels is not None else campaign_levels(), I18n(lang), Sounds(muted), seed)
+    sandbox = SANDBOX if levels is None and SANDBOX.is_file() else None
+    return Game(window, levels if levels is not None else campaign_levels(), I18n(lang), Sounds(muted), seed,
+                sandbox)
 
 
 def _has_window() -> bool:

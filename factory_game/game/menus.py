@@ -133,6 +133,12 @@ class TitleView(MenuView):
 
     PARADE = (("L1", False), ("L2", False), ("L3", True), ("L1", False), ("L4", False), ("L2", True),
               ("L5", True), ("L3", False))
+    error: str | None = None  # why the last load failed, shown under the buttons
+
+    def load(self) -> None:
+        self.error = self.game.load_saved()
+        if self.error:
+            self.build()
 
     def content(self) -> None:
         t, h, w = self.game.i18n.t, self.window.height, self.window.width
@@ -148,9 +154,21 @@ class TitleView(MenuView):
             self.icons.append(station)
         self.heading(t("app.title"), h * 0.7, 48)
         self.heading(t("app.subtitle"), h * 0.7 - 50, 12, palette()["silver"])
-        self.default = self.button(t("menu.play"), h * 0.45, self.game.show_levels)
-        self.lang_and_sound(h * 0.45 - 48)
-        self.button(t("menu.quit"), h * 0.45 - 140, self.game.quit)
+        y = h * 0.55
+        level = self.game.first_unfinished()
+        if level is not None:
+            title = self.game.i18n.pick(self.game.load(level).title, level.stem)
+            self.default = self.button(t("menu.play_level", title=title), y, lambda: self.game.show_briefing(level),
+                                       width=400)
+            y -= 44
+        chooser = self.button(t("menu.level_select"), y, self.game.show_levels)
+        self.default = self.default or chooser
+        self.button(t("menu.load"), y - 44, self.load).enabled = self.game.has_save()
+        self.lang_and_sound(y - 88)
+        self.button(t("menu.quit"), y - 176, self.game.quit)
+        if self.error:
+            for i, text in enumerate(wrap(t("alert.load_failed", reason=self.error), min(900, w - 80))[:2]):
+                self.heading(text, y - 210 - i * 20, 12, palette()["orange"])
         self.heading(t("title.hint"), 40, 12, palette()["slate"])
 
     def on_update(self, delta_time: float) -> None:
@@ -181,6 +199,11 @@ class LevelSelectView(MenuView):
             if self.default is None and unlocked:
                 self.default = b
             y -= 44
+        if self.game.sandbox is not None:
+            sandbox = self.game.load(self.game.sandbox)
+            self.button(self.game.i18n.pick(sandbox.title, sandbox.id), y - 8,
+                        lambda: self.game.show_briefing(self.game.sandbox), width=640)
+            y -= 52
         self.button(t("menu.back"), max(40, y - 20), self.back)
 
     def back(self) -> None:
@@ -235,19 +258,46 @@ def _metric_value(metric: str, value: float) -> str:
 
 
 class PauseView(MenuView):
-    """The pause menu over a frozen play view."""
+    """The pause menu over a frozen play view: resume, save and load the one save slot, restart, language, sound,
+    quit. What saving or loading did is said under the buttons and in the play view's alerts."""
 
     def __init__(self, game, play) -> None:
         super().__init__(game)
         self.play = play
+        self.status: tuple[str, dict] | None = None  # (string key, values) of the last save/load outcome
 
     def content(self) -> None:
-        t, h = self.game.i18n.t, self.window.height
-        self.heading(t("menu.paused"), h * 0.75)
-        self.default = self.button(t("menu.resume"), h * 0.6, self.back)
-        self.button(t("menu.restart"), h * 0.6 - 44, lambda: self.game.start(self.game.current))
-        self.lang_and_sound(h * 0.6 - 88)
-        self.button(t("menu.quit"), h * 0.6 - 176, self.game.show_title)
+        t, h, w = self.game.i18n.t, self.window.height, self.window.width
+        self.heading(t("menu.paused"), h * 0.8)
+        y = h * 0.8 - 70
+        self.default = self.button(t("menu.resume"), y, self.back)
+        self.button(t("menu.save"), y - 44, self.save)
+        self.button(t("menu.load"), y - 88, self.load).enabled = self.game.has_save()
+        self.button(t("menu.restart"), y - 132, lambda: self.game.start(self.game.current))
+        self.lang_and_sound(y - 176)
+        self.button(t("menu.quit"), y - 264, self.game.show_title)
+        if self.status is not None:
+            key, values = self.status
+            colour = palette()["orange"] if key.endswith("failed") else palette()["lime"]
+            for i, text in enumerate(wrap(t(f"alert.{key}", **values), min(900, w - 80))[:3]):
+                self.heading(text, y - 310 - i * 20, 12, colour)
+
+    def save(self) -> None:
+        error = self.game.save_game(self.play.world)
+        if error:
+            self._tell("save_failed", reason=error)
+        else:
+            self._tell("saved")
+
+    def load(self) -> None:
+        error = self.game.load_saved()  # on success the loaded game is already on screen
+        if error:
+            self._tell("load_failed", reason=error)
+
+    def _tell(self, key: str, **values) -> None:
+        self.status = (key, values)
+        self.play.alerts.add(key, **values)
+        self.build()
 
     def on_draw(self) -> None:
         self.play.on_draw()

@@ -19,18 +19,25 @@ from factory_game.level.units import format_duration
 from factory_game.sim.commands import Release, Rent, SetAutopilot
 from factory_game.sim.world import World
 
+LEDGER_WINDOW = 2000  # ledger entries a played world keeps: play can last for ever (the sandbox), a headless run not
 SPEED_KEYS = {arcade.key.KEY_1: 1, arcade.key.KEY_2: 2, arcade.key.KEY_3: 4, arcade.key.KEY_4: 8,
               arcade.key.KEY_5: 16}
 
 
 class PlayView(arcade.View):
-    def __init__(self, game, spec, seed: int | None = None, speed: int = 1, rules=None, mods=None) -> None:
+    """Plays a fresh world built from ``spec`` (with ``rules`` and the ``mods`` session), or carries on an existing
+    ``world`` (a loaded save; its mods are already attached, their failures come in through :meth:`mod_failed`)."""
+
+    def __init__(self, game, spec, seed: int | None = None, speed: int = 1, rules=None, mods=None,
+                 world: World | None = None) -> None:
         super().__init__()
         self.game = game
         self.spec = spec
-        self.world = World(spec, seed=seed, rules=rules)
-        if mods is not None:
-            mods.attach(self.world)
+        if world is None:
+            world = World(spec, seed=seed, rules=rules, ledger_window=LEDGER_WINDOW)
+            if mods is not None:
+                mods.attach(world)
+        self.world = world
         if self.world.autopilot_enabled:  # the player is the manager; the auto-manager is theirs to switch on
             self.world.apply(SetAutopilot(False))
         self.clock = SimClock(spec.duration_ms, speed)
@@ -39,10 +46,14 @@ class PlayView(arcade.View):
         self.floor = self.canvas.bake(self.scene.draw_floor)
         self.alerts = Alerts(self.world, game.i18n, game.sounds)
         if mods is not None:
-            mods.on_failure(lambda failure: self.alerts.add(
-                "mod_error", name=f"{game.mod_name(failure.mod_id)} {failure.version}"))
+            mods.on_failure(self.mod_failed)
         self.selected: tuple[str, int] | None = None
         self.hud = Hud(self)
+
+    def mod_failed(self, failure) -> None:
+        """A mod raised during play: the lenient session has switched it off; say which, which version, where."""
+        self.alerts.add("mod_error", name=self.game.mod_name(failure.mod_id), version=failure.version,
+                        hook=failure.hook)
 
     def on_show_view(self) -> None:
         self.game.i18n.on_change(self._on_language)

@@ -16,3 +16,13 @@ def window():
     win = arcade.Window(1280, 720, "River Factory tests", visible=False)
     yield win
     win.close()
+
+
+@pytest.fixture(autouse=True)
+def user_data(tmp_path, monkeypatch):
+    """Save slot and progress file in a temporary directory, never the tester's own."""
+    from factory_game.game.userdata import ENV
+
+    directory = tmp_path / "userdata"
+    monkeypatch.setenv(ENV, str(directory))
+    return directory

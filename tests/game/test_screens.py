@@ -26,8 +26,8 @@ def test_title_to_report_and_back(window):
     game.show_title()
     window.current_view.on_draw()
     assert isinstance(window.current_view, TitleView)
-    assert isinstance(press(window, ENTER), LevelSelectView)
-    assert isinstance(press(window, ENTER), BriefingView)
+    briefing = press(window, ENTER)  # the main button: the first campaign level not yet won
+    assert isinstance(briefing, BriefingView) and briefing.path == levels[0]
     play = press(window, ENTER)
     assert isinstance(play, PlayView)
     play.step(1 / 30)
@@ -42,13 +42,28 @@ def test_title_to_report_and_back(window):
     assert isinstance(press(window, ESC), LevelSelectView)
 
 
-def test_level_select_locks_until_a_star(window):
-    game = make_game(levels=campaign_levels(), lang="zh-CN", muted=True, headless=True)
-    assert game.unlocked(0)
-    if len(campaign_levels()) > 1:
-        assert not game.unlocked(1)
-        game.record(game.load(campaign_levels()[0]).id, 1)
-        assert game.unlocked(1)
+def test_level_select_locks_until_a_star_and_stars_persist(window):
+    levels = campaign_levels()
+    game = make_game(levels=levels, lang="zh-CN", muted=True, headless=True)
+    assert game.unlocked(0) and not game.unlocked(1)
+    assert game.first_unfinished() == levels[0]
+    first = game.load(levels[0]).id
+    game.record(first, 2)
+    game.record(first, 1)  # a worse run keeps the best
+    assert game.unlocked(1)
+    again = make_game(levels=levels, lang="zh-CN", muted=True, headless=True)  # a later session
+    assert again.stars == {first: 2} and again.unlocked(1) and not again.unlocked(2)
+    assert again.first_unfinished() == levels[1]
+
+
+def test_level_select_offers_the_sandbox(window):
+    game = make_game(lang="en", muted=True, headless=True)
+    game.show_levels()
+    view = window.current_view
+    texts = [b.label.value for b in view.buttons]
+    assert "Sandbox" in texts
+    view.buttons[texts.index("Sandbox")].click()
+    assert isinstance(window.current_view, BriefingView) and window.current_view.path == game.sandbox
 
 
 def test_screenshot_command_writes_a_png(window, tmp_path):
