@@ -86,6 +86,22 @@ def demand_tag(icon: str, step: int) -> arcade.Texture:
     return arcade.Texture(img, hash=f"river:tag:{icon}:{step}", hit_box_algorithm=arcade.hitbox.algo_bounding_box)
 
 
+MAX_TICKETS_SHOWN = 5
+
+
+@cache
+def ticket_stack(count: int) -> arcade.Texture:
+    """The tickets a customer queueing outside still holds (tasks not yet let in), fanned out so two, three or five
+    read at a glance; more than five show as five."""
+    x, y, w, h = json.loads(ATLAS_JSON.read_text())["sprites"]["ticket"]
+    ticket = Image.open(ATLAS_PNG).convert("RGBA").crop((x, y, x + w, y + h))
+    shown = max(1, min(count, MAX_TICKETS_SHOWN))
+    img = Image.new("RGBA", (w + 4 * (shown - 1), h + 1), (0, 0, 0, 0))
+    for i in range(shown):
+        img.alpha_composite(ticket, (4 * i, i % 2))
+    return arcade.Texture(img, hash=f"river:tickets:{shown}", hit_box_algorithm=arcade.hitbox.algo_bounding_box)
+
+
 @cache
 def font() -> str:
     """Register the bundled CJK font and return the name to select it by."""

@@ -30,6 +30,8 @@ MIN_STATION_DY = 17  # rows as close as this when a model has many stations
 STATION_ROOM = 28  # workshop height kept free of stations: the group label above, the walkway below
 SPOT_DX, SPOT_DY = 11, 24  # queue spots on the benches (room for the icon and wait bar over each head)
 CARPET_W = 12
+STREET_DX = 10  # people queueing outside stand this far apart
+STREET_ROWS = (SIDEWALK_Y + 3, SIDEWALK_Y - 7)  # two rows on the sidewalk, the one by the wall first
 
 
 @dataclass(frozen=True)
@@ -89,9 +91,16 @@ class Layout:
     despawn: tuple[int, int]  # off-screen right on the sidewalk
 
     def street_spot(self, index: int) -> tuple[int, int]:
-        """Outside queue on the sidewalk, left of the entrance, two deep."""
-        row, col = divmod(index, max(1, (self.entrance[0] - 8) // 9))
-        return self.entrance[0] - 10 - col * 9, SIDEWALK_Y - 4 * (row % 3)
+        """The index-th place in the queue outside, for customers holding tickets not yet let in (over their cap).
+
+        The queue starts at the entrance and runs right along the sidewalk, two deep, stopping short of the exit
+        (arrivals come from the left, leavers go right from the exit); past that it packs tighter in the gaps."""
+        first, last = self.entrance[0] + 14, self.exit[0] - 14
+        per_row = max(1, (last - first) // STREET_DX + 1)
+        lap, index = divmod(index, per_row * len(STREET_ROWS))
+        row, col = divmod(index, per_row)
+        shift = (lap % 2) * STREET_DX // 2
+        return first + col * STREET_DX + shift, STREET_ROWS[row] - (lap % 2) * 2
 
     def route(self, start: tuple[float, float], goal: tuple[int, int], model: str | None = None,
               leaving: bool = False) -> list[tuple[int, int]]:

@@ -2,7 +2,8 @@
 
 Every frame :meth:`Scene.sync` reads the world (never changes it) and the events since the last frame, and
 moves sprites toward where the world says things are: a customer stands at the queue spot or the station of the
-first of their tasks in flight, helpers carry their other tasks (an L2 customer with two tasks shows one helper),
+first of their tasks in flight, helpers carry their other tasks (an L2 customer with two tasks shows one helper);
+a customer whose cap keeps tickets out queues on the street holding them while helpers carry what is let in;
 new customers walk in from the street, leavers walk out through the exit with a happy or angry face. Stations
 show idle, busy (with a progress bar) and down; rented ones wear a tag, drop in when they arrive and fade when
 they leave. Coins fly for holds, captures and refunds. All of it is a handful of SpriteLists, so it draws in a few
@@ -11,10 +12,11 @@ batches however many people are on screen.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 from factory_game.game import layout as L
-from factory_game.game.art import WAIT_STEPS, demand_tag, icon_texture, palette, textures
+from factory_game.game.art import WAIT_STEPS, demand_tag, icon_texture, palette, textures, ticket_stack
 from factory_game.game.background import build_background
 from factory_game.game.gfx import arcade
 from factory_game.game.walkers import Walker, walk_textures
@@ -156,6 +158,8 @@ class Scene:
         self.sim_speed = 1.0
         self._pending_events: list = []
         self.helpers_of: dict[int, set[int]] = {}  # customer id -> task ids their helpers carry
+        self.street: dict[int, int] = {}  # customer id -> place in the queue outside (see Layout.street_spot)
+        self._street_free: list[int] = []  # places given back, a heap: newcomers take the one nearest the door
         self._frame = 0
         self._last_coin_sound = -1.0
         self._spots: dict[str, tuple[tuple, dict]] = {}  # model -> (queue signature, task id -> spot)
@@ -263,6 +267,12 @@ class Scene:
             self._send_home(cid)
 
     def _sync_customer(self, customer, spots, limits) -> None:
+        """Where the customer and their helpers go, and what they hold over their heads.
+
+        A customer still holding tickets the cap keeps out (tasks "pending") queues on the street with them, and
+        every task they have in flight is inside with a helper: an L1 customer with three tasks shows one helper
+        in and two tickets out. With nothing left outside the customer goes in and takes over their first task
+        from its helper once they reach it, so nobody jumps."""
         lay = self.layout
         cid = customer.id
         person = self.customers.get(cid)
@@ -272,41 +282,68 @@ class Scene:
             self.customers[cid] = person
             self.people.append(person)
         flying = [t for t in customer.tasks if t.state in IN_FLIGHT]
+        outside = len(customer.tasks) - customer.next_pending  # tickets not yet let in
         lead = flying[0] if flying else None
-        place = self._task_place(lead, spots) if lead is not None else None
-        if place is not None:
-            goal, model = place
-        elif customer.state == "leaving":
-            goal, model = lay.exit, None
-        else:  # between tasks or waiting for the cap: a place on the sidewalk outside
-            goal, model = lay.street_spot(cid % 12), None
+        carries = False  # does the customer hold their lead task themself (else a helper does)
+        if outside:
+            goal, model = lay.street_spot(self._street_place(cid)), None
+        else:
+            self._leave_street(cid)
+            place = self._task_place(lead, spots) if lead is not None else None
+            if place is not None:
+                goal, model = place
+                carries = lead.id not in self.helpers or (person.arrived and person.goal == goal)
+            elif customer.state == "leaving" or person.goal is None:
+                goal, model = lay.exit, None
+            else:  # a moment between tasks: stay put
+                goal, model = person.goal, None
         if person.goal != goal:
             route = lay.route((person.x, person.y), goal, model)
-            if not person.billed:  # newcomers stop at the billing counter on the way in
+            if not person.billed and L.region(goal[1]) != "street":  # stop at the billing counter on the way in
                 desk = (lay.counter[0], lay.counter[1] - 22)  # in front of the counter
                 route = lay.route((person.x, person.y), desk) + lay.route(desk, goal, model)
                 person.billed = True
             person.go(route)
-        # over the head: the demand icon and the wait bar for a queued lead task; "!" when asked
-        if lead is not None and lead.state == "queued" and lead.queued_at is not None:
-            limit = limits[lead.model]
-            fraction = min(1.0, (self.world.now - lead.queued_at) / limit) if limit else 0.0
-            person.show_tag(demand_tag(self.content_icon.get(lead.content, ""), round(WAIT_STEPS * fraction)))
+        if outside:
+            person.show_tag(ticket_stack(outside))
         else:
-            person.show_tag(None)
+            person.show_tag(self._wait_tag(lead, limits) if carries else None)
         self._set_mark(person, cid, customer.state == "asked")
-        extra = {t.id for t in flying[1:]}
-        for task in flying[1:]:
-            self._sync_helper(task, person, spots)
-        for tid in self.helpers_of.get(cid, set()) - extra:
+        helped = {t.id for t in flying} - ({lead.id} if carries else set())
+        for task in flying:
+            if task.id in helped:
+                self._sync_helper(task, person, spots, self._wait_tag(task, limits) if task is lead else None)
+        for tid in self.helpers_of.get(cid, set()) - helped:
             self._retire_helper(tid)
-        self.helpers_of[cid] = extra
+        self.helpers_of[cid] = helped
+
+    def _wait_tag(self, task, limits) -> arcade.Texture | None:
+        """The demand icon under a wait bar filling toward the 3× line, for a task waiting in a queue."""
+        if task is None or task.state != "queued" or task.queued_at is None:
+            return None
+        limit = limits[task.model]
+        fraction = min(1.0, (self.world.now - task.queued_at) / limit) if limit else 0.0
+        return demand_tag(self.content_icon.get(task.content, ""), round(WAIT_STEPS * fraction))
+
+    def _street_place(self, cid: int) -> int:
+        """The customer's place in the queue outside: kept while they wait, the lowest free one when they join."""
+        index = self.street.get(cid)
+        if index is None:
+            index = heapq.heappop(self._street_free) if self._street_free else len(self.street)
+            self.street[cid] = index
+        return index
+
+    def _leave_street(self, cid: int) -> None:
+        index = self.street.pop(cid, None)
+        if index is not None:
+            heapq.heappush(self._street_free, index)
 
     def _send_home(self, cid: int) -> None:
         """The world let this customer go: walk them out through the exit wearing their face."""
         lay = self.layout
         person = self.customers.pop(cid)
         self.answers.pop(cid, None)
+        self._leave_street(cid)
         for tid in self.helpers_of.pop(cid, set()):
             self._retire_helper(tid)
         person.show_tag(None)
@@ -327,14 +364,15 @@ class Scene:
         else:
             person.show_mark(None)
 
-    def _sync_helper(self, task, owner: Person, spots) -> None:
+    def _sync_helper(self, task, owner: Person, spots, wait_tag: arcade.Texture | None) -> None:
+        """A helper carries one task in flight: its ticket, or the wait bar when it holds the customer's first."""
         helper = self.helpers.get(task.id)
         if helper is None:
             helper = Person(owner.frames, owner.x, owner.y, owner.customer_id, self.overlay, helper=True)
             helper.scale = 0.75  # a smaller runner carrying the ticket
-            helper.show_tag(textures()["ticket"])
             self.helpers[task.id] = helper
             self.people.append(helper)
+        helper.show_tag(wait_tag or textures()["ticket"])
         place = self._task_place(task, spots)
         if place is not None and helper.goal != place[0]:
             helper.go(self.layout.route((helper.x, helper.y), place[0], place[1]))

@@ -1,6 +1,8 @@
 """The scene mirrors the world: one sprite per customer and per station, people walk instead of jumping."""
 
-from factory_game.game.scene import Scene
+from factory_game.game.art import ticket_stack
+from factory_game.game.layout import region
+from factory_game.game.scene import FULL_PASS_EVERY, IN_FLIGHT, Scene
 from factory_game.sim.commands import Rent
 from factory_game.sim.world import World
 
@@ -24,13 +26,52 @@ def test_customer_and_station_sprites_match_the_world(window):
     assert set(world.customers) <= in_scene
 
 
+def look_at_everyone(scene):
+    """A few frames with no world change: the scene looks at an eighth of the crowd per frame."""
+    for _ in range(FULL_PASS_EVERY):
+        scene.sync(0)
+
+
+def in_flight(customer):
+    return [t.id for t in customer.tasks if t.state in IN_FLIGHT]
+
+
 def test_extra_tasks_in_flight_have_helpers(window):
     world = World(busy_level())
     scene = Scene(world)
     run(scene, world, 5)
-    extra = {t.id for c in world.customers.values() for t in [t for t in c.tasks
-                                                             if t.state in ("queued", "running")][1:]}
-    assert extra and set(scene.helpers) == extra
+    look_at_everyone(scene)
+    assert any(len(in_flight(c)) > 1 for c in world.customers.values())
+    for c in world.customers.values():
+        flying = in_flight(c)
+        if c.next_pending < len(c.tasks):  # outside: every task let in is carried by a helper
+            assert scene.helpers_of[c.id] == set(flying)
+        else:  # inside: the customer carries the first (once they have taken it over), helpers the rest
+            assert set(flying[1:]) <= scene.helpers_of.get(c.id, set()) <= set(flying)
+    assert set(scene.helpers) == set().union(*scene.helpers_of.values())
+
+
+def test_customers_over_their_cap_queue_outside_holding_their_tickets(window):
+    world = World(busy_level(rate_per_hour=900, slots=(4, 2, 2)))
+    scene = Scene(world)
+    run(scene, world, 5)
+    look_at_everyone(scene)
+    outside = {c.id for c in world.customers.values() if c.next_pending < len(c.tasks)}
+    assert len(outside) > 5
+    assert set(scene.street) == outside
+    for cid in outside:
+        customer, person = world.customers[cid], scene.customers[cid]
+        assert person.goal == scene.layout.street_spot(scene.street[cid])
+        assert region(person.goal[1]) == "street"
+        assert person.tag.visible and person.tag.texture is ticket_stack(len(customer.tasks) - customer.next_pending)
+    # the concurrency an L1 customer shows: one task inside with a helper, the rest as tickets outside
+    l1 = [c for c in world.customers.values() if c.cap == 1 and c.id in outside and len(c.tasks) == 3
+          and c.next_pending == 1 and len(in_flight(c)) == 1]
+    assert l1
+    for c in l1:
+        assert len(scene.helpers_of[c.id]) == 1 and scene.customers[c.id].tag.texture is ticket_stack(2)
+    places = [scene.layout.street_spot(i) for i in scene.street.values()]
+    assert len(set(places)) == len(places)
 
 
 def test_people_never_jump(window):
