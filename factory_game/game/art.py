@@ -102,6 +102,34 @@ def ticket_stack(count: int) -> arcade.Texture:
     return arcade.Texture(img, hash=f"river:tickets:{shown}", hit_box_algorithm=arcade.hitbox.algo_bounding_box)
 
 
+COUNTDOWN_SIZE = (14, 7)  # an ink plate over a station's screen (its 7 middle rows, 14 of its 16 columns)
+
+
+def countdown_text(ms: float) -> str:
+    """Time left as at most three glyphs: ``45s``, ``12m``, ``2h`` (rounded up, so it never shows 0 while busy)."""
+    seconds = max(1, -(-int(ms) // 1000))
+    if seconds < 60:
+        return f"{seconds}s"
+    minutes = -(-seconds // 60)
+    return f"{minutes}m" if minutes < 60 else f"{min(9, -(-minutes // 60))}h"
+
+
+@cache
+def countdown(text: str) -> arcade.Texture:
+    """A busy station's time left in cyan pixel digits on an ink plate, one texture per shown value."""
+    sheet = Image.open(ATLAS_PNG).convert("RGBA")
+    rects = json.loads(ATLAS_JSON.read_text())["sprites"]
+    pal = json.loads(ATLAS_JSON.read_text())["palette"]
+    w, h = COUNTDOWN_SIZE
+    img = Image.new("RGBA", (w, h), (*pal["ink"], 255))
+    glyphs = [rects[f"glyph_{char}"] for char in text]
+    x = (w - sum(gw + 1 for _, _, gw, _ in glyphs) + 1) // 2
+    for gx, gy, gw, gh in glyphs:
+        img.alpha_composite(sheet.crop((gx, gy, gx + gw, gy + gh)), (x, 1))
+        x += gw + 1
+    return arcade.Texture(img, hash=f"river:countdown:{text}", hit_box_algorithm=arcade.hitbox.algo_bounding_box)
+
+
 @cache
 def font() -> str:
     """Register the bundled CJK font and return the name to select it by."""

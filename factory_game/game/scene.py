@@ -16,7 +16,16 @@ import heapq
 from dataclasses import dataclass
 
 from factory_game.game import layout as L
-from factory_game.game.art import WAIT_STEPS, demand_tag, icon_texture, palette, textures, ticket_stack
+from factory_game.game.art import (
+    WAIT_STEPS,
+    countdown,
+    countdown_text,
+    demand_tag,
+    icon_texture,
+    palette,
+    textures,
+    ticket_stack,
+)
 from factory_game.game.background import build_background
 from factory_game.game.gfx import arcade
 from factory_game.game.walkers import Walker, walk_textures
@@ -26,6 +35,7 @@ MAX_COINS = 48
 COIN_SOUND_GAP_S = 0.25  # at 16× captures come in bursts: one clink per quarter second is plenty
 FULL_PASS_EVERY = 8  # every customer is looked at once in this many frames, besides those events touch
 IN_FLIGHT = ("queued", "running")
+TRAY_W = 10  # the progress bar fills the station's output tray (its two dark rows near the bottom)
 
 
 class Person(Walker):
@@ -100,7 +110,8 @@ def _hidden(texture: arcade.Texture, sprites: arcade.SpriteList, color=None) -> 
 class Station(arcade.Sprite):
     """One slot's machine at its place in the workshop."""
 
-    def __init__(self, slot, home: tuple[int, int], overlay: arcade.SpriteList, now_s: float) -> None:
+    def __init__(self, slot, home: tuple[int, int], overlay: arcade.SpriteList, on_top: arcade.SpriteList,
+                 now_s: float) -> None:
         tex = textures()
         super().__init__(tex["station_idle"], center_x=home[0], center_y=home[1])
         self.slot_id = slot.id
@@ -109,14 +120,26 @@ class Station(arcade.Sprite):
         self.rented = slot.rented
         self.bar = _hidden(tex["pixel"], overlay, color=palette()["cyan"])
         self.bar.height = 2
+        # time left on the screen, over the ticket of whoever works there; its texture changes with the value
+        self.timer = _hidden(countdown("1s"), on_top)
+        self.timer.position = (home[0], home[1] + 3.5)  # the plate covers the screen's rows exactly
+        self.shown = ""
         self.tag = _hidden(tex["rented_tag"], overlay)
         self.drop_from = now_s if slot.rented else None  # rented stations drop in from above
         self.fade_from: float | None = None
 
+    def show_time_left(self, ms: float | None) -> None:
+        """The countdown over the screen (None hides it); the texture is swapped only when the text changes."""
+        text = "" if ms is None else countdown_text(ms)
+        if text != self.shown:
+            self.shown = text
+            if text:
+                self.timer.texture = countdown(text)
+            self.timer.visible = bool(text)
+
     def remove_all(self) -> None:
-        self.bar.remove_from_sprite_lists()
-        self.tag.remove_from_sprite_lists()
-        self.remove_from_sprite_lists()
+        for sprite in (self.bar, self.timer, self.tag, self):
+            sprite.remove_from_sprite_lists()
 
 
 @dataclass
@@ -410,13 +433,15 @@ class Scene:
             task = slot.task
             if task is not None and task.end_at and task.started_at is not None and task.end_at > task.started_at:
                 done = (now - task.started_at) / (task.end_at - task.started_at)
-                width = max(1, round(14 * min(1.0, done)))
+                width = max(1, round(TRAY_W * min(1.0, done)))
                 station.bar.visible = True
                 if station.bar.width != width:
                     station.bar.width = width
-                station.bar.position = (station.home[0] - 7 + width / 2, station.home[1] - 8)
+                    station.bar.position = (station.home[0] - TRAY_W / 2 + width / 2, station.home[1] - 4)
+                station.show_time_left(task.end_at - now)
             else:
                 station.bar.visible = False
+                station.show_time_left(None)
             if state == "leaving" and station.fade_from is None:
                 station.fade_from = self.clock
         for sid in [s for s in self.slot_sprites if s not in live]:
@@ -436,7 +461,7 @@ class Scene:
         first = zone.contracted if slot.rented else 0
         index = next((i for i in range(first, len(zone.stations)) if i not in taken), len(zone.stations) - 1)
         places[slot.id] = index
-        station = Station(slot, zone.stations[index], self.overlay, self.clock)
+        station = Station(slot, zone.stations[index], self.overlay, self.effects, self.clock)
         if slot.rented:
             station.tag.visible = True
             station.tag.position = (station.home[0] + 6, station.home[1] + 7)

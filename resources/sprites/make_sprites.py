@@ -155,6 +155,16 @@ LETTERS = {  # a 3x5 pixel font, just the letters the signs need
     "D": ["ii.", "i.i", "i.i", "i.i", "ii."],
 }
 
+DIGITS = {  # the same 3x5 pixel font, for the time left on a busy station's screen
+    "0": ["iii", "i.i", "i.i", "i.i", "iii"], "1": [".i.", "ii.", ".i.", ".i.", "iii"],
+    "2": ["iii", "..i", "iii", "i..", "iii"], "3": ["iii", "..i", ".ii", "..i", "iii"],
+    "4": ["i.i", "i.i", "iii", "..i", "..i"], "5": ["iii", "i..", "iii", "..i", "iii"],
+    "6": ["iii", "i..", "iii", "i.i", "iii"], "7": ["iii", "..i", ".i.", ".i.", ".i."],
+    "8": ["iii", "i.i", "iii", "i.i", "iii"], "9": ["iii", "i.i", "iii", "..i", "iii"],
+    "s": ["...", ".ii", "i..", "..i", "ii."], "m": [".....", ".....", "ii.i.", "i.i.i", "i.i.i"],
+    "h": ["i..", "i..", "iii", "i.i", "i.i"],
+}
+
 
 def sign(word: str) -> list[str]:
     """A yellow board with ink letters and two posts, as an ASCII map."""
@@ -281,6 +291,8 @@ def drawings() -> dict[str, Image.Image]:
     out["rented_tag"] = paint(["oooooo", "oyiiyo", "oyiyio", "oyiiyo", "oyiyio", "oooooo", "o.....", "o....."],
                               {"o": "ink", "y": "yellow", "i": "red"})
     out["pixel"] = Image.new("RGBA", (1, 1), PALETTE["white"] + (255,))
+    for char, rows in DIGITS.items():  # a station's countdown is drawn from these, in its screen's cyan
+        out[f"glyph_{char}"] = paint(rows, {"i": "cyan"})
     return out
 
 

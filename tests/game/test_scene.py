@@ -1,6 +1,6 @@
 """The scene mirrors the world: one sprite per customer and per station, people walk instead of jumping."""
 
-from factory_game.game.art import ticket_stack
+from factory_game.game.art import countdown, countdown_text, ticket_stack
 from factory_game.game.layout import region
 from factory_game.game.scene import FULL_PASS_EVERY, IN_FLIGHT, Scene
 from factory_game.sim.commands import Rent
@@ -113,3 +113,22 @@ def test_bookkeeping_stays_bounded_over_a_long_run(window):
     assert set(scene.helpers_of) <= set(scene.customers)
     assert len(scene.flights) <= 48 + 20
     assert len(scene.leavers) < 200
+
+
+def test_busy_stations_count_down_their_time_left(window):
+    assert [countdown_text(ms) for ms in (1, 45_000, 60_000, 61_000, 12 * 60_000, 3_600_000, 7_200_001)] == \
+        ["1s", "45s", "1m", "2m", "12m", "1h", "3h"]
+    world = World(busy_level())
+    scene = Scene(world)
+    run(scene, world, 2)
+    busy = [(sid, slot.task) for sid, slot in world.slots.items() if slot.task is not None and slot.task.end_at]
+    assert busy
+    for sid, station in scene.slot_sprites.items():
+        task = world.slots[sid].task
+        assert station.timer.visible == (task is not None and bool(task.end_at))
+    sid, task = busy[0]
+    timer = scene.slot_sprites[sid].timer
+    assert timer.texture is countdown(countdown_text(task.end_at - world.now))
+    shown = scene.slot_sprites[sid].shown
+    scene.sync(1 / 60)  # no simulated time passed: the same value, nothing re-made
+    assert scene.slot_sprites[sid].shown == shown and timer.texture is countdown(shown)
