@@ -55,12 +55,15 @@ class Dist:
 
     def sample_int(self, rng: random.Random, minimum: int = 0) -> int:
         """A whole number (ms, cents, count): uniform draws integers inclusively, the others round."""
-        if self.kind == "uniform":
+        kind = self.kind
+        if kind == "fixed":
+            value = round(self.mean)  # what the general branch below computes, without a call to `sample`
+        elif kind == "uniform":
             low = round(self.low)
             value = low + int(rng.random() * (round(self.high) - low + 1))
         else:
             value = round(self.sample(rng))
-        return max(minimum, value)
+        return value if value > minimum else minimum
 
     def describe(self) -> str:
         if self.kind == "uniform":

@@ -108,16 +108,18 @@ class ModelState:
     """One upstream model: its stations and its queue (a heap of (key, seq, task); the key comes from the priority
     rule, the seq breaks ties in arrival order). Keeps the time integrals the metrics need."""
 
-    __slots__ = ("spec", "slots", "queue", "idle", "n_idle", "pending_rentals", "busy_c", "busy_r", "up_c", "up_r",
+    __slots__ = ("spec", "id", "slots", "queue", "idle", "pending_rentals", "busy_c", "busy_r", "up_c", "up_r",
                  "present_r", "_qseq", "last_t", "q_area", "q_max", "busy_c_area", "busy_r_area", "up_c_area",
                  "present_r_area", "enqueued")
 
     def __init__(self, spec: ModelSpec) -> None:
         self.spec = spec
+        self.id = spec.id  # a plain attribute: read on the hot path
         self.slots: list[Slot] = []
         self.queue: list[tuple[tuple, int, Task]] = []
-        self.idle: list[int] = []  # heap of idle slot ids, lowest first
-        self.n_idle = 0
+        # Heap of the ids of the idle slots, lowest first, and nothing else: a slot that goes down or leaves while
+        # idle is taken out (`drop_idle`), so the dispatcher never meets a stale id.
+        self.idle: list[int] = []
         self.pending_rentals = 0  # ordered, not yet arrived
         self.busy_c = 0  # contracted slots running a task
         self.busy_r = 0  # rented slots running a task (leaving ones included)
@@ -135,8 +137,14 @@ class ModelState:
         self.enqueued = 0
 
     @property
-    def id(self) -> str:
-        return self.spec.id
+    def n_idle(self) -> int:
+        """Idle slots, ready to start a task."""
+        return len(self.idle)
+
+    def drop_idle(self, slot_id: int) -> None:
+        """An idle slot goes down or leaves (rare): its id leaves the heap."""
+        self.idle.remove(slot_id)
+        heapq.heapify(self.idle)
 
     @property
     def mean_service_ms(self) -> float:
@@ -196,12 +204,13 @@ class ModelState:
         """
         if position is None:
             position = len(self.queue)
-        if position < self.n_idle:
+        idle = len(self.idle)
+        if position < idle:
             return 0.0
         serving = self.up_c + self.up_r
         if serving == 0:
             return float("inf")
-        return (position - self.n_idle + 1) * self.spec.service.mean / serving
+        return (position - idle + 1) * self.spec.service.mean / serving
 
 
 def _entry_order(entry: tuple) -> tuple:

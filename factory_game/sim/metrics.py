@@ -42,8 +42,10 @@ class Histogram:
         self.total += ms
         if ms > self.max:
             self.max = ms
-        key = bin_of(ms)
-        self.bins[key] = self.bins.get(key, 0) + 1
+        # `bin_of` inlined for the common short values (1-second bins, ceiling division), same keys.
+        key = -(-ms // 1000) if 0 < ms <= _FINE_MS else bin_of(ms)
+        bins = self.bins
+        bins[key] = bins.get(key, 0) + 1
 
     def merge(self, other: Histogram) -> None:
         self.count += other.count
@@ -73,6 +75,7 @@ class Histogram:
 
 
 _FINE_S, _MEDIUM_S = 300, 3600  # 1-second bins up to 5 minutes, 10-second bins up to an hour, then 1 minute
+_FINE_MS = _FINE_S * 1000
 _MEDIUM_KEY = _FINE_S + (_MEDIUM_S - _FINE_S) // 10
 
 

@@ -12,11 +12,29 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable
 
-from factory_game.sim import entities as E
 from factory_game.sim.autopilot import Autopilot
 from factory_game.sim.clock import HOUR, MINUTE, Calendar
 from factory_game.sim.commands import Arrive, Command, Recorded, Release, Rent, SetAutopilot, SetPrice
-from factory_game.sim.entities import Customer, ModelState, Slot, Task
+from factory_game.sim.entities import (
+    ABANDONED,
+    ASKED,
+    BUSY,
+    DONE,
+    DOWN,
+    FAILED,
+    IDLE,
+    INSIDE,
+    LEAVING,
+    LEAVING_SLOT,
+    LOST,
+    PENDING,
+    QUEUED,
+    RUNNING,
+    Customer,
+    ModelState,
+    Slot,
+    Task,
+)
 from factory_game.sim.events import Event, Kind
 from factory_game.sim.ledger import Ledger
 from factory_game.sim.metrics import SCORE_ABANDONED, SCORE_FAILED, Metrics
@@ -55,8 +73,11 @@ class World:
         self._next_task = 1
         self._next_slot = 1
         self._billed_contracted: dict[str, int] = dict.fromkeys(self.models, 0)
-        self._rate_pieces = _rate_schedule(spec)
+        self._rate_pieces = pieces = _rate_schedule(spec)
+        self._rates_per_ms = [p.per_hour / HOUR for p in pieces]
+        self._piece_ends = [p.start_ms for p in pieces[1:]] + [None]  # where each piece ends (None: never)
         self._arrival_cursor = 0.0
+        self._arrival_piece = _piece_index(pieces, 0.0)
         self._arrival_rng = self.rng.stream("arrivals")
         self._customer_rng = self.rng.stream("customers")
         self._service_rng = {m: self.rng.stream(f"service/{m}") for m in self.models}
@@ -124,17 +145,18 @@ class World:
     # ------------------------------------------------------------------------------------------------- arrivals
     def _schedule_next_arrival(self) -> None:
         t = self._arrival_cursor
-        pieces = self._rate_pieces
-        i = _piece_index(pieces, t)
+        i = self._arrival_piece  # the piece holding the cursor: both only move forward
+        rates, ends = self._rates_per_ms, self._piece_ends
         rng = self._arrival_rng
         while True:
-            rate_per_ms = pieces[i].per_hour / HOUR
-            end = pieces[i + 1].start_ms if i + 1 < len(pieces) else None
+            rate_per_ms = rates[i]
+            end = ends[i]
             if rate_per_ms > 0:
                 candidate = t + rng.expovariate(rate_per_ms)
                 if end is None or candidate < end:
                     self._arrival_cursor = candidate
-                    self.calendar.at(max(self.now, int(candidate)), self._on_arrival)
+                    self._arrival_piece = i  # = _piece_index(pieces, candidate), as candidate < end
+                    self.calendar.at(max(self.calendar.now, int(candidate)), self._on_arrival)
                     return
             if end is None:
                 return  # the rate stays zero: no more arrivals
@@ -154,7 +176,7 @@ class World:
         self._arrive(tier, priority, budget, patience, contents)
 
     def _arrive(self, tier: str, priority: bool, budget: int, patience: int, contents: list[str]) -> Customer:
-        customer = Customer(self._next_customer, tier, self.caps[tier], priority, budget, patience, self.now)
+        customer = Customer(self._next_customer, tier, self.caps[tier], priority, budget, patience, self.calendar.now)
         self._next_customer += 1
         self.metrics.customers += 1
         self.metrics.customers_by_tier[tier] += 1
@@ -167,19 +189,23 @@ class World:
         return customer
 
     def _new_demand(self, customer: Customer, contents: list[str]) -> None:
-        customer.tasks = []
+        now = self.calendar.now
+        cells = self.metrics.cells
+        tier = customer.tier
+        tasks = customer.tasks = []
         customer.next_pending = 0
         for content in contents:
-            task = Task(self._next_task, customer.id, content, self.route[content], self.now)
+            model = self.route[content]
+            task = Task(self._next_task, customer.id, content, model, now)
             self._next_task += 1
-            customer.tasks.append(task)
-            task.stats = self.metrics.cell(task.model, customer.tier)
-            task.stats.requested += 1
+            tasks.append(task)
+            stats = task.stats = cells[(model, tier)]
+            stats.requested += 1
 
     def _on_return(self, customer: Customer) -> None:
         customer.visit += 1
         self.metrics.returns += 1
-        customer.state = E.INSIDE
+        customer.state = INSIDE
         customer.unhappy = False
         customer.promised_start = None
         customer.arrived_at = self.now
@@ -196,168 +222,185 @@ class World:
     # ------------------------------------------------------------------------------------------------ admission
     def _admit_pending(self, customer: Customer) -> None:
         """Admit waiting tasks while the cap allows (queued + running count); leave when nothing is left."""
-        now = self.calendar.now
         tasks = customer.tasks
-        while customer.in_flight < customer.cap and customer.next_pending < len(tasks) \
-                and customer.state != E.LEAVING:
-            task = tasks[customer.next_pending]
-            customer.next_pending += 1
-            price = self.rules.price(self, customer, task)
-            if price > customer.available_cents:
-                task.state = E.LOST
-                task.end_at = now
-                customer.unhappy = True
-                stats = task.stats
-                stats.lost += 1
+        if customer.next_pending < len(tasks):  # else nothing waits outside (every end of a task comes here)
+            now = self.calendar.now
+            price_rule = self.rules.price
+            while customer.in_flight < customer.cap and customer.next_pending < len(tasks) \
+                    and customer.state != LEAVING:
+                task = tasks[customer.next_pending]
+                customer.next_pending += 1
+                price = price_rule(self, customer, task)
+                if price > customer.budget_cents - customer.held_cents - customer.spent_cents:  # available_cents
+                    self._lose_sale(customer, task, price)
+                    continue
+                m = self.models[task.model]
+                task.price_cents = price
+                task.state = QUEUED
+                task.admitted_at = now
+                task.retries_left = m.spec.retries
+                customer.held_cents += price
+                customer.in_flight += 1
+                self.ledger.hold(now, customer.id, task.id, price)
+                task.stats.admitted += 1
                 if self._listeners:
-                    self._emit(Kind.LOST_SALE, customer=customer.id, task=task.id, model=task.model, cents=price)
-                continue
-            task.price_cents = price
-            task.state = E.QUEUED
-            task.admitted_at = now
-            task.retries_left = self.models[task.model].spec.retries
-            customer.held_cents += price
-            customer.in_flight += 1
-            self.ledger.hold(now, customer.id, task.id, price)
-            stats = task.stats
-            stats.admitted += 1
-            if self._listeners:
-                self._emit(Kind.ADMIT, customer=customer.id, task=task.id, model=task.model)
-                self._emit(Kind.HOLD, customer=customer.id, task=task.id, cents=price)
-            self._enqueue(task, customer, keep_key=False)
-        if customer.in_flight == 0 and customer.state != E.ASKED:
+                    self._emit(Kind.ADMIT, customer=customer.id, task=task.id, model=task.model)
+                    self._emit(Kind.HOLD, customer=customer.id, task=task.id, cents=price)
+                self._enqueue(task, customer, m, keep_key=False)
+        if customer.in_flight == 0 and customer.state != ASKED:
             self._depart(customer)
 
-    def _enqueue(self, task: Task, customer: Customer, keep_key: bool) -> None:
-        m = self.models[task.model]
-        m.account(self.calendar.now)
-        task.queued_at = self.calendar.now
+    def _lose_sale(self, customer: Customer, task: Task, price: int) -> None:
+        """The budget cannot cover the hold: the task is never admitted."""
+        task.state = LOST
+        task.end_at = self.calendar.now
+        customer.unhappy = True
+        task.stats.lost += 1
+        if self._listeners:
+            self._emit(Kind.LOST_SALE, customer=customer.id, task=task.id, model=task.model, cents=price)
+
+    def _enqueue(self, task: Task, customer: Customer, m: ModelState, keep_key: bool) -> None:
+        now = self.calendar.now
+        m.account(now)
+        task.queued_at = now
         if not keep_key:
             task.key = self.rules.priority_key(self, customer, task)
-        task.state = E.QUEUED
+        task.state = QUEUED
         m.push(task)
         if self._listeners:
             self._emit(Kind.QUEUE, customer=customer.id, task=task.id, model=m.id)
-        self._dispatch(m)
-        if self._prompts_on and task.state == E.QUEUED and customer.state == E.INSIDE:
+        if m.idle:
+            self._dispatch(m)
+        if self._prompts_on and task.state == QUEUED and customer.state == INSIDE:
             position = sum(1 for entry in m.queue if (entry[0], entry[1]) < (task.key, m._qseq))
             self._maybe_prompt(customer, m, m.predicted_wait_ms(position))
 
     # ------------------------------------------------------------------------------------------------- stations
     def _dispatch(self, m: ModelState) -> None:
+        """Start queued tasks in priority order on idle slots, lowest slot id first, while both last.
+
+        Every caller has just changed the queue or the slots, so it has already called `m.account(now)`."""
         queue = m.queue
         idle = m.idle
-        while queue and m.n_idle:
-            slot = self.slots.get(heapq.heappop(idle))
-            if slot is None or slot.state != E.IDLE or slot.task is not None:
-                continue  # a stale id: the slot went down or left since it was idle
-            m.account(self.calendar.now)
-            task = heapq.heappop(queue)[2]
-            m.n_idle -= 1
-            self._start(task, slot, m)
+        slots = self.slots
+        while queue and idle:
+            self._start(heapq.heappop(queue)[2], slots[heapq.heappop(idle)], m)
 
     def _start(self, task: Task, slot: Slot, m: ModelState) -> None:
         now = self.calendar.now
-        slot.state = E.BUSY
+        slot.state = BUSY
         slot.task = task
         if slot.rented:
             m.busy_r += 1
         else:
             m.busy_c += 1
-        task.state = E.RUNNING
+        task.state = RUNNING
         task.started_at = now
         task.slot_id = slot.id
-        task.attempt += 1
+        attempt = task.attempt = task.attempt + 1
         spec = m.spec
-        duration = max(1, round(spec.service.sample(self._service_rng[m.id])))
+        duration = round(spec.service.sample(self._service_rng[task.model]))
+        if duration < 1:
+            duration = 1
         failed = False
         if spec.failure_rate > 0:
-            frng = self._failure_rng[m.id]
+            frng = self._failure_rng[task.model]
             if frng.random() < spec.failure_rate:
                 failed = True
                 duration = max(1, round(duration * frng.random()))  # it breaks somewhere along the way
-        task.end_at = now + duration
-        wait = now - task.queued_at
-        stats = task.stats
-        stats.waits.add(wait)
+        end = task.end_at = now + duration
+        task.stats.waits.add(now - task.queued_at)
         if self._listeners:
             self._emit(Kind.START, customer=task.customer_id, task=task.id, model=m.id, slot=slot.id,
                        info=str(duration))
-        self.calendar.at(task.end_at, self._on_task_end, (task, task.attempt, failed))
+        self.calendar.at(end, self._on_task_end, (task, attempt, failed))
 
     def _on_task_end(self, arg: tuple[Task, int, bool]) -> None:
         task, attempt, failed = arg
-        if task.state != E.RUNNING or task.attempt != attempt:
+        if task.state != RUNNING or task.attempt != attempt:
             return  # stale: an outage already ended this attempt
         self._end_attempt(task, failed, reason="upstream error")
 
     def _end_attempt(self, task: Task, failed: bool, reason: str) -> None:
-        now = self.calendar.now
+        """The slot side of an end: free the slot (or let a released one leave); the task side follows."""
         m = self.models[task.model]
         slot = self.slots[task.slot_id]
-        customer = self._customer(task.customer_id)
-        self._free_slot(slot, m)
-        if failed:
-            if self._listeners:
-                self._emit(Kind.FAIL, customer=customer.id, task=task.id, model=m.id, slot=slot.id, info=reason)
-            if task.retries_left > 0:
-                task.retries_left -= 1
-                stats = task.stats
-                stats.retries += 1
-                if self._listeners:
-                    self._emit(Kind.RETRY, customer=customer.id, task=task.id, model=m.id)
-                self._enqueue(task, customer, keep_key=True)
-                self._dispatch(m)
-                return
-            task.state = E.FAILED
-            task.end_at = now
-            customer.unhappy = True
-            cents = self.ledger.release(now, customer.id, task.id, reason)
-            customer.held_cents -= cents
-            stats = task.stats
-            stats.failed += 1
-            stats.score += SCORE_FAILED
-            stats.refunded_cents += cents
-            if self._listeners:
-                self._emit(Kind.RELEASE, customer=customer.id, task=task.id, cents=cents, info=reason)
-        else:
-            task.state = E.DONE
-            task.end_at = now
-            cents = self.ledger.capture(now, customer.id, task.id)
-            customer.held_cents -= cents
-            customer.spent_cents += cents
-            sojourn = now - task.admitted_at
-            sla = self.metrics.sla_ms
-            score = 1.0 if sojourn <= sla else max(0.0, 2.0 - sojourn / sla)
-            if score < 1.0:
-                customer.unhappy = True
-            stats = task.stats
-            stats.completed += 1
-            stats.sojourns.add(sojourn)
-            stats.revenue_cents += cents
-            stats.score += score
-            if score == 1.0:
-                stats.within_sla += 1
-            if self._listeners:
-                self._emit(Kind.FINISH, customer=customer.id, task=task.id, model=m.id, slot=slot.id)
-                self._emit(Kind.CAPTURE, customer=customer.id, task=task.id, cents=cents)
-        customer.in_flight -= 1
-        self._admit_pending(customer)
-        self._dispatch(m)
-
-    def _free_slot(self, slot: Slot, m: ModelState) -> None:
+        customer = self.customers.get(task.customer_id)
+        if customer is None:
+            raise KeyError(f"customer {task.customer_id} has a running task but is not in the world")
         m.account(self.calendar.now)
         slot.task = None
         if slot.rented:
             m.busy_r -= 1
         else:
             m.busy_c -= 1
-        if slot.state == E.LEAVING_SLOT:
-            self._remove_slot(slot, m)
-        elif slot.state == E.BUSY:
-            slot.state = E.IDLE
-            m.n_idle += 1
+        if slot.state == BUSY:
+            slot.state = IDLE
             heapq.heappush(m.idle, slot.id)
+        elif slot.state == LEAVING_SLOT:
+            self._remove_slot(slot, m)
+        if not failed:
+            self._deliver(task, customer, m, slot)
+        elif task.retries_left > 0:
+            self._retry(task, customer, m, slot, reason)
+            return
+        else:
+            self._refund_failed(task, customer, m, slot, reason)
+        customer.in_flight -= 1
+        self._admit_pending(customer)
+        if m.queue:
+            self._dispatch(m)
+
+    def _deliver(self, task: Task, customer: Customer, m: ModelState, slot: Slot) -> None:
+        """Success: capture the hold; score the delivery against the SLA."""
+        now = self.calendar.now
+        task.state = DONE
+        task.end_at = now
+        cents = self.ledger.capture(now, customer.id, task.id)
+        customer.held_cents -= cents
+        customer.spent_cents += cents
+        sojourn = now - task.admitted_at
+        stats = task.stats
+        stats.completed += 1
+        stats.sojourns.add(sojourn)
+        stats.revenue_cents += cents
+        sla = self.metrics.sla_ms
+        if sojourn <= sla:
+            stats.score += 1.0
+            stats.within_sla += 1
+        else:  # late: the score falls linearly from 1 at the SLA to 0 at twice the SLA
+            customer.unhappy = True
+            stats.score += max(0.0, 2.0 - sojourn / sla)
+        if self._listeners:
+            self._emit(Kind.FINISH, customer=customer.id, task=task.id, model=m.id, slot=slot.id)
+            self._emit(Kind.CAPTURE, customer=customer.id, task=task.id, cents=cents)
+
+    def _retry(self, task: Task, customer: Customer, m: ModelState, slot: Slot, reason: str) -> None:
+        """A failure with retries left: back to the queue, hold kept, place (key) kept."""
+        if self._listeners:
+            self._emit(Kind.FAIL, customer=customer.id, task=task.id, model=m.id, slot=slot.id, info=reason)
+        task.retries_left -= 1
+        task.stats.retries += 1
+        if self._listeners:
+            self._emit(Kind.RETRY, customer=customer.id, task=task.id, model=m.id)
+        self._enqueue(task, customer, m, keep_key=True)
+
+    def _refund_failed(self, task: Task, customer: Customer, m: ModelState, slot: Slot, reason: str) -> None:
+        """A failure with no retry left: release the hold."""
+        now = self.calendar.now
+        if self._listeners:
+            self._emit(Kind.FAIL, customer=customer.id, task=task.id, model=m.id, slot=slot.id, info=reason)
+        task.state = FAILED
+        task.end_at = now
+        customer.unhappy = True
+        cents = self.ledger.release(now, customer.id, task.id, reason)
+        customer.held_cents -= cents
+        stats = task.stats
+        stats.failed += 1
+        stats.score += SCORE_FAILED
+        stats.refunded_cents += cents
+        if self._listeners:
+            self._emit(Kind.RELEASE, customer=customer.id, task=task.id, cents=cents, info=reason)
 
     def _add_slot(self, m: ModelState, rented: bool) -> Slot:
         m.account(self.now)
@@ -370,7 +413,6 @@ class World:
             m.present_r += 1
         else:
             m.up_c += 1
-        m.n_idle += 1
         heapq.heappush(m.idle, slot.id)
         return slot
 
@@ -395,7 +437,7 @@ class World:
                 return
         elif self.now + predicted <= customer.promised_start + limit:
             return
-        customer.state = E.ASKED
+        customer.state = ASKED
         self.metrics.prompts += 1
         shown = min(predicted, 10**12)
         if self._listeners:
@@ -404,14 +446,14 @@ class World:
 
     def _on_answer(self, arg: tuple[Customer, float]) -> None:
         customer, predicted = arg
-        if customer.state != E.ASKED:
+        if customer.state != ASKED:
             return
         yes = bool(self.rules.answer_prompt(self, customer, predicted))
         if self._listeners:
             self._emit(Kind.ANSWER, customer=customer.id, info="yes" if yes else "no")
         if yes:
             self.metrics.prompt_yes += 1
-            customer.state = E.INSIDE
+            customer.state = INSIDE
             customer.promised_start = self.now + round(predicted)
             if customer.in_flight == 0:
                 self._admit_pending(customer)
@@ -423,19 +465,19 @@ class World:
         """A "no": queued tasks leave the queue and their holds are released; tasks still outside are dropped;
         running tasks finish and are delivered. The customer's quota is free at once."""
         now = self.now
-        customer.state = E.LEAVING
+        customer.state = LEAVING
         customer.unhappy = True
-        touched = {t.model for t in customer.tasks if t.state == E.QUEUED}
+        touched = {t.model for t in customer.tasks if t.state == QUEUED}
         for model_id in sorted(touched):
             m = self.models[model_id]
             m.account(now)
             m.queue = [entry for entry in m.queue if entry[2].customer_id != customer.id]
             heapq.heapify(m.queue)
         for task in customer.tasks:
-            if task.state not in (E.QUEUED, E.PENDING):
+            if task.state not in (QUEUED, PENDING):
                 continue
-            held = task.state == E.QUEUED
-            task.state = E.ABANDONED
+            held = task.state == QUEUED
+            task.state = ABANDONED
             task.end_at = now
             stats = task.stats
             stats.abandoned += 1
@@ -460,7 +502,7 @@ class World:
                 continue
             for position, entry in enumerate(sorted(m.queue, key=lambda e: (e[0], e[1]))):
                 customer = self.customers.get(entry[2].customer_id)
-                if customer is not None and customer.state == E.INSIDE:
+                if customer is not None and customer.state == INSIDE:
                     self._maybe_prompt(customer, m, m.predicted_wait_ms(position))
 
     # ---------------------------------------------------------------------------------------------- departures
@@ -531,23 +573,23 @@ class World:
         m = self._model_for(command.model)
         if command.count < 1:
             raise CommandRejected("release at least one slot")
-        serving = [s for s in m.slots if s.rented and s.state in (E.IDLE, E.BUSY)]
+        serving = [s for s in m.slots if s.rented and s.state in (IDLE, BUSY)]
         if not serving:
             raise CommandRejected(f"{m.id} has no rented slot to release (orders in transit cannot be cancelled)")
         # Idle before busy (it leaves now); then slots whose minimum rental is already paid (releasing one saves
         # money at once, while one still inside its paid period costs the same either way); then oldest first.
         now = self.now
-        serving.sort(key=lambda s: (s.state != E.IDLE, now - s.arrived_at < m.spec.min_rental_ms, s.id))
+        serving.sort(key=lambda s: (s.state != IDLE, now - s.arrived_at < m.spec.min_rental_ms, s.id))
         m.account(self.now)
         for slot in serving[:command.count]:
             slot.release_requested = True
             m.up_r -= 1
-            if slot.state == E.IDLE:
-                m.n_idle -= 1
-                slot.state = E.LEAVING_SLOT
+            if slot.state == IDLE:
+                m.drop_idle(slot.id)
+                slot.state = LEAVING_SLOT
                 self._remove_slot(slot, m)
             else:
-                slot.state = E.LEAVING_SLOT
+                slot.state = LEAVING_SLOT
 
     def _scripted_arrival(self, command: Arrive) -> None:
         if command.tier not in self.caps:
@@ -568,18 +610,18 @@ class World:
     def _outage_start(self, event: ScriptedEvent) -> None:
         """An upstream outage takes slots down; tasks running on them fail (released, or retried)."""
         m = self.models[event.model]
-        victims = [s for s in m.slots if not s.rented and s.state in (E.IDLE, E.BUSY)]
+        victims = [s for s in m.slots if not s.rented and s.state in (IDLE, BUSY)]
         victims.sort(key=lambda s: -s.id)
         victims = victims[:event.slots]
         m.account(self.now)
         for slot in victims:
             m.up_c -= 1
-            if slot.state == E.IDLE:
-                m.n_idle -= 1
-                slot.state = E.DOWN
+            if slot.state == IDLE:
+                m.drop_idle(slot.id)
+                slot.state = DOWN
             else:
                 task = slot.task
-                slot.state = E.DOWN
+                slot.state = DOWN
                 task.attempt += 1  # its scheduled end is now stale
                 self._end_attempt(task, failed=True, reason="outage")  # frees the slot, which stays down
             if self._listeners:
@@ -594,9 +636,8 @@ class World:
             slot = self.slots[slot_id]
             m = self.models[slot.model]
             m.account(self.now)
-            slot.state = E.IDLE
+            slot.state = IDLE
             m.up_c += 1
-            m.n_idle += 1
             heapq.heappush(m.idle, slot.id)
             if self._listeners:
                 self._emit(Kind.SLOT_UP, model=m.id, slot=slot.id)
@@ -641,12 +682,6 @@ class World:
             self._emit(Kind.UPSTREAM_COST, model=m.id, cents=cents, info=note)
 
     # -------------------------------------------------------------------------------------------------- helpers
-    def _customer(self, customer_id: int) -> Customer:
-        customer = self.customers.get(customer_id)
-        if customer is None:
-            raise KeyError(f"customer {customer_id} has a running task but is not in the world")
-        return customer
-
     def _emit(self, kind: Kind, customer: int | None = None, task: int | None = None, model: str | None = None,
               slot: int | None = None, cents: int | None = None, info: str | None = None) -> None:
         """Named parameters and a positional Event build: a `**fields` dict per event costs twice as much."""
@@ -697,6 +732,7 @@ def _rate_schedule(spec: LevelSpec) -> list[RatePiece]:
 
 
 def _piece_index(pieces: list[RatePiece], t: float) -> int:
+    """The last piece starting at or before `t`."""
     i = 0
     while i + 1 < len(pieces) and pieces[i + 1].start_ms <= t:
         i += 1
