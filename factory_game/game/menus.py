@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import pyglet
 
+from factory_game.game import report_charts
 from factory_game.game.art import palette, textures
 from factory_game.game.gfx import arcade
-from factory_game.game.ui import Button, Label, box, wrap
+from factory_game.game.ui import Button, Label, box, clip, wrap
 from factory_game.game.walkers import Walker, walk_textures
-from factory_game.level.goals import evaluate, level_stars
 from factory_game.level.units import format_duration, format_money
+from factory_game.report import ReportData
 
 
 class MenuView(arcade.View):
@@ -318,77 +319,114 @@ class PauseView(MenuView):
 
 
 class ReportView(MenuView):
-    """The end of a level: goals and stars, the money, and charts of queue, wait and money over time."""
+    """The end of a level, showing what ``factory-game run --report`` writes: the same ``ReportData`` (goals,
+    stars, money, customers, tasks per model) and the same four charts, one at a time behind tabs. Without
+    matplotlib the charts are simple line charts drawn here."""
+
+    LINE = 20
 
     def __init__(self, game, spec, world) -> None:
         super().__init__(game)
         self.spec = spec
-        self.world = world
-        self.summary = world.summary()
-        self.results = evaluate(spec, self.summary)
-        self.stars_won = level_stars(self.results)
+        self.data = ReportData.from_world(world)
+        self.stars_won = self.data.stars
         game.record(spec.id, self.stars_won)
+        self.charts = report_charts.ReportCharts(self.data) if report_charts.available() else None
+        self.tab = report_charts.NAMES[0]
+        self.chart = arcade.SpriteList()
+        self.strips: list[tuple[list, tuple]] = []  # the fallback's line charts
 
     def content(self) -> None:
         i18n, h, w, pal = self.game.i18n, self.window.height, self.window.width, palette()
-        t, s = i18n.t, self.summary
+        t, s, data = i18n.t, self.data.summary, self.data
         self.heading(t("report.heading") + " · " + i18n.pick(self.spec.title, self.spec.id), h - 60, 24)
         self.stars(self.stars_won, w / 2 - 54, h - 105, scale=4)
-        x, y = 60, h - 170
-        self.line(t("report.goals"), x, y, pal["yellow"])
-        for r in self.results:
-            y -= 22
-            state = t("report.goal_met") if r.met else t("report.goal_missed")
-            self.line(f"{goal_text(i18n, r.goal)} → {_metric_value(r.goal.metric, r.value)} {state}", x, y,
-                      pal["lime"] if r.met else pal["orange"])
-        money = s["money"]
-        overall = s["overall"]
-        y -= 40
-        for text in (t("report.revenue", v="¥" + format_money(money["revenue_cents"])),
-                     t("report.cost", v="¥" + format_money(money["upstream_cost_cents"])),
-                     t("report.profit", v="¥" + format_money(money["profit_cents"])),
-                     t("report.served", n=overall["completed"]),
-                     t("report.abandoned", n=overall["abandoned"]),
-                     t("report.lost", n=overall["lost_sales"]),
-                     t("report.wait_p95", wait=format_duration(overall["wait_p95_ms"])),
-                     t("report.satisfaction", v=f"{overall['satisfaction']:.0f}%")):
-            self.line(text, x, y)
-            y -= 22
-        self.charts = self._charts(w, h)
-        self.default = self.button(t("menu.next"), 60, self.game.next_level, width=200, x=w - 460)
-        self.button(t("menu.retry"), 60, lambda: self.game.start(self.game.current), width=200, x=w - 240)
+        x, y, width = 40, h - 160, w - 760
+        if data.goals:
+            self.line(t("report.goals"), x, y, pal["yellow"])
+            for r in data.goals:
+                y -= self.LINE
+                state = "missed" if not r.met else "warned" if r.warning else "met"
+                value = _metric_value(r.goal.metric, r.value)
+                text = f"{goal_text(i18n, r.goal)} → {value} {t(f'report.goal_{state}')}"
+                self.line(clip(text, width), x, y, pal["lime"] if state == "met" else pal["orange"])
+            y -= self.LINE * 1.5
+        overall, money = s["overall"], s["money"]
+        cash = {k: "¥" + format_money(v) for k, v in money.items()}
+        self.line(t("report.money"), x, y, pal["yellow"])
+        for text in (t("report.revenue", revenue=cash["revenue_cents"], refunds=cash["refunded_cents"]),
+                     t("report.cost", cost=cash["upstream_cost_cents"], profit=cash["profit_cents"],
+                       cash=cash["cash_cents"]),
+                     t("report.customers", n=overall["customers"], returns=overall["returns"],
+                       happy=overall["happy_customers"], angry=overall["angry_customers"],
+                       satisfaction=f"{overall['satisfaction']:.0f}%"),
+                     t("report.prompts", n=overall["prompts"], yes=overall["prompt_yes"], no=overall["prompt_no"])):
+            for part in wrap(text, width)[:2]:
+                y -= self.LINE
+                self.line(part, x, y)
+        y -= self.LINE * 1.5
+        self.line(t("report.tasks"), x, y, pal["yellow"])
+        lines = [t("report.done", done=overall["completed"], failed=overall["failed"], abandoned=overall["abandoned"],
+                   lost=overall["lost_sales"]),
+                 t("report.waits", p50=format_duration(overall["wait_p50_ms"]),
+                   p95=format_duration(overall["wait_p95_ms"]), sla=f"{100 * overall['sla_share']:.1f}%")]
+        lines += [t("report.model_line", name=data.model_name(m, i18n.lang), done=g["completed"],
+                    p95=format_duration(g["wait_p95_ms"]), sla=f"{100 * g['sla_share']:.0f}%",
+                    busy=f"{100 * g['utilisation']:.0f}%") for m, g in s["models"].items()]
+        for text in lines:
+            y -= self.LINE
+            self.line(clip(text, width), x, y, pal["silver"] if text not in lines[:2] else None)
+        self._chart_panel(w, h)
+        self.default = self.button(t("menu.next"), 30, self.game.next_level, width=200, x=w - 460)
+        self.button(t("menu.retry"), 30, lambda: self.game.start(self.game.current), width=200, x=w - 240)
 
-    def _charts(self, w: int, h: int) -> list[tuple[str, list[list[tuple[float, float]]], tuple]]:
-        """Three small line charts from the metrics' time series, scaled into boxes on the right."""
-        t, pal = self.game.i18n.t, palette()
-        series = self.world.metrics.series
-        charts = []
+    def _chart_panel(self, w: int, h: int) -> None:
+        """The chart on show, 640 × 360 at the right, under a row of tabs (or the fallback charts)."""
+        left, bottom = w - 680, 90
+        self.chart.clear()
+        self.strips = []
+        if self.charts is None:
+            self._fallback_charts(left, bottom, 640, 400)
+            return
+        for i, name in enumerate(report_charts.NAMES):
+            tab = self.button(self.game.i18n.t(f"report.tab_{name}"), bottom + 372, lambda n=name: self.show(n),
+                              width=152, x=left + i * 162)
+            tab.active = name == self.tab
+        texture = self.charts.texture(self.tab, self.game.i18n.lang)
+        self.chart.append(arcade.Sprite(texture, center_x=left + 320, center_y=bottom + 180))
+
+    def show(self, name: str) -> None:
+        self.tab = name
+        self.build()
+
+    def _fallback_charts(self, left: int, bottom: int, width: int, height: int) -> None:
+        """Three small line charts from the same time series, when matplotlib is not installed."""
+        t, pal, series = self.game.i18n.t, palette(), self.data.series
         if len(series) < 2:
-            return charts
+            return
         end = series[-1]["t"] or 1
-        models = list(self.world.models)
+        models = list(series[0]["models"])
         specs = [("report.chart_queue", [[(p["t"], sum(p["models"][m]["queue"] for m in models)) for p in series]]),
                  ("report.chart_wait", [[(p["t"], max(p["models"][m]["predicted_wait_ms"] for m in models))
                                          for p in series]]),
                  ("report.chart_money", [[(p["t"], p["revenue_cents"]) for p in series],
                                          [(p["t"], p["upstream_cents"]) for p in series]])]
         colours = (pal["sky"], pal["orange"])
-        left, width, height = w - 520, 460, (h - 240) / 3 - 30
+        each = height / 3 - 30
         for i, (key, lines) in enumerate(specs):
-            bottom = h - 140 - (i + 1) * (height + 30)
-            box(self.boxes, left, bottom, width, height, pal["ink"])
-            self.line(t(key), left, bottom + height + 6, pal["silver"])
+            low = bottom + height - (i + 1) * (each + 30)
+            box(self.boxes, left, low, width, each, pal["ink"])
+            self.line(t(key), left, low + each + 6, pal["silver"])
             top = max((v for line in lines for _, v in line if v != float("inf")), default=1) or 1
-            strips = [[(left + width * tt / end, bottom + height * min(v, top) / top) for tt, v in line]
-                      for line in lines]
-            charts.append((key, strips, colours))
-        return charts
+            for line, colour in zip(lines, colours, strict=False):
+                self.strips.append(([(left + width * tt / end, low + each * min(v, top) / top) for tt, v in line],
+                                    colour))
 
     def on_draw(self) -> None:
         super().on_draw()
-        for _key, strips, colours in getattr(self, "charts", []):
-            for strip, colour in zip(strips, colours, strict=False):
-                arcade.draw_line_strip(strip, colour, 2)
+        self.chart.draw()
+        for strip, colour in self.strips:
+            arcade.draw_line_strip(strip, colour, 2)
 
     def back(self) -> None:
         self.game.show_levels()

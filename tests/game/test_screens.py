@@ -89,3 +89,28 @@ def test_briefing_names_the_levels_mods_in_the_current_language(window):
     texts = [label.value for label in window.current_view.labels]
     assert any(text.startswith("Mods: 3D models") for text in texts)
     window.current_view.on_hide_view()
+
+
+def test_the_report_screen_shows_the_run_reports_data_and_charts(window):
+    from factory_game.game import report_charts
+    from factory_game.level.units import format_money
+    from factory_game.report import ReportData
+
+    level = campaign_levels()[0]
+    game = make_game(levels=[level], lang="en", muted=True, headless=True, seed=5)
+    play = game.start(level)
+    play.world.advance(play.spec.duration_ms)
+    play.on_update(1 / 30)
+    report = window.current_view
+    assert isinstance(report, ReportView)
+    expected = ReportData.from_world(play.world)
+    assert report.data.summary == expected.summary and report.data.goals == expected.goals
+    texts = [label.value for label in report.labels]
+    profit = format_money(expected.summary["money"]["profit_cents"])
+    assert any(f"profit ¥{profit}" in text for text in texts)
+    if report_charts.available():
+        assert report.chart[0].texture.size == (640, 360)
+        next(b for b in report.buttons if b.label.value == "Money").click()
+        assert report.tab == "money"
+        assert next(b for b in report.buttons if b.label.value == "Money").active
+    report.on_draw()
