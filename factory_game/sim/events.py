@@ -65,22 +65,16 @@ def event_line(event: Event) -> str:
     Strings go through `encode_basestring`, the very function `json.dumps` uses when `ensure_ascii=False`, without
     building an encoder per call; `kind._value_` is the plain attribute behind the slower `kind.value` property."""
     time, kind, customer, task, model, slot, cents, info = event
-    line = "{"
-    if cents is not None:
-        line += f'"cents":{cents},'
-    if customer is not None:
-        line += f'"customer":{customer},'
-    if info is not None:
-        line += f'"info":{encode_basestring(info)},'
-    line += f'"kind":"{kind._value_}"'
-    if model is not None:
-        line += f',"model":{encode_basestring(model)}'
-    if slot is not None:
-        line += f',"slot":{slot}'
-    line += f',"t":{time}'
-    if task is not None:
-        line += f',"task":{task}'
-    return line + "}"
+    return "".join((
+        "{" if cents is None else f'{{"cents":{cents},',
+        "" if customer is None else f'"customer":{customer},',
+        "" if info is None else f'"info":{encode_basestring(info)},',
+        f'"kind":"{kind._value_}"',
+        "" if model is None else f',"model":{encode_basestring(model)}',
+        "" if slot is None else f',"slot":{slot}',
+        f',"t":{time}',
+        "}" if task is None else f',"task":{task}}}',
+    ))
 
 
 class EventLog:
@@ -95,17 +89,23 @@ class EventLog:
         self._hash = hashlib.sha256()
         self._stream = stream
         self._pending: list[str] = []
-        self.count = 0
+        self._flushed = 0  # lines hashed so far
+
+    @property
+    def count(self) -> int:
+        """Events seen so far."""
+        return self._flushed + len(self._pending)
 
     def __call__(self, event: Event) -> None:
-        self._pending.append(event_line(event))
-        self.count += 1
-        if len(self._pending) >= self.BATCH:
+        pending = self._pending
+        pending.append(event_line(event))
+        if len(pending) >= self.BATCH:
             self._flush()
 
     def _flush(self) -> None:
         if self._pending:
             text = "\n".join(self._pending) + "\n"
+            self._flushed += len(self._pending)
             self._pending.clear()
             self._hash.update(text.encode())
             if self._stream is not None:

@@ -42,6 +42,7 @@ from factory_game.sim.rng import RngStreams
 from factory_game.sim.rules import Rules
 from factory_game.sim.spec import LevelSpec, RatePiece, ScriptedEvent
 
+_new_tuple = tuple.__new__
 TICK_MS = MINUTE  # billing, metric samples, prompt sweeps and autopilot checks run on this beat
 
 
@@ -684,8 +685,9 @@ class World:
     # -------------------------------------------------------------------------------------------------- helpers
     def _emit(self, kind: Kind, customer: int | None = None, task: int | None = None, model: str | None = None,
               slot: int | None = None, cents: int | None = None, info: str | None = None) -> None:
-        """Named parameters and a positional Event build: a `**fields` dict per event costs twice as much."""
-        event = Event(self.calendar.now, kind, customer, task, model, slot, cents, info)
+        """Named parameters, not `**fields`: a dict per event cost twice as much. The event is built as `Event(...)`
+        builds it (a tuple of the fields in their order, typed Event), without the generated `__new__`'s frame."""
+        event = _new_tuple(Event, (self.calendar.now, kind, customer, task, model, slot, cents, info))
         for listener in self._listeners:
             listener(event)
 
