@@ -37,9 +37,9 @@ class PlayView(arcade.View):
             world = World(spec, seed=seed, rules=rules, ledger_window=LEDGER_WINDOW)
             if mods is not None:
                 mods.attach(world)
+            if world.autopilot_enabled:  # the player is the manager; the auto-manager is theirs to switch on
+                world.apply(SetAutopilot(False))
         self.world = world
-        if self.world.autopilot_enabled:  # the player is the manager; the auto-manager is theirs to switch on
-            self.world.apply(SetAutopilot(False))
         self.clock = SimClock(spec.duration_ms, speed)
         self.canvas = PixelCanvas(self.window.ctx, L.CANVAS_W, L.CANVAS_H)
         self.scene = Scene(self.world, sounds=game.sounds)

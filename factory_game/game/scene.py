@@ -215,6 +215,10 @@ class Scene:
         # customer is seen every 8 frames without one frame paying for all of them.
         turn = list(self.world.customers)[self._frame % FULL_PASS_EVERY::FULL_PASS_EVERY]
         self._sync_customers(spots, None if self._frame == 1 else dirty.union(turn))
+        if self._frame == 1:  # a world already running (a loaded game): everyone starts where they belong
+            for person in (*self.customers.values(), *self.helpers.values()):
+                person.skip_to_goal()
+                person.place_marks(force=True)
         speed = WALK_SPEED * min(6.0, max(1.0, self.sim_speed ** 0.5))
         for person in self.customers.values():
             self._walk(person, dt, speed)

@@ -15,6 +15,7 @@ def start(window):
     for _ in range(60):
         play.step(1 / 30)
     play.rent(play.hud.cards[0].model_id)
+    play.toggle_autopilot()  # on: a loaded game must keep the player's switch as it was
     for _ in range(30):
         play.step(1 / 30)
     return game, play
@@ -36,8 +37,10 @@ def test_save_and_load_from_the_pause_menu_continue_identically(window):
     menu.load()
     loaded = window.current_view
     assert isinstance(loaded, PlayView) and loaded is not play
-    assert loaded.world.now == saved_at
+    assert loaded.world.now == saved_at and loaded.world.autopilot_enabled
     assert loaded.world.ledger.entries.maxlen == LEDGER_WINDOW
+    people = loaded.scene.customers
+    assert set(people) == set(loaded.world.customers) and all(p.arrived for p in people.values())  # no walk-in
     logs = []
     for world in (play.world, loaded.world):
         log = EventLog()
