@@ -42,8 +42,8 @@ class Histogram:
         self.total += ms
         if ms > self.max:
             self.max = ms
-        # `bin_of` inlined for the common short values (1-second bins, ceiling division), same keys.
-        key = -(-ms // 1000) if 0 < ms <= _FINE_MS else bin_of(ms)
+        # `bin_of` inlined for the common values, zero (a start at once) and 1-second bins: the same keys.
+        key = -(-ms // 1000) if 0 <= ms <= _FINE_MS else bin_of(ms)
         bins = self.bins
         bins[key] = bins.get(key, 0) + 1
 
@@ -187,16 +187,17 @@ class Metrics:
         """One point of the time series the charts draw, every `sample_every_ms`. Past MAX_SAMPLES points every
         other one is dropped and the interval doubles: the whole run stays charted in bounded memory."""
         world = self.world
-        if world.now % self.sample_every_ms:
+        now = world.calendar.now
+        if now % self.sample_every_ms:
             return
         if len(self.series) >= MAX_SAMPLES:
             self.sample_every_ms *= 2
             self.series = [p for p in self.series if p["t"] % self.sample_every_ms == 0]
-            if world.now % self.sample_every_ms:
+            if now % self.sample_every_ms:
                 return
         ledger = world.ledger
         self.series.append({
-            "t": world.now,
+            "t": now,
             "cash_cents": ledger.cash_cents,
             "revenue_cents": ledger.revenue_cents,
             "upstream_cents": ledger.upstream_cents,

@@ -648,17 +648,18 @@ class World:
 
     # ---------------------------------------------------------------------------------------------------- ticks
     def _tick(self, _arg: object) -> None:
+        now = self.calendar.now
         self._bill()
         self.metrics.sample()
-        if self._prompts_on and self.now % self.spec.prompt.check_every_ms < TICK_MS:
+        if self._prompts_on and now % self.spec.prompt.check_every_ms < TICK_MS:
             self._prompt_sweep()
-        if self.autopilot_enabled and self.now % self.spec.autopilot.every_ms < TICK_MS:
+        if self.autopilot_enabled and now % self.spec.autopilot.every_ms < TICK_MS:
             self.autopilot.check(self)
-        self.calendar.after(TICK_MS, self._tick)
+        self.calendar.at(now + TICK_MS, self._tick)
 
     def _bill(self) -> None:
         """Book upstream costs accrued so far: contracted slots by the slot-hour, rented ones while present."""
-        now = self.now
+        now = self.calendar.now
         for m in self.models.values():
             spec = m.spec
             owed = spec.slot_cost_cents * spec.slots * now // HOUR
@@ -666,9 +667,10 @@ class World:
             if delta:
                 self._billed_contracted[m.id] = owed
                 self._book_upstream(m, delta, "contracted")
-            for slot in m.slots:
-                if slot.rented:
-                    self._bill_slot(slot, m, now - slot.arrived_at, note="rented")
+            if m.present_r:  # rented slots present (leaving ones included) are exactly the rented ones in m.slots
+                for slot in m.slots:
+                    if slot.rented:
+                        self._bill_slot(slot, m, now - slot.arrived_at, note="rented")
 
     def _bill_slot(self, slot: Slot, m: ModelState, billable_ms: int, note: str) -> None:
         price = m.spec.rent_price_cents
