@@ -20,6 +20,11 @@ class Entry(NamedTuple):
     note: str  # model id for upstream costs, reason for releases
 
 
+# `_new_tuple(Entry, fields)` is what `Entry(*fields)` does (a typed tuple), without the generated `__new__`'s
+# frame: entries are written for every hold and settlement.
+_new_tuple = tuple.__new__
+
+
 class SettlementError(RuntimeError):
     """A hold settled twice, or a settlement without a hold."""
 
@@ -57,7 +62,7 @@ class Ledger:
             raise SettlementError(f"task {task} already has a hold")
         self.holds[task] = cents
         if self.keep_entries:
-            self.entries.append(Entry(time, "hold", cents, customer, task, ""))
+            self.entries.append(_new_tuple(Entry, (time, "hold", cents, customer, task, "")))
 
     def capture(self, time: int, customer: int, task: int) -> int:
         cents = self.holds.pop(task, None)  # `_settle` inlined: this runs once per delivered task
@@ -65,20 +70,20 @@ class Ledger:
             self._settle(task, "capture")  # raises
         self.revenue_cents += cents
         if self.keep_entries:
-            self.entries.append(Entry(time, "capture", cents, customer, task, ""))
+            self.entries.append(_new_tuple(Entry, (time, "capture", cents, customer, task, "")))
         return cents
 
     def release(self, time: int, customer: int, task: int, reason: str) -> int:
         cents = self._settle(task, "release")
         self.refunded_cents += cents
         if self.keep_entries:
-            self.entries.append(Entry(time, "release", cents, customer, task, reason))
+            self.entries.append(_new_tuple(Entry, (time, "release", cents, customer, task, reason)))
         return cents
 
     def upstream(self, time: int, model: str, cents: int, note: str) -> None:
         self.upstream_cents += cents
         if self.keep_entries:
-            self.entries.append(Entry(time, "upstream", cents, None, None, f"{model}:{note}"))
+            self.entries.append(_new_tuple(Entry, (time, "upstream", cents, None, None, f"{model}:{note}")))
 
     def _settle(self, task: int, how: str) -> int:
         try:
