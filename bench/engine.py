@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import gc
+import heapq
+import itertools
 import random
 import time
 import tracemalloc
@@ -17,6 +19,7 @@ from pathlib import Path
 from factory_game.level import load_level
 from factory_game.runner import run_level
 from factory_game.sim.clock import HOUR
+from factory_game.sim.entities import Customer, Task
 from factory_game.sim.events import EventLog
 from factory_game.sim.world import World
 
@@ -49,6 +52,49 @@ def simpy_mmc(horizon_ms: int, seed: int) -> int:
 
     env.process(source(env))
     env.run(until=horizon_ms)
+    return served[0]
+
+
+def floor_mmc(horizon_ms: int, seed: int) -> int:
+    """A floor, not a rival: the same queue with the engine's calendar (a heap of (time, seq, callback, arg)), its
+    draws and a Customer and a Task per arrival, and nothing else (no admission, money, metrics, integrals or ticks).
+    What any pure-Python engine of this shape pays before doing the engine's work; returns tasks served."""
+    heap: list = []
+    seq = 0
+    clock = [0]
+    arrivals, service = random.Random(seed), random.Random(seed + 1)
+    idle, queue, served = list(range(1, SLOTS + 1)), [], [0]
+    ids = itertools.count(1)
+
+    def at(time_ms, callback, arg=None):
+        nonlocal seq
+        seq += 1
+        heapq.heappush(heap, (time_ms, seq, callback, arg))
+
+    def start(task, slot):
+        at(clock[0] + max(1, round(service.expovariate(1 / MEAN_MS))), end, slot)
+
+    def arrive(_arg):
+        now = clock[0]
+        at(max(now, int(now + arrivals.expovariate(PER_HOUR / HOUR))), arrive)
+        customer = Customer(next(ids), "L1", 1000, False, 10_000, 0, now)
+        task = Task(customer.id, customer.id, "image", "sd15", now)
+        customer.tasks = [task]
+        heapq.heappush(queue, ((1, now), customer.id, task))
+        if idle:
+            start(heapq.heappop(queue)[2], heapq.heappop(idle))
+
+    def end(slot):
+        served[0] += 1
+        heapq.heappush(idle, slot)
+        if queue:
+            start(heapq.heappop(queue)[2], heapq.heappop(idle))
+
+    at(0, arrive)
+    while heap and heap[0][0] <= horizon_ms:
+        time_ms, _seq, callback, arg = heapq.heappop(heap)
+        clock[0] = time_ms
+        callback(arg)
     return served[0]
 
 
@@ -88,6 +134,10 @@ def main() -> None:
     simpy_rate = simpy_served / simpy_s
     print(f"  {'simpy (textbook process model)':40} {simpy_served:>8} served  {simpy_s:6.2f} s  "
           f"{simpy_rate:>9,.0f} tasks/s")
+    floor_s, floor_served = best_of(args.repeat, floor_mmc, horizon, 1)
+    floor_rate = floor_served / floor_s
+    print(f"  {'floor (calendar, draws, objects only)':40} {floor_served:>8} served  {floor_s:6.2f} s  "
+          f"{floor_rate:>9,.0f} tasks/s  x{floor_rate / simpy_rate:.2f} simpy")
     for mode in ("bare", "ledger", "hashed"):
         seconds, (served, _events) = best_of(args.repeat, engine_mmc, horizon, 1, mode)
         rate = served / seconds
