@@ -134,6 +134,7 @@ class Hud:
         self.clock = Label(self.batch, left + 8, y1, "")
         self.progress_back = box(self.boxes, left + 8, y2 + 2, 150, 6, pal["night"])
         self.progress = box(self.boxes, left + 8, y2 + 2, 1, 6, pal["sky"])
+        self.progress_back.visible = self.progress.visible = view.clock.end_ms is not None
         x = left + 170
         self.pause = self.button(x, y2 - 2, 36, 34, "⏸", view.toggle_pause, "tip.pause")
         x += 40
@@ -213,8 +214,11 @@ class Hud:
             self._summary_age = 0.0
             self.summary = world.summary()
         end = view.clock.end_ms
-        self.clock.set(t("hud.clock", time=format_duration(world.now), total=format_duration(end)))
-        set_box(self.progress, *self._progress_rect(world.now / end if end else 1.0))
+        if end is None:  # endless: the time played, no bar
+            self.clock.set(format_duration(world.now))
+        else:
+            self.clock.set(t("hud.clock", time=format_duration(world.now), total=format_duration(end)))
+            set_box(self.progress, *self._progress_rect(world.now / end if end else 1.0))
         self.pause.set_text("▶" if view.clock.paused else "⏸")
         self.pause.active = view.clock.paused
         for speed, button in self.speed_buttons.items():

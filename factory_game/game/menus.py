@@ -221,7 +221,9 @@ class BriefingView(MenuView):
         i18n, h, w, pal = self.game.i18n, self.window.height, self.window.width, palette()
         t, spec = i18n.t, self.spec
         self.heading(i18n.pick(spec.title, spec.id), h - 90, 28)
-        self.line(t("briefing.duration", time=format_duration(spec.duration_ms)), w / 2 - 320, h - 140, pal["silver"])
+        endless = not spec.goals  # as in play: nothing to score, no end
+        duration = t("briefing.endless") if endless else t("briefing.duration", time=format_duration(spec.duration_ms))
+        self.line(duration, w / 2 - 320, h - 140, pal["silver"])
         for i, text in enumerate(wrap(i18n.pick(spec.briefing), 640)[:12]):
             self.line(text, w / 2 - 320, h - 180 - i * 22)
         y = h * 0.42

@@ -40,7 +40,8 @@ class PlayView(arcade.View):
             if world.autopilot_enabled:  # the player is the manager; the auto-manager is theirs to switch on
                 world.apply(SetAutopilot(False))
         self.world = world
-        self.clock = SimClock(spec.duration_ms, speed)
+        # a level with nothing to score (the sandbox) has no end in play: its duration only bounds headless runs
+        self.clock = SimClock(spec.duration_ms if spec.goals else None, speed)
         self.canvas = PixelCanvas(self.window.ctx, L.CANVAS_W, L.CANVAS_H)
         self.scene = Scene(self.world, sounds=game.sounds)
         self.floor = self.canvas.bake(self.scene.draw_floor)

@@ -2,11 +2,11 @@
 
 from factory_game.sim.clock import HOUR, MINUTE
 from factory_game.sim.distributions import Dist
-from factory_game.sim.spec import ArrivalSpec, ContentSpec, LevelSpec, ModelSpec, RatePiece
+from factory_game.sim.spec import ArrivalSpec, ContentSpec, Goal, LevelSpec, ModelSpec, RatePiece
 
 
 def busy_level(rate_per_hour: float = 600.0, slots: tuple[int, int, int] = (12, 6, 4)) -> LevelSpec:
-    """Three models, every tier, priority packs, failures and prompts: everything the scene can show."""
+    """Three models, every tier, priority packs, failures and prompts, a goal: everything the game can show."""
     content = (
         ContentSpec("image", 20, {"en": "Image", "zh-CN": "图片"}, "image"),
         ContentSpec("video", 150, {"en": "Video", "zh-CN": "视频"}, "video"),
@@ -34,4 +34,5 @@ def busy_level(rate_per_hour: float = 600.0, slots: tuple[int, int, int] = (12, 
         id="test-busy", title={"en": "Busy test", "zh-CN": "测试：忙碌"},
         briefing={"en": "Keep them moving.", "zh-CN": "让队伍动起来。"},
         duration_ms=2 * HOUR, content=content, models=models, arrivals=arrivals, start_cash_cents=10_000,
+        goals=(Goal("money.profit_cents", True, (0, 1000, 5000), label={"en": "Profit", "zh-CN": "利润"}),),
     )

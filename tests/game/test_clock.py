@@ -29,3 +29,9 @@ def test_a_stall_does_not_fast_forward():
     assert clock.target(0, 3.0) == int(MAX_FRAME_S * 1000 * BASE_RATE)
     with pytest.raises(ValueError):
         clock.set_speed(3)
+
+
+def test_an_endless_clock_never_finishes():
+    clock = SimClock(None, 16)
+    assert not clock.finished(10**12)
+    assert clock.target(10**12, 0.05) > 10**12

@@ -179,3 +179,18 @@ def test_six_models_fit_the_panel(window):
         assert len(view.hud.inspector) >= 1
     finally:
         view.on_hide_view()
+
+
+def test_a_level_with_nothing_to_score_has_no_end(window):
+    from dataclasses import replace
+
+    game = make_game(levels=[], lang="en", muted=True, headless=True)
+    spec = replace(busy_level(), goals=())  # like the sandbox
+    view = PlayView(game, spec)
+    window.show_view(view)
+    view.world.advance(spec.duration_ms)
+    view.set_speed(16)
+    view.on_update(1 / 10)
+    assert window.current_view is view and view.world.now > spec.duration_ms
+    assert "/" not in view.hud.clock.value and not view.hud.progress.visible
+    view.on_hide_view()
