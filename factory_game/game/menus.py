@@ -52,12 +52,13 @@ class MenuView(arcade.View):
         raise NotImplementedError
 
     # helpers for subclasses
+    # positions are rounded: the pixel font is crisp only on whole pixels
     def heading(self, text: str, y: float, size: int = 36, color=None) -> Label:
-        return self.keep(Label(self.batch, self.window.width / 2, y, text, color or palette()["yellow"], size=size,
-                     anchor_x="center"))
+        return self.keep(Label(self.batch, self.window.width // 2, round(y), text, color or palette()["yellow"],
+                               size=size, anchor_x="center"))
 
     def line(self, text: str, x: float, y: float, color=None, size: int = 12) -> Label:
-        return self.keep(Label(self.batch, x, y, text, color or palette()["white"], size=size))
+        return self.keep(Label(self.batch, round(x), round(y), text, color or palette()["white"], size=size))
 
     def keep(self, label: Label) -> Label:
         """Hold a label for the life of the screen (a Text that is garbage-collected leaves its batch)."""
@@ -65,8 +66,8 @@ class MenuView(arcade.View):
         return label
 
     def button(self, text: str, y: float, on_click, width: int = 280, x: float | None = None) -> Button:
-        x = self.window.width / 2 - width / 2 if x is None else x
-        b = Button(self.boxes, self.batch, x, y, width, 36, text, on_click)
+        x = self.window.width // 2 - width // 2 if x is None else x
+        b = Button(self.boxes, self.batch, round(x), round(y), width, 36, text, on_click)
         self.buttons.append(b)
         return b
 
@@ -155,7 +156,7 @@ class TitleView(MenuView):
             self.icons.append(station)
         self.heading(t("app.title"), h * 0.7, 48)
         self.heading(t("app.subtitle"), h * 0.7 - 50, 12, palette()["silver"])
-        y = h * 0.55
+        y = h * 0.53
         level = self.game.first_unfinished()
         if level is not None:
             title = self.game.i18n.pick(self.game.load(level).title, level.stem)
