@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable
+from types import SimpleNamespace
 
 from factory_game.sim.autopilot import Autopilot
 from factory_game.sim.clock import HOUR, MINUTE, Calendar
@@ -43,6 +44,9 @@ from factory_game.sim.rules import Rules
 from factory_game.sim.spec import LevelSpec, RatePiece, ScriptedEvent
 
 _new_tuple = tuple.__new__
+# The event kinds, the very Kind members, as plain attributes: reading `Kind.X` goes through the enum class and costs
+# about four times as much, which showed when every event is built (8 per task).
+KIND = SimpleNamespace(**Kind.__members__)
 TICK_MS = MINUTE  # billing, metric samples, prompt sweeps and autopilot checks run on this beat
 
 
@@ -131,7 +135,7 @@ class World:
             record = Recorded(self.now, source, command, ok=False, reason=str(exc))
         self.commands.append(record)
         if self._listeners:
-            self._emit(Kind.COMMAND, model=getattr(command, "model", None),
+            self._emit(KIND.COMMAND, model=getattr(command, "model", None),
                        info=f"{source}:{command.name}:{'ok' if record.ok else 'rejected'}")
         return record
 
@@ -184,7 +188,7 @@ class World:
         self._new_demand(customer, contents)
         self.customers[customer.id] = customer
         if self._listeners:
-            self._emit(Kind.ARRIVE, customer=customer.id, cents=budget,
+            self._emit(KIND.ARRIVE, customer=customer.id, cents=budget,
                        info=f"{tier}{'+priority' if priority else ''}:{len(customer.tasks)}")
         self._admit_pending(customer)
         return customer
@@ -216,7 +220,7 @@ class World:
         self._new_demand(customer, [_weighted(rng, arrivals.content) for _ in range(count)])
         self.customers[customer.id] = customer
         if self._listeners:
-            self._emit(Kind.ARRIVE, customer=customer.id, cents=customer.available_cents,
+            self._emit(KIND.ARRIVE, customer=customer.id, cents=customer.available_cents,
                        info=f"return:{customer.visit}:{len(customer.tasks)}")
         self._admit_pending(customer)
 
@@ -245,8 +249,8 @@ class World:
                 self.ledger.hold(now, customer.id, task.id, price)
                 task.stats.admitted += 1
                 if self._listeners:
-                    self._emit(Kind.ADMIT, customer=customer.id, task=task.id, model=task.model)
-                    self._emit(Kind.HOLD, customer=customer.id, task=task.id, cents=price)
+                    self._emit(KIND.ADMIT, customer=customer.id, task=task.id, model=task.model)
+                    self._emit(KIND.HOLD, customer=customer.id, task=task.id, cents=price)
                 self._enqueue(task, customer, m, keep_key=False)
         if customer.in_flight == 0 and customer.state != ASKED:
             self._depart(customer)
@@ -258,7 +262,7 @@ class World:
         customer.unhappy = True
         task.stats.lost += 1
         if self._listeners:
-            self._emit(Kind.LOST_SALE, customer=customer.id, task=task.id, model=task.model, cents=price)
+            self._emit(KIND.LOST_SALE, customer=customer.id, task=task.id, model=task.model, cents=price)
 
     def _enqueue(self, task: Task, customer: Customer, m: ModelState, keep_key: bool) -> None:
         now = self.calendar.now
@@ -269,7 +273,7 @@ class World:
         task.state = QUEUED
         m.push(task)
         if self._listeners:
-            self._emit(Kind.QUEUE, customer=customer.id, task=task.id, model=m.id)
+            self._emit(KIND.QUEUE, customer=customer.id, task=task.id, model=m.id)
         if m.idle:
             self._dispatch(m)
         if self._prompts_on and task.state == QUEUED and customer.state == INSIDE:
@@ -312,7 +316,7 @@ class World:
         end = task.end_at = now + duration
         task.stats.waits.add(now - task.queued_at)
         if self._listeners:
-            self._emit(Kind.START, customer=task.customer_id, task=task.id, model=m.id, slot=slot.id,
+            self._emit(KIND.START, customer=task.customer_id, task=task.id, model=m.id, slot=slot.id,
                        info=str(duration))
         self.calendar.at(end, self._on_task_end, (task, attempt, failed))
 
@@ -373,24 +377,24 @@ class World:
             customer.unhappy = True
             stats.score += max(0.0, 2.0 - sojourn / sla)
         if self._listeners:
-            self._emit(Kind.FINISH, customer=customer.id, task=task.id, model=m.id, slot=slot.id)
-            self._emit(Kind.CAPTURE, customer=customer.id, task=task.id, cents=cents)
+            self._emit(KIND.FINISH, customer=customer.id, task=task.id, model=m.id, slot=slot.id)
+            self._emit(KIND.CAPTURE, customer=customer.id, task=task.id, cents=cents)
 
     def _retry(self, task: Task, customer: Customer, m: ModelState, slot: Slot, reason: str) -> None:
         """A failure with retries left: back to the queue, hold kept, place (key) kept."""
         if self._listeners:
-            self._emit(Kind.FAIL, customer=customer.id, task=task.id, model=m.id, slot=slot.id, info=reason)
+            self._emit(KIND.FAIL, customer=customer.id, task=task.id, model=m.id, slot=slot.id, info=reason)
         task.retries_left -= 1
         task.stats.retries += 1
         if self._listeners:
-            self._emit(Kind.RETRY, customer=customer.id, task=task.id, model=m.id)
+            self._emit(KIND.RETRY, customer=customer.id, task=task.id, model=m.id)
         self._enqueue(task, customer, m, keep_key=True)
 
     def _refund_failed(self, task: Task, customer: Customer, m: ModelState, slot: Slot, reason: str) -> None:
         """A failure with no retry left: release the hold."""
         now = self.calendar.now
         if self._listeners:
-            self._emit(Kind.FAIL, customer=customer.id, task=task.id, model=m.id, slot=slot.id, info=reason)
+            self._emit(KIND.FAIL, customer=customer.id, task=task.id, model=m.id, slot=slot.id, info=reason)
         task.state = FAILED
         task.end_at = now
         customer.unhappy = True
@@ -401,7 +405,7 @@ class World:
         stats.score += SCORE_FAILED
         stats.refunded_cents += cents
         if self._listeners:
-            self._emit(Kind.RELEASE, customer=customer.id, task=task.id, cents=cents, info=reason)
+            self._emit(KIND.RELEASE, customer=customer.id, task=task.id, cents=cents, info=reason)
 
     def _add_slot(self, m: ModelState, rented: bool) -> Slot:
         m.account(self.now)
@@ -426,7 +430,7 @@ class World:
         m.slots.remove(slot)
         del self.slots[slot.id]
         if self._listeners:
-            self._emit(Kind.SLOT_LEAVE, model=m.id, slot=slot.id)
+            self._emit(KIND.SLOT_LEAVE, model=m.id, slot=slot.id)
 
     # --------------------------------------------------------------------------------------------------- prompt
     def _maybe_prompt(self, customer: Customer, m: ModelState, predicted: float) -> None:
@@ -442,7 +446,7 @@ class World:
         self.metrics.prompts += 1
         shown = min(predicted, 10**12)
         if self._listeners:
-            self._emit(Kind.PROMPT, customer=customer.id, model=m.id, info=str(round(shown)))
+            self._emit(KIND.PROMPT, customer=customer.id, model=m.id, info=str(round(shown)))
         self.calendar.after(self.spec.prompt.answer_delay_ms, self._on_answer, (customer, shown))
 
     def _on_answer(self, arg: tuple[Customer, float]) -> None:
@@ -451,7 +455,7 @@ class World:
             return
         yes = bool(self.rules.answer_prompt(self, customer, predicted))
         if self._listeners:
-            self._emit(Kind.ANSWER, customer=customer.id, info="yes" if yes else "no")
+            self._emit(KIND.ANSWER, customer=customer.id, info="yes" if yes else "no")
         if yes:
             self.metrics.prompt_yes += 1
             customer.state = INSIDE
@@ -489,10 +493,10 @@ class World:
                 customer.in_flight -= 1
                 stats.refunded_cents += cents
                 if self._listeners:
-                    self._emit(Kind.ABANDON, customer=customer.id, task=task.id, model=task.model)
-                    self._emit(Kind.RELEASE, customer=customer.id, task=task.id, cents=cents, info="abandoned")
+                    self._emit(KIND.ABANDON, customer=customer.id, task=task.id, model=task.model)
+                    self._emit(KIND.RELEASE, customer=customer.id, task=task.id, cents=cents, info="abandoned")
             elif self._listeners:
-                self._emit(Kind.ABANDON, customer=customer.id, task=task.id, model=task.model)
+                self._emit(KIND.ABANDON, customer=customer.id, task=task.id, model=task.model)
         customer.next_pending = len(customer.tasks)
         if customer.in_flight == 0:
             self._depart(customer)
@@ -516,7 +520,7 @@ class World:
         else:
             self.metrics.angry += 1
         if self._listeners:
-            self._emit(Kind.LEAVE, customer=customer.id, info="happy" if happy else "angry")
+            self._emit(KIND.LEAVE, customer=customer.id, info="happy" if happy else "angry")
         arrivals = self.spec.arrivals
         if happy and arrivals.return_probability > 0:
             rng = self.rng.stream("returns")
@@ -558,7 +562,7 @@ class World:
             raise CommandRejected(f"{m.id} allows {m.spec.max_extra} extra slots; {m.rented_count} already rented")
         m.pending_rentals += command.count
         if self._listeners:
-            self._emit(Kind.RENT, model=m.id, cents=m.spec.rent_price_cents * command.count,
+            self._emit(KIND.RENT, model=m.id, cents=m.spec.rent_price_cents * command.count,
                        info=str(command.count))
         for _ in range(command.count):
             self.calendar.after(m.spec.lead_time_ms, self._on_slot_arrive, m)
@@ -567,7 +571,7 @@ class World:
         m.pending_rentals -= 1
         slot = self._add_slot(m, rented=True)
         if self._listeners:
-            self._emit(Kind.SLOT_ARRIVE, model=m.id, slot=slot.id)
+            self._emit(KIND.SLOT_ARRIVE, model=m.id, slot=slot.id)
         self._dispatch(m)
 
     def _release(self, command: Release) -> None:
@@ -626,7 +630,7 @@ class World:
                 task.attempt += 1  # its scheduled end is now stale
                 self._end_attempt(task, failed=True, reason="outage")  # frees the slot, which stays down
             if self._listeners:
-                self._emit(Kind.SLOT_DOWN, model=m.id, slot=slot.id, info="outage")
+                self._emit(KIND.SLOT_DOWN, model=m.id, slot=slot.id, info="outage")
         self.calendar.after(event.duration_ms, self._outage_end, [s.id for s in victims])
         if self._prompts_on:
             self._prompt_sweep()
@@ -641,7 +645,7 @@ class World:
             m.up_c += 1
             heapq.heappush(m.idle, slot.id)
             if self._listeners:
-                self._emit(Kind.SLOT_UP, model=m.id, slot=slot.id)
+                self._emit(KIND.SLOT_UP, model=m.id, slot=slot.id)
             touched.append(m)
         for m in dict.fromkeys(touched):
             self._dispatch(m)
@@ -682,7 +686,7 @@ class World:
     def _book_upstream(self, m: ModelState, cents: int, note: str) -> None:
         self.ledger.upstream(self.now, m.id, cents, note)
         if self._listeners:
-            self._emit(Kind.UPSTREAM_COST, model=m.id, cents=cents, info=note)
+            self._emit(KIND.UPSTREAM_COST, model=m.id, cents=cents, info=note)
 
     # -------------------------------------------------------------------------------------------------- helpers
     def _emit(self, kind: Kind, customer: int | None = None, task: int | None = None, model: str | None = None,
