@@ -93,12 +93,16 @@ class Layout:
     def street_spot(self, index: int) -> tuple[int, int]:
         """The index-th place in the queue outside, for customers holding tickets not yet let in (over their cap).
 
-        The queue starts at the entrance and runs right along the sidewalk, two deep, stopping short of the exit
-        (arrivals come from the left, leavers go right from the exit); past that it packs tighter in the gaps."""
+        The queue starts at the entrance and snakes along the sidewalk, two deep: out along the row by the wall,
+        back along the kerb, stopping short of the exit (arrivals come from the left, leavers go right from the
+        exit); past that it snakes again, tighter, in the gaps. Each place is next to the one before, so closing up
+        the line is a step forward, never a walk across it."""
         first, last = self.entrance[0] + 14, self.exit[0] - 14
         per_row = max(1, (last - first) // STREET_DX + 1)
         lap, index = divmod(index, per_row * len(STREET_ROWS))
         row, col = divmod(index, per_row)
+        if row % 2:
+            col = per_row - 1 - col
         shift = (lap % 2) * STREET_DX // 2
         return first + col * STREET_DX + shift, STREET_ROWS[row] - (lap % 2) * 2
 

@@ -12,7 +12,6 @@ batches however many people are on screen.
 
 from __future__ import annotations
 
-import heapq
 from dataclasses import dataclass
 
 from factory_game.game import layout as L
@@ -181,8 +180,8 @@ class Scene:
         self.sim_speed = 1.0
         self._pending_events: list = []
         self.helpers_of: dict[int, set[int]] = {}  # customer id -> task ids their helpers carry
-        self.street: dict[int, int] = {}  # customer id -> place in the queue outside (see Layout.street_spot)
-        self._street_free: list[int] = []  # places given back, a heap: newcomers take the one nearest the door
+        self.street: dict[int, int] = {}  # customer id -> place in the queue outside, in order of arrival
+        self._street_gap = False  # someone left the queue outside since the places were last closed up
         self._frame = 0
         self._last_coin_sound = -1.0
         self._spots: dict[str, tuple[tuple, dict]] = {}  # model -> (queue signature, task id -> spot)
@@ -215,6 +214,7 @@ class Scene:
         # customer is seen every 8 frames without one frame paying for all of them.
         turn = list(self.world.customers)[self._frame % FULL_PASS_EVERY::FULL_PASS_EVERY]
         self._sync_customers(spots, None if self._frame == 1 else dirty.union(turn))
+        self._close_street_gaps()
         if self._frame == 1:  # a world already running (a loaded game): everyone starts where they belong
             for person in (*self.customers.values(), *self.helpers.values()):
                 person.skip_to_goal()
@@ -286,7 +286,8 @@ class Scene:
         those customers (None: everyone)."""
         world = self.world
         customers = world.customers
-        ids = customers.keys() if dirty is None else [c for c in dirty if c in customers]
+        # in order of arrival (ids grow with it), so newcomers join the queue outside in that order
+        ids = customers.keys() if dirty is None else sorted(c for c in dirty if c in customers)
         limits = {m_id: world.spec.prompt.multiplier * m.mean_service_ms for m_id, m in world.models.items()}
         for cid in ids:
             self._sync_customer(customers[cid], spots, limits)
@@ -353,17 +354,28 @@ class Scene:
         return demand_tag(self.content_icon.get(task.content, ""), round(WAIT_STEPS * fraction))
 
     def _street_place(self, cid: int) -> int:
-        """The customer's place in the queue outside: kept while they wait, the lowest free one when they join."""
+        """The customer's place in the queue outside: a newcomer joins at the back."""
         index = self.street.get(cid)
         if index is None:
-            index = heapq.heappop(self._street_free) if self._street_free else len(self.street)
-            self.street[cid] = index
+            index = self.street[cid] = len(self.street)
         return index
 
     def _leave_street(self, cid: int) -> None:
-        index = self.street.pop(cid, None)
-        if index is not None:
-            heapq.heappush(self._street_free, index)
+        if self.street.pop(cid, None) is not None:
+            self._street_gap = True
+
+    def _close_street_gaps(self) -> None:
+        """After someone left the queue outside, everyone behind them walks forward to close the gap, keeping
+        their order. Runs only in frames where the queue lost someone, once however many left."""
+        if not self._street_gap:
+            return
+        self._street_gap = False
+        lay = self.layout
+        for place, cid in enumerate(self.street):  # a dict keeps the order people joined in
+            if self.street[cid] != place:
+                self.street[cid] = place
+                person = self.customers[cid]
+                person.go(lay.route((person.x, person.y), lay.street_spot(place)))
 
     def _send_home(self, cid: int) -> None:
         """The world let this customer go: walk them out through the exit wearing their face."""

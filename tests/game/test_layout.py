@@ -74,3 +74,12 @@ def test_routes_between_street_lobby_and_shop_use_the_doors():
             x = _crosses_wall_at(a, b, L.DIVIDER)
             assert x is None or x in doors_inner
         assert path[-1] == goal
+
+
+def test_each_place_in_the_queue_outside_is_next_to_the_one_before():
+    """Closing up the street queue is a step forward, never a walk across the line."""
+    lay = L.build_layout([("a", 12, 6), ("b", 6, 4)])
+    spots = [lay.street_spot(i) for i in range(400)]
+    for (x0, y0), (x1, y1) in itertools.pairwise(spots):
+        assert abs(x1 - x0) + abs(y1 - y0) <= 2 * L.STREET_DX
+    assert all(L.region(y) == "street" for _, y in spots)

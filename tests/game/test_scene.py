@@ -74,6 +74,32 @@ def test_customers_over_their_cap_queue_outside_holding_their_tickets(window):
     assert len(set(places)) == len(places)
 
 
+def test_the_queue_outside_closes_up_when_someone_ahead_goes_in(window):
+    world = World(busy_level(rate_per_hour=900, slots=(4, 2, 2)))
+    scene = Scene(world)
+    run(scene, world, 5)
+    for _ in range(600):
+        before = dict(scene.street)
+        world.advance(world.now + 2000)
+        scene.sync(1 / 60)
+        gone = [cid for cid in before if cid not in scene.street]
+        stayed = [cid for cid in before if cid in scene.street]
+        if gone and stayed and before[stayed[-1]] > min(before[cid] for cid in gone):
+            break
+    else:
+        raise AssertionError("nobody ahead of someone left the queue outside")
+    # the line keeps the order people joined in and has no holes
+    assert list(scene.street.values()) == list(range(len(scene.street)))
+    assert [cid for cid in scene.street if cid in before] == stayed
+    assert stayed == sorted(stayed)
+    behind = [cid for cid in stayed if before[cid] > min(before[g] for g in gone)]
+    for cid in behind:  # the next ones step forward: a spot nearer the door, walked to, not jumped to
+        person = scene.customers[cid]
+        assert scene.street[cid] < before[cid]
+        assert person.goal == scene.layout.street_spot(scene.street[cid])
+        assert person.position != person.goal and person.route  # walking there, not put there
+
+
 def test_people_never_jump(window):
     world = World(busy_level())
     scene = Scene(world)
