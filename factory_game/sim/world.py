@@ -10,7 +10,7 @@ they leave. Outside changes come only through `apply(command)`; everything that 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from types import SimpleNamespace
 
 from factory_game.sim.autopilot import Autopilot
@@ -89,6 +89,15 @@ class World:
         self._failure_rng = {m: self.rng.stream(f"failures/{m}") for m in self.models}
         self._prompt_limit = {m.id: spec.prompt.multiplier * m.mean_service_ms for m in self.models.values()}
         self._prompts_on = spec.prompt.enabled and spec.prompt.multiplier > 0
+        # Arrival draws that cannot vary are made once, here, by the very functions that would make them: a lone tier
+        # or content type (`_weighted`) and a fixed budget or task count (`Dist.sample_int`) never touch the rng, so
+        # every stream sees the same draws. None: draw on each arrival.
+        arrivals = spec.arrivals
+        self._lone_tier = _weighted(None, arrivals.tiers) if len(arrivals.tiers) == 1 else None
+        self._fixed_budget = arrivals.budget.sample_int(None) if arrivals.budget.kind == "fixed" else None
+        self._fixed_demand = None
+        if arrivals.tasks.kind == "fixed" and len(arrivals.content) == 1:
+            self._fixed_demand = tuple(self._draw_demand(None))
 
         for m in self.models.values():
             for _ in range(m.spec.slots):
@@ -172,15 +181,20 @@ class World:
         self._schedule_next_arrival()
         arrivals = self.spec.arrivals
         rng = self._customer_rng
-        tier = _weighted(rng, arrivals.tiers)
+        tier = self._lone_tier if self._lone_tier is not None else _weighted(rng, arrivals.tiers)
         priority = arrivals.priority_share > 0 and rng.random() < arrivals.priority_share
-        budget = arrivals.budget.sample_int(rng)
+        budget = self._fixed_budget if self._fixed_budget is not None else arrivals.budget.sample_int(rng)
         patience = arrivals.patience.sample_int(rng, minimum=0) if self._prompts_on else 0
-        count = arrivals.tasks.sample_int(rng, minimum=1)
-        contents = [_weighted(rng, arrivals.content) for _ in range(count)]
+        contents = self._fixed_demand if self._fixed_demand is not None else self._draw_demand(rng)
         self._arrive(tier, priority, budget, patience, contents)
 
-    def _arrive(self, tier: str, priority: bool, budget: int, patience: int, contents: list[str]) -> Customer:
+    def _draw_demand(self, rng) -> list[str]:
+        """How many tasks, then the content type of each."""
+        arrivals = self.spec.arrivals
+        count = arrivals.tasks.sample_int(rng, minimum=1)
+        return [_weighted(rng, arrivals.content) for _ in range(count)]
+
+    def _arrive(self, tier: str, priority: bool, budget: int, patience: int, contents: Sequence[str]) -> Customer:
         customer = Customer(self._next_customer, tier, self.caps[tier], priority, budget, patience, self.calendar.now)
         self._next_customer += 1
         self.metrics.customers += 1
@@ -193,7 +207,7 @@ class World:
         self._admit_pending(customer)
         return customer
 
-    def _new_demand(self, customer: Customer, contents: list[str]) -> None:
+    def _new_demand(self, customer: Customer, contents: Sequence[str]) -> None:
         now = self.calendar.now
         cells = self.metrics.cells
         tier = customer.tier
@@ -214,10 +228,8 @@ class World:
         customer.unhappy = False
         customer.promised_start = None
         customer.arrived_at = self.now
-        arrivals = self.spec.arrivals
-        rng = self._customer_rng
-        count = arrivals.tasks.sample_int(rng, minimum=1)
-        self._new_demand(customer, [_weighted(rng, arrivals.content) for _ in range(count)])
+        demand = self._fixed_demand if self._fixed_demand is not None else self._draw_demand(self._customer_rng)
+        self._new_demand(customer, demand)
         self.customers[customer.id] = customer
         if self._listeners:
             self._emit(KIND.ARRIVE, customer=customer.id, cents=customer.available_cents,
