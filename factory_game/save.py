@@ -33,8 +33,35 @@ VERSION = 1  # raise when the layout changes; older versions stay readable, newe
 LEVELS_DIR = Path(__file__).resolve().parent.parent / "levels"
 
 
+# Why a save could not be written or loaded: SaveError.kind, one of these.
+KINDS = (
+    "unreadable",  # the save file cannot be read (missing, no permission)
+    "not_a_save",  # some other file
+    "corrupt",  # damaged or truncated: bad JSON, a checksum that does not match, a missing or wrong field
+    "newer_version",  # written by a newer game, in a format this one does not know
+    "level_unreadable",  # the level file (to save, or the save's own) cannot be read
+    "level_changed",  # the level's file changed since the save, so a replay would be another game
+    "level_broken",  # the level or its mods no longer load
+    "replay_failed",  # a mod failed while the save was replayed
+    "replay_mismatch",  # the replay did not reach the saved game (the engine, a mod or the rules changed)
+    "write_failed",  # the save could not be written (disk full, no permission); the previous one is kept
+)
+
+
 class SaveError(Exception):
-    """A save that cannot be written or loaded, with a message for the player that says why."""
+    """A save that cannot be written or loaded. The message is English, for the command line and logs; ``kind``
+    (one of KINDS) and the details (``path``, ``level``, ``version``, ``reason``: None when they do not apply) let
+    the game say it in the player's language."""
+
+    def __init__(self, kind: str, message: str, *, path: Path | None = None, level: Path | None = None,
+                 version: object = None, reason: str | None = None) -> None:
+        assert kind in KINDS, kind
+        super().__init__(message)
+        self.kind = kind
+        self.path = path
+        self.level = level
+        self.version = version
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -52,13 +79,16 @@ class SavedGame:
 
 
 def save(world: World, path: str | Path, level_path: str | Path | None = None, overrides: Iterable[str] = ()) -> Path:
-    """Write `world` to `path` atomically. `level_path` defaults to the file the world's level was read from;
-    `overrides` are the `--set` values it was loaded with (the world itself does not know them)."""
+    """Write `world` to `path` atomically (its directory made if missing). `level_path` defaults to the file the
+    world's level was read from; `overrides` are the `--set` values it was loaded with (the world itself does not
+    know them)."""
     level_file = Path(level_path if level_path is not None else world.spec.source)
     try:
         level_bytes = level_file.read_bytes()
     except OSError as exc:
-        raise SaveError(f"cannot save: the level file {level_file} cannot be read ({exc.strerror or exc})") from None
+        reason = exc.strerror or str(exc)
+        raise SaveError("level_unreadable", f"cannot save: the level file {level_file} cannot be read ({reason})",
+                        level=level_file, reason=reason) from None
     body = {
         "format": FORMAT,
         "version": VERSION,
@@ -86,30 +116,36 @@ def read(path: str | Path) -> SavedGame:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise SaveError(f"cannot read the save {path}: {exc.strerror or exc}") from None
+        reason = exc.strerror or str(exc)
+        raise SaveError("unreadable", f"cannot read the save {path}: {reason}", path=path, reason=reason) from None
     except UnicodeDecodeError:
-        raise SaveError(f"{path} is not a River Factory save (not text: corrupt?)") from None
+        raise SaveError("not_a_save", f"{path} is not a River Factory save (not text: corrupt?)", path=path) from None
     try:
         body = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise SaveError(f"{path} is damaged or truncated (invalid JSON at line {exc.lineno}, column {exc.colno})"
-                        ) from None
+        reason = f"invalid JSON at line {exc.lineno}, column {exc.colno}"
+        raise SaveError("corrupt", f"{path} is damaged or truncated ({reason})", path=path, reason=reason) from None
     if not isinstance(body, dict) or body.get("format") != FORMAT:
-        raise SaveError(f"{path} is not a River Factory save")
+        raise SaveError("not_a_save", f"{path} is not a River Factory save", path=path)
     version = body.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise SaveError(f"{path}: unknown save format version {version!r}")
+        raise SaveError("corrupt", f"{path}: unknown save format version {version!r}", path=path, version=version,
+                        reason=f"unknown save format version {version!r}")
     if version > VERSION:
-        raise SaveError(f"{path} was written by a newer River Factory (save format {version}; this one reads up "
-                        f"to {VERSION}): update the game to load it")
+        raise SaveError("newer_version", f"{path} was written by a newer River Factory (save format {version}; "
+                        f"this one reads up to {VERSION}): update the game to load it", path=path, version=version)
     if body.get("checksum") != _checksum(body):
-        raise SaveError(f"{path} is damaged: its checksum does not match its content")
+        raise _damaged(path, "its checksum does not match its content")
     try:
         return _parse(body)
     except KeyError as exc:
-        raise SaveError(f"{path} is damaged: {exc.args[0]!r} is missing") from None
+        raise _damaged(path, f"{exc.args[0]!r} is missing") from None
     except (AttributeError, TypeError, ValueError) as exc:
-        raise SaveError(f"{path} is damaged: {exc}") from None
+        raise _damaged(path, str(exc)) from None
+
+
+def _damaged(path: Path, reason: str) -> SaveError:
+    return SaveError("corrupt", f"{path} is damaged: {reason}", path=path, reason=reason)
 
 
 def load(path: str | Path, world_hook: Callable[[World], None] | None = None, lenient: bool = True,
@@ -122,14 +158,17 @@ def load(path: str | Path, world_hook: Callable[[World], None] | None = None, le
     try:
         level_bytes = spec_path.read_bytes()
     except OSError as exc:
-        raise SaveError(f"the save's level {spec_path} cannot be read ({exc.strerror or exc})") from None
+        reason = exc.strerror or str(exc)
+        raise SaveError("level_unreadable", f"the save's level {spec_path} cannot be read ({reason})",
+                        path=Path(path), level=spec_path, reason=reason) from None
     if hashlib.sha256(level_bytes).hexdigest() != game.level_sha256:
-        raise SaveError(f"the level {spec_path} has changed since this game was saved, so the save cannot be "
-                        "replayed")
+        raise SaveError("level_changed", f"the level {spec_path} has changed since this game was saved, so the save "
+                        "cannot be replayed", path=Path(path), level=spec_path)
     try:
         spec, rules, session = prepare_level(spec_path, game.overrides, lenient=lenient)
     except (LevelError, ModError) as exc:
-        raise SaveError(f"the save's level or its mods no longer load: {exc}") from None
+        raise SaveError("level_broken", f"the save's level or its mods no longer load: {exc}", path=Path(path),
+                        level=spec_path, reason=str(exc)) from None
     if on_mod_failure is not None:
         session.on_failure(on_mod_failure)
     world = World(spec, seed=game.seed, rules=rules, ledger_window=ledger_window)
@@ -142,10 +181,11 @@ def load(path: str | Path, world_hook: Callable[[World], None] | None = None, le
             world.apply(command)
         world.advance(game.time_ms)
     except ModFailed as exc:
-        raise SaveError(f"replaying the save stopped: {exc}") from None
+        raise SaveError("replay_failed", f"replaying the save stopped: {exc}", path=Path(path), level=spec_path,
+                        reason=str(exc)) from None
     if fingerprint(world) != game.fingerprint:
-        raise SaveError(f"{Path(path)} no longer replays to the saved game (the engine, the level's mods or the "
-                        "rules changed since it was saved)")
+        raise SaveError("replay_mismatch", f"{Path(path)} no longer replays to the saved game (the engine, the "
+                        "level's mods or the rules changed since it was saved)", path=Path(path), level=spec_path)
     return world
 
 
@@ -203,10 +243,11 @@ def _checksum(body: dict) -> str:
 def _write_atomically(path: Path, text: str) -> None:
     directory = path.parent if str(path.parent) else Path(".")
     try:
+        directory.mkdir(parents=True, exist_ok=True)
         handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=directory, prefix=f".{path.name}.",
                                              suffix=".tmp", delete=False)
     except OSError as exc:
-        raise SaveError(f"cannot save to {path}: {exc.strerror or exc}") from None
+        raise _write_failed(path, exc) from None
     try:
         with handle:
             handle.write(text)
@@ -215,4 +256,9 @@ def _write_atomically(path: Path, text: str) -> None:
         os.replace(handle.name, path)
     except OSError as exc:
         Path(handle.name).unlink(missing_ok=True)
-        raise SaveError(f"cannot save to {path}: {exc.strerror or exc}") from None
+        raise _write_failed(path, exc) from None
+
+
+def _write_failed(path: Path, exc: OSError) -> SaveError:
+    reason = exc.strerror or str(exc)
+    return SaveError("write_failed", f"cannot save to {path}: {reason}", path=path, reason=reason)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import deque
 
+from factory_game.game import save_errors
 from factory_game.game.art import palette
 from factory_game.level.units import format_duration
 
@@ -80,7 +81,7 @@ class Alerts:
         pal = palette()
         out = []
         for time, key, values, repeats in list(self.items)[:count]:
-            shown = dict(values)
+            shown = save_errors.shown(i18n, values)
             if "model" in shown:
                 shown["model"] = self._model_name(shown["model"])
             text = f"{format_duration(time)} " + i18n.t(f"alert.{key}", **shown)

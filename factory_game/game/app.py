@@ -105,24 +105,22 @@ class Game:
         self.window.show_view(view)
         return view
 
-    def save_game(self, world) -> str | None:
-        """Write ``world`` to the save slot; the error to show the player, or None when it was saved."""
+    def save_game(self, world):
+        """Write ``world`` to the save slot; the SaveError to show the player, or None when it was saved."""
         from factory_game.save import SaveError, save
 
-        slot = userdata.save_slot()
         try:
-            slot.parent.mkdir(parents=True, exist_ok=True)
-            save(world, slot)
-        except (SaveError, OSError) as exc:
-            return str(exc)
+            save(world, userdata.save_slot())
+        except SaveError as exc:
+            return exc
         return None
 
     def has_save(self) -> bool:
         return userdata.save_slot().is_file()
 
-    def load_saved(self) -> str | None:
-        """Replay the save slot and carry on playing it; the error to show the player (a corrupt save, one from a
-        newer game, a changed level), or None once the game is back on screen."""
+    def load_saved(self):
+        """Replay the save slot and carry on playing it; the SaveError to show the player (a corrupt save, one from
+        a newer game, a changed level), or None once the game is back on screen."""
         from factory_game.game.play import LEDGER_WINDOW, PlayView
         from factory_game.save import SaveError, load, read
 
@@ -132,7 +130,7 @@ class Game:
             saved = read(slot)
             world = load(slot, lenient=True, on_mod_failure=failures, ledger_window=LEDGER_WINDOW)
         except SaveError as exc:
-            return str(exc)
+            return exc
         self.current = saved.level_path
         view = PlayView(self, world.spec, world=world)
         failures.connect(view.mod_failed)

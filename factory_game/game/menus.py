@@ -11,6 +11,7 @@ import pyglet
 from factory_game.game import report_charts
 from factory_game.game.art import palette, textures
 from factory_game.game.gfx import arcade
+from factory_game.game.save_errors import describe, shown
 from factory_game.game.ui import Button, Label, box, clip, wrap
 from factory_game.game.walkers import Walker, walk_textures
 from factory_game.level.units import format_duration, format_money
@@ -135,7 +136,7 @@ class TitleView(MenuView):
 
     PARADE = (("L1", False), ("L2", False), ("L3", True), ("L1", False), ("L4", False), ("L2", True),
               ("L5", True), ("L3", False))
-    error: str | None = None  # why the last load failed, shown under the buttons
+    error = None  # the SaveError of the last load that failed, shown under the buttons
 
     def load(self) -> None:
         self.error = self.game.load_saved()
@@ -169,7 +170,8 @@ class TitleView(MenuView):
         self.lang_and_sound(y - 88)
         self.button(t("menu.quit"), y - 176, self.game.quit)
         if self.error:
-            for i, text in enumerate(wrap(t("alert.load_failed", reason=self.error), min(900, w - 80))[:2]):
+            reason = describe(self.game.i18n, self.error)
+            for i, text in enumerate(wrap(t("alert.load_failed", reason=reason), min(900, w - 80))[:2]):
                 self.heading(text, y - 210 - i * 20, 12, palette()["orange"])
         self.heading(t("title.hint"), 40, 12, palette()["slate"])
 
@@ -283,20 +285,20 @@ class PauseView(MenuView):
         if self.status is not None:
             key, values = self.status
             colour = palette()["orange"] if key.endswith("failed") else palette()["lime"]
-            for i, text in enumerate(wrap(t(f"alert.{key}", **values), min(900, w - 80))[:3]):
+            for i, text in enumerate(wrap(t(f"alert.{key}", **shown(self.game.i18n, values)), min(900, w - 80))[:3]):
                 self.heading(text, y - 310 - i * 20, 12, colour)
 
     def save(self) -> None:
         error = self.game.save_game(self.play.world)
         if error:
-            self._tell("save_failed", reason=error)
+            self._tell("save_failed", error=error)
         else:
             self._tell("saved")
 
     def load(self) -> None:
         error = self.game.load_saved()  # on success the loaded game is already on screen
         if error:
-            self._tell("load_failed", reason=error)
+            self._tell("load_failed", error=error)
 
     def _tell(self, key: str, **values) -> None:
         self.status = (key, values)

@@ -87,20 +87,24 @@ def _rewrite(path: Path, change) -> None:
     path.write_text(json.dumps(body), encoding="utf-8")
 
 
-@pytest.mark.parametrize("damage, message", [
-    (lambda p: p.write_text(p.read_text(encoding="utf-8")[:200], encoding="utf-8"), "truncated"),
-    (lambda p: p.write_bytes(b"\x00\xff garbage"), "not a River Factory save"),
-    (lambda p: p.write_text("[1, 2]", encoding="utf-8"), "not a River Factory save"),
-    (lambda p: _rewrite(p, lambda b: b.update(version=VERSION + 1)), "newer River Factory"),
-    (lambda p: _rewrite(p, lambda b: b.update(time_ms=b["time_ms"] + 1)), "checksum"),
-    (lambda p: _rewrite(p, lambda b: (b.pop("seed"), b.update(checksum=_checksum(b)))), "'seed' is missing"),
+@pytest.mark.parametrize("damage, kind, message", [
+    (lambda p: p.write_text(p.read_text(encoding="utf-8")[:200], encoding="utf-8"), "corrupt", "truncated"),
+    (lambda p: p.write_bytes(b"\x00\xff garbage"), "not_a_save", "not a River Factory save"),
+    (lambda p: p.write_text("[1, 2]", encoding="utf-8"), "not_a_save", "not a River Factory save"),
+    (lambda p: _rewrite(p, lambda b: b.update(version=VERSION + 1)), "newer_version", "newer River Factory"),
+    (lambda p: _rewrite(p, lambda b: b.update(time_ms=b["time_ms"] + 1)), "corrupt", "checksum"),
+    (lambda p: _rewrite(p, lambda b: (b.pop("seed"), b.update(checksum=_checksum(b)))), "corrupt",
+     "'seed' is missing"),
 ])
-def test_a_damaged_or_newer_save_gives_a_clear_error_and_changes_nothing(tmp_path, damage, message):
+def test_a_damaged_or_newer_save_gives_a_clear_error_and_changes_nothing(tmp_path, damage, kind, message):
     path = _saved(tmp_path)
     damage(path)
     before = path.read_bytes()
-    with pytest.raises(SaveError, match=message):
+    with pytest.raises(SaveError, match=message) as caught:
         load(path)
+    assert caught.value.kind == kind and caught.value.path == path
+    if kind == "newer_version":
+        assert caught.value.version == VERSION + 1
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["game.json"]
 
@@ -112,8 +116,9 @@ def test_a_changed_level_is_refused(tmp_path):
     world.advance(10 * MINUTE)
     path = save(world, tmp_path / "game.json")
     level.write_text(LEVEL.read_text(encoding="utf-8").replace("rate = 80", "rate = 81"), encoding="utf-8")
-    with pytest.raises(SaveError, match="has changed since"):
+    with pytest.raises(SaveError, match="has changed since") as caught:
         load(path)
+    assert caught.value.kind == "level_changed" and caught.value.level == level
 
 
 def test_a_failed_save_keeps_the_previous_one(tmp_path, monkeypatch):
@@ -126,7 +131,9 @@ def test_a_failed_save_keeps_the_previous_one(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr("os.fsync", full_disk)
-    with pytest.raises(SaveError, match="No space left"):
+    with pytest.raises(SaveError, match="No space left") as caught:
         save(world, path)
+    assert (caught.value.kind, caught.value.path, caught.value.reason) == ("write_failed", path,
+                                                                           "No space left on device")
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["game.json"]

@@ -61,12 +61,27 @@ def test_a_broken_save_is_an_alert_not_a_crash(window):
     save_slot().write_text(json.dumps(body))
     menu.load()
     assert window.current_view is menu
-    assert menu.status[0] == "load_failed" and "newer" in menu.status[1]["reason"]
+    assert menu.status[0] == "load_failed" and menu.status[1]["error"].kind == "newer_version"
     assert play.alerts.items[0][1] == "load_failed"
+    assert said(menu, "Could not load the save: it was saved by a newer version of the game")
+    assert play.alerts.lines(game.i18n, 1)[0][0].endswith("save format 99; this one reads up to 1). Update the "
+                                                           "game to load it")
+    game.i18n.set_language("zh-CN")  # what is on screen is said again in the other language
+    assert said(menu, "无法读取存档：存档由更新版本的游戏保存")
+    assert "存档格式 99，本版本最高支持 1" in play.alerts.lines(game.i18n, 1)[0][0]
+    game.i18n.set_language("en")
     save_slot().write_text("{ truncated")
     game.show_title()
     title = window.current_view
     assert isinstance(title, TitleView)
     title.load()
-    assert window.current_view is title and "damaged" in title.error
+    assert window.current_view is title and title.error.kind == "corrupt"
+    assert said(title, "Could not load the save: the save is damaged or cut short")
+    game.i18n.set_language("zh-CN")
+    assert said(title, "无法读取存档：存档已损坏或不完整")
     title.on_draw()
+
+
+def said(view, text):
+    """Whether a line on the screen starts with ``text``."""
+    return any(label.value.startswith(text) for label in view.labels)
