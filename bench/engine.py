@@ -56,8 +56,9 @@ def simpy_mmc(horizon_ms: int, seed: int) -> int:
 
 
 def floor_mmc(horizon_ms: int, seed: int) -> int:
-    """A floor, not a rival: the same queue with the engine's calendar (a heap of (time, seq, callback, arg)), its
-    draws and a Customer and a Task per arrival, and nothing else (no admission, money, metrics, integrals or ticks).
+    """A floor, not a rival: the same queue with a calendar shaped like the engine's (a heap of (time, seq, callback,
+    arg)), the same draws and a Customer and a Task per arrival, and nothing else (no admission, money, metrics,
+    integrals or ticks).
     What any pure-Python engine of this shape pays before doing the engine's work; returns tasks served."""
     heap: list = []
     seq = 0
