@@ -17,6 +17,8 @@ from factory_game.game.walkers import Walker, walk_textures
 from factory_game.level.units import format_duration, format_money
 from factory_game.report import ReportData
 
+ROW = 44  # from one button down to the next
+
 
 class MenuView(arcade.View):
     """Title text, some lines, a column of buttons; subclasses fill :meth:`content`."""
@@ -118,10 +120,21 @@ class MenuView(arcade.View):
         self.build()
 
     def lang_and_sound(self, y: float) -> None:
+        for i, (text, on_click) in enumerate(self.lang_and_sound_actions()):
+            self.button(text, y - i * ROW, on_click)
+
+    def lang_and_sound_actions(self) -> list[tuple[str, object]]:
         t = self.game.i18n.t
-        self.button(t("menu.language"), y, self._toggle_language)
-        self.button(t("menu.sound_off") if self.game.sounds.muted else t("menu.sound_on"), y - 44,
-                    self._toggle_sound)
+        return [(t("menu.language"), self._toggle_language),
+                (t("menu.sound_off") if self.game.sounds.muted else t("menu.sound_on"), self._toggle_sound)]
+
+    def button_columns(self, actions, top: float, columns: int, width: int = 280, gap: int = 16) -> list[Button]:
+        """One button per (text, on_click) from ``top`` down in ``columns`` columns, filled one after the other
+        and centred on the window."""
+        rows = -(-len(actions) // columns)
+        left = self.window.width // 2 - (columns * width + (columns - 1) * gap) // 2
+        return [self.button(text, top - (i % rows) * ROW, on_click, width, left + (i // rows) * (width + gap))
+                for i, (text, on_click) in enumerate(actions)]
 
     def _toggle_language(self) -> None:
         self.game.i18n.toggle()
@@ -272,21 +285,30 @@ class PauseView(MenuView):
         self.play = play
         self.status: tuple[str, dict] | None = None  # (string key, values) of the last save/load outcome
 
+    STATUS_LINES = 3
+
     def content(self) -> None:
+        """Seven buttons in one column when the window is tall enough, else in two (the smallest window, 640×360,
+        holds four rows), with room for the save/load outcome under them either way."""
         t, h, w = self.game.i18n.t, self.window.height, self.window.width
-        self.heading(t("menu.paused"), h * 0.8)
-        y = h * 0.8 - 70
-        self.default = self.button(t("menu.resume"), y, self.back)
-        self.button(t("menu.save"), y - 44, self.save)
-        self.button(t("menu.load"), y - 88, self.load).enabled = self.game.has_save()
-        self.button(t("menu.restart"), y - 132, lambda: self.game.start(self.game.current))
-        self.lang_and_sound(y - 176)
-        self.button(t("menu.quit"), y - 264, self.game.show_title)
+        actions = [(t("menu.resume"), self.back), (t("menu.save"), self.save), (t("menu.load"), self.load),
+                   (t("menu.restart"), lambda: self.game.start(self.game.current)),
+                   *self.lang_and_sound_actions(), (t("menu.quit"), self.game.show_title)]
+        status_room = 46 + self.STATUS_LINES * 20
+        one_column = h * 0.8 - 70 - (len(actions) - 1) * ROW - status_room >= 10
+        title_y = h * 0.8 if one_column else h - 52
+        self.heading(t("menu.paused"), title_y)
+        top = title_y - (70 if one_column else 60)
+        buttons = self.button_columns(actions, top, 1 if one_column else 2)
+        self.default = buttons[0]
+        buttons[2].enabled = self.game.has_save()
         if self.status is not None:
             key, values = self.status
             colour = palette()["orange"] if key.endswith("failed") else palette()["lime"]
-            for i, text in enumerate(wrap(t(f"alert.{key}", **shown(self.game.i18n, values)), min(900, w - 80))[:3]):
-                self.heading(text, y - 310 - i * 20, 12, colour)
+            text = t(f"alert.{key}", **shown(self.game.i18n, values))
+            below = min(b.rect[1] for b in buttons) - 46
+            for i, line in enumerate(wrap(text, min(900, w - 80))[:self.STATUS_LINES]):
+                self.heading(line, below - i * 20, 12, colour)
 
     def save(self) -> None:
         error = self.game.save_game(self.play.world)

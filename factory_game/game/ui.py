@@ -56,25 +56,37 @@ def wrap(text: str, max_px: int) -> list[str]:
     return lines
 
 
+NO_LINE_START = frozenset("）」』》】〕〉、。，．：；！？")  # Chinese closing punctuation stays with what it closes
+NO_LINE_END = frozenset("（「『《【〔〈")  # and opening punctuation with what it opens
+
+
 def _tokens(text: str) -> list[str]:
-    """Words with their leading space, and each wide character on its own."""
+    """Words with their leading space, and each wide character on its own (with the punctuation that may not
+    start or end a line)."""
     out: list[str] = []
     word = ""
     for ch in text:
         if unicodedata.east_asian_width(ch) in "WF":
             if word:
-                out.append(word)
+                _push(out, word)
                 word = ""
-            out.append(ch)
+            _push(out, ch)
         elif ch == " ":
             if word:
-                out.append(word)
+                _push(out, word)
             word = " "
         else:
             word += ch
     if word:
-        out.append(word)
+        _push(out, word)
     return out
+
+
+def _push(out: list[str], token: str) -> None:
+    if out and (token[0] in NO_LINE_START or out[-1][-1] in NO_LINE_END):
+        out[-1] += token
+    else:
+        out.append(token)
 
 
 class Label:

@@ -57,3 +57,14 @@ def test_chinese_paragraphs_wrap_without_spaces():
     assert len(lines) > 3 and all(text_width(line) <= 320 for line in lines)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
     assert wrap("two short words", 400) == ["two short words"]
+
+
+def test_chinese_punctuation_never_starts_or_ends_a_line():
+    from factory_game.game.ui import NO_LINE_END, NO_LINE_START, wrap
+
+    text = "存档由更新版本的游戏保存（存档格式 99，本版本最高支持 1）。请更新游戏后再读取" * 4
+    for width in range(120, 600, 8):
+        lines = wrap(text, width)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+        assert not any(line[0] in NO_LINE_START for line in lines[1:])
+        assert not any(line[-1] in NO_LINE_END for line in lines[:-1])
