@@ -12,7 +12,11 @@ growth over the second half. The exit code is 1 when the target is missed.
 
 With `--render` the world is the one of the game's play view, headless: after every simulated minute the view
 looks at the world (scene, alerts, HUD) and draws a frame, with its own clock paused so that only the soak moves
-time. `soak(..., render=callback)` is the general hook: `callback(world)` after every `frame_ms` of simulated time.
+time. The scene animates each frame as play at 16× would over that simulated minute (0.19 s of real time at 320
+simulated seconds per second), so people walk in, queue and walk out in the same simulated time as in play; at
+the paused clock's 1× pace a leaver would take hours of simulated time to reach the edge and the crowd on screen
+would pile up far beyond what play ever holds. `soak(..., render=callback)` is the general hook: `callback(world)`
+after every `frame_ms` of simulated time.
 """
 
 from __future__ import annotations
@@ -84,14 +88,18 @@ def soak(world: World, hours: int, render: Callable[[World], None] | None = None
     return samples
 
 
-def headless_play_view(spec, seed, rules, session) -> tuple[World, Callable[[World], None]]:
+def headless_play_view(spec, seed, rules, session, frame_ms: int = MINUTE) -> tuple[World, Callable[[World], None]]:
     """The game's play view in a headless window, its clock paused and the auto-manager on; and a callback that
-    lets it look at the world and draw one frame."""
+    lets it look at the world and draw one frame, animated as play at top speed would over `frame_ms`."""
     from factory_game.game import platform
 
     platform.setup(headless=True)
     from factory_game.game.app import make_game
+    from factory_game.game.clock import BASE_RATE, SPEEDS
     from factory_game.game.play import PlayView
+
+    sim_speed = BASE_RATE * SPEEDS[-1]  # simulated seconds per real second at 16×
+    frame_s = frame_ms / 1000 / sim_speed  # the real time play at 16× takes over one frame of the soak
 
     game = make_game(levels=[], lang="en", muted=True, headless=True)
     view = PlayView(game, spec, seed=seed, rules=rules, mods=session)
@@ -100,7 +108,7 @@ def headless_play_view(spec, seed, rules, session) -> tuple[World, Callable[[Wor
     view.world.apply(SetAutopilot(True))
 
     def render(_world: World) -> None:
-        view.step(1 / 60)
+        view.step(frame_s, sim_speed=sim_speed)
         view.on_draw()
         game.window.ctx.finish()
 

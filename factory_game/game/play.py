@@ -11,7 +11,7 @@ from factory_game.game import layout as L
 from factory_game.game.alerts import Alerts
 from factory_game.game.art import palette
 from factory_game.game.canvas import PixelCanvas
-from factory_game.game.clock import SimClock
+from factory_game.game.clock import BASE_RATE, SimClock
 from factory_game.game.gfx import arcade
 from factory_game.game.hud import Hud, money, wait_text
 from factory_game.game.scene import Scene
@@ -69,12 +69,17 @@ class PlayView(arcade.View):
         if self.clock.finished(self.world.now):
             self.finish()
 
-    def step(self, dt: float) -> None:
-        """One frame of the game without drawing: advance the world, then let scene, alerts and HUD look."""
+    def step(self, dt: float, sim_speed: float | None = None) -> None:
+        """One frame of the game without drawing: advance the world, then let scene, alerts and HUD look.
+
+        The scene animates at the clock's pace (simulated seconds per real second, 0 when paused), or at
+        ``sim_speed`` when something else moves the world's time (bench/soak.py, with the clock paused)."""
         target = self.clock.target(self.world.now, dt)
         if target > self.world.now:
             self.world.advance(target)
-        self.scene.sim_speed = 0 if self.clock.paused else self.clock.speed * 20
+        if sim_speed is None:
+            sim_speed = 0 if self.clock.paused else self.clock.speed * BASE_RATE
+        self.scene.sim_speed = sim_speed
         self.scene.sync(dt)
         self.alerts.poll()
         self.hud.refresh(dt)
