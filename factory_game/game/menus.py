@@ -119,10 +119,6 @@ class MenuView(arcade.View):
     def on_resize(self, width: int, height: int) -> None:
         self.build()
 
-    def lang_and_sound(self, y: float) -> None:
-        for i, (text, on_click) in enumerate(self.lang_and_sound_actions()):
-            self.button(text, y - i * ROW, on_click)
-
     def lang_and_sound_actions(self) -> list[tuple[str, object]]:
         t = self.game.i18n.t
         return [(t("menu.language"), self._toggle_language),
@@ -157,36 +153,49 @@ class TitleView(MenuView):
             self.build()
 
     def content(self) -> None:
+        """In a short window (the smallest is 640×360) the art is half size, the buttons under the main one go in
+        two columns (playing on the left, settings on the right) and the keyboard hint gives way to the parade, which
+        gives way in turn to a failed load's message."""
         t, h, w = self.game.i18n.t, self.window.height, self.window.width
+        short = h < 560
+        zoom = 2 if short else 4
+        self.parade_y = 20 if short else 120
         self.walkers = []
-        for i, (tier, hat) in enumerate(self.PARADE):
-            walker = Walker(walk_textures(f"cust_{tier}_{'hat' if hat else 'plain'}"), i * w / len(self.PARADE), 120)
-            walker.scale = 4
+        for i, (tier, hat) in enumerate(() if short and self.error else self.PARADE):
+            walker = Walker(walk_textures(f"cust_{tier}_{'hat' if hat else 'plain'}"), i * w / len(self.PARADE),
+                            self.parade_y)
+            walker.scale = zoom
             self.walkers.append(walker)
             self.icons.append(walker)
         for i in range(6):
-            station = arcade.Sprite(textures()["station_busy_0"], scale=4, center_x=w / 2 + (i - 2.5) * 80,
-                                    center_y=h - 70)
+            station = arcade.Sprite(textures()["station_busy_0"], scale=zoom, center_x=w / 2 + (i - 2.5) * 20 * zoom,
+                                    center_y=h - (30 if short else 70))
             self.icons.append(station)
-        self.heading(t("app.title"), h * 0.7, 48)
-        self.heading(t("app.subtitle"), h * 0.7 - 50, 12, palette()["silver"])
-        y = h * 0.53
+        title_y = h - 90 if short else h * 0.7
+        self.heading(t("app.title"), title_y, 32 if short else 48)
+        self.heading(t("app.subtitle"), title_y - (28 if short else 50), 12, palette()["silver"])
+        y = title_y - 78 if short else h * 0.53
         level = self.game.first_unfinished()
         if level is not None:
             title = self.game.i18n.pick(self.game.load(level).title, level.stem)
             self.default = self.button(t("menu.play_level", title=title), y, lambda: self.game.show_briefing(level),
                                        width=400)
-            y -= 44
-        chooser = self.button(t("menu.level_select"), y, self.game.show_levels)
-        self.default = self.default or chooser
-        self.button(t("menu.load"), y - 44, self.load).enabled = self.game.has_save()
-        self.lang_and_sound(y - 88)
-        self.button(t("menu.quit"), y - 176, self.game.quit)
+            y -= ROW
+        playing = [(t("menu.level_select"), self.game.show_levels), (t("menu.load"), self.load)]
+        quitting = [(t("menu.quit"), self.game.quit)]
+        if short:
+            buttons = self.button_columns(playing + quitting + self.lang_and_sound_actions(), y, 2)
+        else:
+            buttons = self.button_columns(playing + self.lang_and_sound_actions() + quitting, y, 1)
+        self.default = self.default or buttons[0]
+        buttons[1].enabled = self.game.has_save()
+        below = min(b.rect[1] for b in buttons) - (30 if short else 34)
         if self.error:
             reason = describe(self.game.i18n, self.error)
             for i, text in enumerate(wrap(t("alert.load_failed", reason=reason), min(900, w - 80))[:2]):
-                self.heading(text, y - 210 - i * 20, 12, palette()["orange"])
-        self.heading(t("title.hint"), 40, 12, palette()["slate"])
+                self.heading(text, below - i * 20, 12, palette()["orange"])
+        if not short:
+            self.heading(t("title.hint"), 40, 12, palette()["slate"])
 
     def on_update(self, delta_time: float) -> None:
         super().on_update(delta_time)
@@ -195,7 +204,7 @@ class TitleView(MenuView):
             if walker.arrived:  # walk to the right edge, come back in from the left
                 if walker.x >= width:
                     walker.x = -32.0
-                walker.go([(width + 32, 120)])
+                walker.go([(width + 32, self.parade_y)])
             walker.step(delta_time, 90.0)
 
 

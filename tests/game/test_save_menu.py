@@ -1,13 +1,11 @@
 """Saving and loading from the pause menu: the loaded game carries on exactly as the saved one would have."""
 
-import itertools
 import json
 
 from factory_game.game.app import campaign_levels, make_game
 from factory_game.game.menus import PauseView, TitleView
 from factory_game.game.play import LEDGER_WINDOW, PlayView
 from factory_game.game.userdata import save_slot
-from factory_game.save import SaveError
 from factory_game.sim.events import EventLog
 
 
@@ -88,25 +86,3 @@ def said(view, text):
     """Whether a line on the screen starts with ``text``."""
     return any(label.value.startswith(text) for label in view.labels)
 
-
-def test_the_pause_menu_fits_the_smallest_window(window, monkeypatch):
-    game, play = start(window)
-    for size in ((640, 360), (1280, 720)):
-        # a headless window cannot be resized: the menu is laid out for the size it reads
-        monkeypatch.setattr(type(window), "width", property(lambda _self, w=size[0]: w))
-        monkeypatch.setattr(type(window), "height", property(lambda _self, h=size[1]: h))
-        play.open_menu()
-        menu = window.current_view
-        menu._tell("load_failed", error=SaveError("corrupt", "damaged", path=save_slot()))
-        rects = [b.rect for b in menu.buttons]
-        assert len(rects) == 7
-        for left, bottom, width, height in rects:
-            assert 0 <= left and left + width <= size[0] and 0 <= bottom and bottom + height <= size[1]
-        for a, b in itertools.combinations(rects, 2):
-            assert a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0] or a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1]
-        lowest = min(bottom for _, bottom, _, _ in rects)
-        status = [label for label in menu.labels if label.value.startswith("Could not load")]
-        assert status and all(4 <= label.text.y < lowest for label in status)
-        heading = next(label for label in menu.labels if label.value == "Paused")
-        assert heading.text.y > max(bottom + height for _, bottom, _, height in rects)
-        menu.back()
