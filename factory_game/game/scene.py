@@ -182,6 +182,7 @@ class Scene:
         self.helpers_of: dict[int, set[int]] = {}  # customer id -> task ids their helpers carry
         self.street: dict[int, int] = {}  # customer id -> place in the queue outside, in order of arrival
         self._street_gap = False  # someone left the queue outside since the places were last closed up
+        self._street_joined: list[int] = []  # who joined it this frame (in no particular order)
         self._frame = 0
         self._last_coin_sound = -1.0
         self._spots: dict[str, tuple[tuple, dict]] = {}  # model -> (queue signature, task id -> spot)
@@ -286,8 +287,7 @@ class Scene:
         those customers (None: everyone)."""
         world = self.world
         customers = world.customers
-        # in order of arrival (ids grow with it), so newcomers join the queue outside in that order
-        ids = customers.keys() if dirty is None else sorted(c for c in dirty if c in customers)
+        ids = customers.keys() if dirty is None else [c for c in dirty if c in customers]
         limits = {m_id: world.spec.prompt.multiplier * m.mean_service_ms for m_id, m in world.models.items()}
         for cid in ids:
             self._sync_customer(customers[cid], spots, limits)
@@ -358,6 +358,7 @@ class Scene:
         index = self.street.get(cid)
         if index is None:
             index = self.street[cid] = len(self.street)
+            self._street_joined.append(cid)
         return index
 
     def _leave_street(self, cid: int) -> None:
@@ -366,7 +367,13 @@ class Scene:
 
     def _close_street_gaps(self) -> None:
         """After someone left the queue outside, everyone behind them walks forward to close the gap, keeping
-        their order. Runs only in frames where the queue lost someone, once however many left."""
+        their order. Runs only in frames where the queue lost someone, once however many left; newcomers of the
+        same frame are put in order of arrival (ids grow with it) at the back first."""
+        joined, self._street_joined = self._street_joined, []
+        if len(joined) > 1:
+            for cid in sorted(joined):
+                self.street[cid] = self.street.pop(cid)  # to the back of the line, in this order
+            self._street_gap = True
         if not self._street_gap:
             return
         self._street_gap = False

@@ -91,13 +91,28 @@ def test_the_queue_outside_closes_up_when_someone_ahead_goes_in(window):
     # the line keeps the order people joined in and has no holes
     assert list(scene.street.values()) == list(range(len(scene.street)))
     assert [cid for cid in scene.street if cid in before] == stayed
-    assert stayed == sorted(stayed)
+    assert list(scene.street) == sorted(scene.street)  # in order of arrival (ids grow with it)
     behind = [cid for cid in stayed if before[cid] > min(before[g] for g in gone)]
     for cid in behind:  # the next ones step forward: a spot nearer the door, walked to, not jumped to
         person = scene.customers[cid]
         assert scene.street[cid] < before[cid]
         assert person.goal == scene.layout.street_spot(scene.street[cid])
         assert person.position != person.goal and person.route  # walking there, not put there
+
+
+def test_newcomers_seen_in_the_same_frame_queue_in_order_of_arrival(window):
+    world = World(busy_level(rate_per_hour=900, slots=(4, 2, 2)))
+    scene = Scene(world)
+    run(scene, world, 3)
+    last = list(scene.street)[-3:]
+    assert len(last) == 3
+    for cid in last:  # as if these three had just arrived, and the frame looked at them in the reverse order
+        del scene.street[cid]
+    for cid in reversed(last):
+        scene._street_place(cid)
+    scene.sync(0)
+    assert list(scene.street)[-3:] == last
+    assert list(scene.street.values()) == list(range(len(scene.street)))
 
 
 def test_people_never_jump(window):
