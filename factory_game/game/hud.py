@@ -15,13 +15,14 @@ from factory_game.game import layout as L
 from factory_game.game.art import icon_texture, palette
 from factory_game.game.clock import SPEEDS
 from factory_game.game.gfx import arcade
-from factory_game.game.ui import Button, Label, box, set_box, wrap
+from factory_game.game.ui import Button, Label, box, set_box, text_width, wrap
 from factory_game.level.units import format_duration, format_money
 
 if TYPE_CHECKING:
     from factory_game.game.play import PlayView
 
 LINE = 18
+SMALL_LINE = 17  # a line in a small window (zoom 1): Unifont's 16 px and one between lines
 SUMMARY_EVERY_S = 0.5  # the metrics summary merges every sample: refresh it twice a second, not every frame
 
 
@@ -39,11 +40,29 @@ class ModelCard:
     ROWS = 4  # name · queue and wait · p95 and the 3× line · buttons
     COMPACT_ROWS = 3  # with many models the p95 row goes
 
-    def __init__(self, hud: Hud, model_id: str, left: float, top: float, width: float, compact: bool) -> None:
+    # in a small window (zoom 1), lines over the buttons: name · slots · queue and wait, then with more models
+    # name · queue and wait, then name and wait on one line
+    SMALL_ROWS = (3, 2, 1)
+
+    @classmethod
+    def height(cls, compact: bool, small_rows: int = 0) -> int:
+        """Window pixels one card takes in the panel, its gap included (``small_rows``: lines at 1× zoom)."""
+        if small_rows:
+            return small_rows * SMALL_LINE + 32
+        return (cls.COMPACT_ROWS if compact else cls.ROWS) * LINE + 20
+
+    def __init__(self, hud: Hud, model_id: str, left: float, top: float, width: float, compact: bool,
+                 small_rows: int = 0) -> None:
         view, t, pal = hud.view, hud.i18n.t, palette()
         spec = view.world.spec.model(model_id)
         self.model_id = model_id
+        self.limit = view.world.spec.prompt.multiplier * spec.mean_service_ms
+        self.max_extra = spec.max_extra
         x = left + 8
+        self.rows = small_rows
+        if small_rows:
+            self._build_small(hud, spec, left, top, width, small_rows)
+            return
         self.name = Label(hud.batch, x + 20 * len(spec.content) + 2, top - LINE,
                           hud.i18n.pick(spec.names, model_id), pal["yellow"], clip_px=int(width * 0.4))
         for i, content in enumerate(spec.content):
@@ -63,8 +82,37 @@ class ModelCard:
                                lambda: view.rent(model_id), "tip.rent")
         self.release = hud.button(x + bw + 38, top - rows * LINE - 10, bw - 30, 22, t("hud.release"),
                                   lambda: view.release(model_id), "tip.release")
-        self.limit = view.world.spec.prompt.multiplier * spec.mean_service_ms
-        self.max_extra = spec.max_extra
+        hud.labels += [self.name, self.busy, self.queue, self.wait, self.p95, self.line]
+
+    def _build_small(self, hud: Hud, spec, left: float, top: float, width: float, rows: int) -> None:
+        """The card at 1× zoom: one thing a line, short button texts, nothing wider than the panel."""
+        view, t, pal = hud.view, hud.i18n.t, palette()
+        x, inner = left + 8, int(width) - 16
+        names = {c.id: c.icon or c.id for c in view.world.spec.content}
+        for i, content in enumerate(spec.content):
+            hud.icons.append(arcade.Sprite(icon_texture(names.get(content, ""), 16), center_x=x + 8 + i * 18,
+                                           center_y=top - SMALL_LINE + 5))
+        icons_w = 18 * len(spec.content) + 2
+        wait_w = 88  # "Wait 14m30s", right-aligned on the queue's line (on the name's in a one-line card)
+        self.name_text, self.name_room = hud.i18n.pick(spec.names, spec.id), inner - icons_w
+        self.name = Label(hud.batch, x + icons_w, top - SMALL_LINE, self.name_text, pal["yellow"],
+                          clip_px=self.name_room - (wait_w + 8 if rows == 1 else 0))
+        self.busy = Label(hud.batch, x, top - 2 * SMALL_LINE, "", clip_px=inner)
+        self.queue = Label(hud.batch, x, top - rows * SMALL_LINE, "", clip_px=inner - wait_w - 8)
+        self.wait = Label(hud.batch, left + width - 8, top - rows * SMALL_LINE, "", anchor_x="right",
+                          clip_px=wait_w)
+        self.p95 = Label(hud.batch, x, 0, "")
+        self.line = Label(hud.batch, x, 0, "")
+        self.p95.visible = self.line.visible = False
+        self.busy.visible = rows == 3
+        self.queue.visible = rows > 1
+        bottom = top - rows * SMALL_LINE - 26
+        rent_text = t("hud.rent_short", price=money(spec.rent_price_cents))
+        rent_w = min(inner - 36, text_width(rent_text) + 12)
+        self.rent = hud.button(x, bottom, rent_w, 20, rent_text, lambda: view.rent(spec.id), "tip.rent")
+        self.release = hud.button(x + rent_w + 4, bottom, inner - rent_w - 4, 20, t("hud.release_short"),
+                                  lambda: view.release(spec.id), "tip.release")
+        hud.labels += [self.name, self.busy, self.queue, self.wait]
 
     def refresh(self, hud: Hud, summary: dict | None) -> None:
         pal, t = palette(), hud.i18n.t
@@ -80,7 +128,13 @@ class ModelCard:
         self.queue.set(t("hud.queue", n=len(m.queue)))
         wait = m.predicted_wait_ms()
         over = wait > self.limit
-        self.wait.set(t("hud.wait", wait=wait_text(wait)), pal["red" if over else "lime" if wait == 0 else "white"])
+        wait_key = "hud.wait_short" if self.rows == 1 else "hud.wait"
+        self.wait.set(t(wait_key, wait=wait_text(wait)), pal["red" if over else "lime" if wait == 0 else "white"])
+        if self.rows == 1:  # the name has the line but for the wait
+            clip_px = self.name_room - text_width(self.wait.value) - 8
+            if clip_px != self.name.clip_px:
+                self.name.clip_px = clip_px
+                self.name.set(self.name_text)
         self.line.set(t("hud.line3x", wait=wait_text(self.limit)))
         if summary is not None:
             p95 = summary["models"][self.model_id]["wait_p95_ms"]
@@ -111,10 +165,22 @@ class Hud:
         self.buttons.append(b)
         return b
 
+    def label(self, x: float, y: float, text: str = "", color=None, **kw) -> Label:
+        """A HUD label, kept in ``labels`` (the layout test looks at them all)."""
+        made = Label(self.batch, x, y, text, color, **kw)
+        self.labels.append(made)
+        return made
+
     def build(self) -> None:
-        """(Re)create every widget for the current window size and language."""
+        """(Re)create every widget for the current window size and language.
+
+        At 2× zoom and more (1280×720 up) the top bar has two lines and the panel room to spare. At 1× (a window
+        under 1280×720) the bar is one line of 22 px: the clock, the speed buttons and the switches; the money goes
+        to the top of the panel (cash, profit, satisfaction: revenue and costs are in the report), the cards and
+        their buttons take short texts, one thing a line, and the keyboard hint gives way to the inspector."""
         self.batch = pyglet.graphics.Batch()
         self.fixed: list[Label] = []  # labels that never change; held here so they are not garbage-collected
+        self.labels: list[Label] = []  # the HUD's own labels (not the names over the floor, not the tooltip)
         self._inspected = []  # the inspector re-wraps for the new width
         self.boxes.clear()
         self.icons.clear()
@@ -126,12 +192,75 @@ class Hud:
         left, top = canvas.to_window(0, L.CANVAS_H, win_w, win_h)
         right, bar_bottom = canvas.to_window(L.CANVAS_W, L.CANVAS_H - L.TOP_BAR, win_w, win_h)
         panel_left, panel_bottom = canvas.to_window(L.FLOOR_W, 0, win_w, win_h)
+        self.small = small = canvas.fit(win_w, win_h)[0] < 2
         self.world_labels(win_w, win_h)
 
         # top bar
         # (the top bar's and the panel's backgrounds are part of the baked floor: see background.py)
+        self.figures, self.figure_titles = {}, {}
+        if small:
+            self._small_top_bar(left, top, right)
+        else:
+            self._top_bar(left, top, right)
+
+        # right panel: (in a small window the money,) model cards, the auto-manager, alerts, the inspector
+        width = right - panel_left
+        line = SMALL_LINE if small else LINE
+        y = bar_bottom - 4
+        if small:
+            for key in ("cash", "profit", "satisfaction"):
+                self.figure_titles[key] = self.label(panel_left + 8, y - SMALL_LINE + 4, t(f"hud.{key}"),
+                                                     pal["silver"])
+                self.figures[key] = self.label(right - 8, y - SMALL_LINE + 4, "", anchor_x="right")
+                y -= SMALL_LINE
+            y -= 6
+        self.cards = []
+        models = view.world.spec.models
+        # keep room under the cards for the switch, a few alerts and the inspector
+        room = (y - panel_bottom) - (130 if small else 256)
+        compact = len(models) * ModelCard.height(False) > room
+        small_rows = 0
+        if small:  # the most lines a card can have with every card in the room, at least one
+            small_rows = next((n for n in ModelCard.SMALL_ROWS if len(models) * ModelCard.height(False, n) <= room),
+                              ModelCard.SMALL_ROWS[-1])
+        for model in models:
+            step = ModelCard.height(compact, small_rows)
+            box(self.boxes, panel_left + 4, y - step + 4, width - 8, step - 6, pal["navy"])
+            self.cards.append(ModelCard(self, model.id, panel_left, y, width, compact, small_rows))
+            y -= step
+        switch_h = 20 if small else 24
+        self.autopilot = self.button(panel_left + 8, y - switch_h - 2, width - 16, switch_h, "",
+                                     view.toggle_autopilot, "tip.autopilot")
+        y -= switch_h + (8 if small else 12)
+        self.fixed.append(self.label(panel_left + 8, y - line + 4, t("hud.alerts"), pal["yellow"]))
+        spare = (y - panel_bottom - (96 if small else 150)) // line
+        self.alert_lines = [self.label(panel_left + 8, y - line * (i + 2) + 4, "", pal["white"],
+                                       clip_px=int(width) - 16)
+                            for i in range(max(1 if small else 2, min(6, int(spare) - 1)))]
+        y -= line * (len(self.alert_lines) + 1) + 8
+        if y - panel_bottom - 8 > 0:  # (a small window with many models leaves no room for the inspector)
+            box(self.boxes, panel_left + 4, panel_bottom + 4, width - 8, y - panel_bottom - 8, pal["ink"])
+        keys_room = 0 if small else 30  # the keyboard hint's line: in a small window the inspector keeps it
+        self.inspector = [self.label(panel_left + 10, y - 8 - line * (i + 1) + 4, "", pal["silver"],
+                                     clip_px=int(width) - 20)
+                          for i in range(max(0 if small else 1, int((y - panel_bottom - 12 - keys_room) // line)))]
+        self.keys = Label(self.batch, panel_left + 8, panel_bottom + 8, t("hud.keys"), pal["slate"],
+                          clip_px=int(width) - 16)
+        self.keys.visible = not small
+        if not small:
+            self.labels.append(self.keys)
+        self.tooltip_box = box(self.boxes, 0, 0, 1, 1, pal["ink"])
+        self.tooltip_box.visible = False
+        self.tooltip = Label(self.batch, 0, 0, "", pal["yellow"])
+        self.paused_label = Label(self.batch, (left + panel_left) / 2, (top + panel_bottom) / 2,
+                                  t("hud.paused"), pal["yellow"], size=24, anchor_x="center")
+        self.refresh(0.0)
+
+    def _top_bar(self, left: float, top: float, right: float) -> None:
+        """Two lines: the clock over its progress bar, pause and speeds, five figures, the switches."""
+        view, t, pal = self.view, self.i18n.t, palette()
         y1, y2 = top - 18, top - 36
-        self.clock = Label(self.batch, left + 8, y1, "")
+        self.clock = self.label(left + 8, y1, "")
         self.progress_back = box(self.boxes, left + 8, y2 + 2, 150, 6, pal["night"])
         self.progress = box(self.boxes, left + 8, y2 + 2, 1, 6, pal["sky"])
         self.progress_back.visible = self.progress.visible = view.clock.end_ms is not None
@@ -144,48 +273,39 @@ class Hud:
                                                     lambda s=speed: view.set_speed(s), "tip.speed")
             x += 42
         x += 10
-        self.figures, self.figure_titles = {}, {}
         for key in ("cash", "revenue", "costs", "profit", "satisfaction"):
-            self.figure_titles[key] = Label(self.batch, x, y1, t(f"hud.{key}"), pal["silver"])
-            self.figures[key] = Label(self.batch, x, y2, "")
+            self.figure_titles[key] = self.label(x, y1, t(f"hud.{key}"), pal["silver"])
+            self.figures[key] = self.label(x, y2, "")
             x += 112
         bx = right - 8 - 3 * 76
         self.lang = self.button(bx, y2 - 2, 72, 34, "中/EN", view.toggle_language, "menu.language")
         self.sound = self.button(bx + 76, y2 - 2, 72, 34, "", view.toggle_sound, "menu.sound_on")
         self.menu = self.button(bx + 152, y2 - 2, 72, 34, "☰", view.open_menu, "tip.menu")
 
-        # right panel: model cards, the auto-manager, alerts, the inspector
-        width = right - panel_left
-        y = bar_bottom - 4
-        self.cards = []
-        models = view.world.spec.models
-        # keep room under the cards for the switch, a few alerts and the inspector
-        compact = len(models) * (ModelCard.ROWS * LINE + 20) > (bar_bottom - panel_bottom) - 260
-        rows = ModelCard.COMPACT_ROWS if compact else ModelCard.ROWS
-        for model in models:
-            box(self.boxes, panel_left + 4, y - rows * LINE - 16, width - 8, rows * LINE + 14, pal["navy"])
-            self.cards.append(ModelCard(self, model.id, panel_left, y, width, compact))
-            y -= rows * LINE + 20
-        self.autopilot = self.button(panel_left + 8, y - 26, width - 16, 24, "", view.toggle_autopilot,
-                                     "tip.autopilot")
-        y -= 36
-        self.fixed.append(Label(self.batch, panel_left + 8, y - LINE + 4, t("hud.alerts"), pal["yellow"]))
-        self.alert_lines = [Label(self.batch, panel_left + 8, y - LINE * (i + 2) + 4, "", pal["white"],
-                                  clip_px=int(width) - 16)
-                            for i in range(max(2, min(6, int((y - panel_bottom - 150) // LINE) - 1)))]
-        y -= LINE * (len(self.alert_lines) + 1) + 8
-        box(self.boxes, panel_left + 4, panel_bottom + 4, width - 8, y - panel_bottom - 8, pal["ink"])
-        self.inspector = [Label(self.batch, panel_left + 10, y - 8 - LINE * (i + 1) + 4, "", pal["silver"],
-                                clip_px=int(width) - 20)
-                          for i in range(max(1, int((y - panel_bottom - 30) // LINE)))]
-        self.keys = Label(self.batch, panel_left + 8, panel_bottom + 8, t("hud.keys"), pal["slate"],
-                          clip_px=int(width) - 16)
-        self.tooltip_box = box(self.boxes, 0, 0, 1, 1, pal["ink"])
-        self.tooltip_box.visible = False
-        self.tooltip = Label(self.batch, 0, 0, "", pal["yellow"])
-        self.paused_label = Label(self.batch, (left + panel_left) / 2, (top + panel_bottom) / 2,
-                                  t("hud.paused"), pal["yellow"], size=24, anchor_x="center")
-        self.refresh(0.0)
+    def _small_top_bar(self, left: float, top: float, right: float) -> None:
+        """One line of 22 px: the clock (a thin progress bar under it), pause and speeds, the switches right."""
+        view, t, pal = self.view, self.i18n.t, palette()
+        end = view.clock.end_ms
+        longest = t("hud.clock_short", time=format_duration(end), total=format_duration(end)) if end else "00h00m"
+        clock_w = text_width(longest)
+        self.clock = self.label(left + 4, top - 15, "")
+        self.progress_back = box(self.boxes, left + 4, top - 21, clock_w, 3, pal["night"])
+        self.progress = box(self.boxes, left + 4, top - 21, 1, 3, pal["sky"])
+        self.progress_back.visible = self.progress.visible = end is not None
+        bottom, height = top - L.TOP_BAR + 1, L.TOP_BAR - 2
+        x = left + 4 + clock_w + 6
+        self.pause = self.button(x, bottom, 24, height, "⏸", view.toggle_pause, "tip.pause")
+        x += 26
+        self.speed_buttons = {}
+        for speed in SPEEDS:
+            self.speed_buttons[speed] = self.button(x, bottom, 32, height, t("hud.speed", n=speed),
+                                                    lambda s=speed: view.set_speed(s), "tip.speed")
+            x += 32
+        sound_w = max(text_width(t("menu.sound_on")), text_width(t("menu.sound_off"))) + 12
+        bx = right - 4 - 24 - 2 - sound_w - 2 - 52
+        self.lang = self.button(bx, bottom, 52, height, "中/EN", view.toggle_language, "menu.language")
+        self.sound = self.button(bx + 54, bottom, sound_w, height, "", view.toggle_sound, "menu.sound_on")
+        self.menu = self.button(bx + 56 + sound_w, bottom, 24, height, "☰", view.open_menu, "tip.menu")
 
     def world_labels(self, win_w: int, win_h: int) -> None:
         """Names over the station groups and the rooms, drawn at full resolution at their canvas places."""
@@ -217,17 +337,20 @@ class Hud:
         if end is None:  # endless: the time played, no bar
             self.clock.set(format_duration(world.now))
         else:
-            self.clock.set(t("hud.clock", time=format_duration(world.now), total=format_duration(end)))
+            self.clock.set(t("hud.clock_short" if self.small else "hud.clock", time=format_duration(world.now),
+                             total=format_duration(end)))
             set_box(self.progress, *self._progress_rect(world.now / end if end else 1.0))
         self.pause.set_text("▶" if view.clock.paused else "⏸")
         self.pause.active = view.clock.paused
         for speed, button in self.speed_buttons.items():
             button.active = speed == view.clock.speed
         ledger = world.ledger
-        self.figures["cash"].set(money(ledger.cash_cents), pal["red"] if ledger.cash_cents < 0 else pal["white"])
-        self.figures["revenue"].set(money(ledger.revenue_cents))
-        self.figures["costs"].set(money(ledger.upstream_cents))
-        self.figures["profit"].set(money(ledger.profit_cents), pal["lime" if ledger.profit_cents >= 0 else "red"])
+        figures = self.figures
+        figures["cash"].set(money(ledger.cash_cents), pal["red"] if ledger.cash_cents < 0 else pal["white"])
+        if "revenue" in figures:  # a small window shows cash, profit and satisfaction only
+            figures["revenue"].set(money(ledger.revenue_cents))
+            figures["costs"].set(money(ledger.upstream_cents))
+        figures["profit"].set(money(ledger.profit_cents), pal["lime" if ledger.profit_cents >= 0 else "red"])
         if self.summary is not None:
             self.figures["satisfaction"].set(f"{self.summary['overall']['satisfaction']:.0f}%")
         self.sound.set_text(t("menu.sound_off") if view.game.sounds.muted else t("menu.sound_on"))
@@ -240,7 +363,7 @@ class Hud:
         lines = view.inspector_lines()
         if lines != self._inspected:  # wrapping costs: only when the lines change
             self._inspected = lines
-            width = self.inspector[0].clip_px or 300
+            width = self.inspector[0].clip_px if self.inspector else 300
             self._wrapped = [part for line in lines for part in (wrap(line, width) if line else [""])]
         lines = self._wrapped
         for i, label in enumerate(self.inspector):
