@@ -232,18 +232,22 @@ class Hud:
         self.autopilot = self.button(panel_left + 8, y - switch_h - 2, width - 16, switch_h, "",
                                      view.toggle_autopilot, "tip.autopilot")
         y -= switch_h + (8 if small else 12)
-        self.fixed.append(self.label(panel_left + 8, y - line + 4, t("hud.alerts"), pal["yellow"]))
+        alerts_top = y
+        self.alerts_title = self.label(panel_left + 8, y - line + 4, t("hud.alerts"), pal["yellow"])
         spare = (y - panel_bottom - (96 if small else 150)) // line
         self.alert_lines = [self.label(panel_left + 8, y - line * (i + 2) + 4, "", pal["white"],
                                        clip_px=int(width) - 16)
                             for i in range(max(1 if small else 2, min(6, int(spare) - 1)))]
         y -= line * (len(self.alert_lines) + 1) + 8
-        if y - panel_bottom - 8 > 0:  # (a small window with many models leaves no room for the inspector)
-            box(self.boxes, panel_left + 4, panel_bottom + 4, width - 8, y - panel_bottom - 8, pal["ink"])
         keys_room = 0 if small else 30  # the keyboard hint's line: in a small window the inspector keeps it
-        self.inspector = [self.label(panel_left + 10, y - 8 - line * (i + 1) + 4, "", pal["silver"],
-                                     clip_px=int(width) - 20)
-                          for i in range(max(0 if small else 1, int((y - panel_bottom - 12 - keys_room) // line)))]
+        # in a small window the inspector takes the alerts' place while something is selected
+        self._inspector_tops = (y, alerts_top if small else y)
+        self._inspector_geometry = (panel_left, panel_bottom, width, line, keys_room)
+        self.inspector_box = box(self.boxes, panel_left + 4, panel_bottom + 4, width - 8, 1, pal["ink"])
+        self.inspector = [self.label(panel_left + 10, 0, "", pal["silver"], clip_px=int(width) - 20)
+                          for _ in range(max(1, self._inspector_rows(self._inspector_tops[1])))]
+        self._expanded: bool | None = None
+        self._place_inspector(False)
         self.keys = Label(self.batch, panel_left + 8, panel_bottom + 8, t("hud.keys"), pal["slate"],
                           clip_px=int(width) - 16)
         self.keys.visible = not small
@@ -286,8 +290,8 @@ class Hud:
         """One line of 22 px: the clock (a thin progress bar under it), pause and speeds, the switches right."""
         view, t, pal = self.view, self.i18n.t, palette()
         end = view.clock.end_ms
-        longest = t("hud.clock_short", time=format_duration(end), total=format_duration(end)) if end else "00h00m"
-        clock_w = text_width(longest)
+        longest_time = max(text_width(format_duration(end or 0)), text_width("000h00m" if end is None else "59m59s"))
+        clock_w = longest_time + (text_width(t("hud.clock_short", time="", total=format_duration(end))) if end else 0)
         self.clock = self.label(left + 4, top - 15, "")
         self.progress_back = box(self.boxes, left + 4, top - 21, clock_w, 3, pal["night"])
         self.progress = box(self.boxes, left + 4, top - 21, 1, 3, pal["sky"])
@@ -366,12 +370,36 @@ class Hud:
             width = self.inspector[0].clip_px if self.inspector else 300
             self._wrapped = [part for line in lines for part in (wrap(line, width) if line else [""])]
         lines = self._wrapped
+        self._place_inspector(self.small and view.selected is not None)
         for i, label in enumerate(self.inspector):
-            label.set(lines[i] if i < len(lines) else "")
+            label.set(lines[i] if i < min(len(lines), self._shown_rows) else "")
         self.paused_label.visible = view.clock.paused
         for button in self.buttons:
             button.refresh(button is self.hovered)
         self._tooltip()
+
+    def _inspector_rows(self, top: float) -> int:
+        panel_left, panel_bottom, width, line, keys_room = self._inspector_geometry
+        return max(0, int((top - panel_bottom - 12 - keys_room) // line))
+
+    def _place_inspector(self, expanded: bool) -> None:
+        """The inspector's box and lines under the alerts, or (a small window, something selected) in their place."""
+        if expanded == self._expanded:
+            return
+        self._expanded = expanded
+        top = self._inspector_tops[1 if expanded else 0]
+        panel_left, panel_bottom, width, line, _ = self._inspector_geometry
+        self._shown_rows = self._inspector_rows(top)
+        if not self.small:
+            self._shown_rows = max(1, self._shown_rows)
+        self.alerts_title.visible = not expanded
+        for label in self.alert_lines:
+            label.visible = not expanded
+        for i, label in enumerate(self.inspector):
+            label.move(panel_left + 10, top - 8 - line * (i + 1) + 4)
+        height = top - panel_bottom - 8
+        self.inspector_box.visible = height > 0  # (a small window with many models leaves no room for it)
+        set_box(self.inspector_box, panel_left + 4, panel_bottom + 4, width - 8, max(1, height))
 
     def _progress_rect(self, fraction: float) -> tuple[float, float, float, float]:
         back = self.progress_back

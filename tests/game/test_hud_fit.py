@@ -100,3 +100,30 @@ def test_the_small_hud_switches_language(window, sized):
         view.on_draw()
     finally:
         view.on_hide_view()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_the_inspector_takes_the_alerts_place_in_a_small_window(window, sized, lang):
+    sized(640, 360)
+    game = make_game(levels=[], lang=lang, muted=True, headless=True)
+    view = PlayView(game, busy_level())
+    for _ in range(60):
+        view.step(1 / 2)
+    hud = view.hud
+    rows_under_the_alerts = hud._shown_rows
+    customer = next(c for c in view.world.customers.values() if len(c.tasks) >= 2)
+    view.selected = view.scene.selected = ("customer", customer.id)
+    hud.refresh(1.0)
+    assert not hud.alerts_title.visible and not any(label.visible for label in hud.alert_lines)
+    shown = [label for label in hud.inspector if label.value]
+    assert hud._shown_rows >= rows_under_the_alerts + 3  # the alerts title, its lines and the gap
+    assert len(shown) == min(len(hud._wrapped), hud._shown_rows) >= 5 and shown[0].value == hud._wrapped[0]
+    texts, buttons = hud_boxes(hud)
+    for (what_a, a), (what_b, b) in itertools.combinations(texts + buttons, 2):
+        assert not overlap(a, b), (what_a, a, what_b, b)
+    bottom = view.canvas.to_window(0, 0, 640, 360)[1]
+    assert all(text_rect(label)[1] >= bottom for label in shown)
+    view.selected = view.scene.selected = None  # nothing selected: the alerts come back
+    hud.refresh(1.0)
+    assert hud.alerts_title.visible and all(label.visible for label in hud.alert_lines)
+    assert hud.inspector[0].text.y < hud.alert_lines[-1].text.y
