@@ -6,6 +6,7 @@ Exit codes: 0 ok; 1 a goal was missed (with `run --check`); 2 bad input (a level
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -92,6 +93,8 @@ class BadInput(Exception):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    if args.report and importlib.util.find_spec("matplotlib") is None:  # say so before the run, not after it
+        raise BadInput("--report needs matplotlib: pip install 'factory_game[report]'")
     spec, _rules, session = prepare_level(resolve_level(args.level), args.overrides, lenient=args.lenient)
     session.on_failure(lambda failure: print(f"warning: {failure} (switched off; the built-in rule takes over)",
                                              file=sys.stderr))
