@@ -281,10 +281,11 @@ class Hud:
             self.figure_titles[key] = self.label(x, y1, t(f"hud.{key}"), pal["silver"])
             self.figures[key] = self.label(x, y2, "")
             x += 112
-        bx = right - 8 - 3 * 76
+        sound_w = max(72, max(text_width(t("menu.sound_on")), text_width(t("menu.sound_off"))) + 12)
+        bx = right - 8 - 72 - 4 - sound_w - 4 - 72
         self.lang = self.button(bx, y2 - 2, 72, 34, "中/EN", view.toggle_language, "menu.language")
-        self.sound = self.button(bx + 76, y2 - 2, 72, 34, "", view.toggle_sound, "menu.sound_on")
-        self.menu = self.button(bx + 152, y2 - 2, 72, 34, "☰", view.open_menu, "tip.menu")
+        self.sound = self.button(bx + 76, y2 - 2, sound_w, 34, "", view.toggle_sound, "menu.sound_on")
+        self.menu = self.button(bx + 80 + sound_w, y2 - 2, 72, 34, "☰", view.open_menu, "tip.menu")
 
     def _small_top_bar(self, left: float, top: float, right: float) -> None:
         """One line of 22 px: the clock (a thin progress bar under it), pause and speeds, the switches right."""
