@@ -13,28 +13,12 @@ from pathlib import Path
 
 from factory_game import __version__
 from factory_game.level import LevelError, load_level
+from factory_game.level.bundled import LEVELS_DIR, bundled_levels, resolve_level
 from factory_game.level.units import format_duration, format_money, parse_duration
 from factory_game.plugins import ModFailed, mod_states, prepare_level
 from factory_game.runner import RunResult, load_commands, run_level
 
 EXIT_OK, EXIT_GOALS_MISSED, EXIT_BAD_INPUT = 0, 1, 2
-LEVELS_DIR = Path(__file__).resolve().parent.parent / "levels"
-
-
-def bundled_levels() -> list[Path]:
-    return sorted(LEVELS_DIR.rglob("*.toml"))
-
-
-def resolve_level(name: str) -> Path:
-    """A path, or a bundled level named by file stem, relative path or level id."""
-    path = Path(name)
-    if path.exists():
-        return path
-    for candidate in bundled_levels():
-        relative = candidate.relative_to(LEVELS_DIR).with_suffix("")
-        if name in (candidate.stem, str(relative)):
-            return candidate
-    return path  # load_level reports it missing, naming the path
 
 
 def build_parser() -> argparse.ArgumentParser:

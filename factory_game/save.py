@@ -24,13 +24,13 @@ from pathlib import Path
 
 from factory_game import __version__
 from factory_game.level import LevelError
+from factory_game.level.bundled import LEVELS_DIR
 from factory_game.plugins import ModError, ModFailed, ModFailure, prepare_level
 from factory_game.sim.commands import Command, command_from_dict
 from factory_game.sim.world import World
 
 FORMAT = "river-factory-save"
 VERSION = 1  # raise when the layout changes; older versions stay readable, newer ones are refused
-LEVELS_DIR = Path(__file__).resolve().parent.parent / "levels"
 
 
 # Why a save could not be written or loaded: SaveError.kind, one of these.

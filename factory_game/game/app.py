@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from factory_game.game import platform, userdata
-from factory_game.game.paths import LEVELS
+from factory_game.level.bundled import LEVELS_DIR as LEVELS
 
 SANDBOX = LEVELS / "sandbox.toml"
 

@@ -31,7 +31,7 @@ def add_game_commands(subparsers) -> None:
 def _level(name: str | None) -> Path | None:
     if name is None:
         return None
-    from factory_game.cli import resolve_level
+    from factory_game.level.bundled import resolve_level
 
     return resolve_level(name)
 

@@ -78,7 +78,7 @@ def test_screenshot_command_writes_a_png(window, tmp_path):
 
 
 def test_briefing_names_the_levels_mods_in_the_current_language(window):
-    from factory_game.game.paths import LEVELS
+    from factory_game.level.bundled import LEVELS_DIR as LEVELS
 
     level = LEVELS / "mods" / "mesh-studio.toml"
     game = make_game(levels=[level], lang="zh-CN", muted=True, headless=True)
