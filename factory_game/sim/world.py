@@ -141,8 +141,8 @@ class World:
             record = Recorded(self.now, source, command, ok=False, reason=str(exc))
         self.commands.append(record)
         if self._listeners:
-            self._emit(FAST_KIND.COMMAND, model=getattr(command, "model", None),
-                       info=f"{source}:{command.name}:{'ok' if record.ok else 'rejected'}")
+            self._emit(FAST_KIND.COMMAND, model=getattr(command, "model", None), info=f"{source}:{command.name}",
+                       ok=record.ok, reason=record.reason or None)
         return record
 
     def player_commands(self) -> list[tuple[int, Command]]:
@@ -418,7 +418,7 @@ class World:
         else:
             self.metrics.angry += 1
         if self._listeners:
-            self._emit(FAST_KIND.LEAVE, customer=customer.id, info="happy" if happy else "angry")
+            self._emit(FAST_KIND.LEAVE, customer=customer.id, ok=happy)
         if happy:
             delay = self._arrivals.draw_return()
             if delay is not None:
@@ -468,10 +468,11 @@ class World:
 
     # -------------------------------------------------------------------------------------------------- helpers
     def _emit(self, kind: Kind, customer: int | None = None, task: int | None = None, model: str | None = None,
-              slot: int | None = None, cents: int | None = None, info: str | None = None) -> None:
+              slot: int | None = None, cents: int | None = None, info: str | None = None, ok: bool | None = None,
+              reason: str | None = None) -> None:
         """Named parameters, not `**fields`: a dict per event cost twice as much. The event is built as `Event(...)`
         builds it (a tuple of the fields in their order, typed Event), without the generated `__new__`'s frame."""
-        event = _tuple_new(Event, (self.calendar.now, kind, customer, task, model, slot, cents, info))
+        event = _tuple_new(Event, (self.calendar.now, kind, customer, task, model, slot, cents, info, ok, reason))
         for listener in self._listeners:
             listener(event)
 
