@@ -59,9 +59,10 @@ TICK_MS = MINUTE  # billing, metric samples, prompt sweeps and autopilot checks 
 
 
 class World:
-    """One run of a level. Its jobs live beside it, each in its own module, as functions taking the world:
-    `arrivals` (when customers come, what they bring), `capacity` (slots, renting, outages, upstream bills),
-    `prompt` (the wait prompt), `metrics` (counts, the satisfaction formula, the summary). This class keeps the
+    """One run of a level. Its other jobs live beside it, each in its own module: `arrivals` (when customers come
+    and what they bring: an `Arrivals` object with its own draws), `capacity` (slots, renting, outages, upstream
+    bills) and `prompt` (the wait prompt), as functions taking the world, and `metrics` (counts, the satisfaction
+    formula, the summary), handed the models and the ledger. This class keeps the
     task flow (admission, queue, stations, ends, departures) and `apply`, the one door for outside changes.
     Underscore names are the world's internals, shared with those modules and nobody else; a mod reads the world
     through `factory_game.api`, the game through `factory_game.sim.queries`."""
