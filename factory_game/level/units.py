@@ -6,6 +6,10 @@ import re
 from decimal import Decimal, InvalidOperation
 
 _UNITS = {"ms": 1, "s": 1_000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
+# The largest values a level file may write (docs/levels.md, "Limits"): beyond them a level would exhaust time or
+# memory, or overflow a float, long before it meant anything.
+MAX_DURATION_MS = 366 * 86_400_000  # any duration: 366 days
+MAX_MONEY_CENTS = 1_000_000_000 * 100  # any amount of money, either sign: 1,000,000,000.00
 _PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
 
 
@@ -23,6 +27,8 @@ def parse_duration(text: str) -> int:
         pos = match.end()
     if pos != len(compact) or not compact:
         raise ValueError('a duration string like "5m", "2h30m" or "90s"')
+    if total > MAX_DURATION_MS:
+        raise ValueError("a duration of at most 366d")
     return int(total)
 
 
@@ -34,10 +40,18 @@ def parse_money(text: str) -> int:
         value = Decimal(text.strip())
     except InvalidOperation:
         raise ValueError('a decimal money string like "0.50"') from None
-    cents = value * 100
-    if cents != cents.to_integral_value() or not value.is_finite():
+    if not value.is_finite() or value.copy_abs() > MAX_MONEY_CENTS // 100:  # exact, before scaling "1e999999999"
+        raise ValueError(f'a money string from -{format_money(MAX_MONEY_CENTS)} to {format_money(MAX_MONEY_CENTS)}')
+    if _decimals(value) > 2:
         raise ValueError('a money string with at most two decimals, like "0.50"')
-    return int(cents)
+    return int(value * 100)  # exact: at most 12 digits
+
+
+def _decimals(value: Decimal) -> int:
+    """Digits after the point, trailing zeros aside; exact (no context rounding) whatever the exponent."""
+    _sign, digits, exponent = value.as_tuple()
+    zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return max(0, -(exponent + zeros)) if any(digits) else 0
 
 
 def format_money(cents: int) -> str:
