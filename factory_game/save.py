@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from factory_game import __version__
-from factory_game.level import LevelError
+from factory_game.level import LevelError, Problem
 from factory_game.level.bundled import LEVELS_DIR
+from factory_game.level.reader import Reader, describe
 from factory_game.plugins import ModFailed, ModFailure, prepare_level
 from factory_game.sim.commands import Command, command_from_dict
 from factory_game.sim.world import World
@@ -136,12 +137,7 @@ def read(path: str | Path) -> SavedGame:
                         f"this one reads up to {VERSION}): update the game to load it", path=path, version=version)
     if body.get("checksum") != _checksum(body):
         raise _damaged(path, "its checksum does not match its content")
-    try:
-        return _parse(body)
-    except KeyError as exc:
-        raise _damaged(path, f"{exc.args[0]!r} is missing") from None
-    except (AttributeError, TypeError, ValueError) as exc:
-        raise _damaged(path, str(exc)) from None
+    return _parse(body, path)
 
 
 def _damaged(path: Path, reason: str) -> SaveError:
@@ -197,29 +193,46 @@ def fingerprint(world: World) -> dict[str, int]:
     }
 
 
-def _parse(body: dict) -> SavedGame:
-    level = body["level"]
-    bundled = level.get("bundled")
-    level_path = LEVELS_DIR / bundled if bundled and (LEVELS_DIR / bundled).exists() else Path(level["path"])
+def _parse(body: dict, path: Path) -> SavedGame:
+    """The body read by the level schema's reader: a damaged save names every bad key in the level problems' shape."""
+    problems: list[Problem] = []
+
+    def report(key: str, expected: str, found: str) -> None:
+        problems.append(Problem(str(path), key, expected, found))
+
+    root = Reader(body, "", report)
+    level = root.table("level", required=True)
+    saved_path, level_id, sha256 = level.string("path"), level.string("id"), level.string("sha256")
+    bundled = level.raw("bundled", None)
+    if bundled is not None and not isinstance(bundled, str):
+        report("level.bundled", "a bundled level's name or null", describe(bundled))
+        bundled = None
+    seed, time_ms = root.integer("seed", low=0), root.integer("time_ms", low=0)
+    overrides = root.array("overrides")
+    if not all(isinstance(item, str) for item in overrides):
+        report("overrides", "a list of key=value strings", describe(overrides))
     commands = []
-    for index, record in enumerate(body["commands"]):
-        time = record["t"]
-        if not isinstance(time, int) or time < 0:
-            raise ValueError(f"command {index} has no valid time")
-        commands.append((time, command_from_dict({k: v for k, v in record.items() if k != "t"})))
-    if [t for t, _ in commands] != sorted(t for t, _ in commands):
-        raise ValueError("commands are out of order")
-    time_ms = body["time_ms"]
-    seed = body["seed"]
-    if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in (time_ms, seed)):
-        raise ValueError("time_ms and seed must be whole numbers")
-    if commands and commands[-1][0] > time_ms:
-        raise ValueError("a command is later than the moment of the save")
-    overrides = body["overrides"]
-    if not isinstance(overrides, list) or not all(isinstance(o, str) for o in overrides):
-        raise ValueError("overrides must be a list of key=value strings")
-    return SavedGame(level_path, str(level["id"]), str(level["sha256"]), seed, tuple(overrides), time_ms,
-                     tuple(commands), dict(body["fingerprint"]))
+    for index, record in enumerate(root.array("commands")):
+        entry = Reader(record, f"commands.{index}", report)
+        time = entry.integer("t", low=0)
+        try:
+            command = command_from_dict({k: v for k, v in entry.data.items() if k != "t"})
+        except (TypeError, ValueError) as exc:
+            report(f"commands.{index}", "a command", str(exc))
+            continue
+        if time is not None:
+            commands.append((time, command))
+    times = [t for t, _ in commands]
+    if times != sorted(times):
+        report("commands", "commands in order of time", str(times))
+    if times and time_ms is not None and times[-1] > time_ms:
+        report("commands", f"commands no later than the moment of the save ({time_ms} ms)", str(times[-1]))
+    fingerprint = root.table("fingerprint", required=True)
+    counters = {name: fingerprint.integer(name) for name in fingerprint.data}
+    if problems:
+        raise _damaged(path, "; ".join(f"[{p.path}] expected {p.expected}; found {p.found}" for p in problems))
+    level_path = LEVELS_DIR / bundled if bundled and (LEVELS_DIR / bundled).exists() else Path(saved_path)
+    return SavedGame(level_path, level_id, sha256, seed, tuple(overrides), time_ms, tuple(commands), counters)
 
 
 def _bundled_name(level_file: Path) -> str | None:

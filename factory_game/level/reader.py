@@ -20,7 +20,7 @@ def describe(value: Any) -> str:
     if isinstance(value, dict):
         return "a table"
     if isinstance(value, list):
-        return "an array"
+        return "an array" if value else "an empty array"
     kind = {bool: "boolean", int: "integer", float: "number", str: "string"}.get(type(value), type(value).__name__)
     shown = repr(value)
     if len(shown) > 60:
@@ -84,7 +84,7 @@ class Reader:
             if (low is not None and value < low) or (high is not None and value > high):
                 raise ValueError(_range_text("an integer", low, high))
             return value
-        return self._get(name, default, "an integer", convert)
+        return self._get(name, default, _range_text("an integer", low, high), convert)
 
     def number(self, name: str, default: Any = MISSING, low: float | None = None, high: float | None = None) -> Any:
         def convert(value: Any) -> float:
@@ -93,7 +93,7 @@ class Reader:
             if (low is not None and value < low) or (high is not None and value > high):
                 raise ValueError(_range_text("a number", low, high))
             return float(value)
-        return self._get(name, default, "a number", convert)
+        return self._get(name, default, _range_text("a number", low, high), convert)
 
     def duration(self, name: str, default: Any = MISSING, low: int = 0) -> Any:
         def convert(value: Any) -> int:
