@@ -93,7 +93,8 @@ def test_missing_file_is_a_level_error(tmp_path):
 
 
 @pytest.mark.parametrize(("line", "key", "expected"), [
-    ('[arrivals]\nbudget = { dist = "uniform", min = "1e309", max = "2.00" }', "arrivals.budget.min", "money string from"),
+    ('[arrivals]\nbudget = { dist = "uniform", min = "1e309", max = "2.00" }', "arrivals.budget.min",
+     "money string from"),
     ('[arrivals]\nbudget = { dist = "fixed", value = "1e999999999" }', "arrivals.budget.value", "money string from"),
     ("[arrivals]\npriority_share = nan", "arrivals.priority_share", "finite number"),
     ("[prompt]\nmultiplier = inf", "prompt.multiplier", "finite number"),
