@@ -159,7 +159,7 @@ def cmd_levels(_args: argparse.Namespace) -> int:
 def cmd_mods(_args: argparse.Namespace) -> int:
     states = mod_states()
     if not states:
-        print("no mods found (looked in mods/, ./mods, $FACTORY_GAME_MODS and the factory_game.mods entry points)")
+        print("no mods found (looked in mods/, ./mods, $RIVER_MODS and the factory_game.mods entry points)")
     for info, problem in states:
         name = f"{info.manifest.names['en']} / {info.manifest.names['zh-CN']}" if info.manifest else ""
         print(f"{info.label:28} {'ok' if problem is None else 'error'}  {name}  ({info.source})")

@@ -14,10 +14,9 @@ import tomllib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from factory_game.game.paths import RESOURCES
+from factory_game.paths import I18N_DIR
 
 LANGUAGES = ("zh-CN", "en")
-I18N_DIR = RESOURCES / "i18n"
 
 
 def load_table(lang: str, directory: Path = I18N_DIR) -> dict[str, str]:

@@ -4,7 +4,7 @@ Kept here rather than in the game's string tables so that a headless report need
 
 from __future__ import annotations
 
-from factory_game.game.paths import FONT_FILE, FONT_NAME  # a plain path module: imports no Arcade
+from factory_game.paths import FONT_FILE, FONT_NAME  # a plain path module: imports no Arcade
 
 LANGUAGES = ("en", "zh-CN")
 
