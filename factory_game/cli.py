@@ -14,9 +14,10 @@ from pathlib import Path
 from factory_game import __version__
 from factory_game.level import LevelError, load_level
 from factory_game.level.bundled import LEVELS_DIR, bundled_levels, resolve_level
-from factory_game.level.units import format_duration, format_money, parse_duration
+from factory_game.level.units import parse_duration
 from factory_game.plugins import ModFailed, mod_states, prepare_level
 from factory_game.runner import RunResult, load_commands, run_level
+from factory_game.texts import format_duration, format_money
 
 EXIT_OK, EXIT_GOALS_MISSED, EXIT_BAD_INPUT = 0, 1, 2
 

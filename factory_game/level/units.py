@@ -1,4 +1,5 @@
-"""Durations ("5m", "2h30m", "90s", "250ms") and money ("0.50") as level files write them."""
+"""Durations ("5m", "2h30m", "90s", "250ms") and money ("0.50") as level files write them (shown again by
+:mod:`factory_game.texts`)."""
 
 from __future__ import annotations
 
@@ -38,20 +39,3 @@ def parse_money(text: str) -> int:
     if cents != cents.to_integral_value() or not value.is_finite():
         raise ValueError('a money string with at most two decimals, like "0.50"')
     return int(cents)
-
-
-def format_money(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
-
-
-def format_duration(ms: float) -> str:
-    ms = round(ms)
-    if ms < 60_000:
-        return f"{ms / 1000:.0f}s" if ms % 1000 == 0 or ms >= 10_000 else f"{ms / 1000:.1f}s"
-    hours, rest = divmod(ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    seconds = rest // 1000
-    if hours:
-        return f"{hours}h{minutes:02d}m"
-    return f"{minutes}m{seconds:02d}s"
