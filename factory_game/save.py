@@ -24,7 +24,7 @@ from factory_game import __version__
 from factory_game.atomic import write_text_atomically
 from factory_game.level import LevelError
 from factory_game.level.bundled import LEVELS_DIR
-from factory_game.plugins import ModError, ModFailed, ModFailure, prepare_level
+from factory_game.plugins import ModFailed, ModFailure, prepare_level
 from factory_game.sim.commands import Command, command_from_dict
 from factory_game.sim.world import World
 
@@ -164,21 +164,17 @@ def load(path: str | Path, world_hook: Callable[[World], None] | None = None, le
         raise SaveError("level_changed", f"the level {spec_path} has changed since this game was saved, so the save "
                         "cannot be replayed", path=Path(path), level=spec_path)
     try:
-        spec, rules, session = prepare_level(spec_path, game.overrides, lenient=lenient)
-    except (LevelError, ModError) as exc:
+        level = prepare_level(spec_path, game.overrides, lenient=lenient)
+    except LevelError as exc:
         raise SaveError("level_broken", f"the save's level or its mods no longer load: {exc}", path=Path(path),
                         level=spec_path, reason=str(exc)) from None
     if on_mod_failure is not None:
-        session.on_failure(on_mod_failure)
-    world = World(spec, seed=game.seed, rules=rules, ledger_window=ledger_window)
-    session.attach(world)
+        level.session.on_failure(on_mod_failure)
+    world = level.start(game.seed, ledger_window)
     if world_hook is not None:
         world_hook(world)
     try:
-        for time, command in game.commands:
-            world.advance(time)
-            world.apply(command)
-        world.advance(game.time_ms)
+        level.replay(world, game.commands, game.time_ms)
     except ModFailed as exc:
         raise SaveError("replay_failed", f"replaying the save stopped: {exc}", path=Path(path), level=spec_path,
                         reason=str(exc)) from None

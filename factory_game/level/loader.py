@@ -8,8 +8,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from factory_game.builtin import builtin_catalog
 from factory_game.catalog import Catalog
 from factory_game.level.errors import LevelError, Problem, key_lines, line_for
+from factory_game.level.goals import metric_paths
 from factory_game.level.reader import MISSING, Reader, _did_you_mean
 from factory_game.level.units import parse_money
 from factory_game.sim.clock import HOUR, MINUTE
@@ -31,38 +33,80 @@ EVENT_KINDS = ("outage", "spike", "price")
 
 
 def load_level(path: str | Path, overrides: Iterable[str] = (), catalog: Catalog | None = None) -> LevelSpec:
-    """Read, override (`key.path=value`) and validate a level; raise LevelError with every problem found."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise LevelError([Problem(str(path), "", "a readable level file", exc.strerror or str(exc))]) from None
-    return parse_level(text, str(path), overrides, catalog)
+    """Read, override (`key.path=value`) and validate a level; raise LevelError with every problem found.
+
+    Without `catalog` the level is read against the built-in content alone; a level that names mods opens through
+    `factory_game.plugins.prepare_level`, which opens its mods once and passes their catalog here."""
+    return read_level(path, overrides).build(catalog)
 
 
 def parse_level(text: str, filename: str, overrides: Iterable[str] = (), catalog: Catalog | None = None) -> LevelSpec:
+    return LevelDocument(text, filename, overrides).build(catalog)
+
+
+def read_level(path: str | Path, overrides: Iterable[str] = ()) -> LevelDocument:
+    """The level file as TOML with the overrides applied, not validated yet (LevelError if it is not TOML)."""
+    path = Path(path)
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = _toml_error_line(str(exc))
-        raise LevelError([Problem(filename, "", "valid TOML", str(exc), line)]) from None
-    problems: list[Problem] = []
-    overrides = list(overrides)
-    data = apply_overrides(data, overrides, filename, problems)
-    lines = key_lines(text)
-    overridden = [item.partition("=")[0].strip() for item in overrides]
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LevelError([Problem(str(path), "", "a readable level file", exc.strerror or str(exc))]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise LevelError([Problem(str(path), "", "a UTF-8 text file",
+                                  f"byte 0x{raw[exc.start]:02x} that is not UTF-8", line)]) from None
+    return LevelDocument(text, str(path), overrides)
 
-    def report(key: str, expected: str, found: str) -> None:
-        if any(key == o or key.startswith(o + ".") for o in overridden):
-            problems.append(Problem(filename, key, expected, f"{found} (from --set)"))
-        else:
-            problems.append(Problem(filename, key, expected, found, line_for(lines, key)))
 
-    spec = _build(data, report, catalog, filename)
-    if problems:
-        raise LevelError(problems)
-    assert spec is not None
-    return spec
+class LevelDocument:
+    """A level file read and overridden but not yet validated. The door (`factory_game.plugins.prepare_level`) reads
+    its `mods` from here, opens them, and then builds the spec against their catalog."""
+
+    def __init__(self, text: str, filename: str, overrides: Iterable[str] = ()) -> None:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            line = _toml_error_line(str(exc))
+            raise LevelError([Problem(filename, "", "valid TOML", str(exc), line)]) from None
+        self.filename = filename
+        self.problems: list[Problem] = []
+        overrides = list(overrides)
+        self.data = apply_overrides(data, overrides, filename, self.problems)
+        self.lines = key_lines(text)
+        self.overridden = [item.partition("=")[0].strip() for item in overrides]
+
+    def problem(self, key: str, expected: str, found: str) -> Problem:
+        """A problem at `key`, with its line in the file (or marked as coming from an override)."""
+        if any(key == o or key.startswith(o + ".") for o in self.overridden):
+            return Problem(self.filename, key, expected, f"{found} (from --set)")
+        return Problem(self.filename, key, expected, found, line_for(self.lines, key))
+
+    def mods(self) -> tuple[tuple[str, str], ...]:
+        """The mods the level names (the well-formed entries; `build` reports the others)."""
+        level = self.data.get("level")
+        return _mods(Reader(level if isinstance(level, dict) else {}, "level", lambda *_: None))
+
+    def build(self, catalog: Catalog | None = None, problems: Iterable[Problem] = ()) -> LevelSpec:
+        """The validated spec against `catalog` (default: the built-in content); LevelError names every problem,
+        `problems` found by the caller (the mods that did not open) included."""
+        found = [*self.problems, *problems]
+
+        def report(key: str, expected: str, found_text: str) -> None:
+            found.append(self.problem(key, expected, found_text))
+
+        if catalog is None:
+            catalog = builtin_catalog()
+            named = self.mods()
+            if named:
+                report("level.mods", "a level without mods (a level with mods opens through "
+                       "factory_game.plugins.prepare_level)", ", ".join(mod for mod, _ in named))
+        spec = _build(self.data, report, catalog, self.filename)
+        if found:
+            raise LevelError(found)
+        assert spec is not None
+        return spec
 
 
 def apply_overrides(data: dict, overrides: Iterable[str], filename: str, problems: list[Problem]) -> dict:
@@ -96,7 +140,7 @@ def apply_overrides(data: dict, overrides: Iterable[str], filename: str, problem
     return data
 
 
-def _build(data: dict, report, catalog: Catalog | None, filename: str) -> LevelSpec | None:
+def _build(data: dict, report, catalog: Catalog, filename: str) -> LevelSpec | None:
     root = Reader(data, "", report)
     level = root.table("level", required=True)
     level_id = level.string("id")
@@ -109,8 +153,6 @@ def _build(data: dict, report, catalog: Catalog | None, filename: str) -> LevelS
     surcharge = level.number("priority_surcharge", 0.0, low=0.0, high=10.0)
     mods = _mods(level)
     level.finish()
-    if catalog is None:
-        catalog = _mods_catalog(mods, report)
 
     tiers = _tiers(root.table("tiers"))
     content = _content(root.table("content"), catalog)
@@ -158,18 +200,6 @@ def _mods(level: Reader) -> tuple[tuple[str, str], ...]:
         else:
             level.report(key, 'a mod id or { id = "...", version = ">=1.0" }', repr(item))
     return tuple(out)
-
-
-def _mods_catalog(mods: tuple[tuple[str, str], ...], report) -> Catalog:
-    """What the level's mods (and the built-in content) register; a mod that cannot load is a level problem."""
-    from factory_game.plugins import ModError, open_mods  # late: the plugin layer imports the simulation only
-
-    try:
-        return open_mods(mods).catalog
-    except ModError as exc:
-        for problem in exc.problems:
-            report("level.mods", "mods that are installed and compatible", problem)
-        return open_mods().catalog
 
 
 def _tiers(table: Reader) -> tuple[tuple[str, int], ...]:
@@ -410,8 +440,6 @@ def _threshold(sub: Reader, key: str, raw: Any, money: bool) -> float | None:
 
 
 def _check_goal_metrics(spec: LevelSpec, report) -> None:
-    from factory_game.level.goals import metric_paths  # the summary's shape comes from the simulation
-
     known = metric_paths(spec)
     for index, goal in enumerate(spec.goals):
         if goal.metric not in known:
