@@ -15,9 +15,10 @@ from factory_game import __version__
 from factory_game.game.commands import add_game_commands  # its handlers import Arcade only when they run
 from factory_game.level import LevelError
 from factory_game.level.bundled import LEVELS_DIR, bundled_levels, resolve_level
-from factory_game.level.units import format_duration, format_money, parse_duration
+from factory_game.level.units import parse_duration
 from factory_game.plugins import ModFailed, mod_states, prepare_level
 from factory_game.runner import RunResult, load_commands, run_level
+from factory_game.texts import format_duration, format_money
 
 EXIT_OK, EXIT_GOALS_MISSED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -160,7 +161,7 @@ def cmd_levels(_args: argparse.Namespace) -> int:
 def cmd_mods(_args: argparse.Namespace) -> int:
     states = mod_states()
     if not states:
-        print("no mods found (looked in mods/, ./mods, $FACTORY_GAME_MODS and the factory_game.mods entry points)")
+        print("no mods found (looked in mods/, ./mods, $RIVER_MODS and the factory_game.mods entry points)")
     for info, problem in states:
         name = f"{info.manifest.names['en']} / {info.manifest.names['zh-CN']}" if info.manifest else ""
         print(f"{info.label:28} {'ok' if problem is None else 'error'}  {name}  ({info.source})")

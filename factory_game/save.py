@@ -7,22 +7,21 @@ world, event for event, as the one that was saved. A few counters taken at save 
 replay, so a save that no longer replays faithfully (the engine or a mod changed) is refused instead of silently
 becoming a different game.
 
-Saving writes a temporary file next to the target and renames it over the target (`os.replace`), so a crash or a
-full disk never leaves a half-written save behind, and a failed save leaves the previous one untouched. Loading
-never writes anything.
+Saving goes through :func:`factory_game.atomic.write_text_atomically` (a temporary file renamed over the target), so
+a crash or a full disk never leaves a half-written save behind, and a failed save leaves the previous one
+untouched. Loading never writes anything.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from factory_game import __version__
+from factory_game.atomic import write_text_atomically
 from factory_game.level import LevelError, Problem
 from factory_game.level.bundled import LEVELS_DIR
 from factory_game.level.reader import Reader, describe
@@ -250,21 +249,9 @@ def _checksum(body: dict) -> str:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    directory = path.parent if str(path.parent) else Path(".")
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=directory, prefix=f".{path.name}.",
-                                             suffix=".tmp", delete=False)
+        write_text_atomically(path, text)
     except OSError as exc:
-        raise _write_failed(path, exc) from None
-    try:
-        with handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(handle.name, path)
-    except OSError as exc:
-        Path(handle.name).unlink(missing_ok=True)
         raise _write_failed(path, exc) from None
 
 

@@ -15,11 +15,11 @@ from factory_game.game.clock import BASE_RATE, SimClock
 from factory_game.game.gfx import arcade
 from factory_game.game.hud import Hud, money, wait_text
 from factory_game.game.scene import Scene
-from factory_game.level.units import format_duration
 from factory_game.plugins import PreparedLevel
 from factory_game.sim.commands import Release, Rent, SetAutopilot
 from factory_game.sim.spec import LevelSpec
 from factory_game.sim.world import World
+from factory_game.texts import format_duration
 
 LEDGER_WINDOW = 2000  # ledger entries a played world keeps: play can last for ever (the sandbox), a headless run not
 SPEED_KEYS = {arcade.key.KEY_1: 1, arcade.key.KEY_2: 2, arcade.key.KEY_3: 4, arcade.key.KEY_4: 8,

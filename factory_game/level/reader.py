@@ -8,7 +8,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from factory_game.level.units import format_duration, parse_duration, parse_money
+from factory_game.level.units import duration_text, parse_duration, parse_money
 from factory_game.sim.distributions import Dist
 
 MISSING = object()
@@ -99,8 +99,7 @@ class Reader:
         def convert(value: Any) -> int:
             ms = parse_duration(value)
             if ms < low:
-                raise ValueError(f"a duration of at least {format_duration(low)}" if low >= 1000
-                                 else f"a duration of at least {low} ms")
+                raise ValueError(f"a duration of at least {duration_text(low)}")
             return ms
         return self._get(name, default, 'a duration string like "5m"', convert)
 

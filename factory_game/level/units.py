@@ -1,4 +1,5 @@
-"""Durations ("5m", "2h30m", "90s", "250ms") and money ("0.50") as level files write them."""
+"""Durations ("5m", "2h30m", "90s", "250ms") and money ("0.50") as level files write them (shown again by
+:mod:`factory_game.texts`)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ def parse_duration(text: str) -> int:
     if pos != len(compact) or not compact:
         raise ValueError('a duration string like "5m", "2h30m" or "90s"')
     if total > MAX_DURATION_MS:
-        raise ValueError("a duration of at most 366d")
+        raise ValueError(f"a duration of at most {duration_text(MAX_DURATION_MS)}")
     return int(total)
 
 
@@ -41,7 +42,7 @@ def parse_money(text: str) -> int:
     except InvalidOperation:
         raise ValueError('a decimal money string like "0.50"') from None
     if not value.is_finite() or value.copy_abs() > MAX_MONEY_CENTS // 100:  # exact, before scaling "1e999999999"
-        raise ValueError(f'a money string from -{format_money(MAX_MONEY_CENTS)} to {format_money(MAX_MONEY_CENTS)}')
+        raise ValueError(f'a money string from -{MAX_MONEY_CENTS // 100}.00 to {MAX_MONEY_CENTS // 100}.00')
     if _decimals(value) > 2:
         raise ValueError('a money string with at most two decimals, like "0.50"')
     return int(value * 100)  # exact: at most 12 digits
@@ -54,18 +55,9 @@ def _decimals(value: Decimal) -> int:
     return max(0, -(exponent + zeros)) if any(digits) else 0
 
 
-def format_money(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
-
-
-def format_duration(ms: float) -> str:
-    ms = round(ms)
-    if ms < 60_000:
-        return f"{ms / 1000:.0f}s" if ms % 1000 == 0 or ms >= 10_000 else f"{ms / 1000:.1f}s"
-    hours, rest = divmod(ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    seconds = rest // 1000
-    if hours:
-        return f"{hours}h{minutes:02d}m"
-    return f"{minutes}m{seconds:02d}s"
+def duration_text(ms: int) -> str:
+    """A limit as a level file writes it: "1m", "20s", "250ms"."""
+    for unit in ("d", "h", "m", "s"):
+        if ms and ms % _UNITS[unit] == 0:
+            return f"{ms // _UNITS[unit]}{unit}"
+    return f"{ms}ms"
