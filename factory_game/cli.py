@@ -90,7 +90,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.replay:
         try:
             commands = load_commands(args.replay)
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:  # any shape of bad file
             raise BadInput(f"--replay {args.replay}: {exc}") from None
     progress = _progress_bar if sys.stderr.isatty() else None
     events_out = open(args.events, "w", encoding="utf-8") if args.events else None  # noqa: SIM115

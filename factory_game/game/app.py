@@ -44,8 +44,8 @@ class Game:
 
     @staticmethod
     def prepare(path: Path):
-        """A fresh spec, rules and mod session for one play: lenient, so a failing mod is switched off and shown
-        as an alert instead of stopping the game."""
+        """A freshly prepared level (spec, rules, mod session) for one play: lenient, so a failing mod is switched
+        off and shown as an alert instead of stopping the game."""
         return prepare_level(path, lenient=True)
 
     def mod_names(self) -> dict[str, dict[str, str]]:

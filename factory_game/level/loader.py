@@ -1,9 +1,11 @@
-"""TOML level files into a validated `LevelSpec`. The schema is documented in docs/levels.md."""
+"""TOML level files into a validated `LevelSpec` (docs/levels.md). Each key's default, unit and range are declared on
+its spec field (`factory_game/sim/spec.py`) and read by `factory_game/level/schema.py`; this module walks the tables
+and keeps what one field cannot say alone: tiers and weights, rate pieces, event kinds, outage slots, spikes against
+the rate limit, star order, goal metrics."""
 
 from __future__ import annotations
 
 import copy
-import dataclasses
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
@@ -13,8 +15,8 @@ from factory_game.builtin import builtin_catalog
 from factory_game.catalog import Catalog
 from factory_game.level.errors import LevelError, Problem, key_lines, line_for
 from factory_game.level.goals import metric_paths
-from factory_game.level.reader import MISSING, Reader, _did_you_mean, _finite
-from factory_game.level.schema import default_of, read_fields
+from factory_game.level.reader import MISSING, Reader, _did_you_mean, is_finite_number
+from factory_game.level.schema import default, read_fields
 from factory_game.level.units import parse_money
 from factory_game.sim.spec import (
     TIER_CAP,
@@ -196,7 +198,7 @@ def _mods(level: Reader) -> tuple[tuple[str, str], ...]:
 
 def _tiers(table: Reader) -> tuple[tuple[str, int], ...]:
     if not table.data:
-        return default_of(next(f for f in dataclasses.fields(LevelSpec) if f.name == "tiers"))
+        return default(LevelSpec, "tiers")
     low, high = TIER_CAP
     tiers = tuple((name, table.integer(name, low=low, high=high)) for name in table.data)
     table.finish()
@@ -395,7 +397,7 @@ def _threshold(sub: Reader, key: str, raw: Any, money: bool) -> float | None:
         except ValueError as exc:
             sub.report(sub.key(key), str(exc), repr(raw))
             return None
-    if isinstance(raw, bool) or not isinstance(raw, int | float) or not _finite(raw):
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or not is_finite_number(raw):
         sub.report(sub.key(key), "a finite number" + (' or a money string like "50.00"' if money else ""), repr(raw))
         return None
     return float(raw)

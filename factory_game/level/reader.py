@@ -88,7 +88,7 @@ class Reader:
 
     def number(self, name: str, default: Any = MISSING, low: float | None = None, high: float | None = None) -> Any:
         def convert(value: Any) -> float:
-            if isinstance(value, bool) or not isinstance(value, int | float) or not _finite(value):
+            if isinstance(value, bool) or not isinstance(value, int | float) or not is_finite_number(value):
                 raise TypeError(_range_text("a finite number", low, high))
             if (low is not None and value < low) or (high is not None and value > high):
                 raise ValueError(_range_text("a number", low, high))
@@ -176,7 +176,7 @@ class Reader:
                             f"unknown key {name!r}")
 
 
-def _finite(value: int | float) -> bool:
+def is_finite_number(value: int | float) -> bool:
     """A float that is not NaN or infinite, or an integer a float can hold (TOML integers have no size limit)."""
     try:
         return math.isfinite(value)

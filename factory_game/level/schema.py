@@ -16,6 +16,11 @@ def declared(cls: type) -> list[dataclasses.Field]:
     return [f for f in dataclasses.fields(cls) if "toml" in f.metadata]
 
 
+def default(cls: type, name: str) -> Any:
+    """The default of `cls`'s field `name`, as the dataclass declares it."""
+    return default_of(next(f for f in dataclasses.fields(cls) if f.name == name))
+
+
 def default_of(field: dataclasses.Field) -> Any:
     if field.default is not dataclasses.MISSING:
         return field.default
