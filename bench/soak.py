@@ -88,7 +88,7 @@ def soak(world: World, hours: int, render: Callable[[World], None] | None = None
     return samples
 
 
-def headless_play_view(spec, seed, rules, session, frame_ms: int = MINUTE) -> tuple[World, Callable[[World], None]]:
+def headless_play_view(level, seed, frame_ms: int = MINUTE) -> tuple[World, Callable[[World], None]]:
     """The game's play view in a headless window, its clock paused and the auto-manager on; and a callback that
     lets it look at the world and draw one frame, animated as play at top speed would over `frame_ms`."""
     from factory_game.game import platform
@@ -102,7 +102,7 @@ def headless_play_view(spec, seed, rules, session, frame_ms: int = MINUTE) -> tu
     frame_s = frame_ms / 1000 / sim_speed  # the real time play at 16× takes over one frame of the soak
 
     game = make_game(levels=[], lang="en", muted=True, headless=True)
-    view = PlayView(game, spec, seed=seed, rules=rules, mods=session)
+    view = PlayView(game, level, seed=seed)
     game.window.show_view(view)
     view.toggle_pause()  # the soak moves simulated time, not the view's clock
     view.world.apply(SetAutopilot(True))
@@ -132,14 +132,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--render", action="store_true", help="draw the game's play view (headless) every minute")
     args = parser.parse_args(argv)
 
-    spec, rules, session = prepare_level(args.level, lenient=args.render)
+    level = prepare_level(args.level, lenient=args.render)
+    spec = level.spec
     if args.render:
         if args.no_ledger_entries:
             parser.error("--render plays the game's own world, which keeps its ledger entries")
-        world, render = headless_play_view(spec, args.seed, rules, session)
+        world, render = headless_play_view(level, args.seed)
     else:
-        world = World(spec, seed=args.seed, rules=rules, ledger_window=0 if args.no_ledger_entries else None)
-        session.attach(world)
+        world = level.start(args.seed, 0 if args.no_ledger_entries else None)
         render = None
     tracemalloc.start()
     print(f"soak: {spec.id}, seed {world.seed}, {args.hours} simulated hours, "

@@ -1,9 +1,9 @@
-"""River's built-in content types and models, as plain data. `factory_game.plugins.builtin` registers them
-through the mod hooks like any mod's."""
+"""River's built-in content types, models and their provider, as plain data. `factory_game.plugins.builtin`
+registers them through the mod hooks like any mod's; `builtin_catalog` is the same catalog for levels without mods."""
 
 from __future__ import annotations
 
-from factory_game.catalog import Catalog
+from factory_game.catalog import Catalog, Provider
 from factory_game.sim.clock import HOUR, MINUTE, SECOND
 from factory_game.sim.distributions import Dist
 from factory_game.sim.spec import ContentSpec, ModelSpec
@@ -32,8 +32,15 @@ MODELS = (
 )
 
 
-def builtin_catalog() -> Catalog:
-    """The built-in content alone, as the plugin layer registers it."""
-    from factory_game.plugins import open_mods  # imported late: the plugin layer reads this module's data
+PROVIDER = Provider("builtin", {"en": "River's upstream partners", "zh-CN": "River 的上游伙伴"}, MODELS)
+ORIGIN = "the built-in content"
 
-    return open_mods().catalog
+
+def builtin_catalog() -> Catalog:
+    """What a level without mods can name: the catalog the plugin layer's built-in plugin registers, read from the
+    same data without opening the plugin machinery (tests/test_levels.py checks the two agree)."""
+    catalog = Catalog()
+    for content in CONTENT:
+        catalog.add_content(content, ORIGIN)
+    catalog.add_provider(PROVIDER, ORIGIN)
+    return catalog

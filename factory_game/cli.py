@@ -12,11 +12,13 @@ import sys
 from pathlib import Path
 
 from factory_game import __version__
-from factory_game.level import LevelError, load_level
+from factory_game.game.commands import add_game_commands  # its handlers import Arcade only when they run
+from factory_game.level import LevelError
 from factory_game.level.bundled import LEVELS_DIR, bundled_levels, resolve_level
-from factory_game.level.units import format_duration, format_money, parse_duration
+from factory_game.level.units import parse_duration
 from factory_game.plugins import ModFailed, mod_states, prepare_level
 from factory_game.runner import RunResult, load_commands, run_level
+from factory_game.texts import format_duration, format_money
 
 EXIT_OK, EXIT_GOALS_MISSED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -52,8 +54,6 @@ def build_parser() -> argparse.ArgumentParser:
     levels = sub.add_parser("levels", help="list the bundled levels")
     levels.set_defaults(handler=cmd_levels)
 
-    from factory_game.game.commands import add_game_commands  # imports no Arcade until a game command runs
-
     add_game_commands(sub)
     return parser
 
@@ -63,9 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except LevelError as exc:
-        print(f"error: {len(exc.problems)} problem(s) in the level:", file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
+        print_level_error(exc, "the level")
         return EXIT_BAD_INPUT
     except (BadInput, ModFailed) as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -79,8 +77,8 @@ class BadInput(Exception):
 def cmd_run(args: argparse.Namespace) -> int:
     if args.report and importlib.util.find_spec("matplotlib") is None:  # say so before the run, not after it
         raise BadInput("--report needs matplotlib: pip install 'factory_game[report]'")
-    spec, _rules, session = prepare_level(resolve_level(args.level), args.overrides, lenient=args.lenient)
-    session.on_failure(lambda failure: print(f"warning: {failure} (switched off; the built-in rule takes over)",
+    level = prepare_level(resolve_level(args.level), args.overrides, lenient=args.lenient)
+    level.session.on_failure(lambda failure: print(f"warning: {failure} (switched off; the built-in rule takes over)",
                                              file=sys.stderr))
     until = None
     if args.until:
@@ -92,13 +90,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.replay:
         try:
             commands = load_commands(args.replay)
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:  # any shape of bad file
             raise BadInput(f"--replay {args.replay}: {exc}") from None
     progress = _progress_bar if sys.stderr.isatty() else None
     events_out = open(args.events, "w", encoding="utf-8") if args.events else None  # noqa: SIM115
     try:
-        result = run_level(spec, seed=args.seed, until_ms=until, commands=commands, events_out=events_out,
-                           progress=progress, mods=session)
+        result = run_level(level, seed=args.seed, until_ms=until, commands=commands, events_out=events_out,
+                           progress=progress)
     finally:
         if events_out is not None:
             events_out.close()
@@ -135,21 +133,25 @@ def cmd_validate(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for name in args.levels:
         try:
-            spec = load_level(resolve_level(name))
+            spec = prepare_level(resolve_level(name)).spec
             print(f"ok: {name} ({spec.id})")
         except LevelError as exc:
             status = EXIT_BAD_INPUT
-            print(f"error: {len(exc.problems)} problem(s) in {name}:", file=sys.stderr)
-            for problem in exc.problems:
-                print(f"  {problem}", file=sys.stderr)
+            print_level_error(exc, name)
     return status
+
+
+def print_level_error(exc: LevelError, name: str) -> None:
+    print(f"error: {len(exc.problems)} problem(s) in {name}:", file=sys.stderr)
+    for problem in exc.problems:
+        print(f"  {problem}", file=sys.stderr)
 
 
 def cmd_levels(_args: argparse.Namespace) -> int:
     for path in bundled_levels():
         relative = path.relative_to(LEVELS_DIR).with_suffix("")
         try:
-            spec = load_level(path)
+            spec = prepare_level(path).spec
             print(f"{str(relative):28} {spec.title['en']}  /  {spec.title['zh-CN']}")
         except LevelError as exc:
             print(f"{str(relative):28} (invalid: {len(exc.problems)} problem(s))")
@@ -159,7 +161,7 @@ def cmd_levels(_args: argparse.Namespace) -> int:
 def cmd_mods(_args: argparse.Namespace) -> int:
     states = mod_states()
     if not states:
-        print("no mods found (looked in mods/, ./mods, $FACTORY_GAME_MODS and the factory_game.mods entry points)")
+        print("no mods found (looked in mods/, ./mods, $RIVER_MODS and the factory_game.mods entry points)")
     for info, problem in states:
         name = f"{info.manifest.names['en']} / {info.manifest.names['zh-CN']}" if info.manifest else ""
         print(f"{info.label:28} {'ok' if problem is None else 'error'}  {name}  ({info.source})")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from factory_game.level.goals import GoalResult, evaluate, level_stars
-from factory_game.plugins import ModSession, open_mods
+from factory_game.plugins import ModSession, PreparedLevel
 from factory_game.sim.commands import Command, command_from_dict
 from factory_game.sim.events import EventLog
 from factory_game.sim.rules import Rules
@@ -54,45 +54,26 @@ class RunResult:
         }
 
 
-def run_level(spec: LevelSpec, seed: int | None = None, until_ms: int | None = None,
+def run_level(level: PreparedLevel | LevelSpec, seed: int | None = None, until_ms: int | None = None,
               commands: Iterable[tuple[int, Command]] = (), rules: Rules | None = None,
               events_out: IO[str] | None = None, progress: Callable[[int, int], None] | None = None,
               world_hook: Callable[[World], None] | None = None, mods: ModSession | None = None) -> RunResult:
     """Run a level headless. `commands` are player commands (time, command) replayed at their times.
 
-    The level's mods make the rules and observe the run: pass the session from `prepare_level`, or let this
-    open one (strict: a failing mod stops the run) when the level names mods and no `rules` are given."""
-    if mods is None and rules is None and spec.mods:
-        mods = open_mods(spec.mods)
-    if mods is not None and rules is None:
-        rules = mods.rules()
-    world = World(spec, seed=seed, rules=rules)
+    Hand it what `prepare_level` returns (the level's mods make the rules and observe the run). A bare LevelSpec
+    (built in code) is prepared here: with the `mods` session and `rules` given, or its own mods opened strict."""
+    if not isinstance(level, PreparedLevel):
+        level = PreparedLevel.from_spec(level, session=mods, rules=rules)
+    world = level.start(seed)
     log = EventLog(events_out)
     world.subscribe(log)
-    if mods is not None:
-        mods.attach(world)
     if world_hook is not None:
         world_hook(world)
-    end = spec.duration_ms if until_ms is None else until_ms
-    for time, command in sorted(commands, key=lambda item: item[0]):
-        _advance(world, min(time, end), end, progress)
-        if time <= end:
-            world.apply(command)
-    _advance(world, end, end, progress)
+    level.replay(world, commands, until_ms, progress)
     world.settle_costs()
     summary = world.summary()
-    return RunResult(spec, world.seed, summary, log.hexdigest(), log.count,
-                     [r.to_dict() for r in world.commands], evaluate(spec, summary), world)
-
-
-def _advance(world: World, until: int, end: int, progress: Callable[[int, int], None] | None) -> None:
-    if progress is None:
-        world.advance(until)
-        return
-    step = max(1, end // 100)
-    while world.now < until:
-        world.advance(min(until, world.now + step))
-        progress(world.now, end)
+    return RunResult(level.spec, world.seed, summary, log.hexdigest(), log.count,
+                     [r.to_dict() for r in world.commands], evaluate(level.spec, summary), world)
 
 
 def load_commands(path: str) -> list[tuple[int, Command]]:

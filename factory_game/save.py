@@ -7,25 +7,25 @@ world, event for event, as the one that was saved. A few counters taken at save 
 replay, so a save that no longer replays faithfully (the engine or a mod changed) is refused instead of silently
 becoming a different game.
 
-Saving writes a temporary file next to the target and renames it over the target (`os.replace`), so a crash or a
-full disk never leaves a half-written save behind, and a failed save leaves the previous one untouched. Loading
-never writes anything.
+Saving goes through :func:`factory_game.atomic.write_text_atomically` (a temporary file renamed over the target), so
+a crash or a full disk never leaves a half-written save behind, and a failed save leaves the previous one
+untouched. Loading never writes anything.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from factory_game import __version__
-from factory_game.level import LevelError
+from factory_game.atomic import write_text_atomically
+from factory_game.level import LevelError, Problem
 from factory_game.level.bundled import LEVELS_DIR
-from factory_game.plugins import ModError, ModFailed, ModFailure, prepare_level
+from factory_game.level.reader import Reader, describe
+from factory_game.plugins import ModFailed, ModFailure, prepare_level
 from factory_game.sim.commands import Command, command_from_dict
 from factory_game.sim.world import World
 
@@ -136,12 +136,7 @@ def read(path: str | Path) -> SavedGame:
                         f"this one reads up to {VERSION}): update the game to load it", path=path, version=version)
     if body.get("checksum") != _checksum(body):
         raise _damaged(path, "its checksum does not match its content")
-    try:
-        return _parse(body)
-    except KeyError as exc:
-        raise _damaged(path, f"{exc.args[0]!r} is missing") from None
-    except (AttributeError, TypeError, ValueError) as exc:
-        raise _damaged(path, str(exc)) from None
+    return _parse(body, path)
 
 
 def _damaged(path: Path, reason: str) -> SaveError:
@@ -165,21 +160,17 @@ def load(path: str | Path, world_hook: Callable[[World], None] | None = None, le
         raise SaveError("level_changed", f"the level {spec_path} has changed since this game was saved, so the save "
                         "cannot be replayed", path=Path(path), level=spec_path)
     try:
-        spec, rules, session = prepare_level(spec_path, game.overrides, lenient=lenient)
-    except (LevelError, ModError) as exc:
+        level = prepare_level(spec_path, game.overrides, lenient=lenient)
+    except LevelError as exc:
         raise SaveError("level_broken", f"the save's level or its mods no longer load: {exc}", path=Path(path),
                         level=spec_path, reason=str(exc)) from None
     if on_mod_failure is not None:
-        session.on_failure(on_mod_failure)
-    world = World(spec, seed=game.seed, rules=rules, ledger_window=ledger_window)
-    session.attach(world)
+        level.session.on_failure(on_mod_failure)
+    world = level.start(game.seed, ledger_window)
     if world_hook is not None:
         world_hook(world)
     try:
-        for time, command in game.commands:
-            world.advance(time)
-            world.apply(command)
-        world.advance(game.time_ms)
+        level.replay(world, game.commands, game.time_ms)
     except ModFailed as exc:
         raise SaveError("replay_failed", f"replaying the save stopped: {exc}", path=Path(path), level=spec_path,
                         reason=str(exc)) from None
@@ -201,29 +192,46 @@ def fingerprint(world: World) -> dict[str, int]:
     }
 
 
-def _parse(body: dict) -> SavedGame:
-    level = body["level"]
-    bundled = level.get("bundled")
-    level_path = LEVELS_DIR / bundled if bundled and (LEVELS_DIR / bundled).exists() else Path(level["path"])
+def _parse(body: dict, path: Path) -> SavedGame:
+    """The body read by the level schema's reader: a damaged save names every bad key in the level problems' shape."""
+    problems: list[Problem] = []
+
+    def report(key: str, expected: str, found: str) -> None:
+        problems.append(Problem(str(path), key, expected, found))
+
+    root = Reader(body, "", report)
+    level = root.table("level", required=True)
+    saved_path, level_id, sha256 = level.string("path"), level.string("id"), level.string("sha256")
+    bundled = level.raw("bundled", None)
+    if bundled is not None and not isinstance(bundled, str):
+        report("level.bundled", "a bundled level's name or null", describe(bundled))
+        bundled = None
+    seed, time_ms = root.integer("seed", low=0), root.integer("time_ms", low=0)
+    overrides = root.array("overrides")
+    if not all(isinstance(item, str) for item in overrides):
+        report("overrides", "a list of key=value strings", describe(overrides))
     commands = []
-    for index, record in enumerate(body["commands"]):
-        time = record["t"]
-        if not isinstance(time, int) or time < 0:
-            raise ValueError(f"command {index} has no valid time")
-        commands.append((time, command_from_dict({k: v for k, v in record.items() if k != "t"})))
-    if [t for t, _ in commands] != sorted(t for t, _ in commands):
-        raise ValueError("commands are out of order")
-    time_ms = body["time_ms"]
-    seed = body["seed"]
-    if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in (time_ms, seed)):
-        raise ValueError("time_ms and seed must be whole numbers")
-    if commands and commands[-1][0] > time_ms:
-        raise ValueError("a command is later than the moment of the save")
-    overrides = body["overrides"]
-    if not isinstance(overrides, list) or not all(isinstance(o, str) for o in overrides):
-        raise ValueError("overrides must be a list of key=value strings")
-    return SavedGame(level_path, str(level["id"]), str(level["sha256"]), seed, tuple(overrides), time_ms,
-                     tuple(commands), dict(body["fingerprint"]))
+    for index, record in enumerate(root.array("commands")):
+        entry = Reader(record, f"commands.{index}", report)
+        time = entry.integer("t", low=0)
+        try:
+            command = command_from_dict({k: v for k, v in entry.data.items() if k != "t"})
+        except (TypeError, ValueError) as exc:
+            report(f"commands.{index}", "a command", str(exc))
+            continue
+        if time is not None:
+            commands.append((time, command))
+    times = [t for t, _ in commands]
+    if times != sorted(times):
+        report("commands", "commands in order of time", str(times))
+    if times and time_ms is not None and times[-1] > time_ms:
+        report("commands", f"commands no later than the moment of the save ({time_ms} ms)", str(times[-1]))
+    fingerprint = root.table("fingerprint", required=True)
+    counters = {name: fingerprint.integer(name) for name in fingerprint.data}
+    if problems:
+        raise _damaged(path, "; ".join(f"[{p.path}] expected {p.expected}; found {p.found}" for p in problems))
+    level_path = LEVELS_DIR / bundled if bundled and (LEVELS_DIR / bundled).exists() else Path(saved_path)
+    return SavedGame(level_path, level_id, sha256, seed, tuple(overrides), time_ms, tuple(commands), counters)
 
 
 def _bundled_name(level_file: Path) -> str | None:
@@ -241,21 +249,9 @@ def _checksum(body: dict) -> str:
 
 
 def _write_atomically(path: Path, text: str) -> None:
-    directory = path.parent if str(path.parent) else Path(".")
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=directory, prefix=f".{path.name}.",
-                                             suffix=".tmp", delete=False)
+        write_text_atomically(path, text)
     except OSError as exc:
-        raise _write_failed(path, exc) from None
-    try:
-        with handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(handle.name, path)
-    except OSError as exc:
-        Path(handle.name).unlink(missing_ok=True)
         raise _write_failed(path, exc) from None
 
 

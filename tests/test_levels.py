@@ -90,3 +90,41 @@ def test_missing_file_is_a_level_error(tmp_path):
     with pytest.raises(LevelError) as info:
         load_level(tmp_path / "nope.toml")
     assert "nope.toml" in str(info.value)
+
+
+@pytest.mark.parametrize(("line", "key", "expected"), [
+    ('[arrivals]\nbudget = { dist = "uniform", min = "1e309", max = "2.00" }', "arrivals.budget.min",
+     "money string from"),
+    ('[arrivals]\nbudget = { dist = "fixed", value = "1e999999999" }', "arrivals.budget.value", "money string from"),
+    ("[arrivals]\npriority_share = nan", "arrivals.priority_share", "finite number"),
+    ("[prompt]\nmultiplier = inf", "prompt.multiplier", "finite number"),
+    ("[prompt]\nmultiplier = 99999999999999999999999999999999999999", "prompt.multiplier", "from 0.0 to 100.0"),
+    ("[prompt]\nmultiplier = " + "9" * 400, "prompt.multiplier", "finite number"),
+    ("[models.sd15]\nmax_extra = 9223372036854775807", "models.sd15.max_extra", "from 0 to 500"),
+    ('[models.sd15]\nlead_time = "99999999999h"', "models.sd15.lead_time", "at most 366d"),
+    ('[arrivals]\ntasks = { dist = "fixed", value = 1000000 }', "arrivals.tasks.value", "from 0 to 100"),
+    ("--set arrivals.rate=1e308", "arrivals.rate", "from 0.0 to 10000.0"),
+    ("--set arrivals.rate=-5", "arrivals.rate", "from 0.0 to 10000.0"),
+    ("--set arrivals.rate.0.per_hour=inf", "arrivals.rate.0.per_hour", "finite number"),
+    ('[arrivals]\ncontent = { image = 1e300 }', "arrivals.content.image", "from 0.0 to 1000000.0"),
+    ('[tiers]\nL1 = 100000', "tiers.L1", "from 1 to 1000"),
+    ('[[events]]\nkind = "spike"\nat = "1h"\nduration = "1h"\nfactor = 100.0\n'
+     "--set arrivals.rate=101", "events.0.factor", "at most 10000"),
+    ('[[goals]]\nmetric = "money.profit_cents"\nat_least = ["1.00", "2.00", "1e309"]', "goals.0.at_least",
+     "money string from"),
+    ('[[goals]]\nmetric = "overall.sla_share"\nat_least = [0.5, 0.7, nan]', "goals.0.at_least", "finite number"),
+])
+def test_absurd_and_non_finite_values_are_named_problems(line, key, expected):
+    line, _, override = line.partition("--set ")
+    table = line.partition("\n")[0]
+    text = GOOD.replace(table, line, 1) if table and table in GOOD else GOOD + f"\n{line}\n"
+    found = problems(text, [override] if override else [])
+    assert found[0].path == key, found
+    assert expected in found[0].expected, found[0]
+
+
+def test_the_limits_hold_at_their_edge():
+    overrides = ["arrivals.rate.1.per_hour=10000", 'models.sd15.lead_time="366d"', 'level.start_cash="-1000000000.00"']
+    spec = parse_level(GOOD, "edge.toml", overrides)
+    assert spec.arrivals.rate[-1].per_hour == 10_000
+    assert spec.model("sd15").lead_time_ms == 366 * 24 * HOUR and spec.start_cash_cents == -100_000_000_000

@@ -11,8 +11,8 @@ from collections import deque
 
 from factory_game.game import save_errors
 from factory_game.game.art import palette
-from factory_game.level.units import format_duration
 from factory_game.sim.queries import Kind, multiplier, over_the_line
+from factory_game.texts import format_duration
 
 QUIET_MS = 10 * 60_000  # a model's long-wait alert does not repeat sooner than this (simulated time)
 SEVERE = {"outage", "cash_low", "long_wait", "fail", "refused", "mod_error"}
@@ -31,12 +31,17 @@ class Alerts:
         world.subscribe(self.on_event)
 
     def add(self, key: str, **values) -> None:
-        """Record an alert; the same alert again within a simulated minute counts up instead of a new line."""
+        """Record an alert; the same alert again within a simulated minute counts up instead of a new line (an alert
+        that counts something, ``n``, adds its count: "Rented 16 stations", not "Rented 1 station ×16")."""
         if self.items:
             last = self.items[0]
-            if last[1] == key and last[2] == values and self.world.now - last[0] <= 60_000:
-                last[3] += 1
-                return
+            if last[1] == key and self.world.now - last[0] <= 60_000:
+                if "n" in values and {**last[2], "n": values["n"]} == values:
+                    last[2] = {**values, "n": last[2]["n"] + values["n"]}
+                    return
+                if last[2] == values:
+                    last[3] += 1
+                    return
         self.items.appendleft([self.world.now, key, values, 1])
         if self.sounds is not None and key in SEVERE:
             self.sounds.play("alert", 0.3)

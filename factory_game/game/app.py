@@ -11,6 +11,8 @@ from pathlib import Path
 
 from factory_game.game import platform, userdata
 from factory_game.level.bundled import LEVELS_DIR as LEVELS
+from factory_game.plugins import discover, prepare_level
+from factory_game.save import SaveError, load, read, save
 
 SANDBOX = LEVELS / "sandbox.toml"
 
@@ -42,17 +44,13 @@ class Game:
 
     @staticmethod
     def prepare(path: Path):
-        """A fresh spec, rules and mod session for one play: lenient, so a failing mod is switched off and shown
-        as an alert instead of stopping the game."""
-        from factory_game.plugins import prepare_level
-
+        """A freshly prepared level (spec, rules, mod session) for one play: lenient, so a failing mod is switched
+        off and shown as an alert instead of stopping the game."""
         return prepare_level(path, lenient=True)
 
     def mod_names(self) -> dict[str, dict[str, str]]:
         """Mod id -> its name by language, from the manifests (for briefings and alerts)."""
         if self._mod_names is None:
-            from factory_game.plugins import discover
-
             self._mod_names = {info.id: dict(info.manifest.names) for info in discover() if info.manifest}
         return self._mod_names
 
@@ -99,16 +97,12 @@ class Game:
         from factory_game.game.play import PlayView
 
         self.current = path
-        prepared = self.prepare(path)
-        view = PlayView(self, prepared.spec, seed=self.seed, speed=speed, rules=prepared.rules,
-                        mods=prepared.session)
+        view = PlayView(self, self.prepare(path), seed=self.seed, speed=speed)
         self.window.show_view(view)
         return view
 
     def save_game(self, world):
         """Write ``world`` to the save slot; the SaveError to show the player, or None when it was saved."""
-        from factory_game.save import SaveError, save
-
         try:
             save(world, userdata.save_slot())
         except SaveError as exc:
@@ -122,7 +116,6 @@ class Game:
         """Replay the save slot and carry on playing it; the SaveError to show the player (a corrupt save, one from
         a newer game, a changed level), or None once the game is back on screen."""
         from factory_game.game.play import LEDGER_WINDOW, PlayView
-        from factory_game.save import SaveError, load, read
 
         failures = Relay()  # mods switched off during the replay wait for the view's alerts feed
         slot = userdata.save_slot()

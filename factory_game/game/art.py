@@ -14,7 +14,7 @@ from pathlib import Path
 from PIL import Image
 
 from factory_game.game.gfx import arcade
-from factory_game.game.paths import ATLAS_JSON, ATLAS_PNG, FONT_FILE, FONT_NAME
+from factory_game.paths import ATLAS_JSON, ATLAS_PNG, FONT_FILE, FONT_NAME
 
 SOUNDS = {
     "coin": ":resources:sounds/coin1.wav",

@@ -16,8 +16,8 @@ from factory_game.game.art import icon_texture, palette
 from factory_game.game.clock import SPEEDS
 from factory_game.game.gfx import arcade
 from factory_game.game.ui import Button, Label, box, set_box, text_width, wrap
-from factory_game.level.units import format_duration, format_money
 from factory_game.sim import queries
+from factory_game.texts import format_duration, format_money
 
 if TYPE_CHECKING:
     from factory_game.game.play import PlayView
@@ -28,11 +28,11 @@ SUMMARY_EVERY_S = 0.5  # the metrics summary merges every sample: refresh it twi
 
 
 def money(cents: int) -> str:
-    return "¥" + format_money(cents)
+    return format_money(cents)
 
 
 def wait_text(ms: float) -> str:
-    return "∞" if ms == float("inf") else format_duration(ms)
+    return format_duration(ms)
 
 
 class ModelCard:

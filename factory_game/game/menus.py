@@ -14,8 +14,8 @@ from factory_game.game.gfx import arcade
 from factory_game.game.save_errors import describe, shown
 from factory_game.game.ui import Button, Label, box, clip, wrap
 from factory_game.game.walkers import Walker, walk_textures
-from factory_game.level.units import format_duration, format_money
 from factory_game.report import ReportData
+from factory_game.texts import format_duration, format_money
 
 ROW = 44  # from one button down to the next
 
@@ -277,7 +277,7 @@ def goal_text(i18n, goal) -> str:
 
 def _metric_value(metric: str, value: float) -> str:
     if metric.endswith("_cents"):
-        return "¥" + format_money(round(value))
+        return format_money(round(value))
     if metric.endswith("_ms"):
         return format_duration(value)
     if metric.endswith("share"):
@@ -388,7 +388,7 @@ class ReportView(MenuView):
                 self.line(clip(text, width), x, y, pal["lime"] if state == "met" else pal["orange"])
             y -= self.LINE * 1.5
         overall, money = s["overall"], s["money"]
-        cash = {k: "¥" + format_money(v) for k, v in money.items()}
+        cash = {k: format_money(v) for k, v in money.items()}
         self.line(t("report.money"), x, y, pal["yellow"])
         for text in (t("report.revenue", revenue=cash["revenue_cents"], refunds=cash["refunded_cents"]),
                      t("report.cost", cost=cash["upstream_cost_cents"], profit=cash["profit_cents"],

@@ -15,10 +15,12 @@ from factory_game.game.clock import BASE_RATE, SimClock
 from factory_game.game.gfx import arcade
 from factory_game.game.hud import Hud, money, wait_text
 from factory_game.game.scene import Scene
-from factory_game.level.units import format_duration
+from factory_game.plugins import PreparedLevel
 from factory_game.sim import queries
 from factory_game.sim.commands import Release, Rent, SetAutopilot
+from factory_game.sim.spec import LevelSpec
 from factory_game.sim.world import World
+from factory_game.texts import format_duration
 
 LEDGER_WINDOW = 2000  # ledger entries a played world keeps: play can last for ever (the sandbox), a headless run not
 SPEED_KEYS = {arcade.key.KEY_1: 1, arcade.key.KEY_2: 2, arcade.key.KEY_3: 4, arcade.key.KEY_4: 8,
@@ -26,29 +28,30 @@ SPEED_KEYS = {arcade.key.KEY_1: 1, arcade.key.KEY_2: 2, arcade.key.KEY_3: 4, arc
 
 
 class PlayView(arcade.View):
-    """Plays a fresh world built from ``spec`` (with ``rules`` and the ``mods`` session), or carries on an existing
-    ``world`` (a loaded save; its mods are already attached, their failures come in through :meth:`mod_failed`)."""
+    """Plays a fresh world of ``level`` (a ``PreparedLevel`` from ``prepare_level``, whose lenient mod session reports
+    failures through :meth:`mod_failed`; a bare ``LevelSpec`` is prepared here), or carries on an existing ``world``
+    (a loaded save; its mods are already attached, their failures come in through :meth:`mod_failed`)."""
 
-    def __init__(self, game, spec, seed: int | None = None, speed: int = 1, rules=None, mods=None,
+    def __init__(self, game, level: PreparedLevel | LevelSpec, seed: int | None = None, speed: int = 1,
                  world: World | None = None) -> None:
         super().__init__()
         self.game = game
-        self.spec = spec
+        prepared = None
         if world is None:
-            world = World(spec, seed=seed, rules=rules, ledger_window=LEDGER_WINDOW)
-            if mods is not None:
-                mods.attach(world)
+            prepared = level if isinstance(level, PreparedLevel) else PreparedLevel.from_spec(level, lenient=True)
+            world = prepared.start(seed, LEDGER_WINDOW)
             if world.autopilot_enabled:  # the player is the manager; the auto-manager is theirs to switch on
                 world.apply(SetAutopilot(False))
         self.world = world
+        self.spec = spec = world.spec
         # a level with nothing to score (the sandbox) has no end in play: its duration only bounds headless runs
         self.clock = SimClock(spec.duration_ms if spec.goals else None, speed)
         self.canvas = PixelCanvas(self.window.ctx, L.CANVAS_W, L.CANVAS_H)
         self.scene = Scene(self.world, sounds=game.sounds)
         self.floor = self.canvas.bake(self.scene.draw_floor)
         self.alerts = Alerts(self.world, game.i18n, game.sounds)
-        if mods is not None:
-            mods.on_failure(self.mod_failed)
+        if prepared is not None:
+            prepared.session.on_failure(self.mod_failed)
         self.selected: tuple[str, int] | None = None
         self.hud = Hud(self)
 

@@ -1,35 +1,26 @@
-"""Where the game keeps what outlives a session: the save slot and the campaign progress (stars won).
+"""What the game keeps between sessions: the save slot and the campaign progress (stars won), in the player's
+directory (:func:`factory_game.paths.user_data_dir`).
 
-One directory per user: ``$RIVER_FACTORY_DATA`` when set (tests point it at a temporary directory), else
-``$XDG_DATA_HOME/river-factory``, else ``~/.local/share/river-factory``. Progress is a small JSON file written
-atomically (temporary file + rename), so a crash never leaves it half-written; an unreadable one counts as no
-progress rather than stopping the game.
+Progress is a small JSON file written atomically, so a crash never leaves it half-written; an unreadable one counts
+as no progress rather than stopping the game.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
-ENV = "RIVER_FACTORY_DATA"
-
-
-def data_dir() -> Path:
-    if os.environ.get(ENV):
-        return Path(os.environ[ENV])
-    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
-    return Path(base) / "river-factory"
+from factory_game.atomic import write_text_atomically
+from factory_game.paths import user_data_dir
 
 
 def save_slot() -> Path:
     """The one save slot the pause menu writes and loads."""
-    return data_dir() / "save.json"
+    return user_data_dir() / "save.json"
 
 
 def progress_file() -> Path:
-    return data_dir() / "progress.json"
+    return user_data_dir() / "progress.json"
 
 
 def read_stars() -> dict[str, int]:
@@ -43,17 +34,10 @@ def read_stars() -> dict[str, int]:
 
 
 def write_stars(stars: dict[str, int]) -> None:
-    """Write the progress file atomically; a failure (read-only home, full disk) is ignored: progress is a
-    convenience, losing it must not stop the game."""
-    path = progress_file()
+    """Write the progress file; a failure (read-only home, full disk) is ignored: progress is a convenience, losing
+    it must not stop the game."""
     text = json.dumps({"version": 1, "stars": dict(sorted(stars.items()))}, indent=1) + "\n"
-    temp = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".progress.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temp, path)
+        write_text_atomically(progress_file(), text)
     except OSError:
-        if temp is not None:
-            Path(temp).unlink(missing_ok=True)
+        pass

@@ -1,11 +1,11 @@
-"""The levels that ship with the game: the repository's `levels/` folder (the package runs from a checkout or an
-editable install), and how a short name such as `campaign/01-opening-day` finds its file."""
+"""The levels that ship with the game (`levels/`, found by :mod:`factory_game.paths`), and how a short name such as
+`campaign/01-opening-day` finds its file."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-LEVELS_DIR = Path(__file__).resolve().parents[2] / "levels"
+from factory_game.paths import LEVELS_DIR
 
 
 def bundled_levels() -> list[Path]:

@@ -1,4 +1,7 @@
-"""TOML level files into a validated `LevelSpec`. The schema is documented in docs/levels.md."""
+"""TOML level files into a validated `LevelSpec` (docs/levels.md). Each key's default, unit and range are declared on
+its spec field (`factory_game/sim/spec.py`) and read by `factory_game/level/schema.py`; this module walks the tables
+and keeps what one field cannot say alone: tiers and weights, rate pieces, event kinds, outage slots, spikes against
+the rate limit, star order, goal metrics."""
 
 from __future__ import annotations
 
@@ -8,13 +11,15 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from factory_game.builtin import builtin_catalog
 from factory_game.catalog import Catalog
 from factory_game.level.errors import LevelError, Problem, key_lines, line_for
-from factory_game.level.reader import MISSING, Reader, _did_you_mean
+from factory_game.level.goals import metric_paths
+from factory_game.level.reader import MISSING, Reader, _did_you_mean, is_finite_number
+from factory_game.level.schema import default, read_fields
 from factory_game.level.units import parse_money
-from factory_game.sim.clock import HOUR, MINUTE
-from factory_game.sim.distributions import Dist
 from factory_game.sim.spec import (
+    TIER_CAP,
     ArrivalSpec,
     AutopilotSpec,
     ContentSpec,
@@ -27,42 +32,86 @@ from factory_game.sim.spec import (
     ScriptedEvent,
 )
 
-EVENT_KINDS = ("outage", "spike", "price")
+# Limits beside those declared on the spec fields (docs/levels.md, "Limits")
+MAX_RATE = 10_000.0  # customers per hour, spikes included
+MAX_WEIGHT = 1e6  # a tier's or a content type's weight in the arrival mix
 
 
 def load_level(path: str | Path, overrides: Iterable[str] = (), catalog: Catalog | None = None) -> LevelSpec:
-    """Read, override (`key.path=value`) and validate a level; raise LevelError with every problem found."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise LevelError([Problem(str(path), "", "a readable level file", exc.strerror or str(exc))]) from None
-    return parse_level(text, str(path), overrides, catalog)
+    """Read, override (`key.path=value`) and validate a level; raise LevelError with every problem found.
+
+    Without `catalog` the level is read against the built-in content alone; a level that names mods opens through
+    `factory_game.plugins.prepare_level`, which opens its mods once and passes their catalog here."""
+    return read_level(path, overrides).build(catalog)
 
 
 def parse_level(text: str, filename: str, overrides: Iterable[str] = (), catalog: Catalog | None = None) -> LevelSpec:
+    return LevelDocument(text, filename, overrides).build(catalog)
+
+
+def read_level(path: str | Path, overrides: Iterable[str] = ()) -> LevelDocument:
+    """The level file as TOML with the overrides applied, not validated yet (LevelError if it is not TOML)."""
+    path = Path(path)
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = _toml_error_line(str(exc))
-        raise LevelError([Problem(filename, "", "valid TOML", str(exc), line)]) from None
-    problems: list[Problem] = []
-    overrides = list(overrides)
-    data = apply_overrides(data, overrides, filename, problems)
-    lines = key_lines(text)
-    overridden = [item.partition("=")[0].strip() for item in overrides]
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LevelError([Problem(str(path), "", "a readable level file", exc.strerror or str(exc))]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise LevelError([Problem(str(path), "", "a UTF-8 text file",
+                                  f"byte 0x{raw[exc.start]:02x} that is not UTF-8", line)]) from None
+    return LevelDocument(text, str(path), overrides)
 
-    def report(key: str, expected: str, found: str) -> None:
-        if any(key == o or key.startswith(o + ".") for o in overridden):
-            problems.append(Problem(filename, key, expected, f"{found} (from --set)"))
-        else:
-            problems.append(Problem(filename, key, expected, found, line_for(lines, key)))
 
-    spec = _build(data, report, catalog, filename)
-    if problems:
-        raise LevelError(problems)
-    assert spec is not None
-    return spec
+class LevelDocument:
+    """A level file read and overridden but not yet validated. The door (`factory_game.plugins.prepare_level`) reads
+    its `mods` from here, opens them, and then builds the spec against their catalog."""
+
+    def __init__(self, text: str, filename: str, overrides: Iterable[str] = ()) -> None:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            line = _toml_error_line(str(exc))
+            raise LevelError([Problem(filename, "", "valid TOML", str(exc), line)]) from None
+        self.filename = filename
+        self.problems: list[Problem] = []
+        overrides = list(overrides)
+        self.data = apply_overrides(data, overrides, filename, self.problems)
+        self.lines = key_lines(text)
+        self.overridden = [item.partition("=")[0].strip() for item in overrides]
+
+    def problem(self, key: str, expected: str, found: str) -> Problem:
+        """A problem at `key`, with its line in the file (or marked as coming from an override)."""
+        if any(key == o or key.startswith(o + ".") for o in self.overridden):
+            return Problem(self.filename, key, expected, f"{found} (from --set)")
+        return Problem(self.filename, key, expected, found, line_for(self.lines, key))
+
+    def mods(self) -> tuple[tuple[str, str], ...]:
+        """The mods the level names (the well-formed entries; `build` reports the others)."""
+        level = self.data.get("level")
+        return _mods(Reader(level if isinstance(level, dict) else {}, "level", lambda *_: None))
+
+    def build(self, catalog: Catalog | None = None, problems: Iterable[Problem] = ()) -> LevelSpec:
+        """The validated spec against `catalog` (default: the built-in content); LevelError names every problem,
+        `problems` found by the caller (the mods that did not open) included."""
+        found = [*self.problems, *problems]
+
+        def report(key: str, expected: str, found_text: str) -> None:
+            found.append(self.problem(key, expected, found_text))
+
+        if catalog is None:
+            catalog = builtin_catalog()
+            named = self.mods()
+            if named:
+                report("level.mods", "a level without mods (a level with mods opens through "
+                       "factory_game.plugins.prepare_level)", ", ".join(mod for mod, _ in named))
+        spec = _build(self.data, report, catalog, self.filename)
+        if found:
+            raise LevelError(found)
+        assert spec is not None
+        return spec
 
 
 def apply_overrides(data: dict, overrides: Iterable[str], filename: str, problems: list[Problem]) -> dict:
@@ -96,52 +145,39 @@ def apply_overrides(data: dict, overrides: Iterable[str], filename: str, problem
     return data
 
 
-def _build(data: dict, report, catalog: Catalog | None, filename: str) -> LevelSpec | None:
+def _build(data: dict, report, catalog: Catalog, filename: str) -> LevelSpec | None:
+    """Each table read by the schema declared on its spec; what remains here is what one field cannot say alone."""
     root = Reader(data, "", report)
     level = root.table("level", required=True)
-    level_id = level.string("id")
-    title = level.texts("title")
-    briefing = level.texts("briefing", {"en": "", "zh-CN": ""})
-    duration = level.duration("duration", low=1)
-    sla = level.duration("sla", 10 * MINUTE, low=1)
-    seed = level.integer("seed", 1, low=0)
-    start_cash = level.money("start_cash", 0, low=None)
-    surcharge = level.number("priority_surcharge", 0.0, low=0.0, high=10.0)
+    fields = read_fields(level, LevelSpec)
     mods = _mods(level)
     level.finish()
-    if catalog is None:
-        catalog = _mods_catalog(mods, report)
 
     tiers = _tiers(root.table("tiers"))
     content = _content(root.table("content"), catalog)
     models = _models(root.table("models", required=True), catalog, {c.id for c in content}, report)
     served = {c for m in models for c in m.content}
-    arrivals = _arrivals(root.table("arrivals", required=True), tiers, served, catalog)
-    queue = root.table("queue")
-    queue_spec = QueueSpec(aging_ms=queue.duration("aging", 0))
-    queue.finish()
-    prompt = root.table("prompt")
-    prompt_spec = PromptSpec(
-        enabled=prompt.boolean("enabled", True),
-        multiplier=prompt.number("multiplier", 3.0, low=0.0, high=100.0),
-        answer_delay_ms=prompt.duration("answer_delay", 20_000),
-        check_every_ms=prompt.duration("check_every", MINUTE, low=MINUTE),
-    )
-    prompt.finish()
-    events = _events(root, {m.id: m for m in models}, {c.id for c in content})
-    autopilot = _autopilot(root.table("autopilot"))
+    arrivals = _arrivals(root.table("arrivals", required=True), tiers, served)
+    queue = _table(root, "queue", QueueSpec)
+    prompt = _table(root, "prompt", PromptSpec)
+    events = _events(root, {m.id: m for m in models}, {c.id for c in content}, arrivals)
+    autopilot = _table(root, "autopilot", AutopilotSpec)
     goals = _goals(root)
     root.finish()
 
-    if None in (level_id, title, duration, arrivals) or not models:
+    if None in (*fields.values(), arrivals) or not models:
         return None
-    spec = LevelSpec(
-        id=level_id, title=title, briefing=briefing, duration_ms=duration, content=content, models=models,
-        arrivals=arrivals, tiers=tiers, seed=seed, sla_ms=sla, start_cash_cents=start_cash,
-        priority_surcharge=surcharge, mods=mods, queue=queue_spec, prompt=prompt_spec, events=events,
-        autopilot=autopilot, goals=goals, source=filename,
-    )
+    spec = LevelSpec(**fields, content=content, models=models, arrivals=arrivals, tiers=tiers, mods=mods, queue=queue,
+                     prompt=prompt, events=events, autopilot=autopilot, goals=goals, source=filename)
     _check_goal_metrics(spec, report)
+    return spec
+
+
+def _table(root: Reader, name: str, cls: type) -> Any:
+    """A table whose every key is a field of `cls` (queue, prompt, autopilot)."""
+    table = root.table(name)
+    spec = cls(**read_fields(table, cls))
+    table.finish()
     return spec
 
 
@@ -160,22 +196,11 @@ def _mods(level: Reader) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def _mods_catalog(mods: tuple[tuple[str, str], ...], report) -> Catalog:
-    """What the level's mods (and the built-in content) register; a mod that cannot load is a level problem."""
-    from factory_game.plugins import ModError, open_mods  # late: the plugin layer imports the simulation only
-
-    try:
-        return open_mods(mods).catalog
-    except ModError as exc:
-        for problem in exc.problems:
-            report("level.mods", "mods that are installed and compatible", problem)
-        return open_mods().catalog
-
-
 def _tiers(table: Reader) -> tuple[tuple[str, int], ...]:
     if not table.data:
-        return (("L1", 1), ("L2", 2), ("L3", 3), ("L4", 5), ("L5", 10))
-    tiers = tuple((name, table.integer(name, low=1, high=1000)) for name in table.data)
+        return default(LevelSpec, "tiers")
+    low, high = TIER_CAP
+    tiers = tuple((name, table.integer(name, low=low, high=high)) for name in table.data)
     table.finish()
     return tuple(t for t in tiers if t[1] is not None)
 
@@ -220,57 +245,34 @@ def _models(table: Reader, catalog: Catalog, content_ids: set[str], report) -> t
             if c not in content_ids:
                 report(sub.key("content"), "known content types" + _did_you_mean(c, sorted(content_ids)),
                        f"unknown content type {c!r}")
-        d = base or ModelSpec(model_id, (), 1, Dist.fixed(1), min_rental_ms=HOUR)
-        spec = ModelSpec(
-            id=model_id,
-            content=tuple(content),
-            slots=_v(sub.integer("slots", d.slots, low=0, high=500), d.slots),
-            service=sub.dist("service", d.service, "duration"),
-            failure_rate=_v(sub.number("failure_rate", d.failure_rate, low=0.0, high=1.0), d.failure_rate),
-            retries=_v(sub.integer("retries", d.retries, low=0, high=10), d.retries),
-            slot_cost_cents=_v(sub.money("slot_cost", d.slot_cost_cents), d.slot_cost_cents),
-            rent_price_cents=_v(sub.money("rent_price", d.rent_price_cents), d.rent_price_cents),
-            lead_time_ms=_v(sub.duration("lead_time", d.lead_time_ms), d.lead_time_ms),
-            min_rental_ms=_v(sub.duration("min_rental", d.min_rental_ms), d.min_rental_ms),
-            max_extra=_v(sub.integer("max_extra", d.max_extra, low=0, high=500), d.max_extra),
-            names=_v(sub.texts("names", d.names or {"en": model_id, "zh-CN": model_id}), {}),
-            provider=d.provider,
-        )
+        fields = read_fields(sub, ModelSpec, base)
         sub.finish()
-        out.append(spec)
+        if None in fields.values():
+            continue
+        fields["names"] = fields["names"] or {"en": model_id, "zh-CN": model_id}
+        out.append(ModelSpec(id=model_id, content=tuple(content), provider=base.provider if base else "builtin",
+                             **fields))
     return tuple(out)
 
 
-def _arrivals(table: Reader, tiers, served: set[str], catalog: Catalog) -> ArrivalSpec | None:
+def _arrivals(table: Reader, tiers, served: set[str]) -> ArrivalSpec | None:
     rate = _rate(table)
     tier_names = [t for t, _cap in tiers]
     tier_weights = _weights(table, "tiers", tier_names, "tier", {tier_names[0]: 1.0} if tier_names else {})
     content = _weights(table, "content", sorted(served), "content type served by a model of this level", None)
-    spec = ArrivalSpec(
-        rate=rate,
-        tiers=tier_weights,
-        content=content,
-        priority_share=_v(table.number("priority_share", 0.0, low=0.0, high=1.0), 0.0),
-        tasks=table.dist("tasks", Dist.fixed(1), "count"),
-        budget=table.dist("budget", Dist.fixed(10_000), "money"),
-        patience=table.dist("patience", Dist.uniform(10 * MINUTE, 30 * MINUTE), "duration"),
-        return_probability=_v(table.number("return_probability", 0.0, low=0.0, high=1.0), 0.0),
-        return_after=table.dist("return_after", Dist.exponential(HOUR), "duration"),
-    )
+    fields = read_fields(table, ArrivalSpec)
     table.finish()
-    if not rate or not content or not tier_weights:
+    if not rate or not content or not tier_weights or None in fields.values():
         return None
-    return spec
+    return ArrivalSpec(rate=rate, tiers=tier_weights, content=content, **fields)
 
 
 def _rate(table: Reader) -> tuple[RatePiece, ...]:
     """`rate = 216` (customers per hour) or `rate = [{ from = "0h", per_hour = 100 }, …]`."""
     value = table.raw("rate")
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if value < 0:
-            table.report(table.key("rate"), "customers per hour, at least 0", repr(value))
-            return ()
-        return (RatePiece(0, float(value)),)
+        per_hour = table.number("rate", low=0.0, high=MAX_RATE)
+        return () if per_hour is None else (RatePiece(0, per_hour),)
     if not isinstance(value, list) or not value:
         table.report(table.key("rate"), 'customers per hour, or an array of { from = "0h", per_hour = 100 }',
                      "nothing" if value is MISSING else repr(value))
@@ -279,7 +281,7 @@ def _rate(table: Reader) -> tuple[RatePiece, ...]:
     for index, item in enumerate(value):
         sub = Reader(item, table.key(f"rate.{index}"), table.report)
         start = sub.duration("from")
-        per_hour = sub.number("per_hour", low=0.0)
+        per_hour = sub.number("per_hour", low=0.0, high=MAX_RATE)
         sub.finish()
         if start is not None and per_hour is not None:
             pieces.append(RatePiece(start, per_hour))
@@ -302,7 +304,7 @@ def _weights(table: Reader, name: str, allowed: list[str], what: str, default) -
             sub.used.add(key)
             sub.report(sub.key(key), f"a {what}" + _did_you_mean(key, allowed), f"unknown {key!r}")
             continue
-        weight = sub.number(key, low=0.0)
+        weight = sub.number(key, low=0.0, high=MAX_WEIGHT)
         if weight:
             out.append((key, weight))
     sub.finish()
@@ -311,58 +313,50 @@ def _weights(table: Reader, name: str, allowed: list[str], what: str, default) -
     return tuple(out)
 
 
-def _events(root: Reader, models: dict[str, ModelSpec], content_ids: set[str]) -> tuple[ScriptedEvent, ...]:
+EVENT_FIELDS = {"outage": ("model", "slots", "duration_ms"), "spike": ("factor", "duration_ms"),
+                "price": ("content", "price_cents")}
+
+
+def _events(root: Reader, models: dict[str, ModelSpec], content_ids: set[str],
+            arrivals: ArrivalSpec | None) -> tuple[ScriptedEvent, ...]:
     out = []
+    peak = max((piece.per_hour for piece in arrivals.rate), default=0.0) if arrivals else 0.0
     for index, item in enumerate(root.array("events")):
         sub = Reader(item, f"events.{index}", root.report)
-        kind = sub.string("kind", choices=EVENT_KINDS)
-        at = sub.duration("at")
-        event = None
-        if kind == "outage":
-            model = sub.string("model", choices=tuple(models))
-            slots = sub.integer("slots", low=1)
-            duration = sub.duration("duration", low=1)
-            if model and slots and slots > models[model].slots:
-                sub.report(sub.key("slots"), f"at most the {models[model].slots} contracted slots of {model}",
-                           str(slots))
-            if None not in (model, slots, duration, at):
-                event = ScriptedEvent("outage", at, duration_ms=duration, model=model, slots=slots)
-        elif kind == "spike":
-            factor = sub.number("factor", low=0.0, high=100.0)
-            duration = sub.duration("duration", low=1)
-            if None not in (factor, duration, at):
-                event = ScriptedEvent("spike", at, duration_ms=duration, factor=factor)
-        elif kind == "price":
-            content = sub.string("content", choices=tuple(sorted(content_ids)))
-            price = sub.money("price")
-            if None not in (content, price, at):
-                event = ScriptedEvent("price", at, content=content, price_cents=price)
+        kind = sub.string("kind", choices=tuple(EVENT_FIELDS))
+        names = EVENT_FIELDS.get(kind, ())
+        fields = read_fields(sub, ScriptedEvent, only=("at_ms", *names), required=("at_ms", *names))
         sub.finish()
-        if event is not None:
-            out.append(event)
+        if kind is None or None in fields.values():
+            continue
+        if kind == "outage":
+            model = models.get(fields["model"])
+            if model is None:
+                sub.report(sub.key("model"), "a model of this level" + _did_you_mean(fields["model"], list(models)),
+                           repr(fields["model"]))
+                continue
+            if fields["slots"] > model.slots:
+                sub.report(sub.key("slots"), f"at most the {model.slots} contracted slots of {model.id}",
+                           str(fields["slots"]))
+                continue
+        elif kind == "spike" and peak * fields["factor"] > MAX_RATE:
+            sub.report(sub.key("factor"), f"a factor that keeps the arrival rate at most {MAX_RATE:g} per hour "
+                       f"(the busiest rate here is {peak:g})", f"{fields['factor']:g}")
+            continue
+        elif kind == "price" and fields["content"] not in content_ids:
+            sub.report(sub.key("content"), "a content type" + _did_you_mean(fields["content"], sorted(content_ids)),
+                       repr(fields["content"]))
+            continue
+        out.append(ScriptedEvent(kind, **fields))
     return tuple(out)
-
-
-def _autopilot(table: Reader) -> AutopilotSpec:
-    d = AutopilotSpec()
-    spec = AutopilotSpec(
-        enabled=_v(table.boolean("enabled", d.enabled), d.enabled),
-        every_ms=_v(table.duration("every", d.every_ms, low=MINUTE), d.every_ms),
-        rent_wait_factor=_v(table.number("rent_wait_factor", d.rent_wait_factor, low=0.0), d.rent_wait_factor),
-        release_util=_v(table.number("release_util", d.release_util, low=0.0, high=1.0), d.release_util),
-        sustain=_v(table.integer("sustain", d.sustain, low=1), d.sustain),
-        step=_v(table.integer("step", d.step, low=1), d.step),
-    )
-    table.finish()
-    return spec
 
 
 def _goals(root: Reader) -> tuple[Goal, ...]:
     out = []
     for index, item in enumerate(root.array("goals")):
         sub = Reader(item, f"goals.{index}", root.report)
-        metric = sub.string("metric")
-        label = sub.texts("label", {})
+        fields = read_fields(sub, Goal)
+        metric = fields["metric"]
         money = bool(metric) and metric.endswith("_cents")
         bands = {}
         for direction in ("at_least", "at_most"):
@@ -378,7 +372,7 @@ def _goals(root: Reader) -> tuple[Goal, ...]:
             continue
         direction, stars = next(iter(bands.items()))
         if metric and stars:
-            out.append(Goal(metric, direction == "at_least", stars, warn, label))
+            out.append(Goal(at_least=direction == "at_least", stars=stars, warn=warn, **fields))
     return tuple(out)
 
 
@@ -403,24 +397,18 @@ def _threshold(sub: Reader, key: str, raw: Any, money: bool) -> float | None:
         except ValueError as exc:
             sub.report(sub.key(key), str(exc), repr(raw))
             return None
-    if isinstance(raw, bool) or not isinstance(raw, int | float):
-        sub.report(sub.key(key), "a number" + (' or a money string like "50.00"' if money else ""), repr(raw))
+    if isinstance(raw, bool) or not isinstance(raw, int | float) or not is_finite_number(raw):
+        sub.report(sub.key(key), "a finite number" + (' or a money string like "50.00"' if money else ""), repr(raw))
         return None
     return float(raw)
 
 
 def _check_goal_metrics(spec: LevelSpec, report) -> None:
-    from factory_game.level.goals import metric_paths  # the summary's shape comes from the simulation
-
     known = metric_paths(spec)
     for index, goal in enumerate(spec.goals):
         if goal.metric not in known:
             report(f"goals.{index}.metric", "a summary metric" + _did_you_mean(goal.metric, sorted(known)),
                    repr(goal.metric))
-
-
-def _v(value: Any, fallback: Any) -> Any:
-    return fallback if value is None else value
 
 
 def _toml_error_line(message: str) -> int | None:

@@ -8,7 +8,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from factory_game.level.units import parse_duration, parse_money
+from factory_game.level.units import duration_text, parse_duration, parse_money
 from factory_game.sim.distributions import Dist
 
 MISSING = object()
@@ -20,7 +20,7 @@ def describe(value: Any) -> str:
     if isinstance(value, dict):
         return "a table"
     if isinstance(value, list):
-        return "an array"
+        return "an array" if value else "an empty array"
     kind = {bool: "boolean", int: "integer", float: "number", str: "string"}.get(type(value), type(value).__name__)
     shown = repr(value)
     if len(shown) > 60:
@@ -84,22 +84,22 @@ class Reader:
             if (low is not None and value < low) or (high is not None and value > high):
                 raise ValueError(_range_text("an integer", low, high))
             return value
-        return self._get(name, default, "an integer", convert)
+        return self._get(name, default, _range_text("an integer", low, high), convert)
 
     def number(self, name: str, default: Any = MISSING, low: float | None = None, high: float | None = None) -> Any:
         def convert(value: Any) -> float:
-            if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-                raise TypeError(_range_text("a number", low, high))
+            if isinstance(value, bool) or not isinstance(value, int | float) or not is_finite_number(value):
+                raise TypeError(_range_text("a finite number", low, high))
             if (low is not None and value < low) or (high is not None and value > high):
                 raise ValueError(_range_text("a number", low, high))
             return float(value)
-        return self._get(name, default, "a number", convert)
+        return self._get(name, default, _range_text("a number", low, high), convert)
 
     def duration(self, name: str, default: Any = MISSING, low: int = 0) -> Any:
         def convert(value: Any) -> int:
             ms = parse_duration(value)
             if ms < low:
-                raise ValueError(f"a duration of at least {low} ms")
+                raise ValueError(f"a duration of at least {duration_text(low)}")
             return ms
         return self._get(name, default, 'a duration string like "5m"', convert)
 
@@ -137,9 +137,9 @@ class Reader:
             return []
         return value
 
-    def dist(self, name: str, default: Any, unit: str) -> Any:
+    def dist(self, name: str, default: Any, unit: str, low: float | None = None, high: float | None = None) -> Any:
         """A distribution table: { dist = "exponential", mean = "5m" } with values in `unit` (duration, money,
-        count)."""
+        count); a count's values from `low` (default 0) to `high`."""
         value = self.raw(name)
         if value is MISSING:
             return default
@@ -148,7 +148,7 @@ class Reader:
             return default
         kind = sub.string("dist", choices=("fixed", "exponential", "lognormal", "uniform"))
         read = {"duration": sub.duration, "money": sub.money,
-                "count": lambda key, default=MISSING: sub.integer(key, default, low=0)}[unit]
+                "count": lambda key, default=MISSING: sub.integer(key, default, low=low or 0, high=high)}[unit]
         result = default
         if kind == "uniform":
             low, high = read("min"), read("max")
@@ -174,6 +174,14 @@ class Reader:
             if name not in self.used:
                 self.report(self.key(name), "a known key" + _did_you_mean(name, tuple(self.used)),
                             f"unknown key {name!r}")
+
+
+def is_finite_number(value: int | float) -> bool:
+    """A float that is not NaN or infinite, or an integer a float can hold (TOML integers have no size limit)."""
+    try:
+        return math.isfinite(value)
+    except OverflowError:
+        return False
 
 
 def _did_you_mean(word: str, options: tuple[str, ...] | list[str]) -> str:

@@ -1,4 +1,5 @@
-"""Durations ("5m", "2h30m", "90s", "250ms") and money ("0.50") as level files write them."""
+"""Durations ("5m", "2h30m", "90s", "250ms") and money ("0.50") as level files write them (shown again by
+:mod:`factory_game.texts`)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,10 @@ import re
 from decimal import Decimal, InvalidOperation
 
 _UNITS = {"ms": 1, "s": 1_000, "m": 60_000, "h": 3_600_000, "d": 86_400_000}
+# The largest values a level file may write (docs/levels.md, "Limits"): beyond them a level would exhaust time or
+# memory, or overflow a float, long before it meant anything.
+MAX_DURATION_MS = 366 * 86_400_000  # any duration: 366 days
+MAX_MONEY_CENTS = 1_000_000_000 * 100  # any amount of money, either sign: 1,000,000,000.00
 _PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
 
 
@@ -23,6 +28,8 @@ def parse_duration(text: str) -> int:
         pos = match.end()
     if pos != len(compact) or not compact:
         raise ValueError('a duration string like "5m", "2h30m" or "90s"')
+    if total > MAX_DURATION_MS:
+        raise ValueError(f"a duration of at most {duration_text(MAX_DURATION_MS)}")
     return int(total)
 
 
@@ -34,24 +41,23 @@ def parse_money(text: str) -> int:
         value = Decimal(text.strip())
     except InvalidOperation:
         raise ValueError('a decimal money string like "0.50"') from None
-    cents = value * 100
-    if cents != cents.to_integral_value() or not value.is_finite():
+    if not value.is_finite() or value.copy_abs() > MAX_MONEY_CENTS // 100:  # exact, before scaling "1e999999999"
+        raise ValueError(f'a money string from -{MAX_MONEY_CENTS // 100}.00 to {MAX_MONEY_CENTS // 100}.00')
+    if _decimals(value) > 2:
         raise ValueError('a money string with at most two decimals, like "0.50"')
-    return int(cents)
+    return int(value * 100)  # exact: at most 12 digits
 
 
-def format_money(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    return f"{sign}{abs(cents) // 100}.{abs(cents) % 100:02d}"
+def _decimals(value: Decimal) -> int:
+    """Digits after the point, trailing zeros aside; exact (no context rounding) whatever the exponent."""
+    _sign, digits, exponent = value.as_tuple()
+    zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return max(0, -(exponent + zeros)) if any(digits) else 0
 
 
-def format_duration(ms: float) -> str:
-    ms = round(ms)
-    if ms < 60_000:
-        return f"{ms / 1000:.0f}s" if ms % 1000 == 0 or ms >= 10_000 else f"{ms / 1000:.1f}s"
-    hours, rest = divmod(ms, 3_600_000)
-    minutes, rest = divmod(rest, 60_000)
-    seconds = rest // 1000
-    if hours:
-        return f"{hours}h{minutes:02d}m"
-    return f"{minutes}m{seconds:02d}s"
+def duration_text(ms: int) -> str:
+    """A limit as a level file writes it: "1m", "20s", "250ms"."""
+    for unit in ("d", "h", "m", "s"):
+        if ms and ms % _UNITS[unit] == 0:
+            return f"{ms // _UNITS[unit]}{unit}"
+    return f"{ms}ms"

@@ -3,12 +3,11 @@ rules answer last: they are what takes over when no mod answers or a mod is swit
 
 from __future__ import annotations
 
-from factory_game.api import Provider, hookimpl
-from factory_game.builtin import CONTENT, MODELS
+from factory_game.api import hookimpl
+from factory_game.builtin import CONTENT, PROVIDER
 from factory_game.sim.rules import default_answer, default_price, default_priority_key
 
-BUILTIN_ID = "builtin"
-PROVIDER = Provider(BUILTIN_ID, {"en": "River's upstream partners", "zh-CN": "River 的上游伙伴"}, MODELS)
+BUILTIN_ID = PROVIDER.id
 
 
 @hookimpl

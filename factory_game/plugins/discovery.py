@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
-import os
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -16,11 +15,10 @@ from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from types import ModuleType
 
+from factory_game.paths import MODS_DIR, extra_mod_dirs
 from factory_game.plugins.manifest import Manifest, read_manifest
 
 ENTRY_POINT_GROUP = "factory_game.mods"
-MODS_ENV = "FACTORY_GAME_MODS"
-REPO_MODS = Path(__file__).resolve().parents[2] / "mods"
 
 
 @dataclass
@@ -49,10 +47,9 @@ class ModInfo:
 
 def default_mod_dirs() -> list[Path]:
     """The game's own `mods/`, `./mods` of the working directory (where a modder writes theirs), and the folders
-    listed in the environment variable FACTORY_GAME_MODS (separated like PATH)."""
-    extra = [Path(p) for p in os.environ.get(MODS_ENV, "").split(os.pathsep) if p]
+    listed in the environment variable RIVER_MODS (separated like PATH)."""
     out: list[Path] = []
-    for folder in (REPO_MODS, Path.cwd() / "mods", *extra):
+    for folder in (MODS_DIR, Path.cwd() / "mods", *extra_mod_dirs()):
         if folder.is_dir() and folder.resolve() not in out:
             out.append(folder.resolve())
     return out

@@ -15,82 +15,78 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from factory_game.level.errors import Problem, key_lines, line_for
+from factory_game.level.reader import Reader, describe
+from factory_game.level.schema import read_fields
 from factory_game.plugins.versions import check_constraint, parse_version
+from factory_game.sim.spec import toml
 
 ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 LANGUAGES = ("en", "zh-CN")
-KEYS = ("id", "version", "api", "name", "description", "author", "dependencies")
 
 
 @dataclass(frozen=True)
 class Manifest:
-    id: str
-    version: str
-    api: tuple[int, ...]
-    names: dict[str, str]
-    description: dict[str, str]
-    author: str
+    id: str = field(metadata=toml("id", "string"))
+    version: str = field(metadata=toml("version", "string"))
+    api: tuple[int, ...] = ()
+    names: dict[str, str] = field(default_factory=dict, metadata=toml("name", "texts"))
+    description: dict[str, str] = field(default_factory=dict, metadata=toml("description", "texts"))
+    author: str = field(default="", metadata=toml("author", "string"))
     dependencies: tuple[tuple[str, str], ...] = ()  # (mod id, version constraint), sorted by id
 
 
 def read_manifest(path: Path) -> tuple[Manifest | None, list[str]]:
-    """The manifest, or None and every problem found (each naming the file and key)."""
+    """The manifest, or None and every problem found (each naming the file, line and key, as level problems do)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_bytes().decode("utf-8")
     except OSError as exc:
-        return None, [f"{path}: cannot read the manifest: {exc.strerror or exc}"]
+        return None, [str(Problem(str(path), "", "a readable manifest", exc.strerror or str(exc)))]
+    except UnicodeDecodeError as exc:
+        return None, [str(Problem(str(path), "", "a UTF-8 text file", f"a byte that is not UTF-8 at {exc.start}"))]
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        return None, [f"{path}: not valid TOML: {exc}"]
-    return parse_manifest(data, str(path))
+        return None, [str(Problem(str(path), "", "valid TOML", str(exc)))]
+    return parse_manifest(data, str(path), key_lines(text))
 
 
-def parse_manifest(data: dict, source: str) -> tuple[Manifest | None, list[str]]:
+def parse_manifest(data: dict, source: str, lines: dict[str, int] | None = None) -> tuple[Manifest | None, list[str]]:
+    """The manifest's fields read by the level schema's reader (one error shape for levels, manifests and saves)."""
     problems: list[str] = []
 
-    def bad(key: str, expected: str, found: object) -> None:
-        problems.append(f"{source}: [{key}] expected {expected}; found {found!r}")
+    def report(key: str, expected: str, found: str) -> None:
+        problems.append(str(Problem(source, key, expected, found, line_for(lines or {}, key))))
 
-    for key in data:
-        if key not in KEYS:
-            bad(key, "one of " + ", ".join(KEYS), key)
-    mod_id = data.get("id")
-    if not isinstance(mod_id, str) or not ID.match(mod_id):
-        bad("id", "an id of lowercase letters, digits, - and _", mod_id)
-    version = data.get("version")
-    try:
-        parse_version(version if isinstance(version, str) else "")
-    except ValueError:
-        bad("version", 'a version like "1.0.0"', version)
-    api = data.get("api")
-    if not isinstance(api, list) or not api or not all(isinstance(v, int) and not isinstance(v, bool) for v in api):
-        bad("api", "a list of supported API versions, e.g. [1]", api)
-    names = _texts(data, "name", bad)
-    description = _texts(data, "description", bad)
-    author = data.get("author")
-    if not isinstance(author, str) or not author.strip():
-        bad("author", "the author's name", author)
-    deps = data.get("dependencies", {})
-    if not isinstance(deps, dict):
-        bad("dependencies", 'a table of mod id = "version constraint"', deps)
-        deps = {}
-    for dep, constraint in deps.items():
+    reader = Reader(data, "", report)
+    fields = read_fields(reader, Manifest, required=("id", "version", "names", "description", "author"))
+    if fields["id"] is not None and not ID.match(fields["id"]):
+        report("id", "an id of lowercase letters, digits, - and _", describe(fields["id"]))
+    if fields["version"] is not None:
         try:
-            check_constraint(constraint if isinstance(constraint, str) else "?")
+            parse_version(fields["version"])
         except ValueError:
-            bad(f"dependencies.{dep}", 'a version constraint like ">=1.0,<2" ("" for any)', constraint)
+            report("version", 'a version like "1.0.0"', describe(fields["version"]))
+    for key, name in (("name", "names"), ("description", "description")):
+        if fields[name] is not None and any(not fields[name][lang].strip() for lang in LANGUAGES):
+            report(key, "a table with en and zh-CN text", describe(fields[name]))
+    if fields["author"] is not None and not fields["author"].strip():
+        report("author", "the author's name", describe(fields["author"]))
+    api = reader.raw("api")
+    if not isinstance(api, list) or not api or not all(isinstance(v, int) and not isinstance(v, bool) for v in api):
+        report("api", "a list of supported API versions, e.g. [1]", describe(api))
+    dependencies = reader.table("dependencies")
+    for dep in dependencies.data:
+        constraint = dependencies.string(dep)  # None (and reported) when it is not a string
+        try:
+            if constraint is not None:
+                check_constraint(constraint)
+        except ValueError:
+            report(f"dependencies.{dep}", 'a version constraint like ">=1.0,<2" ("" for any)', describe(constraint))
+    reader.finish()
     if problems:
         return None, problems
-    return Manifest(mod_id, version, tuple(api), names, description, author,
-                    tuple(sorted(deps.items()))), []
-
-
-def _texts(data: dict, key: str, bad) -> dict[str, str]:
-    value = data.get(key)
-    if not isinstance(value, dict) or any(not isinstance(value.get(lang), str) or not value[lang].strip()
-                                          for lang in LANGUAGES):
-        bad(key, "a table with en and zh-CN text", value)
-        return {}
-    return dict(value)
+    return Manifest(api=tuple(api), dependencies=tuple(sorted(dependencies.data.items())), **fields), []

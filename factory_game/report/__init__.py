@@ -10,7 +10,7 @@ Charts need matplotlib (the `report` extra); it is imported only when a chart is
 
 from factory_game.report.charts import CHARTS, render_charts
 from factory_game.report.data import ReportData
-from factory_game.report.labels import LANGUAGES
 from factory_game.report.markdown import write_report
+from factory_game.texts import LANGUAGES
 
 __all__ = ["CHARTS", "LANGUAGES", "ReportData", "render_charts", "write_report"]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from factory_game.level.goals import GoalResult, evaluate, level_stars
-from factory_game.report.labels import pick
+from factory_game.texts import pick
 
 if TYPE_CHECKING:
     from factory_game.runner import RunResult
@@ -31,7 +31,7 @@ class ReportData:
         return level_stars(self.goals)
 
     def model_name(self, model_id: str, lang: str) -> str:
-        return pick(self.model_names.get(model_id, {}), lang, model_id)
+        return pick(self.model_names.get(model_id), lang, model_id)
 
     @classmethod
     def from_world(cls, world: World, goals: list[GoalResult] | None = None, event_hash: str = "") -> ReportData:

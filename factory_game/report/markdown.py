@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from factory_game.level.goals import GoalResult
-from factory_game.level.units import format_duration, format_money
 from factory_game.report.charts import render_charts
 from factory_game.report.data import ReportData
-from factory_game.report.labels import pick, words
+from factory_game.report.labels import words
+from factory_game.texts import format_duration, format_money, pick
 
 REPORT_NAME = "report.md"
 

@@ -1,12 +1,28 @@
 """What a level asks of the world, as frozen dataclasses. `factory_game.level` builds these from TOML;
-the simulation only reads them. Times are integer ms, money integer cents."""
+the simulation only reads them. Times are integer ms, money integer cents.
+
+Each field a level file sets says so once, here: its default and, in its metadata (`toml(...)`), the key a level
+file writes, the unit the key is written in and the range it accepts. `factory_game.level.schema` reads them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from factory_game.sim.clock import HOUR, MINUTE
 from factory_game.sim.distributions import Dist
+
+MAX_TASKS = 100  # tasks one customer brings at most
+TIER_CAP = (1, 1000)  # a tier's cap (tasks in flight) from ... to
+UNITS = ("string", "boolean", "integer", "number", "share", "duration", "money", "texts", "dist:duration",
+         "dist:money", "dist:count")
+
+
+def toml(key: str, unit: str, low: float | None = None, high: float | None = None) -> dict[str, Any]:
+    """Field metadata: the level file's `key`, written in `unit` (one of UNITS: a duration string becomes ms,
+    a money string cents, a share is a number from 0 to 1), accepted from `low` to `high`."""
+    assert unit in UNITS, unit
+    return {"toml": key, "unit": unit, "low": low, "high": high}
 
 
 @dataclass(frozen=True)
@@ -21,16 +37,17 @@ class ContentSpec:
 class ModelSpec:
     id: str
     content: tuple[str, ...]
-    slots: int
-    service: Dist  # in ms
-    failure_rate: float = 0.0
-    retries: int = 0  # how many times a failed task goes back to the queue before it is refunded
-    slot_cost_cents: int = 0  # per contracted slot-hour
-    rent_price_cents: int = 0  # per rented slot-hour
-    lead_time_ms: int = 2 * MINUTE
-    min_rental_ms: int = HOUR
-    max_extra: int = 0
-    names: dict[str, str] = field(default_factory=dict)
+    slots: int = field(metadata=toml("slots", "integer", 0, 500))
+    service: Dist = field(metadata=toml("service", "dist:duration"))  # in ms
+    failure_rate: float = field(default=0.0, metadata=toml("failure_rate", "share"))
+    # how many times a failed task goes back to the queue before it is refunded
+    retries: int = field(default=0, metadata=toml("retries", "integer", 0, 10))
+    slot_cost_cents: int = field(default=0, metadata=toml("slot_cost", "money", 0))  # per contracted slot-hour
+    rent_price_cents: int = field(default=0, metadata=toml("rent_price", "money", 0))  # per rented slot-hour
+    lead_time_ms: int = field(default=2 * MINUTE, metadata=toml("lead_time", "duration", 0))
+    min_rental_ms: int = field(default=HOUR, metadata=toml("min_rental", "duration", 0))
+    max_extra: int = field(default=0, metadata=toml("max_extra", "integer", 0, 500))
+    names: dict[str, str] = field(default_factory=dict, metadata=toml("names", "texts"))
     provider: str = "builtin"
 
     @property
@@ -49,12 +66,13 @@ class ArrivalSpec:
     rate: tuple[RatePiece, ...]
     tiers: tuple[tuple[str, float], ...]  # tier -> weight
     content: tuple[tuple[str, float], ...]  # content type -> weight
-    priority_share: float = 0.0
-    tasks: Dist = Dist.fixed(1)
-    budget: Dist = Dist.fixed(10_000)  # cents
-    patience: Dist = Dist.uniform(10 * MINUTE, 30 * MINUTE)  # the longest predicted wait a customer accepts
-    return_probability: float = 0.0
-    return_after: Dist = Dist.exponential(HOUR)
+    priority_share: float = field(default=0.0, metadata=toml("priority_share", "share"))
+    tasks: Dist = field(default=Dist.fixed(1), metadata=toml("tasks", "dist:count", 0, MAX_TASKS))
+    budget: Dist = field(default=Dist.fixed(10_000), metadata=toml("budget", "dist:money", 0))  # cents
+    # the longest predicted wait a customer accepts
+    patience: Dist = field(default=Dist.uniform(10 * MINUTE, 30 * MINUTE), metadata=toml("patience", "dist:duration"))
+    return_probability: float = field(default=0.0, metadata=toml("return_probability", "share"))
+    return_after: Dist = field(default=Dist.exponential(HOUR), metadata=toml("return_after", "dist:duration"))
 
 
 @dataclass(frozen=True)
@@ -63,29 +81,31 @@ class QueueSpec:
     waiting `aging_ms` longer than it has: a normal task that has waited that long goes ahead of newer priority
     tasks, so normal customers' queue wait is bounded."""
 
-    aging_ms: int = 0
+    aging_ms: int = field(default=0, metadata=toml("aging", "duration", 0))
 
 
 @dataclass(frozen=True)
 class PromptSpec:
-    enabled: bool = True
-    multiplier: float = 3.0  # ask when predicted wait > multiplier x the model's mean service time
-    answer_delay_ms: int = 20_000  # the dispatcher walks over and asks
-    check_every_ms: int = MINUTE
+    enabled: bool = field(default=True, metadata=toml("enabled", "boolean"))
+    # ask when predicted wait > multiplier x the model's mean service time
+    multiplier: float = field(default=3.0, metadata=toml("multiplier", "number", 0.0, 100.0))
+    # the dispatcher walks over and asks
+    answer_delay_ms: int = field(default=20_000, metadata=toml("answer_delay", "duration", 0))
+    check_every_ms: int = field(default=MINUTE, metadata=toml("check_every", "duration", MINUTE))
 
 
 @dataclass(frozen=True)
 class ScriptedEvent:
     """`outage` (model, slots, duration), `spike` (factor, duration) or `price` (content, price_cents)."""
 
-    kind: str
-    at_ms: int
-    duration_ms: int = 0
-    model: str = ""
-    slots: int = 0
-    factor: float = 1.0
-    content: str = ""
-    price_cents: int = 0
+    kind: str = field(metadata=toml("kind", "string"))
+    at_ms: int = field(metadata=toml("at", "duration", 0))
+    duration_ms: int = field(default=0, metadata=toml("duration", "duration", 1))
+    model: str = field(default="", metadata=toml("model", "string"))
+    slots: int = field(default=0, metadata=toml("slots", "integer", 1, 500))
+    factor: float = field(default=1.0, metadata=toml("factor", "number", 0.0, 100.0))
+    content: str = field(default="", metadata=toml("content", "string"))
+    price_cents: int = field(default=0, metadata=toml("price", "money", 0))
 
 
 @dataclass(frozen=True)
@@ -93,12 +113,12 @@ class AutopilotSpec:
     """Rent `step` slots when a model's predicted wait stays above `rent_wait_factor` x its mean service time for
     `sustain` checks in a row; release `step` rented slots when utilisation stays below `release_util`."""
 
-    enabled: bool = False
-    every_ms: int = MINUTE
-    rent_wait_factor: float = 1.5
-    release_util: float = 0.6
-    sustain: int = 3
-    step: int = 2
+    enabled: bool = field(default=False, metadata=toml("enabled", "boolean"))
+    every_ms: int = field(default=MINUTE, metadata=toml("every", "duration", MINUTE))
+    rent_wait_factor: float = field(default=1.5, metadata=toml("rent_wait_factor", "number", 0.0, 100.0))
+    release_util: float = field(default=0.6, metadata=toml("release_util", "share"))
+    sustain: int = field(default=3, metadata=toml("sustain", "integer", 1, 1000))
+    step: int = field(default=2, metadata=toml("step", "integer", 1, 500))
 
 
 @dataclass(frozen=True)
@@ -106,27 +126,31 @@ class Goal:
     """A goal on one summary metric (dotted path, e.g. `overall.sla_share`). `stars` are the 1-, 2- and 3-star
     thresholds; `warn` is where the game starts warning."""
 
-    metric: str
+    metric: str = field(metadata=toml("metric", "string"))
     at_least: bool
     stars: tuple[float, float, float]
     warn: float | None = None
-    label: dict[str, str] = field(default_factory=dict)
+    label: dict[str, str] = field(default_factory=dict, metadata=toml("label", "texts"))
 
 
 @dataclass(frozen=True)
 class LevelSpec:
-    id: str
-    title: dict[str, str]
-    briefing: dict[str, str]
-    duration_ms: int
+    """The fields with `toml` metadata are the `[level]` table's keys; the others are tables of their own."""
+
+    id: str = field(metadata=toml("id", "string"))
+    title: dict[str, str] = field(metadata=toml("title", "texts"))
+    briefing: dict[str, str] = field(default_factory=lambda: {"en": "", "zh-CN": ""}, kw_only=True,
+                                     metadata=toml("briefing", "texts"))
+    duration_ms: int = field(metadata=toml("duration", "duration", 1))
     content: tuple[ContentSpec, ...]
     models: tuple[ModelSpec, ...]
     arrivals: ArrivalSpec
-    tiers: tuple[tuple[str, int], ...] = (("L1", 1), ("L2", 2), ("L3", 3), ("L4", 5), ("L5", 10))
-    seed: int = 1
-    sla_ms: int = 10 * MINUTE
-    start_cash_cents: int = 0
-    priority_surcharge: float = 0.0  # priority-pack customers pay this share more per task
+    tiers: tuple[tuple[str, int], ...] = (("L1", 1), ("L2", 2), ("L3", 3), ("L4", 5), ("L5", 10))  # tier -> cap
+    seed: int = field(default=1, metadata=toml("seed", "integer", 0, 2**63 - 1))
+    sla_ms: int = field(default=10 * MINUTE, metadata=toml("sla", "duration", 1))
+    start_cash_cents: int = field(default=0, metadata=toml("start_cash", "money"))  # may be negative: a debt
+    # priority-pack customers pay this share more per task
+    priority_surcharge: float = field(default=0.0, metadata=toml("priority_surcharge", "number", 0.0, 10.0))
     mods: tuple[tuple[str, str], ...] = ()  # (mod id, version constraint)
     queue: QueueSpec = QueueSpec()
     prompt: PromptSpec = PromptSpec()

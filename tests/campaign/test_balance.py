@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from factory_game.level import load_level
+from factory_game.plugins import prepare_level
 from factory_game.runner import run_level
 
 CAMPAIGN = sorted((Path(__file__).resolve().parents[2] / "levels" / "campaign").glob("*.toml"))
@@ -30,7 +30,7 @@ def test_the_campaign_has_six_levels_in_order():
 
 @pytest.mark.parametrize("path", CAMPAIGN, ids=lambda p: p.stem)
 def test_every_level_has_briefings_goals_warnings_and_an_autopilot(path):
-    spec = load_level(path)
+    spec = prepare_level(path).spec
     for texts in (spec.title, spec.briefing):
         assert texts.get("en") and texts.get("zh-CN")
     assert len(spec.goals) >= 2
@@ -43,9 +43,9 @@ def test_every_level_has_briefings_goals_warnings_and_an_autopilot(path):
 @pytest.mark.parametrize("seed_of", ["level", "other"])
 @pytest.mark.parametrize("path", CAMPAIGN, ids=lambda p: p.stem)
 def test_the_autopilot_earns_three_stars(path, seed_of):
-    spec = load_level(path)
-    seed = spec.seed if seed_of == "level" else OTHER_SEED
-    result = run_level(spec, seed=seed)
+    level = prepare_level(path)
+    seed = level.spec.seed if seed_of == "level" else OTHER_SEED
+    result = run_level(level, seed=seed)
     assert result.stars == 3, f"{path.stem} seed {seed}: {_report(result)}"
 
 
@@ -53,8 +53,8 @@ def test_the_autopilot_earns_three_stars(path, seed_of):
 @pytest.mark.parametrize("path", [p for p in CAMPAIGN if _number(p) >= DO_NOTHING_MUST_FAIL_FROM],
                          ids=lambda p: p.stem)
 def test_doing_nothing_misses_a_goal(path, seed_of):
-    spec = load_level(path, ["autopilot.enabled=false"])
-    seed = spec.seed if seed_of == "level" else OTHER_SEED
-    result = run_level(spec, seed=seed)
+    level = prepare_level(path, ["autopilot.enabled=false"])
+    seed = level.spec.seed if seed_of == "level" else OTHER_SEED
+    result = run_level(level, seed=seed)
     assert not result.commands
     assert not result.goals_met, f"{path.stem} seed {seed}, doing nothing: {_report(result)}"

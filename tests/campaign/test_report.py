@@ -9,7 +9,6 @@ import pytest
 
 from factory_game.level import load_level
 from factory_game.report import CHARTS, ReportData, render_charts, write_report
-from factory_game.report.labels import TEXT
 from factory_game.runner import run_level
 from factory_game.sim.clock import HOUR
 from factory_game.sim.world import World
@@ -58,7 +57,3 @@ def test_the_command_line_writes_a_report_in_either_language(tmp_path, capsys):
         assert "report:" in capsys.readouterr().err
         assert sorted(p.name for p in out.iterdir()) == sorted(["report.md"] + [f"{name}.png" for name in CHARTS])
         assert heading in (out / "report.md").read_text(encoding="utf-8")
-
-
-def test_both_languages_have_every_label():
-    assert set(TEXT["en"]) == set(TEXT["zh-CN"])

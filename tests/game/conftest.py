@@ -21,8 +21,8 @@ def window():
 @pytest.fixture(autouse=True)
 def user_data(tmp_path, monkeypatch):
     """Save slot and progress file in a temporary directory, never the tester's own."""
-    from factory_game.game.userdata import ENV
+    from factory_game.paths import USER_DATA_ENV
 
     directory = tmp_path / "userdata"
-    monkeypatch.setenv(ENV, str(directory))
+    monkeypatch.setenv(USER_DATA_ENV, str(directory))
     return directory

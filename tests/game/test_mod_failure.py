@@ -1,8 +1,8 @@
 """A mod that raises during play is switched off as `run --lenient` does, and an alert names mod, version, hook."""
 
 from factory_game.game.app import make_game
+from factory_game.paths import MODS_ENV
 from factory_game.plugins import prepare_level
-from factory_game.plugins.discovery import MODS_ENV
 from factory_game.runner import run_level
 from tests.mods.helpers import write_level, write_mod
 

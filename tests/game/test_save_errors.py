@@ -3,9 +3,10 @@
 import errno
 from pathlib import Path
 
-from factory_game.game.i18n import LANGUAGES, I18n, load_table
+from factory_game.game.i18n import I18n
 from factory_game.game.save_errors import describe, shown
 from factory_game.save import KINDS, VERSION, SaveError
+from factory_game.texts import LANGUAGES, load_table
 
 
 def test_every_kind_has_words_in_both_languages():

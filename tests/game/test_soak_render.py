@@ -26,8 +26,7 @@ def _soak_module():
 
 
 def test_leavers_walk_out_in_play_time_not_hours(window):
-    spec, rules, session = prepare_level(LEVEL, lenient=True)
-    world, render = _soak_module().headless_play_view(spec, None, rules, session)
+    world, render = _soak_module().headless_play_view(prepare_level(LEVEL, lenient=True), None)
     scene = arcade.get_window().current_view.scene
     most = 0
     while world.now < 90 * MINUTE:

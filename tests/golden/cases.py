@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from factory_game.level import load_level
+from factory_game.plugins import prepare_level
 from factory_game.runner import run_level
 from factory_game.sim.clock import HOUR
 
@@ -43,7 +43,7 @@ def cases() -> list[Case]:
     out = []
     for path in sorted(LEVELS_DIR.rglob("*.toml")):
         relative = path.relative_to(LEVELS_DIR).as_posix()
-        spec = load_level(path)
+        spec = prepare_level(path).spec
         until = min(spec.duration_ms, MAX_RUN_MS)
         seeds = [spec.seed] + ([EXTRA_SEED] if relative.startswith("campaign/") else [])
         out.extend(Case(relative, seed, until) for seed in seeds)
@@ -52,8 +52,7 @@ def cases() -> list[Case]:
 
 def run_case(case: Case) -> dict:
     """The record a golden file holds: JSON-ready, with the run's identity first."""
-    spec = load_level(LEVELS_DIR / case.level)
-    result = run_level(spec, seed=case.seed, until_ms=case.until_ms)
+    result = run_level(prepare_level(LEVELS_DIR / case.level), seed=case.seed, until_ms=case.until_ms)
     record = result.to_json()
     del record["source"]  # an absolute path that differs between checkouts; `case.level` names the level
     return {"case": {"level": case.level, "seed": case.seed, "until_ms": case.until_ms}, **record}

@@ -1,6 +1,6 @@
 import pytest
 
-from factory_game.plugins.discovery import MODS_ENV
+from factory_game.paths import MODS_ENV
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 import pytest
 
-from factory_game.plugins.manifest import parse_manifest
+from factory_game.plugins.manifest import parse_manifest, read_manifest
 from factory_game.plugins.versions import check_constraint, satisfies
 
 GOOD = {
@@ -43,3 +43,15 @@ def test_every_manifest_problem_is_named_with_file_and_key():
     keys = [p.split("[", 1)[1].split("]", 1)[0] for p in problems]
     assert sorted(keys) == sorted(["colour", "id", "version", "api", "name", "author", "dependencies.base"])
     assert all(p.startswith("mods/x/mod.toml: [") for p in problems)
+
+
+def test_a_manifest_file_is_read_like_a_level_file_with_lines(tmp_path):
+    path = tmp_path / "mod.toml"
+    path.write_text('id = "ok"\nversion = "1.0.0"\napi = [1]\nauthor = "me"\nname = { en = "N", zh-CN = "名" }\n'
+                    'description = { en = "D", zh-CN = "描述" }\nverison = "2"\n', encoding="utf-8")
+    manifest, problems = read_manifest(path)
+    assert manifest is None
+    assert problems == [f"{path}:7: [verison] expected a known key (did you mean 'version'?); found unknown key "
+                        "'verison'"]
+    path.write_bytes(b'id = "\xff"\n')
+    assert "expected a UTF-8 text file" in read_manifest(path)[1][0]

@@ -2,8 +2,8 @@
 
 import pytest
 
-from factory_game.level import LevelError, load_level
-from factory_game.plugins import ModError, discover, open_mods
+from factory_game.level import LevelError
+from factory_game.plugins import ModError, discover, open_mods, prepare_level
 from factory_game.plugins.discovery import ModInfo
 from factory_game.plugins.manifest import Manifest
 from factory_game.plugins.resolve import resolve
@@ -82,7 +82,7 @@ def test_a_level_with_a_missing_mod_is_a_level_problem_naming_mod_and_version(mo
     write_mod(mods_dir, "base", "", version="1.0.0")
     level = write_level(tmp_path / "level.toml", '"ghost", { id = "base", version = ">=2" }')
     with pytest.raises(LevelError) as caught:
-        load_level(level)
+        prepare_level(level)
     text = "\n".join(str(p) for p in caught.value.problems)
     assert "[level.mods]" in text
     assert "needs mod ghost, which is not installed" in text
