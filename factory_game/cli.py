@@ -19,7 +19,7 @@ from factory_game.level.bundled import LEVELS_DIR, bundled_levels, resolve_level
 from factory_game.level.units import parse_duration
 from factory_game.plugins import ModFailed, mod_states, prepare_level
 from factory_game.runner import RunResult, load_commands, run_level
-from factory_game.texts import format_duration, format_value, text
+from factory_game.texts import LANGUAGES, format_duration, format_value, text
 
 EXIT_OK, EXIT_GOALS_MISSED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -40,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--replay", metavar="FILE", help="replay the player commands of an earlier run's JSON")
     run.add_argument("--check", action="store_true", help="exit 1 when a goal of the level is missed")
     run.add_argument("--report", metavar="DIR", help="write report.md and PNG charts here (needs matplotlib)")
-    run.add_argument("--report-lang", choices=("en", "zh-CN"), default="en", help="the report's language")
+    run.add_argument("--report-lang", choices=LANGUAGES, default="en", help="the report's language")
     run.add_argument("--lenient", action="store_true",
                      help="as in play: a failing mod is switched off and reported, the run goes on (default: exit 2)")
     run.set_defaults(handler=cmd_run)

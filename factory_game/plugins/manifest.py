@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from factory_game.plugins.versions import check_constraint, parse_version
+from factory_game.texts import LANGUAGES
 
 ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-LANGUAGES = ("en", "zh-CN")
 KEYS = ("id", "version", "api", "name", "description", "author", "dependencies")
 
 
