@@ -143,7 +143,8 @@ def format_number(value: float, lang: str = FALLBACK) -> str:
 
 
 def format_value(amount: float, unit: str, lang: str = FALLBACK) -> str:
-    """A figure by its unit: ``cents`` (money), ``ms`` (a duration), ``share`` (a percentage), else a number."""
+    """A figure by its unit (the units of ``factory_game.sim.metrics.Metric``): ``cents`` (money), ``ms`` (a
+    duration), ``share`` (a percentage), else (``count``, ``score``) a number."""
     if unit == "cents":
         return format_money(round(amount), lang)
     if unit == "ms":

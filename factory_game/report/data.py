@@ -12,6 +12,7 @@ from functools import reduce
 from typing import TYPE_CHECKING
 
 from factory_game.level.goals import GoalResult, evaluate, level_stars
+from factory_game.sim.metrics import metric_of
 from factory_game.texts import format_value, pick, text
 
 if TYPE_CHECKING:
@@ -20,16 +21,12 @@ if TYPE_CHECKING:
 
 
 def metric_unit(metric: str) -> str:
-    """The unit of a summary figure, by its name: ``cents``, ``ms``, ``share`` or a plain ``number``. The one place
-    that knows it, until the simulator declares its metrics with their units."""
-    name = metric.rsplit(".", 1)[-1]
-    if name.endswith("_cents"):
-        return "cents"
-    if name.endswith("_ms"):
-        return "ms"
-    if name.endswith("share") or name == "utilisation":
-        return "share"
-    return "number"
+    """The unit of a summary figure (``cents``, ``ms``, ``share``, ``count``, ``score``), from the simulator's
+    declared metrics; a figure not declared there shows as a plain number."""
+    try:
+        return metric_of(metric).unit
+    except KeyError:
+        return "count"
 
 
 @dataclass(frozen=True)
