@@ -9,6 +9,7 @@ import argparse
 import importlib.util
 import json
 import sys
+from functools import partial
 from pathlib import Path
 
 from factory_game import __version__
@@ -18,7 +19,7 @@ from factory_game.level.bundled import LEVELS_DIR, bundled_levels, resolve_level
 from factory_game.level.units import parse_duration
 from factory_game.plugins import ModFailed, mod_states, prepare_level
 from factory_game.runner import RunResult, load_commands, run_level
-from factory_game.texts import format_duration, format_money
+from factory_game.texts import LANGUAGES, format_duration, format_value, text
 
 EXIT_OK, EXIT_GOALS_MISSED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -39,7 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--replay", metavar="FILE", help="replay the player commands of an earlier run's JSON")
     run.add_argument("--check", action="store_true", help="exit 1 when a goal of the level is missed")
     run.add_argument("--report", metavar="DIR", help="write report.md and PNG charts here (needs matplotlib)")
-    run.add_argument("--report-lang", choices=("en", "zh-CN"), default="en", help="the report's language")
+    run.add_argument("--report-lang", choices=LANGUAGES, default="en", help="the report's language")
     run.add_argument("--lenient", action="store_true",
                      help="as in play: a failing mod is switched off and reported, the run goes on (default: exit 2)")
     run.set_defaults(handler=cmd_run)
@@ -142,7 +143,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def print_level_error(exc: LevelError, name: str) -> None:
-    print(f"error: {len(exc.problems)} problem(s) in {name}:", file=sys.stderr)
+    print(f"error: {text('en', 'cli.problems', n=len(exc.problems))} in {name}:", file=sys.stderr)
     for problem in exc.problems:
         print(f"  {problem}", file=sys.stderr)
 
@@ -154,7 +155,7 @@ def cmd_levels(_args: argparse.Namespace) -> int:
             spec = prepare_level(path).spec
             print(f"{str(relative):28} {spec.title['en']}  /  {spec.title['zh-CN']}")
         except LevelError as exc:
-            print(f"{str(relative):28} (invalid: {len(exc.problems)} problem(s))")
+            print(f"{str(relative):28} (invalid: {text('en', 'cli.problems', n=len(exc.problems))})")
     return EXIT_OK
 
 
@@ -177,43 +178,33 @@ def _progress_bar(now: int, end: int) -> None:
           end="", file=sys.stderr, flush=True)
 
 
-def summary_table(result: RunResult) -> str:
-    s = result.summary
-    o = s["overall"]
-    money = s["money"]
-    lines = [
-        f"level {result.spec.id}  seed {result.seed}  simulated {format_duration(s['time_ms'])}",
-        f"customers {o['customers']} (returns {o['returns']})  happy {o['happy_customers']}  "
-        f"angry {o['angry_customers']}  satisfaction {o['satisfaction']:.1f}",
-        "",
-        f"{'':14}{'requested':>10}{'done':>8}{'failed':>8}{'abandon':>8}{'lost':>6}"
-        f"{'wait p50':>10}{'wait p95':>10}{'in SLA':>8}{'util':>7}{'queue':>7}",
-    ]
+def summary_table(result: RunResult, lang: str = "en") -> str:
+    """The run's report figures (:meth:`ReportData.rows`, :meth:`ReportData.task_table`) as a terminal table."""
+    from factory_game.report.data import SECTIONS, TASK_COLUMNS, ReportData, metric_unit
 
-    def row(name: str, g: dict, util: str = "", queue: str = "") -> str:
-        return (f"{name:14}{g['requested']:>10}{g['completed']:>8}{g['failed']:>8}{g['abandoned']:>8}"
-                f"{g['lost_sales']:>6}{format_duration(g['wait_p50_ms']):>10}{format_duration(g['wait_p95_ms']):>10}"
-                f"{100 * g['sla_share']:>7.1f}%{util:>7}{queue:>7}")
-
-    for model_id, g in s["models"].items():
-        lines.append(row(model_id, g, f"{100 * g['utilisation']:.0f}%", f"{g['queue_mean']:.1f}"))
-    for tier, g in s["tiers"].items():
-        if g["requested"]:
-            lines.append(row(f"tier {tier}", g))
-    lines.append(row("all", o))
-    lines += [
-        "",
-        f"revenue {format_money(money['revenue_cents'])}  refunds {format_money(money['refunded_cents'])}  "
-        f"upstream {format_money(money['upstream_cost_cents'])}  profit {format_money(money['profit_cents'])}  "
-        f"cash {format_money(money['cash_cents'])}",
-        f"prompts {o['prompts']} (yes {o['prompt_yes']}, no {o['prompt_no']})  "
-        f"event log {result.event_count} events, sha256 {result.event_hash[:16]}",
-    ]
+    data = ReportData.from_run(result)
+    t = partial(text, lang)
+    lines = [f"level {result.spec.id}  seed {result.seed}  simulated {format_duration(result.summary['time_ms'])}"]
+    for section in SECTIONS:
+        figures = "  ".join(f"{t(row.key)} {row.shown(lang)}" for row in data.rows(section))
+        lines.append(f"{t(f'report.{section}'):11}{figures}")
+    groups = data.task_table()
+    names = [data.group_name(group, lang, model_ids=True) for group in groups]
+    cells = [group.shown(lang) for group in groups]
+    labels = [t(key) for key, _metric in TASK_COLUMNS]
+    widths = [2 + max(len(label), *(len(row[i]) for row in cells)) for i, label in enumerate(labels)]
+    first = 2 + max(len(name) for name in names)
+    lines += ["", " " * first + "".join(f"{label:>{w}}" for label, w in zip(labels, widths, strict=True))]
+    for name, row in zip(names, cells, strict=True):
+        lines.append((f"{name:{first}}" + "".join(f"{c:>{w}}" for c, w in zip(row, widths, strict=True))).rstrip())
+    lines += ["", f"event log {result.event_count} events, sha256 {result.event_hash[:16]}"]
     if result.goals:
         lines.append("")
         for r in result.goals:
+            unit = metric_unit(r.goal.metric)
             sign = ">=" if r.goal.at_least else "<="
+            thresholds = " / ".join(format_value(v, unit, lang) for v in r.goal.stars)
             mark = "*" * r.stars if r.stars else "MISSED"
-            lines.append(f"goal {r.goal.metric} {sign} {r.goal.stars}: {r.value:g}  {mark}")
+            lines.append(f"goal {r.goal.metric} {sign} {thresholds}: {format_value(r.value, unit, lang)}  {mark}")
         lines.append(f"stars: {result.stars}")
     return "\n".join(lines)

@@ -138,12 +138,13 @@ def format_percent(share: float, lang: str = FALLBACK, decimals: int = 0) -> str
 
 
 def format_number(value: float, lang: str = FALLBACK) -> str:
-    """A plain figure (a count, a score) with the language's grouping and at most three decimals."""
-    return numbers.format_decimal(value, locale=_locale(lang))
+    """A plain figure (a count, a score) with the language's grouping and at most one decimal."""
+    return numbers.format_decimal(value, format="#,##0.#", locale=_locale(lang))
 
 
 def format_value(amount: float, unit: str, lang: str = FALLBACK) -> str:
-    """A figure by its unit: ``cents`` (money), ``ms`` (a duration), ``share`` (a percentage), else a number."""
+    """A figure by its unit (the units of ``factory_game.sim.metrics.Metric``): ``cents`` (money), ``ms`` (a
+    duration), ``share`` (a percentage), else (``count``, ``score``) a number."""
     if unit == "cents":
         return format_money(round(amount), lang)
     if unit == "ms":

@@ -9,11 +9,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from factory_game.texts import LANGUAGES
+
 
 def add_game_commands(subparsers) -> None:
     play = subparsers.add_parser("play", help="open the game window (default: the title screen)")
     play.add_argument("level", nargs="?", help="a level file, or the name of a bundled level")
-    play.add_argument("--lang", choices=("zh-CN", "en"), help="language (default: the system's)")
+    play.add_argument("--lang", choices=LANGUAGES, help="language (default: the system's)")
     play.add_argument("--mute", action="store_true", help="no sound")
     play.add_argument("--seed", type=int, help="seed (default: the level's)")
     play.set_defaults(handler=cmd_play)
@@ -23,7 +25,7 @@ def add_game_commands(subparsers) -> None:
     shot.add_argument("--at", default="30m", help='simulated time, e.g. "30m" or "1h30m" (default 30m)')
     shot.add_argument("--out", default="shot.png", help="the PNG to write (default shot.png)")
     shot.add_argument("--size", default="1280x720", help="window size WxH (default 1280x720)")
-    shot.add_argument("--lang", choices=("zh-CN", "en"), default="zh-CN")
+    shot.add_argument("--lang", choices=LANGUAGES, default="zh-CN")
     shot.add_argument("--seed", type=int, help="seed (default: the level's)")
     shot.set_defaults(handler=cmd_screenshot)
 

@@ -28,9 +28,6 @@ class I18n:
         """Choose from a level's ``{lang: text}`` in the current language (see :func:`texts.pick`)."""
         return texts.pick(by_lang, self.lang, fallback)
 
-    def money(self, cents: int) -> str:
-        return texts.format_money(cents, self.lang)
-
     def set_language(self, lang: str) -> None:
         texts.check_language(lang)
         if lang != self.lang:

@@ -12,10 +12,11 @@ from factory_game.game import report_charts
 from factory_game.game.art import palette, textures
 from factory_game.game.gfx import arcade
 from factory_game.game.save_errors import describe, shown
-from factory_game.game.ui import Button, Label, box, clip, wrap
+from factory_game.game.ui import Button, Label, box, clip, text_width, wrap
 from factory_game.game.walkers import Walker, walk_textures
 from factory_game.report import ReportData
-from factory_game.texts import format_duration, format_money
+from factory_game.report.data import SECTIONS, TASK_COLUMNS, metric_unit
+from factory_game.texts import format_duration, format_value
 
 ROW = 44  # from one button down to the next
 
@@ -268,21 +269,16 @@ class BriefingView(MenuView):
         self.game.show_levels()
 
 
+
 def goal_text(i18n, goal) -> str:
     label = i18n.pick(goal.label, goal.metric)
-    shown = [_metric_value(goal.metric, v) for v in goal.stars]
+    shown = [_metric_value(goal.metric, v, i18n.lang) for v in goal.stars]
     return i18n.t("briefing.goal_line", label=label, op="≥" if goal.at_least else "≤", a=shown[0], b=shown[1],
                   c=shown[2])
 
 
-def _metric_value(metric: str, value: float) -> str:
-    if metric.endswith("_cents"):
-        return format_money(round(value))
-    if metric.endswith("_ms"):
-        return format_duration(value)
-    if metric.endswith("share"):
-        return f"{value * 100:.0f}%"
-    return f"{value:g}"
+def _metric_value(metric: str, value: float, lang: str) -> str:
+    return format_value(value, metric_unit(metric), lang)
 
 
 class PauseView(MenuView):
@@ -372,9 +368,12 @@ class ReportView(MenuView):
         self.chart = arcade.SpriteList()
         self.strips: list[tuple[list, tuple]] = []  # the fallback's line charts
 
+    MODEL_COLUMNS = ("figure.done", "figure.wait_p95", "figure.sla", "figure.utilisation")  # of TASK_COLUMNS
+
     def content(self) -> None:
+        """The report's figures (``ReportData.rows``) by section, then one line per model from its task table."""
         i18n, h, w, pal = self.game.i18n, self.window.height, self.window.width, palette()
-        t, s, data = i18n.t, self.data.summary, self.data
+        t, lang, data = i18n.t, i18n.lang, self.data
         self.heading(t("report.heading") + " · " + i18n.pick(self.spec.title, self.spec.id), h - 60, 24)
         self.stars(self.stars_won, w / 2 - 54, h - 105, scale=4)
         x, y, width = 40, h - 160, w - 760
@@ -383,35 +382,25 @@ class ReportView(MenuView):
             for r in data.goals:
                 y -= self.LINE
                 state = "missed" if not r.met else "warned" if r.warning else "met"
-                value = _metric_value(r.goal.metric, r.value)
+                value = _metric_value(r.goal.metric, r.value, lang)
                 text = f"{goal_text(i18n, r.goal)} → {value} {t(f'report.goal_{state}')}"
                 self.line(clip(text, width), x, y, pal["lime"] if state == "met" else pal["orange"])
             y -= self.LINE * 1.5
-        overall, money = s["overall"], s["money"]
-        cash = {k: format_money(v) for k, v in money.items()}
-        self.line(t("report.money"), x, y, pal["yellow"])
-        for text in (t("report.revenue", revenue=cash["revenue_cents"], refunds=cash["refunded_cents"]),
-                     t("report.cost", cost=cash["upstream_cost_cents"], profit=cash["profit_cents"],
-                       cash=cash["cash_cents"]),
-                     t("report.customers", n=overall["customers"], returns=overall["returns"],
-                       happy=overall["happy_customers"], angry=overall["angry_customers"],
-                       satisfaction=f"{overall['satisfaction']:.0f}%"),
-                     t("report.prompts", n=overall["prompts"], yes=overall["prompt_yes"], no=overall["prompt_no"])):
-            for part in wrap(text, width)[:2]:
+        for section in SECTIONS:
+            self.line(t(f"report.{section}"), x, y, pal["yellow"])
+            for text in _packed([f"{t(row.key)} {row.shown(lang)}" for row in data.rows(section)], width)[:3]:
                 y -= self.LINE
-                self.line(part, x, y)
-        y -= self.LINE * 1.5
-        self.line(t("report.tasks"), x, y, pal["yellow"])
-        lines = [t("report.done", done=overall["completed"], failed=overall["failed"], abandoned=overall["abandoned"],
-                   lost=overall["lost_sales"]),
-                 t("report.waits", p50=format_duration(overall["wait_p50_ms"]),
-                   p95=format_duration(overall["wait_p95_ms"]), sla=f"{100 * overall['sla_share']:.1f}%")]
-        lines += [t("report.model_line", name=data.model_name(m, i18n.lang), done=g["completed"],
-                    p95=format_duration(g["wait_p95_ms"]), sla=f"{100 * g['sla_share']:.0f}%",
-                    busy=f"{100 * g['utilisation']:.0f}%") for m, g in s["models"].items()]
-        for text in lines:
-            y -= self.LINE
-            self.line(clip(text, width), x, y, pal["silver"] if text not in lines[:2] else None)
+                self.line(text, x, y)
+            if section != SECTIONS[-1]:
+                y -= self.LINE * 1.5
+        columns = [i for i, (key, _metric) in enumerate(TASK_COLUMNS) if key in self.MODEL_COLUMNS]
+        for group in data.task_table():
+            if group.kind == "model":
+                figures = [f"{t(group.cells[i].key)} {group.cells[i].shown(lang)}" for i in columns]
+                figures[0] = f"{data.group_name(group, lang)}: {figures[0]}"
+                for text in _packed(figures, width)[:2]:
+                    y -= self.LINE
+                    self.line(clip(text, width), x, y, pal["silver"])
         self._chart_panel(w, h)
         self.default = self.button(t("menu.next"), 30, self.game.next_level, width=200, x=w - 460)
         self.button(t("menu.retry"), 30, lambda: self.game.start(self.game.current), width=200, x=w - 240)
@@ -436,27 +425,14 @@ class ReportView(MenuView):
         self.build()
 
     def _fallback_charts(self, left: int, bottom: int, width: int, height: int) -> None:
-        """Three small line charts from the same time series, when matplotlib is not installed."""
-        t, pal, series = self.game.i18n.t, palette(), self.data.series
-        if len(series) < 2:
-            return
-        end = series[-1]["t"] or 1
-        models = list(series[0]["models"])
-        specs = [("report.chart_queue", [[(p["t"], sum(p["models"][m]["queue"] for m in models)) for p in series]]),
-                 ("report.chart_wait", [[(p["t"], max(p["models"][m]["predicted_wait_ms"] for m in models))
-                                         for p in series]]),
-                 ("report.chart_money", [[(p["t"], p["revenue_cents"]) for p in series],
-                                         [(p["t"], p["upstream_cents"]) for p in series]])]
+        """The line charts of :func:`report_charts.line_charts`, when matplotlib is not installed."""
+        pal = palette()
         colours = (pal["sky"], pal["orange"])
-        each = height / 3 - 30
-        for i, (key, lines) in enumerate(specs):
-            low = bottom + height - (i + 1) * (each + 30)
-            box(self.boxes, left, low, width, each, pal["ink"])
-            self.line(t(key), left, low + each + 6, pal["silver"])
-            top = max((v for line in lines for _, v in line if v != float("inf")), default=1) or 1
-            for line, colour in zip(lines, colours, strict=False):
-                self.strips.append(([(left + width * tt / end, low + each * min(v, top) / top) for tt, v in line],
-                                    colour))
+        for chart in report_charts.line_charts(self.data, left, bottom, width, height):
+            x, y, w, h = chart.frame
+            box(self.boxes, x, y, w, h, pal["ink"])
+            self.line(self.game.i18n.t(chart.title_key), x, y + h + 6, pal["silver"])
+            self.strips += [(points, colour) for points, colour in zip(chart.lines, colours, strict=False)]
 
     def on_draw(self) -> None:
         super().on_draw()
@@ -466,3 +442,15 @@ class ReportView(MenuView):
 
     def back(self) -> None:
         self.game.show_levels()
+
+
+def _packed(items: list[str], width: int) -> list[str]:
+    """Items joined by " · " into as few lines of ``width`` pixels as fit, never splitting an item."""
+    lines: list[str] = []
+    for item in items:
+        joined = f"{lines[-1]} · {item}" if lines else item
+        if lines and text_width(joined) <= width:
+            lines[-1] = joined
+        else:
+            lines.append(item)
+    return lines

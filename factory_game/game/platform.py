@@ -1,9 +1,8 @@
 """The one place that prepares pyglet and Arcade before anything imports them.
 
-Why a module of its own: Arcade reads ``ARCADE_HEADLESS`` at import time, ``arcade.gui`` cannot be imported
-headless with arcade 3.3.3 / pyglet 2.1.19 unless the xlib window module and Arcade's controller manager are
-loaded first, and pyglet's ``debug_gl`` (on by default) checks every GL call. Every game module imports Arcade
-through :func:`arcade_modules` so the order is always right.
+Why a module of its own: Arcade reads ``ARCADE_HEADLESS`` at import time, and pyglet's ``debug_gl`` (on by
+default) checks every GL call. Every game module imports Arcade through ``factory_game.game.gfx``, which calls
+:func:`setup` first, so the order is always right (docs/platform.md says what was measured).
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ def want_headless() -> bool:
 
 
 def setup(headless: bool | None = None, debug_gl: bool = False) -> None:
-    """Configure pyglet and import Arcade (and ``arcade.gui``) in the order that works headless.
+    """Configure pyglet and import Arcade in the order that works headless.
 
     Must run before the first ``import arcade`` anywhere in the process; calling it again is harmless.
     ``debug_gl`` stays off outside tests: it checks every GL call and costs frame time.
@@ -36,16 +35,7 @@ def setup(headless: bool | None = None, debug_gl: bool = False) -> None:
     import pyglet
 
     pyglet.options.debug_gl = debug_gl
-    import arcade
-
-    if headless:
-        # arcade.gui -> pyglet.input.Controller reaches for pyglet.window.xlib; load it, then give Arcade the
-        # controller manager its headless import skipped (measured workaround, see docs/platform-notes).
-        import pyglet.window.xlib  # noqa: F401, I001  (first: arcade.controller needs it loaded)
-        import arcade.controller  # noqa: I001
-
-        arcade.ControllerManager = arcade.controller.ControllerManager
-    import arcade.gui  # noqa: F401
+    import arcade  # noqa: F401
 
 
 def is_headless() -> bool:

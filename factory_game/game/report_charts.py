@@ -2,7 +2,7 @@
 drawn on first view in the language on screen and kept as textures.
 
 matplotlib is optional (the ``report`` extra): without it :func:`available` is false and the report screen draws
-its own simple line charts instead.
+the simple line charts of :func:`line_charts` instead.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import tempfile
+from dataclasses import dataclass
 
 from PIL import Image
 
@@ -40,3 +41,33 @@ class ReportCharts:
                 image = Image.open(path).convert("RGBA")
             self._textures[key] = arcade.Texture(image, hash=f"river:chart:{self._serial}:{name}:{lang}")
         return self._textures[key]
+
+
+@dataclass(frozen=True)
+class LineChart:
+    title_key: str  # in the string tables
+    frame: tuple[float, float, float, float]  # left, bottom, width, height in window pixels
+    lines: list[list[tuple[float, float]]]  # each line's points inside the frame
+
+
+def line_charts(data: ReportData, left: float, bottom: float, width: float, height: float) -> list[LineChart]:
+    """Three small line charts from the report's time series (queue length, the longest predicted wait, revenue
+    against upstream cost) stacked in the given box; none before two samples."""
+    series = data.series
+    if len(series) < 2:
+        return []
+    end = series[-1]["t"] or 1
+    models = list(series[0]["models"])
+    specs = [("report.chart_queue", [[(p["t"], sum(p["models"][m]["queue"] for m in models)) for p in series]]),
+             ("report.chart_wait", [[(p["t"], max(p["models"][m]["predicted_wait_ms"] for m in models))
+                                     for p in series]]),
+             ("report.chart_money", [[(p["t"], p["revenue_cents"]) for p in series],
+                                     [(p["t"], p["upstream_cents"]) for p in series]])]
+    each = height / 3 - 30
+    charts = []
+    for i, (key, lines) in enumerate(specs):
+        low = bottom + height - (i + 1) * (each + 30)
+        top = max((v for line in lines for _, v in line if v != float("inf")), default=1) or 1
+        points = [[(left + width * t / end, low + each * min(v, top) / top) for t, v in line] for line in lines]
+        charts.append(LineChart(key, (left, low, width, each), points))
+    return charts

@@ -2,7 +2,7 @@
 
 Why not only ``arcade.gui``: the HUD redraws every frame over a moving scene, and a few dozen labels and buttons
 batched by hand cost one sprite batch plus one text batch. Every label is an ``arcade.Text`` created once; its
-text changes only when the value it shows changes (re-layout is what costs, see platform-notes).
+text changes only when the value it shows changes (re-layout is what costs: docs/platform.md).
 """
 
 from __future__ import annotations

@@ -10,6 +10,7 @@ from typing import Any
 
 from factory_game.level.units import duration_text, parse_duration, parse_money
 from factory_game.sim.distributions import Dist
+from factory_game.texts import LANGUAGES
 
 MISSING = object()
 
@@ -118,7 +119,7 @@ class Reader:
                 raise TypeError('a table with both languages, like { en = "...", zh-CN = "..." }')
             if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
                 raise TypeError('a table of strings by language, like { en = "...", zh-CN = "..." }')
-            missing = [lang for lang in ("zh-CN", "en") if lang not in value]
+            missing = [lang for lang in LANGUAGES if lang not in value]
             if missing:
                 raise ValueError(f"texts in zh-CN and en (missing {', '.join(missing)})")
             return dict(value)

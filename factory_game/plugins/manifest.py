@@ -23,9 +23,9 @@ from factory_game.level.reader import Reader, describe
 from factory_game.level.schema import read_fields
 from factory_game.plugins.versions import check_constraint, parse_version
 from factory_game.sim.spec import toml
+from factory_game.texts import LANGUAGES
 
 ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-LANGUAGES = ("en", "zh-CN")
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,11 @@ from factory_game.plugins import hookspecs
 from factory_game.plugins.builtin import BUILTIN_ID, DIRECT_RULES
 from factory_game.plugins.discovery import ModInfo, discover
 from factory_game.plugins.errors import ModError, ModFailed, ModFailure
-from factory_game.plugins.manifest import ID, LANGUAGES
+from factory_game.plugins.manifest import ID
 from factory_game.plugins.resolve import resolve
 from factory_game.sim.rules import Rules
 from factory_game.sim.spec import ContentSpec, ModelSpec
+from factory_game.texts import LANGUAGES
 
 log = logging.getLogger("factory_game.mods")
 

@@ -1,14 +1,15 @@
-"""The report as Markdown: a headline with the stars, the goals, the summary tables, and the charts beside it."""
+"""The report as Markdown: a headline with the stars, the goals, the figures and the task table of
+:class:`ReportData`, and the charts beside it."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 
 from factory_game.level.goals import GoalResult
 from factory_game.report.charts import render_charts
-from factory_game.report.data import ReportData
-from factory_game.report.labels import words
-from factory_game.texts import format_duration, format_money, pick
+from factory_game.report.data import SECTIONS, TASK_COLUMNS, ReportData, metric_unit
+from factory_game.texts import format_duration, format_value, pick, text
 
 REPORT_NAME = "report.md"
 
@@ -25,71 +26,42 @@ def write_report(data: ReportData, directory: str | Path, charts: bool = True, l
 
 
 def markdown(data: ReportData, images: dict[str, Path] | None = None, lang: str = "en") -> str:
-    text = words(lang)
-    s = data.summary
-    overall, money = s["overall"], s["money"]
+    t = partial(text, lang)
     other = "zh-CN" if lang == "en" else "en"
     lines = [
         f"# {pick(data.title, lang, data.level_id)} / {pick(data.title, other, data.level_id)}",
         "",
-        text["md.headline"].format(stars="★" * data.stars + "☆" * (3 - data.stars), count=data.stars,
-                                   level=data.level_id, seed=data.seed, time=format_duration(s["time_ms"])),
+        t("md.headline", stars="★" * data.stars + "☆" * (3 - data.stars), count=data.stars, level=data.level_id,
+          seed=data.seed, time=format_duration(data.summary["time_ms"])),
         "",
     ]
     if data.event_hash:
-        lines += [text["md.hash"].format(hash=data.event_hash), ""]
+        lines += [t("md.hash", hash=data.event_hash), ""]
     if data.goals:
-        lines += [f"## {text['md.goals']}", "", text["md.goal_header"], "|---|---:|---:|---:|---:|---|"]
-        lines += [_goal_row(r, text, lang) for r in data.goals]
+        lines += [f"## {t('md.goals')}", "", t("md.goal_header"), "|---|---:|---:|---:|---:|---|"]
+        lines += [_goal_row(r, lang) for r in data.goals]
         lines.append("")
-    lines += [
-        f"## {text['md.money']}", "",
-        "- " + text["md.customers"].format(
-            customers=overall["customers"], returns=overall["returns"], happy=overall["happy_customers"],
-            angry=overall["angry_customers"], satisfaction=overall["satisfaction"]),
-        "- " + text["md.prompts"].format(prompts=overall["prompts"], yes=overall["prompt_yes"],
-                                         no=overall["prompt_no"]),
-        "- " + text["md.cash"].format(
-            revenue=format_money(money["revenue_cents"]), refunds=format_money(money["refunded_cents"]),
-            upstream=format_money(money["upstream_cost_cents"]), profit=format_money(money["profit_cents"]),
-            cash=format_money(money["cash_cents"])),
-        "",
-        f"## {text['md.tasks']}", "",
-        text["md.task_header"],
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    ]
-    for model_id, g in s["models"].items():
-        lines.append(_task_row(text["md.model"].format(name=data.model_name(model_id, lang)), g,
-                               f"{100 * g['utilisation']:.0f}%"))
-    for tier, g in s["tiers"].items():
-        if g["requested"]:
-            lines.append(_task_row(text["md.tier"].format(tier=tier), g))
-    lines.append(_task_row(text["md.all"], overall))
+    for section in SECTIONS:
+        lines += [f"## {t(f'report.{section}')}", ""]
+        lines += [f"- {t(row.key)}: {row.shown(lang)}" for row in data.rows(section)]
+        lines.append("")
+    lines += ["| | " + " | ".join(t(key) for key, _metric in TASK_COLUMNS) + " |",
+              "|---|" + "---:|" * len(TASK_COLUMNS)]
+    for group in data.task_table():
+        lines.append(f"| {data.group_name(group, lang)} | " + " | ".join(group.shown(lang)) + " |")
     if images:
-        lines += ["", f"## {text['md.charts']}", ""]
+        lines += ["", f"## {t('md.charts')}", ""]
         for name, path in images.items():
-            title = text[f"chart.{name}"]
+            title = t(f"chart.{name}")
             lines += [f"### {title}", "", f"![{title}]({path.name})", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _goal_row(r: GoalResult, text: dict[str, str], lang: str) -> str:
+def _goal_row(r: GoalResult, lang: str) -> str:
     sign = "≥" if r.goal.at_least else "≤"
-
-    def show(value: float) -> str:
-        if r.goal.metric.endswith("_cents"):
-            return format_money(round(value))
-        if r.goal.metric.endswith("_ms"):
-            return format_duration(value)
-        return f"{value:g}"
-
+    unit = metric_unit(r.goal.metric)
     label = pick(r.goal.label, lang, r.goal.metric)
-    result = text["md.missed"] if not r.met else (text["md.warned"] if r.warning else text["md.met"])
-    thresholds = " | ".join(f"{sign} {show(t)}" for t in r.goal.stars)
-    return f"| {label} (`{r.goal.metric}`) | {show(r.value)} | {thresholds} | {'★' * r.stars or '—'} {result} |"
-
-
-def _task_row(name: str, g: dict, utilisation: str = "") -> str:
-    return (f"| {name} | {g['requested']} | {g['completed']} | {g['failed']} | {g['abandoned']} | {g['lost_sales']} "
-            f"| {format_duration(g['wait_p50_ms'])} | {format_duration(g['wait_p95_ms'])} "
-            f"| {100 * g['sla_share']:.1f}% | {utilisation} |")
+    result = text(lang, "md.missed" if not r.met else "md.warned" if r.warning else "md.met")
+    thresholds = " | ".join(f"{sign} {format_value(t, unit, lang)}" for t in r.goal.stars)
+    return (f"| {label} (`{r.goal.metric}`) | {format_value(r.value, unit, lang)} | {thresholds} "
+            f"| {'★' * r.stars or '—'} {result} |")

@@ -57,3 +57,22 @@ def test_the_command_line_writes_a_report_in_either_language(tmp_path, capsys):
         assert "report:" in capsys.readouterr().err
         assert sorted(p.name for p in out.iterdir()) == sorted(["report.md"] + [f"{name}.png" for name in CHARTS])
         assert heading in (out / "report.md").read_text(encoding="utf-8")
+
+
+def test_the_terminal_table_and_the_markdown_render_the_same_report_rows():
+    from factory_game.cli import summary_table
+    from factory_game.report.markdown import markdown
+    from factory_game.texts import text
+
+    result = run_level(load_level(LEVEL))
+    data = ReportData.from_run(result)
+    table, md, md_zh = summary_table(result), markdown(data), markdown(data, lang="zh-CN")
+    assert len(data.rows()) == 21
+    for row in data.rows():
+        assert f"{text('en', row.key)} {row.shown('en')}" in table
+        assert f"- {text('en', row.key)}: {row.shown('en')}" in md
+        assert f"- {text('zh-CN', row.key)}: {row.shown('zh-CN')}" in md_zh
+    for group in data.task_table():
+        assert f"| {data.group_name(group, 'en')} | " + " | ".join(group.shown("en")) + " |" in md
+    profit = result.summary["money"]["profit_cents"]
+    assert f"profit ¥{profit // 100:,}.{profit % 100:02d}" in table

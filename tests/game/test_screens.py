@@ -94,7 +94,6 @@ def test_briefing_names_the_levels_mods_in_the_current_language(window):
 def test_the_report_screen_shows_the_run_reports_data_and_charts(window):
     from factory_game.game import report_charts
     from factory_game.report import ReportData
-    from factory_game.texts import format_money
 
     level = campaign_levels()[0]
     game = make_game(levels=[level], lang="en", muted=True, headless=True, seed=5)
@@ -105,12 +104,33 @@ def test_the_report_screen_shows_the_run_reports_data_and_charts(window):
     assert isinstance(report, ReportView)
     expected = ReportData.from_world(play.world)
     assert report.data.summary == expected.summary and report.data.goals == expected.goals
-    texts = [label.value for label in report.labels]
-    profit = format_money(expected.summary["money"]["profit_cents"])
-    assert any(f"profit {profit}" in text for text in texts)
+    shown = " · ".join(label.value for label in report.labels)
+    for row in expected.rows():  # every figure of the report model, labelled from the string tables
+        assert f"{game.i18n.t(row.key)} {row.shown('en')}" in shown
     if report_charts.available():
         assert report.chart[0].texture.size == (640, 360)
         next(b for b in report.buttons if b.label.value == "Money").click()
         assert report.tab == "money"
         assert next(b for b in report.buttons if b.label.value == "Money").active
+    report.on_draw()
+
+
+def test_without_matplotlib_the_report_screen_draws_its_line_charts(window, monkeypatch):
+    from factory_game.game import report_charts
+
+    monkeypatch.setattr(report_charts, "available", lambda: False)
+    level = campaign_levels()[0]
+    game = make_game(levels=[level], lang="zh-CN", muted=True, headless=True, seed=5)
+    play = game.start(level)
+    play.world.advance(play.spec.duration_ms)
+    play.on_update(1 / 30)
+    report = window.current_view
+    assert isinstance(report, ReportView) and report.charts is None
+    charts = report_charts.line_charts(report.data, 0, 0, 640, 400)
+    assert [c.title_key for c in charts] == ["report.chart_queue", "report.chart_wait", "report.chart_money"]
+    for chart in charts:
+        x, y, w, h = chart.frame
+        assert all(x <= px <= x + w and y <= py <= y + h + 1e-9 for line in chart.lines for px, py in line)
+    assert len(report.strips) == 4  # queue, wait, revenue and cost
+    assert any(label.value == "排队长度" for label in report.labels)
     report.on_draw()
