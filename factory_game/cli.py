@@ -17,6 +17,8 @@ from factory_game.level.bundled import LEVELS_DIR, bundled_levels, resolve_level
 from factory_game.level.units import format_duration, format_money, parse_duration
 from factory_game.plugins import ModFailed, mod_states, prepare_level
 from factory_game.runner import RunResult, load_commands, run_level
+from factory_game.sweep.cli import SweepError, add_sweep_command
+from factory_game.trace.cli import TraceArgError, add_trace_commands
 
 EXIT_OK, EXIT_GOALS_MISSED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -55,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     from factory_game.game.commands import add_game_commands  # imports no Arcade until a game command runs
 
     add_game_commands(sub)
+    add_trace_commands(sub)
+    add_sweep_command(sub)
     return parser
 
 
@@ -67,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (BadInput, ModFailed) as exc:
+    except (BadInput, ModFailed, TraceArgError, SweepError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
 

@@ -26,6 +26,8 @@ from factory_game.sim.spec import (
     RatePiece,
     ScriptedEvent,
 )
+from factory_game.trace.replay import read_trace_table
+from factory_game.trace.replay import served_by as _served_by
 
 EVENT_KINDS = ("outage", "spike", "price")
 
@@ -131,6 +133,7 @@ def _build(data: dict, report, catalog: Catalog | None, filename: str) -> LevelS
     events = _events(root, {m.id: m for m in models}, {c.id for c in content})
     autopilot = _autopilot(root.table("autopilot"))
     goals = _goals(root)
+    trace = read_trace_table(root.table("trace"), filename, models, tiers, _served_by(models))
     root.finish()
 
     if None in (level_id, title, duration, arrivals) or not models:
@@ -139,7 +142,7 @@ def _build(data: dict, report, catalog: Catalog | None, filename: str) -> LevelS
         id=level_id, title=title, briefing=briefing, duration_ms=duration, content=content, models=models,
         arrivals=arrivals, tiers=tiers, seed=seed, sla_ms=sla, start_cash_cents=start_cash,
         priority_surcharge=surcharge, mods=mods, queue=queue_spec, prompt=prompt_spec, events=events,
-        autopilot=autopilot, goals=goals, source=filename,
+        autopilot=autopilot, goals=goals, source=filename, trace=trace,
     )
     _check_goal_metrics(spec, report)
     return spec

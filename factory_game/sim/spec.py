@@ -3,6 +3,7 @@ the simulation only reads them. Times are integer ms, money integer cents."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from factory_game.sim.clock import HOUR, MINUTE
@@ -113,6 +114,27 @@ class Goal:
     label: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class TraceArrival:
+    """One logged request to replay: a customer with one task. None fields are drawn as for a synthetic arrival;
+    `service_ms` None means the model's distribution draws the service time."""
+
+    at_ms: int
+    tier: str | None = None
+    content: str | None = None
+    priority: bool | None = None
+    service_ms: int | None = None
+
+
+@dataclass(frozen=True)
+class TraceSpec:
+    """A request log replayed beside the level's rate schedule. `open` starts a fresh, lazy pass over the log (the
+    level layer reads the file; the simulation only pulls arrivals, in time order)."""
+
+    file: str
+    open: Callable[[], Iterator[TraceArrival]] = field(compare=False, repr=False)
+
+
 @dataclass(frozen=True)
 class LevelSpec:
     id: str
@@ -134,6 +156,7 @@ class LevelSpec:
     autopilot: AutopilotSpec = AutopilotSpec()
     goals: tuple[Goal, ...] = ()
     source: str = ""
+    trace: TraceSpec | None = None
 
     def model(self, model_id: str) -> ModelSpec:
         for model in self.models:

@@ -41,7 +41,7 @@ from factory_game.sim.ledger import Ledger
 from factory_game.sim.metrics import SCORE_ABANDONED, SCORE_FAILED, Metrics
 from factory_game.sim.rng import RngStreams
 from factory_game.sim.rules import Rules
-from factory_game.sim.spec import LevelSpec, RatePiece, ScriptedEvent
+from factory_game.sim.spec import LevelSpec, RatePiece, ScriptedEvent, TraceArrival
 
 _new_tuple = tuple.__new__
 # The event kinds, the very Kind members, as plain attributes: reading `Kind.X` goes through the enum class and costs
@@ -103,6 +103,9 @@ class World:
             for _ in range(m.spec.slots):
                 self._add_slot(m, rented=False)
         self._schedule_next_arrival()
+        self._trace = spec.trace.open() if spec.trace is not None else None
+        if self._trace is not None:
+            self._schedule_next_trace_arrival()
         self.calendar.at(TICK_MS, self._tick)
         for event in spec.events:
             if event.kind == "outage":
@@ -188,18 +191,41 @@ class World:
         contents = self._fixed_demand if self._fixed_demand is not None else self._draw_demand(rng)
         self._arrive(tier, priority, budget, patience, contents)
 
+    def _schedule_next_trace_arrival(self) -> None:
+        """Pull one logged request at a time: the log is streamed, never held whole."""
+        arrival = next(self._trace, None)
+        if arrival is not None:
+            self.calendar.at(max(self.calendar.now, arrival.at_ms), self._on_trace_arrival, arrival)
+
+    def _on_trace_arrival(self, arrival: TraceArrival) -> None:
+        """A logged request: one customer, one task; what the log leaves out is drawn as for `_on_arrival`."""
+        self._schedule_next_trace_arrival()
+        arrivals = self.spec.arrivals
+        rng = self._customer_rng
+        tier = arrival.tier or (self._lone_tier if self._lone_tier is not None else _weighted(rng, arrivals.tiers))
+        priority = arrival.priority
+        if priority is None:
+            priority = arrivals.priority_share > 0 and rng.random() < arrivals.priority_share
+        budget = self._fixed_budget if self._fixed_budget is not None else arrivals.budget.sample_int(rng)
+        patience = arrivals.patience.sample_int(rng, minimum=0) if self._prompts_on else 0
+        content = arrival.content or _weighted(rng, arrivals.content)
+        self._arrive(tier, priority, budget, patience, (content,), arrival.service_ms)
+
     def _draw_demand(self, rng) -> list[str]:
         """How many tasks, then the content type of each."""
         arrivals = self.spec.arrivals
         count = arrivals.tasks.sample_int(rng, minimum=1)
         return [_weighted(rng, arrivals.content) for _ in range(count)]
 
-    def _arrive(self, tier: str, priority: bool, budget: int, patience: int, contents: Sequence[str]) -> Customer:
+    def _arrive(self, tier: str, priority: bool, budget: int, patience: int, contents: Sequence[str],
+                service_ms: int | None = None) -> Customer:
         customer = Customer(self._next_customer, tier, self.caps[tier], priority, budget, patience, self.calendar.now)
         self._next_customer += 1
         self.metrics.customers += 1
         self.metrics.customers_by_tier[tier] += 1
         self._new_demand(customer, contents)
+        if service_ms is not None:
+            customer.tasks[0].service_ms = service_ms
         self.customers[customer.id] = customer
         if self._listeners:
             self._emit(KIND.ARRIVE, customer=customer.id, cents=budget,
@@ -316,9 +342,11 @@ class World:
         task.slot_id = slot.id
         attempt = task.attempt = task.attempt + 1
         spec = m.spec
-        duration = round(spec.service.sample(self._service_rng[task.model]))
-        if duration < 1:
-            duration = 1
+        duration = task.service_ms
+        if duration is None:
+            duration = round(spec.service.sample(self._service_rng[task.model]))
+            if duration < 1:
+                duration = 1
         failed = False
         if spec.failure_rate > 0:
             frng = self._failure_rng[task.model]
