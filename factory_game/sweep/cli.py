@@ -72,7 +72,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         from factory_game.sweep.chart import pareto_chart
 
         pareto_chart(summaries, target, best, chart, f"{Path(level).stem}: cost against {target.metric}")
-        print(f"chart: {chart}", file=sys.stderr)
+        print(f"chart: {chart}")
     return 0
 
 
