@@ -19,6 +19,7 @@ from factory_game.plugins import ModFailed, mod_states, prepare_level
 from factory_game.runner import RunResult, load_commands, run_level
 from factory_game.sweep.cli import SweepError, add_sweep_command
 from factory_game.trace.cli import TraceArgError, add_trace_commands
+from factory_game.trace.reader import TraceError
 
 EXIT_OK, EXIT_GOALS_MISSED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -67,7 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except LevelError as exc:
-        print(f"error: {len(exc.problems)} problem(s) in the level:", file=sys.stderr)
+        where = "request log" if isinstance(exc, TraceError) else "level"
+        print(f"error: {len(exc.problems)} problem(s) in the {where}:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return EXIT_BAD_INPUT

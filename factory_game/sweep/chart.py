@@ -36,7 +36,7 @@ def pareto_chart(summaries: list[ConfigSummary], target: Target, best: ConfigSum
         x, y, _, _ = xy(best)
         axes.plot([x], [y], "o", markersize=12, markerfacecolor="none", markeredgecolor=COLOURS[1], markeredgewidth=2)
         axes.annotate(f"cheapest meeting the target:\n{best.config}", (x, y), textcoords="offset points",
-                      xytext=(12, -28), fontsize=8)
+                      xytext=(12, -28), fontsize=8, bbox={"boxstyle": "round", "fc": "white", "alpha": 0.9})
     axes.set_xlabel("upstream cost (mean per run)")
     axes.set_ylabel(target.metric + (" (%)" if share else ""))
     axes.grid(True, alpha=0.3)

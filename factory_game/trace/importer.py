@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from factory_game.catalog import Catalog
+from factory_game.sim.clock import HOUR
 from factory_game.trace.reader import Mapping, read_rows
 from factory_game.trace.service import Throughput, row_service_ms
 
@@ -124,6 +125,22 @@ def hourly_rates(stats: LogStats, start_hour: int, end_hour: int) -> list[float]
     return [counts[bucket(h)] / observed[bucket(h)] for h in range(start_hour, end_hour)]
 
 
+def fitted_pieces(stats: LogStats, start_hour: int, end_hour: int) -> list[tuple[int, float]]:
+    """(start ms, requests per hour) pieces: each hour's fitted rate, and no traffic before the log's first request
+    or after its last (the fit describes the traffic where the log saw it)."""
+    origin = start_hour * 3600
+    first_ms = round((stats.first_s - origin) * 1000)
+    last_ms = round((stats.last_s - origin) * 1000) + 1
+    pieces = [(0, 0.0)] if first_ms > 0 else []
+    for index, rate in enumerate(hourly_rates(stats, start_hour, end_hour)):
+        begin, end = max(index * HOUR, first_ms), min((index + 1) * HOUR, last_ms)
+        if begin < end:
+            pieces.append((begin, rate))
+    if last_ms < (end_hour - start_hour) * HOUR:
+        pieces.append((last_ms, 0.0))
+    return pieces
+
+
 def _level_toml(log: Path, out: Path, mapping: Mapping, options: ImportOptions, catalog: Catalog,
                 stats: LogStats, start_hour: int, end_hour: int) -> str:
     start = datetime.fromtimestamp(start_hour * 3600, UTC)
@@ -165,9 +182,9 @@ def _level_toml(log: Path, out: Path, mapping: Mapping, options: ImportOptions, 
     if options.mode == "replay":
         lines.append("rate = 0  # every arrival comes from the log ([trace] below)")
     else:
-        rates = hourly_rates(stats, start_hour, end_hour)
         lines.append("rate = [")
-        lines += [f'  {{ from = "{i}h", per_hour = {rate:.1f} }},' for i, rate in enumerate(rates)]
+        lines += [f'  {{ from = "{ms}ms", per_hour = {rate:.1f} }},'
+                  for ms, rate in fitted_pieces(stats, start_hour, end_hour)]
         lines.append("]")
     tier_mix = stats.tiers or Counter({next(iter(options.tiers)): 1})
     lines.append("tiers = { " + ", ".join(f"{k} = {v / sum(tier_mix.values()):.6f}"
