@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parent)]  # this checkout
 
 from engine import best_of, engine_mmc, simpy_mmc  # noqa: E402
 
@@ -84,15 +84,15 @@ def replay(hours: float, work: Path) -> None:
     print(f"\nsynthetic log at 50,000 requests/hour (mean), {hours:g} h, replayed")
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "factory_game", "trace", "synth", "--out", str(log), "--per-hour", "50000",
-                    "--hours", str(hours)], check=True, capture_output=True)
+                    "--hours", str(hours)], check=True, capture_output=True, cwd=ROOT)
     made = time.perf_counter() - start
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "factory_game", "trace", "import", str(log), "--out", str(level),
                     "--column", "tier=tier", "--column", "priority=priority", "--column", "prompt_tokens=prompt_tokens",
                     "--column", "output_tokens=output_tokens", "--throughput", "llm=2000:25", "--slots", "220",
-                    "--max-extra", "0", "--sla", "30s"], check=True, capture_output=True)
+                    "--max-extra", "0", "--sla", "30s"], check=True, capture_output=True, cwd=ROOT)
     imported = time.perf_counter() - start
-    out = subprocess.run([sys.executable, "-c", REPLAY, str(level)], check=True, capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-c", REPLAY, str(level)], check=True, capture_output=True, text=True, cwd=ROOT)
     wall, peak, customers, completed, events = out.stdout.split()
     size = log.stat().st_size / 2**20
     print(f"  generate {made:.1f} s, import (one streamed pass) {imported:.1f} s, log {size:.0f} MiB")

@@ -68,10 +68,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except LevelError as exc:
-        where = "request log" if isinstance(exc, TraceError) else "level"
-        print(f"error: {len(exc.problems)} problem(s) in the {where}:", file=sys.stderr)
+        print(f"error: {len(exc.problems)} problem(s) in the level:", file=sys.stderr)
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except TraceError as exc:
+        print(f"error: in the request log: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except (BadInput, ModFailed, TraceArgError, SweepError) as exc:
         print(f"error: {exc}", file=sys.stderr)

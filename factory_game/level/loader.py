@@ -11,6 +11,8 @@ from typing import Any
 from factory_game.catalog import Catalog
 from factory_game.level.errors import LevelError, Problem, key_lines, line_for
 from factory_game.level.reader import MISSING, Reader, _did_you_mean
+from factory_game.level.trace import read_trace_table
+from factory_game.level.trace import served_by as _served_by
 from factory_game.level.units import parse_money
 from factory_game.sim.clock import HOUR, MINUTE
 from factory_game.sim.distributions import Dist
@@ -26,8 +28,6 @@ from factory_game.sim.spec import (
     RatePiece,
     ScriptedEvent,
 )
-from factory_game.trace.replay import read_trace_table
-from factory_game.trace.replay import served_by as _served_by
 
 EVENT_KINDS = ("outage", "spike", "price")
 

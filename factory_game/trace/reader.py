@@ -11,10 +11,8 @@ import json
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-
-from factory_game.level.errors import LevelError, Problem
 
 FORMATS = ("csv", "jsonl")
 # The fields a log may carry, and what each means. Only `timestamp` is required.
@@ -32,11 +30,14 @@ FIELDS = {
 _TRUE, _FALSE = {"true", "1", "yes", "y", "t"}, {"false", "0", "no", "n", "f", ""}
 
 
-class TraceError(LevelError):
-    """A bad row or header in a log: file, line, field, what was expected and what was found."""
+class TraceError(Exception):
+    """A bad row or header in a log: file, line, field, what was expected and what was found (the shape of a
+    level problem, `file:line: [field] expected …; found …`)."""
 
     def __init__(self, file: str, line: int | None, field_name: str, expected: str, found: str) -> None:
-        super().__init__([Problem(file, field_name, expected, found, line)])
+        self.file, self.line, self.field, self.expected, self.found = file, line, field_name, expected, found
+        where = f"{file}:{line}" if line else file
+        super().__init__(f"{where}: [{field_name}] expected {expected}; found {found}")
 
 
 @dataclass(frozen=True)
@@ -72,29 +73,40 @@ def guess_format(path: str | Path) -> str:
 
 
 def parse_timestamp(value: object) -> float:
-    """Seconds since the epoch. ISO date-times may carry more than six fractional digits (the Azure log has seven:
-    100 ns); they are cut to microseconds."""
+    """Seconds since the epoch, from an ISO date-time (UTC when it names no offset) or a number of seconds."""
     if isinstance(value, bool):
         raise ValueError
-    if isinstance(value, int | float):
+    if isinstance(value, str):
+        text = value.strip()
+        if len(text) >= 10 and text[4] == "-":  # a date: the common case, tried first (no exception on the way)
+            moment = _iso(text)
+            if moment.tzinfo is None:
+                return (moment - _EPOCH_NAIVE).total_seconds()
+            return moment.timestamp()
+        seconds = float(text)
+    elif isinstance(value, int | float):
         seconds = float(value)
     else:
-        text = str(value).strip()
-        try:
-            seconds = float(text)
-        except ValueError:
-            head, dot, fraction = text.partition(".")
-            if dot:
-                digits = len(fraction) - len(fraction.lstrip("0123456789"))
-                tail = fraction[digits:]
-                text = f"{head}.{fraction[:min(digits, 6)]}{tail}"
-            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-            if moment.tzinfo is None:
-                moment = moment.replace(tzinfo=UTC)
-            return moment.timestamp()
+        raise TypeError
     if not math.isfinite(seconds):
         raise ValueError
     return seconds
+
+
+_EPOCH_NAIVE = datetime(1970, 1, 1)
+
+
+def _iso(text: str) -> datetime:
+    """`datetime.fromisoformat`, and for a Python that refuses more than six fractional digits (the Azure log has
+    seven: 100 ns), the same text cut to microseconds."""
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
+    except ValueError:
+        head, dot, fraction = text.partition(".")
+        if not dot:
+            raise
+        digits = len(fraction) - len(fraction.lstrip("0123456789"))
+        return datetime.fromisoformat(f"{head}.{fraction[:min(digits, 6)]}{fraction[digits:]}".replace("Z", "+00:00"))
 
 
 def read_rows(path: str | Path, mapping: Mapping, skip_bad: int = 0, skipped: list[int] | None = None

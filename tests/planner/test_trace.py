@@ -142,7 +142,7 @@ def test_jsonl_errors_and_a_missing_column_are_named(tmp_path):
     log.write_text('{"ts": 1}\n{"ts": 2\n', encoding="utf-8")
     with pytest.raises(TraceError) as caught:
         list(read_rows(log, Mapping("jsonl", {"timestamp": "ts"})))
-    assert str(caught.value.problems[0]).startswith(f"{log}:2: [row] expected a JSON object")
+    assert str(caught.value).startswith(f"{log}:2: [row] expected a JSON object")
     csv_log = tmp_path / "log.csv"
     csv_log.write_text("when,tokens\n1,2\n", encoding="utf-8")
     with pytest.raises(TraceError) as caught:

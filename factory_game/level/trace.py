@@ -68,8 +68,7 @@ def read_trace_table(table: Reader, level_file: str, models: tuple[ModelSpec, ..
             converter(row)
             break
     except TraceError as exc:
-        for problem in exc.problems:
-            table.report(table.key("file"), f"a log whose rows read ({problem})", f"the log {str(path)!r}")
+        table.report(table.key("file"), f"a log whose rows read ({exc})", f"the log {str(path)!r}")
         return None
 
     def open_arrivals() -> Iterator[TraceArrival]:
