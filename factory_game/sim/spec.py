@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from factory_game.sim.clock import HOUR, MINUTE
 from factory_game.sim.distributions import Dist
@@ -114,10 +115,9 @@ class Goal:
     label: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class TraceArrival:
+class TraceArrival(NamedTuple):
     """One logged request to replay: a customer with one task. None fields are drawn as for a synthetic arrival;
-    `service_ms` None means the model's distribution draws the service time."""
+    `service_ms` None means the model's distribution draws the service time. A named tuple: one is built per row."""
 
     at_ms: int
     tier: str | None = None

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 FORMATS = ("csv", "jsonl")
 # The fields a log may carry, and what each means. Only `timestamp` is required.
@@ -51,9 +52,9 @@ class Mapping:
         return self.columns.get(name)
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One request. `t` is seconds since the Unix epoch (or since the log's own zero when it writes numbers)."""
+class Row(NamedTuple):
+    """One request. `t` is seconds since the Unix epoch (or since the log's own zero when it writes numbers).
+    A named tuple: built once per row, it is several times cheaper than a frozen dataclass."""
 
     line: int
     t: float
