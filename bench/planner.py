@@ -27,7 +27,7 @@ from factory_game.sweep.grid import parse_axis, runs  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 
 REPLAY = """
-import resource, sys, time
+import sys, time
 from factory_game.level import load_level
 from factory_game.sim.events import EventLog
 from factory_game.sim.world import World
@@ -38,7 +38,8 @@ log = EventLog()
 world.subscribe(log)
 summary = world.run()
 wall = time.perf_counter() - start
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent through fork and exec
+peak = next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM")) / 1024
 print(f"{wall:.2f} {peak:.1f} {summary['overall']['customers']} {summary['overall']['completed']} {log.count}")
 """
 
@@ -92,7 +93,8 @@ def replay(hours: float, work: Path) -> None:
                     "--column", "output_tokens=output_tokens", "--throughput", "llm=2000:25", "--slots", "220",
                     "--max-extra", "0", "--sla", "30s"], check=True, capture_output=True, cwd=ROOT)
     imported = time.perf_counter() - start
-    out = subprocess.run([sys.executable, "-c", REPLAY, str(level)], check=True, capture_output=True, text=True, cwd=ROOT)
+    out = subprocess.run([sys.executable, "-c", REPLAY, str(level)], check=True, capture_output=True, text=True,
+                         cwd=ROOT)
     wall, peak, customers, completed, events = out.stdout.split()
     size = log.stat().st_size / 2**20
     print(f"  generate {made:.1f} s, import (one streamed pass) {imported:.1f} s, log {size:.0f} MiB")
