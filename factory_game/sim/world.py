@@ -59,9 +59,10 @@ TICK_MS = MINUTE  # billing, metric samples, prompt sweeps and autopilot checks 
 
 
 class World:
-    """One run of a level. Its jobs live beside it, each in its own module, as functions taking the world:
-    `arrivals` (when customers come, what they bring), `capacity` (slots, renting, outages, upstream bills),
-    `prompt` (the wait prompt), `metrics` (counts, the satisfaction formula, the summary). This class keeps the
+    """One run of a level. Its other jobs live beside it, each in its own module: `arrivals` (when customers come
+    and what they bring: an `Arrivals` object with its own draws), `capacity` (slots, renting, outages, upstream
+    bills) and `prompt` (the wait prompt), as functions taking the world, and `metrics` (counts, the satisfaction
+    formula, the summary), handed the models and the ledger. This class keeps the
     task flow (admission, queue, stations, ends, departures) and `apply`, the one door for outside changes.
     Underscore names are the world's internals, shared with those modules and nobody else; a mod reads the world
     through `factory_game.api`, the game through `factory_game.sim.queries`."""
@@ -144,8 +145,8 @@ class World:
             record = Recorded(self.now, source, command, ok=False, reason=str(exc))
         self.commands.append(record)
         if self._listeners:
-            self._emit(FAST_KIND.COMMAND, model=getattr(command, "model", None),
-                       info=f"{source}:{command.name}:{'ok' if record.ok else 'rejected'}")
+            self._emit(FAST_KIND.COMMAND, model=getattr(command, "model", None), info=f"{source}:{command.name}",
+                       ok=record.ok, reason=record.reason or None)
         return record
 
     def player_commands(self) -> list[tuple[int, Command]]:
@@ -437,7 +438,7 @@ class World:
         else:
             self.metrics.angry += 1
         if self._listeners:
-            self._emit(FAST_KIND.LEAVE, customer=customer.id, info="happy" if happy else "angry")
+            self._emit(FAST_KIND.LEAVE, customer=customer.id, ok=happy)
         if happy:
             delay = self._arrivals.draw_return()
             if delay is not None:
@@ -487,10 +488,11 @@ class World:
 
     # -------------------------------------------------------------------------------------------------- helpers
     def _emit(self, kind: Kind, customer: int | None = None, task: int | None = None, model: str | None = None,
-              slot: int | None = None, cents: int | None = None, info: str | None = None) -> None:
+              slot: int | None = None, cents: int | None = None, info: str | None = None, ok: bool | None = None,
+              reason: str | None = None) -> None:
         """Named parameters, not `**fields`: a dict per event cost twice as much. The event is built as `Event(...)`
         builds it (a tuple of the fields in their order, typed Event), without the generated `__new__`'s frame."""
-        event = _tuple_new(Event, (self.calendar.now, kind, customer, task, model, slot, cents, info))
+        event = _tuple_new(Event, (self.calendar.now, kind, customer, task, model, slot, cents, info, ok, reason))
         for listener in self._listeners:
             listener(event)
 
