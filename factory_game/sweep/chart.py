@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from factory_game.report.charts import COLOURS, DPI, SIZE
+from factory_game.sim.metrics import metric_of
 from factory_game.sweep.summary import COST, ConfigSummary, Target, pareto_front
 
 
@@ -18,7 +19,7 @@ def pareto_chart(summaries: list[ConfigSummary], target: Target, best: ConfigSum
     figure = Figure(figsize=SIZE)
     FigureCanvasAgg(figure)
     axes = figure.add_subplot()
-    share = target.metric.endswith("_share")
+    share = metric_of(target.metric).unit == "share"
     scale = 100.0 if share else 1.0
 
     def xy(s: ConfigSummary) -> tuple[float, float, float, float]:

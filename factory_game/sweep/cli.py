@@ -14,11 +14,9 @@ import sys
 from pathlib import Path
 
 from factory_game.level.units import parse_duration
-from factory_game.sweep.execute import METRICS, Job, RunFailed, RunnerSetupError, execute, progress_bar, read_checkpoint
+from factory_game.sweep.execute import Job, RunFailed, RunnerSetupError, execute, progress_bar, read_checkpoint
 from factory_game.sweep.grid import Run, parse_axis, runs
 from factory_game.sweep.summary import COST, cheapest, parse_target, summarise, table
-
-METRIC_NAMES = [m for m, _ in METRICS]
 
 
 class SweepError(Exception):
@@ -50,16 +48,19 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         if args.seeds < 1 or args.workers < 1:
             raise ValueError("--seeds and --workers: expected at least 1")
         todo_all = runs(axes, list(range(1, args.seeds + 1)))
-        target = parse_target(args.target, METRIC_NAMES) if args.target else None
         rent_from, rent_to = _window(args.rent_window, any(k.startswith("rent.") for k, _ in axes))
     except ValueError as exc:
         raise SweepError(str(exc)) from None
     level = str(resolve_level(args.level))
-    _check_level(level, todo_all)
+    metrics = _check_level(level, todo_all)
+    try:
+        target = parse_target(args.target, metrics) if args.target else None
+    except ValueError as exc:
+        raise SweepError(str(exc)) from None
     out = Path(args.out)
     rows = sweep(Job(level, rent_from, rent_to), todo_all, out, args.workers, args.cluster)
-    summaries = summarise(rows, METRIC_NAMES)
-    print(table(summaries, METRIC_NAMES, target))
+    summaries = summarise(rows, metrics)
+    print(table(summaries, target))
     if target is not None:
         best = cheapest(summaries, target)
         if best is None:
@@ -91,19 +92,24 @@ def _window(text: str, needed: bool) -> tuple[int, int]:
     return a, b
 
 
-def _check_level(level: str, todo: list[Run]) -> None:
-    """Every configuration's overrides validate before any run starts (a typo is one message, not 20 failures)."""
+def _check_level(level: str, todo: list[Run]) -> list[str]:
+    """Every configuration's overrides validate before any run starts (a typo is one message, not 20 failures).
+    Returns the level's summary figures (dotted paths): a row's metric columns."""
     from factory_game.level import LevelError, load_level
+    from factory_game.sim.metrics import summary_paths
 
     seen = set()
+    metrics: list[str] = []
     for run in todo:
         if run.config in seen:
             continue
         seen.add(run.config)
         try:
-            load_level(level, run.level_overrides())
+            spec = load_level(level, run.level_overrides())
         except LevelError as exc:
             raise SweepError(f"configuration {run.config}: " + "; ".join(str(p) for p in exc.problems)) from None
+        metrics = metrics or summary_paths(spec)
+    return metrics
 
 
 def sweep(job: Job, todo_all: list[Run], out: Path, workers: int = 1, cluster: str | object | None = None,

@@ -11,17 +11,8 @@ from pathlib import Path
 
 from factory_game.sweep.grid import Run
 
-# The row's metrics: (column, path in the summary). Costs in cents, shares 0..1, times in ms.
-METRICS = (
-    ("overall.sla_share", ("overall", "sla_share")),
-    ("overall.completed", ("overall", "completed")),
-    ("overall.requested", ("overall", "requested")),
-    ("overall.abandoned", ("overall", "abandoned")),
-    ("overall.wait_p95_ms", ("overall", "wait_p95_ms")),
-    ("money.upstream_cost_cents", ("money", "upstream_cost_cents")),
-    ("money.revenue_cents", ("money", "revenue_cents")),
-    ("money.profit_cents", ("money", "profit_cents")),
-)
+# The figures a summary shows first (and a sweep's table), among every figure a row keeps.
+HEADLINE = ("overall.sla_share", "overall.wait_p95_ms", "money.upstream_cost_cents", "money.profit_cents")
 
 
 class RunFailed(Exception):
@@ -46,6 +37,7 @@ def run_one(job: Job, run: Run) -> dict:
     from factory_game.plugins import prepare_level
     from factory_game.runner import run_level
     from factory_game.sim.commands import Release, Rent
+    from factory_game.sim.metrics import summary_paths
 
     try:
         spec, _rules, session = prepare_level(job.level, run.level_overrides())
@@ -63,8 +55,11 @@ def run_one(job: Job, run: Run) -> dict:
         raise RunFailed.of(run, f"a rental was refused: {rejected[0].get('reason')}")
     row = {"key": run.key, "config": run.config, "seed": run.seed}
     row.update({k: v for k, v in run.overrides})
-    for column, (group, name) in METRICS:
-        row[column] = result.summary[group][name]
+    for path in summary_paths(spec):  # every declared figure of the summary, by its dotted path
+        value: object = result.summary
+        for part in path.split("."):
+            value = value[part]
+        row[path] = value
     row["event_log_sha256"] = result.event_hash
     return row
 

@@ -7,6 +7,9 @@ import math
 import re
 from dataclasses import dataclass
 
+from factory_game.sim.metrics import metric_of
+from factory_game.sweep.execute import HEADLINE
+
 COST = "money.upstream_cost_cents"
 _TARGET = re.compile(r"^\s*([A-Za-z0-9_.]+)\s*(>=|<=)\s*(-?[0-9.]+(?:e-?[0-9]+)?)\s*$")
 
@@ -28,8 +31,8 @@ class Target:
 def parse_target(text: str, metrics: list[str]) -> Target:
     match = _TARGET.match(text)
     if not match or match.group(1) not in metrics:
-        raise ValueError(f"--target: expected METRIC>=VALUE or METRIC<=VALUE with METRIC one of {', '.join(metrics)}; "
-                         f"found {text!r}")
+        raise ValueError(f"--target: expected METRIC>=VALUE or METRIC<=VALUE with METRIC a figure of the level's "
+                         f"summary (e.g. {', '.join(HEADLINE)}); found {text!r}")
     return Target(match.group(1), match.group(2) == ">=", float(match.group(3)))
 
 
@@ -68,6 +71,7 @@ class ConfigSummary:
 
 def summarise(rows: list[dict], metrics: list[str]) -> list[ConfigSummary]:
     """One summary per configuration, in grid order (rows sorted by config as first seen, by key within)."""
+    metrics = [m for m in metrics if all(m in row for row in rows)]  # rows resumed from an older sweep may lack some
     groups: dict[str, list[dict]] = {}
     for row in rows:
         groups.setdefault(row["config"], []).append(row)
@@ -98,10 +102,9 @@ def pareto_front(summaries: list[ConfigSummary], target: Target) -> list[ConfigS
     return front
 
 
-def table(summaries: list[ConfigSummary], metrics: list[str], target: Target | None) -> str:
-    """The terminal table: mean ± 95 % CI half-width per metric and configuration."""
-    shown = [m for m in metrics if m in (COST, "overall.sla_share", "overall.wait_p95_ms", "money.profit_cents")
-             or (target and m == target.metric)]
+def table(summaries: list[ConfigSummary], target: Target | None) -> str:
+    """The terminal table: mean ± 95 % CI half-width of the headline figures (and the target's) per configuration."""
+    shown = list(HEADLINE) + ([target.metric] if target and target.metric not in HEADLINE else [])
     width = max([len(s.config) for s in summaries] + [13])
     lines = [f"{'configuration':{width}}  {'n':>3}  " + "  ".join(f"{m:>26}" for m in shown)
              + ("  target" if target else "")]
@@ -113,10 +116,12 @@ def table(summaries: list[ConfigSummary], metrics: list[str], target: Target | N
 
 
 def _fmt(metric: str, s: Stat) -> str:
-    if metric.endswith("_cents"):
+    """By the figure's declared unit (sim/metrics.py)."""
+    unit = metric_of(metric).unit
+    if unit == "cents":
         return f"{s.mean / 100:,.2f} ± {s.half_width / 100:,.2f}"
-    if metric.endswith("_share"):
+    if unit == "share":
         return f"{100 * s.mean:.2f}% ± {100 * s.half_width:.2f}"
-    if metric.endswith("_ms"):
+    if unit == "ms":
         return f"{s.mean / 1000:,.1f}s ± {s.half_width / 1000:,.1f}"
     return f"{s.mean:,.1f} ± {s.half_width:,.1f}"
