@@ -52,7 +52,6 @@ class LogStats:
     tiers: Counter = field(default_factory=Counter)
     content: Counter = field(default_factory=Counter)
     priority: Counter = field(default_factory=Counter)
-    customers: set = field(default_factory=set)
     service_sum: dict = field(default_factory=lambda: defaultdict(float))  # model -> sum of ms
     service_sq: dict = field(default_factory=lambda: defaultdict(float))
     service_n: Counter = field(default_factory=Counter)
@@ -77,8 +76,6 @@ def scan(path: Path, mapping: Mapping, options: ImportOptions, catalog: Catalog)
         stats.content[content] += 1
         if row.priority is not None:
             stats.priority[row.priority] += 1
-        if row.customer is not None and len(stats.customers) < 1_000_000:
-            stats.customers.add(row.customer)
         model = route.get(content, options.model)
         service = row_service_ms(row.duration_s, row.prompt_tokens, row.output_tokens, options.throughput.get(model))
         if service is not None:

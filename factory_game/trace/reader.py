@@ -19,7 +19,7 @@ FORMATS = ("csv", "jsonl")
 # The fields a log may carry, and what each means. Only `timestamp` is required.
 FIELDS = {
     "timestamp": "when the request arrived: an ISO date-time (UTC when no offset) or seconds as a number",
-    "customer": "a customer id (kept for the fit's customer count)",
+    "customer": "a customer id (checked and carried; every row is still a customer of its own)",
     "tier": "the customer's tier, a tier of the level",
     "content": "the content type asked for",
     "model": "the model that served it (its content type is the model's first)",
