@@ -19,7 +19,10 @@ from factory_game.level.bundled import LEVELS_DIR, bundled_levels, resolve_level
 from factory_game.level.units import parse_duration
 from factory_game.plugins import ModFailed, mod_states, prepare_level
 from factory_game.runner import RunResult, load_commands, run_level
+from factory_game.sweep.cli import SweepError, add_sweep_command
 from factory_game.texts import LANGUAGES, format_duration, format_value, text
+from factory_game.trace_commands import TraceArgError, add_trace_commands
+from factory_game.trace.reader import TraceError
 
 EXIT_OK, EXIT_GOALS_MISSED, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -56,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     levels.set_defaults(handler=cmd_levels)
 
     add_game_commands(sub)
+    add_trace_commands(sub)
+    add_sweep_command(sub)
     return parser
 
 
@@ -66,7 +71,10 @@ def main(argv: list[str] | None = None) -> int:
     except LevelError as exc:
         print_level_error(exc, "the level")
         return EXIT_BAD_INPUT
-    except (BadInput, ModFailed) as exc:
+    except TraceError as exc:
+        print(f"error: in the request log: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (BadInput, ModFailed, TraceArgError, SweepError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
 

@@ -17,6 +17,8 @@ from factory_game.level.errors import LevelError, Problem, key_lines, line_for
 from factory_game.level.goals import metric_paths
 from factory_game.level.reader import MISSING, Reader, _did_you_mean, is_finite_number
 from factory_game.level.schema import default, read_fields
+from factory_game.level.trace import read_trace_table
+from factory_game.level.trace import served_by as _served_by
 from factory_game.level.units import parse_money
 from factory_game.sim.spec import (
     TIER_CAP,
@@ -163,12 +165,14 @@ def _build(data: dict, report, catalog: Catalog, filename: str) -> LevelSpec | N
     events = _events(root, {m.id: m for m in models}, {c.id for c in content}, arrivals)
     autopilot = _table(root, "autopilot", AutopilotSpec)
     goals = _goals(root)
+    trace = read_trace_table(root.table("trace"), filename, models, tiers, _served_by(models))
     root.finish()
 
     if None in (*fields.values(), arrivals) or not models:
         return None
     spec = LevelSpec(**fields, content=content, models=models, arrivals=arrivals, tiers=tiers, mods=mods, queue=queue,
-                     prompt=prompt, events=events, autopilot=autopilot, goals=goals, source=filename)
+                     prompt=prompt, events=events, autopilot=autopilot, goals=goals, source=filename,
+                     trace=trace)
     _check_goal_metrics(spec, report)
     return spec
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from factory_game.sim.clock import HOUR
 from factory_game.sim.rng import RngStreams
-from factory_game.sim.spec import LevelSpec, RatePiece
+from factory_game.sim.spec import LevelSpec, RatePiece, TraceArrival
 
 
 class Arrivals:
@@ -74,6 +74,19 @@ class Arrivals:
         patience = arrivals.patience.sample_int(rng, minimum=0) if self._prompts_on else 0
         contents = self._fixed_demand if self._fixed_demand is not None else self._draw_demand(rng)
         return tier, priority, budget, patience, contents
+
+    def draw_replayed(self, arrival: TraceArrival) -> tuple[str, bool, int, int, Sequence[str]]:
+        """A logged request as a newcomer with one task: the log's tier, priority and content where it has them,
+        the level's draws (same stream, same order as `draw_customer`) where it does not."""
+        arrivals = self.spec
+        rng = self._customer_rng
+        tier = arrival.tier or (self._lone_tier if self._lone_tier is not None else weighted(rng, arrivals.tiers))
+        priority = arrival.priority
+        if priority is None:
+            priority = arrivals.priority_share > 0 and rng.random() < arrivals.priority_share
+        budget = self._fixed_budget if self._fixed_budget is not None else arrivals.budget.sample_int(rng)
+        patience = arrivals.patience.sample_int(rng, minimum=0) if self._prompts_on else 0
+        return tier, priority, budget, patience, (arrival.content or weighted(rng, arrivals.content),)
 
     def draw_demand(self) -> Sequence[str]:
         """A returning customer's new demand."""

@@ -18,7 +18,8 @@ LOST = "lost"  # never admitted: the budget could not cover the hold
 
 class Task:
     __slots__ = ("id", "customer_id", "content", "model", "state", "requested_at", "admitted_at", "queued_at",
-                 "started_at", "end_at", "slot_id", "price_cents", "retries_left", "key", "attempt", "stats")
+                 "started_at", "end_at", "slot_id", "price_cents", "retries_left", "key", "attempt", "stats",
+                 "service_ms")
 
     def __init__(self, task_id: int, customer_id: int, content: str, model: str, requested_at: int) -> None:
         self.id = task_id
@@ -37,6 +38,7 @@ class Task:
         self.key: tuple = ()
         self.attempt = 0  # starts so far; an end event for an older attempt is stale
         self.stats = None  # the metrics cell (model, tier) this task counts in
+        self.service_ms: int | None = None  # a replayed request's own service time; None: the model draws one
 
     def __repr__(self) -> str:
         return f"Task({self.id}, customer={self.customer_id}, {self.model}, {self.state})"

@@ -6,8 +6,9 @@ file writes, the unit the key is written in and the range it accepts. `factory_g
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from factory_game.sim.clock import HOUR, MINUTE
 from factory_game.sim.distributions import Dist
@@ -133,6 +134,26 @@ class Goal:
     label: dict[str, str] = field(default_factory=dict, metadata=toml("label", "texts"))
 
 
+class TraceArrival(NamedTuple):
+    """One logged request to replay: a customer with one task. None fields are drawn as for a synthetic arrival;
+    `service_ms` None means the model's distribution draws the service time. A named tuple: one is built per row."""
+
+    at_ms: int
+    tier: str | None = None
+    content: str | None = None
+    priority: bool | None = None
+    service_ms: int | None = None
+
+
+@dataclass(frozen=True)
+class TraceSpec:
+    """A request log replayed beside the level's rate schedule. `open` starts a fresh, lazy pass over the log (the
+    level layer reads the file; the simulation only pulls arrivals, in time order)."""
+
+    file: str
+    open: Callable[[], Iterator[TraceArrival]] = field(compare=False, repr=False)
+
+
 @dataclass(frozen=True)
 class LevelSpec:
     """The fields with `toml` metadata are the `[level]` table's keys; the others are tables of their own."""
@@ -158,6 +179,7 @@ class LevelSpec:
     autopilot: AutopilotSpec = AutopilotSpec()
     goals: tuple[Goal, ...] = ()
     source: str = ""
+    trace: TraceSpec | None = None
 
     def model(self, model_id: str) -> ModelSpec:
         for model in self.models:

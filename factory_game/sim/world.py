@@ -50,7 +50,7 @@ from factory_game.sim.ledger import Ledger
 from factory_game.sim.metrics import Metrics
 from factory_game.sim.rng import RngStreams
 from factory_game.sim.rules import Rules
-from factory_game.sim.spec import LevelSpec, ScriptedEvent
+from factory_game.sim.spec import LevelSpec, ScriptedEvent, TraceArrival
 
 __all__ = ["CommandRejected", "TICK_MS", "World"]
 
@@ -101,6 +101,9 @@ class World:
             for _ in range(m.spec.slots):
                 capacity.add_slot(self, m, rented=False)
         self._schedule_next_arrival()
+        self._trace = spec.trace.open() if spec.trace is not None else None
+        if self._trace is not None:
+            self._schedule_next_trace_arrival()
         self.calendar.at(TICK_MS, self._tick)
         for event in spec.events:
             if event.kind == "outage":
@@ -164,12 +167,26 @@ class World:
         self._schedule_next_arrival()
         self._arrive(*self._arrivals.draw_customer())
 
-    def _arrive(self, tier: str, priority: bool, budget: int, patience: int, contents: Sequence[str]) -> Customer:
+    def _schedule_next_trace_arrival(self) -> None:
+        """Pull one logged request at a time: the log is streamed, never held whole."""
+        arrival = next(self._trace, None)
+        if arrival is not None:
+            self.calendar.at(max(self.calendar.now, arrival.at_ms), self._on_trace_arrival, arrival)
+
+    def _on_trace_arrival(self, arrival: TraceArrival) -> None:
+        """A logged request: one customer with one task, and its own service time when the log gives one."""
+        self._schedule_next_trace_arrival()
+        self._arrive(*self._arrivals.draw_replayed(arrival), arrival.service_ms)
+
+    def _arrive(self, tier: str, priority: bool, budget: int, patience: int, contents: Sequence[str],
+                service_ms: int | None = None) -> Customer:
         customer = Customer(self._next_customer, tier, self.caps[tier], priority, budget, patience, self.calendar.now)
         self._next_customer += 1
         self.metrics.customers += 1
         self.metrics.customers_by_tier[tier] += 1
         self._new_demand(customer, contents)
+        if service_ms is not None:
+            customer.tasks[0].service_ms = service_ms
         self.customers[customer.id] = customer
         if self._listeners:
             self._emit(FAST_KIND.ARRIVE, customer=customer.id, cents=budget,
@@ -284,9 +301,11 @@ class World:
         task.slot_id = slot.id
         attempt = task.attempt = task.attempt + 1
         spec = m.spec
-        duration = round(spec.service.sample(self._service_rng[task.model]))
-        if duration < 1:
-            duration = 1
+        duration = task.service_ms
+        if duration is None:
+            duration = round(spec.service.sample(self._service_rng[task.model]))
+            if duration < 1:
+                duration = 1
         failed = False
         if spec.failure_rate > 0:
             frng = self._failure_rng[task.model]

@@ -1,0 +1,49 @@
+"""The sweep's chart: upstream cost against the target metric per configuration (mean and 95 % CI bars), the
+Pareto front joined, the target drawn, the cheapest configuration meeting it ringed. Drawn like the run report's
+charts (matplotlib's object API on Agg, the same size and colours)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from factory_game.report.charts import COLOURS, DPI, SIZE
+from factory_game.sim.metrics import metric_of
+from factory_game.sweep.summary import COST, ConfigSummary, Target, pareto_front
+
+
+def pareto_chart(summaries: list[ConfigSummary], target: Target, best: ConfigSummary | None, path: Path,
+                 title: str) -> Path:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=SIZE)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    share = metric_of(target.metric).unit == "share"
+    scale = 100.0 if share else 1.0
+
+    def xy(s: ConfigSummary) -> tuple[float, float, float, float]:
+        c, m = s.stats[COST], s.stats[target.metric]
+        return c.mean / 100, m.mean * scale, c.half_width / 100, m.half_width * scale
+
+    points = [xy(s) for s in summaries]
+    axes.errorbar([p[0] for p in points], [p[1] for p in points], xerr=[p[2] for p in points],
+                  yerr=[p[3] for p in points], fmt="o", color=COLOURS[0], ecolor="#9bbbd9", markersize=4,
+                  label="configuration (mean, 95 % CI)")
+    front = [xy(s) for s in pareto_front(summaries, target)]
+    axes.plot([p[0] for p in front], [p[1] for p in front], "-", color=COLOURS[2], label="Pareto front")
+    axes.axhline(target.value * scale, color=COLOURS[1], linestyle="--", linewidth=1, label=f"target {target}")
+    if best is not None:
+        x, y, _, _ = xy(best)
+        axes.plot([x], [y], "o", markersize=12, markerfacecolor="none", markeredgecolor=COLOURS[1], markeredgewidth=2)
+        axes.annotate(f"cheapest meeting the target:\n{best.config}", (x, y), textcoords="offset points",
+                      xytext=(12, -28), fontsize=8, bbox={"boxstyle": "round", "fc": "white", "alpha": 0.9})
+    axes.set_xlabel("upstream cost (mean per run)")
+    axes.set_ylabel(target.metric + (" (%)" if share else ""))
+    axes.grid(True, alpha=0.3)
+    axes.legend(fontsize=8, loc="lower right")
+    figure.suptitle(title, fontsize=13, fontweight="bold")
+    figure.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=DPI)
+    return path

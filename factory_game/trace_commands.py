@@ -1,0 +1,108 @@
+"""`factory-game trace import` and `factory-game trace synth`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from factory_game.trace.importer import MODES, ImportOptions, import_log
+from factory_game.trace.reader import FIELDS, FORMATS, Mapping, guess_format
+from factory_game.trace.service import Throughput
+from factory_game.trace.synth import SynthSpec, parse_window, write_log
+
+
+class TraceArgError(ValueError):
+    """A bad option of a trace command (the CLI prints it and exits 2)."""
+
+
+def add_trace_commands(sub: argparse._SubParsersAction) -> None:
+    trace = sub.add_parser("trace", help="request logs: import one as a level, or make a synthetic one")
+    tsub = trace.add_subparsers(dest="trace_command", required=True)
+
+    imp = tsub.add_parser("import", help="turn a request log (CSV or JSON Lines) into a level",
+                          description="Modes: replay (the level's arrivals are exactly the log's; the log is "
+                                      "streamed beside the level) or fit (hourly Poisson rates and observed mixes).")
+    imp.add_argument("log")
+    imp.add_argument("--out", required=True, metavar="LEVEL.toml")
+    imp.add_argument("--mode", choices=MODES, default="replay")
+    imp.add_argument("--format", choices=FORMATS, help="default: from the file name (.jsonl/.ndjson: jsonl)")
+    imp.add_argument("--column", action="append", default=[], metavar="FIELD=NAME",
+                     help="which column holds a field; fields: " + ", ".join(FIELDS)
+                          + " (default: a column named like the field)")
+    imp.add_argument("--model", default="llm", help="the model serving rows that name none (default llm)")
+    imp.add_argument("--slots", type=int, default=40, help="contracted slots of each model (default 40)")
+    imp.add_argument("--max-extra", type=int, default=40, help="slots that may be rented on top (default 40)")
+    imp.add_argument("--sla", default="30s", help='the on-time limit, e.g. "30s" (default)')
+    imp.add_argument("--throughput", action="append", default=[], metavar="MODEL=PROMPT:OUTPUT",
+                     help="tokens per second per slot, e.g. llm=2000:25 (service time from token counts)")
+    imp.add_argument("--skip-bad", type=int, default=0, metavar="N", help="tolerate up to N bad rows (skipped)")
+    imp.add_argument("--id", default="", help="the level id (default: trace-<log name>)")
+    imp.add_argument("--title", default="")
+    imp.set_defaults(handler=cmd_import)
+
+    syn = tsub.add_parser("synth", help="write a synthetic request log (diurnal, weekday, bursts, outages)")
+    syn.add_argument("--out", required=True)
+    syn.add_argument("--per-hour", type=float, default=50_000.0, help="mean requests per hour (default 50,000)")
+    syn.add_argument("--hours", type=float, default=24.0)
+    syn.add_argument("--start", default="2026-01-05T00:00:00", help="UTC start (default a Monday midnight)")
+    syn.add_argument("--seed", type=int, default=1)
+    syn.add_argument("--burst", action="append", default=[], metavar="START_H:HOURS:FACTOR")
+    syn.add_argument("--outage", action="append", default=[], metavar="START_H:HOURS")
+    syn.add_argument("--format", choices=FORMATS, help="default: from the file name")
+    syn.set_defaults(handler=cmd_synth)
+
+
+def _columns(items: list[str], present: list[str] | None = None) -> dict[str, str]:
+    columns = {"timestamp": "timestamp"}
+    for item in items:
+        name, sep, column = item.partition("=")
+        if not sep or name not in FIELDS or not column:
+            raise TraceArgError(f"--column: expected FIELD=NAME with FIELD one of {', '.join(FIELDS)}; found {item!r}")
+        columns[name] = column
+    return columns
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from factory_game.plugins import open_mods
+
+    throughput = {}
+    for item in args.throughput:
+        model, sep, rates = item.partition("=")
+        try:
+            if not sep:
+                raise ValueError(f"MODEL=PROMPT:OUTPUT like llm=2000:25; found {item!r}")
+            throughput[model] = Throughput.parse(rates)
+        except ValueError as exc:
+            raise TraceArgError(f"--throughput: expected {exc}") from None
+    if args.slots < 0 or args.max_extra < 0 or args.skip_bad < 0:
+        raise TraceArgError("--slots, --max-extra and --skip-bad: expected a count of at least 0")
+    mapping = Mapping(args.format or guess_format(args.log), _columns(args.column))
+    options = ImportOptions(mode=args.mode, level_id=args.id, model=args.model, slots=args.slots,
+                            max_extra=args.max_extra, sla=args.sla, throughput=throughput, skip_bad=args.skip_bad,
+                            title=args.title)
+    catalog = open_mods().catalog
+    if args.model not in catalog.models:
+        raise TraceArgError(f"--model: expected one of {', '.join(catalog.models)}; found {args.model!r}")
+    stats = import_log(args.log, args.out, mapping, options, catalog)
+    span_h = (stats.last_s - stats.first_s) / 3600
+    print(f"{args.out}: {stats.rows:,} requests over {span_h:.2f} h ({args.mode})"
+          + (f"; {len(stats.skipped)} bad row(s) skipped: lines {stats.skipped[:10]}" if stats.skipped else ""))
+    return 0
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    try:
+        start = datetime.fromisoformat(args.start)
+        bursts = [parse_window(w, with_factor=True) for w in args.burst]
+        outages = [parse_window(w, with_factor=False) for w in args.outage]
+    except ValueError as exc:
+        raise TraceArgError(f"trace synth: {exc}") from None
+    if not (0 < args.per_hour <= 1e8 and 0 < args.hours <= 24 * 366):
+        raise TraceArgError("trace synth: expected --per-hour in (0, 1e8] and --hours in (0, 8784]")
+    spec = SynthSpec(per_hour=args.per_hour, hours=args.hours, seed=args.seed, bursts=bursts, outages=outages,
+                     start=start if start.tzinfo else start.replace(tzinfo=UTC))
+    count = write_log(spec, Path(args.out), args.format or guess_format(args.out))
+    print(f"{args.out}: {count:,} requests over {args.hours:g} h", file=sys.stderr)
+    return 0
