@@ -21,8 +21,8 @@ from factory_game.plugins import ModFailed, mod_states, prepare_level
 from factory_game.runner import RunResult, load_commands, run_level
 from factory_game.sweep.cli import SweepError, add_sweep_command
 from factory_game.texts import LANGUAGES, format_duration, format_value, text
-from factory_game.trace_commands import TraceArgError, add_trace_commands
 from factory_game.trace.reader import TraceError
+from factory_game.trace_commands import TraceArgError, add_trace_commands
 
 EXIT_OK, EXIT_GOALS_MISSED, EXIT_BAD_INPUT = 0, 1, 2
 
