@@ -14,12 +14,14 @@ from factory_game.level.reader import MISSING, Reader, _did_you_mean
 from factory_game.level.units import parse_money
 from factory_game.sim.clock import HOUR, MINUTE
 from factory_game.sim.distributions import Dist
+from factory_game.sim.market import LEVERS
 from factory_game.sim.spec import (
     ArrivalSpec,
     AutopilotSpec,
     ContentSpec,
     Goal,
     LevelSpec,
+    MarketSpec,
     ModelSpec,
     PromptSpec,
     QueueSpec,
@@ -129,8 +131,11 @@ def _build(data: dict, report, catalog: Catalog | None, filename: str) -> LevelS
     )
     prompt.finish()
     events = _events(root, {m.id: m for m in models}, {c.id for c in content})
-    autopilot = _autopilot(root.table("autopilot"))
+    autopilot, star_cap = _autopilot(root.table("autopilot"))
+    market = _market(root.table("market"))
     goals = _goals(root)
+    if star_cap < 3 and duration:
+        goals += (autopilot_star_cap_goal(star_cap, duration),)
     root.finish()
 
     if None in (level_id, title, duration, arrivals) or not models:
@@ -139,7 +144,7 @@ def _build(data: dict, report, catalog: Catalog | None, filename: str) -> LevelS
         id=level_id, title=title, briefing=briefing, duration_ms=duration, content=content, models=models,
         arrivals=arrivals, tiers=tiers, seed=seed, sla_ms=sla, start_cash_cents=start_cash,
         priority_surcharge=surcharge, mods=mods, queue=queue_spec, prompt=prompt_spec, events=events,
-        autopilot=autopilot, goals=goals, source=filename,
+        autopilot=autopilot, market=market, goals=goals, source=filename,
     )
     _check_goal_metrics(spec, report)
     return spec
@@ -343,7 +348,39 @@ def _events(root: Reader, models: dict[str, ModelSpec], content_ids: set[str]) -
     return tuple(out)
 
 
-def _autopilot(table: Reader) -> AutopilotSpec:
+def _market(table: Reader) -> MarketSpec:
+    d = MarketSpec()
+    levers = table.raw("levers", list(d.levers))
+    if not isinstance(levers, list) or any(lever not in LEVERS for lever in levers):
+        table.report(table.key("levers"), f"a list of levers from {', '.join(LEVERS)}", repr(levers))
+        levers = list(d.levers)
+    spec = MarketSpec(
+        elasticity=_v(table.number("elasticity", d.elasticity, low=0.0, high=10.0), d.elasticity),
+        priority_elasticity=_v(table.number("priority_elasticity", d.priority_elasticity, low=0.0, high=10.0),
+                               d.priority_elasticity),
+        reputation_strength=_v(table.number("reputation_strength", d.reputation_strength, low=0.0, high=10.0),
+                               d.reputation_strength),
+        reputation_reference=_v(table.number("reputation_reference", d.reputation_reference, low=0.0, high=1.0),
+                                d.reputation_reference),
+        reputation_lag_ms=_v(table.duration("reputation_lag", d.reputation_lag_ms, low=MINUTE), d.reputation_lag_ms),
+        levers=tuple(dict.fromkeys(levers)),
+    )
+    table.finish()
+    return spec
+
+
+def autopilot_star_cap_goal(star_cap: int, duration_ms: int) -> Goal:
+    """`[autopilot] star_cap`: a goal on the minutes the auto-manager was on. Any minute costs the stars above the
+    cap; the other thresholds are the level's length, always met. Being a goal, the cap shows in the live goals and
+    the report like any other (and the report names it when it capped the stars)."""
+    whole = float(duration_ms // MINUTE)
+    stars = tuple(0.0 if n > star_cap else whole for n in (1, 2, 3))
+    label = {"en": "Managed without the auto-manager (minutes on)", "zh-CN": "不靠自动经理（开启分钟数）"}
+    return Goal("manager.autopilot_minutes", False, stars, 0.0, label)
+
+
+def _autopilot(table: Reader) -> tuple[AutopilotSpec, int]:
+    """The policy, and `star_cap`: the most stars a run earns once the auto-manager was on (3: no cap)."""
     d = AutopilotSpec()
     spec = AutopilotSpec(
         enabled=_v(table.boolean("enabled", d.enabled), d.enabled),
@@ -353,8 +390,9 @@ def _autopilot(table: Reader) -> AutopilotSpec:
         sustain=_v(table.integer("sustain", d.sustain, low=1), d.sustain),
         step=_v(table.integer("step", d.step, low=1), d.step),
     )
+    star_cap = _v(table.integer("star_cap", 3, low=0, high=3), 3)
     table.finish()
-    return spec
+    return spec, star_cap
 
 
 def _goals(root: Reader) -> tuple[Goal, ...]:

@@ -51,7 +51,7 @@ LEAVING = "leaving"  # said no or ran out of budget; gone once nothing of theirs
 
 class Customer:
     __slots__ = ("id", "tier", "cap", "priority", "budget_cents", "held_cents", "spent_cents", "patience_ms",
-                 "tasks", "state", "in_flight", "arrived_at", "visit", "promised_start", "unhappy", "next_pending")
+                 "tasks", "state", "in_flight", "arrived_at", "visit", "promised_start", "unhappy", "cause", "next_pending")
 
     def __init__(self, customer_id: int, tier: str, cap: int, priority: bool, budget_cents: int,
                  patience_ms: int, arrived_at: int) -> None:
@@ -70,6 +70,7 @@ class Customer:
         self.visit = 1
         self.promised_start: int | None = None  # set by a "yes" to the wait prompt
         self.unhappy = False
+        self.cause = ""  # why this visit turned angry (the first thing that went wrong): see ANGER_CAUSES
         self.next_pending = 0  # index of the first task not yet admitted
 
     @property
@@ -79,6 +80,9 @@ class Customer:
     def __repr__(self) -> str:
         return f"Customer({self.id}, {self.tier}, cap={self.cap}, in_flight={self.in_flight}, {self.state})"
 
+
+# Why a visit ends angry, in the order the report lists them
+ANGER_CAUSES = ("queue_wait", "slow_service", "failure", "gave_up", "budget", "refused")
 
 # Slot states
 IDLE = "idle"

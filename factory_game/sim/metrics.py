@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from typing import TYPE_CHECKING
+from factory_game.sim.entities import ANGER_CAUSES
 
 if TYPE_CHECKING:
     from factory_game.sim.world import World
@@ -169,6 +170,8 @@ class Metrics:
         self.prompt_no = 0
         self.happy = 0
         self.angry = 0
+        self.angry_causes = dict.fromkeys(ANGER_CAUSES, 0)  # angry visits by cause; they sum to `angry`
+        self.autopilot_ms = 0  # simulated time the auto-manager was on (its star cap: docs/campaign.md)
         self.sample_every_ms = sample_every_ms
         self.series: list[dict] = []
 
@@ -242,8 +245,10 @@ class Metrics:
         overall.update({
             "customers": self.customers,
             "returns": self.returns,
+            "visits": self.customers + self.returns,
             "happy_customers": self.happy,
             "angry_customers": self.angry,
+            "angry_by_cause": dict(self.angry_causes),
             "prompts": self.prompts,
             "prompt_yes": self.prompt_yes,
             "prompt_no": self.prompt_no,
@@ -255,6 +260,11 @@ class Metrics:
             "models": models,
             "tiers": {tier: {"customers": self.customers_by_tier[tier], **self.group(tier=tier).summary()}
                       for tier, _cap in world.spec.tiers},
+            "manager": {
+                "autopilot_minutes": self.autopilot_ms // 60_000,
+                "reputation": round(world.market.reputation, 6),
+                "demand_factor": round(world.market.demand, 6),
+            },
             "money": {
                 "start_cash_cents": ledger.start_cash_cents,
                 "revenue_cents": ledger.revenue_cents,

@@ -20,9 +20,10 @@ AnswerRule = Callable[["World", "Customer", float], bool]
 
 
 def default_price(world: World, customer: Customer, task: Task) -> int:
-    """The content type's list price; priority-pack customers pay the level's surcharge on top."""
+    """The content type's price now; priority-pack customers pay the surcharge on top (a lever; the level's
+    `priority_surcharge` at the start)."""
     cents = world.prices[task.content]
-    surcharge = world.spec.priority_surcharge
+    surcharge = world.market.surcharge
     if customer.priority and surcharge:
         cents += round(cents * surcharge)
     return cents

@@ -102,6 +102,19 @@ class AutopilotSpec:
 
 
 @dataclass(frozen=True)
+class MarketSpec:
+    """How demand answers the manager (docs/engine.md, "The market and the levers"). `elasticity` 0: demand ignores
+    price; `reputation_strength` 0: no reputation. `levers`: the levers the player may use on this level."""
+
+    elasticity: float = 0.0
+    priority_elasticity: float = 0.0
+    reputation_strength: float = 0.0
+    reputation_reference: float = 0.9
+    reputation_lag_ms: int = 30 * MINUTE
+    levers: tuple[str, ...] = ("price", "priority", "caps", "intake", "prompt")  # renting is always open
+
+
+@dataclass(frozen=True)
 class Goal:
     """A goal on one summary metric (dotted path, e.g. `overall.sla_share`). `stars` are the 1-, 2- and 3-star
     thresholds; `warn` is where the game starts warning."""
@@ -132,6 +145,7 @@ class LevelSpec:
     prompt: PromptSpec = PromptSpec()
     events: tuple[ScriptedEvent, ...] = ()
     autopilot: AutopilotSpec = AutopilotSpec()
+    market: MarketSpec = MarketSpec()
     goals: tuple[Goal, ...] = ()
     source: str = ""
 

@@ -15,7 +15,7 @@ from types import SimpleNamespace
 
 from factory_game.sim.autopilot import Autopilot
 from factory_game.sim.clock import HOUR, MINUTE, Calendar
-from factory_game.sim.commands import Arrive, Command, Recorded, Release, Rent, SetAutopilot, SetPrice
+from factory_game.sim.commands import Arrive, Command, Recorded, Release, Rent, SetAutopilot
 from factory_game.sim.entities import (
     ABANDONED,
     ASKED,
@@ -38,9 +38,11 @@ from factory_game.sim.entities import (
 )
 from factory_game.sim.events import Event, Kind
 from factory_game.sim.ledger import Ledger
+from factory_game.sim.market import LeverRejected, Market, is_lever
 from factory_game.sim.metrics import SCORE_ABANDONED, SCORE_FAILED, Metrics
 from factory_game.sim.rng import RngStreams
 from factory_game.sim.rules import Rules
+from factory_game.sim.commands import SetPrice
 from factory_game.sim.spec import LevelSpec, RatePiece, ScriptedEvent
 
 _new_tuple = tuple.__new__
@@ -73,6 +75,8 @@ class World:
         self.autopilot = Autopilot(spec.autopilot, list(self.models))
         self.autopilot_enabled = spec.autopilot.enabled
         self.metrics = Metrics(self, sample_every_ms=TICK_MS)
+        self.market = Market(self)
+        self._arrival_generation = 0  # a redraw (demand changed) makes the arrival already scheduled stale
         self._listeners: list[Callable[[Event], None]] = []
         self._next_customer = 1
         self._next_task = 1
@@ -88,7 +92,9 @@ class World:
         self._service_rng = {m: self.rng.stream(f"service/{m}") for m in self.models}
         self._failure_rng = {m: self.rng.stream(f"failures/{m}") for m in self.models}
         self._prompt_limit = {m.id: spec.prompt.multiplier * m.mean_service_ms for m in self.models.values()}
+        self.prompt_multiplier = spec.prompt.multiplier
         self._prompts_on = spec.prompt.enabled and spec.prompt.multiplier > 0
+        self._prompts_on_at_start = self._prompts_on  # patience is drawn only on levels that ask
         # Arrival draws that cannot vary are made once, here, by the very functions that would make them: a lone tier
         # or content type (`_weighted`) and a fixed budget or task count (`Dist.sample_int`) never touch the rng, so
         # every stream sees the same draws. None: draw on each arrival.
@@ -163,30 +169,58 @@ class World:
         rates, ends = self._rates_per_ms, self._piece_ends
         rng = self._arrival_rng
         while True:
-            rate_per_ms = rates[i]
+            rate_per_ms = rates[i] * self.market.demand
             end = ends[i]
             if rate_per_ms > 0:
                 candidate = t + rng.expovariate(rate_per_ms)
                 if end is None or candidate < end:
                     self._arrival_cursor = candidate
                     self._arrival_piece = i  # = _piece_index(pieces, candidate), as candidate < end
-                    self.calendar.at(max(self.calendar.now, int(candidate)), self._on_arrival)
+                    self.calendar.at(max(self.calendar.now, int(candidate)), self._on_arrival,
+                                     self._arrival_generation)
                     return
             if end is None:
                 return  # the rate stays zero: no more arrivals
             t = float(end)  # memoryless: redraw from the start of the next piece at its rate
             i += 1
 
-    def _on_arrival(self, _arg: object) -> None:
+    def _demand_changed(self) -> None:
+        """Demand (price, reputation) changed: redraw the next arrival from now at the new rate (exact: the
+        arrival process is memoryless); the one already on the calendar is stale."""
+        now = self.calendar.now
+        self._arrival_generation += 1
+        self._arrival_cursor = float(now)
+        self._arrival_piece = _piece_index(self._rate_pieces, now)
+        self._schedule_next_arrival()
+
+    def _on_arrival(self, generation: int) -> None:
+        if generation != self._arrival_generation:
+            return
         self._schedule_next_arrival()
         arrivals = self.spec.arrivals
         rng = self._customer_rng
         tier = self._lone_tier if self._lone_tier is not None else _weighted(rng, arrivals.tiers)
-        priority = arrivals.priority_share > 0 and rng.random() < arrivals.priority_share
+        priority = arrivals.priority_share > 0 and rng.random() < self.market.priority_share()
         budget = self._fixed_budget if self._fixed_budget is not None else arrivals.budget.sample_int(rng)
-        patience = arrivals.patience.sample_int(rng, minimum=0) if self._prompts_on else 0
+        patience = arrivals.patience.sample_int(rng, minimum=0) if self._prompts_on_at_start else 0
         contents = self._fixed_demand if self._fixed_demand is not None else self._draw_demand(rng)
+        if self.market.closed_until and self.market.door_closed(tier, self.calendar.now):
+            self._refuse(tier)
+            return
         self._arrive(tier, priority, budget, patience, contents)
+
+    def _refuse(self, tier: str) -> None:
+        """The tier's door is closed: the arrival is turned away (a visit that ends angry, cause `refused`)."""
+        self.metrics.customers += 1
+        self.metrics.customers_by_tier[tier] += 1
+        self.metrics.angry += 1
+        self.metrics.angry_causes["refused"] += 1
+        self.market.refused += 1
+        customer_id = self._next_customer
+        self._next_customer += 1
+        if self._listeners:
+            self._emit(KIND.ARRIVE, customer=customer_id, info=f"{tier}:refused")
+            self._emit(KIND.LEAVE, customer=customer_id, info="angry:refused")
 
     def _draw_demand(self, rng) -> list[str]:
         """How many tasks, then the content type of each."""
@@ -222,10 +256,15 @@ class World:
             stats.requested += 1
 
     def _on_return(self, customer: Customer) -> None:
+        if self.market.closed_until and self.market.door_closed(customer.tier, self.now):
+            self.metrics.returns += 1
+            self._refuse_return(customer)
+            return
         customer.visit += 1
         self.metrics.returns += 1
         customer.state = INSIDE
         customer.unhappy = False
+        customer.cause = ""
         customer.promised_start = None
         customer.arrived_at = self.now
         demand = self._fixed_demand if self._fixed_demand is not None else self._draw_demand(self._customer_rng)
@@ -236,7 +275,20 @@ class World:
                        info=f"return:{customer.visit}:{len(customer.tasks)}")
         self._admit_pending(customer)
 
+    def _refuse_return(self, customer: Customer) -> None:
+        self.metrics.angry += 1
+        self.metrics.angry_causes["refused"] += 1
+        self.market.refused += 1
+        if self._listeners:
+            self._emit(KIND.ARRIVE, customer=customer.id, info="return:refused")
+            self._emit(KIND.LEAVE, customer=customer.id, info="angry:refused")
+
     # ------------------------------------------------------------------------------------------------ admission
+    def admit_waiting(self, customer: Customer) -> None:
+        """Admit a present customer's waiting tasks now (a cap was raised)."""
+        if customer.state == INSIDE:
+            self._admit_pending(customer)
+
     def _admit_pending(self, customer: Customer) -> None:
         """Admit waiting tasks while the cap allows (queued + running count); leave when nothing is left."""
         tasks = customer.tasks
@@ -271,7 +323,8 @@ class World:
         """The budget cannot cover the hold: the task is never admitted."""
         task.state = LOST
         task.end_at = self.calendar.now
-        customer.unhappy = True
+        if not customer.unhappy:
+            customer.unhappy, customer.cause = True, "budget"
         task.stats.lost += 1
         if self._listeners:
             self._emit(KIND.LOST_SALE, customer=customer.id, task=task.id, model=task.model, cents=price)
@@ -386,7 +439,10 @@ class World:
             stats.score += 1.0
             stats.within_sla += 1
         else:  # late: the score falls linearly from 1 at the SLA to 0 at twice the SLA
-            customer.unhappy = True
+            if not customer.unhappy:  # the larger part of the lateness names the cause
+                waited = task.started_at - task.admitted_at
+                customer.unhappy = True
+                customer.cause = "queue_wait" if waited >= now - task.started_at else "slow_service"
             stats.score += max(0.0, 2.0 - sojourn / sla)
         if self._listeners:
             self._emit(KIND.FINISH, customer=customer.id, task=task.id, model=m.id, slot=slot.id)
@@ -409,7 +465,8 @@ class World:
             self._emit(KIND.FAIL, customer=customer.id, task=task.id, model=m.id, slot=slot.id, info=reason)
         task.state = FAILED
         task.end_at = now
-        customer.unhappy = True
+        if not customer.unhappy:
+            customer.unhappy, customer.cause = True, "failure"
         cents = self.ledger.release(now, customer.id, task.id, reason)
         customer.held_cents -= cents
         stats = task.stats
@@ -483,7 +540,8 @@ class World:
         running tasks finish and are delivered. The customer's quota is free at once."""
         now = self.now
         customer.state = LEAVING
-        customer.unhappy = True
+        if not customer.unhappy:
+            customer.unhappy, customer.cause = True, "gave_up"
         touched = {t.model for t in customer.tasks if t.state == QUEUED}
         for model_id in sorted(touched):
             m = self.models[model_id]
@@ -531,17 +589,25 @@ class World:
             self.metrics.happy += 1
         else:
             self.metrics.angry += 1
+            self.metrics.angry_causes[customer.cause] += 1
         if self._listeners:
-            self._emit(KIND.LEAVE, customer=customer.id, info="happy" if happy else "angry")
+            self._emit(KIND.LEAVE, customer=customer.id, info="happy" if happy else f"angry:{customer.cause}")
         arrivals = self.spec.arrivals
         if happy and arrivals.return_probability > 0:
             rng = self.rng.stream("returns")
-            if rng.random() < arrivals.return_probability:
+            if rng.random() < self.market.return_probability():
                 delay = arrivals.return_after.sample_int(rng, minimum=1)
                 self.calendar.after(delay, self._on_return, customer)
 
     # ------------------------------------------------------------------------------------------------- commands
     def _carry_out(self, command: Command, source: str) -> None:
+        if is_lever(command):
+            try:
+                if self.market.apply(command, source):
+                    self._demand_changed()
+            except LeverRejected as exc:
+                raise CommandRejected(str(exc)) from None
+            return
         if isinstance(command, Rent):
             self._rent(command)
         elif isinstance(command, Release):
@@ -550,14 +616,13 @@ class World:
             self._scripted_arrival(command)
         elif isinstance(command, SetAutopilot):
             self.autopilot_enabled = bool(command.enabled)
-        elif isinstance(command, SetPrice):
-            if command.content not in self.prices:
-                raise CommandRejected(f"unknown content type {command.content!r}")
-            if command.cents < 0:
-                raise CommandRejected("a price cannot be negative")
-            self.prices[command.content] = command.cents
         else:
             raise CommandRejected(f"unknown command {command!r}")
+
+    def set_prompt_multiplier(self, multiplier: float) -> None:
+        """The wait-question lever: ask past `multiplier` x each model's mean task time (from the next check)."""
+        self._prompt_limit = {m.id: multiplier * m.mean_service_ms for m in self.models.values()}
+        self.prompt_multiplier = multiplier
 
     def _model_for(self, model_id: str) -> ModelState:
         m = self.models.get(model_id)
@@ -667,6 +732,10 @@ class World:
         now = self.calendar.now
         self._bill()
         self.metrics.sample()
+        if self.autopilot_enabled:
+            self.metrics.autopilot_ms += TICK_MS
+        if self.market.tick():
+            self._demand_changed()
         if self._prompts_on and now % self.spec.prompt.check_every_ms < TICK_MS:
             self._prompt_sweep()
         if self.autopilot_enabled and now % self.spec.autopilot.every_ms < TICK_MS:
