@@ -24,10 +24,11 @@ from factory_game.sim.market import price_factor, reputation_factor
 from factory_game.sim.world import World
 
 RUSH = "levels/campaign/04-rush-hour.toml"
+EVERY_LEVER = 'market.levers=["price", "priority", "caps", "intake", "prompt"]'
 
 
 def _world(overrides=(), seed=3):
-    return World(load_level(RUSH, ["autopilot.enabled=false", *overrides]), seed=seed)
+    return World(load_level(RUSH, ["autopilot.enabled=false", EVERY_LEVER, *overrides]), seed=seed)
 
 
 def test_price_factor_formula():
@@ -144,7 +145,7 @@ def test_every_lever_round_trips_and_replays():
     for _t, command in commands:
         assert command_from_dict(command.to_dict()) == command
     assert {c.name for _t, c in commands} <= set(COMMANDS)
-    spec = load_level(RUSH, ["market.elasticity=0.8", "market.reputation_strength=1.5",
+    spec = load_level(RUSH, [EVERY_LEVER, "market.elasticity=0.8", "market.reputation_strength=1.5",
                              "market.priority_elasticity=1", "autopilot.enabled=false"])
     first = run_level(spec, seed=5, commands=commands, until_ms=2 * HOUR)
     assert all(c["ok"] for c in first.commands)

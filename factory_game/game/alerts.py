@@ -12,6 +12,7 @@ from collections import deque
 from factory_game.game import save_errors
 from factory_game.game.art import palette
 from factory_game.level.units import format_duration
+from factory_game.sim.prompt import predicted_wait_ms
 
 QUIET_MS = 10 * 60_000  # a model's long-wait alert does not repeat sooner than this (simulated time)
 SEVERE = {"outage", "cash_low", "long_wait", "fail", "refused", "mod_error"}
@@ -66,7 +67,7 @@ class Alerts:
         world = self.world
         limit = world.spec.prompt.multiplier
         for model_id, m in world.models.items():
-            over = m.predicted_wait_ms() > limit * m.mean_service_ms
+            over = predicted_wait_ms(m) > limit * m.spec.mean_service_ms
             if over and not self._over[model_id] and world.now - self._long_at.get(model_id, -QUIET_MS) >= QUIET_MS:
                 self.add("long_wait", model=model_id)
                 self._long_at[model_id] = world.now

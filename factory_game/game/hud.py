@@ -17,6 +17,7 @@ from factory_game.game.clock import SPEEDS
 from factory_game.game.gfx import arcade
 from factory_game.game.ui import Button, Label, box, set_box, text_width, wrap
 from factory_game.level.units import format_duration, format_money
+from factory_game.sim.prompt import predicted_wait_ms
 
 if TYPE_CHECKING:
     from factory_game.game.play import PlayView
@@ -126,7 +127,7 @@ class ModelCard:
             busy += " " + t("hud.down", n=down)
         self.busy.set(busy, pal["orange"] if down else pal["white"])
         self.queue.set(t("hud.queue", n=len(m.queue)))
-        wait = m.predicted_wait_ms()
+        wait = predicted_wait_ms(m)
         over = wait > self.limit
         wait_key = "hud.wait_short" if self.rows == 1 else "hud.wait"
         self.wait.set(t(wait_key, wait=wait_text(wait)), pal["red" if over else "lime" if wait == 0 else "white"])
@@ -140,7 +141,7 @@ class ModelCard:
             p95 = summary["models"][self.model_id]["wait_p95_ms"]
             self.p95.set(t("hud.p95", wait=wait_text(p95)), pal["orange"] if p95 > self.limit else pal["silver"])
         self.rent.enabled = rented < self.max_extra
-        self.release.enabled = m.up_r > 0
+        self.release.enabled = m.serving_rented > 0
 
 
 class Hud:

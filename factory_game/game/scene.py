@@ -288,7 +288,7 @@ class Scene:
         world = self.world
         customers = world.customers
         ids = customers.keys() if dirty is None else [c for c in dirty if c in customers]
-        limits = {m_id: world.spec.prompt.multiplier * m.mean_service_ms for m_id, m in world.models.items()}
+        limits = {m_id: world.spec.prompt.multiplier * m.spec.mean_service_ms for m_id, m in world.models.items()}
         for cid in ids:
             self._sync_customer(customers[cid], spots, limits)
         for cid in list(self.customers.keys() - customers.keys()):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from enum import StrEnum
 from json.encoder import encode_basestring
+from types import SimpleNamespace
 from typing import IO, NamedTuple
 
 
@@ -35,6 +36,11 @@ class Kind(StrEnum):
     SLOT_DOWN = "slot_down"  # an outage takes a slot down
     SLOT_UP = "slot_up"
     COMMAND = "command"  # an outside change went through World.apply (info: the command)
+
+
+# The Kind members themselves, as plain attributes, for the simulation's hot path: reading `Kind.X` goes through the
+# enum class and costs about four times as much, which showed when every event is built (8 per task).
+FAST_KIND = SimpleNamespace(**Kind.__members__)
 
 
 class Event(NamedTuple):

@@ -89,24 +89,11 @@ class Expert(Policy):
     def step(self, world: World) -> None:
         self._run_script(world)
         if self._rules is not None and world.now % self.renter.every_ms == 0:
-            self._rules.check(_AsPlayer(world))
+            self._rules.check(world.models, world.now, lambda command, _source: world.apply(command))
 
     def _run_script(self, world: World) -> None:
         while self._script and self._script[0][0] <= world.now:
             world.apply(self._script.pop(0)[1])
-
-
-class _AsPlayer:
-    """The auto-manager's rule applied by the player: its commands are recorded as the player's."""
-
-    def __init__(self, world: World) -> None:
-        self._world = world
-
-    def __getattr__(self, name):
-        return getattr(self._world, name)
-
-    def apply(self, command: Command, source: str = "player"):
-        return self._world.apply(command, source="player")
 
 
 def play(spec: LevelSpec, seed: int, policy: Policy) -> RunResult:

@@ -45,7 +45,7 @@ def test_every_level_has_briefings_goals_warnings_and_a_capped_autopilot(path):
 def test_expert_three_stars_auto_manager_two_trivial_fewer(path):
     spec = load_level(path)
     expert = [play(spec, seed, EXPERTS[path.stem](spec)) for seed in SEEDS]
-    for seed, result in zip(SEEDS, expert):
+    for seed, result in zip(SEEDS, expert, strict=True):
         assert stars(result) == 3, f"{path.stem} seed {seed}, expert: {_report(result)}"
         assert all(c["source"] == "player" for c in result.commands)
     for seed in SEEDS:
