@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from factory_game.sim.capacity import rent_room
 from factory_game.sim.commands import Command, Release, Rent
 from factory_game.sim.entities import ModelState
 from factory_game.sim.prompt import predicted_wait_ms
@@ -41,7 +42,7 @@ class Autopilot:
             low_use = utilisation < spec.release_util and not m.queue
             self.low[model_id] = self.low[model_id] + 1 if low_use else 0
 
-            room = m.spec.max_extra - m.rented_count
+            room = rent_room(m)
             if self.high[model_id] >= spec.sustain and room > 0 and m.pending_rentals == 0:
                 apply(Rent(model_id, min(spec.step, room)), "autopilot")
                 self.high[model_id] = 0

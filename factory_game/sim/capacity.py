@@ -65,8 +65,7 @@ def rent(world: World, command: Rent) -> None:
     m = _model_for(world, command.model)
     if command.count < 1:
         raise CommandRejected("rent at least one slot")
-    room = m.spec.max_extra - m.rented_count
-    if command.count > room:
+    if command.count > rent_room(m):
         raise CommandRejected(f"{m.id} allows {m.spec.max_extra} extra slots; {m.rented_count} already rented")
     m.pending_rentals += command.count
     if world._listeners:
@@ -74,6 +73,11 @@ def rent(world: World, command: Rent) -> None:
                     info=str(command.count))
     for _ in range(command.count):
         world.calendar.after(m.spec.lead_time_ms, _slot_arrives, (world, m))
+
+
+def rent_room(m: ModelState) -> int:
+    """How many more slots may be ordered on a model now: `max_extra` less those rented or on order."""
+    return m.spec.max_extra - m.rented_count
 
 
 def _slot_arrives(arg: tuple[World, ModelState]) -> None:

@@ -194,3 +194,29 @@ def test_a_level_with_nothing_to_score_has_no_end(window):
     assert window.current_view is view and view.world.now > spec.duration_ms
     assert "/" not in view.hud.clock.value and not view.hud.progress.visible
     view.on_hide_view()
+
+
+def test_texts_name_the_levels_prompt_multiplier(window):
+    """A level whose prompt line is 2× says "2×" on the model cards, in the legend and in the long-wait alert."""
+    from dataclasses import replace
+
+    from factory_game.sim import queries
+
+    spec = busy_level(rate_per_hour=2000, slots=(2, 1, 1))
+    spec = replace(spec, prompt=replace(spec.prompt, enabled=True, multiplier=2.0))
+    game = make_game(levels=[], lang="en", muted=True, headless=True)
+    view = PlayView(game, spec)
+    window.show_view(view)
+    try:
+        view.set_speed(16)
+        run_frames(view, 60)
+        card = view.hud.cards[0]
+        assert card.line.value.startswith("2× line"), card.line.value
+        view.selected = None
+        assert any("2× line" in line for line in view.inspector_lines())
+        assert queries.over_the_line(view.world, "sd15")
+        texts = [text for text, _colour in view.alerts.lines(game.i18n, 30)]
+        assert any("over the 2× line" in text for text in texts), texts
+        assert not any("3×" in text for text in texts + [card.line.value])
+    finally:
+        view.on_hide_view()
