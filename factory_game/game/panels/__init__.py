@@ -1,0 +1,38 @@
+"""The manager's panels over the floor: the live goals (always), and the levers with their economics, per-model
+sparklines and the forecast (opened with G or the goals' button). Built by the HUD (`Hud.build`) with its buttons
+and labels, refreshed with its summary; they read the world and change it only through the play view's `apply`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from factory_game.game.panels.goals import GoalsStrip
+from factory_game.game.panels.levers import LeversPanel
+
+if TYPE_CHECKING:
+    from factory_game.game.hud import Hud
+
+
+class ManagerPanels:
+    def __init__(self, hud: Hud) -> None:
+        self.hud = hud
+        self.open = False  # the levers panel: kept across rebuilds (resize, language)
+        self.goals = GoalsStrip(hud)
+        self.levers: LeversPanel | None = None
+
+    def build(self, left: float, top: float, right: float, bottom: float) -> None:
+        """Lay out in the floor's window rectangle (left, top) to (right, bottom)."""
+        goals_bottom = self.goals.build(left, top, right, self.toggle)
+        self.levers = LeversPanel(self.hud, left, goals_bottom - 6, right, bottom) if self.open else None
+        for label in self.hud.fixed:  # the floor's names would show through the open panel
+            label.visible = not self.open
+
+    def toggle(self) -> None:
+        self.open = not self.open
+        self.hud.build()
+
+    def refresh(self, summary: dict | None, fresh: bool) -> None:
+        self.goals.refresh(summary, fresh)
+        if self.levers is not None:
+            self.levers.refresh(summary, fresh)
