@@ -41,7 +41,7 @@ def markdown(data: ReportData, images: dict[str, Path] | None = None, lang: str 
     if data.goals:
         lines += [f"## {text['md.goals']}", "", text["md.goal_header"], "|---|---:|---:|---:|---:|---|"]
         lines += [_goal_row(r, text, lang) for r in data.goals]
-        lines.append("")
+        lines += ["", _capped(data, text, lang), ""]
     lines += [
         f"## {text['md.money']}", "",
         "- " + text["md.customers"].format(
@@ -49,6 +49,7 @@ def markdown(data: ReportData, images: dict[str, Path] | None = None, lang: str 
             angry=overall["angry_customers"], satisfaction=overall["satisfaction"]),
         "- " + text["md.prompts"].format(prompts=overall["prompts"], yes=overall["prompt_yes"],
                                          no=overall["prompt_no"]),
+        "- " + _anger(overall, text),
         "- " + text["md.cash"].format(
             revenue=format_money(money["revenue_cents"]), refunds=format_money(money["refunded_cents"]),
             upstream=format_money(money["upstream_cost_cents"]), profit=format_money(money["profit_cents"]),
@@ -65,6 +66,9 @@ def markdown(data: ReportData, images: dict[str, Path] | None = None, lang: str 
         if g["requested"]:
             lines.append(_task_row(text["md.tier"].format(tier=tier), g))
     lines.append(_task_row(text["md.all"], overall))
+    player = [f"{format_duration(t)} {words_}" for t, source, _name, words_ in data.decisions if source == "player"]
+    if images and player:
+        lines += ["", text["md.decisions"].format(list=", ".join(player[:30]) + (" …" if len(player) > 30 else ""))]
     if images:
         lines += ["", f"## {text['md.charts']}", ""]
         for name, path in images.items():
@@ -73,15 +77,41 @@ def markdown(data: ReportData, images: dict[str, Path] | None = None, lang: str 
     return "\n".join(lines).rstrip() + "\n"
 
 
+def _capped(data: ReportData, text: dict[str, str], lang: str) -> str:
+    """Which goal held the stars down, and how far it was from its next star (the report that teaches)."""
+    weakest = min(data.goals, key=lambda r: r.stars)
+    if weakest.stars == 3:
+        return text["md.all_three"]
+    threshold = weakest.goal.stars[weakest.stars]
+    return text["md.capped"].format(stars=weakest.stars, goal=pick(weakest.goal.label, lang, weakest.goal.metric),
+                                    value=_show(weakest.goal.metric, weakest.value),
+                                    gap=_show(weakest.goal.metric, abs(threshold - weakest.value)),
+                                    threshold=_show(weakest.goal.metric, threshold))
+
+
+def _anger(overall: dict, text: dict[str, str]) -> str:
+    causes = overall.get("angry_by_cause", {})
+    angry = sum(causes.values())
+    if not angry:
+        return text["md.no_anger"]
+    parts = [f"{text['cause.' + cause]} {100 * n / angry:.0f}%" for cause, n in
+             sorted(causes.items(), key=lambda item: -item[1]) if n]
+    return text["md.anger"].format(causes=", ".join(parts))
+
+
+def _show(metric: str, value: float) -> str:
+    if metric.endswith("_cents"):
+        return format_money(round(value))
+    if metric.endswith("_ms"):
+        return format_duration(value)
+    return f"{value:g}"
+
+
 def _goal_row(r: GoalResult, text: dict[str, str], lang: str) -> str:
     sign = "≥" if r.goal.at_least else "≤"
 
     def show(value: float) -> str:
-        if r.goal.metric.endswith("_cents"):
-            return format_money(round(value))
-        if r.goal.metric.endswith("_ms"):
-            return format_duration(value)
-        return f"{value:g}"
+        return _show(r.goal.metric, value)
 
     label = pick(r.goal.label, lang, r.goal.metric)
     result = text["md.missed"] if not r.met else (text["md.warned"] if r.warning else text["md.met"])
