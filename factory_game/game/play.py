@@ -202,6 +202,8 @@ class PlayView(arcade.View):
                      t("inspect.budget", budget=money(c.budget_cents), held=money(c.held_cents),
                        spent=money(c.spent_cents)),
                      t("inspect.in_flight", n=c.in_flight, cap=c.cap)]
+            if c.cause:  # already unhappy: why (the first thing that went wrong this visit)
+                lines.append(t("inspect.angry", cause=t(f"manager.cause_{c.cause}")))
             for task in c.tasks[-6:]:
                 start = task.started_at if task.started_at is not None else world.now
                 waited = (start - task.queued_at) if task.queued_at is not None else 0
