@@ -13,18 +13,20 @@ from factory_game.sim.clock import HOUR, MINUTE
 from factory_game.sim.commands import (
     COMMANDS,
     CloseTier,
+    Release,
     SetCap,
     SetPrice,
     SetPrioritySales,
     SetPromptMultiplier,
     SetSurcharge,
+    SignContract,
     command_from_dict,
 )
 from factory_game.sim.market import price_factor, reputation_factor
 from factory_game.sim.world import World
 
 RUSH = "levels/campaign/04-rush-hour.toml"
-EVERY_LEVER = 'market.levers=["price", "priority", "caps", "intake", "prompt"]'
+EVERY_LEVER = 'market.levers=["price", "priority", "caps", "intake", "prompt", "contracts"]'
 
 
 def _world(overrides=(), seed=3):
@@ -154,3 +156,24 @@ def test_every_lever_round_trips_and_replays():
                                                             if k not in ("t", "source", "ok", "reason")}))
                                 for c in first.commands])
     assert again.event_hash == first.event_hash
+
+
+def test_a_contract_is_cheaper_committed_and_slower_to_arrive():
+    spec = load_level(RUSH, [EVERY_LEVER, "market.contract_share=0.5", 'market.contract_period="1h"',
+                             'market.contract_lead="15m"', "autopilot.enabled=false"])
+    world = World(spec, seed=2)
+    contract_price = round(spec.model("sd15").rent_price_cents * 0.5)
+    assert world.apply(SignContract("sd15", 2)).ok
+    assert world.models["sd15"].rented_count == 2  # counted against max_extra like rentals
+    world.advance(14 * MINUTE)
+    assert world.models["sd15"].serving_rented == 0
+    world.advance(16 * MINUTE)
+    assert world.models["sd15"].serving_rented == 2
+    record = world.apply(Release("sd15", 1))
+    assert not record.ok and "contracts cannot be cancelled" in record.reason
+    world.advance(15 * MINUTE + HOUR + 20 * MINUTE)  # past the period: they left (a busy one after its task)
+    world.settle_costs()
+    assert world.models["sd15"].present_rented == 0
+    contract_cost = sum(e.cents for e in world.ledger.entries if e.kind == "upstream" and e.note == "sd15:contract")
+    # one committed hour each at half the spot price, plus the minutes a busy one took to finish its last task
+    assert 2 * contract_price <= contract_cost < 2 * contract_price * (1 + 20 / 60)

@@ -363,6 +363,10 @@ def _market(table: Reader) -> MarketSpec:
         reputation_reference=_v(table.number("reputation_reference", d.reputation_reference, low=0.0, high=1.0),
                                 d.reputation_reference),
         reputation_lag_ms=_v(table.duration("reputation_lag", d.reputation_lag_ms, low=MINUTE), d.reputation_lag_ms),
+        contract_share=_v(table.number("contract_share", d.contract_share, low=0.0, high=10.0), d.contract_share),
+        contract_period_ms=_v(table.duration("contract_period", d.contract_period_ms, low=MINUTE),
+                              d.contract_period_ms),
+        contract_lead_ms=_v(table.duration("contract_lead", d.contract_lead_ms), d.contract_lead_ms),
         levers=tuple(dict.fromkeys(levers)),
     )
     table.finish()

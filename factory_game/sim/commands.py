@@ -97,6 +97,16 @@ class SetPromptMultiplier(Command):
 
 
 @dataclass(frozen=True)
+class SignContract(Command):
+    """Order `count` slots on a capacity contract: cheaper per slot-hour than spot, a longer lead time, committed
+    (billed, not releasable) for the level's contract period."""
+
+    name: ClassVar[str] = "sign_contract"
+    model: str
+    count: int = 1
+
+
+@dataclass(frozen=True)
 class Arrive(Command):
     """Bring a customer in now with a given demand (one content type per task): for scripted scenarios, tests and
     the sandbox. Budget and patience default to the level's distributions."""
@@ -114,7 +124,7 @@ class Arrive(Command):
 
 COMMANDS: dict[str, type[Command]] = {cls.name: cls for cls in (
     Rent, Release, SetAutopilot, SetPrice, SetSurcharge, SetPrioritySales, SetCap, CloseTier, SetPromptMultiplier,
-    Arrive)}
+    SignContract, Arrive)}
 
 
 def command_from_dict(data: dict) -> Command:

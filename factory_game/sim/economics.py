@@ -37,29 +37,31 @@ def margin_per_busy_slot_hour_cents(world: World, model_id: str) -> float:
 
 
 def next_hour_cost_cents(world: World, model_id: str) -> int:
-    """Upstream cost of the next hour at today's slots: contracted slots, and rented ones present or ordered."""
+    """Upstream cost of the next hour at today's slots: contracted slots, rented ones present (at their own price:
+    spot or contract) and those on order (at the spot price)."""
     m = world.models[model_id]
     spec = m.spec
-    rented = m.serving_rented + m.pending_rentals
-    return spec.slot_cost_cents * spec.slots + spec.rent_price_cents * rented
+    present = sum(slot.price_cents for slot in m.slots if slot.rented and not slot.release_requested)
+    return spec.slot_cost_cents * spec.slots + present + spec.rent_price_cents * m.pending_rentals
 
 
 def orders_in_transit(world: World, model_id: str) -> list[tuple[int, int]]:
-    """Rented slots ordered and not yet arrived, as (count, arrival time ms), soonest first."""
-    lead = world.models[model_id].spec.lead_time_ms
+    """Rented and contract slots ordered and not yet arrived, as (count, arrival time ms), soonest first."""
+    leads = {"rent": world.models[model_id].spec.lead_time_ms, "sign_contract": world.spec.market.contract_lead_ms}
     out = []
     for record in world.commands:
         command = record.command
-        if record.ok and command.name == "rent" and command.model == model_id and record.time + lead > world.now:
+        lead = leads.get(command.name)
+        if lead is not None and record.ok and command.model == model_id and record.time + lead > world.now:
             out.append((command.count, record.time + lead))
     return sorted(out, key=lambda item: item[1])
 
 
 def paid_until_ms(world: World, model_id: str) -> list[int]:
-    """For each rented slot serving now, the end of its paid minimum (releasing it before then saves nothing),
-    soonest first."""
+    """For each rented slot serving now, the end of its paid minimum or its contract's period (releasing a spot slot
+    before then saves nothing; a contract slot leaves then), soonest first."""
     m = world.models[model_id]
-    return sorted(slot.arrived_at + m.spec.min_rental_ms for slot in m.slots
+    return sorted(slot.arrived_at + max(m.spec.min_rental_ms, slot.committed_ms) for slot in m.slots
                   if slot.rented and not slot.release_requested)
 
 

@@ -92,9 +92,11 @@ LEAVING_SLOT = "leaving"  # a released rented slot finishing its task
 
 
 class Slot:
-    __slots__ = ("id", "model", "rented", "state", "task", "arrived_at", "billed_ms", "release_requested")
+    __slots__ = ("id", "model", "rented", "state", "task", "arrived_at", "billed_ms", "release_requested",
+                 "price_cents", "committed_ms")
 
-    def __init__(self, slot_id: int, model: str, rented: bool, arrived_at: int) -> None:
+    def __init__(self, slot_id: int, model: str, rented: bool, arrived_at: int, price_cents: int = 0,
+                 committed_ms: int = 0) -> None:
         self.id = slot_id
         self.model = model
         self.rented = rented
@@ -103,6 +105,8 @@ class Slot:
         self.arrived_at = arrived_at
         self.billed_ms = 0
         self.release_requested = False
+        self.price_cents = price_cents  # per slot-hour while present (a rented one: spot or contract price)
+        self.committed_ms = committed_ms  # a contract's period: billed in full, not released before its end
 
     def __repr__(self) -> str:
         return f"Slot({self.id}, {self.model}, {'rented' if self.rented else 'contracted'}, {self.state})"

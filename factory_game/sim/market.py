@@ -13,15 +13,18 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from factory_game.sim import capacity
 from factory_game.sim.clock import MINUTE
 from factory_game.sim.commands import (
     CloseTier,
     Command,
+    CommandRejected,
     SetCap,
     SetPrice,
     SetPrioritySales,
     SetPromptMultiplier,
     SetSurcharge,
+    SignContract,
 )
 
 if TYPE_CHECKING:
@@ -36,8 +39,9 @@ MULTIPLIER_RANGE = (0.5, 20.0)
 LEVER_OF: dict[str, str] = {
     "set_price": "price", "set_surcharge": "priority",
     "priority_sales": "priority", "set_cap": "caps", "close_tier": "intake", "prompt_multiplier": "prompt",
+    "sign_contract": "contracts",
 }
-LEVERS = ("price", "priority", "caps", "intake", "prompt")  # renting is always open
+LEVERS = ("price", "priority", "caps", "intake", "prompt", "contracts")  # renting is always open
 
 
 class LeverRejected(ValueError):
@@ -176,6 +180,12 @@ class Market:
                 self.closed_until.pop(command.tier, None)
             else:
                 self.closed_until[command.tier] = world.now + command.minutes * MINUTE
+            return False
+        if isinstance(command, SignContract):
+            try:
+                capacity.sign_contract(world, command)
+            except CommandRejected as exc:
+                raise LeverRejected(str(exc)) from None
             return False
         if isinstance(command, SetPromptMultiplier):
             low, high = MULTIPLIER_RANGE

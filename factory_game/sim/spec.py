@@ -111,7 +111,10 @@ class MarketSpec:
     reputation_strength: float = 0.0
     reputation_reference: float = 0.9
     reputation_lag_ms: int = 30 * MINUTE
-    levers: tuple[str, ...] = ("price", "priority", "caps", "intake", "prompt")  # renting is always open
+    contract_share: float = 0.5  # a contract slot-hour costs this share of the spot rent price
+    contract_period_ms: int = 4 * HOUR
+    contract_lead_ms: int = 15 * MINUTE
+    levers: tuple[str, ...] = ("price", "priority", "caps", "intake", "prompt", "contracts")  # renting: always
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from factory_game.plugins import open_mods
 from factory_game.runner import RunResult
 from factory_game.sim.autopilot import Autopilot
 from factory_game.sim.clock import MINUTE
-from factory_game.sim.commands import Command, Rent, SetAutopilot, SetCap, SetPrice, SetSurcharge
+from factory_game.sim.commands import Command, Rent, SetAutopilot, SetCap, SetPrice, SetSurcharge, SignContract
 from factory_game.sim.spec import AutopilotSpec, LevelSpec
 from factory_game.sim.world import World
 
@@ -126,7 +126,7 @@ EXPERTS = {
     "01-opening-day": lambda spec: Expert(script=[(0, SetPrice("image", 80))]),
     "02-priority-pack": lambda spec: Expert(script=[(0, SetSurcharge(100)), (0, SetPrice("image", 60))],
                                             renter=spec.autopilot),
-    "03-video-arrives": lambda spec: Expert(renter=spec.autopilot),
+    "03-video-arrives": lambda spec: Expert(script=[(0, SignContract("video-gen", 4))], renter=spec.autopilot),
     "04-rush-hour": lambda spec: Expert(renter=spec.autopilot),
     "05-outage": lambda spec: Expert(renter=spec.autopilot),
     "06-mods-at-work": lambda spec: Expert(renter=spec.autopilot),

@@ -13,9 +13,17 @@ from typing import TYPE_CHECKING
 from factory_game.game.art import palette
 from factory_game.game.ui import box, set_box, text_width
 from factory_game.level.units import format_duration, format_money
-from factory_game.sim import economics, queries
+from factory_game.sim import capacity, economics, queries
 from factory_game.sim.clock import HOUR
-from factory_game.sim.commands import CloseTier, SetCap, SetPrice, SetPrioritySales, SetPromptMultiplier, SetSurcharge
+from factory_game.sim.commands import (
+    CloseTier,
+    SetCap,
+    SetPrice,
+    SetPrioritySales,
+    SetPromptMultiplier,
+    SetSurcharge,
+    SignContract,
+)
 from factory_game.sim.entities import ANGER_CAUSES
 
 if TYPE_CHECKING:
@@ -98,6 +106,17 @@ class LeversPanel:
                     lambda: self._apply(SetPromptMultiplier(max(0.5, world.prompt_multiplier - MULTIPLIER_STEP))),
                     lambda: self._apply(SetPromptMultiplier(min(20.0, world.prompt_multiplier + MULTIPLIER_STEP))))
             y -= row
+        if "contracts" in levers:
+            market = world.spec.market
+            for model in world.spec.models:
+                if model.max_extra:
+                    text = t("manager.contract", model=hud.i18n.pick(model.names, model.id),
+                             price=money(capacity.contract_price_cents(world, world.models[model.id])),
+                             period=format_duration(market.contract_period_ms),
+                             lead=format_duration(market.contract_lead_ms))
+                    hud.button(x, y, min(col_w, text_width(text) + 16), BUTTON_H, text,
+                               lambda m=model.id: self._apply(SignContract(m, 1)), "tip.contract")
+                    y -= row
         if not levers:
             hud.label(x, y + 4, t("manager.no_levers"), pal["silver"], clip_px=int(col_w))
             y -= row
