@@ -4,8 +4,11 @@ recorded and replayable, and the market answers it as documented."""
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from factory_game.level import load_level
 from factory_game.runner import run_level
@@ -19,14 +22,24 @@ from factory_game.sim.commands import (
     SetPrioritySales,
     SetPromptMultiplier,
     SetSurcharge,
+    SetWaitOffer,
     SignContract,
     command_from_dict,
 )
+from factory_game.sim.events import Kind
 from factory_game.sim.market import price_factor, reputation_factor
 from factory_game.sim.world import World
 
 RUSH = "levels/campaign/04-rush-hour.toml"
 EVERY_LEVER = 'market.levers=["price", "priority", "caps", "intake", "prompt", "contracts"]'
+
+
+LEVER_MAKERS = (
+    lambda w: SetPrice("image", 30), lambda w: SetPrice("image", 120), lambda w: SetSurcharge(200),
+    lambda w: SetPrioritySales(False), lambda w: SetCap("L1", 3), lambda w: SetCap("L3", 1),
+    lambda w: CloseTier("L2", 20), lambda w: SetPromptMultiplier(1.0), lambda w: SetWaitOffer(40),
+    lambda w: SignContract("sd15", 3), lambda w: Release("sd15", 1),
+)
 
 
 def _world(overrides=(), seed=3):
@@ -177,3 +190,39 @@ def test_a_contract_is_cheaper_committed_and_slower_to_arrive():
     contract_cost = sum(e.cents for e in world.ledger.entries if e.kind == "upstream" and e.note == "sd15:contract")
     # one committed hour each at half the spot price, plus the minutes a busy one took to finish its last task
     assert 2 * contract_price <= contract_cost < 2 * contract_price * (1 + 20 / 60)
+
+
+def test_a_wait_offer_stretches_patience_and_discounts_the_yes():
+    answers = []
+    for percent in (0, 30):
+        world = _world(["arrivals.rate=220"])
+        world.apply(SetWaitOffer(percent))
+        summary = world.run(2 * HOUR)
+        discounts = [e for e in world.ledger.entries if e.kind == "discount"]
+        answers.append((summary["overall"]["prompt_yes"] / max(1, summary["overall"]["prompts"]), discounts))
+    assert answers[1][0] > answers[0][0]  # more keep waiting with 30 % off
+    assert not answers[0][1] and answers[1][1] and all(e.note == "wait discount" for e in answers[1][1])
+    assert not _world().apply(SetWaitOffer(80)).ok
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 170), st.sampled_from(LEVER_MAKERS)), max_size=8), st.integers(0, 99))
+def test_money_is_conserved_whatever_the_levers(commands, seed):
+    world = _world(["arrivals.rate=160", "market.elasticity=0.8", "market.reputation_strength=1.5"], seed=seed)
+    customers = {}
+    world.subscribe(lambda e: customers.setdefault(e.customer, world.customers.get(e.customer))
+                    if e.kind == Kind.ARRIVE and e.customer in world.customers else None)
+    for minute, make in sorted(commands, key=lambda item: item[0]):
+        world.advance(minute * MINUTE)
+        world.apply(make(world))
+    world.run(3 * HOUR)
+    ledger = world.ledger
+    settled = Counter(e.task for e in ledger.entries if e.kind in ("capture", "release"))
+    assert max(settled.values(), default=1) == 1
+    for c in customers.values():
+        assert c.available_cents + c.held_cents + c.spent_cents == c.budget_cents >= c.spent_cents
+    captured = sum(e.cents for e in ledger.entries if e.kind == "capture")
+    assert captured == ledger.revenue_cents == sum(c.spent_cents for c in customers.values())
+    given_back = sum(e.cents for e in ledger.entries if e.kind in ("release", "discount"))
+    assert given_back == ledger.refunded_cents
+    assert sum(world.summary()["overall"]["angry_by_cause"].values()) == world.summary()["overall"]["angry_customers"]

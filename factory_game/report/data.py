@@ -33,6 +33,10 @@ def decision_text(command) -> str:
         return f"{command.tier} shut {command.minutes}m" if command.minutes else f"{command.tier} open"
     if name == "prompt_multiplier":
         return f"ask {command.multiplier:g}x"
+    if name == "sign_contract":
+        return f"+{command.count} {command.model} contract"
+    if name == "wait_offer":
+        return f"offer {command.percent}%"
     if name == "autopilot":
         return "auto on" if command.enabled else "auto off"
     return name

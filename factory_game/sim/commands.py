@@ -97,6 +97,15 @@ class SetPromptMultiplier(Command):
 
 
 @dataclass(frozen=True)
+class SetWaitOffer(Command):
+    """What River offers when it asks the wait question: `percent` off the customer's queued tasks if they keep
+    waiting (0: no offer, the refund is their only way out). The customer's patience stretches with the offer."""
+
+    name: ClassVar[str] = "wait_offer"
+    percent: int
+
+
+@dataclass(frozen=True)
 class SignContract(Command):
     """Order `count` slots on a capacity contract: cheaper per slot-hour than spot, a longer lead time, committed
     (billed, not releasable) for the level's contract period."""
@@ -124,7 +133,7 @@ class Arrive(Command):
 
 COMMANDS: dict[str, type[Command]] = {cls.name: cls for cls in (
     Rent, Release, SetAutopilot, SetPrice, SetSurcharge, SetPrioritySales, SetCap, CloseTier, SetPromptMultiplier,
-    SignContract, Arrive)}
+    SetWaitOffer, SignContract, Arrive)}
 
 
 def command_from_dict(data: dict) -> Command:

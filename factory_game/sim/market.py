@@ -24,8 +24,10 @@ from factory_game.sim.commands import (
     SetPrioritySales,
     SetPromptMultiplier,
     SetSurcharge,
+    SetWaitOffer,
     SignContract,
 )
+from factory_game.sim.entities import QUEUED
 
 if TYPE_CHECKING:
     from factory_game.sim.world import World
@@ -39,8 +41,10 @@ MULTIPLIER_RANGE = (0.5, 20.0)
 LEVER_OF: dict[str, str] = {
     "set_price": "price", "set_surcharge": "priority",
     "priority_sales": "priority", "set_cap": "caps", "close_tier": "intake", "prompt_multiplier": "prompt",
-    "sign_contract": "contracts",
+    "sign_contract": "contracts", "wait_offer": "prompt",
 }
+OFFER_PATIENCE = 2.0  # a discount of d (0..0.5) stretches the customer's patience by the factor 1 + 2d
+OFFER_MAX_PERCENT = 50
 LEVERS = ("price", "priority", "caps", "intake", "prompt", "contracts")  # renting is always open
 
 
@@ -83,9 +87,11 @@ class Market:
         total = sum(w for _c, w in spec.arrivals.content) or 1.0
         self.weights = {c: w / total for c, w in spec.arrivals.content}
         self.surcharge = spec.priority_surcharge
+        self.wait_offer = 0.0  # the discount offered on asking the wait question (share of the price)
         self.priority_on_sale = True
         self.closed_until: dict[str, int] = {}  # tier -> time the door opens again
         self.reputation = market.reputation_reference
+        self.discounts_cents = 0  # given on "yes" answers to the wait offer
         self.refused = 0  # arrivals turned away at a closed door since the last tick (reputation counts them)
         self._score_seen = 0.0
         self._ended_seen = 0
@@ -109,6 +115,25 @@ class Market:
         if self.spec.reputation_strength <= 0:
             return p
         return min(1.0, p * self._reputation_factor())
+
+    def patience_factor(self) -> float:
+        """How far the offer on asking stretches a customer's patience: 1 + OFFER_PATIENCE x discount."""
+        return 1.0 + OFFER_PATIENCE * self.wait_offer
+
+    def grant_wait_discount(self, customer) -> None:
+        """A "yes" to an offer: the discount comes off each of the customer's queued tasks now (part of the hold
+        goes back); they pay the rest on delivery."""
+        if not self.wait_offer:
+            return
+        world = self.world
+        for task in customer.tasks:
+            if task.state == QUEUED:
+                cents = round(task.price_cents * self.wait_offer)
+                if cents:
+                    world.ledger.reduce_hold(world.now, customer.id, task.id, cents, "wait discount")
+                    task.price_cents -= cents
+                    customer.held_cents -= cents
+                    self.discounts_cents += cents
 
     def door_closed(self, tier: str, now: int) -> bool:
         return self.closed_until.get(tier, -1) > now
@@ -186,6 +211,12 @@ class Market:
                 capacity.sign_contract(world, command)
             except CommandRejected as exc:
                 raise LeverRejected(str(exc)) from None
+            return False
+        if isinstance(command, SetWaitOffer):
+            if not 0 <= command.percent <= OFFER_MAX_PERCENT:
+                raise LeverRejected(f"the wait offer is a discount from 0 to {OFFER_MAX_PERCENT} %, "
+                                    f"not {command.percent}")
+            self.wait_offer = command.percent / 100
             return False
         if isinstance(command, SetPromptMultiplier):
             low, high = MULTIPLIER_RANGE

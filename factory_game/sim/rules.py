@@ -42,8 +42,9 @@ def default_priority_key(world: World, customer: Customer, task: Task) -> tuple:
 
 
 def default_answer(world: World, customer: Customer, predicted_wait_ms: float) -> bool:
-    """A customer keeps waiting if the predicted wait is within their patience."""
-    return predicted_wait_ms <= customer.patience_ms
+    """A customer keeps waiting if the predicted wait is within their patience, stretched by what River offers on
+    asking (`Market.patience_factor`: 1 with no offer, 1.4 with 20 % off)."""
+    return predicted_wait_ms <= customer.patience_ms * world.market.patience_factor()
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from factory_game.sim.commands import (
     SetPrioritySales,
     SetPromptMultiplier,
     SetSurcharge,
+    SetWaitOffer,
     SignContract,
 )
 from factory_game.sim.entities import ANGER_CAUSES
@@ -35,6 +36,7 @@ BUTTON_H = 20
 MULTIPLIER_STEP = 0.5
 SURCHARGE_STEP = 10  # percentage points
 CLOSE_MINUTES = 15
+OFFER_STEP = 10  # percentage points off, offered on asking the wait question
 
 
 def money(cents: float) -> str:
@@ -105,6 +107,13 @@ class LeversPanel:
             stepper(y, lambda: t("manager.prompt", multiplier=f"{world.prompt_multiplier:g}"),
                     lambda: self._apply(SetPromptMultiplier(max(0.5, world.prompt_multiplier - MULTIPLIER_STEP))),
                     lambda: self._apply(SetPromptMultiplier(min(20.0, world.prompt_multiplier + MULTIPLIER_STEP))))
+            y -= row
+
+            def offer() -> int:
+                return round(world.market.wait_offer * 100)
+            stepper(y, lambda: t("manager.offer", percent=offer()),
+                    lambda: self._apply(SetWaitOffer(max(0, offer() - OFFER_STEP))),
+                    lambda: self._apply(SetWaitOffer(min(50, offer() + OFFER_STEP))))
             y -= row
         if "contracts" in levers:
             market = world.spec.market
