@@ -58,9 +58,8 @@ class Alerts:
             self.add("fail", model=event.model)
         elif kind == Kind.SLOT_ARRIVE:
             self.add("slot_arrive", model=event.model)
-        elif kind == "command" and event.info and event.info.endswith(":rejected"):
-            reason = next((r.reason for r in reversed(self.world.commands) if not r.ok), "")
-            self.add("refused", reason=reason)
+        elif kind == Kind.COMMAND and event.ok is False:
+            self.add("refused", reason=event.reason or "")
 
     def poll(self) -> None:
         """Raise alerts on the edges of conditions the events do not announce."""

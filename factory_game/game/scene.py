@@ -549,9 +549,9 @@ class Scene:
         if kind == Kind.PROMPT and event.customer is not None:
             self.asked.append(event.customer)
         elif kind == Kind.ANSWER and event.customer in self.world.customers:
-            self.answers[event.customer] = ("happy" if event.info == "yes" else "angry", self.clock + 1.5)
+            self.answers[event.customer] = ("happy" if event.ok else "angry", self.clock + 1.5)
         elif kind == Kind.LEAVE and event.customer in self.customers:  # (one who never got a sprite needs no face)
-            self.faces[event.customer] = "angry" if event.info == "angry" else "happy"
+            self.faces[event.customer] = "happy" if event.ok else "angry"
         elif kind == Kind.HOLD:
             self._coin(self._where(event.customer), lay.counter)
         elif kind == Kind.CAPTURE:

@@ -10,6 +10,7 @@ The formula is `Stats.record_*` below, beside these weights; the world calls the
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from factory_game.sim.entities import ANGER_CAUSES, ModelState
 from factory_game.sim.ledger import Ledger
@@ -21,6 +22,125 @@ SCORE_ON_TIME = 1.0
 SCORE_FAILED = 0.25
 SCORE_ABANDONED = 0.1
 # a lost sale scores 0: it counts as finished and adds nothing
+
+
+# ------------------------------------------------------------------------------------------- the summary, declared
+@dataclass(frozen=True)
+class Metric:
+    """One figure of the summary. `unit` says how to show it: "count", "ms" (a duration), "cents" (money),
+    "share" (0-1, shown as a percentage) or "score" (0-100)."""
+
+    name: str
+    unit: str
+    description: str
+
+
+UNITS = ("count", "ms", "cents", "share", "score")
+
+# A group of tasks (everything, one model, one tier): `Stats.summary`.
+TASK_METRICS = (
+    Metric("requested", "count", "tasks customers asked for"),
+    Metric("admitted", "count", "tasks let in under the tier cap with their price held"),
+    Metric("completed", "count", "tasks delivered"),
+    Metric("failed", "count", "tasks that failed for good and were refunded"),
+    Metric("abandoned", "count", "tasks dropped after a \"no\" to the wait prompt"),
+    Metric("lost_sales", "count", "tasks never admitted: the budget could not cover the hold"),
+    Metric("retries", "count", "failed attempts sent back to the queue"),
+    Metric("started", "count", "attempts started at a station"),
+    Metric("wait_mean_ms", "ms", "mean queue wait of a start"),
+    Metric("wait_p50_ms", "ms", "median queue wait"),
+    Metric("wait_p95_ms", "ms", "95th percentile queue wait"),
+    Metric("wait_p99_ms", "ms", "99th percentile queue wait"),
+    Metric("wait_max_ms", "ms", "longest queue wait"),
+    Metric("time_in_system_mean_ms", "ms", "mean time from admission to delivery"),
+    Metric("sla_share", "share", "share of deliveries within the SLA"),
+    Metric("satisfaction", "score", "satisfaction score (docs/engine.md \"Metrics\")"),
+    Metric("revenue_cents", "cents", "money captured on delivery"),
+    Metric("refunded_cents", "cents", "money released back to customers"),
+)
+# `overall` has the task metrics and these.
+OVERALL_METRICS = (
+    Metric("customers", "count", "customers who came in"),
+    Metric("returns", "count", "visits by returning customers"),
+    Metric("visits", "count", "visits: customers plus returns (happy + angry + present)"),
+    Metric("happy_customers", "count", "visits that ended happy"),
+    Metric("angry_customers", "count", "visits that ended angry (`angry_by_cause` says why)"),
+    Metric("prompts", "count", "wait prompts asked"),
+    Metric("prompt_yes", "count", "prompts answered yes"),
+    Metric("prompt_no", "count", "prompts answered no"),
+    Metric("abandon_share", "share", "share of admitted tasks abandoned"),
+)
+# `models.<id>` has the task metrics of that model's tasks and these.
+MODEL_METRICS = (
+    Metric("slots_contracted", "count", "contracted slots"),
+    Metric("slots_rented_now", "count", "rented slots serving at the end"),
+    Metric("utilisation", "share", "busy slot-time over present slot-time"),
+    Metric("utilisation_contracted", "share", "busy over up time of the contracted slots"),
+    Metric("utilisation_rented", "share", "busy over present time of the rented slots"),
+    Metric("busy_slot_ms", "ms", "slot-time spent running tasks"),
+    Metric("queue_mean", "count", "time-mean queue length"),
+    Metric("queue_max", "count", "longest queue"),
+    Metric("enqueued", "count", "times a task joined the queue"),
+    Metric("queued_now", "count", "tasks waiting at the end"),
+    Metric("running_now", "count", "tasks running at the end"),
+)
+# `tiers.<tier>` has the task metrics of that tier's tasks and these.
+TIER_METRICS = (
+    Metric("customers", "count", "customers of this tier who came in"),
+)
+MONEY_METRICS = (
+    Metric("start_cash_cents", "cents", "cash at the start"),
+    Metric("revenue_cents", "cents", "money captured"),
+    Metric("refunded_cents", "cents", "money released"),
+    Metric("held_cents", "cents", "money held for tasks not yet delivered"),
+    Metric("upstream_cost_cents", "cents", "paid to model suppliers (contracted and rented slots)"),
+    Metric("profit_cents", "cents", "revenue less upstream costs"),
+    Metric("cash_cents", "cents", "cash at the end"),
+)
+# `overall.angry_by_cause`: angry visits by their cause (docs/engine.md "Why a visit ends angry")
+ANGER_METRICS = (
+    Metric("queue_wait", "count", "delivered late after a queue wait longer than the task"),
+    Metric("slow_service", "count", "delivered late mostly because the task itself ran long"),
+    Metric("failure", "count", "a task failed for good and was refunded"),
+    Metric("gave_up", "count", "said no to the wait question"),
+    Metric("budget", "count", "a task the budget could not cover"),
+    Metric("refused", "count", "turned away at a closed door"),
+)
+# `manager`: the manager's levers and what the market made of them (`World.summary`)
+MANAGER_METRICS = (
+    Metric("autopilot_minutes", "count", "simulated minutes the auto-manager was on (its star cap)"),
+    Metric("reputation", "share", "reputation at the end (docs/engine.md \"The market and the levers\")"),
+    Metric("demand_factor", "share", "demand against the level's rate at the end (price and reputation)"),
+)
+RUN_METRICS = (
+    Metric("time_ms", "ms", "simulated time the summary was taken at"),
+)
+
+
+def summary_paths(spec: LevelSpec) -> list[str]:
+    """Every figure of this level's summary as a dotted path (`overall.sla_share`, `models.sd15.queue_max`, ...),
+    in the summary's order: the names a goal may use."""
+    def group(prefix: str, metrics: tuple[Metric, ...]) -> list[str]:
+        return [f"{prefix}{m.name}" for m in metrics]
+
+    paths = group("", RUN_METRICS) + group("overall.", TASK_METRICS + OVERALL_METRICS)
+    paths += group("overall.angry_by_cause.", ANGER_METRICS)
+    for model in spec.models:
+        paths += group(f"models.{model.id}.", TASK_METRICS + MODEL_METRICS)
+    for tier, _cap in spec.tiers:
+        paths += group(f"tiers.{tier}.", TIER_METRICS + TASK_METRICS)
+    return paths + group("money.", MONEY_METRICS) + group("manager.", MANAGER_METRICS)
+
+
+def metric_of(path: str) -> Metric:
+    """The declaration of a summary figure, by its dotted path (or bare name); KeyError if there is none."""
+    return _BY_NAME[path.rsplit(".", 1)[-1]]
+
+
+_BY_NAME: dict[str, Metric] = {}
+for _metric in (RUN_METRICS + TASK_METRICS + OVERALL_METRICS + MODEL_METRICS + TIER_METRICS + MONEY_METRICS
+                + ANGER_METRICS + MANAGER_METRICS):
+    _BY_NAME.setdefault(_metric.name, _metric)  # a name in two sections has one unit (a test checks it)
 
 
 class Histogram:
@@ -274,11 +394,11 @@ class Metrics:
             "visits": self.customers + self.returns,
             "happy_customers": self.happy,
             "angry_customers": self.angry,
-            "angry_by_cause": dict(self.angry_causes),
             "prompts": self.prompts,
             "prompt_yes": self.prompt_yes,
             "prompt_no": self.prompt_no,
             "abandon_share": round(everything.abandoned / everything.admitted, 6) if everything.admitted else 0.0,
+            "angry_by_cause": dict(self.angry_causes),  # last in `overall`: a group of its own
         })
         return {
             "time_ms": now,

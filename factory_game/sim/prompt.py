@@ -78,7 +78,7 @@ def on_answer(arg: tuple[World, Customer, float]) -> None:
         return
     yes = bool(world.rules.answer_prompt(world, customer, predicted))
     if world._listeners:
-        world._emit(FAST_KIND.ANSWER, customer=customer.id, info="yes" if yes else "no")
+        world._emit(FAST_KIND.ANSWER, customer=customer.id, ok=yes)
     if yes:
         world.metrics.prompt_yes += 1
         world.market.grant_wait_discount(customer)  # the offer made on asking, if any

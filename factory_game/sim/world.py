@@ -60,9 +60,10 @@ TICK_MS = MINUTE  # billing, metric samples, prompt sweeps and autopilot checks 
 
 
 class World:
-    """One run of a level. Its jobs live beside it, each in its own module, as functions taking the world:
-    `arrivals` (when customers come, what they bring), `capacity` (slots, renting, outages, upstream bills),
-    `prompt` (the wait prompt), `metrics` (counts, the satisfaction formula, the summary). This class keeps the
+    """One run of a level. Its other jobs live beside it, each in its own module: `arrivals` (when customers come
+    and what they bring: an `Arrivals` object with its own draws), `capacity` (slots, renting, outages, upstream
+    bills) and `prompt` (the wait prompt), as functions taking the world, and `metrics` (counts, the satisfaction
+    formula, the summary), handed the models and the ledger. This class keeps the
     task flow (admission, queue, stations, ends, departures) and `apply`, the one door for outside changes.
     Underscore names are the world's internals, shared with those modules and nobody else; a mod reads the world
     through `factory_game.api`, the game through `factory_game.sim.queries`."""
@@ -151,8 +152,8 @@ class World:
             record = Recorded(self.now, source, command, ok=False, reason=str(exc))
         self.commands.append(record)
         if self._listeners:
-            self._emit(FAST_KIND.COMMAND, model=getattr(command, "model", None),
-                       info=f"{source}:{command.name}:{'ok' if record.ok else 'rejected'}")
+            self._emit(FAST_KIND.COMMAND, model=getattr(command, "model", None), info=f"{source}:{command.name}",
+                       ok=record.ok, reason=record.reason or None)
         return record
 
     def player_commands(self) -> list[tuple[int, Command]]:
@@ -197,7 +198,7 @@ class World:
         self._next_customer += 1
         if self._listeners:
             self._emit(FAST_KIND.ARRIVE, customer=customer_id, info=f"{tier}:refused")
-            self._emit(FAST_KIND.LEAVE, customer=customer_id, info="angry:refused")
+            self._emit(FAST_KIND.LEAVE, customer=customer_id, ok=False, info="refused")
 
     def _refuse_return(self, customer: Customer) -> None:
         self.metrics.returns += 1
@@ -206,7 +207,7 @@ class World:
         self.market.refused += 1
         if self._listeners:
             self._emit(FAST_KIND.ARRIVE, customer=customer.id, info="return:refused")
-            self._emit(FAST_KIND.LEAVE, customer=customer.id, info="angry:refused")
+            self._emit(FAST_KIND.LEAVE, customer=customer.id, ok=False, info="refused")
 
     def _arrive(self, tier: str, priority: bool, budget: int, patience: int, contents: Sequence[str]) -> Customer:
         customer = Customer(self._next_customer, tier, self.caps[tier], priority, budget, patience, self.calendar.now)
@@ -479,7 +480,7 @@ class World:
             self.metrics.angry += 1
             self.metrics.angry_causes[customer.cause] += 1
         if self._listeners:
-            self._emit(FAST_KIND.LEAVE, customer=customer.id, info="happy" if happy else f"angry:{customer.cause}")
+            self._emit(FAST_KIND.LEAVE, customer=customer.id, ok=happy, info=None if happy else customer.cause)
         if happy:
             delay = self._arrivals.draw_return(self.market.return_probability())
             if delay is not None:
@@ -539,10 +540,11 @@ class World:
 
     # -------------------------------------------------------------------------------------------------- helpers
     def _emit(self, kind: Kind, customer: int | None = None, task: int | None = None, model: str | None = None,
-              slot: int | None = None, cents: int | None = None, info: str | None = None) -> None:
+              slot: int | None = None, cents: int | None = None, info: str | None = None, ok: bool | None = None,
+              reason: str | None = None) -> None:
         """Named parameters, not `**fields`: a dict per event cost twice as much. The event is built as `Event(...)`
         builds it (a tuple of the fields in their order, typed Event), without the generated `__new__`'s frame."""
-        event = _tuple_new(Event, (self.calendar.now, kind, customer, task, model, slot, cents, info))
+        event = _tuple_new(Event, (self.calendar.now, kind, customer, task, model, slot, cents, info, ok, reason))
         for listener in self._listeners:
             listener(event)
 
