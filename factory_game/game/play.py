@@ -125,10 +125,9 @@ class PlayView(arcade.View):
             self.alerts.add("release", model=model_id, n=count)
 
     def apply(self, command) -> None:
-        """A lever from the manager's panels: through the world's one door; a refusal shows as an alert."""
-        record = self.world.apply(command)
-        if not record.ok:
-            self.alerts.add("rejected", reason=record.reason)
+        """A lever from the manager's panels: through the world's one door (a refusal shows as an alert, from its
+        command event)."""
+        self.world.apply(command)
 
     def toggle_autopilot(self) -> None:
         self.world.apply(SetAutopilot(not self.world.autopilot_enabled))
