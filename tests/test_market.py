@@ -226,3 +226,28 @@ def test_money_is_conserved_whatever_the_levers(commands, seed):
     given_back = sum(e.cents for e in ledger.entries if e.kind in ("release", "discount"))
     assert given_back == ledger.refunded_cents
     assert sum(world.summary()["overall"]["angry_by_cause"].values()) == world.summary()["overall"]["angry_customers"]
+
+
+def test_a_game_saved_mid_run_keeps_every_lever(tmp_path):
+    from factory_game.save import load, save
+
+    level = "levels/sandbox.toml"  # every lever unlocked
+    commands = [(5 * MINUTE, SetPrice("image", 70)), (10 * MINUTE, SetSurcharge(90)), (15 * MINUTE, SetCap("L2", 3)),
+                (20 * MINUTE, CloseTier("L5", 30)), (25 * MINUTE, SetWaitOffer(20)),
+                (30 * MINUTE, SignContract("sd15", 2)), (35 * MINUTE, SetPromptMultiplier(2.5)),
+                (40 * MINUTE, SetPrioritySales(False))]
+    world = World(load_level(level), seed=9)
+    for time, command in commands:
+        world.advance(time)
+        assert world.apply(command).ok
+    world.advance(50 * MINUTE)
+    path = save(world, tmp_path / "slot.json", level_path=level)
+    again = load(path)
+    assert again.now == world.now and again.summary() == world.summary()
+    def levers(w):
+        return (w.prices, w.caps, w.market.surcharge, w.market.priority_on_sale, w.market.closed_until,
+                w.market.wait_offer, w.prompt_multiplier, w.market.reputation)
+    assert levers(again) == levers(world)
+    world.advance(2 * HOUR)
+    again.advance(2 * HOUR)
+    assert again.summary() == world.summary()
