@@ -262,7 +262,9 @@ def test_events_carry_typed_outcomes_a_refused_command_an_answer_and_a_mood():
     world.advance(60 * MINUTE)
     moods = {e.customer: e.ok for e in kinds(log, Kind.LEAVE)}
     assert moods == {1: True, 2: True, 3: True, 4: True, 5: True, 6: False}
-    assert all(e.info is None for e in kinds(log, Kind.LEAVE))
+    leaves = kinds(log, Kind.LEAVE)  # an angry leave names its cause (docs/engine.md "Why a visit ends angry")
+    assert [(e.customer, e.info) for e in leaves if not e.ok] == [(6, "gave_up")]
+    assert all(e.info is None for e in leaves if e.ok)
     lines = [e.to_dict() for e in log if e.kind in (Kind.COMMAND, Kind.ANSWER)]
     assert lines[0]["ok"] is False and lines[0]["reason"].startswith("sd15 allows")
     assert "reason" not in lines[1] and lines[-1] == {"t": 10 * SECOND, "kind": "answer", "customer": 6, "ok": False}

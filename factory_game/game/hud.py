@@ -15,6 +15,7 @@ from factory_game.game import layout as L
 from factory_game.game.art import icon_texture, palette
 from factory_game.game.clock import SPEEDS
 from factory_game.game.gfx import arcade
+from factory_game.game.panels import ManagerPanels
 from factory_game.game.ui import Button, Label, box, set_box, text_width, wrap
 from factory_game.sim import queries
 from factory_game.texts import format_duration, format_money
@@ -80,7 +81,7 @@ class ModelCard:
         bw = (width - 24) / 2
         price = money(spec.rent_price_cents)
         self.rent = hud.button(x, top - rows * LINE - 10, bw + 30, 22, t("hud.rent", price=price),
-                               lambda: view.rent(model_id), "tip.rent")
+                               lambda: view.rent(model_id, 5 if hud.shift else 1), "tip.rent")
         self.release = hud.button(x + bw + 38, top - rows * LINE - 10, bw - 30, 22, t("hud.release"),
                                   lambda: view.release(model_id), "tip.release")
         hud.labels += [self.name, self.busy, self.queue, self.wait, self.p95, self.line]
@@ -110,7 +111,8 @@ class ModelCard:
         bottom = top - rows * SMALL_LINE - 26
         rent_text = t("hud.rent_short", price=money(spec.rent_price_cents))
         rent_w = min(inner - 36, text_width(rent_text) + 12)
-        self.rent = hud.button(x, bottom, rent_w, 20, rent_text, lambda: view.rent(spec.id), "tip.rent")
+        self.rent = hud.button(x, bottom, rent_w, 20, rent_text, lambda: view.rent(spec.id, 5 if hud.shift else 1),
+                               "tip.rent")
         self.release = hud.button(x + rent_w + 4, bottom, inner - rent_w - 4, 20, t("hud.release_short"),
                                   lambda: view.release(spec.id), "tip.release")
         hud.labels += [self.name, self.busy, self.queue, self.wait]
@@ -159,6 +161,8 @@ class Hud:
         self.mouse = (0.0, 0.0)
         self._inspected: list[str] = []
         self._wrapped: list[str] = []
+        self.shift = False  # held while clicking: rent +5
+        self.manager = ManagerPanels(self)
         self.build()
 
     # ----------------------------------------------------------------------------------------------- building
@@ -260,6 +264,8 @@ class Hud:
         self.tooltip = Label(self.batch, 0, 0, "", pal["yellow"])
         self.paused_label = Label(self.batch, (left + panel_left) / 2, (top + panel_bottom) / 2,
                                   t("hud.paused"), pal["yellow"], size=24, anchor_x="center")
+        self.manager.build(left, bar_bottom, panel_left, panel_bottom)
+        self._summary_age = SUMMARY_EVERY_S
         self.refresh(0.0)
 
     def _top_bar(self, left: float, top: float, right: float) -> None:
@@ -337,7 +343,8 @@ class Hud:
         view, t, pal = self.view, self.i18n.t, palette()
         world = view.world
         self._summary_age += dt
-        if self._summary_age >= SUMMARY_EVERY_S:
+        fresh = self._summary_age >= SUMMARY_EVERY_S
+        if fresh:
             self._summary_age = 0.0
             self.summary = world.summary()
         end = view.clock.end_ms
@@ -377,6 +384,7 @@ class Hud:
         for i, label in enumerate(self.inspector):
             label.set(lines[i] if i < min(len(lines), self._shown_rows) else "")
         self.paused_label.visible = view.clock.paused
+        self.manager.refresh(self.summary, fresh)
         for button in self.buttons:
             button.refresh(button is self.hovered)
         self._tooltip()

@@ -25,6 +25,7 @@ from factory_game.texts import format_duration
 LEDGER_WINDOW = 2000  # ledger entries a played world keeps: play can last for ever (the sandbox), a headless run not
 SPEED_KEYS = {arcade.key.KEY_1: 1, arcade.key.KEY_2: 2, arcade.key.KEY_3: 4, arcade.key.KEY_4: 8,
               arcade.key.KEY_5: 16}
+MODEL_KEYS = {arcade.key.Q: 0, arcade.key.W: 1, arcade.key.E: 2, arcade.key.R: 3}
 
 
 class PlayView(arcade.View):
@@ -126,6 +127,11 @@ class PlayView(arcade.View):
         if record.ok:
             self.alerts.add("release", model=model_id, n=count)
 
+    def apply(self, command) -> None:
+        """A lever from the manager's panels: through the world's one door (a refusal shows as an alert, from its
+        command event)."""
+        self.world.apply(command)
+
     def toggle_autopilot(self) -> None:
         self.world.apply(SetAutopilot(not self.world.autopilot_enabled))
 
@@ -158,11 +164,22 @@ class PlayView(arcade.View):
             self.toggle_sound()
         elif symbol == arcade.key.ESCAPE:
             self.open_menu()
+        elif symbol == arcade.key.G:
+            self.hud.manager.toggle()
+        elif symbol in MODEL_KEYS:  # rent on the n-th model; Shift: five; Ctrl: release one
+            models = list(self.world.models)
+            if MODEL_KEYS[symbol] < len(models):
+                model_id = models[MODEL_KEYS[symbol]]
+                if modifiers & arcade.key.MOD_CTRL:
+                    self.release(model_id)
+                else:
+                    self.rent(model_id, 5 if modifiers & arcade.key.MOD_SHIFT else 1)
 
     def on_mouse_motion(self, x: int, y: int, dx: int, dy: int) -> None:
         self.hud.hover(x, y)
 
     def on_mouse_press(self, x: int, y: int, button: int, modifiers: int) -> None:
+        self.hud.shift = bool(modifiers & arcade.key.MOD_SHIFT)
         if self.hud.click(x, y):
             return
         cx, cy = self.canvas.to_canvas(x, y, *self.window.get_size())
@@ -187,6 +204,8 @@ class PlayView(arcade.View):
                      t("inspect.budget", budget=money(c.budget_cents), held=money(c.held_cents),
                        spent=money(c.spent_cents)),
                      t("inspect.in_flight", n=c.in_flight, cap=c.cap)]
+            if c.cause:  # already unhappy: why (the first thing that went wrong this visit)
+                lines.append(t("inspect.angry", cause=t(f"manager.cause_{c.cause}")))
             for task in c.tasks[-6:]:
                 start = task.started_at if task.started_at is not None else world.now
                 waited = (start - task.queued_at) if task.queued_at is not None else 0

@@ -20,6 +20,8 @@ from factory_game.level.schema import default, read_fields
 from factory_game.level.trace import read_trace_table
 from factory_game.level.trace import served_by as _served_by
 from factory_game.level.units import parse_money
+from factory_game.sim.clock import MINUTE
+from factory_game.sim.market import LEVERS
 from factory_game.sim.spec import (
     TIER_CAP,
     ArrivalSpec,
@@ -27,6 +29,7 @@ from factory_game.sim.spec import (
     ContentSpec,
     Goal,
     LevelSpec,
+    MarketSpec,
     ModelSpec,
     PromptSpec,
     QueueSpec,
@@ -164,14 +167,17 @@ def _build(data: dict, report, catalog: Catalog, filename: str) -> LevelSpec | N
     prompt = _table(root, "prompt", PromptSpec)
     events = _events(root, {m.id: m for m in models}, {c.id for c in content}, arrivals)
     autopilot = _table(root, "autopilot", AutopilotSpec)
+    market = _market(root.table("market"))
     goals = _goals(root)
+    if autopilot.star_cap < 3 and fields.get("duration_ms"):
+        goals += (autopilot_star_cap_goal(autopilot.star_cap, fields["duration_ms"]),)
     trace = read_trace_table(root.table("trace"), filename, models, tiers, _served_by(models))
     root.finish()
 
     if None in (*fields.values(), arrivals) or not models:
         return None
     spec = LevelSpec(**fields, content=content, models=models, arrivals=arrivals, tiers=tiers, mods=mods, queue=queue,
-                     prompt=prompt, events=events, autopilot=autopilot, goals=goals, source=filename,
+                     prompt=prompt, events=events, autopilot=autopilot, goals=goals, source=filename, market=market,
                      trace=trace)
     _check_goal_metrics(spec, report)
     return spec
@@ -353,6 +359,27 @@ def _events(root: Reader, models: dict[str, ModelSpec], content_ids: set[str],
             continue
         out.append(ScriptedEvent(kind, **fields))
     return tuple(out)
+
+
+def _market(table: Reader) -> MarketSpec:
+    """`[market]`: the declared fields, and `levers`, each checked against the levers the simulation knows."""
+    fields = read_fields(table, MarketSpec)
+    levers = table.raw("levers", list(MarketSpec.levers))
+    if not isinstance(levers, list) or any(lever not in LEVERS for lever in levers):
+        table.report(table.key("levers"), f"a list of levers from {', '.join(LEVERS)}", repr(levers))
+        levers = list(MarketSpec.levers)
+    table.finish()
+    return MarketSpec(**fields, levers=tuple(dict.fromkeys(levers)))
+
+
+def autopilot_star_cap_goal(star_cap: int, duration_ms: int) -> Goal:
+    """`[autopilot] star_cap`: a goal on the minutes the auto-manager was on. Any minute costs the stars above the
+    cap; the other thresholds are the level's length, always met. Being a goal, the cap shows in the live goals and
+    the report like any other (and the report names it when it capped the stars)."""
+    whole = float(duration_ms // MINUTE)
+    stars = tuple(0.0 if n > star_cap else whole for n in (1, 2, 3))
+    label = {"en": "Managed without the auto-manager (minutes on)", "zh-CN": "不靠自动经理（开启分钟数）"}
+    return Goal("manager.autopilot_minutes", False, stars, 0.0, label)
 
 
 def _goals(root: Reader) -> tuple[Goal, ...]:

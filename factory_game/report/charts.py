@@ -63,6 +63,24 @@ def _style(axes, text: dict[str, str], ylabel: str) -> None:
     axes.margins(x=0)
 
 
+def _mark_decisions(axes, data: ReportData, top_label: bool = True) -> None:
+    """The manager's decisions as dotted vertical lines at their times (renting green, releasing red, levers
+    blue, the auto-manager grey), each with its few words at the top; many decisions in one minute share a line."""
+    shown: dict[int, list[str]] = {}
+    colours = {"rent": "#2ca02c", "release": "#d62728", "autopilot": "#7f7f7f"}
+    for time, source, name, words_ in data.decisions:
+        if source == "autopilot" and name in ("rent", "release"):
+            words_ = "auto " + words_
+        minute = time // MINUTE
+        axes.axvline(time / HOUR, color=colours.get(name, "#1f77b4"), linestyle=":", linewidth=1, alpha=0.8)
+        shown.setdefault(minute, []).append(words_)
+    if not top_label:
+        return
+    for minute, texts in list(shown.items())[:40]:  # a busy auto-manager: the first forty are enough to read
+        axes.text(minute / 60, 1.0, " " + ", ".join(texts[:3]), transform=axes.get_xaxis_transform(), rotation=90,
+                  va="top", ha="right", fontsize=6, color="#333333", clip_on=True)
+
+
 def draw_queue(figure, data: ReportData, text: dict[str, str], lang: str) -> None:
     axes = figure.add_subplot()
     hours = _hours(data)
@@ -71,6 +89,7 @@ def draw_queue(figure, data: ReportData, text: dict[str, str], lang: str) -> Non
         axes.plot(hours, queue, color=colour, linewidth=1.6, label=data.model_name(model, lang))
     _style(axes, text, text["axis.queue"])
     axes.set_ylim(bottom=0)
+    _mark_decisions(axes, data)
     axes.legend(loc="upper left")
 
 
@@ -118,6 +137,7 @@ def draw_utilisation(figure, data: ReportData, text: dict[str, str], lang: str) 
         axes.set_ylim(0, max(capacity + [1]) * 1.15)
         axes.grid(True, alpha=0.3)
         axes.margins(x=0)
+        _mark_decisions(axes, data, top_label=index == 0)
         if index == 0:
             axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), fontsize=8, ncols=2, frameon=False)
         if index < len(models) - 1:
@@ -141,6 +161,7 @@ def draw_money(figure, data: ReportData, text: dict[str, str], lang: str) -> Non
         axes.fill_between(hours, cost, revenue, where=[not a for a in ahead], color="#d62728", alpha=0.12,
                           interpolate=True, label=text["legend.loss"])
     _style(axes, text, text["axis.amount"])
+    _mark_decisions(axes, data)
     axes.legend(loc="upper left")
 
 

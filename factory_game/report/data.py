@@ -94,6 +94,34 @@ class TaskGroup:
         return ["" if row is None else row.shown(lang) for row in self.cells]
 
 
+def decision_text(command) -> str:
+    """A decision in a few characters, for a mark on a chart: "+4 sd15", "-2 sd15", "image 0.80", "L3 cap 1"."""
+    name = command.name
+    if name == "rent":
+        return f"+{command.count} {command.model}"
+    if name == "release":
+        return f"-{command.count} {command.model}"
+    if name == "set_price":
+        return f"{command.content} {command.cents / 100:.2f}"
+    if name == "set_surcharge":
+        return f"pack +{command.percent}%"
+    if name == "priority_sales":
+        return "pack on" if command.on else "pack off"
+    if name == "set_cap":
+        return f"{command.tier} cap {command.cap}"
+    if name == "close_tier":
+        return f"{command.tier} shut {command.minutes}m" if command.minutes else f"{command.tier} open"
+    if name == "prompt_multiplier":
+        return f"ask {command.multiplier:g}x"
+    if name == "sign_contract":
+        return f"+{command.count} {command.model} contract"
+    if name == "wait_offer":
+        return f"offer {command.percent}%"
+    if name == "autopilot":
+        return "auto on" if command.enabled else "auto off"
+    return name
+
+
 @dataclass(frozen=True)
 class ReportData:
     level_id: str
@@ -105,6 +133,8 @@ class ReportData:
     waits_by_tier: dict[str, list[int]]  # queue wait of every started task, ms
     model_names: dict[str, dict[str, str]] = field(default_factory=dict)  # model -> {lang: name}
     event_hash: str = ""
+    # the manager's decisions carried out, as (time ms, source, command name, short text): marked on the charts
+    decisions: list[tuple[int, str, str, str]] = field(default_factory=list)
 
     @property
     def stars(self) -> int:
@@ -151,6 +181,8 @@ class ReportData:
             waits_by_tier={tier: metrics.group(tier=tier).waits.expand() for tier, _cap in world.spec.tiers},
             model_names={m.id: dict(m.names) for m in world.spec.models},
             event_hash=event_hash,
+            decisions=[(r.time, r.source, r.command.name, decision_text(r.command)) for r in world.commands
+                       if r.ok and r.command.name not in ("arrive",)],
         )
 
     @classmethod

@@ -40,21 +40,51 @@ def markdown(data: ReportData, images: dict[str, Path] | None = None, lang: str 
     if data.goals:
         lines += [f"## {t('md.goals')}", "", t("md.goal_header"), "|---|---:|---:|---:|---:|---|"]
         lines += [_goal_row(r, lang) for r in data.goals]
-        lines.append("")
+        lines += ["", _capped(data, lang), ""]
     for section in SECTIONS:
         lines += [f"## {t(f'report.{section}')}", ""]
         lines += [f"- {t(row.key)}: {row.shown(lang)}" for row in data.rows(section)]
+        if section == "customers":
+            lines.append(f"- {_anger(data.summary['overall'], lang)}")
         lines.append("")
     lines += ["| | " + " | ".join(t(key) for key, _metric in TASK_COLUMNS) + " |",
               "|---|" + "---:|" * len(TASK_COLUMNS)]
     for group in data.task_table():
         lines.append(f"| {data.group_name(group, lang)} | " + " | ".join(group.shown(lang)) + " |")
+    player = [f"{format_duration(at)} {words_}" for at, source, _name, words_ in data.decisions if source == "player"]
+    if images and player:
+        lines += ["", t("md.decisions", list=", ".join(player[:30]) + (" …" if len(player) > 30 else ""))]
     if images:
         lines += ["", f"## {t('md.charts')}", ""]
         for name, path in images.items():
             title = t(f"chart.{name}")
             lines += [f"### {title}", "", f"![{title}]({path.name})", ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _capped(data: ReportData, lang: str) -> str:
+    """Which goal held the stars down, and how far it was from its next star (the report that teaches)."""
+    weakest = min(data.goals, key=lambda r: r.stars)
+    if weakest.stars == 3:
+        return text(lang, "md.all_three")
+    metric = weakest.goal.metric
+    threshold = weakest.goal.stars[weakest.stars]
+    unit = metric_unit(metric)
+    return text(lang, "md.capped", stars=weakest.stars, goal=pick(weakest.goal.label, lang, metric),
+                value=format_value(weakest.value, unit, lang),
+                gap=format_value(abs(threshold - weakest.value), unit, lang),
+                threshold=format_value(threshold, unit, lang))
+
+
+def _anger(overall: dict, lang: str) -> str:
+    """Angry visits broken down by cause, largest first."""
+    causes = overall.get("angry_by_cause", {})
+    angry = sum(causes.values())
+    if not angry:
+        return text(lang, "md.no_anger")
+    parts = [f"{text(lang, 'cause.' + cause)} {100 * n / angry:.0f}%"
+             for cause, n in sorted(causes.items(), key=lambda item: -item[1]) if n]
+    return text(lang, "md.anger", causes=", ".join(parts))
 
 
 def _goal_row(r: GoalResult, lang: str) -> str:

@@ -44,14 +44,15 @@ class Arrivals:
         if arrivals.tasks.kind == "fixed" and len(arrivals.content) == 1:
             self._fixed_demand = tuple(self._draw_demand(None))
 
-    def next_time(self) -> float | None:
-        """Draw the next arrival time (ms, not rounded), or None when the rate stays zero from here on."""
+    def next_time(self, demand: float = 1.0) -> float | None:
+        """Draw the next arrival time (ms, not rounded), or None when the rate stays zero from here on. `demand`
+        multiplies the rate (the market's demand factor: price and reputation)."""
         t = self._cursor
         i = self._piece
         rates, ends = self._rates_per_ms, self._piece_ends
         rng = self._time_rng
         while True:
-            rate_per_ms = rates[i]
+            rate_per_ms = rates[i] * demand
             end = ends[i]
             if rate_per_ms > 0:
                 candidate = t + rng.expovariate(rate_per_ms)
@@ -64,12 +65,21 @@ class Arrivals:
             t = float(end)  # memoryless: redraw from the start of the next piece at its rate
             i += 1
 
-    def draw_customer(self) -> tuple[str, bool, int, int, Sequence[str]]:
-        """What a newcomer brings: (tier, priority pack, budget cents, patience ms, content of each task)."""
+    def restart_at(self, now: int) -> None:
+        """Demand changed: the next draw starts from `now` (memoryless, so this is exact)."""
+        self._cursor = float(now)
+        ends, i = self._piece_ends, 0  # the piece holding `now` (the cursor may have been drawn into a later one)
+        while ends[i] is not None and ends[i] <= now:
+            i += 1
+        self._piece = i
+
+    def draw_customer(self, priority_share: float) -> tuple[str, bool, int, int, Sequence[str]]:
+        """What a newcomer brings: (tier, priority pack, budget cents, patience ms, content of each task). The draw
+        for the pack is made whenever the level sells it, so changing `priority_share` shifts no other draw."""
         arrivals = self.spec
         rng = self._customer_rng
         tier = self._lone_tier if self._lone_tier is not None else weighted(rng, arrivals.tiers)
-        priority = arrivals.priority_share > 0 and rng.random() < arrivals.priority_share
+        priority = arrivals.priority_share > 0 and rng.random() < priority_share
         budget = self._fixed_budget if self._fixed_budget is not None else arrivals.budget.sample_int(rng)
         patience = arrivals.patience.sample_int(rng, minimum=0) if self._prompts_on else 0
         contents = self._fixed_demand if self._fixed_demand is not None else self._draw_demand(rng)
@@ -92,12 +102,13 @@ class Arrivals:
         """A returning customer's new demand."""
         return self._fixed_demand if self._fixed_demand is not None else self._draw_demand(self._customer_rng)
 
-    def draw_return(self) -> int | None:
-        """A happy customer's comeback: the delay (ms) before they return, or None if they do not."""
+    def draw_return(self, probability: float) -> int | None:
+        """A happy customer's comeback: the delay (ms) before they return, or None if they do not. `probability`
+        is the level's return probability as the market has it now (reputation scales it)."""
         arrivals = self.spec
         if arrivals.return_probability > 0:
             rng = self._return_rng
-            if rng.random() < arrivals.return_probability:
+            if rng.random() < probability:
                 return arrivals.return_after.sample_int(rng, minimum=1)
         return None
 

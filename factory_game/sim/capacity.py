@@ -7,7 +7,9 @@ The whole rented-slot story, in order (docs/engine.md "Capacity and money"):
 - `release`: idle rented slots leave at once, busy ones finish their task first (`remove_slot` when they go);
   a slot that leaves is billed for at least `min_rental_ms` (`remove_slot`);
 - contracted slots are billed `slot_cost_cents` per slot-hour from time 0, present or down (`bill`);
-- an outage (`outage_start`, `outage_end`) takes contracted slots down for a while; tasks on them fail.
+- an outage (`outage_start`, `outage_end`) takes contracted slots down for a while; tasks on them fail;
+- a capacity contract (`sign_contract`) is a rented slot on other terms: the level's contract price, a longer lead
+  time, a committed period billed in full; it cannot be released and leaves by itself when the period ends.
 Every bill goes to the ledger as an upstream cost. The world calls these functions with itself as the first
 argument; the slot counts they keep on `ModelState` are what the hot path and the metrics read.
 """
@@ -19,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from factory_game.sim import prompt
 from factory_game.sim.clock import HOUR
-from factory_game.sim.commands import CommandRejected, Release, Rent
+from factory_game.sim.commands import CommandRejected, Release, Rent, SignContract
 from factory_game.sim.entities import BUSY, DOWN, IDLE, LEAVING_SLOT, Slot
 from factory_game.sim.events import FAST_KIND
 
@@ -30,11 +32,13 @@ if TYPE_CHECKING:
 
 
 # --------------------------------------------------------------------------------------------------------- slots
-def add_slot(world: World, m: ModelState, rented: bool) -> Slot:
+def add_slot(world: World, m: ModelState, rented: bool, price_cents: int | None = None,
+             committed_ms: int = 0) -> Slot:
     """A slot joins a model (a contracted one at the start, a rented one when it arrives), idle."""
     now = world.calendar.now
     m.account(now)
-    slot = Slot(world._next_slot, m.id, rented, now)
+    price = m.spec.rent_price_cents if price_cents is None else price_cents
+    slot = Slot(world._next_slot, m.id, rented, now, price, committed_ms)
     world._next_slot += 1
     world.slots[slot.id] = slot
     m.slots.append(slot)
@@ -52,7 +56,8 @@ def remove_slot(world: World, slot: Slot, m: ModelState) -> None:
     now = world.calendar.now
     m.account(now)
     present = now - slot.arrived_at
-    bill_slot(world, slot, m, max(present, m.spec.min_rental_ms), note="rented")
+    bill_slot(world, slot, m, max(present, m.spec.min_rental_ms, slot.committed_ms),
+              note="contract" if slot.committed_ms else "rented")
     m.present_rented -= 1
     m.slots.remove(slot)
     del world.slots[slot.id]
@@ -93,9 +98,10 @@ def release(world: World, command: Release) -> None:
     m = _model_for(world, command.model)
     if command.count < 1:
         raise CommandRejected("release at least one slot")
-    serving = [s for s in m.slots if s.rented and s.state in (IDLE, BUSY)]
+    serving = [s for s in m.slots if s.rented and not s.committed_ms and s.state in (IDLE, BUSY)]
     if not serving:
-        raise CommandRejected(f"{m.id} has no rented slot to release (orders in transit cannot be cancelled)")
+        raise CommandRejected(f"{m.id} has no rented slot to release (orders in transit and contracts cannot be "
+                              "cancelled)")
     # Idle before busy (it leaves now); then slots whose minimum rental is already paid (releasing one saves
     # money at once, while one still inside its paid period costs the same either way); then oldest first.
     now = world.calendar.now
@@ -110,6 +116,54 @@ def release(world: World, command: Release) -> None:
             remove_slot(world, slot, m)
         else:
             slot.state = LEAVING_SLOT  # it leaves when its task ends (`World._end_attempt`)
+
+
+def sign_contract(world: World, command: SignContract) -> None:
+    """Order `count` slots on contract: they count against `max_extra` like rentals, arrive after the level's
+    contract lead time, cost the contract price per slot-hour for the whole committed period, and leave at its end
+    (a busy one finishes its task first)."""
+    m = _model_for(world, command.model)
+    market = world.spec.market
+    if command.count < 1:
+        raise CommandRejected("sign for at least one slot")
+    if command.count > rent_room(m):
+        raise CommandRejected(f"{m.id} allows {m.spec.max_extra} extra slots; {m.rented_count} already rented")
+    m.pending_rentals += command.count
+    if world._listeners:
+        world._emit(FAST_KIND.RENT, model=m.id, cents=contract_price_cents(world, m) * command.count,
+                    info=f"contract:{command.count}")
+    for _ in range(command.count):
+        world.calendar.after(market.contract_lead_ms, _contract_slot_arrives, (world, m))
+
+
+def contract_price_cents(world: World, m: ModelState) -> int:
+    """A contract slot-hour: the level's share of the model's spot price."""
+    return round(m.spec.rent_price_cents * world.spec.market.contract_share)
+
+
+def _contract_slot_arrives(arg: tuple[World, ModelState]) -> None:
+    world, m = arg
+    m.pending_rentals -= 1
+    period = world.spec.market.contract_period_ms
+    slot = add_slot(world, m, rented=True, price_cents=contract_price_cents(world, m), committed_ms=period)
+    if world._listeners:
+        world._emit(FAST_KIND.SLOT_ARRIVE, model=m.id, slot=slot.id)
+    world.calendar.after(period, _contract_ends, (world, slot))
+    world._dispatch(m)
+
+
+def _contract_ends(arg: tuple[World, Slot]) -> None:
+    world, slot = arg
+    m = world.models[slot.model]
+    m.account(world.calendar.now)
+    slot.release_requested = True
+    m.serving_rented -= 1
+    if slot.state == IDLE:
+        m.drop_idle(slot.id)
+        slot.state = LEAVING_SLOT
+        remove_slot(world, slot, m)
+    else:
+        slot.state = LEAVING_SLOT
 
 
 def _model_for(world: World, model_id: str) -> ModelState:
@@ -178,12 +232,13 @@ def bill(world: World) -> None:
         if m.present_rented:  # rented slots present (leaving ones included) are exactly the rented ones in m.slots
             for slot in m.slots:
                 if slot.rented:
-                    bill_slot(world, slot, m, now - slot.arrived_at, note="rented")
+                    bill_slot(world, slot, m, now - slot.arrived_at,
+                              note="contract" if slot.committed_ms else "rented")
 
 
 def bill_slot(world: World, slot: Slot, m: ModelState, billable_ms: int, note: str) -> None:
     """Bring a rented slot's bill up to `billable_ms` of presence (never down: a slot is not billed twice)."""
-    price = m.spec.rent_price_cents
+    price = slot.price_cents
     delta = price * billable_ms // HOUR - price * slot.billed_ms // HOUR
     slot.billed_ms = max(slot.billed_ms, billable_ms)
     if delta > 0:

@@ -55,6 +55,67 @@ class SetPrice(Command):
 
 
 @dataclass(frozen=True)
+class SetSurcharge(Command):
+    """The priority pack's price: buyers pay `percent` % more per task (the share who buy answers, see engine.md)."""
+
+    name: ClassVar[str] = "set_surcharge"
+    percent: int
+
+
+@dataclass(frozen=True)
+class SetPrioritySales(Command):
+    """Sell the priority pack to new customers, or stop selling it (those who have it keep it)."""
+
+    name: ClassVar[str] = "priority_sales"
+    on: bool
+
+
+@dataclass(frozen=True)
+class SetCap(Command):
+    """A tier's cap (queued + running tasks per customer), for everyone of the tier from now on."""
+
+    name: ClassVar[str] = "set_cap"
+    tier: str
+    cap: int
+
+
+@dataclass(frozen=True)
+class CloseTier(Command):
+    """Turn away new arrivals of a tier for `minutes` (0 opens the door again). Refusals hurt reputation."""
+
+    name: ClassVar[str] = "close_tier"
+    tier: str
+    minutes: int
+
+
+@dataclass(frozen=True)
+class SetPromptMultiplier(Command):
+    """Ask the wait question when the predicted wait passes `multiplier` x the model's mean task time."""
+
+    name: ClassVar[str] = "prompt_multiplier"
+    multiplier: float
+
+
+@dataclass(frozen=True)
+class SetWaitOffer(Command):
+    """What River offers when it asks the wait question: `percent` off the customer's queued tasks if they keep
+    waiting (0: no offer, the refund is their only way out). The customer's patience stretches with the offer."""
+
+    name: ClassVar[str] = "wait_offer"
+    percent: int
+
+
+@dataclass(frozen=True)
+class SignContract(Command):
+    """Order `count` slots on a capacity contract: cheaper per slot-hour than spot, a longer lead time, committed
+    (billed, not releasable) for the level's contract period."""
+
+    name: ClassVar[str] = "sign_contract"
+    model: str
+    count: int = 1
+
+
+@dataclass(frozen=True)
 class Arrive(Command):
     """Bring a customer in now with a given demand (one content type per task): for scripted scenarios, tests and
     the sandbox. Budget and patience default to the level's distributions."""
@@ -70,7 +131,9 @@ class Arrive(Command):
         return {**super().to_dict(), "contents": list(self.contents)}
 
 
-COMMANDS: dict[str, type[Command]] = {cls.name: cls for cls in (Rent, Release, SetAutopilot, SetPrice, Arrive)}
+COMMANDS: dict[str, type[Command]] = {cls.name: cls for cls in (
+    Rent, Release, SetAutopilot, SetPrice, SetSurcharge, SetPrioritySales, SetCap, CloseTier, SetPromptMultiplier,
+    SetWaitOffer, SignContract, Arrive)}
 
 
 def command_from_dict(data: dict) -> Command:

@@ -52,7 +52,8 @@ LEAVING = "leaving"  # said no or ran out of budget; gone once nothing of theirs
 
 class Customer:
     __slots__ = ("id", "tier", "cap", "priority", "budget_cents", "held_cents", "spent_cents", "patience_ms",
-                 "tasks", "state", "in_flight", "arrived_at", "visit", "promised_start", "unhappy", "next_pending")
+                 "tasks", "state", "in_flight", "arrived_at", "visit", "promised_start", "unhappy", "cause",
+                 "next_pending")
 
     def __init__(self, customer_id: int, tier: str, cap: int, priority: bool, budget_cents: int,
                  patience_ms: int, arrived_at: int) -> None:
@@ -71,6 +72,7 @@ class Customer:
         self.visit = 1
         self.promised_start: int | None = None  # set by a "yes" to the wait prompt
         self.unhappy = False
+        self.cause = ""  # why this visit turned angry (the first thing that went wrong): see ANGER_CAUSES
         self.next_pending = 0  # index of the first task not yet admitted
 
     @property
@@ -81,6 +83,9 @@ class Customer:
         return f"Customer({self.id}, {self.tier}, cap={self.cap}, in_flight={self.in_flight}, {self.state})"
 
 
+# Why a visit ends angry, in the order the report lists them
+ANGER_CAUSES = ("queue_wait", "slow_service", "failure", "gave_up", "budget", "refused")
+
 # Slot states
 IDLE = "idle"
 BUSY = "busy"
@@ -89,9 +94,11 @@ LEAVING_SLOT = "leaving"  # a released rented slot finishing its task
 
 
 class Slot:
-    __slots__ = ("id", "model", "rented", "state", "task", "arrived_at", "billed_ms", "release_requested")
+    __slots__ = ("id", "model", "rented", "state", "task", "arrived_at", "billed_ms", "release_requested",
+                 "price_cents", "committed_ms")
 
-    def __init__(self, slot_id: int, model: str, rented: bool, arrived_at: int) -> None:
+    def __init__(self, slot_id: int, model: str, rented: bool, arrived_at: int, price_cents: int = 0,
+                 committed_ms: int = 0) -> None:
         self.id = slot_id
         self.model = model
         self.rented = rented
@@ -100,6 +107,8 @@ class Slot:
         self.arrived_at = arrived_at
         self.billed_ms = 0
         self.release_requested = False
+        self.price_cents = price_cents  # per slot-hour while present (a rented one: spot or contract price)
+        self.committed_ms = committed_ms  # a contract's period: billed in full, not released before its end
 
     def __repr__(self) -> str:
         return f"Slot({self.id}, {self.model}, {'rented' if self.rented else 'contracted'}, {self.state})"

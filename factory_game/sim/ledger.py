@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 class Entry(NamedTuple):
     time: int
-    kind: str  # hold, capture, release, upstream
+    kind: str  # hold, capture, release, discount (part of a hold given back), upstream
     cents: int
     customer: int | None
     task: int | None
@@ -79,6 +79,16 @@ class Ledger:
         if self.keep_entries:
             self.entries.append(_new_tuple(Entry, (time, "release", cents, customer, task, reason)))
         return cents
+
+    def reduce_hold(self, time: int, customer: int, task: int, cents: int, reason: str) -> None:
+        """Give back part of an open hold now (a discount): the rest stays held, to be captured or released."""
+        held = self.holds.get(task)
+        if held is None or not 0 <= cents <= held:
+            raise SettlementError(f"cannot reduce the hold of task {task} ({held}) by {cents}")
+        self.holds[task] = held - cents
+        self.refunded_cents += cents
+        if self.keep_entries:
+            self.entries.append(_new_tuple(Entry, (time, "discount", cents, customer, task, reason)))
 
     def upstream(self, time: int, model: str, cents: int, note: str) -> None:
         self.upstream_cents += cents

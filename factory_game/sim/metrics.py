@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from factory_game.sim.entities import ModelState
+from factory_game.sim.entities import ANGER_CAUSES, ModelState
 from factory_game.sim.ledger import Ledger
 from factory_game.sim.prompt import SHOWN_WAIT_CAP_MS, predicted_wait_ms
 from factory_game.sim.spec import LevelSpec
@@ -62,8 +62,9 @@ TASK_METRICS = (
 OVERALL_METRICS = (
     Metric("customers", "count", "customers who came in"),
     Metric("returns", "count", "visits by returning customers"),
-    Metric("happy_customers", "count", "customers who left happy"),
-    Metric("angry_customers", "count", "customers who left angry"),
+    Metric("visits", "count", "visits: customers plus returns (happy + angry + present)"),
+    Metric("happy_customers", "count", "visits that ended happy"),
+    Metric("angry_customers", "count", "visits that ended angry (`angry_by_cause` says why)"),
     Metric("prompts", "count", "wait prompts asked"),
     Metric("prompt_yes", "count", "prompts answered yes"),
     Metric("prompt_no", "count", "prompts answered no"),
@@ -96,6 +97,21 @@ MONEY_METRICS = (
     Metric("profit_cents", "cents", "revenue less upstream costs"),
     Metric("cash_cents", "cents", "cash at the end"),
 )
+# `overall.angry_by_cause`: angry visits by their cause (docs/engine.md "Why a visit ends angry")
+ANGER_METRICS = (
+    Metric("queue_wait", "count", "delivered late after a queue wait longer than the task"),
+    Metric("slow_service", "count", "delivered late mostly because the task itself ran long"),
+    Metric("failure", "count", "a task failed for good and was refunded"),
+    Metric("gave_up", "count", "said no to the wait question"),
+    Metric("budget", "count", "a task the budget could not cover"),
+    Metric("refused", "count", "turned away at a closed door"),
+)
+# `manager`: the manager's levers and what the market made of them (`World.summary`)
+MANAGER_METRICS = (
+    Metric("autopilot_minutes", "count", "simulated minutes the auto-manager was on (its star cap)"),
+    Metric("reputation", "share", "reputation at the end (docs/engine.md \"The market and the levers\")"),
+    Metric("demand_factor", "share", "demand against the level's rate at the end (price and reputation)"),
+)
 RUN_METRICS = (
     Metric("time_ms", "ms", "simulated time the summary was taken at"),
 )
@@ -108,11 +124,12 @@ def summary_paths(spec: LevelSpec) -> list[str]:
         return [f"{prefix}{m.name}" for m in metrics]
 
     paths = group("", RUN_METRICS) + group("overall.", TASK_METRICS + OVERALL_METRICS)
+    paths += group("overall.angry_by_cause.", ANGER_METRICS)
     for model in spec.models:
         paths += group(f"models.{model.id}.", TASK_METRICS + MODEL_METRICS)
     for tier, _cap in spec.tiers:
         paths += group(f"tiers.{tier}.", TIER_METRICS + TASK_METRICS)
-    return paths + group("money.", MONEY_METRICS)
+    return paths + group("money.", MONEY_METRICS) + group("manager.", MANAGER_METRICS)
 
 
 def metric_of(path: str) -> Metric:
@@ -121,7 +138,8 @@ def metric_of(path: str) -> Metric:
 
 
 _BY_NAME: dict[str, Metric] = {}
-for _metric in RUN_METRICS + TASK_METRICS + OVERALL_METRICS + MODEL_METRICS + TIER_METRICS + MONEY_METRICS:
+for _metric in (RUN_METRICS + TASK_METRICS + OVERALL_METRICS + MODEL_METRICS + TIER_METRICS + MONEY_METRICS
+                + ANGER_METRICS + MANAGER_METRICS):
     _BY_NAME.setdefault(_metric.name, _metric)  # a name in two sections has one unit (a test checks it)
 
 
@@ -304,6 +322,8 @@ class Metrics:
         self.prompt_no = 0
         self.happy = 0
         self.angry = 0
+        self.angry_causes = dict.fromkeys(ANGER_CAUSES, 0)  # angry visits by cause; they sum to `angry`
+        self.autopilot_ms = 0  # simulated time the auto-manager was on (its star cap: docs/campaign.md)
         self.sample_every_ms = sample_every_ms
         self.series: list[dict] = []
 
@@ -371,12 +391,14 @@ class Metrics:
         overall.update({
             "customers": self.customers,
             "returns": self.returns,
+            "visits": self.customers + self.returns,
             "happy_customers": self.happy,
             "angry_customers": self.angry,
             "prompts": self.prompts,
             "prompt_yes": self.prompt_yes,
             "prompt_no": self.prompt_no,
             "abandon_share": round(everything.abandoned / everything.admitted, 6) if everything.admitted else 0.0,
+            "angry_by_cause": dict(self.angry_causes),  # last in `overall`: a group of its own
         })
         return {
             "time_ms": now,

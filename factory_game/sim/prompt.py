@@ -81,6 +81,7 @@ def on_answer(arg: tuple[World, Customer, float]) -> None:
         world._emit(FAST_KIND.ANSWER, customer=customer.id, ok=yes)
     if yes:
         world.metrics.prompt_yes += 1
+        world.market.grant_wait_discount(customer)  # the offer made on asking, if any
         customer.state = INSIDE
         customer.promised_start = world.calendar.now + round(predicted)
         if customer.in_flight == 0:

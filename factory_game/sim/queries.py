@@ -72,7 +72,7 @@ class SlotCounts(NamedTuple):
 # ------------------------------------------------------------------------------------------------------ the prompt
 def multiplier(world: World) -> float:
     """The level's prompt multiplier: the line is this many times a model's mean task time."""
-    return world.spec.prompt.multiplier
+    return world.prompt_multiplier  # the level's, or what the wait-question lever set
 
 
 def prompt_limit_ms(world: World, model_id: str) -> float:

@@ -20,9 +20,10 @@ AnswerRule = Callable[["World", "Customer", float], bool]
 
 
 def default_price(world: World, customer: Customer, task: Task) -> int:
-    """The content type's list price; priority-pack customers pay the level's surcharge on top."""
+    """The content type's price now; priority-pack customers pay the surcharge on top (a lever; the level's
+    `priority_surcharge` at the start)."""
     cents = world.prices[task.content]
-    surcharge = world.spec.priority_surcharge
+    surcharge = world.market.surcharge
     if customer.priority and surcharge:
         cents += round(cents * surcharge)
     return cents
@@ -41,8 +42,9 @@ def default_priority_key(world: World, customer: Customer, task: Task) -> tuple:
 
 
 def default_answer(world: World, customer: Customer, predicted_wait_ms: float) -> bool:
-    """A customer keeps waiting if the predicted wait is within their patience."""
-    return predicted_wait_ms <= customer.patience_ms
+    """A customer keeps waiting if the predicted wait is within their patience, stretched by what River offers on
+    asking (`Market.patience_factor`: 1 with no offer, 1.4 with 20 % off)."""
+    return predicted_wait_ms <= customer.patience_ms * world.market.patience_factor()
 
 
 @dataclass(frozen=True)

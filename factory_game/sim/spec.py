@@ -120,6 +120,26 @@ class AutopilotSpec:
     release_util: float = field(default=0.6, metadata=toml("release_util", "share"))
     sustain: int = field(default=3, metadata=toml("sustain", "integer", 1, 1000))
     step: int = field(default=2, metadata=toml("step", "integer", 1, 500))
+    # the most stars a run earns once the auto-manager was on (3: no cap); the loader turns it into a goal
+    star_cap: int = field(default=3, metadata=toml("star_cap", "integer", 0, 3))
+
+
+@dataclass(frozen=True)
+class MarketSpec:
+    """How demand answers the manager (docs/engine.md, "The market and the levers"). `elasticity` 0: demand ignores
+    price; `reputation_strength` 0: no reputation. `levers`: the levers the player may use on this level (read by the
+    loader, which checks each name against `sim.market.LEVERS`)."""
+
+    elasticity: float = field(default=0.0, metadata=toml("elasticity", "number", 0.0, 10.0))
+    priority_elasticity: float = field(default=0.0, metadata=toml("priority_elasticity", "number", 0.0, 10.0))
+    reputation_strength: float = field(default=0.0, metadata=toml("reputation_strength", "number", 0.0, 10.0))
+    reputation_reference: float = field(default=0.9, metadata=toml("reputation_reference", "share"))
+    reputation_lag_ms: int = field(default=30 * MINUTE, metadata=toml("reputation_lag", "duration", MINUTE))
+    # a contract slot-hour costs this share of the spot rent price
+    contract_share: float = field(default=0.5, metadata=toml("contract_share", "number", 0.0, 10.0))
+    contract_period_ms: int = field(default=4 * HOUR, metadata=toml("contract_period", "duration", MINUTE))
+    contract_lead_ms: int = field(default=15 * MINUTE, metadata=toml("contract_lead", "duration"))
+    levers: tuple[str, ...] = ("price", "priority", "caps", "intake", "prompt", "contracts")  # renting: always
 
 
 @dataclass(frozen=True)
@@ -177,6 +197,7 @@ class LevelSpec:
     prompt: PromptSpec = PromptSpec()
     events: tuple[ScriptedEvent, ...] = ()
     autopilot: AutopilotSpec = AutopilotSpec()
+    market: MarketSpec = MarketSpec()
     goals: tuple[Goal, ...] = ()
     source: str = ""
     trace: TraceSpec | None = None

@@ -47,6 +47,7 @@ from factory_game.sim.entities import (
 )
 from factory_game.sim.events import FAST_KIND, Event, Kind
 from factory_game.sim.ledger import Ledger
+from factory_game.sim.market import LeverRejected, Market, is_lever
 from factory_game.sim.metrics import Metrics
 from factory_game.sim.rng import RngStreams
 from factory_game.sim.rules import Rules
@@ -95,6 +96,9 @@ class World:
         self._prompt_limits = {m.id: prompt.prompt_limit_ms(spec, m.spec) for m in self.models.values()}
         self._prompts_on = prompt.prompts_on(spec)
         self._arrivals = Arrivals(spec, self.rng, self._prompts_on)
+        self.market = Market(self)
+        self.prompt_multiplier = spec.prompt.multiplier
+        self._arrival_generation = 0  # a redraw (demand changed) makes the arrival already scheduled stale
         self._billed_contracted: dict[str, int] = dict.fromkeys(self.models, 0)  # cents, see `capacity.bill`
 
         for m in self.models.values():
@@ -134,7 +138,13 @@ class World:
         return self.summary()
 
     def summary(self) -> dict:
-        return self.metrics.summary(self.calendar.now)
+        summary = self.metrics.summary(self.calendar.now)
+        summary["manager"] = {
+            "autopilot_minutes": self.metrics.autopilot_ms // MINUTE,
+            "reputation": round(self.market.reputation, 6),
+            "demand_factor": round(self.market.demand, 6),
+        }
+        return summary
 
     def apply(self, command: Command, source: str = "player") -> Recorded:
         """The one door for outside changes. Every command is recorded with its time, carried out or not."""
@@ -159,13 +169,48 @@ class World:
 
     # ------------------------------------------------------------------------------------------------- arrivals
     def _schedule_next_arrival(self) -> None:
-        t = self._arrivals.next_time()
+        t = self._arrivals.next_time(self.market.demand)
         if t is not None:
-            self.calendar.at(max(self.calendar.now, int(t)), self._on_arrival)
+            self.calendar.at(max(self.calendar.now, int(t)), self._on_arrival, self._arrival_generation)
 
-    def _on_arrival(self, _arg: object) -> None:
+    def _demand_changed(self) -> None:
+        """Demand (price, reputation) changed: redraw the next arrival from now at the new rate (exact: the
+        arrival process is memoryless); the one already on the calendar is stale."""
+        self._arrival_generation += 1
+        self._arrivals.restart_at(self.calendar.now)
         self._schedule_next_arrival()
-        self._arrive(*self._arrivals.draw_customer())
+
+    def _on_arrival(self, generation: int) -> None:
+        if generation != self._arrival_generation:
+            return
+        self._schedule_next_arrival()
+        tier, priority, budget, patience, contents = self._arrivals.draw_customer(self.market.priority_share())
+        if self.market.closed_until and self.market.door_closed(tier, self.calendar.now):
+            self._refuse(tier)
+            return
+        self._arrive(tier, priority, budget, patience, contents)
+
+    def _refuse(self, tier: str) -> None:
+        """The tier's door is closed: the arrival is turned away (a visit that ends angry, cause `refused`)."""
+        self.metrics.customers += 1
+        self.metrics.customers_by_tier[tier] += 1
+        self.metrics.angry += 1
+        self.metrics.angry_causes["refused"] += 1
+        self.market.refused += 1
+        customer_id = self._next_customer
+        self._next_customer += 1
+        if self._listeners:
+            self._emit(FAST_KIND.ARRIVE, customer=customer_id, info=f"{tier}:refused")
+            self._emit(FAST_KIND.LEAVE, customer=customer_id, ok=False, info="refused")
+
+    def _refuse_return(self, customer: Customer) -> None:
+        self.metrics.returns += 1
+        self.metrics.angry += 1
+        self.metrics.angry_causes["refused"] += 1
+        self.market.refused += 1
+        if self._listeners:
+            self._emit(FAST_KIND.ARRIVE, customer=customer.id, info="return:refused")
+            self._emit(FAST_KIND.LEAVE, customer=customer.id, ok=False, info="refused")
 
     def _schedule_next_trace_arrival(self) -> None:
         """Pull one logged request at a time: the log is streamed, never held whole."""
@@ -209,10 +254,14 @@ class World:
             stats.requested += 1
 
     def _on_return(self, customer: Customer) -> None:
+        if self.market.closed_until and self.market.door_closed(customer.tier, self.now):
+            self._refuse_return(customer)
+            return
         customer.visit += 1
         self.metrics.returns += 1
         customer.state = INSIDE
         customer.unhappy = False
+        customer.cause = ""
         customer.promised_start = None
         customer.arrived_at = self.now
         self._new_demand(customer, self._arrivals.draw_demand())
@@ -223,6 +272,11 @@ class World:
         self._admit_pending(customer)
 
     # ------------------------------------------------------------------------------------------------ admission
+    def admit_waiting(self, customer: Customer) -> None:
+        """Admit a present customer's waiting tasks now (a cap was raised)."""
+        if customer.state == INSIDE:
+            self._admit_pending(customer)
+
     def _admit_pending(self, customer: Customer) -> None:
         """Admit waiting tasks while the cap allows (queued + running count); leave when nothing is left."""
         tasks = customer.tasks
@@ -257,7 +311,8 @@ class World:
         """The budget cannot cover the hold: the task is never admitted."""
         task.state = LOST
         task.end_at = self.calendar.now
-        customer.unhappy = True
+        if not customer.unhappy:
+            customer.unhappy, customer.cause = True, "budget"
         task.stats.record_lost_sale()
         if self._listeners:
             self._emit(FAST_KIND.LOST_SALE, customer=customer.id, task=task.id, model=task.model, cents=price)
@@ -363,8 +418,11 @@ class World:
         cents = self.ledger.capture(now, customer.id, task.id)
         customer.held_cents -= cents
         customer.spent_cents += cents
-        if not task.stats.record_delivery(now - task.admitted_at, cents, self._sla_ms):
-            customer.unhappy = True  # delivered late
+        if not task.stats.record_delivery(now - task.admitted_at, cents, self._sla_ms) and not customer.unhappy:
+            # delivered late: the larger part of the lateness names the cause
+            customer.unhappy = True
+            waited = task.started_at - task.admitted_at
+            customer.cause = "queue_wait" if waited >= now - task.started_at else "slow_service"
         if self._listeners:
             self._emit(FAST_KIND.FINISH, customer=customer.id, task=task.id, model=m.id, slot=slot.id)
             self._emit(FAST_KIND.CAPTURE, customer=customer.id, task=task.id, cents=cents)
@@ -386,7 +444,8 @@ class World:
             self._emit(FAST_KIND.FAIL, customer=customer.id, task=task.id, model=m.id, slot=slot.id, info=reason)
         task.state = FAILED
         task.end_at = now
-        customer.unhappy = True
+        if not customer.unhappy:
+            customer.unhappy, customer.cause = True, "failure"
         cents = self.ledger.release(now, customer.id, task.id, reason)
         customer.held_cents -= cents
         task.stats.record_failure(cents)
@@ -399,7 +458,8 @@ class World:
         running tasks finish and are delivered. The customer's quota is free at once."""
         now = self.now
         customer.state = LEAVING
-        customer.unhappy = True
+        if not customer.unhappy:
+            customer.unhappy, customer.cause = True, "gave_up"
         touched = {t.model for t in customer.tasks if t.state == QUEUED}
         for model_id in sorted(touched):
             m = self.models[model_id]
@@ -437,15 +497,23 @@ class World:
             self.metrics.happy += 1
         else:
             self.metrics.angry += 1
+            self.metrics.angry_causes[customer.cause] += 1
         if self._listeners:
-            self._emit(FAST_KIND.LEAVE, customer=customer.id, ok=happy)
+            self._emit(FAST_KIND.LEAVE, customer=customer.id, ok=happy, info=None if happy else customer.cause)
         if happy:
-            delay = self._arrivals.draw_return()
+            delay = self._arrivals.draw_return(self.market.return_probability())
             if delay is not None:
                 self.calendar.after(delay, self._on_return, customer)
 
     # ------------------------------------------------------------------------------------------------- commands
     def _carry_out(self, command: Command, source: str) -> None:
+        if is_lever(command):
+            try:
+                if self.market.apply(command, source):
+                    self._demand_changed()
+            except LeverRejected as exc:
+                raise CommandRejected(str(exc)) from None
+            return
         if isinstance(command, Rent):
             capacity.rent(self, command)
         elif isinstance(command, Release):
@@ -454,14 +522,13 @@ class World:
             self._scripted_arrival(command)
         elif isinstance(command, SetAutopilot):
             self.autopilot_enabled = bool(command.enabled)
-        elif isinstance(command, SetPrice):
-            if command.content not in self.prices:
-                raise CommandRejected(f"unknown content type {command.content!r}")
-            if command.cents < 0:
-                raise CommandRejected("a price cannot be negative")
-            self.prices[command.content] = command.cents
         else:
             raise CommandRejected(f"unknown command {command!r}")
+
+    def set_prompt_multiplier(self, multiplier: float) -> None:
+        """The wait-question lever: ask past `multiplier` x each model's mean task time (from the next check)."""
+        self._prompt_limits = {m.id: multiplier * m.spec.mean_service_ms for m in self.models.values()}
+        self.prompt_multiplier = multiplier
 
     def _scripted_arrival(self, command: Arrive) -> None:
         if command.tier not in self.caps:
@@ -480,6 +547,10 @@ class World:
         now = self.calendar.now
         capacity.bill(self)
         self.metrics.sample(now, len(self.customers))
+        if self.autopilot_enabled:
+            self.metrics.autopilot_ms += TICK_MS
+        if self.market.tick():
+            self._demand_changed()
         if self._prompts_on and now % self.spec.prompt.check_every_ms < TICK_MS:
             prompt.sweep(self)
         if self.autopilot_enabled and now % self.spec.autopilot.every_ms < TICK_MS:

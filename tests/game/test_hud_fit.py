@@ -64,7 +64,7 @@ def test_nothing_overlaps_in_a_small_window(window, sized, lang, size):
         assert hud.small
         texts, buttons = hud_boxes(hud)
         assert len(texts) >= 12  # clock, money, cards, alerts, the inspector's legend
-        assert len(buttons) == 9 + 2 * len(spec.models) + 1  # pause, speeds, 中/EN, sound, menu; cards; auto
+        assert len(buttons) == 9 + 2 * len(spec.models) + 2  # pause, speeds, 中/EN, sound, menu; cards; auto; levers
         window_rect = (0, 0, *size)
         for what, rect in texts + buttons:
             assert inside(rect, window_rect), (name, what, rect)

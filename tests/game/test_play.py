@@ -229,7 +229,7 @@ def test_a_refused_command_alerts_with_its_own_reason(play):
     play.world.apply(Release("video", 1))  # nothing rented yet: refused with its own reason
     items = [(key, values) for _t, key, values, _n in play.alerts.items if key == "refused"]
     assert [values["reason"] for _key, values in items][:2] == [
-        "video has no rented slot to release (orders in transit cannot be cancelled)",
+        "video has no rented slot to release (orders in transit and contracts cannot be cancelled)",
         "sd15 allows 6 extra slots; 0 already rented",
     ]
 

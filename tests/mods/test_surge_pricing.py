@@ -18,7 +18,8 @@ surge = open_mods([("surge-pricing", "")]).mods[-1].plugin
 def fake_world(queued: int, slots: int, price: int = 50, surcharge: float = 0.0):
     model = SimpleNamespace(queue_length=queued, capacity=slots)
     return SimpleNamespace(models={"m": model}, prices={"image": price},
-                           spec=SimpleNamespace(priority_surcharge=surcharge))
+                           spec=SimpleNamespace(priority_surcharge=surcharge),
+                           market=SimpleNamespace(surcharge=surcharge))  # the surcharge now (a lever)
 
 
 def price(queued, slots, priority=False, list_price=50, surcharge=0.0):

@@ -1,0 +1,125 @@
+"""The manager's figures, read-only: what a rental or a lever is worth now, what is on its way, what the day ahead
+looks like. The HUD's manager panels show these; the tests check them; nothing here changes the world. Formulas are
+documented in docs/game.md ("The manager's panels").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from factory_game.sim.arrivals import rate_schedule
+from factory_game.sim.clock import HOUR
+
+if TYPE_CHECKING:
+    from factory_game.sim.world import World
+
+# ------------------------------------------------------------------------------------------------------- money
+def revenue_per_task_cents(world: World, model_id: str) -> float:
+    """What a task on this model brings now: its content types' prices (by the level's weights), with the priority
+    surcharge on the share who buy the pack."""
+    model = world.models[model_id]
+    weights = {c: w for c, w in world.spec.arrivals.content if c in model.spec.content}
+    total = sum(weights.values())
+    if total <= 0:  # a model no arrival asks for: the plain mean of its prices
+        weights = {c: 1.0 for c in model.spec.content}
+        total = float(len(weights))
+    price = sum(world.prices.get(c, 0) * w for c, w in weights.items()) / total
+    return price * (1 + world.market.surcharge * world.market.priority_share())
+
+
+def margin_per_busy_slot_hour_cents(world: World, model_id: str) -> float:
+    """A rented slot kept busy for an hour: the tasks it makes in that hour (1 h / mean task time) times the
+    revenue per task, minus its rent."""
+    spec = world.models[model_id].spec
+    tasks_per_hour = HOUR / spec.mean_service_ms if spec.mean_service_ms else 0.0
+    return tasks_per_hour * revenue_per_task_cents(world, model_id) - spec.rent_price_cents
+
+
+def next_hour_cost_cents(world: World, model_id: str) -> int:
+    """Upstream cost of the next hour at today's slots: contracted slots, rented ones present (at their own price:
+    spot or contract) and those on order (at the spot price)."""
+    m = world.models[model_id]
+    spec = m.spec
+    present = sum(slot.price_cents for slot in m.slots if slot.rented and not slot.release_requested)
+    return spec.slot_cost_cents * spec.slots + present + spec.rent_price_cents * m.pending_rentals
+
+
+def orders_in_transit(world: World, model_id: str) -> list[tuple[int, int]]:
+    """Rented and contract slots ordered and not yet arrived, as (count, arrival time ms), soonest first."""
+    leads = {"rent": world.models[model_id].spec.lead_time_ms, "sign_contract": world.spec.market.contract_lead_ms}
+    out = []
+    for record in world.commands:
+        command = record.command
+        lead = leads.get(command.name)
+        if lead is not None and record.ok and command.model == model_id and record.time + lead > world.now:
+            out.append((command.count, record.time + lead))
+    return sorted(out, key=lambda item: item[1])
+
+
+def paid_until_ms(world: World, model_id: str) -> list[int]:
+    """For each rented slot serving now, the end of its paid minimum or its contract's period (releasing a spot slot
+    before then saves nothing; a contract slot leaves then), soonest first."""
+    m = world.models[model_id]
+    return sorted(slot.arrived_at + max(m.spec.min_rental_ms, slot.committed_ms) for slot in m.slots
+                  if slot.rented and not slot.release_requested)
+
+
+# ------------------------------------------------------------------------------------------------------ forecast
+@dataclass(frozen=True)
+class Marker:
+    """A scheduled event the briefing announced, on the forecast's timeline."""
+
+    at_ms: int
+    end_ms: int
+    kind: str  # spike, outage, price
+    detail: str
+
+
+FORECAST_POINTS = 48
+LONG_LEVEL_MS = 8 * HOUR  # past this (the sandbox), the forecast shows a window around now instead of the whole day
+
+
+def forecast_window(world: World) -> tuple[int, int]:
+    """The stretch of time the forecast shows: the whole level, or for a long one the hour behind and three ahead."""
+    end = world.spec.duration_ms
+    if end <= LONG_LEVEL_MS:
+        return 0, end
+    start = max(0, world.now - HOUR)
+    return start, start + 4 * HOUR
+
+
+def demand_curve(world: World, happy_last_hour: int) -> list[tuple[int, float]]:
+    """Expected arrivals per hour at FORECAST_POINTS times across `forecast_window`: the level's rate with its
+    announced spikes, times today's demand factor (price and reputation), plus, from now on, the returning
+    customers expected (`expected_returns_per_hour`)."""
+    start, end = forecast_window(world)
+    pieces = rate_schedule(world.spec)
+    returns = expected_returns_per_hour(world, happy_last_hour)
+    out = []
+    for i in range(FORECAST_POINTS):
+        t = start + (end - start) * i // FORECAST_POINTS
+        rate = 0.0
+        for piece in pieces:
+            if piece.start_ms <= t:
+                rate = piece.per_hour
+        out.append((t, rate * world.market.demand + (returns if t >= world.now else 0.0)))
+    return out
+
+
+def expected_returns_per_hour(world: World, happy_last_hour: int) -> float:
+    """Returning customers expected per hour over the next hour or so: the customers who left happy in the last
+    hour, times the return probability as reputation has it now (they come back about `return_after` later)."""
+    return world.market.return_probability() * happy_last_hour
+
+
+def markers(world: World) -> list[Marker]:
+    out = []
+    for event in world.spec.events:
+        if event.kind == "spike":
+            out.append(Marker(event.at_ms, event.at_ms + event.duration_ms, "spike", f"×{event.factor:g}"))
+        elif event.kind == "outage":
+            out.append(Marker(event.at_ms, event.at_ms + event.duration_ms, "outage", f"{event.model} −{event.slots}"))
+        elif event.kind == "price":
+            out.append(Marker(event.at_ms, event.at_ms, "price", f"{event.content} {event.price_cents}"))
+    return out

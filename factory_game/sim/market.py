@@ -1,0 +1,243 @@
+"""The manager's levers and the market that answers them: prices and demand, the priority pack, reputation, tier
+caps, intake control and the wait question. Pure and deterministic like the rest of the engine; the formulas are
+documented in docs/engine.md ("The market and the levers").
+
+The world asks this module three questions on its hot path — how strong demand is now (`demand`), what share of
+arrivals buy the priority pack (`priority_share`), and how likely a happy customer is to come back
+(`return_probability`) — and hands it every lever command (`apply`). Demand only changes when a price changes or at
+a tick (reputation), and the world redraws its next arrival when it does (the arrival process is memoryless).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from factory_game.sim import capacity
+from factory_game.sim.clock import MINUTE
+from factory_game.sim.commands import (
+    CloseTier,
+    Command,
+    CommandRejected,
+    SetCap,
+    SetPrice,
+    SetPrioritySales,
+    SetPromptMultiplier,
+    SetSurcharge,
+    SetWaitOffer,
+    SignContract,
+)
+from factory_game.sim.entities import QUEUED
+
+if TYPE_CHECKING:
+    from factory_game.sim.world import World
+
+PRICE_FACTOR_MAX = 3.0  # demand never more than triples, however low the price
+REPUTATION_FACTOR = (0.2, 2.0)  # the reputation factor's floor and ceiling
+CAP_MAX = 20
+MULTIPLIER_RANGE = (0.5, 20.0)
+
+# The lever each command belongs to: a level unlocks levers by these names (`[market] levers`).
+LEVER_OF: dict[str, str] = {
+    "set_price": "price", "set_surcharge": "priority",
+    "priority_sales": "priority", "set_cap": "caps", "close_tier": "intake", "prompt_multiplier": "prompt",
+    "sign_contract": "contracts", "wait_offer": "prompt",
+}
+OFFER_PATIENCE = 2.0  # a discount of d (0..0.5) stretches the customer's patience by the factor 1 + 2d
+OFFER_MAX_PERCENT = 50
+LEVERS = ("price", "priority", "caps", "intake", "prompt", "contracts")  # renting is always open
+
+
+class LeverRejected(ValueError):
+    """A lever command that cannot be carried out (the world turns it into a rejected record)."""
+
+
+def price_factor(prices: dict[str, int], references: dict[str, int], weights: dict[str, float],
+                 elasticity: float) -> float:
+    """Demand at these prices relative to the reference prices: sum over content types c of
+    w_c * exp(-elasticity * (p_c / ref_c - 1)), with w the level's content weights (summing to 1), capped at
+    PRICE_FACTOR_MAX. At the reference prices it is 1; `elasticity` is the point elasticity there. Revenue
+    p * exp(-e * (p/ref - 1)) peaks at p = ref / e."""
+    if elasticity <= 0:
+        return 1.0
+    total = 0.0
+    for content, weight in weights.items():
+        ref = references[content]
+        if ref <= 0:
+            total += weight
+            continue
+        total += weight * math.exp(-elasticity * (prices[content] / ref - 1.0))
+    return min(PRICE_FACTOR_MAX, total)
+
+
+def reputation_factor(reputation: float, reference: float, strength: float) -> float:
+    """1 + strength * (reputation - reference), within REPUTATION_FACTOR."""
+    low, high = REPUTATION_FACTOR
+    return max(low, min(high, 1.0 + strength * (reputation - reference)))
+
+
+class Market:
+    """The levers' state (prices, surcharge, sales, caps, closed tiers, the prompt multiplier) and reputation."""
+
+    def __init__(self, world: World) -> None:
+        spec = world.spec
+        self.world = world
+        self.spec = market = spec.market
+        self.references = {c.id: c.price_cents for c in spec.content}
+        total = sum(w for _c, w in spec.arrivals.content) or 1.0
+        self.weights = {c: w / total for c, w in spec.arrivals.content}
+        self.surcharge = spec.priority_surcharge
+        self.wait_offer = 0.0  # the discount offered on asking the wait question (share of the price)
+        self.priority_on_sale = True
+        self.closed_until: dict[str, int] = {}  # tier -> time the door opens again
+        self.reputation = market.reputation_reference
+        self.discounts_cents = 0  # given on "yes" answers to the wait offer
+        self.refused = 0  # arrivals turned away at a closed door since the last tick (reputation counts them)
+        self._score_seen = 0.0
+        self._ended_seen = 0
+        self.demand = 1.0  # price factor x reputation factor; the world multiplies its arrival rate by it
+        self._price_factor = 1.0
+
+    # --------------------------------------------------------------------------------------------- hot path
+    def priority_share(self) -> float:
+        """The base share x exp(-priority_elasticity * (s / s_ref - 1)), at most 1; 0 while sales are stopped."""
+        base = self.world.spec.arrivals.priority_share
+        if not self.priority_on_sale:
+            return 0.0
+        ref = self.world.spec.priority_surcharge
+        e = self.spec.priority_elasticity
+        if e <= 0 or ref <= 0:
+            return base
+        return min(1.0, base * math.exp(-e * (self.surcharge / ref - 1.0)))
+
+    def return_probability(self) -> float:
+        p = self.world.spec.arrivals.return_probability
+        if self.spec.reputation_strength <= 0:
+            return p
+        return min(1.0, p * self._reputation_factor())
+
+    def patience_factor(self) -> float:
+        """How far the offer on asking stretches a customer's patience: 1 + OFFER_PATIENCE x discount."""
+        return 1.0 + OFFER_PATIENCE * self.wait_offer
+
+    def grant_wait_discount(self, customer) -> None:
+        """A "yes" to an offer: the discount comes off each of the customer's queued tasks now (part of the hold
+        goes back); they pay the rest on delivery."""
+        if not self.wait_offer:
+            return
+        world = self.world
+        for task in customer.tasks:
+            if task.state == QUEUED:
+                cents = round(task.price_cents * self.wait_offer)
+                if cents:
+                    world.ledger.reduce_hold(world.now, customer.id, task.id, cents, "wait discount")
+                    task.price_cents -= cents
+                    customer.held_cents -= cents
+                    self.discounts_cents += cents
+
+    def door_closed(self, tier: str, now: int) -> bool:
+        return self.closed_until.get(tier, -1) > now
+
+    # -------------------------------------------------------------------------------------------------- ticks
+    def tick(self) -> bool:
+        """Each minute: move reputation toward the mean satisfaction score of what ended in the last minute (and
+        the refused arrivals, scored 0), by the share 1 - exp(-1 min / lag). True when demand changed."""
+        if self.spec.reputation_strength <= 0:
+            return False
+        score, ended = 0.0, 0
+        for stats in self.world.metrics.cells.values():
+            score += stats.score
+            ended += stats.completed + stats.failed + stats.abandoned + stats.lost
+        new_score, new_ended = score - self._score_seen, ended - self._ended_seen + self.refused
+        self._score_seen, self._ended_seen, self.refused = score, ended, 0
+        if new_ended == 0:
+            return False
+        recent = new_score / new_ended
+        weight = 1.0 - math.exp(-MINUTE / self.spec.reputation_lag_ms)
+        self.reputation += (recent - self.reputation) * weight
+        return self._update_demand()
+
+    def _reputation_factor(self) -> float:
+        market = self.spec
+        if market.reputation_strength <= 0:
+            return 1.0
+        return reputation_factor(self.reputation, market.reputation_reference, market.reputation_strength)
+
+    def _update_demand(self) -> bool:
+        demand = self._price_factor * self._reputation_factor()
+        changed = demand != self.demand
+        self.demand = demand
+        return changed
+
+    # ------------------------------------------------------------------------------------------------- levers
+    def apply(self, command: Command, source: str) -> bool:
+        """Carry out a lever command; True when demand changed (the world redraws its next arrival). A level's
+        scripted events may move a lever the player has not unlocked yet."""
+        world = self.world
+        lever = LEVER_OF[command.name]
+        if source != "level" and lever not in self.spec.levers:
+            raise LeverRejected(f"this level has not unlocked the {lever} lever")
+        if isinstance(command, SetPrice):
+            if command.content not in world.prices:
+                raise LeverRejected(f"unknown content type {command.content!r}")
+            if command.cents < 0:
+                raise LeverRejected("a price cannot be negative")
+            world.prices[command.content] = command.cents
+            self._price_factor = price_factor(world.prices, self.references, self.weights, self.spec.elasticity)
+            return self._update_demand()
+        if isinstance(command, SetSurcharge):
+            if not 0 <= command.percent <= 500:
+                raise LeverRejected(f"the priority surcharge is a percentage from 0 to 500, not {command.percent}")
+            self.surcharge = command.percent / 100
+            return False
+        if isinstance(command, SetPrioritySales):
+            self.priority_on_sale = bool(command.on)
+            return False
+        if isinstance(command, SetCap):
+            self._set_cap(command)
+            return False
+        if isinstance(command, CloseTier):
+            if command.tier not in world.caps:
+                raise LeverRejected(f"unknown tier {command.tier!r}; this level has {', '.join(world.caps)}")
+            if command.minutes < 0:
+                raise LeverRejected("close a door for 0 minutes (to open it) or more")
+            if command.minutes == 0:
+                self.closed_until.pop(command.tier, None)
+            else:
+                self.closed_until[command.tier] = world.now + command.minutes * MINUTE
+            return False
+        if isinstance(command, SignContract):
+            try:
+                capacity.sign_contract(world, command)
+            except CommandRejected as exc:
+                raise LeverRejected(str(exc)) from None
+            return False
+        if isinstance(command, SetWaitOffer):
+            if not 0 <= command.percent <= OFFER_MAX_PERCENT:
+                raise LeverRejected(f"the wait offer is a discount from 0 to {OFFER_MAX_PERCENT} %, "
+                                    f"not {command.percent}")
+            self.wait_offer = command.percent / 100
+            return False
+        if isinstance(command, SetPromptMultiplier):
+            low, high = MULTIPLIER_RANGE
+            if not low <= command.multiplier <= high:
+                raise LeverRejected(f"the wait-prompt multiplier goes from {low} to {high}, not {command.multiplier}")
+            world.set_prompt_multiplier(command.multiplier)
+            return False
+        raise LeverRejected(f"unknown command {command!r}")
+
+    def _set_cap(self, command: SetCap) -> None:
+        world = self.world
+        if command.tier not in world.caps:
+            raise LeverRejected(f"unknown tier {command.tier!r}; this level has {', '.join(world.caps)}")
+        if not 1 <= command.cap <= CAP_MAX:
+            raise LeverRejected(f"a tier's cap goes from 1 to {CAP_MAX}, not {command.cap}")
+        world.caps[command.tier] = command.cap
+        for customer in list(world.customers.values()):  # the new cap holds for everyone of the tier, now
+            if customer.tier == command.tier:
+                customer.cap = command.cap
+                world.admit_waiting(customer)
+
+
+def is_lever(command: Command) -> bool:
+    return command.name in LEVER_OF

@@ -1,0 +1,87 @@
+"""The manager's panels: live goals with the report's numbers, the levers panel whose buttons give recorded
+commands, per-model hotkeys and shift-click renting; nothing overlaps with the panel open, in both languages."""
+
+import itertools
+
+import pytest
+
+from factory_game.game.app import SANDBOX, campaign_levels, make_game
+from factory_game.game.gfx import arcade
+from factory_game.game.play import PlayView
+from factory_game.level.goals import evaluate
+from factory_game.level.loader import load_level
+
+from .test_hud_fit import hud_boxes, inside, overlap, text_rect
+
+
+def _level(name):
+    return load_level(next(path for path in campaign_levels() if name in path.name))
+
+
+def _played(window, spec, lang="en", minutes=90):
+    game = make_game(levels=[], lang=lang, muted=True, headless=True)
+    view = PlayView(game, spec)
+    view.world.advance(minutes * 60_000)
+    view.hud.refresh(1.0)
+    return view
+
+
+def _button(hud, text):
+    return next(b for b in hud.buttons if b.label.value.startswith(text))
+
+
+def test_live_goals_show_the_reports_values_and_project_money(window):
+    view = _played(window, _level("priority-pack"))
+    strip = view.hud.manager.goals
+    results = evaluate(view.world.spec, view.world.summary())
+    assert [o.now.value for o in strip.outlooks] == [r.value for r in results]
+    profit = next(o for o in strip.outlooks if o.now.goal.metric == "money.profit_cents")
+    assert profit.projected_value > profit.now.value > 0  # money keeps coming in: projected at its recent pace
+    assert len(strip.lines) == len(results) and all(label.value for label in strip.lines)
+    sla = next(o for o in strip.outlooks if o.now.goal.metric == "tiers.L1.sla_share")
+    assert sla.projected_value == sla.now.value  # a share is projected as it stands
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_the_levers_panel_gives_recorded_commands_and_nothing_overlaps(window, lang):
+    view = _played(window, load_level(SANDBOX), lang=lang, minutes=60)
+    hud = view.hud
+    hud.manager.toggle()
+    hud.refresh(1.0)
+    assert hud.manager.levers is not None
+    texts, buttons = hud_boxes(hud)
+    for b in hud.buttons:
+        assert inside(text_rect(b.label), b.rect), b.label.value
+    for (what_a, a), (what_b, b) in itertools.combinations(texts + buttons, 2):
+        assert not overlap(a, b), (what_a, a, what_b, b)
+    world = view.world
+    first = next(c for c in world.spec.content if c.id in world.route)  # the first stepper is its price
+    [b for b in hud.buttons if b.label.value == "+"][0].click()
+    assert world.prices[first.id] == first.price_cents + max(1, first.price_cents // 10)
+    next(b for b in hud.buttons if b.label.value == hud.i18n.t("manager.close")).click()
+    names = [r.command.name for r in world.commands if r.source == "player" and r.ok and r.command.name != "autopilot"]
+    assert names == ["set_price", "close_tier"]
+    hud.refresh(1.0)
+    assert any(b.active for b in hud.manager.levers.doors.values())
+
+
+def test_hotkeys_rent_one_five_and_release(window):
+    view = _played(window, _level("rush-hour"), minutes=10)
+    model = next(iter(view.world.models))
+    view.on_key_press(arcade.key.Q, 0)
+    view.on_key_press(arcade.key.Q, arcade.key.MOD_SHIFT)
+    rents = [r.command.count for r in view.world.commands if r.command.name == "rent"]
+    assert rents == [1, 5]
+    view.world.advance(view.world.now + 5 * 60_000)
+    view.on_key_press(arcade.key.Q, arcade.key.MOD_CTRL)
+    assert [r.command.name for r in view.world.commands][-1] == "release"
+    assert view.world.models[model].rented_count == 5
+
+
+def test_shift_click_on_rent_rents_five(window):
+    view = _played(window, _level("rush-hour"), minutes=10)
+    card = view.hud.cards[0]
+    x, y = card.rent.rect[0] + 2, card.rent.rect[1] + 2
+    view.on_mouse_press(x, y, arcade.MOUSE_BUTTON_LEFT, arcade.key.MOD_SHIFT)
+    view.on_mouse_press(x, y, arcade.MOUSE_BUTTON_LEFT, 0)
+    assert [r.command.count for r in view.world.commands if r.command.name == "rent"] == [5, 1]
