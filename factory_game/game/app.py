@@ -132,7 +132,7 @@ class Game:
         except SaveError as exc:
             return exc
         self.current = saved.level_path
-        view = PlayView(self, world.spec, world=world)
+        view = PlayView(self, world.spec, world=world, paused=True)  # the player looks before time runs again
         failures.connect(view.mod_failed)
         self.window.show_view(view)
         return None

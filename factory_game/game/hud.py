@@ -256,9 +256,18 @@ class Hud:
         self.tooltip_box = box(self.boxes, 0, 0, 1, 1, pal["ink"])
         self.tooltip_box.visible = False
         self.tooltip = Label(self.batch, 0, 0, "", pal["yellow"])
-        self.paused_label = Label(self.batch, (left + panel_left) / 2, (top + panel_bottom) / 2,
-                                  t("hud.paused"), pal["yellow"], size=24, anchor_x="center")
+        self.paused_label = self._paused_label(left, top, right)
         self.refresh(0.0)
+
+    def _paused_label(self, left: float, top: float, right: float) -> Label:
+        """"Paused" in the top bar, never over the floor: under the clock in place of its progress bar (two-line
+        bar), or in the gap between the speed buttons and the switches (one-line bar)."""
+        t, pal = self.i18n.t, palette()
+        if self.small:
+            gap_left = self.speed_buttons[SPEEDS[-1]].rect[0] + self.speed_buttons[SPEEDS[-1]].rect[2]
+            x, y = (gap_left + self.lang.rect[0]) / 2, top - 15
+            return self.label(x, y, t("hud.paused"), pal["yellow"], anchor_x="center")
+        return self.label(left + 8, top - 36, t("hud.paused"), pal["yellow"])
 
     def _top_bar(self, left: float, top: float, right: float) -> None:
         """Two lines: the clock over its progress bar, pause and speeds, five figures, the switches."""
@@ -374,7 +383,10 @@ class Hud:
         self._place_inspector(self.small and view.selected is not None)
         for i, label in enumerate(self.inspector):
             label.set(lines[i] if i < min(len(lines), self._shown_rows) else "")
-        self.paused_label.visible = view.clock.paused
+        paused = view.clock.paused
+        self.paused_label.visible = paused
+        self.progress_back.visible = self.progress.visible = view.clock.end_ms is not None and (
+            self.small or not paused)
         for button in self.buttons:
             button.refresh(button is self.hovered)
         self._tooltip()

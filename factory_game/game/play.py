@@ -29,7 +29,7 @@ class PlayView(arcade.View):
     ``world`` (a loaded save; its mods are already attached, their failures come in through :meth:`mod_failed`)."""
 
     def __init__(self, game, spec, seed: int | None = None, speed: int = 1, rules=None, mods=None,
-                 world: World | None = None) -> None:
+                 world: World | None = None, paused: bool = False) -> None:
         super().__init__()
         self.game = game
         self.spec = spec
@@ -41,7 +41,7 @@ class PlayView(arcade.View):
                 world.apply(SetAutopilot(False))
         self.world = world
         # a level with nothing to score (the sandbox) has no end in play: its duration only bounds headless runs
-        self.clock = SimClock(spec.duration_ms if spec.goals else None, speed)
+        self.clock = SimClock(spec.duration_ms if spec.goals else None, speed, paused)
         self.canvas = PixelCanvas(self.window.ctx, L.CANVAS_W, L.CANVAS_H)
         self.scene = Scene(self.world, sounds=game.sounds)
         self.floor = self.canvas.bake(self.scene.draw_floor)
