@@ -12,16 +12,6 @@ from factory_game.level.loader import load_level
 from .levels import busy_level
 
 
-@pytest.fixture
-def sized(window, monkeypatch):
-    """Lay the HUD out for a window size: a headless window cannot be resized, so the size it reads is set."""
-    def resize(width, height):
-        monkeypatch.setattr(type(window), "width", property(lambda _self: width))
-        monkeypatch.setattr(type(window), "height", property(lambda _self: height))
-        monkeypatch.setattr(type(window), "get_size", lambda _self: (width, height))
-    return resize
-
-
 def text_rect(label):
     text = label.text
     return text.left, text.bottom, text.content_width, text.content_height

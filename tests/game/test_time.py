@@ -10,7 +10,7 @@ from factory_game.game.scene import Scene
 from factory_game.sim.world import World
 
 from .levels import busy_level
-from .test_hud_fit import hud_boxes, overlap, sized, text_rect  # noqa: F401  (sized is a fixture)
+from .test_hud_fit import hud_boxes, overlap, text_rect
 
 SIXTEEN_X = 16 * 20  # simulated seconds per real second at 16×
 FRAME_S = 1 / 60
@@ -40,7 +40,7 @@ def test_pause_freezes_every_walker_coin_and_screen(window):
 
 
 def late_walkers(scene, world):
-    """Of the tasks running for at least a quarter of a real second at 16×, the share whose carrier is not at its station yet."""
+    """Of the tasks running for a quarter of a real second at 16× or more: (carriers not at the station, all)."""
     late = total = 0
     for customer in world.customers.values():
         for task in customer.tasks:
