@@ -29,6 +29,7 @@ class Game:
         self.i18n = i18n
         self.sounds = sounds
         self.seed = seed
+        self.ui_scale: int | None = None  # the HUD's scale; None: automatic (camera.auto_ui_scale)
         self.stars: dict[str, int] = userdata.read_stars()
         self.current: Path | None = None
         self._specs: dict[Path, object] = {}

@@ -1,7 +1,8 @@
 """The manager's instruments over the factory: the top bar, one card per model, the alerts and the inspector.
 
-Laid out in window pixels around the canvas (the top bar over its top 22 logical pixels, the panel over its right
-176), rebuilt on resize and on a language switch, and refreshed every frame by setting label texts that only
+Laid out in UI pixels (window pixels ÷ the UI scale, ``camera.HudFrame``): a top bar across the window and a panel
+at its right, 22 and 176 px in the compact layout (under 1280×720 UI px), twice that in the full one. Rebuilt on
+resize, on a UI-scale change and on a language switch, and refreshed every frame by setting label texts that only
 re-lay out when they change. Buttons call the play view's actions; the view alone talks to the world.
 """
 
@@ -11,8 +12,8 @@ from typing import TYPE_CHECKING
 
 import pyglet
 
-from factory_game.game import layout as L
 from factory_game.game.art import icon_texture, palette
+from factory_game.game.camera import BAR_PX
 from factory_game.game.clock import SPEEDS
 from factory_game.game.gfx import arcade
 from factory_game.game.ui import Button, Label, box, set_box, text_width, wrap
@@ -187,16 +188,16 @@ class Hud:
         self.buttons = []
         self.hovered = None
         view, t, pal = self.view, self.i18n.t, palette()
-        win_w, win_h = view.window.get_size()
-        canvas = view.canvas
-        left, top = canvas.to_window(0, L.CANVAS_H, win_w, win_h)
-        right, bar_bottom = canvas.to_window(L.CANVAS_W, L.CANVAS_H - L.TOP_BAR, win_w, win_h)
-        panel_left, panel_bottom = canvas.to_window(L.FLOOR_W, 0, win_w, win_h)
-        self.small = small = canvas.fit(win_w, win_h)[0] < 2
-        self.world_labels(win_w, win_h)
+        frame = view.frame  # the window in UI pixels (window pixels ÷ the UI scale), see camera.HudFrame
+        left, top, right = 0, frame.height, frame.width
+        bar_bottom = top - frame.bar_h
+        panel_left, panel_bottom = right - frame.panel_w, 0
+        self.small = small = frame.small
+        box(self.boxes, panel_left, panel_bottom, frame.panel_w, bar_bottom - panel_bottom, pal["night"])
+        box(self.boxes, panel_left, panel_bottom, 1, bar_bottom - panel_bottom, pal["ink"])
+        box(self.boxes, left, bar_bottom, right - left, frame.bar_h, pal["ink"])
 
         # top bar
-        # (the top bar's and the panel's backgrounds are part of the baked floor: see background.py)
         self.figures, self.figure_titles = {}, {}
         if small:
             self._small_top_bar(left, top, right)
@@ -306,7 +307,7 @@ class Hud:
         self.progress_back = box(self.boxes, left + 4, top - 21, clock_w, 3, pal["night"])
         self.progress = box(self.boxes, left + 4, top - 21, 1, 3, pal["sky"])
         self.progress_back.visible = self.progress.visible = end is not None
-        bottom, height = top - L.TOP_BAR + 1, L.TOP_BAR - 2
+        bottom, height = top - BAR_PX + 1, BAR_PX - 2
         x = left + 4 + clock_w + 6
         self.pause = self.button(x, bottom, 24, height, "⏸", view.toggle_pause, "tip.pause")
         x += 26
@@ -320,24 +321,6 @@ class Hud:
         self.lang = self.button(bx, bottom, 52, height, "中/EN", view.toggle_language, "menu.language")
         self.sound = self.button(bx + 54, bottom, sound_w, height, "", view.toggle_sound, "menu.sound_on")
         self.menu = self.button(bx + 56 + sound_w, bottom, 24, height, "☰", view.open_menu, "tip.menu")
-
-    def world_labels(self, win_w: int, win_h: int) -> None:
-        """Names over the station groups and the rooms, drawn at full resolution at their canvas places."""
-        view, pal = self.view, palette()
-        to_window = view.canvas.to_window
-        for model in view.world.spec.models:
-            zone = view.scene.layout.zones[model.id]
-            x, y = to_window(zone.left + 4 + 10 * len(model.content) + 2, zone.label_y - 4, win_w, win_h)
-            right, _ = to_window(zone.right - 2, 0, win_w, win_h)
-            self.fixed.append(Label(self.batch, x, y, self.i18n.pick(model.names, model.id), pal["white"],
-                                    clip_px=max(16, right - x)))
-        lay = view.scene.layout
-        for key, (cx, cy) in (("hud.counter", (6, L.LOBBY[1] - 20)), ("hud.street", (4, 22)),
-                              ("hud.workshop", (20, L.SHOP[0] + 4)), ("hud.entrance", (lay.entrance[0] - 6, 50)),
-                              ("hud.exit", (lay.exit[0] - 8, 50))):
-            x, y = to_window(cx, cy, win_w, win_h)
-            self.fixed.append(Label(self.batch, x, y + 4, self.i18n.t(key),
-                                    pal["yellow"] if key != "hud.street" else pal["night"]))
 
     # ----------------------------------------------------------------------------------------------- per frame
     def refresh(self, dt: float) -> None:
@@ -425,7 +408,7 @@ class Hud:
             return
         text = self.i18n.t(b.tooltip)
         x, y = self.mouse
-        win_w = self.view.window.width
+        win_w = self.view.frame.width
         width = 8 * sum(2 if ord(ch) > 0x2E80 else 1 for ch in text) + 12
         x = min(x + 12, win_w - width - 4)
         y = y - 28 if y > 60 else y + 20

@@ -7,11 +7,11 @@ engine's commands (rent, release, the auto-manager switch); everything else here
 
 from __future__ import annotations
 
-from factory_game.game import layout as L
 from factory_game.game.alerts import Alerts
 from factory_game.game.art import palette
-from factory_game.game.canvas import PixelCanvas
+from factory_game.game.camera import PAN_STEP_PX, FloorCamera, HudCanvas, HudFrame
 from factory_game.game.clock import BASE_RATE, SimClock
+from factory_game.game.floor_labels import FloorLabels
 from factory_game.game.gfx import arcade
 from factory_game.game.hud import Hud, money, wait_text
 from factory_game.game.scene import Scene
@@ -20,6 +20,8 @@ from factory_game.sim.commands import Release, Rent, SetAutopilot
 from factory_game.sim.world import World
 
 LEDGER_WINDOW = 2000  # ledger entries a played world keeps: play can last for ever (the sandbox), a headless run not
+DRAG_PX = 4  # a press that moves further than this is a pan, not a click
+PAN_KEYS = {arcade.key.LEFT: (1, 0), arcade.key.RIGHT: (-1, 0), arcade.key.UP: (0, -1), arcade.key.DOWN: (0, 1)}
 SPEED_KEYS = {arcade.key.KEY_1: 1, arcade.key.KEY_2: 2, arcade.key.KEY_3: 4, arcade.key.KEY_4: 8,
               arcade.key.KEY_5: 16}
 
@@ -42,9 +44,16 @@ class PlayView(arcade.View):
         self.world = world
         # a level with nothing to score (the sandbox) has no end in play: its duration only bounds headless runs
         self.clock = SimClock(spec.duration_ms if spec.goals else None, speed, paused)
-        self.canvas = PixelCanvas(self.window.ctx, L.CANVAS_W, L.CANVAS_H)
         self.scene = Scene(self.world, sounds=game.sounds)
-        self.floor = self.canvas.bake(self.scene.draw_floor)
+        lay = self.scene.layout
+        self.camera = FloorCamera(self.window.ctx, lay.width, lay.height)
+        self.hud_canvas = HudCanvas(self.window.ctx)
+        self.frame = HudFrame.of(*self.window.get_size(), game.ui_scale)
+        self.camera.resize(*self.frame.floor_area())
+        self.floor_labels = FloorLabels(self)
+        self.floor_labels.build()
+        self._press: tuple[float, float] | None = None  # where the mouse went down, until it is a click or a drag
+        self._dragging = False
         self.alerts = Alerts(self.world, game.i18n, game.sounds)
         if mods is not None:
             mods.on_failure(self.mod_failed)
@@ -86,17 +95,30 @@ class PlayView(arcade.View):
 
     def on_draw(self) -> None:
         self.window.default_camera.use()
-        width, height = self.window.get_size()
-        if (width, height) != self.canvas.covered(width, height):  # letterbox bars to paint
-            self.clear(color=palette()["ink"])
-        with self.canvas.drawing(self.floor):
+        with self.camera.drawing(palette()["ink"]):
             self.scene.draw()
-        self.canvas.blit(*self.window.get_size())
+        self.camera.blit()
         self.window.default_camera.use()
-        self.hud.draw()
+        self.floor_labels.place()
+        self.floor_labels.draw()
+        self.hud_canvas.draw(self.frame, self.hud.draw)
 
     def on_resize(self, width: int, height: int) -> None:
+        self.relayout()
+
+    def relayout(self) -> None:
+        """A new window size or UI scale: the HUD's frame, the floor's area and zoom, every label."""
+        self.frame = HudFrame.of(*self.window.get_size(), self.game.ui_scale)
+        self.camera.resize(*self.frame.floor_area())
+        self.floor_labels.build()
         self.hud.build()
+
+    def cycle_ui_scale(self) -> None:
+        """U: automatic, then 1×, 2×, 3× (as far as the window allows), then automatic again."""
+        options = [None, *range(1, 1 + HudFrame.of(*self.window.get_size(), 99).scale)]
+        self.game.ui_scale = options[(options.index(self.game.ui_scale) + 1) % len(options)] \
+            if self.game.ui_scale in options else None
+        self.relayout()
 
     def finish(self) -> None:
         from factory_game.game.menus import ReportView
@@ -139,6 +161,7 @@ class PlayView(arcade.View):
 
     def _on_language(self, _lang: str) -> None:
         self.hud.build()
+        self.floor_labels.build()
 
     # ------------------------------------------------------------------------------------------------ input
     def on_key_press(self, symbol: int, modifiers: int) -> None:
@@ -154,15 +177,56 @@ class PlayView(arcade.View):
             self.toggle_sound()
         elif symbol == arcade.key.ESCAPE:
             self.open_menu()
+        elif symbol in PAN_KEYS:
+            dx, dy = PAN_KEYS[symbol]
+            self.camera.pan_by(dx * PAN_STEP_PX, dy * PAN_STEP_PX)
+        elif symbol in (arcade.key.HOME, arcade.key.C):
+            self.camera.reset()
+        elif symbol in (arcade.key.EQUAL, arcade.key.PLUS, arcade.key.NUM_ADD):
+            self.camera.zoom_by(1)
+        elif symbol in (arcade.key.MINUS, arcade.key.NUM_SUBTRACT):
+            self.camera.zoom_by(-1)
+        elif symbol == arcade.key.U:
+            self.cycle_ui_scale()
+
+    def _ui(self, x: float, y: float) -> tuple[float, float]:
+        """A window point in the HUD's UI pixels."""
+        return x / self.frame.scale, y / self.frame.scale
 
     def on_mouse_motion(self, x: int, y: int, dx: int, dy: int) -> None:
-        self.hud.hover(x, y)
+        self.hud.hover(*self._ui(x, y))
+
+    def on_mouse_scroll(self, x: int, y: int, scroll_x: float, scroll_y: float) -> None:
+        """The wheel zooms in integer steps, keeping the floor point under the mouse where it is."""
+        if not scroll_y:
+            return
+        fx, fy = self.camera.to_floor(x, y)
+        self.camera.zoom_by(1 if scroll_y > 0 else -1)
+        gx, gy = self.camera.to_floor(x, y)
+        self.camera.pan_to(self.camera.centre[0] + fx - gx, self.camera.centre[1] + fy - gy)
 
     def on_mouse_press(self, x: int, y: int, button: int, modifiers: int) -> None:
-        if self.hud.click(x, y):
+        if self.hud.click(*self._ui(x, y)):
             return
-        cx, cy = self.canvas.to_canvas(x, y, *self.window.get_size())
-        self.selected = self.scene.pick(cx, cy)
+        self._press, self._dragging = (x, y), False
+
+    def on_mouse_drag(self, x: int, y: int, dx: int, dy: int, buttons: int, modifiers: int) -> None:
+        if self._press is None:
+            return
+        if not self._dragging and abs(x - self._press[0]) + abs(y - self._press[1]) > DRAG_PX:
+            self._dragging = True
+            dx, dy = x - self._press[0], y - self._press[1]
+        if self._dragging:
+            self.camera.pan_by(dx, dy)
+
+    def on_mouse_release(self, x: int, y: int, button: int, modifiers: int) -> None:
+        if self._press is not None and not self._dragging:
+            self.select_at(x, y)
+        self._press, self._dragging = None, False
+
+    def select_at(self, x: float, y: float) -> None:
+        """Select what is under a window point on the floor (a customer, a helper's owner, a station)."""
+        self.selected = self.scene.pick(*self.camera.to_floor(x, y))
         self.scene.selected = self.selected
 
     # ------------------------------------------------------------------------------------------------ inspector

@@ -161,11 +161,28 @@ class Flight:
     frames: tuple[str, ...]
 
 
+def floor_plans(spec) -> list[L.ModelPlan]:
+    """What the layout needs of each model, its label's width in its widest language included."""
+    plans = []
+    for m in spec.models:
+        names = [m.id, *(m.names or {}).values()]
+        plans.append(L.ModelPlan(m.id, m.slots, m.max_extra, 10 * len(m.content) + 2 + max(map(L.text_px, names))))
+    return plans
+
+
+def rented_signs() -> list[str]:
+    """The RENTED sign in every language (the layout keeps room for the widest)."""
+    from factory_game.game.i18n import LANGUAGES, load_table
+
+    return [load_table(lang)["hud.rented_sign"] for lang in LANGUAGES]
+
+
 class Scene:
     def __init__(self, world, sounds=None) -> None:
         self.world = world
         spec = world.spec
-        self.layout = L.build_layout([(m.id, m.slots, m.max_extra) for m in spec.models])
+        self.layout = L.build_layout(floor_plans(spec), rented_px=max(map(L.text_px, rented_signs())),
+                                     level_id=spec.id)
         self.content_icon = {c.id: c.icon or c.id for c in spec.content}
         self.sounds = sounds
         self.background = build_background(self.layout)
@@ -183,7 +200,7 @@ class Scene:
         self.faces: dict[int, str] = {}  # customer id -> "happy"/"angry" once they leave
         self.answers: dict[int, tuple[str, float]] = {}  # customer id -> (face, until)
         self.asked: list[int] = []  # customers waiting for the dispatcher, oldest first
-        self.zone_signs: dict[str, arcade.Sprite] = {}
+        self.rented_shown: dict[str, bool] = {}  # model -> its RENTED sign stands (the floor labels draw it)
         self.clock = 0.0  # real seconds since the scene started (animations)
         self.sim_speed = 1.0
         self._pending_events: list = []
@@ -247,12 +264,9 @@ class Scene:
         self._animate_flights()
         self._place_marker()
 
-    def draw_floor(self) -> None:
-        """The parts that never move; bake this once with ``PixelCanvas.bake``."""
-        self.background.draw(pixelated=True)
-
     def draw(self) -> None:
-        """Everything that moves or changes, over the baked floor."""
+        """The floor, then everything that moves or changes over it."""
+        self.background.draw(pixelated=True)
         self.stations.draw(pixelated=True)
         self.people.draw(pixelated=True)
         self.overlay.draw(pixelated=True)
@@ -290,7 +304,7 @@ class Scene:
     def _task_place(self, task, spots) -> tuple[tuple[int, int], str] | None:
         if task.state == "running" and task.slot_id in self.slot_sprites:
             station = self.slot_sprites[task.slot_id]
-            return (station.home[0], station.home[1] - 12), task.model
+            return (station.home[0], station.home[1] - L.SIT_DY), task.model
         if task.state == "queued" and task.id in spots:
             return spots[task.id], task.model
         return None
@@ -340,7 +354,7 @@ class Scene:
                 goal, model = person.goal, None
         if person.goal != goal:
             route = lay.route((person.x, person.y), goal, model)
-            if not person.billed and L.region(goal[1]) != "street":  # stop at the billing counter on the way in
+            if not person.billed and lay.region(goal[1]) != "street":  # stop at the billing counter on the way in
                 desk = (lay.counter[0], lay.counter[1] - 22)  # in front of the counter
                 route = lay.route((person.x, person.y), desk) + lay.route(desk, goal, model)
                 person.billed = True
@@ -619,19 +633,13 @@ class Scene:
                 icon = arcade.Sprite(icon_texture(self.content_icon.get(content, "")),
                                      center_x=zone.left + 8 + i * 10, center_y=zone.label_y)
                 self.background.append(icon)
-            sign = arcade.Sprite(textures()["rented_sign"])
-            sign.visible = False
-            self.zone_signs[model.id] = sign
-            self.stations.append(sign)
+            self.rented_shown[model.id] = False
 
     def update_rented_signs(self) -> None:
-        """A RENTED board stands over each group's rented stations while it has any."""
-        for model_id, sign in self.zone_signs.items():
-            rented = any(s.rented for s in self.slot_sprites.values() if s.model == model_id)
-            if sign.visible != rented:
-                sign.visible = rented
-                zone = self.layout.zones[model_id]
-                sign.position = (zone.right - 4 - sign.width // 2, zone.label_y + 4)
+        """A RENTED sign stands over each group's annex while it has any rented station."""
+        rented = {s.model for s in self.slot_sprites.values() if s.rented}
+        for model_id in self.rented_shown:
+            self.rented_shown[model_id] = model_id in rented
 
     def _place_marker(self) -> None:
         """Brackets around the customer or station the inspector shows."""
@@ -648,7 +656,7 @@ class Scene:
 
     # ------------------------------------------------------------------------------------------------ picking
     def pick(self, x: float, y: float):
-        """What is under a canvas point: ("customer", id), ("station", slot id) or None."""
+        """What is under a floor point: ("customer", id), ("station", slot id) or None."""
         for person in reversed(self.customers.values()):
             if abs(person.x - x) <= 6 and abs(person.y - y) <= 8:
                 return "customer", person.customer_id

@@ -1,7 +1,6 @@
 """The scene mirrors the world: one sprite per customer and per station, people walk instead of jumping."""
 
 from factory_game.game.art import countdown, countdown_text, ticket_stack
-from factory_game.game.layout import region
 from factory_game.game.scene import FULL_PASS_EVERY, IN_FLIGHT, Scene
 from factory_game.sim.commands import Rent
 from factory_game.sim.world import World
@@ -62,7 +61,7 @@ def test_customers_over_their_cap_queue_outside_holding_their_tickets(window):
     for cid in outside:
         customer, person = world.customers[cid], scene.customers[cid]
         assert person.goal == scene.layout.street_spot(scene.street[cid])
-        assert region(person.goal[1]) == "street"
+        assert scene.layout.region(person.goal[1]) == "street"
         assert person.tag.visible and person.tag.texture is ticket_stack(len(customer.tasks) - customer.next_pending)
     # the concurrency an L1 customer shows: one task inside with a helper, the rest as tickets outside
     l1 = [c for c in world.customers.values() if c.cap == 1 and c.id in outside and len(c.tasks) == 3
@@ -140,7 +139,7 @@ def test_rented_stations_drop_in_with_a_tag(window):
     scene.sync(0.01)
     rented = [s for s in scene.slot_sprites.values() if s.rented]
     assert len(rented) == 2 and all(s.tag.visible for s in rented)
-    assert scene.zone_signs["sd15"].visible
+    assert scene.rented_shown["sd15"]
 
 
 def test_bookkeeping_stays_bounded_over_a_long_run(window):

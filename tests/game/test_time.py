@@ -2,7 +2,6 @@
 
 import pytest
 
-from factory_game.game import layout as L
 from factory_game.game import scene as scene_module
 from factory_game.game.app import make_game
 from factory_game.game.play import PlayView
@@ -87,7 +86,7 @@ def test_paused_sits_in_the_top_bar_over_nothing_else(window, sized, size):
     label = hud.paused_label
     assert label.visible and label.value == "Paused"
     rect = text_rect(label)
-    floor_top = view.canvas.to_window(0, L.CANVAS_H - L.TOP_BAR, *size)[1]
+    floor_top = view.frame.height - view.frame.bar_h
     assert rect[1] >= floor_top, "drawn over the floor"
     texts, buttons = hud_boxes(hud)
     for what, other in texts + buttons:
