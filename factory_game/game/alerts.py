@@ -14,6 +14,8 @@ from factory_game.game.art import palette
 from factory_game.level.units import format_duration
 
 QUIET_MS = 10 * 60_000  # a model's long-wait alert does not repeat sooner than this (simulated time)
+RECENT_MS = 60 * 60_000  # the feed shows the last simulated hour: "Cash is low!" at 1m00s is gone by 3h
+COUNTED = {"rent", "release"}  # repeats of these add up their counts ("Rented 16 stations"), not "×16"
 SEVERE = {"outage", "cash_low", "long_wait", "fail", "refused", "mod_error"}
 
 
@@ -33,7 +35,11 @@ class Alerts:
         """Record an alert; the same alert again within a simulated minute counts up instead of a new line."""
         if self.items:
             last = self.items[0]
-            if last[1] == key and last[2] == values and self.world.now - last[0] <= 60_000:
+            recent = self.world.now - last[0] <= 60_000
+            if key in COUNTED and last[1] == key and recent and last[2].get("model") == values.get("model"):
+                last[2] = {**last[2], "n": last[2]["n"] + values["n"]}
+                return
+            if last[1] == key and last[2] == values and recent:
                 last[3] += 1
                 return
         self.items.appendleft([self.world.now, key, values, 1])
@@ -77,13 +83,16 @@ class Alerts:
         self._broke = broke
 
     def lines(self, i18n, count: int) -> list[tuple[str, tuple]]:
-        """The newest ``count`` alerts as (text, colour), in the current language."""
+        """The newest ``count`` alerts of the last simulated hour as (text, colour), in the current language."""
         pal = palette()
         out = []
-        for time, key, values, repeats in list(self.items)[:count]:
+        recent = [item for item in self.items if self.world.now - item[0] <= RECENT_MS]
+        for time, key, values, repeats in recent[:count]:
             shown = save_errors.shown(i18n, values)
             if "model" in shown:
                 shown["model"] = self._model_name(shown["model"])
+            if key in COUNTED and values.get("n") == 1:
+                key += "_1"
             text = f"{format_duration(time)} " + i18n.t(f"alert.{key}", **shown)
             if repeats > 1:
                 text += f" ×{repeats}"

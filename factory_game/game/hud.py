@@ -28,11 +28,31 @@ SUMMARY_EVERY_S = 0.5  # the metrics summary merges every sample: refresh it twi
 
 
 def money(cents: int) -> str:
-    return "¥" + format_money(cents)
+    """``¥1.50``, and ``−¥0.40`` for a loss (the sign before the currency, a true minus)."""
+    return ("−¥" + format_money(-cents)) if cents < 0 else "¥" + format_money(cents)
 
 
 def wait_text(ms: float) -> str:
-    return "∞" if ms == float("inf") else format_duration(ms)
+    """A wait in whole seconds (``8s``, ``5m58s``), never ``8.3s`` beside ``5m58s``."""
+    return "∞" if ms == float("inf") else format_duration(1000 * round(ms / 1000))
+
+
+def on_order_eta(world, model_id: str) -> int | None:
+    """Simulated ms until the next rented station on order arrives (orders arrive in order, after the model's
+    lead time), or None with nothing on order. Read from the world's record of commands."""
+    m = world.models[model_id]
+    waiting = m.pending_rentals
+    if not waiting:
+        return None
+    lead = world.spec.model(model_id).lead_time_ms
+    oldest = None
+    for record in reversed(world.commands):  # the newest orders are the ones still on their way
+        if record.ok and record.command.name == "rent" and record.command.model == model_id:
+            oldest = record.time
+            waiting -= record.command.count
+            if waiting <= 0:
+                break
+    return None if oldest is None else max(0, oldest + lead - world.now)
 
 
 class ModelCard:
@@ -119,9 +139,17 @@ class ModelCard:
         pal, t = palette(), hud.i18n.t
         m = hud.view.world.models[self.model_id]
         rented = m.rented_count
-        busy = t("hud.busy", busy=m.busy, total=m.capacity)
-        if rented:
-            busy += " " + t("hud.rented", n=rented)
+        # released stations still finishing a task are not part of the capacity: show them apart, so busy never
+        # reads above the total
+        leaving = sum(1 for slot in m.slots if slot.state == "leaving")
+        busy = t("hud.busy", busy=m.busy - leaving, total=m.capacity)
+        if m.up_r:
+            busy += " " + t("hud.rented", n=m.up_r)
+        if m.pending_rentals:
+            eta = on_order_eta(hud.view.world, self.model_id)
+            busy += " " + t("hud.on_order", n=m.pending_rentals, eta=wait_text(eta or 0))
+        if leaving:
+            busy += " " + t("hud.leaving", n=leaving)
         down = sum(1 for slot in m.slots if slot.state == "down")
         if down:
             busy += " " + t("hud.down", n=down)
@@ -183,6 +211,7 @@ class Hud:
         self.fixed: list[Label] = []  # labels that never change; held here so they are not garbage-collected
         self.labels: list[Label] = []  # the HUD's own labels (not the names over the floor, not the tooltip)
         self._inspected = []  # the inspector re-wraps for the new width
+        self._alerts_shown: list | None = None
         self.boxes.clear()
         self.icons.clear()
         self.buttons = []
@@ -355,8 +384,7 @@ class Hud:
             card.refresh(self, self.summary)
         self.autopilot.set_text(t("hud.autopilot_on") if world.autopilot_enabled else t("hud.autopilot_off"))
         self.autopilot.active = world.autopilot_enabled
-        for label, line in zip(self.alert_lines, view.alerts.lines(self.i18n, len(self.alert_lines)), strict=False):
-            label.set(line[0], line[1])
+        self._show_alerts(view.alerts.lines(self.i18n, len(self.alert_lines)))
         lines = view.inspector_lines()
         if lines != self._inspected:  # wrapping costs: only when the lines change
             self._inspected = lines
@@ -364,8 +392,12 @@ class Hud:
             self._wrapped = [part for line in lines for part in (wrap(line, width) if line else [""])]
         lines = self._wrapped
         self._place_inspector(self.small and view.selected is not None)
+        cut = len(lines) > self._shown_rows  # say so instead of ending on half a legend
         for i, label in enumerate(self.inspector):
-            label.set(lines[i] if i < min(len(lines), self._shown_rows) else "")
+            if cut and i == self._shown_rows - 1:
+                label.set(t("inspect.more"), pal["slate"])
+            else:
+                label.set(lines[i] if i < min(len(lines), self._shown_rows) else "", pal["silver"])
         paused = view.clock.paused
         self.paused_label.visible = paused
         self.progress_back.visible = self.progress.visible = view.clock.end_ms is not None and (
@@ -373,6 +405,24 @@ class Hud:
         for button in self.buttons:
             button.refresh(button is self.hovered)
         self._tooltip()
+
+    def _show_alerts(self, alerts: list[tuple[str, tuple]]) -> None:
+        """The newest alerts, each wrapped onto as many lines as it needs (its next lines indented), as many as
+        the feed holds: an alert is never cut short, an old one gives way instead."""
+        if alerts == self._alerts_shown:
+            return
+        self._alerts_shown = alerts
+        width = self.alert_lines[0].clip_px if self.alert_lines else 300
+        rows: list[tuple[str, tuple]] = []
+        for text, colour in alerts:
+            parts = wrap(text, width) if text else []
+            parts = parts[:1] + [part for line in parts[1:] for part in wrap("  " + line, width)]
+            if rows and len(rows) + len(parts) > len(self.alert_lines):
+                break
+            rows += [(part, colour) for part in parts]
+        rows += [("", palette()["white"])] * (len(self.alert_lines) - len(rows))
+        for label, (text, colour) in zip(self.alert_lines, rows, strict=False):
+            label.set(text, colour)
 
     def _inspector_rows(self, top: float) -> int:
         panel_left, panel_bottom, width, line, keys_room = self._inspector_geometry

@@ -293,6 +293,7 @@ class PauseView(MenuView):
         super().__init__(game)
         self.play = play
         self.status: tuple[str, dict] | None = None  # (string key, values) of the last save/load outcome
+        self.quitting = False  # the quit button asked once: the second press goes to the title
 
     STATUS_LINES = 3
 
@@ -302,7 +303,8 @@ class PauseView(MenuView):
         t, h, w = self.game.i18n.t, self.window.height, self.window.width
         actions = [(t("menu.resume"), self.back), (t("menu.save"), self.save), (t("menu.load"), self.load),
                    (t("menu.restart"), lambda: self.game.start(self.game.current)),
-                   *self.lang_and_sound_actions(), (t("menu.quit"), self.game.show_title)]
+                   *self.lang_and_sound_actions(), (t("menu.quit_sure" if self.quitting else "menu.quit_to_title"),
+                                                     self.quit)]
         status_room = 46 + self.STATUS_LINES * 20
         one_column = h * 0.8 - 70 - (len(actions) - 1) * ROW - status_room >= 10
         title_y = h * 0.8 if one_column else h - 52
@@ -318,6 +320,14 @@ class PauseView(MenuView):
             below = min(b.rect[1] for b in buttons) - 46
             for i, line in enumerate(wrap(text, min(900, w - 80))[:self.STATUS_LINES]):
                 self.heading(line, below - i * 20, 12, colour)
+
+    def quit(self) -> None:
+        """To the title, after a second press: the first turns the button into "Really? unsaved play is lost"."""
+        if self.quitting:
+            self.game.show_title()
+            return
+        self.quitting = True
+        self.build()
 
     def save(self) -> None:
         error = self.game.save_game(self.play.world)
@@ -413,8 +423,10 @@ class ReportView(MenuView):
             y -= self.LINE
             self.line(clip(text, width), x, y, pal["silver"] if text not in lines[:2] else None)
         self._chart_panel(w, h)
-        self.default = self.button(t("menu.next"), 30, self.game.next_level, width=200, x=w - 460)
-        self.button(t("menu.retry"), 30, lambda: self.game.start(self.game.current), width=200, x=w - 240)
+        bw = min(200, (w - 80) // 3)
+        self.default = self.button(t("menu.next"), 30, self.game.next_level, width=bw, x=w - 40 - 2 * bw - 20)
+        self.button(t("menu.retry"), 30, lambda: self.game.start(self.game.current), width=bw, x=w - 40 - bw)
+        self.button(t("menu.to_title"), 30, self.game.show_title, width=bw, x=w - 40 - 3 * bw - 40)
 
     def _chart_panel(self, w: int, h: int) -> None:
         """The chart on show, 640 × 360 at the right, under a row of tabs (or the fallback charts)."""

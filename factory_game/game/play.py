@@ -248,9 +248,13 @@ class PlayView(arcade.View):
                      t("inspect.in_flight", n=c.in_flight, cap=c.cap)]
             for task in c.tasks[-6:]:
                 start = task.started_at if task.started_at is not None else world.now
-                waited = (start - task.queued_at) if task.queued_at is not None else 0
+                if task.queued_at is not None:  # in the queue (or since served): the queue wait
+                    waited = start - task.queued_at
+                else:  # still outside, kept out by the tier cap: since the customer asked for it
+                    waited = world.now - task.requested_at if task.state == "pending" else 0
+                model = self.game.i18n.pick(world.spec.model(task.model).names, task.model)
                 lines.append(t("inspect.task", id=task.id, content=self._content_name(task.content),
-                               model=task.model, state=t(f"state.{task.state}"), wait=wait_text(waited)))
+                               model=model, state=t(f"state.{task.state}"), wait=wait_text(waited)))
             return lines
         slot = world.slots.get(ident)
         if slot is None:

@@ -660,6 +660,9 @@ class Scene:
         for person in reversed(self.customers.values()):
             if abs(person.x - x) <= 6 and abs(person.y - y) <= 8:
                 return "customer", person.customer_id
+        for helper in reversed(self.helpers.values()):  # a helper stands for its owner
+            if abs(helper.x - x) <= 5 and abs(helper.y - y) <= 6 and helper.customer_id in self.customers:
+                return "customer", helper.customer_id
         for sid, station in self.slot_sprites.items():
             if abs(station.home[0] - x) <= 8 and abs(station.home[1] - y) <= 8:
                 return "station", sid
