@@ -41,6 +41,9 @@ def build_background(lay: L.Layout) -> arcade.SpriteList:
     _fill(s, "wall", 0, right, lay.divider[0], lay.divider[1])
     for door_x in (lay.entrance[0], lay.exit[0]):
         _put(s, "door", door_x - 8, L.FRONT_WALL[0])
+    # a velvet rope along the kerb: the line on the sidewalk waits for the tier cap, not for a free station
+    for x in range(lay.entrance[0] + 10, lay.exit[0] - 16, 8):
+        _put(s, "rope", x, 13)
     for zone in lay.zones.values():
         _put(s, lobby_floor, zone.door_x - 8, lay.divider[0] - 8)  # doorway in the dividing wall
         carpet_left = zone.carpet[0]

@@ -49,11 +49,17 @@ class FloorLabels:
         for key, place, anchor in (
             ("hud.counter", (6, lay.lobby[1] - 14), "left"),
             ("hud.workshop", (6, lay.shop[1] - L.LABEL_H // 2 - 2), "left"),
-            ("hud.street", (4, 8), "left"),
+            ("hud.street", (lay.width - 4, 6), "right"),
             ("hud.entrance", (lay.entrance[0] - 10, sum(L.FRONT_WALL) // 2), "right"),
             ("hud.exit", (lay.exit[0] - 10, sum(L.FRONT_WALL) // 2), "right"),
         ):
             self._add(key, i18n.t(key), place, anchor, pal["yellow"], pal["ink"], size)
+        spec = view.world.spec
+        arriving = [tier for tier, weight in spec.arrivals.tiers if weight > 0]
+        if arriving:  # the rope's sign: the tightest cap among the tiers that come
+            tier = min(arriving, key=spec.tier_cap)
+            self._add("cap_sign", i18n.t("hud.cap_sign", tier=tier, cap=spec.tier_cap(tier)),
+                      (lay.entrance[0] + 12, 6), "left", pal["red"], pal["white"], size)
         self._seen = None
         self._signs: dict[str, bool] = {}
         self.place()

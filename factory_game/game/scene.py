@@ -31,6 +31,9 @@ from factory_game.game.walkers import Walker, walk_textures
 
 WALK_SPEED = 40.0  # logical px per second when one real second is one simulated second
 MAX_COINS = 48
+LATE_AFTER = 2.0  # a task running longer than this many times its model's mean is late: its screen turns red
+TRAIL_DOTS = 24  # the dispatcher's path to an asked customer, one dot every TRAIL_STEP px
+TRAIL_STEP = 6
 COIN_SOUND_GAP_S = 0.25  # at 16× captures come in bursts: one clink per quarter second is plenty
 FULL_PASS_EVERY = 8  # every customer is looked at once in this many frames, besides those events touch
 IN_FLIGHT = ("queued", "running")
@@ -59,6 +62,8 @@ class Person(Walker):
         self.tag = _hidden(textures()["ticket" if helper else "icon_generic"], overlay)
         self.marks = [self.tag]
         self.mark: arcade.Sprite | None = None
+        self.bang: arcade.Sprite | None = None  # the big red "!" while asked, drawn over everything
+        self.badge: arcade.Sprite | None = None  # a returning customer's mark
         self.leaving = False
         self.billed = False
         self._placed: tuple | None = None
@@ -70,6 +75,29 @@ class Person(Walker):
         self.tag.position = (x, y + 15)
         if self.mark is not None:
             self.mark.position = (x + 7, y + 12)
+        if self.bang is not None:
+            self.bang.position = (x, y + 24)
+        if self.badge is not None:
+            self.badge.position = (x - 5, y + 5)
+
+    def show_bang(self, on: bool, top: arcade.SpriteList) -> None:
+        """The big red "!" over the head while River asks this customer whether they will keep waiting."""
+        if self.bang is None:
+            if not on:
+                return
+            self.bang = _hidden(textures()["bang"], top)
+            self.marks.append(self.bang)
+        if self.bang.visible != on:
+            self.bang.visible = on
+            self.place_marks(force=True)
+
+    def mark_returning(self) -> None:
+        """A small cyan square on the shoulder: this customer has been here before."""
+        if self.badge is None:
+            self.badge = _hidden(textures()["return_mark"], self.overlay)
+            self.badge.visible = True
+            self.marks.append(self.badge)
+            self.place_marks(force=True)
 
     def show_tag(self, texture: arcade.Texture | None) -> None:
         """Show this texture over the head (None hides it)."""
@@ -131,17 +159,19 @@ class Station(arcade.Sprite):
         self.timer = _hidden(countdown("1s"), on_top)
         self.timer.position = (home[0], home[1] + 3.5)  # the plate covers the screen's rows exactly
         self.shown = ""
+        self.late = False
         self.tag = _hidden(tex["rented_tag"], overlay)
         self.drop_from = now_s if slot.rented else None  # rented stations drop in from above
         self.fade_from: float | None = None
 
-    def show_time_left(self, ms: float | None) -> None:
-        """The countdown over the screen (None hides it); the texture is swapped only when the text changes."""
+    def show_time_left(self, ms: float | None, late: bool = False) -> None:
+        """The countdown over the screen (None hides it), on red when the task runs late; the texture is swapped
+        only when what it shows changes."""
         text = "" if ms is None else countdown_text(ms)
-        if text != self.shown:
-            self.shown = text
+        if (text, late) != (self.shown, self.late):
+            self.shown, self.late = text, late
             if text:
-                self.timer.texture = countdown(text)
+                self.timer.texture = countdown(text, late)
             self.timer.visible = bool(text)
 
     def remove_all(self) -> None:
@@ -159,6 +189,12 @@ class Flight:
     start: float
     duration: float
     frames: tuple[str, ...]
+
+
+def wait_fraction(world, task, limit_ms: float) -> float:
+    """How far a queued task's wait has run toward the prompt line (0 to 1): the time it has waited over the line
+    (the model's mean task time × the level's multiplier). The one place the hourglass's measure is decided."""
+    return min(1.0, (world.now - task.queued_at) / limit_ms) if limit_ms else 0.0
 
 
 def floor_plans(spec) -> list[L.ModelPlan]:
@@ -190,6 +226,9 @@ class Scene:
         self.people = arcade.SpriteList(use_spatial_hash=False)
         self.overlay = arcade.SpriteList(use_spatial_hash=False)
         self.effects = arcade.SpriteList(use_spatial_hash=False)
+        self.top = arcade.SpriteList(use_spatial_hash=False)  # the "!" bubbles and the dispatcher's path
+        self.trail = [_hidden(textures()["pixel"], self.top, color=palette()["yellow"]) for _ in range(TRAIL_DOTS)]
+        self.single_content = {m.id: len(m.content) == 1 for m in spec.models}
         self.customers: dict[int, Person] = {}
         self.helpers: dict[int, Person] = {}  # task id -> helper carrying that task
         self.leavers: list[Person] = []
@@ -271,6 +310,7 @@ class Scene:
         self.people.draw(pixelated=True)
         self.overlay.draw(pixelated=True)
         self.effects.draw(pixelated=True)
+        self.top.draw(pixelated=True)
 
     # ------------------------------------------------------------------------------------------------ customers
     def _queue_spots(self, dirty: set[int]) -> dict[int, tuple[int, int]]:
@@ -364,6 +404,8 @@ class Scene:
         else:
             person.show_tag(self._wait_tag(lead, limits) if carries else None)
         self._set_mark(person, cid, customer.state == "asked")
+        if customer.visit > 1:
+            person.mark_returning()
         helped = {t.id for t in flying} - ({lead.id} if carries else set())
         for task in flying:
             if task.id in helped:
@@ -373,12 +415,12 @@ class Scene:
         self.helpers_of[cid] = helped
 
     def _wait_tag(self, task, limits) -> arcade.Texture | None:
-        """The demand icon under a wait bar filling toward the 3× line, for a task waiting in a queue."""
+        """The hourglass filling toward the prompt line for a task waiting in a queue (and its content icon when
+        its model serves more than one content type)."""
         if task is None or task.state != "queued" or task.queued_at is None:
             return None
-        limit = limits[task.model]
-        fraction = min(1.0, (self.world.now - task.queued_at) / limit) if limit else 0.0
-        return demand_tag(self.content_icon.get(task.content, ""), round(WAIT_STEPS * fraction))
+        icon = None if self.single_content.get(task.model) else self.content_icon.get(task.content, "")
+        return demand_tag(icon, round(WAIT_STEPS * wait_fraction(self.world, task, limits[task.model])))
 
     def _street_place(self, cid: int) -> int:
         """The customer's place in the queue outside: a newcomer joins at the back."""
@@ -430,8 +472,9 @@ class Scene:
         if answer and answer[1] < self.clock:
             del self.answers[cid]
             answer = None
+        person.show_bang(asked, self.top)
         if asked:
-            person.show_mark("bubble")
+            person.show_mark(None)
         elif answer:
             person.show_mark(f"face_{answer[0]}")
         else:
@@ -488,7 +531,8 @@ class Scene:
                 if station.bar.width != width:
                     station.bar.width = width
                     station.bar.position = (station.home[0] - TRAY_W / 2 + width / 2, station.home[1] - 4)
-                station.show_time_left(task.end_at - now)
+                late = now - task.started_at > LATE_AFTER * self.world.models[station.model].mean_service_ms
+                station.show_time_left(task.end_at - now, late)
             else:
                 station.bar.visible = False
                 station.show_time_left(None)
@@ -567,6 +611,27 @@ class Scene:
         if self.dispatcher.goal != goal:
             self.dispatcher.go(self.layout.route((self.dispatcher.x, self.dispatcher.y), goal, None))
         self.dispatcher.step(dt, speed * (1 + self.dispatcher.remaining() / 120))
+        self._show_trail(self.dispatcher if target is not None else None)
+
+    def _show_trail(self, walker: Walker | None) -> None:
+        """Yellow dots along the dispatcher's way to the customer being asked (none once there, or going home)."""
+        points: list[tuple[int, int]] = []
+        if walker is not None and walker.route:
+            (px, py), left = (walker.x, walker.y), TRAIL_STEP
+            for qx, qy in walker.route:
+                length = abs(qx - px) + abs(qy - py)
+                while left <= length and len(points) < TRAIL_DOTS:
+                    t = left / length
+                    points.append((round(px + (qx - px) * t), round(py - 6 + (qy - py) * t)))
+                    left += TRAIL_STEP
+                left -= length
+                px, py = qx, qy
+        for i, dot in enumerate(self.trail):
+            on = i < len(points)
+            if on and dot.position != points[i]:
+                dot.position = points[i]
+            if dot.visible != on:
+                dot.visible = on
 
     # ------------------------------------------------------------------------------------------------ events
     def _on_event(self, event) -> None:

@@ -40,7 +40,8 @@ def test_frame_shows_every_station_and_hud_text(play):
     for station in play.scene.slot_sprites.values():
         x, y = play.camera.to_window(*station.home)
         seen = colours_around(image, x, y)
-        screen = pal["cyan"] if station.timer.visible else pal["slate"]  # a busy one shows its time left
+        # a busy one shows its time left (white on red when its task runs late)
+        screen = (pal["red"] if station.late else pal["cyan"]) if station.timer.visible else pal["slate"]
         assert screen in seen and pal["silver"] in seen, f"station {station.slot_id} not drawn"
     # the top bar shows white figures on ink: count text pixels in the cash column
     cash = play.hud.figures["cash"].text

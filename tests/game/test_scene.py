@@ -168,7 +168,7 @@ def test_busy_stations_count_down_their_time_left(window):
         assert station.timer.visible == (task is not None and bool(task.end_at))
     sid, task = busy[0]
     timer = scene.slot_sprites[sid].timer
-    assert timer.texture is countdown(countdown_text(task.end_at - world.now))
+    assert timer.texture is countdown(countdown_text(task.end_at - world.now), scene.slot_sprites[sid].late)
     shown = scene.slot_sprites[sid].shown
     scene.sync(1 / 60)  # no simulated time passed: the same value, nothing re-made
-    assert scene.slot_sprites[sid].shown == shown and timer.texture is countdown(shown)
+    assert scene.slot_sprites[sid].shown == shown and timer.texture is countdown(shown, scene.slot_sprites[sid].late)
