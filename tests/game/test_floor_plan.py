@@ -41,7 +41,7 @@ def busiest_view(game, path):
             view.world.apply(Rent(model.id, model.max_extra))
     view.world.advance(busiest(path))
     view.scene.sync(0)
-    for _ in range(240):  # people walk to their places (4 s at the 16× pace)
+    for _ in range(120):  # people walk to their places (2 s at the 16× pace)
         view.scene.sim_speed = 320
         view.scene.sync(1 / 60)
     return view
