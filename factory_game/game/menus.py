@@ -377,7 +377,8 @@ class ReportView(MenuView):
         self.data = ReportData.from_world(world)
         self.stars_won = self.data.stars
         game.record(spec.id, self.stars_won)
-        self.charts = report_charts.ReportCharts(self.data) if report_charts.available() else None
+        self.charts = report_charts.ReportCharts(self.data, game.i18n.lang) if report_charts.available() else None
+        self.waiting_for_chart = False
         self.tab = report_charts.NAMES[0]
         self.chart = arcade.SpriteList()
         self.strips: list[tuple[list, tuple]] = []  # the fallback's line charts
@@ -441,11 +442,32 @@ class ReportView(MenuView):
                               width=152, x=left + i * 162)
             tab.active = name == self.tab
         texture = self.charts.texture(self.tab, self.game.i18n.lang)
+        self.waiting_for_chart = texture is None
+        if texture is None:  # drawn off the frame: say so until it comes (on_update looks)
+            box(self.boxes, left, bottom, 640, 360, palette()["ink"])
+            self.line(self.game.i18n.t("report.drawing"), left + 260, bottom + 176, palette()["slate"])
+            return
         self.chart.append(arcade.Sprite(texture, center_x=left + 320, center_y=bottom + 180))
 
     def show(self, name: str) -> None:
         self.tab = name
         self.build()
+
+    def on_update(self, delta_time: float) -> None:
+        super().on_update(delta_time)
+        if self.charts is not None:
+            self.charts.start()
+        if self.waiting_for_chart and self.charts.texture(self.tab, self.game.i18n.lang) is not None:
+            self.build()
+
+    def on_hide_view(self) -> None:
+        super().on_hide_view()
+        if self.charts is not None:
+            self.charts.close()
+
+    def chart_shown(self) -> bool:
+        """Whether the chart of the current tab is on screen (it may still be drawing, off the frame)."""
+        return len(self.chart) > 0
 
     def _fallback_charts(self, left: int, bottom: int, width: int, height: int) -> None:
         """Three small line charts from the same time series, when matplotlib is not installed."""

@@ -1,10 +1,8 @@
-"""The report's words in each language the game speaks (en, zh-CN), and the font that can draw them.
+"""The report's words in each language the game speaks (en, zh-CN) (the font that draws them: charts.game_style).
 
 Kept here rather than in the game's string tables so that a headless report needs nothing of the game."""
 
 from __future__ import annotations
-
-from factory_game.game.paths import FONT_FILE, FONT_NAME  # a plain path module: imports no Arcade
 
 LANGUAGES = ("en", "zh-CN")
 
@@ -100,14 +98,3 @@ def words(lang: str) -> dict[str, str]:
 def pick(by_lang: dict[str, str], lang: str, fallback: str) -> str:
     """A level's or model's `{lang: text}`: the language asked for, then English, then the fallback."""
     return by_lang.get(lang) or by_lang.get("en") or fallback
-
-
-def font_family(lang: str) -> list[str]:
-    """matplotlib's font list for `lang`: the game's bundled Unifont where the default font has no CJK glyphs."""
-    if lang == "en" or not FONT_FILE.exists():
-        return ["DejaVu Sans"]
-    from matplotlib import font_manager
-
-    if FONT_NAME not in {f.name for f in font_manager.fontManager.ttflist}:
-        font_manager.fontManager.addfont(str(FONT_FILE))
-    return [FONT_NAME, "DejaVu Sans"]
