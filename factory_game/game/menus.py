@@ -441,13 +441,15 @@ class ReportView(MenuView):
             tab = self.button(self.game.i18n.t(f"report.tab_{name}"), bottom + 372, lambda n=name: self.show(n),
                               width=152, x=left + i * 162)
             tab.active = name == self.tab
+        self.chart_centre = (left + 320, bottom + 180)
         texture = self.charts.texture(self.tab, self.game.i18n.lang)
         self.waiting_for_chart = texture is None
-        if texture is None:  # drawn off the frame: say so until it comes (on_update looks)
-            box(self.boxes, left, bottom, 640, 360, palette()["ink"])
-            self.line(self.game.i18n.t("report.drawing"), left + 260, bottom + 176, palette()["slate"])
+        if texture is None:  # drawn off the frame: say so until it comes (on_update puts it in)
+            self.placeholder = (box(self.boxes, left, bottom, 640, 360, palette()["ink"]),
+                                self.line(self.game.i18n.t("report.drawing"), left + 240, bottom + 176,
+                                          palette()["slate"]))
             return
-        self.chart.append(arcade.Sprite(texture, center_x=left + 320, center_y=bottom + 180))
+        self.chart.append(arcade.Sprite(texture, center_x=self.chart_centre[0], center_y=self.chart_centre[1]))
 
     def show(self, name: str) -> None:
         self.tab = name
@@ -457,8 +459,12 @@ class ReportView(MenuView):
         super().on_update(delta_time)
         if self.charts is not None:
             self.charts.start()
-        if self.waiting_for_chart and self.charts.texture(self.tab, self.game.i18n.lang) is not None:
-            self.build()
+        texture = self.charts.texture(self.tab, self.game.i18n.lang) if self.waiting_for_chart else None
+        if texture is not None:  # only the chart comes in: the rest of the screen stays as laid out
+            self.waiting_for_chart = False
+            plate, words = self.placeholder
+            plate.visible = words.visible = False
+            self.chart.append(arcade.Sprite(texture, center_x=self.chart_centre[0], center_y=self.chart_centre[1]))
 
     def on_hide_view(self) -> None:
         super().on_hide_view()

@@ -63,7 +63,8 @@ class ReportCharts:
                 return None
             if not job.done():
                 return None
-            self._textures[key] = arcade.Texture(job.result(), hash=f"river:chart:{self._serial}:{name}:{lang}")
+            self._textures[key] = arcade.Texture(job.result(), hash=f"river:chart:{self._serial}:{name}:{lang}",
+                                                 hit_box_algorithm=arcade.hitbox.algo_bounding_box)
         return self._textures[key]
 
     def close(self) -> None:
