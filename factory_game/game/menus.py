@@ -167,10 +167,12 @@ class TitleView(MenuView):
             walker.scale = zoom
             self.walkers.append(walker)
             self.icons.append(walker)
+        self.stations, self.coins, self.zoom, self.clock = [], [], zoom, 0.0
         for i in range(6):
             station = arcade.Sprite(textures()["station_busy_0"], scale=zoom, center_x=w / 2 + (i - 2.5) * 20 * zoom,
                                     center_y=h - (30 if short else 70))
             self.icons.append(station)
+            self.stations.append(station)
         title_y = h - 90 if short else h * 0.7
         self.heading(t("app.title"), title_y, 32 if short else 48)
         self.heading(t("app.subtitle"), title_y - (28 if short else 50), 12, palette()["silver"])
@@ -206,14 +208,45 @@ class TitleView(MenuView):
                     walker.x = -32.0
                 walker.go([(width + 32, self.parade_y)])
             walker.step(delta_time, 90.0)
+        self._work(delta_time)
+
+    def _work(self, dt: float) -> None:
+        """The factory at work over the title: screens flicker as their tasks run, and now and then one finishes
+        and a coin hops from it off towards the till."""
+        self.clock += dt
+        tex = textures()
+        for i, station in enumerate(self.stations):
+            name = "station_busy_0" if int(self.clock * 3 + i * 1.7) % 2 else "station_busy_1"
+            if station.texture is not tex[name]:
+                station.texture = tex[name]
+        if int(self.clock * 1.3) != int((self.clock - dt) * 1.3) and self.stations:  # about one a second
+            start = self.stations[int(self.clock * 7) % len(self.stations)]
+            coin = arcade.Sprite(tex["coin_0"], scale=self.zoom, center_x=start.center_x, center_y=start.center_y)
+            self.icons.append(coin)
+            self.coins.append((coin, start.position, self.clock))
+        keep = []
+        for coin, (x, y), born in self.coins:
+            t = (self.clock - born) / 0.9
+            if t >= 1:
+                coin.remove_from_sprite_lists()
+                continue
+            coin.position = (round(x + 60 * self.zoom * t), round(y + 30 * self.zoom * 4 * t * (1 - t)))
+            coin.texture = tex[("coin_0", "coin_1", "coin_2", "coin_1")[int(t * 8) % 4]]
+            keep.append((coin, (x, y), born))
+        self.coins = keep
 
 
 class LevelSelectView(MenuView):
+    """The campaign in order (each level opens when the one before has a star), the best stars won, and under the
+    list the level the mouse is on (or the next to play): its briefing's opening and its goals."""
+
     def content(self) -> None:
         t, h = self.game.i18n.t, self.window.height
         self.heading(t("levels.heading"), h - 90)
         y = h - 170
+        self.level_of: dict[int, tuple] = {}  # button index -> (path, spec)
         for index, (path, spec) in enumerate(self.game.levels()):
+            self.level_of[len(self.buttons)] = (path, spec)
             unlocked = self.game.unlocked(index)
             stars = self.game.stars.get(spec.id, 0)
             title = self.game.i18n.pick(spec.title, spec.id)
@@ -227,10 +260,36 @@ class LevelSelectView(MenuView):
             y -= 44
         if self.game.sandbox is not None:
             sandbox = self.game.load(self.game.sandbox)
+            self.level_of[len(self.buttons)] = (self.game.sandbox, sandbox)
             self.button(self.game.i18n.pick(sandbox.title, sandbox.id), y - 8,
                         lambda: self.game.show_briefing(self.game.sandbox), width=640)
             y -= 52
         self.button(t("menu.back"), max(40, y - 20), self.back)
+        self.about = [self.line("", self.window.width / 2 - 320, max(40, y - 20) - 30 - i * 20, palette()["silver"])
+                      for i in range(3)]
+        self.about_for = None
+        self._describe(self.default)
+
+    def _describe(self, button) -> None:
+        """Under the list: what the pointed-at level is about, in two lines of its briefing, and its goals' count."""
+        index = next((i for i, b in enumerate(self.buttons) if b is button), None)
+        if index not in self.level_of or index == self.about_for or not self.about:
+            return
+        self.about_for = index
+        i18n = self.game.i18n
+        _path, spec = self.level_of[index]
+        lines = wrap(i18n.pick(spec.briefing), 640)[:2]
+        if len(wrap(i18n.pick(spec.briefing), 640)) > 2:
+            lines[-1] = clip(lines[-1] + " …", 640)
+        lines.append(i18n.t("levels.about", goals=len(spec.goals), time=format_duration(spec.duration_ms))
+                     if spec.goals else i18n.t("briefing.endless"))
+        for label, text in zip(self.about, lines + [""] * 3, strict=False):
+            label.set(clip(text, 640))
+
+    def on_mouse_motion(self, x, y, dx, dy) -> None:
+        super().on_mouse_motion(x, y, dx, dy)
+        if self.hovered is not None:
+            self._describe(self.hovered)
 
     def back(self) -> None:
         self.game.show_title()
