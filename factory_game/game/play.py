@@ -234,7 +234,7 @@ class PlayView(arcade.View):
         t = self.game.i18n.t
         if self.selected is None:
             return [t("inspect.hint"), ""] + [t(f"inspect.legend_{key}")
-                                              for key in ("tiers", "crown", "helper", "street", "bar", "rented")]
+                                              for key in ("tiers", "crown", "helper", "street", "bar", "rented", "marks")]
         kind, ident = self.selected
         world = self.world
         if kind == "customer":
