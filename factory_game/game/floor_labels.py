@@ -56,9 +56,10 @@ class FloorLabels:
             self._add(key, i18n.t(key), place, anchor, pal["yellow"], pal["ink"], size)
         spec = view.world.spec
         arriving = [tier for tier, weight in spec.arrivals.tiers if weight > 0]
+        caps = dict(spec.tiers)  # tier -> how many tasks it may have queued or running
         if arriving:  # the rope's sign: the tightest cap among the tiers that come
-            tier = min(arriving, key=spec.tier_cap)
-            self._add("cap_sign", i18n.t("hud.cap_sign", tier=tier, cap=spec.tier_cap(tier)),
+            tier = min(arriving, key=caps.__getitem__)
+            self._add("cap_sign", i18n.t("hud.cap_sign", tier=tier, cap=caps[tier]),
                       (lay.entrance[0] + 12, 6), "left", pal["red"], pal["white"], size)
         self._seen = None
         self._signs: dict[str, bool] = {}

@@ -16,6 +16,7 @@ from factory_game.game.gfx import arcade
 from factory_game.game.hud import Hud, money, wait_text
 from factory_game.game.scene import Scene
 from factory_game.level.units import format_duration
+from factory_game.sim import queries
 from factory_game.sim.commands import Release, Rent, SetAutopilot
 from factory_game.sim.world import World
 
@@ -233,8 +234,9 @@ class PlayView(arcade.View):
     def inspector_lines(self) -> list[str]:
         t = self.game.i18n.t
         if self.selected is None:
-            return [t("inspect.hint"), ""] + [t(f"inspect.legend_{key}")
-                                              for key in ("tiers", "crown", "helper", "street", "bar", "rented", "marks")]
+            multiplier = f"{queries.multiplier(self.world):g}"
+            keys = ("tiers", "crown", "helper", "street", "bar", "rented", "marks")
+            return [t("inspect.hint"), ""] + [t(f"inspect.legend_{key}", multiplier=multiplier) for key in keys]
         kind, ident = self.selected
         world = self.world
         if kind == "customer":

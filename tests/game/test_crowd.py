@@ -6,7 +6,8 @@ from PIL import Image
 from factory_game.game.app import make_game
 from factory_game.game.art import WAIT_STEPS, demand_tag, hourglass_colour, palette, textures
 from factory_game.game.play import PlayView
-from factory_game.game.scene import LATE_AFTER, Scene, wait_fraction
+from factory_game.game.scene import LATE_AFTER, Scene
+from factory_game.sim import queries
 from factory_game.sim.world import World
 
 from .levels import busy_level
@@ -34,14 +35,14 @@ def test_hourglass_fills_toward_the_prompt_line_coloured_by_closeness(window):
     run(scene, world, 120)
     for _ in range(8):
         scene.sync(0)
-    limits = {m: world.spec.prompt.multiplier * s.mean_service_ms for m, s in world.models.items()}
+    positions = {t.id: i for m in world.models for i, t in enumerate(queries.queued_tasks(world, m))}
     checked = 0
     for customer in world.customers.values():
         person = scene.customers[customer.id]
         lead = next((t for t in customer.tasks if t.state in ("queued", "running")), None)
         if lead is None or lead.state != "queued" or not person.tag.visible or lead.id in scene.helpers:
             continue
-        step = round(WAIT_STEPS * wait_fraction(world, lead, limits[lead.model]))
+        step = round(WAIT_STEPS * queries.wait_fraction(world, lead.model, positions[lead.id]))
         one_content = len(world.spec.model(lead.model).content) == 1
         icon = None if one_content else scene.content_icon[lead.content]
         assert person.tag.texture is demand_tag(icon, step)
@@ -71,7 +72,7 @@ def test_a_task_running_late_turns_its_station_red(window):
     scene = Scene(world)
     run(scene, world, 200)
     late = [sid for sid, slot in world.slots.items() if slot.task is not None and slot.task.started_at is not None
-            and world.now - slot.task.started_at > LATE_AFTER * world.models[slot.model].mean_service_ms]
+            and world.now - slot.task.started_at > LATE_AFTER * world.spec.model(slot.model).mean_service_ms]
     on_time = [sid for sid, slot in world.slots.items() if slot.task is not None and sid not in late]
     assert late and on_time
     assert all(scene.slot_sprites[sid].late for sid in late)
