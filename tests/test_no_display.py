@@ -11,12 +11,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.parametrize("env_change", [{}, {"DISPLAY": ":0", "ARCADE_HEADLESS": "1"}])
-def test_play_without_a_display_exits_2_with_what_to_do(env_change):
+@pytest.mark.parametrize("env_change, args", [
+    ({}, []),
+    ({"DISPLAY": ":0", "ARCADE_HEADLESS": "1"}, ["--ui-scale", "2"]),
+])
+def test_play_without_a_display_exits_2_with_what_to_do(env_change, args):
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "ARCADE_HEADLESS")}
     env.update(env_change)
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "factory_game", "play"], cwd=ROOT, env=env, capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "factory_game", "play", *args], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=20)
     took = time.monotonic() - started
     assert done.returncode == 2, done.stderr

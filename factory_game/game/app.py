@@ -199,9 +199,10 @@ def _has_window() -> bool:
 
 
 def play(level_path: str | Path | None = None, lang: str | None = None, muted: bool = False,
-         seed: int | None = None) -> None:
+         seed: int | None = None, ui_scale: int | None = None) -> None:
     """Open the game: straight into a level's briefing when one is given, else the title screen."""
     game = make_game(lang=lang, muted=muted, seed=seed)  # first: it sets Arcade up before anything imports it
+    game.ui_scale = ui_scale
     import arcade
 
     game.window.set_caption(game.i18n.t("app.title"))

@@ -16,6 +16,8 @@ def add_game_commands(subparsers) -> None:
     play.add_argument("--lang", choices=("zh-CN", "en"), help="language (default: the system's)")
     play.add_argument("--mute", action="store_true", help="no sound")
     play.add_argument("--seed", type=int, help="seed (default: the level's)")
+    play.add_argument("--ui-scale", type=int, choices=(1, 2, 3, 4),
+                      help="draw the HUD this many times bigger (default: automatic, one step per 1280x720)")
     play.set_defaults(handler=cmd_play)
 
     shot = subparsers.add_parser("screenshot", help="render a level at a moment to a PNG, headless")
@@ -65,7 +67,7 @@ def cmd_play(args: argparse.Namespace) -> int:
         return 2
     from factory_game.game.app import play
 
-    play(_level(args.level), lang=args.lang, muted=args.mute, seed=args.seed)
+    play(_level(args.level), lang=args.lang, muted=args.mute, seed=args.seed, ui_scale=args.ui_scale)
     return 0
 
 
