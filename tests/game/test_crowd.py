@@ -88,10 +88,10 @@ def test_returning_customers_are_marked(window):
     from factory_game.sim.distributions import Dist
 
     spec = busy_level()
-    spec = replace(spec, arrivals=replace(spec.arrivals, return_probability=0.5, return_after=Dist.fixed(10 * MINUTE)))
+    spec = replace(spec, arrivals=replace(spec.arrivals, return_probability=0.5, return_after=Dist.fixed(5 * MINUTE)))
     world = World(spec)
     scene = Scene(world)
-    run(scene, world, 400)
+    run(scene, world, 200)
     for _ in range(8):
         scene.sync(0)
     back = [c.id for c in world.customers.values() if c.visit > 1]

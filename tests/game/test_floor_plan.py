@@ -15,7 +15,7 @@ from factory_game.plugins import prepare_level
 from factory_game.sim.commands import Rent
 
 LEVELS = bundled_levels()
-SIZES = [(640, 360), (1000, 700), (1280, 720), (1920, 1080), (2560, 1440)]
+SIZES = [(640, 360), (1280, 720), (2560, 1440)]  # the compact HUD, the full one, the full one at UI scale 2
 
 
 def rect(sprite):

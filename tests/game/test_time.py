@@ -60,7 +60,7 @@ def test_at_16x_people_reach_their_station_before_their_task_is_old(window, monk
         scene = Scene(world)
         scene.sim_speed = SIXTEEN_X
         late = total = 0
-        for frame in range(600):
+        for frame in range(360):
             world.advance(world.now + round(SIXTEEN_X * 1000 * FRAME_S))
             scene.sync(FRAME_S)
             if frame > 120 and frame % 10 == 0:
