@@ -1,13 +1,17 @@
-"""Frame time of the play screen with 300, 1,000 and 3,000 customers, beside a bare SpriteList, headless.
+"""Frame time of the play screen with 300, 1,000 and 3,000 customers at three zooms, beside a bare SpriteList,
+headless.
 
-    python3 bench/render.py [--counts 300 1000 3000] [--frames 240]
+    python3 bench/render.py [--counts 300 1000 3000] [--frames 240] [--zooms out fit in]
 
 For each count: a level whose queues only grow (prompts off, little capacity) runs until that many customers are
 in the factory; then the play view runs frames at 1× (world advance, scene sync, HUD refresh, draw, and a GL
 finish so the GPU's work is inside the time). Beside it, in the same process and window, a bare SpriteList of the
 same number of 16×16 sprites at 2× moves every sprite every frame and draws them: the floor Arcade itself sets.
-Play and bare frames alternate, so a busy machine slows both alike and the ratio stays meaningful.
-Targets (issue 4): 1,000 customers at p95 ≤ 16.7 ms on the software renderer, and at most 1.5× the bare list.
+Play and bare frames alternate, so a busy machine slows both alike and the ratio stays meaningful. Each count is
+timed with the camera zoomed out (1×, the whole floor), at the fit zoom the game opens with, and zoomed in two
+steps past it (the view on the middle of the floor).
+Targets (issues 4 and 10): 1,000 customers at p95 ≤ 16.7 ms on the software renderer, and at most 1.5× the bare
+list, at every zoom.
 """
 
 from __future__ import annotations
@@ -100,6 +104,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--counts", type=int, nargs="+", default=[300, 1000, 3000])
     parser.add_argument("--frames", type=int, default=240)
+    parser.add_argument("--zooms", nargs="+", default=["out", "fit", "in"], choices=("out", "fit", "in"))
     args = parser.parse_args()
     platform.setup(headless=True)
     from factory_game.game.app import make_game
@@ -107,21 +112,26 @@ def main() -> None:
     game = make_game(levels=[], lang="en", muted=True, headless=True)
     window = game.window
     print(f"renderer: {window.ctx.info.RENDERER}; window {window.width}x{window.height}; {args.frames} frames")
-    print(f"{'customers':>9} | {'people drawn':>12} | {'play median':>11} | {'play p95':>8} | "
+    print(f"{'customers':>9} | {'zoom':>8} | {'people drawn':>12} | {'play median':>11} | {'play p95':>8} | "
           f"{'bare median':>11} | {'bare p95':>8} | {'p95 ratio':>9}")
     for count in args.counts:
         view, play = play_frame(window, game, count)
         bare = bare_frame(window, count)
-        play_ms, bare_ms = [], []
-        for _ in range(args.frames):  # interleaved, so both see the same machine load
-            play_ms.append(timed(play))
-            bare_ms.append(timed(bare))
-        med, p95 = percentiles(play_ms)
-        bare_med, bare_p95 = percentiles(bare_ms)
-        drawn = len(view.scene.customers) + len(view.scene.helpers) + len(view.scene.leavers)
+        camera = view.camera
+        for zoom_name in args.zooms:
+            zoom = {"out": 1, "fit": camera.fit_zoom, "in": camera.fit_zoom + 2}[zoom_name]
+            camera.set_zoom(zoom)
+            camera.pan_to(camera.world_w / 2, camera.world_h / 2)
+            play_ms, bare_ms = [], []
+            for _ in range(args.frames):  # interleaved, so both see the same machine load
+                play_ms.append(timed(play))
+                bare_ms.append(timed(bare))
+            med, p95 = percentiles(play_ms)
+            bare_med, bare_p95 = percentiles(bare_ms)
+            drawn = len(view.scene.customers) + len(view.scene.helpers) + len(view.scene.leavers)
+            print(f"{count:>9} | {zoom_name + ' ' + str(zoom) + 'x':>8} | {drawn:>12} | {med:>9.2f}ms | "
+                  f"{p95:>6.2f}ms | {bare_med:>9.2f}ms | {bare_p95:>6.2f}ms | {p95 / bare_p95:>8.2f}×")
         view.on_hide_view()
-        print(f"{count:>9} | {drawn:>12} | {med:>9.2f}ms | {p95:>6.2f}ms | {bare_med:>9.2f}ms | {bare_p95:>6.2f}ms | "
-              f"{p95 / bare_p95:>8.2f}×")
 
 if __name__ == "__main__":
     main()

@@ -15,6 +15,7 @@ from factory_game.sim.queries import Kind, multiplier, over_the_line
 from factory_game.texts import format_duration
 
 QUIET_MS = 10 * 60_000  # a model's long-wait alert does not repeat sooner than this (simulated time)
+RECENT_MS = 60 * 60_000  # the feed shows the last simulated hour: "Cash is low!" at 1m00s is gone by 3h
 SEVERE = {"outage", "cash_low", "long_wait", "fail", "refused", "mod_error"}
 
 
@@ -81,10 +82,11 @@ class Alerts:
         self._broke = broke
 
     def lines(self, i18n, count: int) -> list[tuple[str, tuple]]:
-        """The newest ``count`` alerts as (text, colour), in the current language."""
+        """The newest ``count`` alerts of the last simulated hour as (text, colour), in the current language."""
         pal = palette()
         out = []
-        for time, key, values, repeats in list(self.items)[:count]:
+        recent = [item for item in self.items if self.world.now - item[0] <= RECENT_MS]
+        for time, key, values, repeats in recent[:count]:
             shown = save_errors.shown(i18n, values)
             if "model" in shown:
                 shown["model"] = self._model_name(shown["model"])

@@ -31,6 +31,7 @@ class Game:
         self.i18n = i18n
         self.sounds = sounds
         self.seed = seed
+        self.ui_scale: int | None = None  # the HUD's scale; None: automatic (camera.auto_ui_scale)
         self.stars: dict[str, int] = userdata.read_stars()
         self.current: Path | None = None
         self._specs: dict[Path, object] = {}
@@ -125,7 +126,7 @@ class Game:
         except SaveError as exc:
             return exc
         self.current = saved.level_path
-        view = PlayView(self, world.spec, world=world)
+        view = PlayView(self, world.spec, world=world, paused=True)  # the player looks before time runs again
         failures.connect(view.mod_failed)
         self.window.show_view(view)
         return None
@@ -191,9 +192,10 @@ def _has_window() -> bool:
 
 
 def play(level_path: str | Path | None = None, lang: str | None = None, muted: bool = False,
-         seed: int | None = None) -> None:
+         seed: int | None = None, ui_scale: int | None = None) -> None:
     """Open the game: straight into a level's briefing when one is given, else the title screen."""
     game = make_game(lang=lang, muted=muted, seed=seed)  # first: it sets Arcade up before anything imports it
+    game.ui_scale = ui_scale
     import arcade
 
     game.window.set_caption(game.i18n.t("app.title"))

@@ -67,22 +67,40 @@ def icon_texture(icon: str, size: int = 8) -> arcade.Texture:
                           hit_box_algorithm=arcade.hitbox.algo_bounding_box)
 
 
+HOURGLASS = ["WWWWWWW", "w.....w", ".w...w.", "..w.w..", "...w...", "..w.w..", ".w...w.", "w.....w", "WWWWWWW"]
+# the sand's cells, in the order the bottom fills (from its floor up) and the top keeps them (from the neck up)
+SAND_BOTTOM = [(x, 7) for x in range(1, 6)] + [(x, 6) for x in range(2, 5)] + [(3, 5)]
+SAND_TOP = [(3, 3)] + [(x, 2) for x in range(2, 5)] + [(x, 1) for x in range(1, 6)]
+
+
+def hourglass_colour(fraction: float) -> str:
+    """Green while the wait is far from the prompt line, then yellow, orange, and red at the line."""
+    return "green" if fraction < 0.5 else "yellow" if fraction < 0.75 else "orange" if fraction < 1 else "red"
+
+
 @cache
-def demand_tag(icon: str, step: int) -> arcade.Texture:
-    """What floats over a waiting customer, as one texture: the wait bar (``step`` of 8 toward the prompt line, an ink
-    frame around a two-pixel fill that turns green, yellow, red) over the demand's content icon. One sprite per head
-    instead of two halves the overlay a crowd costs to draw."""
+def demand_tag(icon: str | None, step: int) -> arcade.Texture:
+    """What floats over a waiting customer, as one texture: an hourglass whose sand has run ``step`` of 8 toward the
+    prompt line, coloured by how close it is, with the content icon beside it when the model serves more than one
+    content type (``icon`` None: the hourglass alone). One sprite per head keeps a crowd's overlay cheap."""
     pal = json.loads(ATLAS_JSON.read_text())["palette"]
-    w, h = 8, 8
-    width = WAIT_STEPS + 2
-    img = Image.new("RGBA", (width, 5 + h), (0, 0, 0, 0))
     fraction = step / WAIT_STEPS
-    fill = pal["green" if fraction < 0.5 else "yellow" if fraction < 0.85 else "red"]
-    for px in range(width):
-        for py in range(4):
-            inside = 0 < px <= step and py in (1, 2)
-            img.putpixel((px, py), (*(fill if inside else pal["ink"]), 255))
-    img.paste(icon_image(icon), ((width - w) // 2, 5))
+    sand = (*pal[hourglass_colour(fraction)], 255)
+    width = 7 + (10 if icon is not None else 0)
+    img = Image.new("RGBA", (width, 9), (0, 0, 0, 0))
+    frame = {"W": (*pal["wood"], 255), "w": (*pal["white"], 255)}
+    for y, row in enumerate(HOURGLASS):
+        for x, ch in enumerate(row):
+            if ch in frame:
+                img.putpixel((x, y), frame[ch])
+    glass = (*pal["night"], 255)
+    for x, y in SAND_BOTTOM + SAND_TOP:
+        img.putpixel((x, y), glass)
+    fallen = round(len(SAND_BOTTOM) * min(1.0, fraction))
+    for x, y in SAND_BOTTOM[:fallen] + SAND_TOP[:len(SAND_TOP) - fallen]:
+        img.putpixel((x, y), sand)
+    if icon is not None:
+        img.paste(icon_image(icon), (9, 0))
     return arcade.Texture(img, hash=f"river:tag:{icon}:{step}", hit_box_algorithm=arcade.hitbox.algo_bounding_box)
 
 
@@ -115,19 +133,25 @@ def countdown_text(ms: float) -> str:
 
 
 @cache
-def countdown(text: str) -> arcade.Texture:
-    """A busy station's time left in cyan pixel digits on an ink plate, one texture per shown value."""
+def countdown(text: str, late: bool = False) -> arcade.Texture:
+    """A busy station's time left in cyan pixel digits on an ink plate, one texture per shown value; a task running
+    late shows white digits on a red screen."""
     sheet = Image.open(ATLAS_PNG).convert("RGBA")
     rects = json.loads(ATLAS_JSON.read_text())["sprites"]
     pal = json.loads(ATLAS_JSON.read_text())["palette"]
     w, h = COUNTDOWN_SIZE
-    img = Image.new("RGBA", (w, h), (*pal["ink"], 255))
+    img = Image.new("RGBA", (w, h), (*pal["red" if late else "ink"], 255))
     glyphs = [rects[f"glyph_{char}"] for char in text]
     x = (w - sum(gw + 1 for _, _, gw, _ in glyphs) + 1) // 2
     for gx, gy, gw, gh in glyphs:
-        img.alpha_composite(sheet.crop((gx, gy, gx + gw, gy + gh)), (x, 1))
+        glyph = sheet.crop((gx, gy, gx + gw, gy + gh))
+        if late:
+            white = Image.new("RGBA", glyph.size, (*pal["white"], 255))
+            glyph = Image.composite(white, glyph, glyph.getchannel("A"))
+        img.alpha_composite(glyph, (x, 1))
         x += gw + 1
-    return arcade.Texture(img, hash=f"river:countdown:{text}", hit_box_algorithm=arcade.hitbox.algo_bounding_box)
+    return arcade.Texture(img, hash=f"river:countdown:{text}:{late}",
+                          hit_box_algorithm=arcade.hitbox.algo_bounding_box)
 
 
 @cache

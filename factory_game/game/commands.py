@@ -18,6 +18,8 @@ def add_game_commands(subparsers) -> None:
     play.add_argument("--lang", choices=LANGUAGES, help="language (default: the system's)")
     play.add_argument("--mute", action="store_true", help="no sound")
     play.add_argument("--seed", type=int, help="seed (default: the level's)")
+    play.add_argument("--ui-scale", type=int, choices=(1, 2, 3, 4),
+                      help="draw the HUD this many times bigger (default: automatic, one step per 1280x720)")
     play.set_defaults(handler=cmd_play)
 
     shot = subparsers.add_parser("screenshot", help="render a level at a moment to a PNG, headless")
@@ -38,10 +40,36 @@ def _level(name: str | None) -> Path | None:
     return resolve_level(name)
 
 
+NO_DISPLAY = """error: factory-game play needs a display, and this session has none ({why}).
+The game window would open nowhere. Instead:
+  factory-game run LEVEL --report DIR        play a level headless and write its report
+  factory-game screenshot LEVEL --at 30m     render the play screen at a moment to a PNG
+  xvfb-run -a factory-game play              open the window on a virtual display (Debian package xvfb)"""
+
+
+def no_display_reason() -> str | None:
+    """Why ``play`` cannot show a window here, or None when it can. Checked before Arcade is imported, so the
+    answer comes at once instead of an invisible headless window that runs for ever."""
+    import os
+    import sys
+
+    if os.environ.get("ARCADE_HEADLESS"):
+        return "ARCADE_HEADLESS is set"
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        return "neither DISPLAY nor WAYLAND_DISPLAY is set"
+    return None
+
+
 def cmd_play(args: argparse.Namespace) -> int:
+    import sys
+
+    why = no_display_reason()
+    if why is not None:
+        print(NO_DISPLAY.format(why=why), file=sys.stderr)
+        return 2
     from factory_game.game.app import play
 
-    play(_level(args.level), lang=args.lang, muted=args.mute, seed=args.seed)
+    play(_level(args.level), lang=args.lang, muted=args.mute, seed=args.seed, ui_scale=args.ui_scale)
     return 0
 
 

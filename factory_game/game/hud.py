@@ -1,7 +1,8 @@
 """The manager's instruments over the factory: the top bar, one card per model, the alerts and the inspector.
 
-Laid out in window pixels around the canvas (the top bar over its top 22 logical pixels, the panel over its right
-176), rebuilt on resize and on a language switch, and refreshed every frame by setting label texts that only
+Laid out in UI pixels (window pixels ÷ the UI scale, ``camera.HudFrame``): a top bar across the window and a panel
+at its right, 22 and 176 px in the compact layout (under 1280×720 UI px), twice that in the full one. Rebuilt on
+resize, on a UI-scale change and on a language switch, and refreshed every frame by setting label texts that only
 re-lay out when they change. Buttons call the play view's actions; the view alone talks to the world.
 """
 
@@ -11,13 +12,14 @@ from typing import TYPE_CHECKING
 
 import pyglet
 
-from factory_game.game import layout as L
 from factory_game.game.art import icon_texture, palette
+from factory_game.game.camera import BAR_PX
 from factory_game.game.clock import SPEEDS
 from factory_game.game.gfx import arcade
 from factory_game.game.panels import ManagerPanels
 from factory_game.game.ui import Button, Label, box, set_box, text_width, wrap
 from factory_game.sim import queries
+from factory_game.sim.queries import SlotState
 from factory_game.texts import format_duration, format_money
 
 if TYPE_CHECKING:
@@ -29,11 +31,30 @@ SUMMARY_EVERY_S = 0.5  # the metrics summary merges every sample: refresh it twi
 
 
 def money(cents: int) -> str:
-    return format_money(cents)
+    """``¥1.50``, and ``−¥0.40`` for a loss (the sign before the currency, a true minus)."""
+    return format_money(cents).replace("-", "−", 1)
 
 
 def wait_text(ms: float) -> str:
-    return format_duration(ms)
+    """A wait in whole seconds (``8s``, ``5m58s``), never ``8.3s`` beside ``5m58s``."""
+    return "∞" if ms == float("inf") else format_duration(1000 * round(ms / 1000))
+
+
+def on_order_eta(world, model_id: str) -> int | None:
+    """Simulated ms until the next rented station on order arrives (orders arrive in order, after the model's
+    lead time), or None with nothing on order. Read from the world's record of commands."""
+    waiting = queries.slot_counts(world, model_id).on_order
+    if not waiting:
+        return None
+    lead = world.spec.model(model_id).lead_time_ms
+    oldest = None
+    for record in reversed(world.commands):  # the newest orders are the ones still on their way
+        if record.ok and record.command.name == "rent" and record.command.model == model_id:
+            oldest = record.time
+            waiting -= record.command.count
+            if waiting <= 0:
+                break
+    return None if oldest is None else max(0, oldest + lead - world.now)
 
 
 class ModelCard:
@@ -121,10 +142,17 @@ class ModelCard:
         pal, t = palette(), hud.i18n.t
         world = hud.view.world
         slots = queries.slot_counts(world, self.model_id)
-        rented = slots.rented + slots.on_order
-        busy = t("hud.busy", busy=slots.busy, total=slots.serving)
-        if rented:
-            busy += " " + t("hud.rented", n=rented)
+        # released stations still finishing a task are not part of the capacity: show them apart, so busy never
+        # reads above the total
+        leaving = sum(1 for s in world.slots.values() if s.model == self.model_id and s.state == SlotState.LEAVING)
+        busy = t("hud.busy", busy=slots.busy - leaving, total=slots.serving)
+        if slots.rented:
+            busy += " " + t("hud.rented", n=slots.rented)
+        if slots.on_order:
+            eta = on_order_eta(world, self.model_id)
+            busy += " " + t("hud.on_order", n=slots.on_order, eta=wait_text(eta or 0))
+        if leaving:
+            busy += " " + t("hud.leaving", n=leaving)
         down = slots.down
         if down:
             busy += " " + t("hud.down", n=down)
@@ -188,21 +216,22 @@ class Hud:
         self.fixed: list[Label] = []  # labels that never change; held here so they are not garbage-collected
         self.labels: list[Label] = []  # the HUD's own labels (not the names over the floor, not the tooltip)
         self._inspected = []  # the inspector re-wraps for the new width
+        self._alerts_shown: list | None = None
         self.boxes.clear()
         self.icons.clear()
         self.buttons = []
         self.hovered = None
         view, t, pal = self.view, self.i18n.t, palette()
-        win_w, win_h = view.window.get_size()
-        canvas = view.canvas
-        left, top = canvas.to_window(0, L.CANVAS_H, win_w, win_h)
-        right, bar_bottom = canvas.to_window(L.CANVAS_W, L.CANVAS_H - L.TOP_BAR, win_w, win_h)
-        panel_left, panel_bottom = canvas.to_window(L.FLOOR_W, 0, win_w, win_h)
-        self.small = small = canvas.fit(win_w, win_h)[0] < 2
-        self.world_labels(win_w, win_h)
+        frame = view.frame  # the window in UI pixels (window pixels ÷ the UI scale), see camera.HudFrame
+        left, top, right = 0, frame.height, frame.width
+        bar_bottom = top - frame.bar_h
+        panel_left, panel_bottom = right - frame.panel_w, 0
+        self.small = small = frame.small
+        box(self.boxes, panel_left, panel_bottom, frame.panel_w, bar_bottom - panel_bottom, pal["night"])
+        box(self.boxes, panel_left, panel_bottom, 1, bar_bottom - panel_bottom, pal["ink"])
+        box(self.boxes, left, bar_bottom, right - left, frame.bar_h, pal["ink"])
 
         # top bar
-        # (the top bar's and the panel's backgrounds are part of the baked floor: see background.py)
         self.figures, self.figure_titles = {}, {}
         if small:
             self._small_top_bar(left, top, right)
@@ -262,11 +291,20 @@ class Hud:
         self.tooltip_box = box(self.boxes, 0, 0, 1, 1, pal["ink"])
         self.tooltip_box.visible = False
         self.tooltip = Label(self.batch, 0, 0, "", pal["yellow"])
-        self.paused_label = Label(self.batch, (left + panel_left) / 2, (top + panel_bottom) / 2,
-                                  t("hud.paused"), pal["yellow"], size=24, anchor_x="center")
+        self.paused_label = self._paused_label(left, top, right)
         self.manager.build(left, bar_bottom, panel_left, panel_bottom)
         self._summary_age = SUMMARY_EVERY_S
         self.refresh(0.0)
+
+    def _paused_label(self, left: float, top: float, right: float) -> Label:
+        """"Paused" in the top bar, never over the floor: under the clock in place of its progress bar (two-line
+        bar), or in the gap between the speed buttons and the switches (one-line bar)."""
+        t, pal = self.i18n.t, palette()
+        if self.small:
+            gap_left = self.speed_buttons[SPEEDS[-1]].rect[0] + self.speed_buttons[SPEEDS[-1]].rect[2]
+            x, y = (gap_left + self.lang.rect[0]) / 2, top - 15
+            return self.label(x, y, t("hud.paused"), pal["yellow"], anchor_x="center")
+        return self.label(left + 8, top - 36, t("hud.paused"), pal["yellow"])
 
     def _top_bar(self, left: float, top: float, right: float) -> None:
         """Two lines: the clock over its progress bar, pause and speeds, five figures, the switches."""
@@ -305,7 +343,7 @@ class Hud:
         self.progress_back = box(self.boxes, left + 4, top - 21, clock_w, 3, pal["night"])
         self.progress = box(self.boxes, left + 4, top - 21, 1, 3, pal["sky"])
         self.progress_back.visible = self.progress.visible = end is not None
-        bottom, height = top - L.TOP_BAR + 1, L.TOP_BAR - 2
+        bottom, height = top - BAR_PX + 1, BAR_PX - 2
         x = left + 4 + clock_w + 6
         self.pause = self.button(x, bottom, 24, height, "⏸", view.toggle_pause, "tip.pause")
         x += 26
@@ -319,24 +357,6 @@ class Hud:
         self.lang = self.button(bx, bottom, 52, height, "中/EN", view.toggle_language, "menu.language")
         self.sound = self.button(bx + 54, bottom, sound_w, height, "", view.toggle_sound, "menu.sound_on")
         self.menu = self.button(bx + 56 + sound_w, bottom, 24, height, "☰", view.open_menu, "tip.menu")
-
-    def world_labels(self, win_w: int, win_h: int) -> None:
-        """Names over the station groups and the rooms, drawn at full resolution at their canvas places."""
-        view, pal = self.view, palette()
-        to_window = view.canvas.to_window
-        for model in view.world.spec.models:
-            zone = view.scene.layout.zones[model.id]
-            x, y = to_window(zone.left + 4 + 10 * len(model.content) + 2, zone.label_y - 4, win_w, win_h)
-            right, _ = to_window(zone.right - 2, 0, win_w, win_h)
-            self.fixed.append(Label(self.batch, x, y, self.i18n.pick(model.names, model.id), pal["white"],
-                                    clip_px=max(16, right - x)))
-        lay = view.scene.layout
-        for key, (cx, cy) in (("hud.counter", (6, L.LOBBY[1] - 20)), ("hud.street", (4, 22)),
-                              ("hud.workshop", (20, L.SHOP[0] + 4)), ("hud.entrance", (lay.entrance[0] - 6, 50)),
-                              ("hud.exit", (lay.exit[0] - 8, 50))):
-            x, y = to_window(cx, cy, win_w, win_h)
-            self.fixed.append(Label(self.batch, x, y + 4, self.i18n.t(key),
-                                    pal["yellow"] if key != "hud.street" else pal["night"]))
 
     # ----------------------------------------------------------------------------------------------- per frame
     def refresh(self, dt: float) -> None:
@@ -372,8 +392,7 @@ class Hud:
             card.refresh(self, self.summary)
         self.autopilot.set_text(t("hud.autopilot_on") if world.autopilot_enabled else t("hud.autopilot_off"))
         self.autopilot.active = world.autopilot_enabled
-        for label, line in zip(self.alert_lines, view.alerts.lines(self.i18n, len(self.alert_lines)), strict=False):
-            label.set(line[0], line[1])
+        self._show_alerts(view.alerts.lines(self.i18n, len(self.alert_lines)))
         lines = view.inspector_lines()
         if lines != self._inspected:  # wrapping costs: only when the lines change
             self._inspected = lines
@@ -381,13 +400,38 @@ class Hud:
             self._wrapped = [part for line in lines for part in (wrap(line, width) if line else [""])]
         lines = self._wrapped
         self._place_inspector(self.small and view.selected is not None)
+        cut = len(lines) > self._shown_rows  # say so instead of ending on half a legend
         for i, label in enumerate(self.inspector):
-            label.set(lines[i] if i < min(len(lines), self._shown_rows) else "")
-        self.paused_label.visible = view.clock.paused
+            if cut and i == self._shown_rows - 1:
+                label.set(t("inspect.more"), pal["slate"])
+            else:
+                label.set(lines[i] if i < min(len(lines), self._shown_rows) else "", pal["silver"])
+        paused = view.clock.paused
+        self.paused_label.visible = paused
+        self.progress_back.visible = self.progress.visible = view.clock.end_ms is not None and (
+            self.small or not paused)
         self.manager.refresh(self.summary, fresh)
         for button in self.buttons:
             button.refresh(button is self.hovered)
         self._tooltip()
+
+    def _show_alerts(self, alerts: list[tuple[str, tuple]]) -> None:
+        """The newest alerts, each wrapped onto as many lines as it needs (its next lines indented), as many as
+        the feed holds: an alert is never cut short, an old one gives way instead."""
+        if alerts == self._alerts_shown:
+            return
+        self._alerts_shown = alerts
+        width = self.alert_lines[0].clip_px if self.alert_lines else 300
+        rows: list[tuple[str, tuple]] = []
+        for text, colour in alerts:
+            parts = wrap(text, width) if text else []
+            parts = parts[:1] + [part for line in parts[1:] for part in wrap("  " + line, width)]
+            if rows and len(rows) + len(parts) > len(self.alert_lines):
+                break
+            rows += [(part, colour) for part in parts]
+        rows += [("", palette()["white"])] * (len(self.alert_lines) - len(rows))
+        for label, (text, colour) in zip(self.alert_lines, rows, strict=False):
+            label.set(text, colour)
 
     def _inspector_rows(self, top: float) -> int:
         panel_left, panel_bottom, width, line, keys_room = self._inspector_geometry
@@ -423,7 +467,7 @@ class Hud:
             return
         text = self.i18n.t(b.tooltip)
         x, y = self.mouse
-        win_w = self.view.window.width
+        win_w = self.view.frame.width
         width = 8 * sum(2 if ord(ch) > 0x2E80 else 1 for ch in text) + 12
         x = min(x + 12, win_w - width - 4)
         y = y - 28 if y > 60 else y + 20

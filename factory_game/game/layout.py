@@ -1,66 +1,93 @@
 """Where everything stands in the factory, computed from the level alone (no Arcade, so it is tested plainly).
 
-The world is a 640×360 logical-pixel canvas, y up, drawn at an integer zoom. From the bottom: the road and the
-sidewalk (arrivals walk in from the left, leavers walk off to the right), the front wall with the entrance and
-the exit, the lobby (billing counter on the left, then one waiting area per model: benches either side of a red
-carpet lane for priority-pack customers), a dividing wall with one doorway per model, and the workshop (one
-group of stations per model, contracted slots first, then room for the rented ones). The right-hand panel and the
-top bar are left free for the HUD. Each model gets a column whose width follows its largest possible slot count,
-so a level with one 60-slot model and one with five small models both fill the floor.
+The floor is a world of logical pixels, y up, sized to the level: the camera (``camera.py``) shows it at an integer
+zoom and pans over it. From the bottom: the road and the sidewalk (arrivals walk in from the left, leavers walk off
+to the right), the front wall with the entrance and the exit, the lobby (billing counter on the left, then one
+waiting area per model: benches either side of a red carpet lane for priority-pack customers), a dividing wall with
+one doorway per model, and the workshop. Each model's column holds its contracted stations in rows with an aisle
+between rows (a person sitting at a station never covers the row below), and beside them, across an aisle, its
+annex for rented stations under a RENTED sign. The number of rows is the one that makes the floor's shape closest
+to the screen's, so a one-model level is compact and the four-model sandbox is wide, never overlapping; the lobby's
+bench rows follow the level's station count.
 """
 
 from __future__ import annotations
 
+import unicodedata
+import zlib
 from dataclasses import dataclass
 
-CANVAS_W, CANVAS_H = 640, 360
-TOP_BAR = 22  # logical px the HUD's top bar covers
-PANEL_W = 176  # logical px the HUD's right panel covers
-FLOOR_W = CANVAS_W - PANEL_W
+VIEW_W, VIEW_H = 464, 338  # the floor area the camera shows at 2× in a 1280×720 window (the HUD has the rest)
 
 ROAD_Y, SIDEWALK_Y = 10, 30  # walking lines
 FRONT_WALL = (40, 48)
-LOBBY = (48, 196)
-DIVIDER = (196, 204)
-SHOP = (204, CANVAS_H - TOP_BAR)
+LOBBY_BOTTOM = FRONT_WALL[1]
+WALL_H = 8
 COUNTER_W = 72  # the billing corner at the left of the lobby
 
-STATION_DX, STATION_DY = 18, 26  # one station cell: 16 px machine, standing room, progress bar
-MIN_STATION_DY = 17  # rows as close as this when a model has many stations
-STATION_ROOM = 28  # workshop height kept free of stations: the group label above, the walkway below
-SPOT_DX, SPOT_DY = 11, 24  # queue spots on the benches (room for the icon and wait bar over each head)
+STATION = 16  # a station sprite is 16×16
+SIT_DY = 12  # a worker stands this far below the station's centre
+STATION_DX = 18  # column pitch: two pixels between machines
+ROW_DY = 30  # row pitch: the station, its sitter under it, a two-pixel aisle
+ANNEX_GAP = 12  # the aisle between the contracted block and the rented annex
+LABEL_H = 16  # the row over a station group: the model's name, the RENTED sign (16 px text at zoom 1)
+SHOP_FOOT = 14  # free floor under the last row: the walkway from the doorway
+SPOT_DX, SPOT_DY = 11, 24  # queue spots on the benches (room for the hourglass over each head)
 CARPET_W = 12
+MIN_ZONE_W = 80  # a waiting area: a bench either side of the carpet
 STREET_DX = 10  # people queueing outside stand this far apart
 STREET_ROWS = (SIDEWALK_Y + 3, SIDEWALK_Y - 7)  # two rows on the sidewalk, the one by the wall first
+MAX_ROWS = 8
+
+THEMES = (  # (lobby floor, workshop floor, décor) per level, picked by the level's id
+    ("floor_wood", "floor_shop", "plant"),
+    ("floor_tile", "floor_steel", "plant"),
+    ("floor_wood", "floor_steel", "cooler"),
+    ("floor_tile", "floor_shop", "cooler"),
+)
+
+
+def text_px(text: str) -> int:
+    """Width of ``text`` in the 16 px Unifont at zoom 1: 8 px a character, 16 for a wide (CJK) one."""
+    return sum(16 if unicodedata.east_asian_width(ch) in "WF" else 8 for ch in text)
 
 
 @dataclass(frozen=True)
 class Zone:
-    """One model's column: its waiting area in the lobby and its station group in the workshop."""
+    """One model's column: its waiting area in the lobby and its station group (and annex) in the workshop."""
 
     model: str
     left: int
     right: int
     door_x: int  # the doorway in the dividing wall, at the top of the red carpet
-    stations: tuple[tuple[int, int], ...]  # centre of every station cell, contracted first, then rented ones
+    stations: tuple[tuple[int, int], ...]  # centre of every station cell, contracted first, then the annex's
     contracted: int
-    label_y: int
+    label_y: int  # the centre line of the group's label row
     bench_rows: tuple[int, ...]  # y of each bench row, nearest the doorway first
+    annex: tuple[int, int] | None  # x range of the rented annex, None when the model cannot rent
+    lobby: tuple[int, int]
+    sign_x: int  # the RENTED sign's centre: over the annex, clear of the name at zoom 1
 
     @property
     def carpet(self) -> tuple[int, int]:
         return self.door_x - CARPET_W // 2, self.door_x + CARPET_W // 2
+
+    def sitter(self, index: int) -> tuple[int, int]:
+        """Where whoever works at the index-th station stands."""
+        x, y = self.stations[index]
+        return x, y - SIT_DY
 
     def queue_spot(self, index: int, priority: bool) -> tuple[int, int]:
         """Where the index-th waiting task of its class stands: priority on the carpet, the rest on the benches.
 
         Spots fill from the doorway down; past the last row the line packs tighter instead of spilling out.
         """
+        lobby_bottom, lobby_top = self.lobby
         if priority:
-            lo = LOBBY[0] + 6
-            y = DIVIDER[0] - 8 - index * 10
+            lo = lobby_bottom + 6
+            y = lobby_top - 8 - index * 10
             if y < lo:
-                y = lo + (index * 3) % max(1, DIVIDER[0] - 8 - lo)
+                y = lo + (index * 3) % max(1, lobby_top - 8 - lo)
             return self.door_x, y
         left_cols = max(1, (self.carpet[0] - self.left - 4) // SPOT_DX)
         right_cols = max(1, (self.right - self.carpet[1] - 4) // SPOT_DX)
@@ -81,14 +108,27 @@ class Zone:
 
 @dataclass(frozen=True)
 class Layout:
+    width: int
+    height: int
+    lobby: tuple[int, int]  # y range
+    divider: tuple[int, int]
+    shop: tuple[int, int]
     zones: dict[str, Zone]
     entrance: tuple[int, int]  # door centre in the front wall
     exit: tuple[int, int]
     counter: tuple[int, int]  # where the cashier stands behind the desk (its centre)
     cashbox: tuple[int, int]
     dispatcher_home: tuple[int, int]
-    spawn: tuple[int, int]  # off-screen left on the sidewalk
-    despawn: tuple[int, int]  # off-screen right on the sidewalk
+    spawn: tuple[int, int]  # off the floor, left on the sidewalk
+    despawn: tuple[int, int]  # off the floor, right on the sidewalk
+    theme: tuple[str, str, str]
+
+    def region(self, y: float) -> str:
+        if y < FRONT_WALL[1]:
+            return "street"
+        if y < self.divider[1] - 4:
+            return "lobby"
+        return "shop"
 
     def street_spot(self, index: int) -> tuple[int, int]:
         """The index-th place in the queue outside, for customers holding tickets not yet let in (over their cap).
@@ -110,21 +150,23 @@ class Layout:
               leaving: bool = False) -> list[tuple[int, int]]:
         """Waypoints from start to goal through the doors (never through a wall). ``model`` names the doorway
         to use between lobby and workshop; ``leaving`` picks the exit instead of the entrance."""
-        here, there = region(start[1]), region(goal[1])
+        here, there = self.region(start[1]), self.region(goal[1])
         path: list[tuple[int, int]] = []
         if here == there:
             return [goal]
         door_x = self.zones[model].door_x if model in self.zones else self._nearest_door(start[0])
-        mid = (DIVIDER[0] + DIVIDER[1]) // 2
+        below, above = self.divider
+        mid = (below + above) // 2
+        shop_in = self.shop[0] + 4
         front = self.exit if leaving else self.entrance
         if here == "street" and there != "street":
             path += [(self.entrance[0], SIDEWALK_Y), (self.entrance[0], FRONT_WALL[1] + 4)]
             here = "lobby"
         if here == "shop" and there != "shop":
-            path += [(door_x, SHOP[0] + 4), (door_x, DIVIDER[0] - 4)]
+            path += [(door_x, shop_in), (door_x, below - 4)]
             here = "lobby"
         if here == "lobby" and there == "shop":
-            path += [(door_x, DIVIDER[0] - 4), (door_x, mid), (door_x, SHOP[0] + 4)]
+            path += [(door_x, below - 4), (door_x, mid), (door_x, shop_in)]
         if here == "lobby" and there == "street":
             path.append((front[0], FRONT_WALL[1] + 4))
             if goal[0] != front[0]:  # a goal in the doorway itself is reached straight down
@@ -135,61 +177,108 @@ class Layout:
         return min((z.door_x for z in self.zones.values()), key=lambda d: abs(d - x))
 
 
-def region(y: float) -> str:
-    if y < FRONT_WALL[1]:
-        return "street"
-    if y < DIVIDER[1] - 4:
-        return "lobby"
-    return "shop"
+@dataclass(frozen=True)
+class ModelPlan:
+    """What the floor needs to know of a model: its slots, how many it may rent, how wide its label is."""
+
+    id: str
+    slots: int
+    extra: int = 0
+    label_px: int = 0  # the widest of its names (any language) at zoom 1, its content icons included
 
 
-def build_layout(models: list[tuple[str, int, int]]) -> Layout:
-    """Lay out the floor for ``models`` given as (id, contracted slots, max extra slots), in level order.
+def _block_cols(count: int, rows: int) -> int:
+    return -(-count // rows) if count else 0
 
-    Stations pack in as many rows as the workshop holds; each model's column is first made wide enough for its
-    stations, and what width is left is shared in proportion to the slot counts. When even that does not fit
-    (well over a hundred stations), stations stand closer together, down to touching."""
-    left = COUNTER_W
-    width = FLOOR_W - left - 4
-    counts = [max(1, slots + extra) for _, slots, extra in models]
-    rows_max = max(1, (SHOP[1] - SHOP[0] - STATION_ROOM) // MIN_STATION_DY)
-    cols = [max(2, -(-count // rows_max)) for count in counts]
-    dx = max(16, min(STATION_DX, (width - 4 * len(models)) // max(1, sum(cols))))
-    need = [c * dx + 4 for c in cols]
-    spare = max(0, width - sum(need))
-    weights = [max(4, count) for count in counts]
+
+def _zone_width(plan: ModelPlan, rows: int, rented_px: int) -> int:
+    cols_c = max(1, _block_cols(plan.slots, rows))
+    cols_r = _block_cols(plan.extra, rows)
+    stations = 8 + cols_c * STATION_DX + (ANNEX_GAP + cols_r * STATION_DX if cols_r else 0)
+    label = 8 + plan.label_px + (8 + rented_px if plan.extra else 0) + 4
+    return max(MIN_ZONE_W, stations, label)
+
+
+def _bench_rows(plans: list[ModelPlan], widths: list[int]) -> int:
+    """Bench rows for the load: a seat per contracted station and one per two that may be rented, two to six rows."""
+    need = 2
+    for plan, width in zip(plans, widths, strict=True):
+        seats = max(1, (width - CARPET_W - 8) // SPOT_DX)
+        need = max(need, -(-(plan.slots + plan.extra // 2) // seats))
+    return min(6, need)
+
+
+def build_layout(models: list[ModelPlan | tuple], rented_px: int = 48, level_id: str = "") -> Layout:
+    """Lay out the floor for ``models`` (``ModelPlan``\\s, or (id, slots, extra) tuples) in level order.
+
+    ``rented_px``: the widest RENTED sign text at zoom 1 (both languages), so the sign never covers the name.
+    ``level_id`` picks the level's theme (floors and décor), the same on every machine."""
+    plans = [m if isinstance(m, ModelPlan) else ModelPlan(*m) for m in models]
+
+    def size(rows: int, benches: int) -> tuple[int, int]:
+        width = COUNTER_W + sum(_zone_width(p, rows, rented_px) for p in plans) + 4
+        height = (LOBBY_BOTTOM + 56 + (benches - 1) * SPOT_DY + WALL_H + LABEL_H + 8 + (rows - 1) * ROW_DY
+                  + STATION // 2 + SIT_DY + 8 + SHOP_FOOT)
+        return width, height
+
+    def best_rows(benches: int) -> int:
+        """The row count whose floor is closest to the screen's shape: the least zoomed-out view shows it all."""
+        return min(range(1, MAX_ROWS + 1),
+                   key=lambda r: (max(size(r, benches)[0] / VIEW_W, size(r, benches)[1] / VIEW_H), r))
+
+    rows = best_rows(3)
+    benches = _bench_rows(plans, [_zone_width(p, rows, rented_px) for p in plans])
+    rows = best_rows(benches)
+    lobby_top = LOBBY_BOTTOM + 30 + (benches - 1) * SPOT_DY + 26
+    floor_below_shop = lobby_top + WALL_H
+    width, height = size(rows, benches)
+    shop = (floor_below_shop, height)
+    label_y = height - LABEL_H // 2 - 2
+    top_row = height - LABEL_H - 4 - STATION // 2
     zones: dict[str, Zone] = {}
-    x = left
-    for (model_id, slots, extra), base, weight in zip(models, need, weights, strict=True):
-        w = base + spare * weight // sum(weights)
-        zones[model_id] = _zone(model_id, x, x + w, slots, extra, dx)
+    x = COUNTER_W
+    bench_rows = tuple(range(lobby_top - 30, LOBBY_BOTTOM + 4, -SPOT_DY))
+    for plan in plans:
+        w = _zone_width(plan, rows, rented_px)
+        zones[plan.id] = _zone(plan, x, x + w, rows, top_row, label_y, bench_rows, (LOBBY_BOTTOM, lobby_top),
+                               rented_px)
         x += w
+    counter_y = min(110, lobby_top - 40)
     return Layout(
-        zones=zones,
+        width=width, height=height, lobby=(LOBBY_BOTTOM, lobby_top), divider=(lobby_top, floor_below_shop),
+        shop=shop, zones=zones,
         entrance=(36, (FRONT_WALL[0] + FRONT_WALL[1]) // 2),
-        exit=(FLOOR_W - 20, (FRONT_WALL[0] + FRONT_WALL[1]) // 2),
-        counter=(30, 110),
-        cashbox=(54, 102),
-        dispatcher_home=(52, 150),
+        exit=(width - 20, (FRONT_WALL[0] + FRONT_WALL[1]) // 2),
+        counter=(30, counter_y),
+        cashbox=(54, counter_y - 8),
+        dispatcher_home=(52, min(150, lobby_top - 20)),
         spawn=(-12, SIDEWALK_Y),
-        despawn=(FLOOR_W + 12, SIDEWALK_Y - 12),
+        despawn=(width + 12, SIDEWALK_Y - 12),
+        theme=THEMES[zlib.crc32(level_id.encode()) % len(THEMES)],
     )
 
 
-def _zone(model_id: str, left: int, right: int, slots: int, extra: int, dx: int) -> Zone:
-    cols = max(1, (right - left - 4) // dx)
-    count = slots + extra
-    rows = -(-count // cols) if count else 1
-    room = SHOP[1] - SHOP[0] - STATION_ROOM  # above: the group's label; below: the path from the doorway
-    dy = min(STATION_DY, max(MIN_STATION_DY, room // max(1, rows))) if rows > 1 else STATION_DY
-    block = (rows - 1) * dy + 16
-    top = SHOP[0] + 10 + max(block, (room + block) // 2)  # the block's top edge, centred when there is room
-    label_y = top + 8
-    x0 = left + (right - left - cols * dx) // 2 + dx // 2
+def _zone(plan: ModelPlan, left: int, right: int, rows: int, top_row: int, label_y: int,
+          bench_rows: tuple[int, ...], lobby: tuple[int, int], rented_px: int) -> Zone:
+    cols_c = max(1, _block_cols(plan.slots, rows))
+    cols_r = _block_cols(plan.extra, rows)
+    block_w = cols_c * STATION_DX + (ANNEX_GAP + cols_r * STATION_DX if cols_r else 0)
+    x0 = left + (right - left - block_w) // 2 + STATION_DX // 2
     stations = []
-    for i in range(count):
-        row, col = divmod(i, cols)
-        stations.append((x0 + col * dx, top - 8 - row * dy))
+    for i in range(plan.slots):
+        row, col = divmod(i, cols_c)
+        stations.append((x0 + col * STATION_DX, top_row - row * ROW_DY))
+    annex = None
+    if cols_r:
+        ax = x0 + cols_c * STATION_DX + ANNEX_GAP
+        annex = (ax - STATION_DX // 2, ax + cols_r * STATION_DX - STATION_DX // 2)
+        for i in range(plan.extra):
+            row, col = divmod(i, cols_r)
+            stations.append((ax + col * STATION_DX, top_row - row * ROW_DY))
     door_x = (left + right) // 2
-    bench_rows = tuple(range(DIVIDER[0] - 30, LOBBY[0] + 4, -SPOT_DY))
-    return Zone(model_id, left, right, door_x, tuple(stations), slots, label_y, bench_rows)
+    sign_x = right
+    if annex is not None:
+        half = -(-rented_px // 2)
+        sign_x = min(right - 4 - half, max((annex[0] + annex[1]) // 2, left + 4 + plan.label_px + 8 + half))
+    return Zone(plan.id, left, right, door_x, tuple(stations), plan.slots, label_y, bench_rows, annex, lobby,
+                sign_x)

@@ -168,10 +168,12 @@ class TitleView(MenuView):
             walker.scale = zoom
             self.walkers.append(walker)
             self.icons.append(walker)
+        self.stations, self.coins, self.zoom, self.clock = [], [], zoom, 0.0
         for i in range(6):
             station = arcade.Sprite(textures()["station_busy_0"], scale=zoom, center_x=w / 2 + (i - 2.5) * 20 * zoom,
                                     center_y=h - (30 if short else 70))
             self.icons.append(station)
+            self.stations.append(station)
         title_y = h - 90 if short else h * 0.7
         self.heading(t("app.title"), title_y, 32 if short else 48)
         self.heading(t("app.subtitle"), title_y - (28 if short else 50), 12, palette()["silver"])
@@ -207,14 +209,45 @@ class TitleView(MenuView):
                     walker.x = -32.0
                 walker.go([(width + 32, self.parade_y)])
             walker.step(delta_time, 90.0)
+        self._work(delta_time)
+
+    def _work(self, dt: float) -> None:
+        """The factory at work over the title: screens flicker as their tasks run, and now and then one finishes
+        and a coin hops from it off towards the till."""
+        self.clock += dt
+        tex = textures()
+        for i, station in enumerate(self.stations):
+            name = "station_busy_0" if int(self.clock * 3 + i * 1.7) % 2 else "station_busy_1"
+            if station.texture is not tex[name]:
+                station.texture = tex[name]
+        if int(self.clock * 1.3) != int((self.clock - dt) * 1.3) and self.stations:  # about one a second
+            start = self.stations[int(self.clock * 7) % len(self.stations)]
+            coin = arcade.Sprite(tex["coin_0"], scale=self.zoom, center_x=start.center_x, center_y=start.center_y)
+            self.icons.append(coin)
+            self.coins.append((coin, start.position, self.clock))
+        keep = []
+        for coin, (x, y), born in self.coins:
+            t = (self.clock - born) / 0.9
+            if t >= 1:
+                coin.remove_from_sprite_lists()
+                continue
+            coin.position = (round(x + 60 * self.zoom * t), round(y + 30 * self.zoom * 4 * t * (1 - t)))
+            coin.texture = tex[("coin_0", "coin_1", "coin_2", "coin_1")[int(t * 8) % 4]]
+            keep.append((coin, (x, y), born))
+        self.coins = keep
 
 
 class LevelSelectView(MenuView):
+    """The campaign in order (each level opens when the one before has a star), the best stars won, and under the
+    list the level the mouse is on (or the next to play): its briefing's opening and its goals."""
+
     def content(self) -> None:
         t, h = self.game.i18n.t, self.window.height
         self.heading(t("levels.heading"), h - 90)
         y = h - 170
+        self.level_of: dict[int, tuple] = {}  # button index -> (path, spec)
         for index, (path, spec) in enumerate(self.game.levels()):
+            self.level_of[len(self.buttons)] = (path, spec)
             unlocked = self.game.unlocked(index)
             stars = self.game.stars.get(spec.id, 0)
             title = self.game.i18n.pick(spec.title, spec.id)
@@ -228,10 +261,36 @@ class LevelSelectView(MenuView):
             y -= 44
         if self.game.sandbox is not None:
             sandbox = self.game.load(self.game.sandbox)
+            self.level_of[len(self.buttons)] = (self.game.sandbox, sandbox)
             self.button(self.game.i18n.pick(sandbox.title, sandbox.id), y - 8,
                         lambda: self.game.show_briefing(self.game.sandbox), width=640)
             y -= 52
         self.button(t("menu.back"), max(40, y - 20), self.back)
+        self.about = [self.line("", self.window.width / 2 - 320, max(40, y - 20) - 30 - i * 20, palette()["silver"])
+                      for i in range(3)]
+        self.about_for = None
+        self._describe(self.default)
+
+    def _describe(self, button) -> None:
+        """Under the list: what the pointed-at level is about, in two lines of its briefing, and its goals' count."""
+        index = next((i for i, b in enumerate(self.buttons) if b is button), None)
+        if index not in self.level_of or index == self.about_for or not self.about:
+            return
+        self.about_for = index
+        i18n = self.game.i18n
+        _path, spec = self.level_of[index]
+        lines = wrap(i18n.pick(spec.briefing), 640)[:2]
+        if len(wrap(i18n.pick(spec.briefing), 640)) > 2:
+            lines[-1] = clip(lines[-1] + " …", 640)
+        lines.append(i18n.t("levels.about", goals=len(spec.goals), time=format_duration(spec.duration_ms))
+                     if spec.goals else i18n.t("briefing.endless"))
+        for label, text in zip(self.about, lines + [""] * 3, strict=False):
+            label.set(clip(text, 640))
+
+    def on_mouse_motion(self, x, y, dx, dy) -> None:
+        super().on_mouse_motion(x, y, dx, dy)
+        if self.hovered is not None:
+            self._describe(self.hovered)
 
     def back(self) -> None:
         self.game.show_title()
@@ -289,6 +348,7 @@ class PauseView(MenuView):
         super().__init__(game)
         self.play = play
         self.status: tuple[str, dict] | None = None  # (string key, values) of the last save/load outcome
+        self.quitting = False  # the quit button asked once: the second press goes to the title
 
     STATUS_LINES = 3
 
@@ -298,7 +358,8 @@ class PauseView(MenuView):
         t, h, w = self.game.i18n.t, self.window.height, self.window.width
         actions = [(t("menu.resume"), self.back), (t("menu.save"), self.save), (t("menu.load"), self.load),
                    (t("menu.restart"), lambda: self.game.start(self.game.current)),
-                   *self.lang_and_sound_actions(), (t("menu.quit"), self.game.show_title)]
+                   *self.lang_and_sound_actions(), (t("menu.quit_sure" if self.quitting else "menu.quit_to_title"),
+                                                     self.quit)]
         status_room = 46 + self.STATUS_LINES * 20
         one_column = h * 0.8 - 70 - (len(actions) - 1) * ROW - status_room >= 10
         title_y = h * 0.8 if one_column else h - 52
@@ -314,6 +375,14 @@ class PauseView(MenuView):
             below = min(b.rect[1] for b in buttons) - 46
             for i, line in enumerate(wrap(text, min(900, w - 80))[:self.STATUS_LINES]):
                 self.heading(line, below - i * 20, 12, colour)
+
+    def quit(self) -> None:
+        """To the title, after a second press: the first turns the button into "Really? unsaved play is lost"."""
+        if self.quitting:
+            self.game.show_title()
+            return
+        self.quitting = True
+        self.build()
 
     def save(self) -> None:
         error = self.game.save_game(self.play.world)
@@ -363,7 +432,8 @@ class ReportView(MenuView):
         self.data = ReportData.from_world(world)
         self.stars_won = self.data.stars
         game.record(spec.id, self.stars_won)
-        self.charts = report_charts.ReportCharts(self.data) if report_charts.available() else None
+        self.charts = report_charts.ReportCharts(self.data, game.i18n.lang) if report_charts.available() else None
+        self.waiting_for_chart = False
         self.tab = report_charts.NAMES[0]
         self.chart = arcade.SpriteList()
         self.strips: list[tuple[list, tuple]] = []  # the fallback's line charts
@@ -402,8 +472,10 @@ class ReportView(MenuView):
                     y -= self.LINE
                     self.line(clip(text, width), x, y, pal["silver"])
         self._chart_panel(w, h)
-        self.default = self.button(t("menu.next"), 30, self.game.next_level, width=200, x=w - 460)
-        self.button(t("menu.retry"), 30, lambda: self.game.start(self.game.current), width=200, x=w - 240)
+        bw = min(200, (w - 80) // 3)
+        self.default = self.button(t("menu.next"), 30, self.game.next_level, width=bw, x=w - 40 - 2 * bw - 20)
+        self.button(t("menu.retry"), 30, lambda: self.game.start(self.game.current), width=bw, x=w - 40 - bw)
+        self.button(t("menu.to_title"), 30, self.game.show_title, width=bw, x=w - 40 - 3 * bw - 40)
 
     def _chart_panel(self, w: int, h: int) -> None:
         """The chart on show, 640 × 360 at the right, under a row of tabs (or the fallback charts)."""
@@ -417,12 +489,39 @@ class ReportView(MenuView):
             tab = self.button(self.game.i18n.t(f"report.tab_{name}"), bottom + 372, lambda n=name: self.show(n),
                               width=152, x=left + i * 162)
             tab.active = name == self.tab
+        self.chart_centre = (left + 320, bottom + 180)
         texture = self.charts.texture(self.tab, self.game.i18n.lang)
-        self.chart.append(arcade.Sprite(texture, center_x=left + 320, center_y=bottom + 180))
+        self.waiting_for_chart = texture is None
+        if texture is None:  # drawn off the frame: say so until it comes (on_update puts it in)
+            self.placeholder = (box(self.boxes, left, bottom, 640, 360, palette()["ink"]),
+                                self.line(self.game.i18n.t("report.drawing"), left + 240, bottom + 176,
+                                          palette()["slate"]))
+            return
+        self.chart.append(arcade.Sprite(texture, center_x=self.chart_centre[0], center_y=self.chart_centre[1]))
 
     def show(self, name: str) -> None:
         self.tab = name
         self.build()
+
+    def on_update(self, delta_time: float) -> None:
+        super().on_update(delta_time)
+        if self.charts is not None:
+            self.charts.start()
+        texture = self.charts.texture(self.tab, self.game.i18n.lang) if self.waiting_for_chart else None
+        if texture is not None:  # only the chart comes in: the rest of the screen stays as laid out
+            self.waiting_for_chart = False
+            plate, words = self.placeholder
+            plate.visible = words.visible = False
+            self.chart.append(arcade.Sprite(texture, center_x=self.chart_centre[0], center_y=self.chart_centre[1]))
+
+    def on_hide_view(self) -> None:
+        super().on_hide_view()
+        if self.charts is not None:
+            self.charts.close()
+
+    def chart_shown(self) -> bool:
+        """Whether the chart of the current tab is on screen (it may still be drawing, off the frame)."""
+        return len(self.chart) > 0
 
     def _fallback_charts(self, left: int, bottom: int, width: int, height: int) -> None:
         """The line charts of :func:`report_charts.line_charts`, when matplotlib is not installed."""

@@ -7,11 +7,11 @@ engine's commands (rent, release, the auto-manager switch); everything else here
 
 from __future__ import annotations
 
-from factory_game.game import layout as L
 from factory_game.game.alerts import Alerts
 from factory_game.game.art import palette
-from factory_game.game.canvas import PixelCanvas
+from factory_game.game.camera import PAN_STEP_PX, FloorCamera, HudCanvas, HudFrame
 from factory_game.game.clock import BASE_RATE, SimClock
+from factory_game.game.floor_labels import FloorLabels
 from factory_game.game.gfx import arcade
 from factory_game.game.hud import Hud, money, wait_text
 from factory_game.game.scene import Scene
@@ -23,6 +23,8 @@ from factory_game.sim.world import World
 from factory_game.texts import format_duration
 
 LEDGER_WINDOW = 2000  # ledger entries a played world keeps: play can last for ever (the sandbox), a headless run not
+DRAG_PX = 4  # a press that moves further than this is a pan, not a click
+PAN_KEYS = {arcade.key.LEFT: (1, 0), arcade.key.RIGHT: (-1, 0), arcade.key.UP: (0, -1), arcade.key.DOWN: (0, 1)}
 SPEED_KEYS = {arcade.key.KEY_1: 1, arcade.key.KEY_2: 2, arcade.key.KEY_3: 4, arcade.key.KEY_4: 8,
               arcade.key.KEY_5: 16}
 MODEL_KEYS = {arcade.key.Q: 0, arcade.key.W: 1, arcade.key.E: 2, arcade.key.R: 3}
@@ -34,7 +36,7 @@ class PlayView(arcade.View):
     (a loaded save; its mods are already attached, their failures come in through :meth:`mod_failed`)."""
 
     def __init__(self, game, level: PreparedLevel | LevelSpec, seed: int | None = None, speed: int = 1,
-                 world: World | None = None) -> None:
+                 world: World | None = None, paused: bool = False) -> None:
         super().__init__()
         self.game = game
         prepared = None
@@ -46,10 +48,17 @@ class PlayView(arcade.View):
         self.world = world
         self.spec = spec = world.spec
         # a level with nothing to score (the sandbox) has no end in play: its duration only bounds headless runs
-        self.clock = SimClock(spec.duration_ms if spec.goals else None, speed)
-        self.canvas = PixelCanvas(self.window.ctx, L.CANVAS_W, L.CANVAS_H)
+        self.clock = SimClock(spec.duration_ms if spec.goals else None, speed, paused)
         self.scene = Scene(self.world, sounds=game.sounds)
-        self.floor = self.canvas.bake(self.scene.draw_floor)
+        lay = self.scene.layout
+        self.camera = FloorCamera(self.window.ctx, lay.width, lay.height)
+        self.hud_canvas = HudCanvas(self.window.ctx)
+        self.frame = HudFrame.of(*self.window.get_size(), game.ui_scale)
+        self.camera.resize(*self.frame.floor_area())
+        self.floor_labels = FloorLabels(self)
+        self.floor_labels.build()
+        self._press: tuple[float, float] | None = None  # where the mouse went down, until it is a click or a drag
+        self._dragging = False
         self.alerts = Alerts(self.world, game.i18n, game.sounds)
         if prepared is not None:
             prepared.session.on_failure(self.mod_failed)
@@ -91,17 +100,30 @@ class PlayView(arcade.View):
 
     def on_draw(self) -> None:
         self.window.default_camera.use()
-        width, height = self.window.get_size()
-        if (width, height) != self.canvas.covered(width, height):  # letterbox bars to paint
-            self.clear(color=palette()["ink"])
-        with self.canvas.drawing(self.floor):
+        with self.camera.drawing(palette()["ink"]):
             self.scene.draw()
-        self.canvas.blit(*self.window.get_size())
+        self.camera.blit()
         self.window.default_camera.use()
-        self.hud.draw()
+        self.floor_labels.place()
+        self.floor_labels.draw()
+        self.hud_canvas.draw(self.frame, self.hud.draw)
 
     def on_resize(self, width: int, height: int) -> None:
+        self.relayout()
+
+    def relayout(self) -> None:
+        """A new window size or UI scale: the HUD's frame, the floor's area and zoom, every label."""
+        self.frame = HudFrame.of(*self.window.get_size(), self.game.ui_scale)
+        self.camera.resize(*self.frame.floor_area())
+        self.floor_labels.build()
         self.hud.build()
+
+    def cycle_ui_scale(self) -> None:
+        """U: automatic, then 1×, 2×, 3× (as far as the window allows), then automatic again."""
+        options = [None, *range(1, 1 + HudFrame.of(*self.window.get_size(), 99).scale)]
+        self.game.ui_scale = options[(options.index(self.game.ui_scale) + 1) % len(options)] \
+            if self.game.ui_scale in options else None
+        self.relayout()
 
     def finish(self) -> None:
         from factory_game.game.menus import ReportView
@@ -149,6 +171,7 @@ class PlayView(arcade.View):
 
     def _on_language(self, _lang: str) -> None:
         self.hud.build()
+        self.floor_labels.build()
 
     # ------------------------------------------------------------------------------------------------ input
     def on_key_press(self, symbol: int, modifiers: int) -> None:
@@ -174,16 +197,57 @@ class PlayView(arcade.View):
                     self.release(model_id)
                 else:
                     self.rent(model_id, 5 if modifiers & arcade.key.MOD_SHIFT else 1)
+        elif symbol in PAN_KEYS:
+            dx, dy = PAN_KEYS[symbol]
+            self.camera.pan_by(dx * PAN_STEP_PX, dy * PAN_STEP_PX)
+        elif symbol in (arcade.key.HOME, arcade.key.C):
+            self.camera.reset()
+        elif symbol in (arcade.key.EQUAL, arcade.key.PLUS, arcade.key.NUM_ADD):
+            self.camera.zoom_by(1)
+        elif symbol in (arcade.key.MINUS, arcade.key.NUM_SUBTRACT):
+            self.camera.zoom_by(-1)
+        elif symbol == arcade.key.U:
+            self.cycle_ui_scale()
+
+    def _ui(self, x: float, y: float) -> tuple[float, float]:
+        """A window point in the HUD's UI pixels."""
+        return x / self.frame.scale, y / self.frame.scale
 
     def on_mouse_motion(self, x: int, y: int, dx: int, dy: int) -> None:
-        self.hud.hover(x, y)
+        self.hud.hover(*self._ui(x, y))
+
+    def on_mouse_scroll(self, x: int, y: int, scroll_x: float, scroll_y: float) -> None:
+        """The wheel zooms in integer steps, keeping the floor point under the mouse where it is."""
+        if not scroll_y:
+            return
+        fx, fy = self.camera.to_floor(x, y)
+        self.camera.zoom_by(1 if scroll_y > 0 else -1)
+        gx, gy = self.camera.to_floor(x, y)
+        self.camera.pan_to(self.camera.centre[0] + fx - gx, self.camera.centre[1] + fy - gy)
 
     def on_mouse_press(self, x: int, y: int, button: int, modifiers: int) -> None:
         self.hud.shift = bool(modifiers & arcade.key.MOD_SHIFT)
-        if self.hud.click(x, y):
+        if self.hud.click(*self._ui(x, y)):
             return
-        cx, cy = self.canvas.to_canvas(x, y, *self.window.get_size())
-        self.selected = self.scene.pick(cx, cy)
+        self._press, self._dragging = (x, y), False
+
+    def on_mouse_drag(self, x: int, y: int, dx: int, dy: int, buttons: int, modifiers: int) -> None:
+        if self._press is None:
+            return
+        if not self._dragging and abs(x - self._press[0]) + abs(y - self._press[1]) > DRAG_PX:
+            self._dragging = True
+            dx, dy = x - self._press[0], y - self._press[1]
+        if self._dragging:
+            self.camera.pan_by(dx, dy)
+
+    def on_mouse_release(self, x: int, y: int, button: int, modifiers: int) -> None:
+        if self._press is not None and not self._dragging:
+            self.select_at(x, y)
+        self._press, self._dragging = None, False
+
+    def select_at(self, x: float, y: float) -> None:
+        """Select what is under a window point on the floor (a customer, a helper's owner, a station)."""
+        self.selected = self.scene.pick(*self.camera.to_floor(x, y))
         self.scene.selected = self.selected
 
     # ------------------------------------------------------------------------------------------------ inspector
@@ -191,8 +255,8 @@ class PlayView(arcade.View):
         t = self.game.i18n.t
         if self.selected is None:
             multiplier = f"{queries.multiplier(self.world):g}"
-            return [t("inspect.hint"), ""] + [t(f"inspect.legend_{key}", multiplier=multiplier)
-                                              for key in ("tiers", "crown", "helper", "street", "bar", "rented")]
+            keys = ("tiers", "crown", "helper", "street", "bar", "rented", "marks")
+            return [t("inspect.hint"), ""] + [t(f"inspect.legend_{key}", multiplier=multiplier) for key in keys]
         kind, ident = self.selected
         world = self.world
         if kind == "customer":
@@ -208,9 +272,13 @@ class PlayView(arcade.View):
                 lines.append(t("inspect.angry", cause=t(f"manager.cause_{c.cause}")))
             for task in c.tasks[-6:]:
                 start = task.started_at if task.started_at is not None else world.now
-                waited = (start - task.queued_at) if task.queued_at is not None else 0
+                if task.queued_at is not None:  # in the queue (or since served): the queue wait
+                    waited = start - task.queued_at
+                else:  # still outside, kept out by the tier cap: since the customer asked for it
+                    waited = world.now - task.requested_at if task.state == queries.TaskState.PENDING else 0
+                model = self.game.i18n.pick(world.spec.model(task.model).names, task.model)
                 lines.append(t("inspect.task", id=task.id, content=self._content_name(task.content),
-                               model=task.model, state=t(f"state.{task.state}"), wait=wait_text(waited)))
+                               model=model, state=t(f"state.{task.state}"), wait=wait_text(waited)))
             return lines
         slot = world.slots.get(ident)
         if slot is None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from factory_game import texts
 from factory_game.game import layout as L
 from factory_game.game.art import (
     WAIT_STEPS,
@@ -31,11 +32,22 @@ from factory_game.game.walkers import Walker, walk_textures
 from factory_game.sim import queries
 from factory_game.sim.queries import CustomerState, Kind, SlotState, TaskState
 
-WALK_SPEED = 40.0  # logical px per second at 1×
+WALK_SPEED = 40.0  # logical px per second when one real second is one simulated second
 MAX_COINS = 48
+LATE_AFTER = 2.0  # a task running longer than this many times its model's mean is late: its screen turns red
+TRAIL_DOTS = 24  # the dispatcher's path to an asked customer, one dot every TRAIL_STEP px
+TRAIL_STEP = 6
 COIN_SOUND_GAP_S = 0.25  # at 16× captures come in bursts: one clink per quarter second is plenty
 FULL_PASS_EVERY = 8  # every customer is looked at once in this many frames, besides those events touch
 TRAY_W = 10  # the progress bar fills the station's output tray (its two dark rows near the bottom)
+
+
+def walk_speed(sim_speed: float) -> float:
+    """Logical px per real second for a customer at ``sim_speed`` simulated seconds per real second.
+
+    The square root keeps 1× calm (about 180 px/s, a floor crossing in three seconds) while 16× walks four times
+    faster, so people reach their station before a five-minute task (under a real second at 16×) is done."""
+    return WALK_SPEED * max(1.0, sim_speed ** 0.5) if sim_speed > 0 else 0.0
 
 
 class Person(Walker):
@@ -52,6 +64,8 @@ class Person(Walker):
         self.tag = _hidden(textures()["ticket" if helper else "icon_generic"], overlay)
         self.marks = [self.tag]
         self.mark: arcade.Sprite | None = None
+        self.bang: arcade.Sprite | None = None  # the big red "!" while asked, drawn over everything
+        self.badge: arcade.Sprite | None = None  # a returning customer's mark
         self.leaving = False
         self.billed = False
         self._placed: tuple | None = None
@@ -63,6 +77,29 @@ class Person(Walker):
         self.tag.position = (x, y + 15)
         if self.mark is not None:
             self.mark.position = (x + 7, y + 12)
+        if self.bang is not None:
+            self.bang.position = (x, y + 24)
+        if self.badge is not None:
+            self.badge.position = (x - 5, y + 5)
+
+    def show_bang(self, on: bool, top: arcade.SpriteList) -> None:
+        """The big red "!" over the head while River asks this customer whether they will keep waiting."""
+        if self.bang is None:
+            if not on:
+                return
+            self.bang = _hidden(textures()["bang"], top)
+            self.marks.append(self.bang)
+        if self.bang.visible != on:
+            self.bang.visible = on
+            self.place_marks(force=True)
+
+    def mark_returning(self) -> None:
+        """A small cyan square on the shoulder: this customer has been here before."""
+        if self.badge is None:
+            self.badge = _hidden(textures()["return_mark"], self.overlay)
+            self.badge.visible = True
+            self.marks.append(self.badge)
+            self.place_marks(force=True)
 
     def show_tag(self, texture: arcade.Texture | None) -> None:
         """Show this texture over the head (None hides it)."""
@@ -124,17 +161,19 @@ class Station(arcade.Sprite):
         self.timer = _hidden(countdown("1s"), on_top)
         self.timer.position = (home[0], home[1] + 3.5)  # the plate covers the screen's rows exactly
         self.shown = ""
+        self.late = False
         self.tag = _hidden(tex["rented_tag"], overlay)
         self.drop_from = now_s if slot.rented else None  # rented stations drop in from above
         self.fade_from: float | None = None
 
-    def show_time_left(self, ms: float | None) -> None:
-        """The countdown over the screen (None hides it); the texture is swapped only when the text changes."""
+    def show_time_left(self, ms: float | None, late: bool = False) -> None:
+        """The countdown over the screen (None hides it), on red when the task runs late; the texture is swapped
+        only when what it shows changes."""
         text = "" if ms is None else countdown_text(ms)
-        if text != self.shown:
-            self.shown = text
+        if (text, late) != (self.shown, self.late):
+            self.shown, self.late = text, late
             if text:
-                self.timer.texture = countdown(text)
+                self.timer.texture = countdown(text, late)
             self.timer.visible = bool(text)
 
     def remove_all(self) -> None:
@@ -154,11 +193,26 @@ class Flight:
     frames: tuple[str, ...]
 
 
+def floor_plans(spec) -> list[L.ModelPlan]:
+    """What the layout needs of each model, its label's width in its widest language included."""
+    plans = []
+    for m in spec.models:
+        names = [m.id, *(m.names or {}).values()]
+        plans.append(L.ModelPlan(m.id, m.slots, m.max_extra, 10 * len(m.content) + 2 + max(map(L.text_px, names))))
+    return plans
+
+
+def rented_signs() -> list[str]:
+    """The RENTED sign in every language (the layout keeps room for the widest)."""
+    return [texts.text(lang, "hud.rented_sign") for lang in texts.LANGUAGES]
+
+
 class Scene:
     def __init__(self, world, sounds=None) -> None:
         self.world = world
         spec = world.spec
-        self.layout = L.build_layout([(m.id, m.slots, m.max_extra) for m in spec.models])
+        self.layout = L.build_layout(floor_plans(spec), rented_px=max(map(L.text_px, rented_signs())),
+                                     level_id=spec.id)
         self.content_icon = {c.id: c.icon or c.id for c in spec.content}
         self.sounds = sounds
         self.background = build_background(self.layout)
@@ -166,6 +220,9 @@ class Scene:
         self.people = arcade.SpriteList(use_spatial_hash=False)
         self.overlay = arcade.SpriteList(use_spatial_hash=False)
         self.effects = arcade.SpriteList(use_spatial_hash=False)
+        self.top = arcade.SpriteList(use_spatial_hash=False)  # the "!" bubbles and the dispatcher's path
+        self.trail = [_hidden(textures()["pixel"], self.top, color=palette()["yellow"]) for _ in range(TRAIL_DOTS)]
+        self.single_content = {m.id: len(m.content) == 1 for m in spec.models}
         self.customers: dict[int, Person] = {}
         self.helpers: dict[int, Person] = {}  # task id -> helper carrying that task
         self.leavers: list[Person] = []
@@ -176,7 +233,7 @@ class Scene:
         self.faces: dict[int, str] = {}  # customer id -> "happy"/"angry" once they leave
         self.answers: dict[int, tuple[str, float]] = {}  # customer id -> (face, until)
         self.asked: list[int] = []  # customers waiting for the dispatcher, oldest first
-        self.zone_signs: dict[str, arcade.Sprite] = {}
+        self.rented_shown: dict[str, bool] = {}  # model -> its RENTED sign stands (the floor labels draw it)
         self.clock = 0.0  # real seconds since the scene started (animations)
         self.sim_speed = 1.0
         self._pending_events: list = []
@@ -201,7 +258,12 @@ class Scene:
 
     # ------------------------------------------------------------------------------------------------ per frame
     def sync(self, dt: float) -> None:
-        """Bring the sprites in line with the world and animate them by ``dt`` real seconds."""
+        """Bring the sprites in line with the world and animate them by ``dt`` real seconds.
+
+        Paused (``sim_speed`` 0) the scene still follows what the world says (a release while paused shows at
+        once) but nothing moves: walkers, coins, blinking screens and fades all stand still."""
+        if self.sim_speed <= 0:
+            dt = 0.0
         self.clock += dt
         events, self._pending_events[:] = list(self._pending_events), []
         dirty: set[int] = set()
@@ -221,7 +283,7 @@ class Scene:
             for person in (*self.customers.values(), *self.helpers.values()):
                 person.skip_to_goal()
                 person.place_marks(force=True)
-        speed = WALK_SPEED * min(6.0, max(1.0, self.sim_speed ** 0.5))
+        speed = walk_speed(self.sim_speed)
         for person in self.customers.values():
             self._walk(person, dt, speed)
         for helper in list(self.helpers.values()):
@@ -235,16 +297,14 @@ class Scene:
         self._animate_flights()
         self._place_marker()
 
-    def draw_floor(self) -> None:
-        """The parts that never move; bake this once with ``PixelCanvas.bake``."""
-        self.background.draw(pixelated=True)
-
     def draw(self) -> None:
-        """Everything that moves or changes, over the baked floor."""
+        """The floor, then everything that moves or changes over it."""
+        self.background.draw(pixelated=True)
         self.stations.draw(pixelated=True)
         self.people.draw(pixelated=True)
         self.overlay.draw(pixelated=True)
         self.effects.draw(pixelated=True)
+        self.top.draw(pixelated=True)
 
     # ------------------------------------------------------------------------------------------------ customers
     def _queue_spots(self, dirty: set[int]) -> dict[int, tuple[tuple[int, int], int]]:
@@ -279,7 +339,7 @@ class Scene:
     def _task_place(self, task, spots) -> tuple[tuple[int, int], str] | None:
         if task.state == TaskState.RUNNING and task.slot_id in self.slot_sprites:
             station = self.slot_sprites[task.slot_id]
-            return (station.home[0], station.home[1] - 12), task.model
+            return (station.home[0], station.home[1] - L.SIT_DY), task.model
         if task.state == TaskState.QUEUED and task.id in spots:
             return spots[task.id][0], task.model
         return None
@@ -328,7 +388,7 @@ class Scene:
                 goal, model = person.goal, None
         if person.goal != goal:
             route = lay.route((person.x, person.y), goal, model)
-            if not person.billed and L.region(goal[1]) != "street":  # stop at the billing counter on the way in
+            if not person.billed and lay.region(goal[1]) != "street":  # stop at the billing counter on the way in
                 desk = (lay.counter[0], lay.counter[1] - 22)  # in front of the counter
                 route = lay.route((person.x, person.y), desk) + lay.route(desk, goal, model)
                 person.billed = True
@@ -338,6 +398,8 @@ class Scene:
         else:
             person.show_tag(self._wait_tag(lead, spots) if carries else None)
         self._set_mark(person, cid, customer.state == CustomerState.ASKED)
+        if customer.visit > 1:
+            person.mark_returning()
         helped = {t.id for t in flying} - ({lead.id} if carries else set())
         for task in flying:
             if task.id in helped:
@@ -347,12 +409,14 @@ class Scene:
         self.helpers_of[cid] = helped
 
     def _wait_tag(self, task, spots) -> arcade.Texture | None:
-        """The demand icon under the wait bar, for a task waiting in a queue: its predicted wait toward the prompt
-        line (`queries.wait_fraction`; full = asked)."""
+        """The hourglass for a task waiting in a queue: its predicted wait, from its place in the queue, toward the
+        prompt line (``queries.wait_fraction``; full = asked), with its content icon when the model serves more
+        than one content type."""
         if task is None or task.state != TaskState.QUEUED or task.id not in spots:
             return None
         fraction = queries.wait_fraction(self.world, task.model, spots[task.id][1])
-        return demand_tag(self.content_icon.get(task.content, ""), round(WAIT_STEPS * fraction))
+        icon = None if self.single_content.get(task.model) else self.content_icon.get(task.content, "")
+        return demand_tag(icon, round(WAIT_STEPS * fraction))
 
     def _street_place(self, cid: int) -> int:
         """The customer's place in the queue outside: a newcomer joins at the back."""
@@ -404,8 +468,9 @@ class Scene:
         if answer and answer[1] < self.clock:
             del self.answers[cid]
             answer = None
+        person.show_bang(asked, self.top)
         if asked:
-            person.show_mark("bubble")
+            person.show_mark(None)
         elif answer:
             person.show_mark(f"face_{answer[0]}")
         else:
@@ -462,7 +527,8 @@ class Scene:
                 if station.bar.width != width:
                     station.bar.width = width
                     station.bar.position = (station.home[0] - TRAY_W / 2 + width / 2, station.home[1] - 4)
-                station.show_time_left(task.end_at - now)
+                late = now - task.started_at > LATE_AFTER * self.world.spec.model(station.model).mean_service_ms
+                station.show_time_left(task.end_at - now, late)
             else:
                 station.bar.visible = False
                 station.show_time_left(None)
@@ -541,6 +607,27 @@ class Scene:
         if self.dispatcher.goal != goal:
             self.dispatcher.go(self.layout.route((self.dispatcher.x, self.dispatcher.y), goal, None))
         self.dispatcher.step(dt, speed * (1 + self.dispatcher.remaining() / 120))
+        self._show_trail(self.dispatcher if target is not None else None)
+
+    def _show_trail(self, walker: Walker | None) -> None:
+        """Yellow dots along the dispatcher's way to the customer being asked (none once there, or going home)."""
+        points: list[tuple[int, int]] = []
+        if walker is not None and walker.route:
+            (px, py), left = (walker.x, walker.y), TRAIL_STEP
+            for qx, qy in walker.route:
+                length = abs(qx - px) + abs(qy - py)
+                while left <= length and len(points) < TRAIL_DOTS:
+                    t = left / length
+                    points.append((round(px + (qx - px) * t), round(py - 6 + (qy - py) * t)))
+                    left += TRAIL_STEP
+                left -= length
+                px, py = qx, qy
+        for i, dot in enumerate(self.trail):
+            on = i < len(points)
+            if on and dot.position != points[i]:
+                dot.position = points[i]
+            if dot.visible != on:
+                dot.visible = on
 
     # ------------------------------------------------------------------------------------------------ events
     def _on_event(self, event) -> None:
@@ -607,19 +694,13 @@ class Scene:
                 icon = arcade.Sprite(icon_texture(self.content_icon.get(content, "")),
                                      center_x=zone.left + 8 + i * 10, center_y=zone.label_y)
                 self.background.append(icon)
-            sign = arcade.Sprite(textures()["rented_sign"])
-            sign.visible = False
-            self.zone_signs[model.id] = sign
-            self.stations.append(sign)
+            self.rented_shown[model.id] = False
 
     def update_rented_signs(self) -> None:
-        """A RENTED board stands over each group's rented stations while it has any."""
-        for model_id, sign in self.zone_signs.items():
-            rented = any(s.rented for s in self.slot_sprites.values() if s.model == model_id)
-            if sign.visible != rented:
-                sign.visible = rented
-                zone = self.layout.zones[model_id]
-                sign.position = (zone.right - 4 - sign.width // 2, zone.label_y + 4)
+        """A RENTED sign stands over each group's annex while it has any rented station."""
+        rented = {s.model for s in self.slot_sprites.values() if s.rented}
+        for model_id in self.rented_shown:
+            self.rented_shown[model_id] = model_id in rented
 
     def _place_marker(self) -> None:
         """Brackets around the customer or station the inspector shows."""
@@ -636,10 +717,13 @@ class Scene:
 
     # ------------------------------------------------------------------------------------------------ picking
     def pick(self, x: float, y: float):
-        """What is under a canvas point: ("customer", id), ("station", slot id) or None."""
+        """What is under a floor point: ("customer", id), ("station", slot id) or None."""
         for person in reversed(self.customers.values()):
             if abs(person.x - x) <= 6 and abs(person.y - y) <= 8:
                 return "customer", person.customer_id
+        for helper in reversed(self.helpers.values()):  # a helper stands for its owner
+            if abs(helper.x - x) <= 5 and abs(helper.y - y) <= 6 and helper.customer_id in self.customers:
+                return "customer", helper.customer_id
         for sid, station in self.slot_sprites.items():
             if abs(station.home[0] - x) <= 8 and abs(station.home[1] - y) <= 8:
                 return "station", sid

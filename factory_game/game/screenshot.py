@@ -11,6 +11,7 @@ from pathlib import Path
 
 FRAME_S = 1 / 30
 STEP_MS = 4000  # simulated time per synced frame on the way to the moment
+SEARCH_MS = 8 * 3_600_000  # the busiest moment is looked for in the first eight hours
 
 
 def render_play(level_path: str | Path, at_ms: int, out: str | Path | None = None, size=(1280, 720),
@@ -40,6 +41,30 @@ def render_play(level_path: str | Path, at_ms: int, out: str | Path | None = Non
     if out is not None:
         image.save(out)
     return view, image
+
+
+def busiest_moment(level_path: str | Path, seed: int | None = None, every_ms: int = 60_000) -> int:
+    """The simulated time at which the most tasks are in the factory (running or queued), sampled every minute
+    of a headless run of the level as a player who never rents would see it: the moment the docs show, and the
+    moment the floor-plan test checks that no sprite covers another."""
+    from factory_game.plugins import prepare_level
+    from factory_game.sim.world import World
+
+    prepared = prepare_level(level_path, lenient=True)
+    world = World(prepared.spec, seed=seed, rules=prepared.rules)
+    prepared.session.attach(world)
+    if world.autopilot_enabled:
+        from factory_game.sim.commands import SetAutopilot
+
+        world.apply(SetAutopilot(False))
+    best, best_at = -1, every_ms
+    end = min(prepared.spec.duration_ms, SEARCH_MS)  # the sandbox has no end worth searching
+    for at in range(every_ms, end + 1, every_ms):
+        world.advance(at)
+        load = sum(m.busy + len(m.queue) for m in world.models.values())
+        if load > best:
+            best, best_at = load, at
+    return best_at
 
 
 def frame(view):

@@ -14,13 +14,14 @@ import pyglet
 
 from factory_game.game.art import font, palette
 from factory_game.game.gfx import arcade
+from factory_game.game.layout import text_px
 
 TEXT_PX = 12  # font_size 12 = 16 px at 96 dpi: Unifont's native size, crisp
 
 
 def text_width(text: str) -> int:
     """Width in pixels at 16 px Unifont: 8 per narrow character, 16 per wide (CJK) one."""
-    return sum(16 if unicodedata.east_asian_width(ch) in "WF" else 8 for ch in text)
+    return text_px(text)
 
 
 def clip(text: str, max_px: int) -> str:

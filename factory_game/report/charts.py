@@ -1,18 +1,47 @@
 """The report's four charts as PNG files, drawn with matplotlib's object API on the Agg canvas (no pyplot, no
-global backend switch, so the game process can draw them too)."""
+global backend switch, so the game process can draw them too).
+
+They wear the game's look, in the report files as on the end-of-level screen: the Sweetie 16 palette on the ink
+background of the HUD, and the game's pixel font (Unifont, so Chinese is as legible as English) at its native 16 px,
+not antialiased."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from factory_game.paths import FONT_FILE, FONT_NAME
 from factory_game.report.data import ReportData
-from factory_game.report.labels import font_family, words
+from factory_game.report.labels import words
 from factory_game.sim.clock import HOUR, MINUTE
 
 SIZE = (8.0, 4.5)  # inches; at DPI 100 an 800 x 450 image, readable on the end-of-level screen
 DPI = 100
-COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf", "#7f7f7f"]
+# Sweetie 16, the game's palette: sky, orange, lime, pink, yellow, cyan, red, green for the series
+INK, NIGHT, SLATE, SILVER, WHITE = "#1a1c2c", "#333c57", "#566c86", "#94b0c2", "#f4f4f4"
+GOOD, BAD = "#a7f070", "#ef7d57"
+COLOURS = ["#41a6f6", "#ef7d57", "#a7f070", "#c86cc4", "#ffcd75", "#73eff7", "#b13e53", "#38b764"]
+
+
+def game_style(dpi: int) -> dict:
+    """matplotlib settings for the game's look at ``dpi``: text is 16 pixels tall whatever the resolution."""
+    from cycler import cycler
+    from matplotlib import font_manager
+
+    family = ["DejaVu Sans"]
+    if FONT_FILE.exists():
+        if FONT_NAME not in {f.name for f in font_manager.fontManager.ttflist}:
+            font_manager.fontManager.addfont(str(FONT_FILE))
+        family = [FONT_NAME, "DejaVu Sans"]
+    return {
+        "font.family": family, "font.size": 16 * 72 / dpi, "text.antialiased": False,
+        "figure.facecolor": INK, "savefig.facecolor": INK, "axes.facecolor": NIGHT, "axes.edgecolor": SLATE,
+        "axes.labelcolor": SILVER, "text.color": WHITE, "xtick.color": SILVER, "ytick.color": SILVER,
+        "grid.color": SLATE, "grid.alpha": 0.6, "legend.facecolor": INK, "legend.edgecolor": SLATE,
+        "legend.labelcolor": WHITE, "legend.framealpha": 0.9, "axes.prop_cycle": cycler(color=COLOURS),
+        "axes.titlesize": "medium", "legend.fontsize": "medium", "xtick.labelsize": "medium",
+        "ytick.labelsize": "medium", "axes.labelsize": "medium",
+    }
 
 
 def render_charts(data: ReportData, directory: str | Path, names: Iterable[str] | None = None,
@@ -25,13 +54,11 @@ def render_charts(data: ReportData, directory: str | Path, names: Iterable[str] 
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     out = {}
-    family = font_family(lang)
-    weight = "bold" if family[0] == "DejaVu Sans" else "normal"  # the CJK pixel font has no bold face
-    with rc_context({"font.family": family}):
+    with rc_context(game_style(dpi)):
         for name in names or CHARTS:
             figure = _figure()
             CHARTS[name](figure, data, text, lang)
-            figure.suptitle(text[f"chart.{name}"], fontsize=13, fontweight=weight)
+            figure.suptitle(text[f"chart.{name}"], color="#ffcd75")
             figure.tight_layout()
             path = directory / f"{name}.png"
             figure.savefig(path, dpi=dpi)
@@ -59,7 +86,7 @@ def _models(data: ReportData) -> list[str]:
 def _style(axes, text: dict[str, str], ylabel: str) -> None:
     axes.set_xlabel(text["axis.time"])
     axes.set_ylabel(ylabel)
-    axes.grid(True, alpha=0.3)
+    axes.grid(True)
     axes.margins(x=0)
 
 
@@ -110,7 +137,7 @@ def draw_waits(figure, data: ReportData, text: dict[str, str], lang: str) -> Non
     axes.set_ylabel(text["axis.started_within"])
     axes.set_ylim(0, 1.02)
     axes.set_xlim(left=0)
-    axes.grid(True, alpha=0.3)
+    axes.grid(True)
     if tiers:
         axes.legend(loc="lower right")
     else:
@@ -132,14 +159,14 @@ def draw_utilisation(figure, data: ReportData, text: dict[str, str], lang: str) 
         axes.step(hours, capacity, where="post", color=colour, linewidth=1.8, label=text["legend.available"])
         total = data.summary["models"].get(model, {}).get("utilisation", 0.0)
         axes.set_title(text["panel.utilisation"].format(name=data.model_name(model, lang), percent=100 * total),
-                       fontsize=9, loc="right", pad=3)
-        axes.set_ylabel(text["axis.slots"], fontsize=9)
+                       loc="right", pad=3)
+        axes.set_ylabel(text["axis.slots"])
         axes.set_ylim(0, max(capacity + [1]) * 1.15)
-        axes.grid(True, alpha=0.3)
+        axes.grid(True)
         axes.margins(x=0)
         _mark_decisions(axes, data, top_label=index == 0)
         if index == 0:
-            axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), fontsize=8, ncols=2, frameon=False)
+            axes.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncols=2, frameon=False)
         if index < len(models) - 1:
             axes.tick_params(labelbottom=False)
         else:
@@ -151,14 +178,14 @@ def draw_money(figure, data: ReportData, text: dict[str, str], lang: str) -> Non
     hours = _hours(data)
     revenue = [sample["revenue_cents"] / 100 for sample in data.series]
     cost = [sample["upstream_cents"] / 100 for sample in data.series]
-    axes.plot(hours, revenue, color="#2ca02c", linewidth=2, label=text["legend.revenue"])
-    axes.plot(hours, cost, color="#d62728", linewidth=2, label=text["legend.cost"])
+    axes.plot(hours, revenue, color=GOOD, linewidth=2, label=text["legend.revenue"])
+    axes.plot(hours, cost, color=BAD, linewidth=2, label=text["legend.cost"])
     ahead = [r >= c for r, c in zip(revenue, cost, strict=True)]
     if any(ahead):
-        axes.fill_between(hours, cost, revenue, where=ahead, color="#2ca02c", alpha=0.12, interpolate=True,
+        axes.fill_between(hours, cost, revenue, where=ahead, color=GOOD, alpha=0.2, interpolate=True,
                           label=text["legend.profit"])
     if not all(ahead):
-        axes.fill_between(hours, cost, revenue, where=[not a for a in ahead], color="#d62728", alpha=0.12,
+        axes.fill_between(hours, cost, revenue, where=[not a for a in ahead], color=BAD, alpha=0.2,
                           interpolate=True, label=text["legend.loss"])
     _style(axes, text, text["axis.amount"])
     _mark_decisions(axes, data)

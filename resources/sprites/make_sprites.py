@@ -222,6 +222,14 @@ SMALL = {
                     "oo....oo"], {"o": "silver"}),
     "plant": (["...gg...", "..gGgg..", ".gGgGgg.", "..gggG..", "...gg...", "..oooo..", "..owwo..",
                "...oo..."], {"g": "green", "G": "lime", "o": "ink", "w": "tan"}),
+    "bang": ([".oooooooo.", "orrrrrrrro", "orrrwwrrro", "orrrwwrrro", "orrrwwrrro", "orrrwwrrro", "orrrwwrrro",
+              "orrrrrrrro", "orrrwwrrro", "orrrrrrrro", ".oooooooo.", "...orro...", "....oo...."],
+             {"o": "ink", "r": "red", "w": "white"}),
+    "rope": (["y......y", "oooooooo", "ororrror", "y......y", "y......y", "y......y", "W......W"],
+             {"o": "plum", "r": "red", "y": "yellow", "W": "wood"}),
+    "return_mark": (["oooo", "oyyo", "oyyo", "oooo"], {"o": "ink", "y": "cyan"}),
+    "cooler": (["..oooo..", ".osssso.", ".osssso.", ".oooooo.", ".owwwwo.", ".owrbwo.", ".owwwwo.",
+                ".owwwwo.", ".oooooo."], {"o": "ink", "s": "sky", "w": "white", "r": "red", "b": "blue"}),
     "cashbox": (["oooooooo", "oyyyyyyo", "oyyyyyyo", "oWWWWWWo", "oWWyyWWo", "oWWWWWWo", "oooooooo"],
                 {"o": "ink", "y": "yellow", "W": "wood"}),
 }
@@ -236,6 +244,11 @@ TILES = {  # 16x16 floors; each is a 2-colour pattern drawn by a rule
     "lane": ("night", "yellow", lambda x, y: y == 8 and x % 8 < 4),
     "door": ("wood", "yellow", lambda x, y: x in (0, 15) or y == 0 or (x in (7, 8) and y > 1), (16, 8)),
     "grass": ("green", "lime", lambda x, y: (x * 5 + y * 3) % 11 == 0),
+    # floors that read as floors: boards with staggered joints, big pale tiles, riveted steel plate
+    "floor_wood": ("tan", "wood", lambda x, y: y % 4 == 3 or (y // 4 in (0, 2) and x == (3 if y < 8 else 11))),
+    "floor_tile": ("silver", "slate", lambda x, y: x % 8 == 7 or y % 8 == 7),
+    "floor_steel": ("slate", "night", lambda x, y: x == 15 or y == 15 or (x, y) in ((2, 2), (12, 2), (2, 12),
+                                                                                       (12, 12))),
 }
 
 

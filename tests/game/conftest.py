@@ -26,3 +26,13 @@ def user_data(tmp_path, monkeypatch):
     directory = tmp_path / "userdata"
     monkeypatch.setenv(USER_DATA_ENV, str(directory))
     return directory
+
+
+@pytest.fixture
+def sized(window, monkeypatch):
+    """Lay the HUD out for a window size: a headless window cannot be resized, so the size it reads is set."""
+    def resize(width, height):
+        monkeypatch.setattr(type(window), "width", property(lambda _self: width))
+        monkeypatch.setattr(type(window), "height", property(lambda _self: height))
+        monkeypatch.setattr(type(window), "get_size", lambda _self: (width, height))
+    return resize

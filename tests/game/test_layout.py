@@ -19,32 +19,44 @@ def test_every_station_fits_in_its_zone_and_none_overlap(models):
     points = []
     for (_model, slots, extra), zone in zip(models, lay.zones.values(), strict=True):
         assert len(zone.stations) == slots + extra
-        assert zone.label_y + 8 <= L.SHOP[1], "the group's label stays under the top bar"
+        assert zone.label_y + L.LABEL_H // 2 <= lay.height
         for x, y in zone.stations:
             assert zone.left <= x - 8 and x + 8 <= zone.right
-            assert L.SHOP[0] + 8 <= y - 8 and y + 8 <= L.SHOP[1]
+            assert lay.shop[0] + 8 <= y - 8 - L.SIT_DY and y + 8 <= zone.label_y - L.LABEL_H // 2
             points.append((x, y))
+        if extra:
+            assert all(zone.annex[0] <= x <= zone.annex[1] for x, _ in zone.stations[slots:])
+            assert all(not zone.annex[0] <= x <= zone.annex[1] for x, _ in zone.stations[:slots])
     for (ax, ay), (bx, by) in itertools.combinations(points, 2):
-        assert abs(ax - bx) >= 16 or abs(ay - by) >= 16
+        assert abs(ax - bx) >= 16 or abs(ay - by) >= 16 + L.SIT_DY + 2  # a sitter never covers the row below
 
 
 def test_zones_tile_the_floor_left_to_right():
     lay = L.build_layout([("a", 12, 6), ("b", 6, 4), ("c", 4, 2)])
     zones = list(lay.zones.values())
     assert zones[0].left == L.COUNTER_W
-    for a, b in zip(zones, zones[1:], strict=False):
+    for a, b in itertools.pairwise(zones):
         assert a.right == b.left
-    assert zones[-1].right <= L.FLOOR_W
+    assert zones[-1].right <= lay.width
+
+
+def test_the_floor_is_sized_to_the_level():
+    small = L.build_layout([("a", 10, 0)])
+    big = L.build_layout([("sd15", 20, 20), ("video", 6, 6), ("music", 6, 10), ("llm", 20, 40)])
+    assert small.width * small.height * 2 < big.width * big.height
+    assert small.width <= L.VIEW_W and small.height <= L.VIEW_H  # a small level fills the view at 2×, no empty acres
+    assert len(small.zones["a"].bench_rows) < len(big.zones["sd15"].bench_rows)
 
 
 def test_queue_spots_stay_in_the_lobby_and_priority_is_on_the_carpet():
-    zone = L.build_layout([("a", 12, 6)]).zones["a"]
+    lay = L.build_layout([("a", 12, 6)])
+    zone = lay.zones["a"]
     for i in range(300):
         x, y = zone.queue_spot(i, False)
-        assert L.LOBBY[0] <= y <= L.DIVIDER[0] and zone.left <= x <= zone.right
+        assert lay.lobby[0] <= y <= lay.divider[0] and zone.left <= x <= zone.right
         assert not zone.carpet[0] <= x <= zone.carpet[1]
         px, py = zone.queue_spot(i, True)
-        assert zone.carpet[0] <= px <= zone.carpet[1] and L.LOBBY[0] <= py <= L.DIVIDER[0]
+        assert zone.carpet[0] <= px <= zone.carpet[1] and lay.lobby[0] <= py <= lay.divider[0]
 
 
 def _crosses_wall_at(a, b, band):
@@ -71,7 +83,7 @@ def test_routes_between_street_lobby_and_shop_use_the_doors():
         for a, b in zip(path, path[1:], strict=False):
             x = _crosses_wall_at(a, b, L.FRONT_WALL)
             assert x is None or x in doors_front
-            x = _crosses_wall_at(a, b, L.DIVIDER)
+            x = _crosses_wall_at(a, b, lay.divider)
             assert x is None or x in doors_inner
         assert path[-1] == goal
 
@@ -82,4 +94,4 @@ def test_each_place_in_the_queue_outside_is_next_to_the_one_before():
     spots = [lay.street_spot(i) for i in range(400)]
     for (x0, y0), (x1, y1) in itertools.pairwise(spots):
         assert abs(x1 - x0) + abs(y1 - y0) <= 2 * L.STREET_DX
-    assert all(L.region(y) == "street" for _, y in spots)
+    assert all(lay.region(y) == "street" for _, y in spots)

@@ -39,9 +39,10 @@ def test_frame_shows_every_station_and_hud_text(play):
     assert image.size == (1280, 720)
     pal = {name: rgb[:3] for name, rgb in palette().items()}
     for station in play.scene.slot_sprites.values():
-        x, y = play.canvas.to_window(*station.home, 1280, 720)
+        x, y = play.camera.to_window(*station.home)
         seen = colours_around(image, x, y)
-        screen = pal["cyan"] if station.timer.visible else pal["slate"]  # a busy one shows its time left
+        # a busy one shows its time left (white on red when its task runs late)
+        screen = (pal["red"] if station.late else pal["cyan"]) if station.timer.visible else pal["slate"]
         assert screen in seen and pal["silver"] in seen, f"station {station.slot_id} not drawn"
     # the top bar shows white figures on ink: count text pixels in the cash column
     cash = play.hud.figures["cash"].text
@@ -92,8 +93,8 @@ def test_language_switch_changes_hud_text(play):
 def test_clicking_a_station_opens_the_inspector(play):
     run_frames(play, 30)
     station = next(iter(play.scene.slot_sprites.values()))
-    x, y = play.canvas.to_window(*station.home, 1280, 720)
-    play.on_mouse_press(x, y, arcade.MOUSE_BUTTON_LEFT, 0)
+    x, y = play.camera.to_window(*station.home)
+    click(play, x, y)
     assert play.selected == ("station", station.slot_id)
     assert play.inspector_lines()[0].startswith("工位")
 
@@ -115,17 +116,27 @@ def test_hovering_a_button_shows_its_tooltip(play):
     assert not play.hud.tooltip.visible
 
 
-def test_canvas_keeps_integer_zoom_and_maps_clicks_in_any_window(play):
-    # (a headless window cannot be resized: the mapping is checked for the sizes a player could pick)
-    for size, fit in {(1400, 800): (2, 60, 40), (1920, 1080): (3, 0, 0), (1000, 600): (1, 180, 120),
-                      (3840, 2160): (6, 0, 0)}.items():
-        assert play.canvas.fit(*size) == fit
+def test_the_floor_keeps_integer_zoom_and_maps_clicks_in_any_window(play, sized):
+    """Between two zoom steps the window shows more floor, not bigger bars; clicks land on what is drawn."""
+    lay = play.scene.layout
+    for size in ((1400, 800), (1920, 1080), (1000, 700), (640, 360), (2560, 1440)):
+        sized(*size)
+        play.on_resize(*size)
+        cam, frame = play.camera, play.frame
+        area = frame.floor_area()
+        assert cam.zoom == cam.fit_zoom == max(1, min(area[0] // lay.width, area[1] // lay.height))
+        assert cam.target[0] * cam.zoom >= area[0] and cam.target[1] * cam.zoom >= area[1]  # drawn edge to edge
         station = next(iter(play.scene.slot_sprites.values()))
-        x, y = play.canvas.to_window(*station.home, *size)
-        cx, cy = play.canvas.to_canvas(x, y, *size)
-        assert play.scene.pick(cx, cy) == ("station", station.slot_id)
-    play.on_resize(1280, 720)
+        x, y = cam.to_window(*station.home)
+        assert 0 <= x < area[0] and 0 <= y < area[1]
+        assert play.scene.pick(*cam.to_floor(x, y)) == ("station", station.slot_id)
     assert play.hud.cards
+
+
+def click(view, x, y):
+    """A left click that does not move: press and release at the same point."""
+    view.on_mouse_press(x, y, arcade.MOUSE_BUTTON_LEFT, 0)
+    view.on_mouse_release(x, y, arcade.MOUSE_BUTTON_LEFT, 0)
 
 
 def test_a_whole_level_at_16x_with_random_clicks_keeps_the_scene_in_step(play):
@@ -139,7 +150,7 @@ def test_a_whole_level_at_16x_with_random_clicks_keeps_the_scene_in_step(play):
         if i % 25 == 0:
             rng.choice(buttons).click()
         if i % 40 == 0:
-            play.on_mouse_press(rng.randrange(0, 928), rng.randrange(0, 676), arcade.MOUSE_BUTTON_LEFT, 0)
+            click(play, rng.randrange(0, 928), rng.randrange(0, 676))
             play.inspector_lines()
         assert set(play.scene.customers) == set(play.world.customers)
     assert play.world.now == play.spec.duration_ms
@@ -152,8 +163,8 @@ def test_clicking_a_customer_opens_the_inspector(play):
     play.set_speed(4)
     run_frames(play, 90)
     person = next(p for p in play.scene.customers.values() if p.arrived)
-    x, y = play.canvas.to_window(person.x, person.y, 1280, 720)
-    play.on_mouse_press(x, y, arcade.MOUSE_BUTTON_LEFT, 0)
+    x, y = play.camera.to_window(person.x, person.y)
+    click(play, x, y)
     assert play.selected == ("customer", person.customer_id)
     lines = play.inspector_lines()
     assert lines[0].startswith(f"顾客 #{person.customer_id}")

@@ -37,6 +37,7 @@ def test_save_and_load_from_the_pause_menu_continue_identically(window):
     menu.load()
     loaded = window.current_view
     assert isinstance(loaded, PlayView) and loaded is not play
+    assert loaded.clock.paused and loaded.hud.paused_label.visible  # a loaded game starts paused
     assert loaded.world.now == saved_at and loaded.world.autopilot_enabled
     assert loaded.world.ledger.entries.maxlen == LEDGER_WINDOW
     people = loaded.scene.customers

@@ -108,6 +108,14 @@ def test_the_report_screen_shows_the_run_reports_data_and_charts(window):
     for row in expected.rows():  # every figure of the report model, labelled from the string tables
         assert f"{game.i18n.t(row.key)} {row.shown('en')}" in shown
     if report_charts.available():
+        import time
+
+        assert not report.chart_shown() and report.waiting_for_chart  # drawn off the frame, not in it
+        for _ in range(600):  # the worker draws it while frames go on
+            report.on_update(1 / 30)
+            if report.chart_shown():
+                break
+            time.sleep(0.02)
         assert report.chart[0].texture.size == (640, 360)
         next(b for b in report.buttons if b.label.value == "Money").click()
         assert report.tab == "money"

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from factory_game.game.art import palette
 from factory_game.game.panels.goals import GoalsStrip
 from factory_game.game.panels.levers import LeversPanel
-from factory_game.level.units import format_duration
+from factory_game.texts import format_duration
 
 if TYPE_CHECKING:
     from factory_game.game.hud import Hud
@@ -27,13 +26,6 @@ class ManagerPanels:
         """Lay out in the floor's window rectangle (left, top) to (right, bottom)."""
         goals_bottom = self.goals.build(left, top, right, self.toggle)
         self.levers = LeversPanel(self.hud, left, goals_bottom - 6, right, bottom) if self.open else None
-        for label in self.hud.fixed:  # the floor's names would show through the open panel
-            label.visible = not self.open
-        # the door's sign, on the road before the entrance: tiers turned away, the pack not on sale
-        view = self.hud.view
-        win_w, win_h = view.window.get_size()
-        x, y = view.canvas.to_window(view.scene.layout.entrance[0] + 4, 9, win_w, win_h)
-        self.door_sign = self.hud.label(x, y, "", palette()["yellow"], clip_px=int(right - x - 8))
 
     def _door_text(self) -> str:
         world, t = self.hud.view.world, self.hud.i18n.t
@@ -50,6 +42,6 @@ class ManagerPanels:
 
     def refresh(self, summary: dict | None, fresh: bool) -> None:
         self.goals.refresh(summary, fresh)
-        self.door_sign.set(self._door_text())
+        self.hud.view.floor_labels.set_text("door_sign", self._door_text())  # on the road, following the camera
         if self.levers is not None:
             self.levers.refresh(summary, fresh)

@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from factory_game import texts
 from factory_game.game.art import palette
 from factory_game.game.panels.outlook import TREND_WINDOW_MS, outlook
 from factory_game.game.ui import box, clip, text_width
 from factory_game.level.goals import evaluate
-from factory_game.level.units import format_duration, format_money
+from factory_game.report.data import metric_unit
 
 if TYPE_CHECKING:
     from factory_game.game.hud import Hud
@@ -19,17 +20,9 @@ if TYPE_CHECKING:
 HEADING_COLOUR = {"good": "lime", "warn": "orange", "bad": "red"}
 
 
-def format_value(metric: str, value: float) -> str:
-    """A goal's number in the unit the player reads: money, a share in %, a duration, or a plain number."""
-    if metric.endswith("_cents"):
-        return "¥" + format_money(round(value))
-    if metric.endswith("_share"):
-        return f"{100 * value:.1f}%"
-    if metric.endswith("_ms"):
-        return format_duration(max(0, round(value)))
-    if metric.endswith(("satisfaction", "reputation")):
-        return f"{value:.2f}" if value <= 1 else f"{value:.0f}"
-    return f"{value:g}" if value == int(value) else f"{value:.2f}"
+def format_value(metric: str, value: float, lang: str) -> str:
+    """A goal's number in its metric's declared unit, through the one text layer (as the report shows it)."""
+    return texts.format_value(max(0, value) if metric_unit(metric) == "ms" else value, metric_unit(metric), lang)
 
 
 class GoalsStrip:
@@ -85,9 +78,11 @@ class GoalsStrip:
             goal = view.now.goal
             name = hud.i18n.pick(goal.label, goal.metric)
             sign = "≥" if goal.at_least else "≤"
-            figures = f"{format_value(goal.metric, view.now.value)} → {format_value(goal.metric, view.projected_value)}"
+            lang = hud.i18n.lang
+            figures = (f"{format_value(goal.metric, view.now.value, lang)} → "
+                       f"{format_value(goal.metric, view.projected_value, lang)}")
             if not hud.small:
-                figures += "  ★" + sign + "/".join(format_value(goal.metric, threshold) for threshold in goal.stars)
+                figures += "  ★" + sign + "/".join(format_value(goal.metric, stars, lang) for stars in goal.stars)
             room = (label.clip_px or 400) - text_width(figures) - text_width(": ")
             label.set(f"{clip(name, max(16, room))}: {figures}", pal[HEADING_COLOUR[view.heading]])
 

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from factory_game.game.art import palette
 from factory_game.game.ui import box, set_box, text_width
-from factory_game.level.units import format_duration, format_money
 from factory_game.sim import capacity, economics, queries
 from factory_game.sim.clock import HOUR
 from factory_game.sim.commands import (
@@ -26,6 +25,7 @@ from factory_game.sim.commands import (
     SignContract,
 )
 from factory_game.sim.entities import ANGER_CAUSES
+from factory_game.texts import format_duration, format_money
 
 if TYPE_CHECKING:
     from factory_game.game.hud import Hud
@@ -40,8 +40,7 @@ OFFER_STEP = 10  # percentage points off, offered on asking the wait question
 
 
 def money(cents: float) -> str:
-    sign = "-" if cents < 0 else ""
-    return f"{sign}¥{format_money(abs(round(cents)))}"
+    return format_money(round(cents))
 
 
 class LeversPanel:
