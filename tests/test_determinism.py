@@ -95,9 +95,9 @@ def test_event_lines_are_canonical_json():
     optional_text = st.none() | st.text(max_size=12)
 
     @given(st.integers(0, 10**12), st.sampled_from(list(Kind)), optional_int, optional_int, optional_text,
-           optional_int, optional_int, optional_text)
-    def check(time, kind, customer, task, model, slot, cents, info):
-        event = Event(time, kind, customer, task, model, slot, cents, info)
+           optional_int, optional_int, optional_text, st.none() | st.booleans(), optional_text)
+    def check(time, kind, customer, task, model, slot, cents, info, ok, reason):
+        event = Event(time, kind, customer, task, model, slot, cents, info, ok, reason)
         expected = _json.dumps(event.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         assert event_line(event) == expected
 

@@ -66,7 +66,7 @@ class Checker:
         if event.kind in (Kind.ADMIT, Kind.START):
             customer = world.customers[event.customer]
             live = sum(1 for t in customer.tasks if t.state in (E.QUEUED, E.RUNNING))
-            cap = world.spec.tier_cap(customer.tier)  # the level's word, not the customer's copy
+            cap = dict(world.spec.tiers)[customer.tier]  # the level's word, not the customer's copy
             if live > cap or live != customer.in_flight:
                 self.problems.append(f"customer {customer.id}: {live} in flight, count {customer.in_flight}, "
                                      f"cap {cap}")

@@ -56,3 +56,47 @@ def test_ledger_window_keeps_the_latest_entries_and_exact_totals():
     windowed.run()
     assert len(windowed.ledger.entries) == 50 and list(windowed.ledger.entries) == full.ledger.entries[-50:]
     assert windowed.summary() == full.summary()
+
+
+def test_the_declared_metrics_are_exactly_the_summarys_figures_in_order_with_their_units():
+    """The table in sim/metrics.py is the summary's one declaration: goal checks and formatters read it, so it
+    must name every figure a run reports, no more, and each figure's value must fit its unit."""
+    from factory_game.level import load_level
+    from factory_game.level.goals import flatten
+    from factory_game.sim import metrics
+
+    for name in ("campaign/04-rush-hour.toml", "campaign/05-outage.toml", "reference/mmc.toml"):
+        spec = load_level(f"levels/{name}")
+        values = flatten(World(spec).run(2 * HOUR))
+        assert list(values) == metrics.summary_paths(spec), name
+        for path, value in values.items():
+            unit = metrics.metric_of(path).unit
+            assert unit in metrics.UNITS
+            if unit in ("cents", "count") and not path.endswith("queue_mean"):
+                assert isinstance(value, int), path
+            if unit == "share":
+                assert 0 <= value <= 1, path
+            if unit == "score":
+                assert 0 <= value <= 100, path
+    sections = (metrics.RUN_METRICS, metrics.TASK_METRICS, metrics.OVERALL_METRICS, metrics.MODEL_METRICS,
+                metrics.TIER_METRICS, metrics.MONEY_METRICS)
+    units: dict[str, str] = {}
+    for section in sections:
+        assert len({m.name for m in section}) == len(section)
+        for m in section:
+            assert units.setdefault(m.name, m.unit) == m.unit, m.name  # one name, one unit
+            assert m.description
+
+
+def test_goal_checks_learn_the_metric_names_without_running_a_world(monkeypatch):
+    from factory_game.level import load_level
+    from factory_game.level.goals import metric_paths
+    from factory_game.sim import world as world_module
+
+    def no_world(*_args, **_kwargs):
+        raise AssertionError("a goal check built a World")
+
+    monkeypatch.setattr(world_module.World, "__init__", no_world)
+    spec = load_level("levels/campaign/04-rush-hour.toml")  # its goals are checked against the table
+    assert spec.goals and {g.metric for g in spec.goals} <= metric_paths(spec)
+    assert "models.sd15.wait_p95_ms" in metric_paths(spec)

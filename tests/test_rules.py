@@ -88,7 +88,7 @@ def test_prompt_fires_only_past_three_times_the_mean_task_time():
     assert [(e.customer, int(e.info)) for e in kinds(log, Kind.PROMPT)] == [(5, 20 * MINUTE)]
     assert world.customers[5].state == E.ASKED
     world.advance(10 * SECOND)
-    assert [(e.customer, e.info) for e in kinds(log, Kind.ANSWER)] == [(5, "yes")]
+    assert [(e.customer, e.ok) for e in kinds(log, Kind.ANSWER)] == [(5, True)]
 
 
 def test_a_no_refunds_leaves_and_frees_the_quota():
@@ -96,7 +96,7 @@ def test_a_no_refunds_leaves_and_frees_the_quota():
     customer = world.customers[5]
     task = customer.tasks[0]
     world.advance(10 * SECOND)
-    assert [(e.customer, e.info) for e in kinds(log, Kind.ANSWER)] == [(5, "no")]
+    assert [(e.customer, e.ok) for e in kinds(log, Kind.ANSWER)] == [(5, False)]
     assert task.state == E.ABANDONED
     assert customer.in_flight == 0 and 5 not in world.customers
     assert all(entry[2] is not task for entry in world.models["sd15"].queue)
@@ -240,3 +240,29 @@ def test_autopilot_does_not_release_inside_the_minimum_rental():
     for released in releases:
         last_rent = max(t for t in rents if t <= released)
         assert released - last_rent >= 60 * MINUTE
+
+
+def test_events_carry_typed_outcomes_a_refused_command_an_answer_and_a_mood():
+    """What the game reads from events is typed: no string to split, no look back at the command list."""
+    spec = level(model(slots=1, max_extra=1), prompt=PromptSpec(enabled=True, multiplier=3.0,
+                                                                  answer_delay_ms=10 * SECOND), tiers=(("L1", 1),),
+                 sla_ms=HOUR)  # nobody late: only a "no" makes an angry face
+    world = World(spec)
+    log = recorder(world)
+    world.apply(Rent("sd15", 2))  # over max_extra: refused
+    world.apply(Rent("sd15", 1), source="autopilot")
+    for patience in (0, 0, 0, 0, 60 * MINUTE, 0):  # 5 and 6 are predicted past the line; 5 says yes, 6 no
+        world.apply(Arrive("L1", ("image",), patience_ms=patience))
+    world.advance(10 * SECOND)
+    refused, rented = kinds(log, Kind.COMMAND)[:2]
+    assert (refused.ok, refused.info) == (False, "player:rent")
+    assert refused.reason == "sd15 allows 1 extra slots; 0 already rented" == world.commands[0].reason
+    assert (rented.ok, rented.reason, rented.info) == (True, None, "autopilot:rent")
+    assert [(e.customer, e.ok, e.info) for e in kinds(log, Kind.ANSWER)] == [(5, True, None), (6, False, None)]
+    world.advance(60 * MINUTE)
+    moods = {e.customer: e.ok for e in kinds(log, Kind.LEAVE)}
+    assert moods == {1: True, 2: True, 3: True, 4: True, 5: True, 6: False}
+    assert all(e.info is None for e in kinds(log, Kind.LEAVE))
+    lines = [e.to_dict() for e in log if e.kind in (Kind.COMMAND, Kind.ANSWER)]
+    assert lines[0]["ok"] is False and lines[0]["reason"].startswith("sd15 allows")
+    assert "reason" not in lines[1] and lines[-1] == {"t": 10 * SECOND, "kind": "answer", "customer": 6, "ok": False}

@@ -1,7 +1,7 @@
 """The alerts feed: what the manager should notice, from the world's events and a look at its state.
 
 Events give outages, recoveries, failures, rentals and refused commands; a per-frame look gives edges of
-conditions (a model's predicted wait crossing the 3× line, cash going negative) so each raises one alert, not
+conditions (a model's predicted wait crossing the prompt line, cash going negative) so each raises one alert, not
 one per frame. Alerts are stored as keys and values and rendered in the current language when drawn.
 """
 
@@ -11,6 +11,7 @@ from collections import deque
 
 from factory_game.game import save_errors
 from factory_game.game.art import palette
+from factory_game.sim.queries import Kind, multiplier, over_the_line
 from factory_game.texts import format_duration
 
 QUIET_MS = 10 * 60_000  # a model's long-wait alert does not repeat sooner than this (simulated time)
@@ -49,31 +50,29 @@ class Alerts:
         return self.i18n.pick(self.world.spec.model(model_id).names, model_id)
 
     def on_event(self, event) -> None:
-        kind = str(event.kind)
-        if kind == "slot_down":
+        kind = event.kind
+        if kind == Kind.SLOT_DOWN:
             if not self._down.get(event.model):
                 self.add("outage", model=event.model)
             self._down[event.model] = self._down.get(event.model, 0) + 1
-        elif kind == "slot_up":
+        elif kind == Kind.SLOT_UP:
             self._down[event.model] = max(0, self._down.get(event.model, 1) - 1)
             if not self._down[event.model]:
                 self.add("recovered", model=event.model)
-        elif kind == "fail":
+        elif kind == Kind.FAIL:
             self.add("fail", model=event.model)
-        elif kind == "slot_arrive":
+        elif kind == Kind.SLOT_ARRIVE:
             self.add("slot_arrive", model=event.model)
-        elif kind == "command" and event.info and event.info.endswith(":rejected"):
-            reason = next((r.reason for r in reversed(self.world.commands) if not r.ok), "")
-            self.add("refused", reason=reason)
+        elif kind == Kind.COMMAND and event.ok is False:
+            self.add("refused", reason=event.reason or "")
 
     def poll(self) -> None:
         """Raise alerts on the edges of conditions the events do not announce."""
         world = self.world
-        limit = world.spec.prompt.multiplier
-        for model_id, m in world.models.items():
-            over = m.predicted_wait_ms() > limit * m.mean_service_ms
+        for model_id in world.models:
+            over = over_the_line(world, model_id)
             if over and not self._over[model_id] and world.now - self._long_at.get(model_id, -QUIET_MS) >= QUIET_MS:
-                self.add("long_wait", model=model_id)
+                self.add("long_wait", model=model_id, multiplier=f"{multiplier(world):g}")
                 self._long_at[model_id] = world.now
             self._over[model_id] = over
         broke = world.ledger.cash_cents < 0

@@ -69,7 +69,7 @@ def icon_texture(icon: str, size: int = 8) -> arcade.Texture:
 
 @cache
 def demand_tag(icon: str, step: int) -> arcade.Texture:
-    """What floats over a waiting customer, as one texture: the wait bar (``step`` of 8 toward the 3× line, an ink
+    """What floats over a waiting customer, as one texture: the wait bar (``step`` of 8 toward the prompt line, an ink
     frame around a two-pixel fill that turns green, yellow, red) over the demand's content icon. One sprite per head
     instead of two halves the overlay a crowd costs to draw."""
     pal = json.loads(ATLAS_JSON.read_text())["palette"]

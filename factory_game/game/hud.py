@@ -16,6 +16,7 @@ from factory_game.game.art import icon_texture, palette
 from factory_game.game.clock import SPEEDS
 from factory_game.game.gfx import arcade
 from factory_game.game.ui import Button, Label, box, set_box, text_width, wrap
+from factory_game.sim import queries
 from factory_game.texts import format_duration, format_money
 
 if TYPE_CHECKING:
@@ -35,9 +36,9 @@ def wait_text(ms: float) -> str:
 
 
 class ModelCard:
-    """One model: name and icons, busy/total, queue, predicted wait against the 3× line, p95, rent/release."""
+    """One model: name and icons, busy/total, queue, predicted wait against the prompt line, p95, rent/release."""
 
-    ROWS = 4  # name · queue and wait · p95 and the 3× line · buttons
+    ROWS = 4  # name · queue and wait · p95 and the prompt line · buttons
     COMPACT_ROWS = 3  # with many models the p95 row goes
 
     # in a small window (zoom 1), lines over the buttons: name · slots · queue and wait, then with more models
@@ -56,8 +57,8 @@ class ModelCard:
         view, t, pal = hud.view, hud.i18n.t, palette()
         spec = view.world.spec.model(model_id)
         self.model_id = model_id
-        self.limit = view.world.spec.prompt.multiplier * spec.mean_service_ms
-        self.max_extra = spec.max_extra
+        self.limit = queries.prompt_limit_ms(view.world, model_id)
+        self.multiplier = f"{queries.multiplier(view.world):g}"
         x = left + 8
         self.rows = small_rows
         if small_rows:
@@ -116,18 +117,19 @@ class ModelCard:
 
     def refresh(self, hud: Hud, summary: dict | None) -> None:
         pal, t = palette(), hud.i18n.t
-        m = hud.view.world.models[self.model_id]
-        rented = m.rented_count
-        busy = t("hud.busy", busy=m.busy, total=m.capacity)
+        world = hud.view.world
+        slots = queries.slot_counts(world, self.model_id)
+        rented = slots.rented + slots.on_order
+        busy = t("hud.busy", busy=slots.busy, total=slots.serving)
         if rented:
             busy += " " + t("hud.rented", n=rented)
-        down = sum(1 for slot in m.slots if slot.state == "down")
+        down = slots.down
         if down:
             busy += " " + t("hud.down", n=down)
         self.busy.set(busy, pal["orange"] if down else pal["white"])
-        self.queue.set(t("hud.queue", n=len(m.queue)))
-        wait = m.predicted_wait_ms()
-        over = wait > self.limit
+        self.queue.set(t("hud.queue", n=queries.queue_length(world, self.model_id)))
+        wait = queries.predicted_wait_ms(world, self.model_id)
+        over = queries.over_the_line(world, self.model_id)
         wait_key = "hud.wait_short" if self.rows == 1 else "hud.wait"
         self.wait.set(t(wait_key, wait=wait_text(wait)), pal["red" if over else "lime" if wait == 0 else "white"])
         if self.rows == 1:  # the name has the line but for the wait
@@ -135,12 +137,12 @@ class ModelCard:
             if clip_px != self.name.clip_px:
                 self.name.clip_px = clip_px
                 self.name.set(self.name_text)
-        self.line.set(t("hud.line3x", wait=wait_text(self.limit)))
+        self.line.set(t("hud.line3x", wait=wait_text(self.limit), multiplier=self.multiplier))
         if summary is not None:
             p95 = summary["models"][self.model_id]["wait_p95_ms"]
             self.p95.set(t("hud.p95", wait=wait_text(p95)), pal["orange"] if p95 > self.limit else pal["silver"])
-        self.rent.enabled = rented < self.max_extra
-        self.release.enabled = m.up_r > 0
+        self.rent.enabled = queries.rent_room(world, self.model_id) > 0
+        self.release.enabled = slots.rented > 0
 
 
 class Hud:

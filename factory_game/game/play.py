@@ -16,6 +16,7 @@ from factory_game.game.gfx import arcade
 from factory_game.game.hud import Hud, money, wait_text
 from factory_game.game.scene import Scene
 from factory_game.plugins import PreparedLevel
+from factory_game.sim import queries
 from factory_game.sim.commands import Release, Rent, SetAutopilot
 from factory_game.sim.spec import LevelSpec
 from factory_game.sim.world import World
@@ -172,7 +173,8 @@ class PlayView(arcade.View):
     def inspector_lines(self) -> list[str]:
         t = self.game.i18n.t
         if self.selected is None:
-            return [t("inspect.hint"), ""] + [t(f"inspect.legend_{key}")
+            multiplier = f"{queries.multiplier(self.world):g}"
+            return [t("inspect.hint"), ""] + [t(f"inspect.legend_{key}", multiplier=multiplier)
                                               for key in ("tiers", "crown", "helper", "street", "bar", "rented")]
         kind, ident = self.selected
         world = self.world

@@ -28,12 +28,13 @@ from factory_game.game.art import (
 from factory_game.game.background import build_background
 from factory_game.game.gfx import arcade
 from factory_game.game.walkers import Walker, walk_textures
+from factory_game.sim import queries
+from factory_game.sim.queries import CustomerState, Kind, SlotState, TaskState
 
 WALK_SPEED = 40.0  # logical px per second at 1×
 MAX_COINS = 48
 COIN_SOUND_GAP_S = 0.25  # at 16× captures come in bursts: one clink per quarter second is plenty
 FULL_PASS_EVERY = 8  # every customer is looked at once in this many frames, besides those events touch
-IN_FLIGHT = ("queued", "running")
 TRAY_W = 10  # the progress bar fills the station's output tray (its two dark rows near the bottom)
 
 
@@ -246,14 +247,15 @@ class Scene:
         self.effects.draw(pixelated=True)
 
     # ------------------------------------------------------------------------------------------------ customers
-    def _queue_spots(self, dirty: set[int]) -> dict[int, tuple[int, int]]:
-        """Task id -> where it waits: its place in its model's queue, by class (priority on the carpet).
+    def _queue_spots(self, dirty: set[int]) -> dict[int, tuple[tuple[int, int], int]]:
+        """Task id -> (where it waits, its position in the queue's service order): its place in its model's queue,
+        by class (priority on the carpet); the position is what its wait bar is predicted from.
 
         Recomputed only for queues that changed; everyone waiting in such a queue is added to ``dirty``."""
-        spots: dict[int, tuple[int, int]] = {}
+        spots: dict[int, tuple[tuple[int, int], int]] = {}
         customers = self.world.customers
-        for model_id, m in self.world.models.items():
-            signature = (m.enqueued, len(m.queue))  # changes whenever a task joins or leaves this queue
+        for model_id in self.world.models:
+            signature = queries.queue_changes(self.world, model_id)
             cached = self._spots.get(model_id)
             if cached is not None and cached[0] == signature:
                 spots.update(cached[1])
@@ -262,24 +264,24 @@ class Scene:
             self._spots[model_id] = (signature, mine)
             zone = self.layout.zones[model_id]
             n_priority = n_normal = 0
-            for task in m.queued_tasks():
+            for position, task in enumerate(queries.queued_tasks(self.world, model_id)):
                 owner = customers.get(task.customer_id)
                 dirty.add(task.customer_id)
                 if owner is not None and owner.priority:
-                    mine[task.id] = zone.queue_spot(n_priority, True)
+                    mine[task.id] = zone.queue_spot(n_priority, True), position
                     n_priority += 1
                 else:
-                    mine[task.id] = zone.queue_spot(n_normal, False)
+                    mine[task.id] = zone.queue_spot(n_normal, False), position
                     n_normal += 1
             spots.update(mine)
         return spots
 
     def _task_place(self, task, spots) -> tuple[tuple[int, int], str] | None:
-        if task.state == "running" and task.slot_id in self.slot_sprites:
+        if task.state == TaskState.RUNNING and task.slot_id in self.slot_sprites:
             station = self.slot_sprites[task.slot_id]
             return (station.home[0], station.home[1] - 12), task.model
-        if task.state == "queued" and task.id in spots:
-            return spots[task.id], task.model
+        if task.state == TaskState.QUEUED and task.id in spots:
+            return spots[task.id][0], task.model
         return None
 
     def _sync_customers(self, spots, dirty: set[int] | None) -> None:
@@ -288,13 +290,12 @@ class Scene:
         world = self.world
         customers = world.customers
         ids = customers.keys() if dirty is None else [c for c in dirty if c in customers]
-        limits = {m_id: world.spec.prompt.multiplier * m.mean_service_ms for m_id, m in world.models.items()}
         for cid in ids:
-            self._sync_customer(customers[cid], spots, limits)
+            self._sync_customer(customers[cid], spots)
         for cid in list(self.customers.keys() - customers.keys()):
             self._send_home(cid)
 
-    def _sync_customer(self, customer, spots, limits) -> None:
+    def _sync_customer(self, customer, spots) -> None:
         """Where the customer and their helpers go, and what they hold over their heads.
 
         A customer still holding tickets the cap keeps out (tasks "pending") queues on the street with them, and
@@ -309,7 +310,7 @@ class Scene:
             person = Person(self._frames[(tier, bool(customer.priority))], *lay.spawn, cid, self.overlay)
             self.customers[cid] = person
             self.people.append(person)
-        flying = [t for t in customer.tasks if t.state in IN_FLIGHT]
+        flying = [t for t in customer.tasks if t.state in TaskState.IN_FLIGHT]
         outside = len(customer.tasks) - customer.next_pending  # tickets not yet let in
         lead = flying[0] if flying else None
         carries = False  # does the customer hold their lead task themself (else a helper does)
@@ -321,7 +322,7 @@ class Scene:
             if place is not None:
                 goal, model = place
                 carries = lead.id not in self.helpers or (person.arrived and person.goal == goal)
-            elif customer.state == "leaving" or person.goal is None:
+            elif customer.state == CustomerState.LEAVING or person.goal is None:
                 goal, model = lay.exit, None
             else:  # a moment between tasks: stay put
                 goal, model = person.goal, None
@@ -335,22 +336,22 @@ class Scene:
         if outside:
             person.show_tag(ticket_stack(outside))
         else:
-            person.show_tag(self._wait_tag(lead, limits) if carries else None)
-        self._set_mark(person, cid, customer.state == "asked")
+            person.show_tag(self._wait_tag(lead, spots) if carries else None)
+        self._set_mark(person, cid, customer.state == CustomerState.ASKED)
         helped = {t.id for t in flying} - ({lead.id} if carries else set())
         for task in flying:
             if task.id in helped:
-                self._sync_helper(task, person, spots, self._wait_tag(task, limits) if task is lead else None)
+                self._sync_helper(task, person, spots, self._wait_tag(task, spots) if task is lead else None)
         for tid in self.helpers_of.get(cid, set()) - helped:
             self._retire_helper(tid)
         self.helpers_of[cid] = helped
 
-    def _wait_tag(self, task, limits) -> arcade.Texture | None:
-        """The demand icon under a wait bar filling toward the 3× line, for a task waiting in a queue."""
-        if task is None or task.state != "queued" or task.queued_at is None:
+    def _wait_tag(self, task, spots) -> arcade.Texture | None:
+        """The demand icon under the wait bar, for a task waiting in a queue: its predicted wait toward the prompt
+        line (`queries.wait_fraction`; full = asked)."""
+        if task is None or task.state != TaskState.QUEUED or task.id not in spots:
             return None
-        limit = limits[task.model]
-        fraction = min(1.0, (self.world.now - task.queued_at) / limit) if limit else 0.0
+        fraction = queries.wait_fraction(self.world, task.model, spots[task.id][1])
         return demand_tag(self.content_icon.get(task.content, ""), round(WAIT_STEPS * fraction))
 
     def _street_place(self, cid: int) -> int:
@@ -445,12 +446,12 @@ class Scene:
             if station is None:
                 station = self._add_station(slot)
             state = slot.state
-            if state == "busy" and slot.task is not None:
+            if state == SlotState.BUSY and slot.task is not None:
                 name = "station_busy_0" if int(self.clock * 4 + sid) % 2 else "station_busy_1"
-            elif state == "leaving" and slot.task is not None:
+            elif state == SlotState.LEAVING and slot.task is not None:
                 name = "station_busy_0"
             else:
-                name = {"idle": "station_idle", "down": "station_down"}.get(state, "station_idle")
+                name = "station_down" if state == SlotState.DOWN else "station_idle"
             if station.texture is not tex[name]:
                 station.texture = tex[name]
             task = slot.task
@@ -465,7 +466,7 @@ class Scene:
             else:
                 station.bar.visible = False
                 station.show_time_left(None)
-            if state == "leaving" and station.fade_from is None:
+            if state == SlotState.LEAVING and station.fade_from is None:
                 station.fade_from = self.clock
         for sid in [s for s in self.slot_sprites if s not in live]:
             station = self.slot_sprites[sid]
@@ -513,9 +514,9 @@ class Scene:
 
     def _sync_ghosts(self) -> None:
         """Rentals ordered but not yet arrived show as faint stations where they will land."""
-        for model_id, m in self.world.models.items():
+        for model_id in self.world.models:
             ghosts = self.ghosts[model_id]
-            want = m.pending_rentals
+            want = queries.slot_counts(self.world, model_id).on_order
             zone = self.layout.zones[model_id]
             if len(ghosts) == want:
                 continue
@@ -534,7 +535,7 @@ class Scene:
     # ------------------------------------------------------------------------------------------------ dispatcher
     def _sync_dispatcher(self, dt: float, speed: float) -> None:
         customers = self.world.customers
-        self.asked = [c for c in self.asked if c in customers and customers[c].state == "asked"]
+        self.asked = [c for c in self.asked if c in customers and customers[c].state == CustomerState.ASKED]
         target = self.customers.get(self.asked[0]) if self.asked else None
         goal = (target.position[0] + 9, target.position[1]) if target else self.layout.dispatcher_home
         if self.dispatcher.goal != goal:
@@ -543,27 +544,27 @@ class Scene:
 
     # ------------------------------------------------------------------------------------------------ events
     def _on_event(self, event) -> None:
-        kind = str(event.kind)
+        kind = event.kind
         lay = self.layout
-        if kind == "prompt" and event.customer is not None:
+        if kind == Kind.PROMPT and event.customer is not None:
             self.asked.append(event.customer)
-        elif kind == "answer" and event.customer in self.world.customers:
-            self.answers[event.customer] = ("happy" if event.info == "yes" else "angry", self.clock + 1.5)
-        elif kind == "leave" and event.customer in self.customers:  # (one who never got a sprite needs no face)
-            self.faces[event.customer] = "angry" if event.info == "angry" else "happy"
-        elif kind == "hold":
+        elif kind == Kind.ANSWER and event.customer in self.world.customers:
+            self.answers[event.customer] = ("happy" if event.ok else "angry", self.clock + 1.5)
+        elif kind == Kind.LEAVE and event.customer in self.customers:  # (one who never got a sprite needs no face)
+            self.faces[event.customer] = "happy" if event.ok else "angry"
+        elif kind == Kind.HOLD:
             self._coin(self._where(event.customer), lay.counter)
-        elif kind == "capture":
+        elif kind == Kind.CAPTURE:
             self._coin(lay.counter, lay.cashbox)
             if self.sounds and self.clock - self._last_coin_sound >= COIN_SOUND_GAP_S:
                 self._last_coin_sound = self.clock
                 self.sounds.play("coin", 0.15)
-        elif kind == "release":
+        elif kind == Kind.RELEASE:
             self._coin(lay.counter, self._where(event.customer))
-        elif kind == "fail" and event.slot in self.slot_sprites:
+        elif kind == Kind.FAIL and event.slot in self.slot_sprites:
             home = self.slot_sprites[event.slot].home
             self._flight(home, (home[0], home[1] + 10), 0.8, ("puff_0", "puff_1", "puff_2"))
-        elif kind == "slot_arrive" and self.sounds:
+        elif kind == Kind.SLOT_ARRIVE and self.sounds:
             self.sounds.play("arrive", 0.3)
 
     def _where(self, customer_id) -> tuple[float, float]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from factory_game.sim.metrics import summary_paths
 from factory_game.sim.spec import Goal, LevelSpec
 
 
@@ -20,10 +21,8 @@ def flatten(summary: dict, prefix: str = "") -> dict[str, float]:
 
 
 def metric_paths(spec: LevelSpec) -> set[str]:
-    """Every metric a goal of this level may name: the summary of a world that has not started yet."""
-    from factory_game.sim.world import World
-
-    return set(flatten(World(spec).summary()))
+    """Every metric a goal of this level may name: the summary's declared figures (`sim/metrics.py`)."""
+    return set(summary_paths(spec))
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,13 @@ through `World.apply`, so its decisions are recorded like the player's.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
-from factory_game.sim.commands import Release, Rent
+from factory_game.sim.capacity import rent_room
+from factory_game.sim.commands import Command, Release, Rent
+from factory_game.sim.entities import ModelState
+from factory_game.sim.prompt import predicted_wait_ms
 from factory_game.sim.spec import AutopilotSpec
-
-if TYPE_CHECKING:
-    from factory_game.sim.world import World
 
 
 class Autopilot:
@@ -24,30 +24,31 @@ class Autopilot:
         self.last_busy_area: dict[str, int] = dict.fromkeys(model_ids, 0)
         self.last_slot_area: dict[str, int] = dict.fromkeys(model_ids, 0)
 
-    def check(self, world: World) -> None:
+    def check(self, models: dict[str, ModelState], now: int, apply: Callable[[Command, str], object]) -> None:
+        """Look at every model once; decide through `apply(command, source)` (the world's `apply`)."""
         spec = self.spec
-        for model_id, m in world.models.items():
-            m.account(world.now)
-            busy_area = m.busy_c_area + m.busy_r_area
-            slot_area = m.up_c_area + m.present_r_area
+        for model_id, m in models.items():
+            m.account(now)
+            busy_area = m.busy_contracted_area + m.busy_rented_area
+            slot_area = m.up_contracted_area + m.present_rented_area
             d_busy = busy_area - self.last_busy_area[model_id]
             d_slots = slot_area - self.last_slot_area[model_id]
             self.last_busy_area[model_id] = busy_area
             self.last_slot_area[model_id] = slot_area
             utilisation = d_busy / d_slots if d_slots else 0.0
 
-            long_wait = m.predicted_wait_ms() > spec.rent_wait_factor * m.mean_service_ms
+            long_wait = predicted_wait_ms(m) > spec.rent_wait_factor * m.spec.mean_service_ms
             self.high[model_id] = self.high[model_id] + 1 if long_wait else 0
             low_use = utilisation < spec.release_util and not m.queue
             self.low[model_id] = self.low[model_id] + 1 if low_use else 0
 
-            room = m.spec.max_extra - m.rented_count
+            room = rent_room(m)
             if self.high[model_id] >= spec.sustain and room > 0 and m.pending_rentals == 0:
-                world.apply(Rent(model_id, min(spec.step, room)), source="autopilot")
+                apply(Rent(model_id, min(spec.step, room)), "autopilot")
                 self.high[model_id] = 0
             elif self.low[model_id] >= spec.sustain:
                 paid_up = sum(1 for s in m.slots if s.rented and not s.release_requested
-                              and world.now - s.arrived_at >= m.spec.min_rental_ms)
+                              and now - s.arrived_at >= m.spec.min_rental_ms)
                 if paid_up:  # a slot inside its minimum rental costs the same kept or released: keep it
-                    world.apply(Release(model_id, min(spec.step, paid_up)), source="autopilot")
+                    apply(Release(model_id, min(spec.step, paid_up)), "autopilot")
                     self.low[model_id] = 0

@@ -35,9 +35,6 @@ class Calendar:
     def after(self, delay: int, callback: Callable[[Any], Any], arg: Any = None) -> None:
         self.at(self.now + delay, callback, arg)
 
-    def next_time(self) -> int | None:
-        return self._heap[0][0] if self._heap else None
-
     def run_until(self, until: int) -> int:
         """Run every callback due at or before `until`; leave the clock at `until`. Returns how many ran."""
         heap = self._heap

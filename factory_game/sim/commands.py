@@ -9,6 +9,10 @@ from dataclasses import asdict, dataclass, fields
 from typing import ClassVar
 
 
+class CommandRejected(ValueError):
+    """A command that cannot be carried out now (unknown model, over the extra-slot cap, …)."""
+
+
 @dataclass(frozen=True)
 class Command:
     name: ClassVar[str] = ""

@@ -14,7 +14,6 @@ DONE = "done"
 FAILED = "failed"
 ABANDONED = "abandoned"  # the customer said no to the wait prompt
 LOST = "lost"  # never admitted: the budget could not cover the hold
-TERMINAL = frozenset({DONE, FAILED, ABANDONED, LOST})
 
 
 class Task:
@@ -106,11 +105,16 @@ class Slot:
 
 class ModelState:
     """One upstream model: its stations and its queue (a heap of (key, seq, task); the key comes from the priority
-    rule, the seq breaks ties in arrival order). Keeps the time integrals the metrics need."""
+    rule, the seq breaks ties in arrival order). Keeps the time integrals the metrics need.
 
-    __slots__ = ("spec", "id", "slots", "queue", "idle", "pending_rentals", "busy_c", "busy_r", "up_c", "up_r",
-                 "present_r", "_qseq", "last_t", "q_area", "q_max", "busy_c_area", "busy_r_area", "up_c_area",
-                 "present_r_area", "enqueued")
+    Slot counts, kept up to date by the world so the hot path never walks the slot list: contracted slots are
+    "up" unless an outage took them; rented slots are "serving" until released and "present" until they leave
+    (a released busy slot finishes its task first, and is billed while present)."""
+
+    __slots__ = ("spec", "id", "slots", "queue", "idle", "pending_rentals", "busy_contracted", "busy_rented",
+                 "up_contracted", "serving_rented", "present_rented", "_queue_seq", "accounted_to", "queue_area",
+                 "queue_max", "busy_contracted_area", "busy_rented_area", "up_contracted_area", "present_rented_area",
+                 "enqueued")
 
     def __init__(self, spec: ModelSpec) -> None:
         self.spec = spec
@@ -121,25 +125,21 @@ class ModelState:
         # idle is taken out (`drop_idle`), so the dispatcher never meets a stale id.
         self.idle: list[int] = []
         self.pending_rentals = 0  # ordered, not yet arrived
-        self.busy_c = 0  # contracted slots running a task
-        self.busy_r = 0  # rented slots running a task (leaving ones included)
-        self.up_c = 0  # contracted slots not down
-        self.up_r = 0  # rented slots serving (not leaving)
-        self.present_r = 0  # rented slots present, leaving ones included (they are still billed)
-        self._qseq = 0
-        self.last_t = 0
-        self.q_area = 0
-        self.q_max = 0
-        self.busy_c_area = 0
-        self.busy_r_area = 0
-        self.up_c_area = 0
-        self.present_r_area = 0
-        self.enqueued = 0
-
-    @property
-    def n_idle(self) -> int:
-        """Idle slots, ready to start a task."""
-        return len(self.idle)
+        self.busy_contracted = 0  # contracted slots running a task
+        self.busy_rented = 0  # rented slots running a task (leaving ones included)
+        self.up_contracted = 0  # contracted slots not down
+        self.serving_rented = 0  # rented slots serving (not leaving)
+        self.present_rented = 0  # rented slots present, leaving ones included (they are still billed)
+        self._queue_seq = 0
+        # Time integrals (count x ms) up to `accounted_to`, for means and utilisation
+        self.accounted_to = 0
+        self.queue_area = 0
+        self.queue_max = 0
+        self.busy_contracted_area = 0
+        self.busy_rented_area = 0
+        self.up_contracted_area = 0
+        self.present_rented_area = 0
+        self.enqueued = 0  # tasks that ever joined the queue (a retry joins again)
 
     def drop_idle(self, slot_id: int) -> None:
         """An idle slot goes down or leaves (rare): its id leaves the heap."""
@@ -147,40 +147,41 @@ class ModelState:
         heapq.heapify(self.idle)
 
     @property
-    def mean_service_ms(self) -> float:
-        return self.spec.service.mean
-
-    @property
     def busy(self) -> int:
-        return self.busy_c + self.busy_r
+        return self.busy_contracted + self.busy_rented
 
     @property
     def capacity(self) -> int:
         """Slots that can take a new task now (not down, not released)."""
-        return self.up_c + self.up_r
+        return self.up_contracted + self.serving_rented
 
     @property
     def rented_count(self) -> int:
         """Rented slots present or on their way, not counting those already released."""
-        return self.pending_rentals + self.up_r
+        return self.pending_rentals + self.serving_rented
 
     def account(self, now: int) -> None:
         """Integrate queue length and slot use up to `now`; call before any of them changes."""
-        dt = now - self.last_t
+        dt = now - self.accounted_to
         if dt:
-            self.q_area += len(self.queue) * dt
-            self.busy_c_area += self.busy_c * dt
-            self.busy_r_area += self.busy_r * dt
-            self.up_c_area += self.up_c * dt
-            self.present_r_area += self.present_r * dt
-            self.last_t = now
+            self.queue_area += len(self.queue) * dt
+            self.busy_contracted_area += self.busy_contracted * dt
+            self.busy_rented_area += self.busy_rented * dt
+            self.up_contracted_area += self.up_contracted * dt
+            self.present_rented_area += self.present_rented * dt
+            self.accounted_to = now
 
     def push(self, task: Task) -> None:
-        self._qseq += 1
+        self._queue_seq += 1
         self.enqueued += 1
-        heapq.heappush(self.queue, (task.key, self._qseq, task))
-        if len(self.queue) > self.q_max:
-            self.q_max = len(self.queue)
+        heapq.heappush(self.queue, (task.key, self._queue_seq, task))
+        if len(self.queue) > self.queue_max:
+            self.queue_max = len(self.queue)
+
+    def queue_position(self, task: Task) -> int:
+        """How many queued tasks start before `task` (which has just been pushed, so it holds the last seq)."""
+        mark = (task.key, self._queue_seq)
+        return sum(1 for entry in self.queue if (entry[0], entry[1]) < mark)
 
     @property
     def queue_length(self) -> int:
@@ -194,23 +195,6 @@ class ModelState:
     def queued_tasks(self) -> list[Task]:
         """Queued tasks in service order."""
         return [entry[2] for entry in sorted(self.queue, key=_entry_order)]
-
-    def predicted_wait_ms(self, position: int | None = None) -> float:
-        """Expected queue wait of the task at `position` (0 = next to start; default: a task arriving now).
-
-        Estimator: with c serving slots all busy, the k-th task in line (0-based) starts after k+1 departures;
-        departures come at rate c/m (m = mean service time), so the wait is (k+1)·m/c. Exact for exponential
-        service, a fair estimate otherwise. A free slot means no wait; no serving slot means an unbounded wait.
-        """
-        if position is None:
-            position = len(self.queue)
-        idle = len(self.idle)
-        if position < idle:
-            return 0.0
-        serving = self.up_c + self.up_r
-        if serving == 0:
-            return float("inf")
-        return (position - idle + 1) * self.spec.service.mean / serving
 
 
 def _entry_order(entry: tuple) -> tuple:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from enum import StrEnum
 from json.encoder import encode_basestring
+from types import SimpleNamespace
 from typing import IO, NamedTuple
 
 
@@ -22,9 +23,9 @@ class Kind(StrEnum):
     FAIL = "fail"  # a task fails (upstream error or outage)
     RETRY = "retry"  # a failed task goes back to the queue, its hold kept
     PROMPT = "prompt"  # River asks a customer whether they still want to wait
-    ANSWER = "answer"  # the customer's answer (info: yes / no)
+    ANSWER = "answer"  # the customer's answer (ok: True for yes)
     ABANDON = "abandon"  # a queued or waiting task leaves after a "no"
-    LEAVE = "leave"  # a customer leaves (info: happy / angry)
+    LEAVE = "leave"  # a customer leaves (ok: True if happy, False if angry)
     HOLD = "hold"
     CAPTURE = "capture"
     RELEASE = "release"
@@ -34,11 +35,20 @@ class Kind(StrEnum):
     SLOT_LEAVE = "slot_leave"
     SLOT_DOWN = "slot_down"  # an outage takes a slot down
     SLOT_UP = "slot_up"
-    COMMAND = "command"  # an outside change went through World.apply (info: the command)
+    COMMAND = "command"  # an outside change went through World.apply (info: source:command; ok; reason if refused)
+
+
+# The Kind members themselves, as plain attributes, for the simulation's hot path: reading `Kind.X` goes through the
+# enum class and costs about four times as much, which showed when every event is built (8 per task).
+FAST_KIND = SimpleNamespace(**Kind.__members__)
 
 
 class Event(NamedTuple):
-    """One thing that happened. A named tuple: immutable and cheap to build on the hot path."""
+    """One thing that happened. A named tuple: immutable and cheap to build on the hot path.
+
+    `ok` is the yes/no of the events that have one, typed so nobody parses a string: a command carried out or
+    refused (COMMAND, with the refusal's `reason`), the customer's answer to the wait prompt (ANSWER: yes), the
+    mood of a leaving customer (LEAVE: happy). None on every other kind."""
 
     time: int
     kind: Kind
@@ -48,10 +58,12 @@ class Event(NamedTuple):
     slot: int | None = None
     cents: int | None = None
     info: str | None = None
+    ok: bool | None = None
+    reason: str | None = None  # why a command was refused
 
     def to_dict(self) -> dict:
         out: dict = {"t": self.time, "kind": str(self.kind)}
-        for key in ("customer", "task", "model", "slot", "cents", "info"):
+        for key in ("customer", "task", "model", "slot", "cents", "info", "ok", "reason"):
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
@@ -64,13 +76,15 @@ def event_line(event: Event) -> str:
 
     Strings go through `encode_basestring`, the very function `json.dumps` uses when `ensure_ascii=False`, without
     building an encoder per call; `kind._value_` is the plain attribute behind the slower `kind.value` property."""
-    time, kind, customer, task, model, slot, cents, info = event
+    time, kind, customer, task, model, slot, cents, info, ok, reason = event
     return "".join((
         "{" if cents is None else f'{{"cents":{cents},',
         "" if customer is None else f'"customer":{customer},',
         "" if info is None else f'"info":{encode_basestring(info)},',
         f'"kind":"{kind._value_}"',
         "" if model is None else f',"model":{encode_basestring(model)}',
+        "" if ok is None else (',"ok":true' if ok else ',"ok":false'),
+        "" if reason is None else f',"reason":{encode_basestring(reason)}',
         "" if slot is None else f',"slot":{slot}',
         f',"t":{time}',
         "}" if task is None else f',"task":{task}}}',

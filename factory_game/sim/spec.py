@@ -164,10 +164,3 @@ class LevelSpec:
             if model.id == model_id:
                 return model
         raise KeyError(model_id)
-
-    def tier_cap(self, tier: str) -> int:
-        return dict(self.tiers)[tier]
-
-    @property
-    def prompt_multiplier(self) -> float:
-        return self.prompt.multiplier

@@ -11,17 +11,26 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Sequence
-from types import SimpleNamespace
 
+from factory_game.sim import capacity, prompt
+from factory_game.sim.arrivals import Arrivals
 from factory_game.sim.autopilot import Autopilot
-from factory_game.sim.clock import HOUR, MINUTE, Calendar
-from factory_game.sim.commands import Arrive, Command, Recorded, Release, Rent, SetAutopilot, SetPrice
+from factory_game.sim.clock import MINUTE, Calendar
+from factory_game.sim.commands import (
+    Arrive,
+    Command,
+    CommandRejected,
+    Recorded,
+    Release,
+    Rent,
+    SetAutopilot,
+    SetPrice,
+)
 from factory_game.sim.entities import (
     ABANDONED,
     ASKED,
     BUSY,
     DONE,
-    DOWN,
     FAILED,
     IDLE,
     INSIDE,
@@ -36,25 +45,27 @@ from factory_game.sim.entities import (
     Slot,
     Task,
 )
-from factory_game.sim.events import Event, Kind
+from factory_game.sim.events import FAST_KIND, Event, Kind
 from factory_game.sim.ledger import Ledger
-from factory_game.sim.metrics import SCORE_ABANDONED, SCORE_FAILED, Metrics
+from factory_game.sim.metrics import Metrics
 from factory_game.sim.rng import RngStreams
 from factory_game.sim.rules import Rules
-from factory_game.sim.spec import LevelSpec, RatePiece, ScriptedEvent
+from factory_game.sim.spec import LevelSpec, ScriptedEvent
 
-_new_tuple = tuple.__new__
-# The event kinds, the very Kind members, as plain attributes: reading `Kind.X` goes through the enum class and costs
-# about four times as much, which showed when every event is built (8 per task).
-KIND = SimpleNamespace(**Kind.__members__)
+__all__ = ["CommandRejected", "TICK_MS", "World"]
+
+_tuple_new = tuple.__new__  # builds an Event as `Event(...)` does, without the generated `__new__`'s frame
 TICK_MS = MINUTE  # billing, metric samples, prompt sweeps and autopilot checks run on this beat
 
 
-class CommandRejected(ValueError):
-    """A command that cannot be carried out now (unknown model, over the extra-slot cap, …)."""
-
-
 class World:
+    """One run of a level. Its jobs live beside it, each in its own module, as functions taking the world:
+    `arrivals` (when customers come, what they bring), `capacity` (slots, renting, outages, upstream bills),
+    `prompt` (the wait prompt), `metrics` (counts, the satisfaction formula, the summary). This class keeps the
+    task flow (admission, queue, stations, ends, departures) and `apply`, the one door for outside changes.
+    Underscore names are the world's internals, shared with those modules and nobody else; a mod reads the world
+    through `factory_game.api`, the game through `factory_game.sim.queries`."""
+
     def __init__(self, spec: LevelSpec, seed: int | None = None, rules: Rules | None = None,
                  ledger_window: int | None = None) -> None:
         self.spec = spec
@@ -72,41 +83,27 @@ class World:
         self.commands: list[Recorded] = []
         self.autopilot = Autopilot(spec.autopilot, list(self.models))
         self.autopilot_enabled = spec.autopilot.enabled
-        self.metrics = Metrics(self, sample_every_ms=TICK_MS)
+        self.metrics = Metrics(spec, self.models, self.ledger, sample_every_ms=TICK_MS)
         self._listeners: list[Callable[[Event], None]] = []
         self._next_customer = 1
         self._next_task = 1
         self._next_slot = 1
-        self._billed_contracted: dict[str, int] = dict.fromkeys(self.models, 0)
-        self._rate_pieces = pieces = _rate_schedule(spec)
-        self._rates_per_ms = [p.per_hour / HOUR for p in pieces]
-        self._piece_ends = [p.start_ms for p in pieces[1:]] + [None]  # where each piece ends (None: never)
-        self._arrival_cursor = 0.0
-        self._arrival_piece = _piece_index(pieces, 0.0)
-        self._arrival_rng = self.rng.stream("arrivals")
-        self._customer_rng = self.rng.stream("customers")
+        self._sla_ms = spec.sla_ms
         self._service_rng = {m: self.rng.stream(f"service/{m}") for m in self.models}
         self._failure_rng = {m: self.rng.stream(f"failures/{m}") for m in self.models}
-        self._prompt_limit = {m.id: spec.prompt.multiplier * m.mean_service_ms for m in self.models.values()}
-        self._prompts_on = spec.prompt.enabled and spec.prompt.multiplier > 0
-        # Arrival draws that cannot vary are made once, here, by the very functions that would make them: a lone tier
-        # or content type (`_weighted`) and a fixed budget or task count (`Dist.sample_int`) never touch the rng, so
-        # every stream sees the same draws. None: draw on each arrival.
-        arrivals = spec.arrivals
-        self._lone_tier = _weighted(None, arrivals.tiers) if len(arrivals.tiers) == 1 else None
-        self._fixed_budget = arrivals.budget.sample_int(None) if arrivals.budget.kind == "fixed" else None
-        self._fixed_demand = None
-        if arrivals.tasks.kind == "fixed" and len(arrivals.content) == 1:
-            self._fixed_demand = tuple(self._draw_demand(None))
+        self._prompt_limits = {m.id: prompt.prompt_limit_ms(spec, m.spec) for m in self.models.values()}
+        self._prompts_on = prompt.prompts_on(spec)
+        self._arrivals = Arrivals(spec, self.rng, self._prompts_on)
+        self._billed_contracted: dict[str, int] = dict.fromkeys(self.models, 0)  # cents, see `capacity.bill`
 
         for m in self.models.values():
             for _ in range(m.spec.slots):
-                self._add_slot(m, rented=False)
+                capacity.add_slot(self, m, rented=False)
         self._schedule_next_arrival()
         self.calendar.at(TICK_MS, self._tick)
         for event in spec.events:
             if event.kind == "outage":
-                self.calendar.at(event.at_ms, self._outage_start, event)
+                self.calendar.at(event.at_ms, capacity.outage_start, (self, event))
             elif event.kind == "price":
                 self.calendar.at(event.at_ms, self._scripted_price, event)
 
@@ -133,7 +130,7 @@ class World:
         return self.summary()
 
     def summary(self) -> dict:
-        return self.metrics.summary()
+        return self.metrics.summary(self.calendar.now)
 
     def apply(self, command: Command, source: str = "player") -> Recorded:
         """The one door for outside changes. Every command is recorded with its time, carried out or not."""
@@ -144,8 +141,8 @@ class World:
             record = Recorded(self.now, source, command, ok=False, reason=str(exc))
         self.commands.append(record)
         if self._listeners:
-            self._emit(KIND.COMMAND, model=getattr(command, "model", None),
-                       info=f"{source}:{command.name}:{'ok' if record.ok else 'rejected'}")
+            self._emit(FAST_KIND.COMMAND, model=getattr(command, "model", None), info=f"{source}:{command.name}",
+                       ok=record.ok, reason=record.reason or None)
         return record
 
     def player_commands(self) -> list[tuple[int, Command]]:
@@ -154,45 +151,17 @@ class World:
 
     def settle_costs(self) -> None:
         """Book upstream costs accrued up to now (the tick does this every minute; call before a summary)."""
-        self._bill()
+        capacity.bill(self)
 
     # ------------------------------------------------------------------------------------------------- arrivals
     def _schedule_next_arrival(self) -> None:
-        t = self._arrival_cursor
-        i = self._arrival_piece  # the piece holding the cursor: both only move forward
-        rates, ends = self._rates_per_ms, self._piece_ends
-        rng = self._arrival_rng
-        while True:
-            rate_per_ms = rates[i]
-            end = ends[i]
-            if rate_per_ms > 0:
-                candidate = t + rng.expovariate(rate_per_ms)
-                if end is None or candidate < end:
-                    self._arrival_cursor = candidate
-                    self._arrival_piece = i  # = _piece_index(pieces, candidate), as candidate < end
-                    self.calendar.at(max(self.calendar.now, int(candidate)), self._on_arrival)
-                    return
-            if end is None:
-                return  # the rate stays zero: no more arrivals
-            t = float(end)  # memoryless: redraw from the start of the next piece at its rate
-            i += 1
+        t = self._arrivals.next_time()
+        if t is not None:
+            self.calendar.at(max(self.calendar.now, int(t)), self._on_arrival)
 
     def _on_arrival(self, _arg: object) -> None:
         self._schedule_next_arrival()
-        arrivals = self.spec.arrivals
-        rng = self._customer_rng
-        tier = self._lone_tier if self._lone_tier is not None else _weighted(rng, arrivals.tiers)
-        priority = arrivals.priority_share > 0 and rng.random() < arrivals.priority_share
-        budget = self._fixed_budget if self._fixed_budget is not None else arrivals.budget.sample_int(rng)
-        patience = arrivals.patience.sample_int(rng, minimum=0) if self._prompts_on else 0
-        contents = self._fixed_demand if self._fixed_demand is not None else self._draw_demand(rng)
-        self._arrive(tier, priority, budget, patience, contents)
-
-    def _draw_demand(self, rng) -> list[str]:
-        """How many tasks, then the content type of each."""
-        arrivals = self.spec.arrivals
-        count = arrivals.tasks.sample_int(rng, minimum=1)
-        return [_weighted(rng, arrivals.content) for _ in range(count)]
+        self._arrive(*self._arrivals.draw_customer())
 
     def _arrive(self, tier: str, priority: bool, budget: int, patience: int, contents: Sequence[str]) -> Customer:
         customer = Customer(self._next_customer, tier, self.caps[tier], priority, budget, patience, self.calendar.now)
@@ -202,7 +171,7 @@ class World:
         self._new_demand(customer, contents)
         self.customers[customer.id] = customer
         if self._listeners:
-            self._emit(KIND.ARRIVE, customer=customer.id, cents=budget,
+            self._emit(FAST_KIND.ARRIVE, customer=customer.id, cents=budget,
                        info=f"{tier}{'+priority' if priority else ''}:{len(customer.tasks)}")
         self._admit_pending(customer)
         return customer
@@ -228,11 +197,10 @@ class World:
         customer.unhappy = False
         customer.promised_start = None
         customer.arrived_at = self.now
-        demand = self._fixed_demand if self._fixed_demand is not None else self._draw_demand(self._customer_rng)
-        self._new_demand(customer, demand)
+        self._new_demand(customer, self._arrivals.draw_demand())
         self.customers[customer.id] = customer
         if self._listeners:
-            self._emit(KIND.ARRIVE, customer=customer.id, cents=customer.available_cents,
+            self._emit(FAST_KIND.ARRIVE, customer=customer.id, cents=customer.available_cents,
                        info=f"return:{customer.visit}:{len(customer.tasks)}")
         self._admit_pending(customer)
 
@@ -261,8 +229,8 @@ class World:
                 self.ledger.hold(now, customer.id, task.id, price)
                 task.stats.admitted += 1
                 if self._listeners:
-                    self._emit(KIND.ADMIT, customer=customer.id, task=task.id, model=task.model)
-                    self._emit(KIND.HOLD, customer=customer.id, task=task.id, cents=price)
+                    self._emit(FAST_KIND.ADMIT, customer=customer.id, task=task.id, model=task.model)
+                    self._emit(FAST_KIND.HOLD, customer=customer.id, task=task.id, cents=price)
                 self._enqueue(task, customer, m, keep_key=False)
         if customer.in_flight == 0 and customer.state != ASKED:
             self._depart(customer)
@@ -272,9 +240,9 @@ class World:
         task.state = LOST
         task.end_at = self.calendar.now
         customer.unhappy = True
-        task.stats.lost += 1
+        task.stats.record_lost_sale()
         if self._listeners:
-            self._emit(KIND.LOST_SALE, customer=customer.id, task=task.id, model=task.model, cents=price)
+            self._emit(FAST_KIND.LOST_SALE, customer=customer.id, task=task.id, model=task.model, cents=price)
 
     def _enqueue(self, task: Task, customer: Customer, m: ModelState, keep_key: bool) -> None:
         now = self.calendar.now
@@ -285,12 +253,11 @@ class World:
         task.state = QUEUED
         m.push(task)
         if self._listeners:
-            self._emit(KIND.QUEUE, customer=customer.id, task=task.id, model=m.id)
+            self._emit(FAST_KIND.QUEUE, customer=customer.id, task=task.id, model=m.id)
         if m.idle:
             self._dispatch(m)
         if self._prompts_on and task.state == QUEUED and customer.state == INSIDE:
-            position = sum(1 for entry in m.queue if (entry[0], entry[1]) < (task.key, m._qseq))
-            self._maybe_prompt(customer, m, m.predicted_wait_ms(position))
+            prompt.maybe_ask(self, customer, m, prompt.predicted_wait_ms(m, m.queue_position(task)))
 
     # ------------------------------------------------------------------------------------------------- stations
     def _dispatch(self, m: ModelState) -> None:
@@ -308,9 +275,9 @@ class World:
         slot.state = BUSY
         slot.task = task
         if slot.rented:
-            m.busy_r += 1
+            m.busy_rented += 1
         else:
-            m.busy_c += 1
+            m.busy_contracted += 1
         task.state = RUNNING
         task.started_at = now
         task.slot_id = slot.id
@@ -328,7 +295,7 @@ class World:
         end = task.end_at = now + duration
         task.stats.waits.add(now - task.queued_at)
         if self._listeners:
-            self._emit(KIND.START, customer=task.customer_id, task=task.id, model=m.id, slot=slot.id,
+            self._emit(FAST_KIND.START, customer=task.customer_id, task=task.id, model=m.id, slot=slot.id,
                        info=str(duration))
         self.calendar.at(end, self._on_task_end, (task, attempt, failed))
 
@@ -348,14 +315,14 @@ class World:
         m.account(self.calendar.now)
         slot.task = None
         if slot.rented:
-            m.busy_r -= 1
+            m.busy_rented -= 1
         else:
-            m.busy_c -= 1
+            m.busy_contracted -= 1
         if slot.state == BUSY:
             slot.state = IDLE
             heapq.heappush(m.idle, slot.id)
         elif slot.state == LEAVING_SLOT:
-            self._remove_slot(slot, m)
+            capacity.remove_slot(self, slot, m)
         if not failed:
             self._deliver(task, customer, m, slot)
         elif task.retries_left > 0:
@@ -376,108 +343,37 @@ class World:
         cents = self.ledger.capture(now, customer.id, task.id)
         customer.held_cents -= cents
         customer.spent_cents += cents
-        sojourn = now - task.admitted_at
-        stats = task.stats
-        stats.completed += 1
-        stats.sojourns.add(sojourn)
-        stats.revenue_cents += cents
-        sla = self.metrics.sla_ms
-        if sojourn <= sla:
-            stats.score += 1.0
-            stats.within_sla += 1
-        else:  # late: the score falls linearly from 1 at the SLA to 0 at twice the SLA
-            customer.unhappy = True
-            stats.score += max(0.0, 2.0 - sojourn / sla)
+        if not task.stats.record_delivery(now - task.admitted_at, cents, self._sla_ms):
+            customer.unhappy = True  # delivered late
         if self._listeners:
-            self._emit(KIND.FINISH, customer=customer.id, task=task.id, model=m.id, slot=slot.id)
-            self._emit(KIND.CAPTURE, customer=customer.id, task=task.id, cents=cents)
+            self._emit(FAST_KIND.FINISH, customer=customer.id, task=task.id, model=m.id, slot=slot.id)
+            self._emit(FAST_KIND.CAPTURE, customer=customer.id, task=task.id, cents=cents)
 
     def _retry(self, task: Task, customer: Customer, m: ModelState, slot: Slot, reason: str) -> None:
         """A failure with retries left: back to the queue, hold kept, place (key) kept."""
         if self._listeners:
-            self._emit(KIND.FAIL, customer=customer.id, task=task.id, model=m.id, slot=slot.id, info=reason)
+            self._emit(FAST_KIND.FAIL, customer=customer.id, task=task.id, model=m.id, slot=slot.id, info=reason)
         task.retries_left -= 1
         task.stats.retries += 1
         if self._listeners:
-            self._emit(KIND.RETRY, customer=customer.id, task=task.id, model=m.id)
+            self._emit(FAST_KIND.RETRY, customer=customer.id, task=task.id, model=m.id)
         self._enqueue(task, customer, m, keep_key=True)
 
     def _refund_failed(self, task: Task, customer: Customer, m: ModelState, slot: Slot, reason: str) -> None:
         """A failure with no retry left: release the hold."""
         now = self.calendar.now
         if self._listeners:
-            self._emit(KIND.FAIL, customer=customer.id, task=task.id, model=m.id, slot=slot.id, info=reason)
+            self._emit(FAST_KIND.FAIL, customer=customer.id, task=task.id, model=m.id, slot=slot.id, info=reason)
         task.state = FAILED
         task.end_at = now
         customer.unhappy = True
         cents = self.ledger.release(now, customer.id, task.id, reason)
         customer.held_cents -= cents
-        stats = task.stats
-        stats.failed += 1
-        stats.score += SCORE_FAILED
-        stats.refunded_cents += cents
+        task.stats.record_failure(cents)
         if self._listeners:
-            self._emit(KIND.RELEASE, customer=customer.id, task=task.id, cents=cents, info=reason)
+            self._emit(FAST_KIND.RELEASE, customer=customer.id, task=task.id, cents=cents, info=reason)
 
-    def _add_slot(self, m: ModelState, rented: bool) -> Slot:
-        m.account(self.now)
-        slot = Slot(self._next_slot, m.id, rented, self.now)
-        self._next_slot += 1
-        self.slots[slot.id] = slot
-        m.slots.append(slot)
-        if rented:
-            m.up_r += 1
-            m.present_r += 1
-        else:
-            m.up_c += 1
-        heapq.heappush(m.idle, slot.id)
-        return slot
-
-    def _remove_slot(self, slot: Slot, m: ModelState) -> None:
-        """A released rented slot leaves: book what it still owes (at least the minimum rental period)."""
-        m.account(self.now)
-        present = self.now - slot.arrived_at
-        self._bill_slot(slot, m, max(present, m.spec.min_rental_ms), note="rented")
-        m.present_r -= 1
-        m.slots.remove(slot)
-        del self.slots[slot.id]
-        if self._listeners:
-            self._emit(KIND.SLOT_LEAVE, model=m.id, slot=slot.id)
-
-    # --------------------------------------------------------------------------------------------------- prompt
-    def _maybe_prompt(self, customer: Customer, m: ModelState, predicted: float) -> None:
-        """Ask past the threshold. A "yes" is a promise: the customer is asked again only if the predicted start
-        slips past the one they accepted by another full threshold (documented in docs/engine.md)."""
-        limit = self._prompt_limit[m.id]
-        if customer.promised_start is None:
-            if predicted <= limit:
-                return
-        elif self.now + predicted <= customer.promised_start + limit:
-            return
-        customer.state = ASKED
-        self.metrics.prompts += 1
-        shown = min(predicted, 10**12)
-        if self._listeners:
-            self._emit(KIND.PROMPT, customer=customer.id, model=m.id, info=str(round(shown)))
-        self.calendar.after(self.spec.prompt.answer_delay_ms, self._on_answer, (customer, shown))
-
-    def _on_answer(self, arg: tuple[Customer, float]) -> None:
-        customer, predicted = arg
-        if customer.state != ASKED:
-            return
-        yes = bool(self.rules.answer_prompt(self, customer, predicted))
-        if self._listeners:
-            self._emit(KIND.ANSWER, customer=customer.id, info="yes" if yes else "no")
-        if yes:
-            self.metrics.prompt_yes += 1
-            customer.state = INSIDE
-            customer.promised_start = self.now + round(predicted)
-            if customer.in_flight == 0:
-                self._admit_pending(customer)
-            return
-        self.metrics.prompt_no += 1
-        self._abandon(customer)
-
+    # ---------------------------------------------------------------------------------------------- a "no"
     def _abandon(self, customer: Customer) -> None:
         """A "no": queued tasks leave the queue and their holds are released; tasks still outside are dropped;
         running tasks finish and are delivered. The customer's quota is free at once."""
@@ -496,31 +392,21 @@ class World:
             held = task.state == QUEUED
             task.state = ABANDONED
             task.end_at = now
-            stats = task.stats
-            stats.abandoned += 1
-            stats.score += SCORE_ABANDONED
             if held:
                 cents = self.ledger.release(now, customer.id, task.id, "abandoned")
                 customer.held_cents -= cents
                 customer.in_flight -= 1
-                stats.refunded_cents += cents
+                task.stats.record_abandon(cents)
                 if self._listeners:
-                    self._emit(KIND.ABANDON, customer=customer.id, task=task.id, model=task.model)
-                    self._emit(KIND.RELEASE, customer=customer.id, task=task.id, cents=cents, info="abandoned")
-            elif self._listeners:
-                self._emit(KIND.ABANDON, customer=customer.id, task=task.id, model=task.model)
+                    self._emit(FAST_KIND.ABANDON, customer=customer.id, task=task.id, model=task.model)
+                    self._emit(FAST_KIND.RELEASE, customer=customer.id, task=task.id, cents=cents, info="abandoned")
+            else:
+                task.stats.record_abandon(0)
+                if self._listeners:
+                    self._emit(FAST_KIND.ABANDON, customer=customer.id, task=task.id, model=task.model)
         customer.next_pending = len(customer.tasks)
         if customer.in_flight == 0:
             self._depart(customer)
-
-    def _prompt_sweep(self) -> None:
-        for m in self.models.values():
-            if not m.queue:
-                continue
-            for position, entry in enumerate(sorted(m.queue, key=lambda e: (e[0], e[1]))):
-                customer = self.customers.get(entry[2].customer_id)
-                if customer is not None and customer.state == INSIDE:
-                    self._maybe_prompt(customer, m, m.predicted_wait_ms(position))
 
     # ---------------------------------------------------------------------------------------------- departures
     def _depart(self, customer: Customer) -> None:
@@ -532,20 +418,18 @@ class World:
         else:
             self.metrics.angry += 1
         if self._listeners:
-            self._emit(KIND.LEAVE, customer=customer.id, info="happy" if happy else "angry")
-        arrivals = self.spec.arrivals
-        if happy and arrivals.return_probability > 0:
-            rng = self.rng.stream("returns")
-            if rng.random() < arrivals.return_probability:
-                delay = arrivals.return_after.sample_int(rng, minimum=1)
+            self._emit(FAST_KIND.LEAVE, customer=customer.id, ok=happy)
+        if happy:
+            delay = self._arrivals.draw_return()
+            if delay is not None:
                 self.calendar.after(delay, self._on_return, customer)
 
     # ------------------------------------------------------------------------------------------------- commands
     def _carry_out(self, command: Command, source: str) -> None:
         if isinstance(command, Rent):
-            self._rent(command)
+            capacity.rent(self, command)
         elif isinstance(command, Release):
-            self._release(command)
+            capacity.release(self, command)
         elif isinstance(command, Arrive):
             self._scripted_arrival(command)
         elif isinstance(command, SetAutopilot):
@@ -559,167 +443,38 @@ class World:
         else:
             raise CommandRejected(f"unknown command {command!r}")
 
-    def _model_for(self, model_id: str) -> ModelState:
-        m = self.models.get(model_id)
-        if m is None:
-            raise CommandRejected(f"unknown model {model_id!r}; this level has {', '.join(self.models)}")
-        return m
-
-    def _rent(self, command: Rent) -> None:
-        m = self._model_for(command.model)
-        if command.count < 1:
-            raise CommandRejected("rent at least one slot")
-        room = m.spec.max_extra - m.rented_count
-        if command.count > room:
-            raise CommandRejected(f"{m.id} allows {m.spec.max_extra} extra slots; {m.rented_count} already rented")
-        m.pending_rentals += command.count
-        if self._listeners:
-            self._emit(KIND.RENT, model=m.id, cents=m.spec.rent_price_cents * command.count,
-                       info=str(command.count))
-        for _ in range(command.count):
-            self.calendar.after(m.spec.lead_time_ms, self._on_slot_arrive, m)
-
-    def _on_slot_arrive(self, m: ModelState) -> None:
-        m.pending_rentals -= 1
-        slot = self._add_slot(m, rented=True)
-        if self._listeners:
-            self._emit(KIND.SLOT_ARRIVE, model=m.id, slot=slot.id)
-        self._dispatch(m)
-
-    def _release(self, command: Release) -> None:
-        m = self._model_for(command.model)
-        if command.count < 1:
-            raise CommandRejected("release at least one slot")
-        serving = [s for s in m.slots if s.rented and s.state in (IDLE, BUSY)]
-        if not serving:
-            raise CommandRejected(f"{m.id} has no rented slot to release (orders in transit cannot be cancelled)")
-        # Idle before busy (it leaves now); then slots whose minimum rental is already paid (releasing one saves
-        # money at once, while one still inside its paid period costs the same either way); then oldest first.
-        now = self.now
-        serving.sort(key=lambda s: (s.state != IDLE, now - s.arrived_at < m.spec.min_rental_ms, s.id))
-        m.account(self.now)
-        for slot in serving[:command.count]:
-            slot.release_requested = True
-            m.up_r -= 1
-            if slot.state == IDLE:
-                m.drop_idle(slot.id)
-                slot.state = LEAVING_SLOT
-                self._remove_slot(slot, m)
-            else:
-                slot.state = LEAVING_SLOT
-
     def _scripted_arrival(self, command: Arrive) -> None:
         if command.tier not in self.caps:
             raise CommandRejected(f"unknown tier {command.tier!r}; this level has {', '.join(self.caps)}")
         unknown = [c for c in command.contents if c not in self.route]
         if unknown or not command.contents:
             raise CommandRejected(f"no model of this level serves {unknown or 'an empty demand'}")
-        rng = self.rng.stream("scripted")
-        arrivals = self.spec.arrivals
-        budget = command.budget_cents if command.budget_cents is not None else arrivals.budget.sample_int(rng)
-        patience = command.patience_ms if command.patience_ms is not None else arrivals.patience.sample_int(rng)
+        budget, patience = self._arrivals.draw_scripted(command.budget_cents, command.patience_ms)
         self._arrive(command.tier, command.priority, budget, patience, list(command.contents))
 
     def _scripted_price(self, event: ScriptedEvent) -> None:
         self.apply(SetPrice(event.content, event.price_cents), source="level")
 
-    # -------------------------------------------------------------------------------------------------- outages
-    def _outage_start(self, event: ScriptedEvent) -> None:
-        """An upstream outage takes slots down; tasks running on them fail (released, or retried)."""
-        m = self.models[event.model]
-        victims = [s for s in m.slots if not s.rented and s.state in (IDLE, BUSY)]
-        victims.sort(key=lambda s: -s.id)
-        victims = victims[:event.slots]
-        m.account(self.now)
-        for slot in victims:
-            m.up_c -= 1
-            if slot.state == IDLE:
-                m.drop_idle(slot.id)
-                slot.state = DOWN
-            else:
-                task = slot.task
-                slot.state = DOWN
-                task.attempt += 1  # its scheduled end is now stale
-                self._end_attempt(task, failed=True, reason="outage")  # frees the slot, which stays down
-            if self._listeners:
-                self._emit(KIND.SLOT_DOWN, model=m.id, slot=slot.id, info="outage")
-        self.calendar.after(event.duration_ms, self._outage_end, [s.id for s in victims])
-        if self._prompts_on:
-            self._prompt_sweep()
-
-    def _outage_end(self, slot_ids: list[int]) -> None:
-        touched = []
-        for slot_id in slot_ids:
-            slot = self.slots[slot_id]
-            m = self.models[slot.model]
-            m.account(self.now)
-            slot.state = IDLE
-            m.up_c += 1
-            heapq.heappush(m.idle, slot.id)
-            if self._listeners:
-                self._emit(KIND.SLOT_UP, model=m.id, slot=slot.id)
-            touched.append(m)
-        for m in dict.fromkeys(touched):
-            self._dispatch(m)
-
     # ---------------------------------------------------------------------------------------------------- ticks
     def _tick(self, _arg: object) -> None:
         now = self.calendar.now
-        self._bill()
-        self.metrics.sample()
+        capacity.bill(self)
+        self.metrics.sample(now, len(self.customers))
         if self._prompts_on and now % self.spec.prompt.check_every_ms < TICK_MS:
-            self._prompt_sweep()
+            prompt.sweep(self)
         if self.autopilot_enabled and now % self.spec.autopilot.every_ms < TICK_MS:
-            self.autopilot.check(self)
+            self.autopilot.check(self.models, now, self.apply)
         self.calendar.at(now + TICK_MS, self._tick)
-
-    def _bill(self) -> None:
-        """Book upstream costs accrued so far: contracted slots by the slot-hour, rented ones while present."""
-        now = self.calendar.now
-        for m in self.models.values():
-            spec = m.spec
-            owed = spec.slot_cost_cents * spec.slots * now // HOUR
-            delta = owed - self._billed_contracted[m.id]
-            if delta:
-                self._billed_contracted[m.id] = owed
-                self._book_upstream(m, delta, "contracted")
-            if m.present_r:  # rented slots present (leaving ones included) are exactly the rented ones in m.slots
-                for slot in m.slots:
-                    if slot.rented:
-                        self._bill_slot(slot, m, now - slot.arrived_at, note="rented")
-
-    def _bill_slot(self, slot: Slot, m: ModelState, billable_ms: int, note: str) -> None:
-        price = m.spec.rent_price_cents
-        delta = price * billable_ms // HOUR - price * slot.billed_ms // HOUR
-        slot.billed_ms = max(slot.billed_ms, billable_ms)
-        if delta > 0:
-            self._book_upstream(m, delta, note)
-
-    def _book_upstream(self, m: ModelState, cents: int, note: str) -> None:
-        self.ledger.upstream(self.now, m.id, cents, note)
-        if self._listeners:
-            self._emit(KIND.UPSTREAM_COST, model=m.id, cents=cents, info=note)
 
     # -------------------------------------------------------------------------------------------------- helpers
     def _emit(self, kind: Kind, customer: int | None = None, task: int | None = None, model: str | None = None,
-              slot: int | None = None, cents: int | None = None, info: str | None = None) -> None:
+              slot: int | None = None, cents: int | None = None, info: str | None = None, ok: bool | None = None,
+              reason: str | None = None) -> None:
         """Named parameters, not `**fields`: a dict per event cost twice as much. The event is built as `Event(...)`
         builds it (a tuple of the fields in their order, typed Event), without the generated `__new__`'s frame."""
-        event = _new_tuple(Event, (self.calendar.now, kind, customer, task, model, slot, cents, info))
+        event = _tuple_new(Event, (self.calendar.now, kind, customer, task, model, slot, cents, info, ok, reason))
         for listener in self._listeners:
             listener(event)
-
-
-def _weighted(rng, choices: tuple[tuple[str, float], ...]) -> str:
-    if len(choices) == 1:
-        return choices[0][0]
-    total = sum(weight for _name, weight in choices)
-    x = rng.random() * total
-    for name, weight in choices:
-        x -= weight
-        if x < 0:
-            return name
-    return choices[-1][0]
 
 
 def _routes(spec: LevelSpec) -> dict[str, str]:
@@ -729,31 +484,3 @@ def _routes(spec: LevelSpec) -> dict[str, str]:
         for content in model.content:
             route.setdefault(content, model.id)
     return route
-
-
-def _rate_schedule(spec: LevelSpec) -> list[RatePiece]:
-    """The arrival rate as constant pieces, with demand spikes multiplied in."""
-    pieces = sorted(spec.arrivals.rate, key=lambda p: p.start_ms)
-    if not pieces or pieces[0].start_ms > 0:
-        pieces.insert(0, RatePiece(0, 0.0))
-    spikes = [e for e in spec.events if e.kind == "spike"]
-    if not spikes:
-        return pieces
-    cuts = sorted({p.start_ms for p in pieces} | {e.at_ms for e in spikes} | {e.at_ms + e.duration_ms for e in spikes})
-    out = []
-    for cut in cuts:
-        base = pieces[_piece_index(pieces, cut)].per_hour
-        factor = 1.0
-        for e in spikes:
-            if e.at_ms <= cut < e.at_ms + e.duration_ms:
-                factor *= e.factor
-        out.append(RatePiece(cut, base * factor))
-    return out
-
-
-def _piece_index(pieces: list[RatePiece], t: float) -> int:
-    """The last piece starting at or before `t`."""
-    i = 0
-    while i + 1 < len(pieces) and pieces[i + 1].start_ms <= t:
-        i += 1
-    return i

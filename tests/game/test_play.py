@@ -8,6 +8,7 @@ from factory_game.game.app import make_game
 from factory_game.game.art import palette
 from factory_game.game.play import PlayView
 from factory_game.game.screenshot import frame
+from factory_game.sim.commands import Release, Rent
 
 from .levels import busy_level
 
@@ -194,3 +195,64 @@ def test_a_level_with_nothing_to_score_has_no_end(window):
     assert window.current_view is view and view.world.now > spec.duration_ms
     assert "/" not in view.hud.clock.value and not view.hud.progress.visible
     view.on_hide_view()
+
+
+def test_texts_name_the_levels_prompt_multiplier(window):
+    """A level whose prompt line is 2× says "2×" on the model cards, in the legend and in the long-wait alert."""
+    from dataclasses import replace
+
+    from factory_game.sim import queries
+
+    spec = busy_level(rate_per_hour=2000, slots=(2, 1, 1))
+    spec = replace(spec, prompt=replace(spec.prompt, enabled=True, multiplier=2.0))
+    game = make_game(levels=[], lang="en", muted=True, headless=True)
+    view = PlayView(game, spec)
+    window.show_view(view)
+    try:
+        view.set_speed(16)
+        run_frames(view, 60)
+        card = view.hud.cards[0]
+        assert card.line.value.startswith("2× line"), card.line.value
+        view.selected = None
+        assert any("2× line" in line for line in view.inspector_lines())
+        assert queries.over_the_line(view.world, "sd15")
+        texts = [text for text, _colour in view.alerts.lines(game.i18n, 30)]
+        assert any("over the 2× line" in text for text in texts), texts
+        assert not any("3×" in text for text in texts + [card.line.value])
+    finally:
+        view.on_hide_view()
+
+
+def test_a_refused_command_alerts_with_its_own_reason(play):
+    """Each refusal raises one alert with its own reason, read from the COMMAND event's typed fields."""
+    play.world.apply(Rent("sd15", 99), source="autopilot")
+    play.world.apply(Release("video", 1))  # nothing rented yet: refused with its own reason
+    items = [(key, values) for _t, key, values, _n in play.alerts.items if key == "refused"]
+    assert [values["reason"] for _key, values in items][:2] == [
+        "video has no rented slot to release (orders in transit cannot be cancelled)",
+        "sd15 allows 6 extra slots; 0 already rented",
+    ]
+
+
+def test_leaving_moods_show_as_faces(window):
+    """A customer who said no walks out angry, one served on time happy: read from the LEAVE events' typed `ok`."""
+    from factory_game.game.art import textures
+    from factory_game.game.scene import Scene
+    from factory_game.levelkit import level, model
+    from factory_game.sim.commands import Arrive
+    from factory_game.sim.spec import PromptSpec
+    from factory_game.sim.world import World
+
+    world = World(level(model(slots=1), prompt=PromptSpec(enabled=True, answer_delay_ms=1000), tiers=(("L1", 1),),
+                        sla_ms=3_600_000))
+    scene = Scene(world)
+    for _ in range(5):  # 5 is asked (20 min > 15) and, with no patience, says no
+        world.apply(Arrive("L1", ("image",), patience_ms=0))
+    scene.sync(1 / 60)
+    walkers = {cid: scene.customers[cid] for cid in (1, 5)}
+    world.advance(1000)
+    scene.sync(1 / 60)
+    assert walkers[5].leaving and walkers[5].mark.texture is textures()["face_angry"]
+    world.advance(5 * 60_000)  # 1 is served on time and leaves
+    scene.sync(1 / 60)
+    assert walkers[1].leaving and walkers[1].mark.texture is textures()["face_happy"]

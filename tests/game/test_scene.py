@@ -2,8 +2,9 @@
 
 from factory_game.game.art import countdown, countdown_text, ticket_stack
 from factory_game.game.layout import region
-from factory_game.game.scene import FULL_PASS_EVERY, IN_FLIGHT, Scene
+from factory_game.game.scene import FULL_PASS_EVERY, Scene
 from factory_game.sim.commands import Rent
+from factory_game.sim.queries import TaskState
 from factory_game.sim.world import World
 
 from .levels import busy_level
@@ -33,7 +34,7 @@ def look_at_everyone(scene):
 
 
 def in_flight(customer):
-    return [t.id for t in customer.tasks if t.state in IN_FLIGHT]
+    return [t.id for t in customer.tasks if t.state in TaskState.IN_FLIGHT]
 
 
 def test_extra_tasks_in_flight_have_helpers(window):
@@ -173,3 +174,28 @@ def test_busy_stations_count_down_their_time_left(window):
     shown = scene.slot_sprites[sid].shown
     scene.sync(1 / 60)  # no simulated time passed: the same value, nothing re-made
     assert scene.slot_sprites[sid].shown == shown and timer.texture is countdown(shown)
+
+
+def test_a_waiting_customers_bar_shows_the_predicted_wait_toward_the_prompt_line(window):
+    """The bar is `queries.wait_fraction` of the task's place in its queue, not the time it has waited: a customer
+    just arrived at the back of a long queue shows a full bar at once."""
+    from factory_game.game.art import WAIT_STEPS, demand_tag
+    from factory_game.levelkit import level, model
+    from factory_game.sim import queries
+    from factory_game.sim.commands import Arrive
+    from factory_game.sim.spec import PromptSpec
+
+    world = World(level(model(slots=1), prompt=PromptSpec(enabled=True, multiplier=3.0), tiers=(("L1", 1),)))
+    scene = Scene(world)
+    for _ in range(6):  # 1 runs; 2..6 are predicted to wait 5, 10, 15, 20, 25 minutes
+        world.apply(Arrive("L1", ("image",), patience_ms=60 * 60_000))
+    for _ in range(3):
+        scene.sync(1 / 60)
+    look_at_everyone(scene)
+    icon = scene.content_icon.get("image", "")
+    queue = queries.queued_tasks(world, "sd15")
+    for position, task in enumerate(queue):
+        person = scene.customers[task.customer_id]
+        step = round(WAIT_STEPS * queries.wait_fraction(world, "sd15", position))
+        assert person.tag.texture is demand_tag(icon, step), task.customer_id
+    assert scene.customers[queue[-1].customer_id].tag.texture is demand_tag(icon, WAIT_STEPS)  # waited 0 s
