@@ -17,7 +17,7 @@ from factory_game.game.commands import add_game_commands  # its handlers import 
 from factory_game.level import LevelError
 from factory_game.level.bundled import LEVELS_DIR, bundled_levels, resolve_level
 from factory_game.level.units import parse_duration
-from factory_game.modcli import add_mod_commands, add_run_options, configure_logging
+from factory_game.modcli import add_mod_commands, add_run_options, configure_logging, replayed_mod_differences
 from factory_game.plugins import ModFailed, prepare_level
 from factory_game.runner import RunResult, load_commands, run_level
 from factory_game.texts import format_duration, format_money
@@ -105,6 +105,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             commands = load_commands(args.replay)
         except (OSError, ValueError, KeyError) as exc:
             raise BadInput(f"--replay {args.replay}: {exc}") from None
+        differences = replayed_mod_differences(args.replay, level.session.record()["mods"])
+        if differences and args.strict:
+            raise BadInput(f"--replay {args.replay}: the mods differ from the recorded run: " + "; ".join(differences))
+        for line in differences:
+            print(f"warning: --replay {args.replay}: {line}; the replay may not match", file=sys.stderr)
     progress = _progress_bar if sys.stderr.isatty() else None
     events_out = open(args.events, "w", encoding="utf-8") if args.events else None  # noqa: SIM115
     try:

@@ -10,6 +10,7 @@ import sys
 
 from factory_game.plugins import mod_states
 from factory_game.plugins.guard import DEFAULT_BUDGET_S, TRACE_ENV
+from factory_game.plugins.provenance import mod_differences
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 
@@ -24,8 +25,22 @@ def add_run_options(run: argparse.ArgumentParser) -> None:
     run.add_argument("--profile-mods", action="store_true", help="print the time each mod spent in each hook")
     run.add_argument("--mod-budget", type=float, default=DEFAULT_BUDGET_S, metavar="SECONDS",
                      help=f"longest one hook call may run before the mod is stopped (default {DEFAULT_BUDGET_S:g})")
+    run.add_argument("--strict", action="store_true",
+                     help="with --replay: refuse when a mod differs from the recorded run (default: warn)")
     run.add_argument("--verbose", action="store_true",
                      help=f"show the mods' log messages (and set {TRACE_ENV}=1 to see every hook call)")
+
+
+def replayed_mod_differences(path: str, current: list[dict]) -> list[str]:
+    """How the mods now differ from those the recorded run's JSON lists ([] for a JSONL file of commands)."""
+    with open(path, encoding="utf-8") as handle:
+        try:
+            recorded = json.load(handle)
+        except json.JSONDecodeError:
+            return []
+    if not isinstance(recorded, dict) or not isinstance(recorded.get("mods"), list):
+        return []
+    return mod_differences(recorded["mods"], current)
 
 
 def configure_logging(verbose: bool) -> None:

@@ -32,6 +32,7 @@ from factory_game.plugins.builtin import BUILTIN_ID
 from factory_game.plugins.discovery import ModInfo, discover
 from factory_game.plugins.errors import ModError, ModFailed, ModFailure
 from factory_game.plugins.guard import DEFAULT_BUDGET_S, Guard
+from factory_game.plugins.provenance import describe_mods
 from factory_game.plugins.registered import check_content, check_id_and_names, check_model
 from factory_game.plugins.resolve import resolve
 from factory_game.plugins.views import CustomerView, TaskView, WorldView
@@ -101,7 +102,7 @@ class ModSession:
         if problems:
             raise ModError(problems)
         self._by_name = {mod.id: mod for mod in self.mods}
-        self._hashes = {info.id: info.files_hash() for info in self.infos}
+        self._described = describe_mods(self.infos)
         self.catalog = self._build_catalog()
         self._note_shadowed_rules()
 
@@ -117,8 +118,7 @@ class ModSession:
     def record(self) -> dict:
         """What a run records about its mods: each loaded mod's id, version, source and sha256 of its files, and the
         failures (a lenient run lists the mods it switched off). Saves and `--replay` compare `mods` with this."""
-        return {"mods": [{"id": info.id, "version": info.manifest.version, "source": info.source,
-                          "sha256": self._hashes[info.id]} for info in self.infos],
+        return {"mods": self._described,
                 "mod_failures": [{"mod": f.mod_id, "version": f.version, "hook": f.hook, "time_ms": f.time_ms,
                                   "message": f.message, "switched_off": not self.strict} for f in self.failures]}
 

@@ -25,6 +25,7 @@ class ReportData:
     waits_by_tier: dict[str, list[int]]  # queue wait of every started task, ms
     model_names: dict[str, dict[str, str]] = field(default_factory=dict)  # model -> {lang: name}
     event_hash: str = ""
+    mods: dict = field(default_factory=dict)  # the run's mods and mod failures (ModSession.record())
 
     @property
     def stars(self) -> int:
@@ -56,4 +57,4 @@ class ReportData:
             raise ValueError("the run kept no world; run_level keeps it unless told otherwise")
         data = cls.from_world(result.world, result.goals, result.event_hash)
         # the run's summary was taken after its final cost settlement: report exactly that
-        return replace(data, summary=result.summary)
+        return replace(data, summary=result.summary, mods=result.mods)

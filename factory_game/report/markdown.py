@@ -38,6 +38,12 @@ def markdown(data: ReportData, images: dict[str, Path] | None = None, lang: str 
     ]
     if data.event_hash:
         lines += [text["md.hash"].format(hash=data.event_hash), ""]
+    if data.mods.get("mods") or data.mods.get("mod_failures"):
+        lines += [f"## {text['md.mods']}", ""]
+        lines += ["- " + text["md.mod_line"].format(id=m["id"], version=m["version"], sha=m["sha256"][:16])
+                  for m in data.mods.get("mods", [])]
+        lines += ["- " + text["md.mod_failed"].format(**f) for f in data.mods.get("mod_failures", [])]
+        lines.append("")
     if data.goals:
         lines += [f"## {text['md.goals']}", "", text["md.goal_header"], "|---|---:|---:|---:|---:|---|"]
         lines += [_goal_row(r, text, lang) for r in data.goals]
