@@ -8,6 +8,7 @@ import json
 import logging
 import sys
 
+from factory_game.newmod import add_new_mod_command
 from factory_game.plugins import mod_states
 from factory_game.plugins.guard import DEFAULT_BUDGET_S, TRACE_ENV
 from factory_game.plugins.provenance import mod_differences
@@ -19,6 +20,7 @@ def add_mod_commands(sub) -> None:
     mods = sub.add_parser("mods", help="list the mods found, whether each can be loaded, and its hooks")
     mods.add_argument("--json", action="store_true", help="print JSON: id, version, source, hash, state, hooks")
     mods.set_defaults(handler=cmd_mods)
+    add_new_mod_command(sub)
 
 
 def add_run_options(run: argparse.ArgumentParser) -> None:
