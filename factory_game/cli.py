@@ -15,10 +15,11 @@ from pathlib import Path
 from factory_game import __version__
 from factory_game.game.commands import add_game_commands  # its handlers import Arcade only when they run
 from factory_game.level import LevelError
-from factory_game.level.bundled import LEVELS_DIR, bundled_levels, resolve_level
+from factory_game.level.bundled import LEVELS_DIR, bundled_levels
 from factory_game.level.units import parse_duration
 from factory_game.modcli import add_mod_commands, add_run_options, configure_logging, replayed_mod_differences
 from factory_game.plugins import ModFailed, prepare_level
+from factory_game.plugins.levels import find_level, mod_levels
 from factory_game.runner import RunResult, load_commands, run_level
 from factory_game.texts import format_duration, format_money
 
@@ -87,7 +88,7 @@ class BadInput(Exception):
 def cmd_run(args: argparse.Namespace) -> int:
     if args.report and importlib.util.find_spec("matplotlib") is None:  # say so before the run, not after it
         raise BadInput("--report needs matplotlib: pip install 'factory_game[report]'")
-    level = prepare_level(resolve_level(args.level), args.overrides, lenient=args.lenient)
+    level = prepare_level(find_level(args.level), args.overrides, lenient=args.lenient)
     level.session.guard.budget_s = args.mod_budget
     level.session.on_failure(lambda failure: print(f"warning: {failure} (switched off; the built-in rule takes over)",
                                              file=sys.stderr))
@@ -163,7 +164,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for name in args.levels:
         try:
-            spec = prepare_level(resolve_level(name)).spec
+            spec = prepare_level(find_level(name)).spec
             print(f"ok: {name} ({spec.id})")
         except LevelError as exc:
             status = EXIT_BAD_INPUT
@@ -178,8 +179,8 @@ def print_level_error(exc: LevelError, name: str) -> None:
 
 
 def cmd_levels(_args: argparse.Namespace) -> int:
-    for path in bundled_levels():
-        relative = path.relative_to(LEVELS_DIR).with_suffix("")
+    named = [(str(path.relative_to(LEVELS_DIR).with_suffix("")), path) for path in bundled_levels()]
+    for relative, path in named + mod_levels():
         try:
             spec = prepare_level(path).spec
             print(f"{str(relative):28} {spec.title['en']}  /  {spec.title['zh-CN']}")

@@ -53,7 +53,7 @@ README = """\
     pip install -e .            # the game finds it through its entry point
     factory-game mods           # lists {name} 0.1.0 ok, with its hooks
     python3 -m pytest tests     # the mod's own tests
-    factory-game run {package}/levels/demo.toml
+    factory-game run {name}/demo       # the level the mod ships (river_NAME/levels/demo.toml)
 
 Hooks go in `{package}/mod.py`; see the game's docs/modding.md for each hook, its arguments and an example.
 `RIVER_TRACE_MODS=1` prints every hook call; `factory-game run ... --profile-mods` the time spent in each.

@@ -31,9 +31,9 @@ def add_game_commands(subparsers) -> None:
 def _level(name: str | None) -> Path | None:
     if name is None:
         return None
-    from factory_game.level.bundled import resolve_level
+    from factory_game.plugins.levels import find_level
 
-    return resolve_level(name)
+    return find_level(name)
 
 
 def cmd_play(args: argparse.Namespace) -> int:
