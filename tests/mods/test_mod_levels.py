@@ -20,7 +20,8 @@ def test_a_mods_levels_are_named_listed_and_run(mods_dir, capsys):
     assert ("shipper/night", path) in mod_levels()
     assert find_level("shipper/night") == path
     assert main(["levels"]) == EXIT_OK
-    assert any(line.startswith("shipper/night ") and "Mods test" in line for line in capsys.readouterr().out.splitlines())
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("shipper/night ") and "Mods test" in line for line in lines)
     assert main(["run", "shipper/night", "--until", "20m"]) == EXIT_OK
     assert "level mods-test" in capsys.readouterr().out
 
