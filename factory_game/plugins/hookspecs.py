@@ -40,6 +40,13 @@ def river_observe(event, level):
     handle on the world, so they cannot change it."""
 
 
+@hookspec
+def river_adjust_price(world, customer, task, price, rng):
+    """Adjust the `price` the price rule decided (cents): return the new price (an int >= 0) or None to leave it.
+    Every mod's adjustment applies, one after the other, in the order the level lists its mods (a mod the level
+    does not list, a dependency, comes after those it does, in load order): a discount and a surcharge compose."""
+
+
 def rule_signature(rule: Rule) -> inspect.Signature:
     """The arguments a rule hook offers: what the simulation passes, then what the plugin layer adds."""
     return inspect.Signature([inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)

@@ -36,7 +36,7 @@ from factory_game.plugins.provenance import describe_mods
 from factory_game.plugins.registered import check_content, check_id_and_names, check_model
 from factory_game.plugins.resolve import resolve
 from factory_game.plugins.views import CustomerView, TaskView, WorldView
-from factory_game.sim.rules import RULES, Rule, Rules
+from factory_game.sim.rules import RULES, Rule, Rules, check_price
 from factory_game.sim.spec import ContentSpec, ModelSpec
 
 log = logging.getLogger("factory_game.mods")
@@ -64,13 +64,14 @@ def open_mods(requests: Iterable[tuple[str, str]] = (), strict: bool = True,
     """Discover, resolve (raising ModError with every problem) and load the mods a level asks for."""
     requests = list(requests)
     mods = resolve(requests, discover(mod_dirs)) if requests else []
-    return ModSession(mods, strict=strict, budget_s=budget_s)
+    return ModSession(mods, strict=strict, budget_s=budget_s, order=[mod_id for mod_id, _c in requests])
 
 
 class ModSession:
     def __init__(self, mods: Iterable[ModInfo] = (), strict: bool = True,
-                 budget_s: float = DEFAULT_BUDGET_S) -> None:
+                 budget_s: float = DEFAULT_BUDGET_S, order: Iterable[str] = ()) -> None:
         self.strict = strict
+        self.order = list(order)  # the level's mods list, in its order: price adjustments apply in this order
         self.failures: list[ModFailure] = []
         self.disabled: set[str] = set()
         self.notes: list[str] = []  # warnings worth a line before a run (a rule that another mod's shadows)
@@ -112,8 +113,47 @@ class ModSession:
         self._alerts.append(callback)
 
     def rules(self) -> Rules:
-        """The rules for a World: each one the mods' answer, falling back to the built-in rule."""
-        return Rules(**{rule.name: self._rule(rule) for rule in RULES})
+        """The rules for a World: each one the mods' answer, falling back to the built-in rule; the price then goes
+        through the mods' price adjustments."""
+        rules = {rule.name: self._rule(rule) for rule in RULES}
+        rules["price"] = self._adjusted(rules["price"])
+        return Rules(**rules)
+
+    def adjusters(self) -> list[tuple[LoadedMod, pluggy.HookImpl]]:
+        """The mods' river_adjust_price, in the level's order of its mods (then load order for the others)."""
+        chain = [(mod, impl) for mod, impl in reversed(self._chain("river_adjust_price")) if mod.id != BUILTIN_ID]
+        rank = {mod_id: index for index, mod_id in enumerate(self.order)}
+        return sorted(chain, key=lambda item: rank.get(item[0].id, len(rank)))  # stable: load order among the rest
+
+    def _adjusted(self, price_rule: Callable) -> Callable:
+        chain = self.adjusters()
+        if not chain:
+            return price_rule
+        call, disabled = self.guard.call, self.disabled
+        seen: list = [None, None]
+
+        def adjusted(world, customer, task):
+            price = price_rule(world, customer, task)
+            if seen[0] is not world:
+                seen[0], seen[1] = world, WorldView(world)
+            offered = {"world": seen[1], "customer": CustomerView(customer), "task": TaskView(task)}
+            for mod, impl in chain:
+                if mod.id in disabled:
+                    continue
+                offered["price"] = price
+                if "rng" in impl.argnames:
+                    offered["rng"] = world.rng.stream(f"mod/{mod.id}")
+                answer, problem, error = call(mod.id, "river_adjust_price", impl.function,
+                                              tuple(offered[name] for name in impl.argnames))
+                if problem is None and answer is not None:
+                    problem = check_price(answer, world, customer, task)
+                    if problem is None:
+                        price = answer
+                if problem is not None:
+                    self._fail(mod, "river_adjust_price", problem, error, world)
+            return price
+
+        return adjusted
 
     def record(self) -> dict:
         """What a run records about its mods: each loaded mod's id, version, source and sha256 of its files, and the
@@ -163,7 +203,8 @@ class ModSession:
             if len(chain) > 1:
                 first, *rest = (mod.origin for mod, _impl in chain)
                 self.notes.append(f"{rule.hook}: {first} is asked first; {', '.join(rest)} only when it answers "
-                                  "None (one answer wins; load order: dependencies first, then by id)")
+                                  "None (one answer wins; load order: dependencies first, then by id"
+                                  + ("; river_adjust_price composes)" if rule.name == "price" else ")"))
 
     def _rule(self, rule: Rule) -> Callable:
         chain = self._rule_chain(rule)
