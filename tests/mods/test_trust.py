@@ -229,7 +229,8 @@ def test_a_shadowed_rule_is_noted(mods_dir):
     write_mod(mods_dir, "b-price", "@hookimpl\ndef river_price(world):\n    return None\n")
     session = open_mods([("a-price", ""), ("b-price", "")])
     assert session.notes == ["river_price: mod b-price 1.0.0 is asked first; mod a-price 1.0.0 only when it answers "
-                             "None (one answer wins; load order: dependencies first, then by id; river_adjust_price composes)"]
+                             "None (one answer wins; load order: dependencies first, then by id; "
+                             "river_adjust_price composes)"]
 
 
 # F6: the JSON summary names each mod, its version and a hash of its files.
