@@ -19,6 +19,7 @@ from factory_game.level.bundled import LEVELS_DIR, bundled_levels
 from factory_game.level.units import parse_duration
 from factory_game.modcli import add_mod_commands, add_run_options, configure_logging, replayed_mod_differences
 from factory_game.plugins import ModFailed, prepare_level
+from factory_game.plugins.session import SWITCHED_OFF
 from factory_game.plugins.levels import find_level, mod_levels
 from factory_game.runner import RunResult, load_commands, run_level
 from factory_game.texts import format_duration, format_money
@@ -90,8 +91,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         raise BadInput("--report needs matplotlib: pip install 'factory_game[report]'")
     level = prepare_level(find_level(args.level), args.overrides, lenient=args.lenient)
     level.session.guard.budget_s = args.mod_budget
-    level.session.on_failure(lambda failure: print(f"warning: {failure} (switched off; the built-in rule takes over)",
-                                             file=sys.stderr))
+    level.session.on_failure(lambda failure: print(f"warning: {failure} ({SWITCHED_OFF})", file=sys.stderr))
     for note in level.session.notes:
         print(f"note: {note}", file=sys.stderr)
     until = None

@@ -44,6 +44,7 @@ log = logging.getLogger("factory_game.mods")
 HOOKS = tuple(sorted(name for name in vars(hookspecs) if name.startswith("river_")))
 IMPL_MARK = f"{PROJECT}_impl"  # the attribute pluggy's hookimpl marker sets on a function
 VIEWS = {"customer": CustomerView, "task": TaskView}  # how a rule's arguments reach a mod (world: WorldView)
+SWITCHED_OFF = "switched off with all its hooks; the built-in rules answer in its place"  # lenient mode
 MODS_PACKAGE = "river_mods"  # a loaded mod is importable as river_mods.<id with - as _>, for the mods after it
 
 
@@ -256,7 +257,7 @@ class ModSession:
         failure = ModFailure(mod.id, mod.version, hook, message, trace, getattr(world, "now", None))
         self.failures.append(failure)
         self.disabled.add(mod.id)
-        outcome = "stops the run" if self.strict else "switched off; the built-in rule takes over"
+        outcome = "stops the run" if self.strict else SWITCHED_OFF
         log.info("%s (%s)\n%s", failure, outcome, trace)  # --verbose shows it; the CLI and the game say it once
         if self.strict:
             raise ModFailed(failure) from (error if isinstance(error, Exception) else None)

@@ -43,7 +43,7 @@ def test_lenient_run_warns_and_finishes(mods_dir, tmp_path, capsys):
     assert main(["run", str(level), "--lenient"]) == EXIT_OK
     captured = capsys.readouterr()
     assert "warning: mod grumpy 2.0.1 failed in river_price" in captured.err
-    assert "switched off; the built-in rule takes over" in captured.err
+    assert "switched off with all its hooks; the built-in rules answer in its place" in captured.err
     assert "level mods-test" in captured.out
 
 
