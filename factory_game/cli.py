@@ -19,8 +19,8 @@ from factory_game.level.bundled import LEVELS_DIR, bundled_levels
 from factory_game.level.units import parse_duration
 from factory_game.modcli import add_mod_commands, add_run_options, configure_logging, replayed_mod_differences
 from factory_game.plugins import ModFailed, prepare_level
-from factory_game.plugins.session import SWITCHED_OFF
 from factory_game.plugins.levels import find_level, mod_levels
+from factory_game.plugins.session import SWITCHED_OFF
 from factory_game.runner import RunResult, load_commands, run_level
 from factory_game.texts import format_duration, format_money
 
