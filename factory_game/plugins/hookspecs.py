@@ -35,13 +35,13 @@ def river_register_providers(register):
 
 
 @hookspec
-def river_observe(event, level):
+def river_observe(event, level, settings, state):
     """See every world event (a frozen Event) of a run of `level`; for achievements and logs. Observers get no
     handle on the world, so they cannot change it."""
 
 
 @hookspec
-def river_adjust_price(world, customer, task, price, rng):
+def river_adjust_price(world, customer, task, price, rng, settings, state):
     """Adjust the `price` the price rule decided (cents): return the new price (an int >= 0) or None to leave it.
     Every mod's adjustment applies, one after the other, in the order the level lists its mods (a mod the level
     does not list, a dependency, comes after those it does, in load order): a discount and a surcharge compose."""

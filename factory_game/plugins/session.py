@@ -19,13 +19,16 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType
+from types import MappingProxyType, ModuleType
+from weakref import WeakKeyDictionary
 
 import pluggy
 
 from factory_game import __version__
 from factory_game.api import PROJECT
 from factory_game.catalog import Catalog, DuplicateIdError, Provider
+from factory_game.level.reader import Reader
+from factory_game.level.schema import read_value
 from factory_game.plugins import builtin as builtin_plugin
 from factory_game.plugins import hookspecs
 from factory_game.plugins.builtin import BUILTIN_ID
@@ -105,6 +108,9 @@ class ModSession:
             raise ModError(problems)
         self._by_name = {mod.id: mod for mod in self.mods}
         self._described = describe_mods(self.infos)
+        self.settings = {info.id: MappingProxyType({s.name: s.default for s in info.manifest.settings})
+                         for info in self.infos}  # per mod: the level's settings (read_settings) or the defaults
+        self._states: WeakKeyDictionary = WeakKeyDictionary()  # world -> {mod id: that run's state dict}
         self.catalog = self._build_catalog()
         self._note_shadowed_rules()
 
@@ -144,6 +150,8 @@ class ModSession:
                 offered["price"] = price
                 if "rng" in impl.argnames:
                     offered["rng"] = world.rng.stream(f"mod/{mod.id}")
+                offered["settings"] = self.settings[mod.id]
+                offered["state"] = self.state(world, mod.id)
                 answer, problem, error = call(mod.id, "river_adjust_price", impl.function,
                                               tuple(offered[name] for name in impl.argnames))
                 if problem is None and answer is not None:
@@ -156,12 +164,40 @@ class ModSession:
 
         return adjusted
 
+    def state(self, world, mod_id: str) -> dict:
+        """The mod's own dict for this run: empty when the world starts, kept across the run's hook calls. A replay
+        or a loaded save rebuilds it by running the same hooks again, so it needs no saving of its own."""
+        states = self._states.get(world)
+        if states is None:
+            states = self._states[world] = {}
+        return states.setdefault(mod_id, {})
+
     def record(self) -> dict:
         """What a run records about its mods: each loaded mod's id, version, source and sha256 of its files, and the
         failures (a lenient run lists the mods it switched off). Saves and `--replay` compare `mods` with this."""
         return {"mods": self._described,
                 "mod_failures": [{"mod": f.mod_id, "version": f.version, "hook": f.hook, "time_ms": f.time_ms,
                                   "message": f.message, "switched_off": not self.strict} for f in self.failures]}
+
+    def read_settings(self, level: object, problem: Callable) -> list:
+        """The level's `settings = { ... }` for each of its mods, read against the settings the mod declares in its
+        mod.toml, by the level schema's reader (same units, ranges, messages). Returns the problems, each made by
+        `problem(key, expected, found)`; the values (defaults where the level is silent) go to `settings`."""
+        problems = []
+        declared = {info.id: info.manifest.settings for info in self.infos}
+        self.settings = {mod_id: MappingProxyType({s.name: s.default for s in specs})
+                         for mod_id, specs in declared.items()}
+        entries = level.get("mods", []) if isinstance(level, dict) else []
+        for index, entry in enumerate(entries if isinstance(entries, list) else []):
+            if not isinstance(entry, dict) or "settings" not in entry or entry.get("id") not in declared:
+                continue
+            table = Reader(entry["settings"], f"level.mods.{index}.settings",
+                           lambda key, expected, found: problems.append(problem(key, expected, found)))
+            if table.ok:
+                values = {s.name: read_value(table, s.meta, s.default) for s in declared[entry["id"]]}
+                table.finish()
+                self.settings[entry["id"]] = MappingProxyType(values)
+        return problems
 
     def hooks_of(self, mod_id: str) -> list[str]:
         """The hooks a loaded mod implements, sorted."""
@@ -180,6 +216,7 @@ class ModSession:
             args = {"event": event, "level": level}
             for mod, impl in chain:
                 if mod.id not in self.disabled:
+                    args["settings"], args["state"] = self.settings[mod.id], self.state(world, mod.id)
                     _answer, problem, error = call(mod.id, "river_observe", impl.function,
                                                    tuple(args[name] for name in impl.argnames))
                     if problem is not None:
@@ -236,6 +273,10 @@ class ModSession:
                     offered["rng"] = world.rng.stream(f"mod/{mod.id}")
                 if "models" in wants:
                     offered["models"] = seen[1].serving[args[2].content]
+                if "settings" in wants:
+                    offered["settings"] = self.settings[mod.id]
+                if "state" in wants:
+                    offered["state"] = self.state(world, mod.id)
                 answer, problem, error = call(mod.id, hook, impl.function, tuple(offered[name] for name in wants))
                 if problem is None and answer is not None:
                     problem = check(answer, *args) or (shape.check(answer, mod) if shape else None)

@@ -108,7 +108,7 @@ class Rule:
     default: Callable
     check: Callable[..., str | None]
     doc: str
-    extras: tuple[str, ...] = ("rng",)
+    extras: tuple[str, ...] = ("rng", "settings", "state")
 
     @property
     def hook(self) -> str:
@@ -126,7 +126,7 @@ RULES: tuple[Rule, ...] = (
     Rule("route", ("world", "customer", "task"), default_route, check_route,
          "The id of the model that serves `task` (one of `models`, those serving its content type, in level "
          "order), or None to pass. Asked when the task is admitted, before its price.",
-         extras=("models", "rng")),
+         extras=("models", "rng", "settings", "state")),
     Rule("capacity", ("world", "model"), default_capacity, check_capacity,
          "The auto-manager's decision for `model` (an id) at each of its checks: slots to rent (> 0), to release "
          "(< 0), 0 to keep, or None to pass. Asked only while the auto-manager is on."),
