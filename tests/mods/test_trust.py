@@ -239,3 +239,14 @@ def test_a_run_records_its_mods(mods_dir, tmp_path, capsys):
     assert main(["run", str(write_level(tmp_path / "l.toml", '"rec"')), "--until", "10m", "--json", "-"]) == EXIT_OK
     (mod,) = json.loads(capsys.readouterr().out)["mods"]
     assert (mod["id"], mod["version"], len(mod["sha256"])) == ("rec", "1.2.3", 64)
+
+
+# F27: an unknown top-level table is named with its line, as any level key.
+def test_an_unknown_top_level_table_has_its_line(tmp_path, capsys):
+    level = tmp_path / "settings-try.toml"
+    level.write_text(write_level(tmp_path / "base.toml").read_text(encoding="utf-8") + "\n[modz.musicvideo]\nx = 1\n",
+                     encoding="utf-8")
+    assert main(["validate", str(level)]) == EXIT_BAD_INPUT
+    err = capsys.readouterr().err
+    line = level.read_text(encoding="utf-8").splitlines().index("[modz.musicvideo]") + 1
+    assert f"settings-try.toml:{line}: [modz] expected a known key (did you mean 'models'?)" in err
