@@ -111,6 +111,56 @@ def engine_mmc(horizon_ms: int, seed: int, mode: str) -> tuple[int, int]:
     return summary["overall"]["completed"], log.count
 
 
+PASS_THROUGH_MOD = """
+from factory_game.api import builtin_price, builtin_priority_key, hookimpl
+
+@hookimpl
+def river_price(world, customer, task):
+    return builtin_price(world, customer, task)
+
+@hookimpl
+def river_priority_key(world, customer, task):
+    return builtin_priority_key(world, customer, task)
+"""
+
+
+def mod_rules(horizon_ms: int, seed: int, how: str) -> tuple[int, int]:
+    """The reference level with its price and priority rules asked `how`: `built-in` (the simulation calls the
+    defaults directly), `plain wrapper` (a Python function in between, the least any mod rule costs), `mod` (a
+    pass-through mod through the session: guard, read-only views, answer checks). Returns (served, rule calls)."""
+    import dataclasses
+    import tempfile
+
+    from factory_game.plugins import open_mods
+    from factory_game.sim.rules import Rules
+
+    spec = load_level(REFERENCE, [f'level.duration="{horizon_ms // HOUR}h"'])
+    calls = [0]
+    if how == "mod":
+        with tempfile.TemporaryDirectory() as folder:
+            mod = Path(folder) / "pass-through"
+            mod.mkdir()
+            (mod / "mod.toml").write_text('id = "pass-through"\nversion = "1.0.0"\napi = [1]\nauthor = "bench"\n'
+                                          'name = { en = "P", zh-CN = "P" }\ndescription = { en = "P", zh-CN = "P" }\n')
+            (mod / "mod.py").write_text(PASS_THROUGH_MOD)
+            session = open_mods([("pass-through", "")], mod_dirs=[Path(folder)])
+        rules = session.rules()
+    elif how == "plain wrapper":
+        base = Rules()
+
+        def wrap(rule):
+            def wrapped(world, customer, task):
+                calls[0] += 1
+                return rule(world, customer, task)
+            return wrapped
+        rules = dataclasses.replace(base, price=wrap(base.price), priority_key=wrap(base.priority_key))
+    else:
+        rules = Rules()
+    world = World(spec, seed=seed, rules=rules, ledger_window=0)
+    summary = world.run()
+    return summary["overall"]["completed"], calls[0]
+
+
 def timed(fn, *args):
     gc.collect()
     start = time.perf_counter()
@@ -144,6 +194,14 @@ def main() -> None:
         rate = served / seconds
         print(f"  {'river engine, ' + mode:40} {served:>8} served  {seconds:6.2f} s  {rate:>9,.0f} tasks/s  "
               f"x{rate / simpy_rate:.2f} simpy")
+
+    print("\nMod rules (price and priority key) through the session's guard and read-only views, bare engine")
+    base_s, rule_calls = None, 0
+    for how in ("built-in", "plain wrapper", "mod"):
+        seconds, (served, calls) = best_of(args.repeat, mod_rules, horizon, 1, how)
+        base_s, rule_calls = base_s or seconds, rule_calls or calls  # the same calls in each (same run)
+        extra = f"  +{(seconds - base_s) / rule_calls * 1e6:.2f} µs per rule call" if rule_calls else ""
+        print(f"  {how:40} {served:>8} served  {seconds:6.2f} s  x{seconds / base_s:.2f} built-in{extra}")
 
     print("\n8-hour level at 1,000 customers/hour (93 slots, load 0.9), as `factory-game run` runs it (events hashed)")
     spec = load_level(REFERENCE, ["arrivals.rate=1000", "models.sd15.slots=93"])

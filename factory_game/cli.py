@@ -1,6 +1,7 @@
 """The `factory-game` command.
 
-Exit codes: 0 ok; 1 a goal was missed (with `run --check`); 2 bad input (a level, a mod, a command line).
+Exit codes: 0 ok; 1 a goal was missed (with `run --check`); 2 bad input (a level, a mod, a command line, a mod
+that failed during a run); 130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -15,16 +16,19 @@ from pathlib import Path
 from factory_game import __version__
 from factory_game.game.commands import add_game_commands  # its handlers import Arcade only when they run
 from factory_game.level import LevelError
-from factory_game.level.bundled import LEVELS_DIR, bundled_levels, resolve_level
+from factory_game.level.bundled import LEVELS_DIR, bundled_levels
 from factory_game.level.units import parse_duration
-from factory_game.plugins import ModFailed, mod_states, prepare_level
+from factory_game.modcli import add_mod_commands, add_run_options, configure_logging, replayed_mod_differences
+from factory_game.plugins import ModFailed, prepare_level
+from factory_game.plugins.levels import find_level, mod_levels
+from factory_game.plugins.session import SWITCHED_OFF
 from factory_game.runner import RunResult, load_commands, run_level
 from factory_game.sweep.cli import SweepError, add_sweep_command
 from factory_game.texts import LANGUAGES, format_duration, format_value, text
 from factory_game.trace.reader import TraceError
 from factory_game.trace_commands import TraceArgError, add_trace_commands
 
-EXIT_OK, EXIT_GOALS_MISSED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_GOALS_MISSED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -46,10 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--report-lang", choices=LANGUAGES, default="en", help="the report's language")
     run.add_argument("--lenient", action="store_true",
                      help="as in play: a failing mod is switched off and reported, the run goes on (default: exit 2)")
+    add_run_options(run)
     run.set_defaults(handler=cmd_run)
-
-    mods = sub.add_parser("mods", help="list the mods found and whether each can be loaded")
-    mods.set_defaults(handler=cmd_mods)
+    add_mod_commands(sub)
 
     validate = sub.add_parser("validate", help="check level files and report every problem")
     validate.add_argument("levels", nargs="+")
@@ -66,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    configure_logging(getattr(args, "verbose", False))
     try:
         return args.handler(args)
     except LevelError as exc:
@@ -74,9 +78,17 @@ def main(argv: list[str] | None = None) -> int:
     except TraceError as exc:
         print(f"error: in the request log: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except (BadInput, ModFailed, TraceArgError, SweepError) as exc:
+    except ModFailed as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        if exc.failure.traceback:
+            print(exc.failure.traceback.rstrip(), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (BadInput, TraceArgError, SweepError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 class BadInput(Exception):
@@ -86,9 +98,11 @@ class BadInput(Exception):
 def cmd_run(args: argparse.Namespace) -> int:
     if args.report and importlib.util.find_spec("matplotlib") is None:  # say so before the run, not after it
         raise BadInput("--report needs matplotlib: pip install 'factory_game[report]'")
-    level = prepare_level(resolve_level(args.level), args.overrides, lenient=args.lenient)
-    level.session.on_failure(lambda failure: print(f"warning: {failure} (switched off; the built-in rule takes over)",
-                                             file=sys.stderr))
+    level = prepare_level(find_level(args.level), args.overrides, lenient=args.lenient)
+    level.session.guard.budget_s = args.mod_budget
+    level.session.on_failure(lambda failure: print(f"warning: {failure} ({SWITCHED_OFF})", file=sys.stderr))
+    for note in level.session.notes:
+        print(f"note: {note}", file=sys.stderr)
     until = None
     if args.until:
         try:
@@ -101,29 +115,46 @@ def cmd_run(args: argparse.Namespace) -> int:
             commands = load_commands(args.replay)
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:  # any shape of bad file
             raise BadInput(f"--replay {args.replay}: {exc}") from None
+        differences = replayed_mod_differences(args.replay, level.session.record()["mods"])
+        if differences and args.strict:
+            raise BadInput(f"--replay {args.replay}: the mods differ from the recorded run: " + "; ".join(differences))
+        for line in differences:
+            print(f"warning: --replay {args.replay}: {line}; the replay may not match", file=sys.stderr)
     progress = _progress_bar if sys.stderr.isatty() else None
     events_out = open(args.events, "w", encoding="utf-8") if args.events else None  # noqa: SIM115
     try:
         result = run_level(level, seed=args.seed, until_ms=until, commands=commands, events_out=events_out,
                            progress=progress)
+    except ModFailed as exc:
+        if exc.partial is not None and args.json_out:  # what ran before the failure, marked "stopped"
+            _write_json(exc.partial, args.json_out)
+        raise
     finally:
         if events_out is not None:
             events_out.close()
+        if args.profile_mods:
+            print("\n".join(level.session.guard.profile_lines()), file=sys.stderr)
     if progress:
         print(file=sys.stderr)
     if args.json_out == "-":
-        json.dump(result.to_json(), sys.stdout, indent=2, ensure_ascii=False)
-        print()
+        _write_json(result, "-")
     else:
         print(summary_table(result))
         if args.json_out:
-            Path(args.json_out).write_text(json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n",
-                                           encoding="utf-8")
+            _write_json(result, args.json_out)
     if args.report:
         print(f"report: {write_run_report(result, args.report, args.report_lang)}", file=sys.stderr)
     if args.check and not result.goals_met:
         return EXIT_GOALS_MISSED
     return EXIT_OK
+
+
+def _write_json(result: RunResult, where: str) -> None:
+    if where == "-":
+        json.dump(result.to_json(), sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    else:
+        Path(where).write_text(json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def write_run_report(result: RunResult, directory: str, lang: str) -> Path:
@@ -142,7 +173,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for name in args.levels:
         try:
-            spec = prepare_level(resolve_level(name)).spec
+            spec = prepare_level(find_level(name)).spec
             print(f"ok: {name} ({spec.id})")
         except LevelError as exc:
             status = EXIT_BAD_INPUT
@@ -157,25 +188,13 @@ def print_level_error(exc: LevelError, name: str) -> None:
 
 
 def cmd_levels(_args: argparse.Namespace) -> int:
-    for path in bundled_levels():
-        relative = path.relative_to(LEVELS_DIR).with_suffix("")
+    named = [(str(path.relative_to(LEVELS_DIR).with_suffix("")), path) for path in bundled_levels()]
+    for relative, path in named + mod_levels():
         try:
             spec = prepare_level(path).spec
             print(f"{str(relative):28} {spec.title['en']}  /  {spec.title['zh-CN']}")
         except LevelError as exc:
             print(f"{str(relative):28} (invalid: {text('en', 'cli.problems', n=len(exc.problems))})")
-    return EXIT_OK
-
-
-def cmd_mods(_args: argparse.Namespace) -> int:
-    states = mod_states()
-    if not states:
-        print("no mods found (looked in mods/, ./mods, $RIVER_MODS and the factory_game.mods entry points)")
-    for info, problem in states:
-        name = f"{info.manifest.names['en']} / {info.manifest.names['zh-CN']}" if info.manifest else ""
-        print(f"{info.label:28} {'ok' if problem is None else 'error'}  {name}  ({info.source})")
-        if problem is not None:
-            print(f"  {problem}")
     return EXIT_OK
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from factory_game.level.goals import GoalResult, evaluate, level_stars
-from factory_game.plugins import ModSession, PreparedLevel
+from factory_game.plugins import ModFailed, ModSession, PreparedLevel
 from factory_game.sim.commands import Command, command_from_dict
 from factory_game.sim.events import EventLog
 from factory_game.sim.rules import Rules
@@ -27,6 +27,8 @@ class RunResult:
     commands: list[dict]
     goals: list[GoalResult] = field(default_factory=list)
     world: World | None = None
+    mods: dict = field(default_factory=lambda: {"mods": [], "mod_failures": []})  # ModSession.record()
+    stopped: str | None = None  # why a strict run stopped before its end (a mod failed); the summary is partial
 
     @property
     def stars(self) -> int:
@@ -50,6 +52,8 @@ class RunResult:
                 for r in self.goals
             ],
             "commands": self.commands,
+            **self.mods,
+            **({"stopped": self.stopped} if self.stopped else {}),
             "summary": self.summary,
         }
 
@@ -69,11 +73,20 @@ def run_level(level: PreparedLevel | LevelSpec, seed: int | None = None, until_m
     world.subscribe(log)
     if world_hook is not None:
         world_hook(world)
-    level.replay(world, commands, until_ms, progress)
+    try:
+        level.replay(world, commands, until_ms, progress)
+    except ModFailed as exc:  # strict: the run stops; what it did so far is still reported (partial)
+        exc.partial = _result(level, world, log, stopped=str(exc.failure))
+        raise
+    return _result(level, world, log)
+
+
+def _result(level: PreparedLevel, world: World, log: EventLog, stopped: str | None = None) -> RunResult:
     world.settle_costs()
     summary = world.summary()
     return RunResult(level.spec, world.seed, summary, log.hexdigest(), log.count,
-                     [r.to_dict() for r in world.commands], evaluate(level.spec, summary), world)
+                     [r.to_dict() for r in world.commands], evaluate(level.spec, summary), world,
+                     level.session.record(), stopped)
 
 
 def load_commands(path: str) -> list[tuple[int, Command]]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,8 +27,11 @@ from factory_game.level import LevelError, Problem
 from factory_game.level.bundled import LEVELS_DIR
 from factory_game.level.reader import Reader, describe
 from factory_game.plugins import ModFailed, ModFailure, prepare_level
+from factory_game.plugins.provenance import mod_differences, mods_record
 from factory_game.sim.commands import Command, command_from_dict
 from factory_game.sim.world import World
+
+log = logging.getLogger("factory_game.save")
 
 FORMAT = "river-factory-save"
 VERSION = 1  # raise when the layout changes; older versions stay readable, newer ones are refused
@@ -76,6 +80,7 @@ class SavedGame:
     time_ms: int
     commands: tuple[tuple[int, Command], ...]
     fingerprint: dict[str, int]
+    mods: tuple[dict, ...] = ()  # as the run recorded them (id, version, source, sha256); none in older saves
 
 
 def save(world: World, path: str | Path, level_path: str | Path | None = None, overrides: Iterable[str] = ()) -> Path:
@@ -104,6 +109,7 @@ def save(world: World, path: str | Path, level_path: str | Path | None = None, o
         "time_ms": world.now,
         "commands": [{"t": t, **command.to_dict()} for t, command in world.player_commands()],
         "fingerprint": fingerprint(world),
+        "mods": mods_record(world.spec.mods),  # id, version, source, sha256 of files: loading warns on a change
     }
     body["checksum"] = _checksum(body)
     _write_atomically(Path(path), json.dumps(body, indent=1, ensure_ascii=False) + "\n")
@@ -144,10 +150,12 @@ def _damaged(path: Path, reason: str) -> SaveError:
 
 
 def load(path: str | Path, world_hook: Callable[[World], None] | None = None, lenient: bool = True,
-         on_mod_failure: Callable[[ModFailure], None] | None = None, ledger_window: int | None = None) -> World:
+         on_mod_failure: Callable[[ModFailure], None] | None = None, ledger_window: int | None = None,
+         strict_mods: bool = False) -> World:
     """Rebuild the saved world by replaying it, with the level's mods. `world_hook(world)` runs before the replay
     (subscribe an event log there to see the replayed events too; subscribe after `load` to see only what happens
-    next). `lenient` and `on_mod_failure` are as in play: a failing mod is switched off and reported."""
+    next). `lenient` and `on_mod_failure` are as in play: a failing mod is switched off and reported. A mod that
+    differs from the one the save recorded is logged as a warning, or refused (level_broken) with `strict_mods`."""
     game = read(path)
     spec_path = game.level_path
     try:
@@ -164,6 +172,12 @@ def load(path: str | Path, world_hook: Callable[[World], None] | None = None, le
     except LevelError as exc:
         raise SaveError("level_broken", f"the save's level or its mods no longer load: {exc}", path=Path(path),
                         level=spec_path, reason=str(exc)) from None
+    changed = mod_differences(game.mods, level.session.record()["mods"])
+    if changed and strict_mods:
+        raise SaveError("level_broken", f"the save's mods changed since it was saved: {'; '.join(changed)}",
+                        path=Path(path), level=spec_path, reason="; ".join(changed))
+    for line in changed:
+        log.warning("loading %s: %s; the replay may not match", path, line)
     if on_mod_failure is not None:
         level.session.on_failure(on_mod_failure)
     world = level.start(game.seed, ledger_window)
@@ -231,7 +245,11 @@ def _parse(body: dict, path: Path) -> SavedGame:
     if problems:
         raise _damaged(path, "; ".join(f"[{p.path}] expected {p.expected}; found {p.found}" for p in problems))
     level_path = LEVELS_DIR / bundled if bundled and (LEVELS_DIR / bundled).exists() else Path(saved_path)
-    return SavedGame(level_path, level_id, sha256, seed, tuple(overrides), time_ms, tuple(commands), counters)
+    mods = root.raw("mods", [])
+    if not isinstance(mods, list) or not all(isinstance(mod, dict) for mod in mods):
+        raise _damaged(path, f"[mods] expected a list of mod records; found {describe(mods)}")
+    return SavedGame(level_path, level_id, sha256, seed, tuple(overrides), time_ms, tuple(commands), counters,
+                     tuple(mods))
 
 
 def _bundled_name(level_file: Path) -> str | None:

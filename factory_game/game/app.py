@@ -10,8 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from factory_game.game import platform, userdata
+from factory_game.level import LevelError
 from factory_game.level.bundled import LEVELS_DIR as LEVELS
 from factory_game.plugins import discover, prepare_level
+from factory_game.plugins.levels import mod_levels
 from factory_game.save import SaveError, load, read, save
 
 SANDBOX = LEVELS / "sandbox.toml"
@@ -60,6 +62,16 @@ class Game:
 
     def levels(self) -> list[tuple[Path, object]]:
         return [(p, self.load(p)) for p in self._levels]
+
+    def mod_levels(self) -> list[tuple[Path, object]]:
+        """Levels the installed mods ship (`<mod>/<level>`), always open; those that do not load are left out."""
+        out = []
+        for _name, path in mod_levels():
+            try:
+                out.append((path, self.load(path)))
+            except LevelError:
+                continue
+        return out
 
     def unlocked(self, index: int) -> bool:
         """The first level is open; each next one opens when the one before has a star."""

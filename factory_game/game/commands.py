@@ -35,9 +35,9 @@ def add_game_commands(subparsers) -> None:
 def _level(name: str | None) -> Path | None:
     if name is None:
         return None
-    from factory_game.level.bundled import resolve_level
+    from factory_game.plugins.levels import find_level
 
-    return resolve_level(name)
+    return find_level(name)
 
 
 NO_DISPLAY = """error: factory-game play needs a display, and this session has none ({why}).

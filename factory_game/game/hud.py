@@ -269,6 +269,9 @@ class Hud:
         y -= switch_h + (8 if small else 12)
         alerts_top = y
         self.alerts_title = self.label(panel_left + 8, y - line + 4, t("hud.alerts"), pal["yellow"])
+        # the "active mods" badge shares the alerts' title line: a modded level says so without taking a row
+        badge_room = int(width) - 24 - text_width(t("hud.alerts"))
+        self.mods_badge = self.label(right - 8, y - line + 4, "", pal["green"], anchor_x="right", clip_px=badge_room)
         spare = (y - panel_bottom - (96 if small else 150)) // line
         self.alert_lines = [self.label(panel_left + 8, y - line * (i + 2) + 4, "", pal["white"],
                                        clip_px=int(width) - 16)
@@ -305,6 +308,14 @@ class Hud:
             x, y = (gap_left + self.lang.rect[0]) / 2, top - 15
             return self.label(x, y, t("hud.paused"), pal["yellow"], anchor_x="center")
         return self.label(left + 8, top - 36, t("hud.paused"), pal["yellow"])
+
+    def mods_text(self) -> str:
+        """"Mods: Surge pricing, Fair share (off)": the level's mods by name, those switched off marked."""
+        view, t = self.view, self.i18n.t
+        names = [view.game.mod_name(mod_id) for mod_id, _constraint in view.world.spec.mods]
+        names = [t("hud.mod_off", name=name) if mod_id in view.mods_off else name
+                 for (mod_id, _c), name in zip(view.world.spec.mods, names, strict=True)]
+        return t("hud.mods_badge", names=", ".join(names)) if names else ""
 
     def _top_bar(self, left: float, top: float, right: float) -> None:
         """Two lines: the clock over its progress bar, pause and speeds, five figures, the switches."""
@@ -361,6 +372,7 @@ class Hud:
     # ----------------------------------------------------------------------------------------------- per frame
     def refresh(self, dt: float) -> None:
         view, t, pal = self.view, self.i18n.t, palette()
+        self.mods_badge.set(self.mods_text())
         world = view.world
         self._summary_age += dt
         fresh = self._summary_age >= SUMMARY_EVERY_S

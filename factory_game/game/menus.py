@@ -265,6 +265,10 @@ class LevelSelectView(MenuView):
             self.button(self.game.i18n.pick(sandbox.title, sandbox.id), y - 8,
                         lambda: self.game.show_briefing(self.game.sandbox), width=640)
             y -= 52
+        for path, spec in self.game.mod_levels():  # levels the mods ship: always open
+            self.button(self.game.i18n.pick(spec.title, spec.id), y - 8,
+                        lambda p=path: self.game.show_briefing(p), width=640)
+            y -= 52
         self.button(t("menu.back"), max(40, y - 20), self.back)
         self.about = [self.line("", self.window.width / 2 - 320, max(40, y - 20) - 30 - i * 20, palette()["silver"])
                       for i in range(3)]

@@ -63,10 +63,12 @@ class PlayView(arcade.View):
         if prepared is not None:
             prepared.session.on_failure(self.mod_failed)
         self.selected: tuple[str, int] | None = None
+        self.mods_off: set[str] = set()  # mods the lenient session switched off (the HUD's badge marks them)
         self.hud = Hud(self)
 
     def mod_failed(self, failure) -> None:
         """A mod raised during play: the lenient session has switched it off; say which, which version, where."""
+        self.mods_off.add(failure.mod_id)
         self.alerts.add("mod_error", name=self.game.mod_name(failure.mod_id), version=failure.version,
                         hook=failure.hook)
 

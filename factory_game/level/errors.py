@@ -50,7 +50,8 @@ def key_lines(text: str) -> dict[str, int]:
                 table = [*name.split("."), str(index)]
             else:
                 table = name.split(".")
-            lines.setdefault(".".join(table), number)
+            for end in range(1, len(table) + 1):  # [a.b.c] also defines a and a.b, if nothing did before
+                lines.setdefault(".".join(table[:end]), number)
             continue
         key = _KEY.match(raw)
         if key:

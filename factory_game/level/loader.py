@@ -200,9 +200,10 @@ def _mods(level: Reader) -> tuple[tuple[str, str], ...]:
         elif isinstance(item, dict) and isinstance(item.get("id"), str):
             sub = Reader(item, key, level.report)
             out.append((sub.string("id"), sub.string("version", "")))
+            sub.raw("settings")  # read against the mod's declared settings by the door, once the mod is open
             sub.finish()
         else:
-            level.report(key, 'a mod id or { id = "...", version = ">=1.0" }', repr(item))
+            level.report(key, 'a mod id or { id = "...", version = ">=1.0", settings = { ... } }', repr(item))
     return tuple(out)
 
 

@@ -1,13 +1,16 @@
 """River's own content, models and rules, registered through the same hooks as any mod. Loaded first, so its
-rules answer last: they are what takes over when no mod answers or a mod is switched off."""
+rules answer last: they are what takes over when no mod answers or a mod is switched off. Its rule hooks are
+the defaults declared in `factory_game.sim.rules.RULES`."""
 
 from __future__ import annotations
 
-from factory_game.api import hookimpl
-from factory_game.builtin import CONTENT, PROVIDER
-from factory_game.sim.rules import default_answer, default_price, default_priority_key
+from factory_game.api import Provider, hookimpl
+from factory_game.builtin import CONTENT, MODELS
+from factory_game.plugins.hookspecs import rule_signature
+from factory_game.sim.rules import RULES
 
-BUILTIN_ID = PROVIDER.id
+BUILTIN_ID = "builtin"
+PROVIDER = Provider(BUILTIN_ID, {"en": "River's upstream partners", "zh-CN": "River 的上游伙伴"}, MODELS)
 
 
 @hookimpl
@@ -21,21 +24,19 @@ def river_register_providers(register):
     register(PROVIDER)
 
 
-@hookimpl
-def river_price(world, customer, task):
-    return default_price(world, customer, task)
+def _builtin_impl(rule):
+    """The rule's default as a hookimpl taking exactly the arguments the simulation passes."""
+    default = rule.default
+
+    def impl(*args):
+        return default(*args)
+    impl.__name__ = impl.__qualname__ = rule.hook
+    impl.__doc__ = default.__doc__
+    impl.__signature__ = rule_signature(rule).replace(parameters=list(rule_signature(rule).parameters.values())
+                                                      [:len(rule.args)])
+    return hookimpl(impl)
 
 
-@hookimpl
-def river_priority_key(world, customer, task):
-    return default_priority_key(world, customer, task)
-
-
-@hookimpl
-def river_answer_prompt(world, customer, predicted_wait_ms):
-    return default_answer(world, customer, predicted_wait_ms)
-
-
-# What the session hands the world directly when no mod takes a rule over (no hook-call cost on the hot path).
-DIRECT_RULES = {"river_price": default_price, "river_priority_key": default_priority_key,
-                "river_answer_prompt": default_answer}
+for _rule in RULES:
+    globals()[_rule.hook] = _builtin_impl(_rule)
+del _rule

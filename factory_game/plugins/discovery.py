@@ -1,12 +1,16 @@
 """Finding mods: folders with a `mod.toml` and a `mod.py` under the mod directories, and installed packages that
-declare an entry point in the group `factory_game.mods` (the entry point names a package holding `mod.toml`).
+declare an entry point in the group `factory_game.mods` (the entry point names a package holding `mod.toml`; its
+hooks are in the package's `mod.py` when there is one, else in the package itself).
 
-Discovery reads manifests only; a folder mod's code is imported when a level asks for it.
+A folder mod wins over an installed package with the same id (the package is "shadowed"), so a mod's working copy
+in ./mods can be tried while a release of it is installed. Discovery reads manifests only; a mod's code is
+imported when a level asks for it.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import importlib.util
 import sys
 from collections.abc import Callable, Iterable
@@ -30,6 +34,22 @@ class ModInfo:
     folder: Path | None  # icons and other files resolve against this
     problems: list[str] = field(default_factory=list)
     loader: Callable[[], object] | None = None
+    shadowed_by: str | None = None  # the folder mod with the same id that is used instead of this package
+
+    @property
+    def is_folder(self) -> bool:
+        return self.source.endswith("mod.toml")
+
+    def files_hash(self) -> str:
+        """sha256 over the mod's files (relative path and bytes, in path order; caches and bytecode left out): two
+        runs with the same hash ran the same mod."""
+        digest = hashlib.sha256()
+        if self.folder is not None:
+            for path in sorted(p for p in self.folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts
+                               and p.suffix not in (".pyc", ".pyo")):
+                digest.update(str(path.relative_to(self.folder).as_posix()).encode() + b"\0")
+                digest.update(path.read_bytes() + b"\0")
+        return digest.hexdigest()
 
     @property
     def id(self) -> str:
@@ -66,7 +86,22 @@ def discover(mod_dirs: Iterable[Path] | None = None,
         points = entry_points(group=ENTRY_POINT_GROUP)
     for point in sorted(points, key=lambda p: p.name):
         found.append(_entry_point_mod(point))
+    _mark_shadowed(found)
     return sorted(found, key=lambda info: (info.id, info.source))
+
+
+def _mark_shadowed(found: list[ModInfo]) -> None:
+    """One folder mod with an id shadows the installed packages with that id (two folders stay a conflict)."""
+    by_id: dict[str, list[ModInfo]] = {}
+    for info in found:
+        if info.manifest is not None:
+            by_id.setdefault(info.id, []).append(info)
+    for infos in by_id.values():
+        folders = [info for info in infos if info.is_folder]
+        if len(folders) == 1:
+            for info in infos:
+                if not info.is_folder:
+                    info.shadowed_by = f"{folders[0].label} ({folders[0].source})"
 
 
 def _folder_mod(manifest_path: Path) -> ModInfo:
@@ -105,4 +140,6 @@ def _entry_point_mod(point: EntryPoint) -> ModInfo:
         return ModInfo(None, source, None, [f"{source}: expected a package holding mod.toml; found {plugin!r}"])
     folder = Path(plugin.__file__).parent
     manifest, problems = read_manifest(folder / "mod.toml")
+    if getattr(plugin, "__path__", None) is not None and (folder / "mod.py").is_file():
+        return ModInfo(manifest, source, folder, problems, lambda: importlib.import_module(f"{plugin.__name__}.mod"))
     return ModInfo(manifest, source, folder, problems, lambda: plugin)

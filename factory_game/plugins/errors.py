@@ -34,4 +34,5 @@ class ModFailed(Exception):
 
     def __init__(self, failure: ModFailure) -> None:
         self.failure = failure
+        self.partial = None  # the runner's RunResult of the part that ran, when a run stopped
         super().__init__(str(failure))

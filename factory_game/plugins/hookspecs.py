@@ -1,15 +1,20 @@
 """What a mod may do: one hook specification per extension point, all named river_*.
 
-Implementations take any subset of a hook's arguments, by name. Rules (price, priority, answer) are
-`firstresult`: mods are asked in reverse load order and the first answer that is not None wins; the built-in
-plugin is loaded first, so it answers last. Every hook is documented with an example in docs/modding.md.
+Implementations take any subset of a hook's arguments, by name. The rule hooks (`river_<rule>` for each entry of
+`factory_game.sim.rules.RULES`: price, priority_key, answer_prompt, route, capacity) are generated here from that
+one declaration; they are `firstresult`: mods are asked in reverse load order and the first answer that is not
+None wins; the built-in plugin is loaded first, so it answers last. Every hook is documented with an example in
+docs/modding.md (a test checks each hook and each of its arguments is there).
 """
 
 from __future__ import annotations
 
+import inspect
+
 import pluggy
 
 from factory_game.api import PROJECT
+from factory_game.sim.rules import RULES, Rule
 
 hookspec = pluggy.HookspecMarker(PROJECT)
 
@@ -29,26 +34,34 @@ def river_register_providers(register):
     minimum rental period and most extra slots."""
 
 
-@hookspec(firstresult=True)
-def river_price(world, customer, task, rng):
-    """The price in integer cents of `task` for `customer` now, or None to let the next rule decide.
-
-    Read the world, never change it. `rng` is this mod's own random stream."""
-
-
-@hookspec(firstresult=True)
-def river_priority_key(world, customer, task):
-    """The queue key of `task` (a tuple, smaller goes first; ties in queue order), or None to pass.
-
-    Called once when the task enters its model's queue. Data in, decision out: no side effects."""
-
-
-@hookspec(firstresult=True)
-def river_answer_prompt(world, customer, predicted_wait_ms, rng):
-    """Whether `customer` keeps waiting when asked with `predicted_wait_ms` ahead (a bool), or None to pass."""
+@hookspec
+def river_observe(event, level, settings, state):
+    """See every world event (a frozen Event) of a run of `level`; for achievements and logs. Observers get no
+    handle on the world, so they cannot change it."""
 
 
 @hookspec
-def river_observe(event, level):
-    """See every world event (a frozen Event) of a run of `level`; for achievements and logs. Observers get no
-    handle on the world, so they cannot change it."""
+def river_adjust_price(world, customer, task, price, rng, settings, state):
+    """Adjust the `price` the price rule decided (cents): return the new price (an int >= 0) or None to leave it.
+    Every mod's adjustment applies, one after the other, in the order the level lists its mods (a mod the level
+    does not list, a dependency, comes after those it does, in load order): a discount and a surcharge compose."""
+
+
+def rule_signature(rule: Rule) -> inspect.Signature:
+    """The arguments a rule hook offers: what the simulation passes, then what the plugin layer adds."""
+    return inspect.Signature([inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+                              for name in (*rule.args, *rule.extras)])
+
+
+def _rule_spec(rule: Rule):
+    def spec(*args, **kwargs):
+        """Generated from factory_game.sim.rules.RULES."""
+    spec.__name__ = spec.__qualname__ = rule.hook
+    spec.__doc__ = rule.doc
+    spec.__signature__ = rule_signature(rule)
+    return hookspec(firstresult=True)(spec)
+
+
+for _rule in RULES:
+    globals()[_rule.hook] = _rule_spec(_rule)
+del _rule

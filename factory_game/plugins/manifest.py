@@ -9,6 +9,11 @@
 
     [dependencies]                            # other mods, with version constraints ("" = any version)
     other-mod = ">=1.0,<2"
+
+    [settings.discount]                       # a per-level setting: type, default, range, names in both languages
+    type = "share"                            # integer, number, share, boolean, string, duration, money
+    default = 0.3
+    name = { en = "Night discount", zh-CN = "夜间折扣" }
 """
 
 from __future__ import annotations
@@ -19,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from factory_game.level.errors import Problem, key_lines, line_for
-from factory_game.level.reader import Reader, describe
-from factory_game.level.schema import read_fields
+from factory_game.level.reader import MISSING, Reader, describe
+from factory_game.level.schema import read_fields, read_value
 from factory_game.plugins.versions import check_constraint, parse_version
 from factory_game.sim.spec import toml
 from factory_game.texts import LANGUAGES
@@ -37,6 +42,28 @@ class Manifest:
     description: dict[str, str] = field(default_factory=dict, metadata=toml("description", "texts"))
     author: str = field(default="", metadata=toml("author", "string"))
     dependencies: tuple[tuple[str, str], ...] = ()  # (mod id, version constraint), sorted by id
+    settings: tuple[Setting, ...] = ()  # what a level may set for this mod, in declaration order
+
+
+SETTING_TYPES = ("integer", "number", "share", "boolean", "string", "duration", "money")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One per-level setting a mod declares: a level writes it in `unit` (as level keys are written), from `low` to
+    `high`; `default` is already converted (ms for a duration, cents for money)."""
+
+    name: str
+    unit: str
+    default: object
+    low: float | None
+    high: float | None
+    names: dict[str, str]
+
+    @property
+    def meta(self) -> dict:
+        """The schema metadata level keys carry (`factory_game.sim.spec.toml`): read by the same reader."""
+        return {"toml": self.name, "unit": self.unit, "low": self.low, "high": self.high}
 
 
 def read_manifest(path: Path) -> tuple[Manifest | None, list[str]]:
@@ -86,7 +113,34 @@ def parse_manifest(data: dict, source: str, lines: dict[str, int] | None = None)
                 check_constraint(constraint)
         except ValueError:
             report(f"dependencies.{dep}", 'a version constraint like ">=1.0,<2" ("" for any)', describe(constraint))
+    settings = _settings(reader.table("settings"), report)
     reader.finish()
     if problems:
         return None, problems
-    return Manifest(api=tuple(api), dependencies=tuple(sorted(dependencies.data.items())), **fields), []
+    return Manifest(api=tuple(api), dependencies=tuple(sorted(dependencies.data.items())), settings=settings,
+                    **fields), []
+
+
+def _settings(table: Reader, report) -> tuple[Setting, ...]:
+    """`[settings.NAME]` tables: type, default, optional min and max, name in en and zh-CN."""
+    out = []
+    for name in table.data:
+        sub = table.table(name)
+        if not sub.ok:
+            continue
+        unit = sub.string("type", choices=SETTING_TYPES)
+        bounded = unit in ("integer", "number")
+        low, high = (sub.number("min", None), sub.number("max", None)) if bounded else (None, None)
+        if unit == "integer":
+            low, high = (None if v is None else int(v) for v in (low, high))
+        names = sub.texts("name")
+        default = None
+        if unit is not None:
+            meta = {"toml": "default", "unit": unit, "low": low, "high": high}
+            default = read_value(sub, meta, MISSING)
+        sub.finish()
+        if not ID.match(name):
+            report(table.key(name), "a setting name of lowercase letters, digits, - and _", describe(name))
+        elif None not in (unit, names, default):
+            out.append(Setting(name, unit, default, low, high, names))
+    return tuple(out)

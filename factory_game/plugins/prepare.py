@@ -66,6 +66,7 @@ def prepare_level(path: str | Path, overrides: Iterable[str] = (), lenient: bool
     document = read_level(path, overrides)
     try:
         session, unopened = open_mods(document.mods(), strict=not lenient), []
+        unopened = session.read_settings(document.data.get("level"), document.problem)  # the mods' settings
     except ModError as exc:  # reported with the level's other problems, checked against the built-in content
         session = None
         unopened = [document.problem("level.mods", "mods that are installed and compatible", problem)

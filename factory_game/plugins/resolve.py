@@ -6,6 +6,7 @@ id goes first. Rules are asked last-loaded-first, so a mod can override the mods
 
 from __future__ import annotations
 
+import difflib
 import heapq
 from collections.abc import Iterable
 
@@ -15,14 +16,16 @@ from factory_game.plugins.errors import ModError
 from factory_game.plugins.versions import satisfies
 
 
-def resolve(requests: Iterable[tuple[str, str]], discovered: list[ModInfo]) -> list[ModInfo]:
+def resolve(requests: Iterable[tuple[str, str]], discovered: list[ModInfo],
+            wanted_by: str = "the level") -> list[ModInfo]:
     """`requests` are (mod id, version constraint) pairs, as a level lists them. Raise ModError on any problem."""
     by_id: dict[str, list[ModInfo]] = {}
     for info in discovered:
-        by_id.setdefault(info.id, []).append(info)
+        if info.shadowed_by is None:
+            by_id.setdefault(info.id, []).append(info)
     problems: list[str] = []
     chosen: dict[str, ModInfo] = {}
-    todo = [(mod_id, constraint, "the level") for mod_id, constraint in requests]
+    todo = [(mod_id, constraint, wanted_by) for mod_id, constraint in requests]
     while todo:
         mod_id, constraint, wanted_by = todo.pop(0)
         info = _pick(mod_id, constraint, wanted_by, by_id, discovered, problems)
@@ -41,13 +44,22 @@ def _pick(mod_id: str, constraint: str, wanted_by: str, by_id: dict[str, list[Mo
     wanted = f"{mod_id} {constraint}".strip()
     candidates = by_id.get(mod_id, [])
     if not candidates:
+        broken = [info for info in discovered if info.manifest is None and info.folder is not None
+                  and info.folder.name == mod_id]
+        if broken:  # its manifest could not be read: say why, not "not installed"
+            problems += [f"{wanted_by} needs mod {wanted}, whose manifest has a problem: {problem}"
+                         for info in broken for problem in info.problems]
+            return None
         known = sorted({info.label for info in discovered if info.manifest})
-        problems.append(f"{wanted_by} needs mod {wanted}, which is not installed"
+        close = difflib.get_close_matches(mod_id, sorted({info.id for info in discovered if info.manifest}), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        problems.append(f"{wanted_by} needs mod {wanted}, which is not installed{hint}"
                         f" (found: {', '.join(known) or 'no mods'})")
         return None
     if len(candidates) > 1:
         places = "; ".join(f"{info.label} from {info.source}" for info in candidates)
-        problems.append(f"{wanted_by} needs mod {wanted}, and that id is defined twice: {places}")
+        problems.append(f"{wanted_by} needs mod {wanted}, and that id is defined by two mod folders: {places} "
+                        "(remove or rename one)")
         return None
     info = candidates[0]
     if info.problems:

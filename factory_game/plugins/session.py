@@ -2,42 +2,53 @@
 the failures seen.
 
 pluggy registers and validates the implementations and decides their order; this module then calls each
-implementation itself, one at a time, because pluggy does not isolate errors. A mod that raises or answers
-nonsense is named (mod, version, hook) and its traceback logged. A strict session (the headless default) then
-raises ModFailed; a lenient one (play, `--lenient`) switches the mod off, tells whoever listens (`on_failure`), and
-asks the next rule — in the end the built-in one — so the task still gets a price, a place and an answer.
+implementation itself, one at a time, through a `Guard` (plugins/guard.py), because pluggy does not isolate
+errors. Rules are handed read-only views (plugins/views.py), never the simulation's own objects. A mod that
+raises, runs too long, touches the global `random`, or answers nonsense is named (mod, version, hook). A strict
+session (the headless default) then raises ModFailed; a lenient one (play, `--lenient`) switches the mod off,
+tells whoever listens (`on_failure`), and asks the next rule — in the end the built-in one — so the task still
+gets a price, a place and an answer.
 """
 
 from __future__ import annotations
 
+import difflib
 import logging
+import sys
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType, ModuleType
+from weakref import WeakKeyDictionary
 
 import pluggy
 
 from factory_game import __version__
 from factory_game.api import PROJECT
 from factory_game.catalog import Catalog, DuplicateIdError, Provider
+from factory_game.level.reader import Reader
+from factory_game.level.schema import read_value
 from factory_game.plugins import builtin as builtin_plugin
 from factory_game.plugins import hookspecs
-from factory_game.plugins.builtin import BUILTIN_ID, DIRECT_RULES
+from factory_game.plugins.builtin import BUILTIN_ID
 from factory_game.plugins.discovery import ModInfo, discover
 from factory_game.plugins.errors import ModError, ModFailed, ModFailure
-from factory_game.plugins.manifest import ID
+from factory_game.plugins.guard import DEFAULT_BUDGET_S, Guard
+from factory_game.plugins.provenance import describe_mods
+from factory_game.plugins.registered import check_content, check_id_and_names, check_model
 from factory_game.plugins.resolve import resolve
-from factory_game.sim.rules import Rules
+from factory_game.plugins.views import CustomerView, TaskView, WorldView
+from factory_game.sim.rules import RULES, Rule, Rules, check_price
 from factory_game.sim.spec import ContentSpec, ModelSpec
-from factory_game.texts import LANGUAGES
 
 log = logging.getLogger("factory_game.mods")
 
 HOOKS = tuple(sorted(name for name in vars(hookspecs) if name.startswith("river_")))
-# The positional arguments the simulation passes to each rule (factory_game.sim.rules), by hook argument name.
-RULE_ARGS = {"river_price": ("world", "customer", "task"), "river_priority_key": ("world", "customer", "task"),
-             "river_answer_prompt": ("world", "customer", "predicted_wait_ms")}
+IMPL_MARK = f"{PROJECT}_impl"  # the attribute pluggy's hookimpl marker sets on a function
+VIEWS = {"customer": CustomerView, "task": TaskView}  # how a rule's arguments reach a mod (world: WorldView)
+SWITCHED_OFF = "switched off with all its hooks; the built-in rules answer in its place"  # lenient mode
+MODS_PACKAGE = "river_mods"  # a loaded mod is importable as river_mods.<id with - as _>, for the mods after it
 
 
 @dataclass(frozen=True)
@@ -53,45 +64,55 @@ class LoadedMod:
 
 
 def open_mods(requests: Iterable[tuple[str, str]] = (), strict: bool = True,
-              mod_dirs: Iterable[Path] | None = None) -> ModSession:
+              mod_dirs: Iterable[Path] | None = None, budget_s: float = DEFAULT_BUDGET_S) -> ModSession:
     """Discover, resolve (raising ModError with every problem) and load the mods a level asks for."""
     requests = list(requests)
     mods = resolve(requests, discover(mod_dirs)) if requests else []
-    return ModSession(mods, strict=strict)
+    return ModSession(mods, strict=strict, budget_s=budget_s, order=[mod_id for mod_id, _c in requests])
 
 
 class ModSession:
-    def __init__(self, mods: Iterable[ModInfo] = (), strict: bool = True) -> None:
+    def __init__(self, mods: Iterable[ModInfo] = (), strict: bool = True,
+                 budget_s: float = DEFAULT_BUDGET_S, order: Iterable[str] = ()) -> None:
         self.strict = strict
+        self.order = list(order)  # the level's mods list, in its order: price adjustments apply in this order
         self.failures: list[ModFailure] = []
         self.disabled: set[str] = set()
+        self.notes: list[str] = []  # warnings worth a line before a run (a rule that another mod's shadows)
+        self.guard = Guard(budget_s)
         self._alerts: list[Callable[[ModFailure], None]] = []
         self.pm = pluggy.PluginManager(PROJECT)
         self.pm.add_hookspecs(hookspecs)
         self.pm.register(builtin_plugin, name=BUILTIN_ID)
         self.mods = [LoadedMod(BUILTIN_ID, __version__, builtin_plugin, None)]
+        self.infos: list[ModInfo] = list(mods)
         problems: list[str] = []
-        for info in mods:
+        for info in self.infos:
             try:
                 plugin = info.load()
-                unknown = sorted(n for n in dir(plugin) if n.startswith("river_") and n not in HOOKS)
-                if unknown:
-                    raise ModError([f"{', '.join(unknown)} is not a hook (the hooks: {', '.join(HOOKS)})"])
+                _check_hook_names(plugin)
                 self.pm.register(plugin, name=info.id)
-                wrappers = sorted(impl.function.__name__ for hook in HOOKS
-                                  for impl in getattr(self.pm.hook, hook).get_hookimpls()
-                                  if impl.plugin_name == info.id and (impl.hookwrapper or impl.wrapper))
-                if wrappers:
-                    raise ModError([f"{', '.join(wrappers)}: hook wrappers are not supported; return an answer"])
+                try:
+                    self.pm.check_pending()  # a decorated function that is not a hook (`rivr_price`)
+                    _check_registered(self.pm, info.id)
+                except BaseException:
+                    self.pm.unregister(name=info.id)
+                    raise
             except Exception as exc:  # an import error, a bad hook signature: the mod's fault, named
                 message = " ".join(str(exc).split())  # pluggy's messages span lines
                 problems.append(f"mod {info.label} ({info.source}) cannot be loaded: {type(exc).__name__}: {message}")
                 continue
+            _make_importable(info.id, plugin)
             self.mods.append(LoadedMod(info.id, info.manifest.version, plugin, info.folder))
         if problems:
             raise ModError(problems)
         self._by_name = {mod.id: mod for mod in self.mods}
+        self._described = describe_mods(self.infos)
+        self.settings = {info.id: MappingProxyType({s.name: s.default for s in info.manifest.settings})
+                         for info in self.infos}  # per mod: the level's settings (read_settings) or the defaults
+        self._states: WeakKeyDictionary = WeakKeyDictionary()  # world -> {mod id: that run's state dict}
         self.catalog = self._build_catalog()
+        self._note_shadowed_rules()
 
     # ---------------------------------------------------------------------------------------------- public face
     def on_failure(self, callback: Callable[[ModFailure], None]) -> None:
@@ -99,8 +120,89 @@ class ModSession:
         self._alerts.append(callback)
 
     def rules(self) -> Rules:
-        """The rules for a World: each one the mods' answer, falling back to the built-in rule."""
-        return Rules(*(self._rule(hook) for hook in ("river_price", "river_priority_key", "river_answer_prompt")))
+        """The rules for a World: each one the mods' answer, falling back to the built-in rule; the price then goes
+        through the mods' price adjustments."""
+        rules = {rule.name: self._rule(rule) for rule in RULES}
+        rules["price"] = self._adjusted(rules["price"])
+        return Rules(**rules)
+
+    def adjusters(self) -> list[tuple[LoadedMod, pluggy.HookImpl]]:
+        """The mods' river_adjust_price, in the level's order of its mods (then load order for the others)."""
+        chain = [(mod, impl) for mod, impl in reversed(self._chain("river_adjust_price")) if mod.id != BUILTIN_ID]
+        rank = {mod_id: index for index, mod_id in enumerate(self.order)}
+        return sorted(chain, key=lambda item: rank.get(item[0].id, len(rank)))  # stable: load order among the rest
+
+    def _adjusted(self, price_rule: Callable) -> Callable:
+        chain = self.adjusters()
+        if not chain:
+            return price_rule
+        call, disabled = self.guard.call, self.disabled
+        seen: list = [None, None]
+
+        def adjusted(world, customer, task):
+            price = price_rule(world, customer, task)
+            if seen[0] is not world:
+                seen[0], seen[1] = world, WorldView(world)
+            offered = {"world": seen[1], "customer": CustomerView(customer), "task": TaskView(task)}
+            for mod, impl in chain:
+                if mod.id in disabled:
+                    continue
+                offered["price"] = price
+                if "rng" in impl.argnames:
+                    offered["rng"] = world.rng.stream(f"mod/{mod.id}")
+                offered["settings"] = self.settings[mod.id]
+                offered["state"] = self.state(world, mod.id)
+                answer, problem, error = call(mod.id, "river_adjust_price", impl.function,
+                                              tuple(offered[name] for name in impl.argnames))
+                if problem is None and answer is not None:
+                    problem = check_price(answer, world, customer, task)
+                    if problem is None:
+                        price = answer
+                if problem is not None:
+                    self._fail(mod, "river_adjust_price", problem, error, world)
+            return price
+
+        return adjusted
+
+    def state(self, world, mod_id: str) -> dict:
+        """The mod's own dict for this run: empty when the world starts, kept across the run's hook calls. A replay
+        or a loaded save rebuilds it by running the same hooks again, so it needs no saving of its own."""
+        states = self._states.get(world)
+        if states is None:
+            states = self._states[world] = {}
+        return states.setdefault(mod_id, {})
+
+    def record(self) -> dict:
+        """What a run records about its mods: each loaded mod's id, version, source and sha256 of its files, and the
+        failures (a lenient run lists the mods it switched off). Saves and `--replay` compare `mods` with this."""
+        return {"mods": self._described,
+                "mod_failures": [{"mod": f.mod_id, "version": f.version, "hook": f.hook, "time_ms": f.time_ms,
+                                  "message": f.message, "switched_off": not self.strict} for f in self.failures]}
+
+    def read_settings(self, level: object, problem: Callable) -> list:
+        """The level's `settings = { ... }` for each of its mods, read against the settings the mod declares in its
+        mod.toml, by the level schema's reader (same units, ranges, messages). Returns the problems, each made by
+        `problem(key, expected, found)`; the values (defaults where the level is silent) go to `settings`."""
+        problems = []
+        declared = {info.id: info.manifest.settings for info in self.infos}
+        self.settings = {mod_id: MappingProxyType({s.name: s.default for s in specs})
+                         for mod_id, specs in declared.items()}
+        entries = level.get("mods", []) if isinstance(level, dict) else []
+        for index, entry in enumerate(entries if isinstance(entries, list) else []):
+            if not isinstance(entry, dict) or "settings" not in entry or entry.get("id") not in declared:
+                continue
+            table = Reader(entry["settings"], f"level.mods.{index}.settings",
+                           lambda key, expected, found: problems.append(problem(key, expected, found)))
+            if table.ok:
+                values = {s.name: read_value(table, s.meta, s.default) for s in declared[entry["id"]]}
+                table.finish()
+                self.settings[entry["id"]] = MappingProxyType(values)
+        return problems
+
+    def hooks_of(self, mod_id: str) -> list[str]:
+        """The hooks a loaded mod implements, sorted."""
+        return sorted(hook for hook in HOOKS for impl in getattr(self.pm.hook, hook).get_hookimpls()
+                      if impl.plugin_name == mod_id)
 
     def attach(self, world) -> None:
         """Subscribe the mods' observers to `world`'s events (nothing, when no mod observes)."""
@@ -108,15 +210,17 @@ class ModSession:
         if not chain:
             return
         level = world.spec
+        call = self.guard.call
 
         def observe(event) -> None:
             args = {"event": event, "level": level}
             for mod, impl in chain:
                 if mod.id not in self.disabled:
-                    try:
-                        impl.function(*[args[name] for name in impl.argnames])
-                    except Exception as exc:
-                        self._fail(mod, "river_observe", exc, world)
+                    args["settings"], args["state"] = self.settings[mod.id], self.state(world, mod.id)
+                    _answer, problem, error = call(mod.id, "river_observe", impl.function,
+                                                   tuple(args[name] for name in impl.argnames))
+                    if problem is not None:
+                        self._fail(mod, "river_observe", problem, error, world)
 
         world.subscribe(observe)
 
@@ -126,52 +230,78 @@ class ModSession:
         impls = getattr(self.pm.hook, hook).get_hookimpls()
         return [(self._by_name[impl.plugin_name], impl) for impl in reversed(impls)]
 
-    def _rule(self, hook: str) -> Callable:
-        chain = self._chain(hook)
+    def _rule_chain(self, rule: Rule) -> list[tuple[LoadedMod, pluggy.HookImpl]]:
+        chain = self._chain(rule.hook)
         # The built-in rule always answers, so mods ordered after it (trylast) are never asked, as with pluggy.
-        chain = chain[:[mod.id for mod, _impl in chain].index(BUILTIN_ID)]
-        direct = DIRECT_RULES[hook]
+        return chain[:[mod.id for mod, _impl in chain].index(BUILTIN_ID)]
+
+    def _note_shadowed_rules(self) -> None:
+        for rule in RULES:
+            chain = self._rule_chain(rule)
+            if len(chain) > 1:
+                first, *rest = (mod.origin for mod, _impl in chain)
+                self.notes.append(f"{rule.hook}: {first} is asked first; {', '.join(rest)} only when it answers "
+                                  "None (one answer wins; load order: dependencies first, then by id"
+                                  + ("; river_adjust_price composes)" if rule.name == "price" else ")"))
+
+    def _rule(self, rule: Rule) -> Callable:
+        chain = self._rule_chain(rule)
+        direct = rule.default
         if not chain:
             return direct  # no mod takes this rule over: the hot path pays nothing for mods
-        names = RULE_ARGS[hook]
-        check = ANSWER_CHECKS[hook]
+        hook, check, names = rule.hook, rule.check, rule.args
+        views = [VIEWS.get(name) for name in names]
+        call = self.guard.call
+        disabled = self.disabled
+        shape = _KeyShape() if rule.name == "priority_key" else None
+        seen: list = [None, None]  # the last world and its view
 
-        def rule(world, customer, third):
-            args = {names[0]: world, names[1]: customer, names[2]: third}
+        def ruled(*args):
+            world = args[0]
+            if seen[0] is not world:
+                seen[0], seen[1] = world, WorldView(world)
+            offered = {"world": seen[1]}
+            for name, view, value in zip(names[1:], views[1:], args[1:], strict=True):
+                offered[name] = value if view is None else view(value)
+            asked = None
             for mod, impl in chain:
-                if mod.id in self.disabled:
+                if mod.id in disabled:
                     continue
-                if "rng" in impl.argnames:
-                    args["rng"] = world.rng.stream(f"mod/{mod.id}")
-                try:
-                    answer = impl.function(*[args[name] for name in impl.argnames])
-                except Exception as exc:
-                    self._fail(mod, hook, exc, world)
-                    continue
-                if answer is None:
-                    continue
-                problem = check(answer)
-                if problem:
-                    self._fail(mod, hook, problem, world)
-                    continue
-                return answer
-            return direct(world, customer, third)
+                asked = asked or mod
+                wants = impl.argnames
+                if "rng" in wants:
+                    offered["rng"] = world.rng.stream(f"mod/{mod.id}")
+                if "models" in wants:
+                    offered["models"] = seen[1].serving[args[2].content]
+                if "settings" in wants:
+                    offered["settings"] = self.settings[mod.id]
+                if "state" in wants:
+                    offered["state"] = self.state(world, mod.id)
+                answer, problem, error = call(mod.id, hook, impl.function, tuple(offered[name] for name in wants))
+                if problem is None and answer is not None:
+                    problem = check(answer, *args) or (shape.check(answer, mod) if shape else None)
+                    if problem is None:
+                        return answer
+                if problem is not None:
+                    self._fail(mod, hook, problem, error, world)
+            answer = direct(*args)
+            if shape is not None and asked is not None and asked.id not in disabled:
+                problem = shape.check(answer, None)
+                if problem is not None:
+                    self._fail(asked, hook, problem, None, world)
+            return answer
 
-        return rule
+        return ruled
 
-    def _fail(self, mod: LoadedMod, hook: str, error: Exception | str, world) -> None:
-        if isinstance(error, Exception):
-            message = f"{type(error).__name__}: {error}"
-            trace = "".join(traceback.format_exception(error))
-        else:
-            message, trace = error, ""
+    def _fail(self, mod: LoadedMod, hook: str, message: str, error: BaseException | None, world) -> None:
+        trace = "".join(traceback.format_exception(error)) if error is not None else ""
         failure = ModFailure(mod.id, mod.version, hook, message, trace, getattr(world, "now", None))
         self.failures.append(failure)
         self.disabled.add(mod.id)
+        outcome = "stops the run" if self.strict else SWITCHED_OFF
+        log.info("%s (%s)\n%s", failure, outcome, trace)  # --verbose shows it; the CLI and the game say it once
         if self.strict:
-            log.error("%s\n%s", failure, trace)
             raise ModFailed(failure) from (error if isinstance(error, Exception) else None)
-        log.error("%s (switched off; the built-in rule takes over)\n%s", failure, trace)
         for alert in self._alerts:
             alert(failure)
 
@@ -182,18 +312,81 @@ class ModSession:
         for hook, kind in (("river_register_content", ContentSpec), ("river_register_providers", Provider)):
             for mod, impl in reversed(self._chain(hook)):
                 register = _Register(catalog, mod, hook, kind, problems)
-                try:
-                    impl.function(*[register] * len(impl.argnames))  # the one argument, if taken
-                except Exception as exc:
-                    problems.append(f"{mod.origin} failed in {hook}: {type(exc).__name__}: {exc}")
-        for model in catalog.models.values():
-            for content in model.content:
-                if content not in catalog.content:
-                    problems.append(f"{catalog.origin[f'model:{model.id}']}: model {model.id!r} serves content "
-                                    f"type {content!r}, which no loaded mod registers")
+                _answer, problem, _error = self.guard.call(mod.id, hook, impl.function,
+                                                           (register,) * len(impl.argnames))
+                if problem is not None:
+                    problems.append(f"{mod.origin} failed in {hook}: {problem}")
+        if not problems:  # a model serving unregistered content only matters once registration itself is sound
+            for model in catalog.models.values():
+                for content in model.content:
+                    if content not in catalog.content:
+                        problems.append(f"{catalog.origin[f'model:{model.id}']}: model {model.id!r} serves content "
+                                        f"type {content!r}, which no loaded mod registers")
         if problems:
             raise ModError(problems)
         return catalog
+
+
+class _KeyShape:
+    """Priority keys of one run share one length: keys of different schemes (the built-in `(class, time)` and a
+    mod's `(time,)`) compare without error and order nonsense, so the first key fixes the shape."""
+
+    def __init__(self) -> None:
+        self.length: int | None = None
+        self.origin = ""
+
+    def check(self, key: tuple, mod: LoadedMod | None) -> str | None:
+        origin = mod.origin if mod is not None else "the built-in rule"
+        if self.length is None:
+            self.length, self.origin = len(key), origin
+            return None
+        if len(key) == self.length:
+            return None
+        if mod is None:
+            return (f"passed (None), so the built-in key {key!r} ({len(key)} numbers) joins keys of "
+                    f"{self.length} numbers ({self.origin}) in one queue: answer for every task, or answer keys "
+                    "shaped like builtin_priority_key's")
+        return (f"answered {key!r} ({len(key)} numbers); keys in this run have {self.length} numbers "
+                f"(the first came from {self.origin}): every key in a queue needs the same shape")
+
+
+def _check_hook_names(plugin: object) -> None:
+    """`river_*` names that are not hooks, and hooks without the @hookimpl marker, are mistakes, not silence."""
+    problems = []
+    for name in sorted(dir(plugin)):
+        value = getattr(plugin, name, None)
+        if not name.startswith("river_") or not callable(value):
+            continue
+        if name not in HOOKS:
+            close = difflib.get_close_matches(name, HOOKS, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            problems.append(f"{name} is not a hook{hint}; the hooks: {', '.join(HOOKS)}")
+        elif not hasattr(value, IMPL_MARK):
+            problems.append(f"{name} is not marked @hookimpl (from factory_game.api import hookimpl), so it "
+                            "would never be called")
+    if problems:
+        raise ModError(problems)
+
+
+def _check_registered(pm: pluggy.PluginManager, mod_id: str) -> None:
+    hooks = [impl for hook in HOOKS for impl in getattr(pm.hook, hook).get_hookimpls() if impl.plugin_name == mod_id]
+    if not hooks:
+        raise ModError(["implements no hook: mark functions named after hooks with @hookimpl (for an installed "
+                        "package, in the module its entry point names, or in mod.py beside mod.toml)"])
+    wrappers = sorted(impl.function.__name__ for impl in hooks if impl.hookwrapper or impl.wrapper)
+    if wrappers:
+        raise ModError([f"{', '.join(wrappers)}: hook wrappers are not supported; return an answer"])
+
+
+def _make_importable(mod_id: str, plugin: object) -> None:
+    """Let a mod import the mods it depends on: `from river_mods import base` (ids with - become _)."""
+    package = sys.modules.get(MODS_PACKAGE)
+    if package is None:
+        package = sys.modules[MODS_PACKAGE] = ModuleType(MODS_PACKAGE, "The loaded mods, by id (- as _).")
+        package.__path__ = []
+    name = mod_id.replace("-", "_")
+    setattr(package, name, plugin)
+    sys.modules[f"{MODS_PACKAGE}.{name}"] = plugin
 
 
 class _Register:
@@ -207,7 +400,10 @@ class _Register:
         if not isinstance(item, self.kind):
             self.problems.append(f"{where}: expected a {self.kind.__name__}; found {item!r}")
             return
-        problems = _check_content(item, self.mod) if self.kind is ContentSpec else _check_provider(item)
+        if self.kind is ContentSpec:
+            problems = check_content(item, self.mod.folder)
+        else:
+            problems = _check_provider(item)
         if problems:
             self.problems += [f"{where}: {problem}" for problem in problems]
             return
@@ -220,16 +416,6 @@ class _Register:
             self.problems.append(str(exc))
 
 
-def _check_content(content: ContentSpec, mod: LoadedMod) -> list[str]:
-    problems = _check_names(f"content type {content.id!r}", content.id, content.names)
-    if type(content.price_cents) is not int or content.price_cents < 0:
-        problems.append(f"content type {content.id!r}: price_cents must be whole cents >= 0; "
-                        f"found {content.price_cents!r}")
-    if content.icon.endswith(".png") and mod.folder is not None and not (mod.folder / content.icon).is_file():
-        problems.append(f"content type {content.id!r}: icon {content.icon!r} not found in {mod.folder}")
-    return problems
-
-
 def _with_icon_path(content: ContentSpec, mod: LoadedMod) -> ContentSpec:
     """A mod's icon PNG, named relative to its folder, becomes an absolute path the game can load."""
     if content.icon.endswith(".png") and mod.folder is not None:
@@ -238,60 +424,30 @@ def _with_icon_path(content: ContentSpec, mod: LoadedMod) -> ContentSpec:
 
 
 def _check_provider(provider: Provider) -> list[str]:
-    problems = _check_names(f"provider {provider.id!r}", provider.id, provider.names)
+    problems = check_id_and_names(f"provider {provider.id!r}", provider.id, provider.names)
+    if not isinstance(provider.models, tuple | list):
+        return [*problems, f"provider {provider.id!r}: models expected a tuple of ModelSpec; found {provider.models!r}"]
     for model in provider.models:
         if not isinstance(model, ModelSpec):
             problems.append(f"provider {provider.id!r}: expected ModelSpec models; found {model!r}")
             continue
-        problems += _check_names(f"model {model.id!r}", model.id, model.names or {lang: model.id for lang in LANGUAGES})
-        if not model.content:
-            problems.append(f"model {model.id!r}: serves no content type")
-        if model.slots < 0 or model.max_extra < 0 or not 0.0 <= model.failure_rate <= 1.0:
-            problems.append(f"model {model.id!r}: slots and max_extra must be >= 0 and failure_rate within 0..1")
+        problems += check_model(model)
     return problems
 
 
-def _check_names(what: str, ident: str, names: dict) -> list[str]:
-    problems = []
-    if not isinstance(ident, str) or not ID.match(ident):
-        problems.append(f"{what}: the id must be lowercase letters, digits, - and _")
-    missing = [lang for lang in LANGUAGES if not isinstance(names.get(lang), str) or not names[lang].strip()]
-    if missing:
-        problems.append(f"{what}: names needs {' and '.join(missing)}")
-    return problems
-
-
-def _check_price(answer) -> str | None:
-    if type(answer) is not int or answer < 0:
-        return f"answered {answer!r}; expected a price in whole cents (an int >= 0)"
-    return None
-
-
-def _check_key(answer) -> str | None:
-    if type(answer) is not tuple or not answer or not all(type(v) in (int, float) for v in answer):
-        return f"answered {answer!r}; expected a non-empty tuple of numbers"
-    return None
-
-
-def _check_answer(answer) -> str | None:
-    if type(answer) is not bool:
-        return f"answered {answer!r}; expected True or False"
-    return None
-
-
-ANSWER_CHECKS = {"river_price": _check_price, "river_priority_key": _check_key, "river_answer_prompt": _check_answer}
-
-
-def mod_states(discovered: list[ModInfo] | None = None) -> list[tuple[ModInfo, str | None]]:
-    """Each discovered mod and why it cannot be used (None: it loads, with its dependencies)."""
+def mod_states(discovered: list[ModInfo] | None = None) -> list[tuple[ModInfo, str | None, list[str]]]:
+    """Each discovered mod, why it cannot be used (None: it loads, with its dependencies) and its hooks."""
     discovered = discover() if discovered is None else discovered
     out = []
     for info in discovered:
         try:
             if info.problems:
                 raise ModError(info.problems)
-            ModSession(resolve([(info.id, f"=={info.manifest.version}")], discovered))
-            out.append((info, None))
+            if info.shadowed_by:
+                raise ModError([f"shadowed by {info.shadowed_by} (a folder mod wins over an installed package "
+                                "with the same id)"])
+            session = ModSession(resolve([(info.id, f"=={info.manifest.version}")], discovered, wanted_by="loading"))
+            out.append((info, None, session.hooks_of(info.id)))
         except ModError as exc:
-            out.append((info, "; ".join(exc.problems)))
+            out.append((info, "; ".join(exc.problems), []))
     return out

@@ -135,6 +135,7 @@ class ReportData:
     event_hash: str = ""
     # the manager's decisions carried out, as (time ms, source, command name, short text): marked on the charts
     decisions: list[tuple[int, str, str, str]] = field(default_factory=list)
+    mods: dict = field(default_factory=dict)  # the run's mods and mod failures (ModSession.record())
 
     @property
     def stars(self) -> int:
@@ -191,4 +192,4 @@ class ReportData:
             raise ValueError("the run kept no world; run_level keeps it unless told otherwise")
         data = cls.from_world(result.world, result.goals, result.event_hash)
         # the run's summary was taken after its final cost settlement: report exactly that
-        return replace(data, summary=result.summary)
+        return replace(data, summary=result.summary, mods=result.mods)

@@ -37,6 +37,12 @@ def markdown(data: ReportData, images: dict[str, Path] | None = None, lang: str 
     ]
     if data.event_hash:
         lines += [t("md.hash", hash=data.event_hash), ""]
+    if data.mods.get("mods") or data.mods.get("mod_failures"):
+        lines += [f"## {t('md.mods')}", ""]
+        lines += ["- " + t("md.mod_line", id=m["id"], version=m["version"], sha=m["sha256"][:16])
+                  for m in data.mods.get("mods", [])]
+        lines += ["- " + t("md.mod_failed", **f) for f in data.mods.get("mod_failures", [])]
+        lines.append("")
     if data.goals:
         lines += [f"## {t('md.goals')}", "", t("md.goal_header"), "|---|---:|---:|---:|---:|---|"]
         lines += [_goal_row(r, lang) for r in data.goals]

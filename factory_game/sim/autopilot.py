@@ -26,29 +26,50 @@ class Autopilot:
 
     def check(self, models: dict[str, ModelState], now: int, apply: Callable[[Command, str], object]) -> None:
         """Look at every model once; decide through `apply(command, source)` (the world's `apply`)."""
-        spec = self.spec
         for model_id, m in models.items():
-            m.account(now)
-            busy_area = m.busy_contracted_area + m.busy_rented_area
-            slot_area = m.up_contracted_area + m.present_rented_area
-            d_busy = busy_area - self.last_busy_area[model_id]
-            d_slots = slot_area - self.last_slot_area[model_id]
-            self.last_busy_area[model_id] = busy_area
-            self.last_slot_area[model_id] = slot_area
-            utilisation = d_busy / d_slots if d_slots else 0.0
+            slots = self.decide(model_id, m, now)
+            if slots > 0:
+                apply(Rent(model_id, slots), "autopilot")
+            elif slots < 0:
+                apply(Release(model_id, -slots), "autopilot")
 
-            long_wait = predicted_wait_ms(m) > spec.rent_wait_factor * m.spec.mean_service_ms
-            self.high[model_id] = self.high[model_id] + 1 if long_wait else 0
-            low_use = utilisation < spec.release_util and not m.queue
-            self.low[model_id] = self.low[model_id] + 1 if low_use else 0
+    def decide(self, model_id: str, m: ModelState, now: int) -> int:
+        """One check of one model: slots to rent (> 0), to release (< 0) or 0. The built-in capacity rule."""
+        spec = self.spec
+        m.account(now)
+        busy_area = m.busy_contracted_area + m.busy_rented_area
+        slot_area = m.up_contracted_area + m.present_rented_area
+        d_busy = busy_area - self.last_busy_area[model_id]
+        d_slots = slot_area - self.last_slot_area[model_id]
+        self.last_busy_area[model_id] = busy_area
+        self.last_slot_area[model_id] = slot_area
+        utilisation = d_busy / d_slots if d_slots else 0.0
 
-            room = rent_room(m)
-            if self.high[model_id] >= spec.sustain and room > 0 and m.pending_rentals == 0:
-                apply(Rent(model_id, min(spec.step, room)), "autopilot")
-                self.high[model_id] = 0
-            elif self.low[model_id] >= spec.sustain:
-                paid_up = sum(1 for s in m.slots if s.rented and not s.release_requested
-                              and now - s.arrived_at >= m.spec.min_rental_ms)
-                if paid_up:  # a slot inside its minimum rental costs the same kept or released: keep it
-                    apply(Release(model_id, min(spec.step, paid_up)), "autopilot")
-                    self.low[model_id] = 0
+        long_wait = predicted_wait_ms(m) > spec.rent_wait_factor * m.spec.mean_service_ms
+        self.high[model_id] = self.high[model_id] + 1 if long_wait else 0
+        low_use = utilisation < spec.release_util and not m.queue
+        self.low[model_id] = self.low[model_id] + 1 if low_use else 0
+
+        room = rent_room(m)
+        if self.high[model_id] >= spec.sustain and room > 0 and m.pending_rentals == 0:
+            self.high[model_id] = 0
+            return min(spec.step, room)
+        if self.low[model_id] >= spec.sustain:
+            paid_up = sum(1 for s in m.slots if s.rented and not s.release_requested
+                          and now - s.arrived_at >= m.spec.min_rental_ms)
+            if paid_up:  # a slot inside its minimum rental costs the same kept or released: keep it
+                self.low[model_id] = 0
+                return -min(spec.step, paid_up)
+        return 0
+
+
+def follow_capacity_rule(world) -> None:
+    """A mod's capacity rule is the auto-manager: ask it about each model, in level order, and carry out its
+    answer as the auto-manager's command (recorded, never replayed as the player's)."""
+    rule = world.rules.capacity
+    for model_id in world.models:
+        slots = rule(world, model_id)
+        if slots > 0:
+            world.apply(Rent(model_id, slots), "autopilot")
+        elif slots < 0:
+            world.apply(Release(model_id, -slots), "autopilot")

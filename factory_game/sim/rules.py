@@ -1,22 +1,22 @@
-"""The decisions a mod may take over, as plain callables: data in, decision out, no side effects.
+"""The decisions a mod may take over, each declared once: a `Rule` names the decision, the arguments the
+simulation passes, the check its answer must pass and the built-in default. `Rules` (what a World is handed), the
+hook specifications (`river_<name>`), the built-in plugin and the mod session's tables all follow from `RULES`.
 
-The simulation only ever sees a `Rules` value; the plugin layer builds one from the mods a level uses
-(and wraps each callable so a failing mod is switched off and the built-in rule takes over).
+Rules are plain callables: data in, decision out, no side effects. The simulation only ever sees a `Rules` value;
+the plugin layer builds one from the mods a level uses (and wraps each callable so a failing mod is named and
+switched off and the built-in rule takes over). Nothing here knows about pluggy.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, make_dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from factory_game.sim.entities import Customer, Task
     from factory_game.sim.world import World
-
-PriceRule = Callable[["World", "Customer", "Task"], int]
-PriorityRule = Callable[["World", "Customer", "Task"], tuple]
-AnswerRule = Callable[["World", "Customer", float], bool]
 
 
 def default_price(world: World, customer: Customer, task: Task) -> int:
@@ -47,8 +47,95 @@ def default_answer(world: World, customer: Customer, predicted_wait_ms: float) -
     return predicted_wait_ms <= customer.patience_ms * world.market.patience_factor()
 
 
+def default_route(world: World, customer: Customer, task: Task) -> str:
+    """The first model (in level order) that serves the task's content type: the model the task names already."""
+    return task.model
+
+
+def default_capacity(world: World, model: str) -> int:
+    """The built-in auto-manager's decision for `model` now: slots to rent (> 0), to release (< 0), or 0."""
+    return world.autopilot.decide(model, world.models[model], world.now)
+
+
+# ------------------------------------------------------------------------------------------- answer checks
+# Each takes the answer and the arguments the rule was called with; it returns what is wrong, or None.
+def check_price(answer, world, customer, task) -> str | None:
+    if type(answer) is not int or answer < 0:
+        shown = " (a bool is not a price: use int(...))" if type(answer) is bool else ""
+        return f"answered {answer!r}{shown}; expected a price in whole cents (an int >= 0)"
+    return None
+
+
+def check_priority_key(answer, world, customer, task) -> str | None:
+    if type(answer) is not tuple or not answer:
+        return f"answered {answer!r}; expected a non-empty tuple of finite numbers"
+    for value in answer:
+        kind = type(value)
+        if kind is bool:
+            return f"answered {answer!r}; a bool is not accepted in a key (use int(...))"
+        if kind is not int and kind is not float:
+            return f"answered {answer!r}; expected a non-empty tuple of finite numbers (int or float)"
+        if kind is float and not math.isfinite(value):
+            return f"answered {answer!r}; expected finite numbers (NaN and infinity break the queue order)"
+    return None
+
+
+def check_answer(answer, world, customer, predicted_wait_ms) -> str | None:
+    if type(answer) is not bool:
+        return f"answered {answer!r}; expected True or False"
+    return None
+
+
+def check_route(answer, world, customer, task) -> str | None:
+    state = world.models.get(answer) if type(answer) is str else None
+    if state is None or task.content not in state.spec.content:
+        serving = [m for m, s in world.models.items() if task.content in s.spec.content]
+        return f"answered {answer!r}; expected the id of a model serving {task.content!r} ({', '.join(serving)})"
+    return None
+
+
+def check_capacity(answer, world, model) -> str | None:
+    if type(answer) is not int:
+        return f"answered {answer!r}; expected an int: slots to rent (> 0), to release (< 0) or 0"
+    return None
+
+
 @dataclass(frozen=True)
-class Rules:
-    price: PriceRule = default_price
-    priority_key: PriorityRule = default_priority_key
-    answer_prompt: AnswerRule = default_answer
+class Rule:
+    """One decision a mod may take over. Its hook is `river_<name>`; a mod's implementation takes any subset of
+    `args` (what the simulation passes, in this order) and `extras` (what the plugin layer adds for mods)."""
+
+    name: str
+    args: tuple[str, ...]
+    default: Callable
+    check: Callable[..., str | None]
+    doc: str
+    extras: tuple[str, ...] = ("rng", "settings", "state")
+
+    @property
+    def hook(self) -> str:
+        return f"river_{self.name}"
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("price", ("world", "customer", "task"), default_price, check_price,
+         "The price in integer cents of `task` for `customer` now, or None to let the next rule decide."),
+    Rule("priority_key", ("world", "customer", "task"), default_priority_key, check_priority_key,
+         "The queue key of `task` (a tuple of finite numbers, smaller goes first; ties in queue order), or None "
+         "to pass. Called once when the task enters its model's queue."),
+    Rule("answer_prompt", ("world", "customer", "predicted_wait_ms"), default_answer, check_answer,
+         "Whether `customer` keeps waiting when asked with `predicted_wait_ms` ahead (a bool), or None to pass."),
+    Rule("route", ("world", "customer", "task"), default_route, check_route,
+         "The id of the model that serves `task` (one of `models`, those serving its content type, in level "
+         "order), or None to pass. Asked when the task is admitted, before its price.",
+         extras=("models", "rng", "settings", "state")),
+    Rule("capacity", ("world", "model"), default_capacity, check_capacity,
+         "The auto-manager's decision for `model` (an id) at each of its checks: slots to rent (> 0), to release "
+         "(< 0), 0 to keep, or None to pass. Asked only while the auto-manager is on."),
+)
+RULE_BY_HOOK = {rule.hook: rule for rule in RULES}
+
+Rules = make_dataclass(
+    "Rules", [(rule.name, Callable, field(default=rule.default)) for rule in RULES], frozen=True,
+    namespace={"__doc__": "The rules a World follows, one callable per entry of RULES (the defaults: built-in)."})
+Rules.__module__ = __name__

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from factory_game.sim import capacity, prompt
 from factory_game.sim.arrivals import Arrivals
-from factory_game.sim.autopilot import Autopilot
+from factory_game.sim.autopilot import Autopilot, follow_capacity_rule
 from factory_game.sim.clock import MINUTE, Calendar
 from factory_game.sim.commands import (
     Arrive,
@@ -50,7 +50,7 @@ from factory_game.sim.ledger import Ledger
 from factory_game.sim.market import LeverRejected, Market, is_lever
 from factory_game.sim.metrics import Metrics
 from factory_game.sim.rng import RngStreams
-from factory_game.sim.rules import Rules
+from factory_game.sim.rules import Rules, default_capacity, default_route
 from factory_game.sim.spec import LevelSpec, ScriptedEvent, TraceArrival
 
 __all__ = ["CommandRejected", "TICK_MS", "World"]
@@ -73,6 +73,8 @@ class World:
         self.spec = spec
         self.seed = spec.seed if seed is None else seed
         self.rules = rules or Rules()
+        self._routing = self.rules.route is not default_route  # a mod routes: ask at each admission
+        self._capacity_rule = self.rules.capacity is not default_capacity  # a mod manages capacity
         self.rng = RngStreams(self.seed)
         self.calendar = Calendar()
         self.ledger = Ledger(spec.start_cash_cents, window=ledger_window)
@@ -287,6 +289,8 @@ class World:
                     and customer.state != LEAVING:
                 task = tasks[customer.next_pending]
                 customer.next_pending += 1
+                if self._routing:
+                    self._reroute(customer, task)
                 price = price_rule(self, customer, task)
                 if price > customer.budget_cents - customer.held_cents - customer.spent_cents:  # available_cents
                     self._lose_sale(customer, task, price)
@@ -306,6 +310,15 @@ class World:
                 self._enqueue(task, customer, m, keep_key=False)
         if customer.in_flight == 0 and customer.state != ASKED:
             self._depart(customer)
+
+    def _reroute(self, customer: Customer, task: Task) -> None:
+        """A mod's routing rule picks the model (checked to serve the content); the task counts there instead."""
+        model = self.rules.route(self, customer, task)
+        if model != task.model:
+            task.stats.requested -= 1
+            task.model = model
+            task.stats = self.metrics.cells[(model, customer.tier)]
+            task.stats.requested += 1
 
     def _lose_sale(self, customer: Customer, task: Task, price: int) -> None:
         """The budget cannot cover the hold: the task is never admitted."""
@@ -554,7 +567,10 @@ class World:
         if self._prompts_on and now % self.spec.prompt.check_every_ms < TICK_MS:
             prompt.sweep(self)
         if self.autopilot_enabled and now % self.spec.autopilot.every_ms < TICK_MS:
-            self.autopilot.check(self.models, now, self.apply)
+            if self._capacity_rule:
+                follow_capacity_rule(self)
+            else:
+                self.autopilot.check(self.models, now, self.apply)
         self.calendar.at(now + TICK_MS, self._tick)
 
     # -------------------------------------------------------------------------------------------------- helpers

@@ -55,6 +55,7 @@ def run_case(case: Case) -> dict:
     result = run_level(prepare_level(LEVELS_DIR / case.level), seed=case.seed, until_ms=case.until_ms)
     record = result.to_json()
     del record["source"]  # an absolute path that differs between checkouts; `case.level` names the level
+    del record["mods"], record["mod_failures"]  # mod sources are absolute paths; the level names its mods
     return {"case": {"level": case.level, "seed": case.seed, "until_ms": case.until_ms}, **record}
 
 

@@ -11,10 +11,17 @@ BROKEN_PRICE = """
 """
 
 
+OBSERVER = """
+    @hookimpl
+    def river_observe(event):
+        pass
+"""
+
+
 def test_mods_lists_each_mod_and_its_state(mods_dir, capsys):
-    write_mod(mods_dir, "fine", "")
-    write_mod(mods_dir, "needy", "", deps={"fine": ">=3"})
-    assert main(["mods"]) == EXIT_OK
+    write_mod(mods_dir, "fine", OBSERVER)
+    write_mod(mods_dir, "needy", OBSERVER, deps={"fine": ">=3"})
+    assert main(["mods"]) == EXIT_BAD_INPUT  # a mod that cannot load is an error, not a listing with exit 0
     out = capsys.readouterr().out
     lines = {line.split()[0]: line for line in out.splitlines() if not line.startswith(" ")}
     assert " ok " in lines["fine"]
@@ -36,7 +43,7 @@ def test_lenient_run_warns_and_finishes(mods_dir, tmp_path, capsys):
     assert main(["run", str(level), "--lenient"]) == EXIT_OK
     captured = capsys.readouterr()
     assert "warning: mod grumpy 2.0.1 failed in river_price" in captured.err
-    assert "switched off; the built-in rule takes over" in captured.err
+    assert "switched off with all its hooks; the built-in rules answer in its place" in captured.err
     assert "level mods-test" in captured.out
 
 

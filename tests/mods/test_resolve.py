@@ -36,7 +36,7 @@ def test_dependencies_load_first_then_by_id():
      "mod top 2.1 needs mod base >=1.5; found base 1.0"),
     ([("old", "")], [info("old", "0.3", api=(0,))], "mod old 0.3 supports API version(s) 0; this game offers API 1"),
     ([("twin", "")], [info("twin", "1.0", source="mods/a/mod.toml"), info("twin", "1.1", source="mods/b/mod.toml")],
-     "that id is defined twice: twin 1.0 from mods/a/mod.toml; twin 1.1 from mods/b/mod.toml"),
+     "that id is defined by two mod folders: twin 1.0 from mods/a/mod.toml; twin 1.1 from mods/b/mod.toml"),
     ([("a", "")], [info("a", deps=[("b", "")]), info("b", deps=[("a", "")])],
      "mods depend on each other in a cycle: a 1.0.0, b 1.0.0"),
     ([("a", ">=x")], [info("a")], "bad version constraint"),
@@ -61,7 +61,7 @@ def test_discovery_reads_folders_and_entry_points(mods_dir):
 
 def test_an_entry_point_names_a_package_holding_mod_toml(tmp_path, monkeypatch):
     package = tmp_path / "site" / "river_ep_mod"
-    write_mod(tmp_path / "site", "ep-mod", "", folder="river_ep_mod")
+    write_mod(tmp_path / "site", "ep-mod", "@hookimpl\ndef river_observe(event):\n    pass\n", folder="river_ep_mod")
     (package / "__init__.py").write_text((package / "mod.py").read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.syspath_prepend(str(tmp_path / "site"))
     from importlib.metadata import EntryPoint
@@ -151,4 +151,20 @@ def test_what_a_mod_registers_is_checked_and_named(mods_dir):
     assert "mod sloppy 0.9 in river_register_content: expected a ContentSpec; found 'mesh'" in problems
     assert "mod sloppy 0.9 in river_register_content: content type 'blob': names needs zh-CN" in problems
     assert any("icon 'blob.png' not found in" in p for p in problems)
-    assert "mod sloppy 0.9: model 'm' serves content type 'fog', which no loaded mod registers" in problems
+    assert "mod sloppy 0.9 in river_register_providers: model 'm': service expected a Dist of milliseconds with a " \
+           "mean of at least 1000 (1 s) and values up to 31622400000: Dist values are ms, so use SECOND, MINUTE, " \
+           "HOUR; found Dist(kind='fixed', mean=1, cv=0.0, low=0.0, high=0.0)" in problems
+
+
+def test_a_model_serving_content_nobody_registers_is_named(mods_dir):
+    write_mod(mods_dir, "foggy", """
+        from factory_game.api import MINUTE, Dist, ModelSpec, Provider
+        @hookimpl
+        def river_register_providers(register):
+            model = ModelSpec("m", ("fog",), 1, Dist.fixed(MINUTE))
+            register(Provider("acme", {"en": "Acme", "zh-CN": "极致"}, (model,)))
+    """, version="0.9")
+    with pytest.raises(ModError) as caught:
+        open_mods([("foggy", "")])
+    assert caught.value.problems == [
+        "mod foggy 0.9: model 'm' serves content type 'fog', which no loaded mod registers"]

@@ -47,7 +47,7 @@ FLAKY = {
     """,
 }
 MESSAGES = {"river_price": "ZeroDivisionError: surge divided by zero",
-            "river_priority_key": "answered 'first!'; expected a non-empty tuple of numbers",
+            "river_priority_key": "answered 'first!'; expected a non-empty tuple of finite numbers",
             "river_answer_prompt": "AttributeError", "river_observe": "KeyError"}
 
 
@@ -70,7 +70,7 @@ def test_lenient_a_failing_mod_is_switched_off_and_nothing_is_lost(hook, mods_di
     spec, _rules, session = prepare_level(write_level(tmp_path / "l.toml", '"flaky"'), lenient=True)
     alerts = []
     session.on_failure(alerts.append)
-    with caplog.at_level(logging.ERROR, logger="factory_game.mods"):
+    with caplog.at_level(logging.INFO, logger="factory_game.mods"):
         result = run_level(spec, mods=session)
     (failure,) = session.failures
     assert alerts == [failure]
@@ -144,7 +144,7 @@ def test_a_mod_draws_only_from_its_own_world_stream(mods_dir, tmp_path):
         STREAMS = set()
         @hookimpl
         def river_answer_prompt(world, rng):
-            STREAMS.add(rng is world.rng.stream("mod/coin"))
+            STREAMS.add((type(rng).__name__, hasattr(world, "rng")))
             return rng.random() < 0.5
     """)
     level = write_level(tmp_path / "l.toml", '"coin"')
@@ -152,4 +152,4 @@ def test_a_mod_draws_only_from_its_own_world_stream(mods_dir, tmp_path):
     assert runs[0].event_hash == runs[1].event_hash != runs[2].event_hash
     assert runs[0].summary["overall"]["prompts"] > 10
     plugin = open_mods([("coin", "")]).mods[-1].plugin
-    assert plugin.STREAMS == {True}
+    assert plugin.STREAMS == {("Random", False)}  # its own stream; the world's streams are out of reach

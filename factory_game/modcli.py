@@ -1,0 +1,70 @@
+"""The command line for mod authors: `factory-game mods` (what is installed, whether it loads, its hooks;
+`--json` for tools) and the run options that look inside mods (`--profile-mods`, `--verbose`, `--mod-budget`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+from factory_game.newmod import add_new_mod_command
+from factory_game.plugins import mod_states
+from factory_game.plugins.guard import DEFAULT_BUDGET_S, TRACE_ENV
+from factory_game.plugins.provenance import mod_differences
+
+EXIT_OK, EXIT_BAD_INPUT = 0, 2
+
+
+def add_mod_commands(sub) -> None:
+    mods = sub.add_parser("mods", help="list the mods found, whether each can be loaded, and its hooks")
+    mods.add_argument("--json", action="store_true", help="print JSON: id, version, source, hash, state, hooks")
+    mods.set_defaults(handler=cmd_mods)
+    add_new_mod_command(sub)
+
+
+def add_run_options(run: argparse.ArgumentParser) -> None:
+    run.add_argument("--profile-mods", action="store_true", help="print the time each mod spent in each hook")
+    run.add_argument("--mod-budget", type=float, default=DEFAULT_BUDGET_S, metavar="SECONDS",
+                     help=f"longest one hook call may run before the mod is stopped (default {DEFAULT_BUDGET_S:g})")
+    run.add_argument("--strict", action="store_true",
+                     help="with --replay: refuse when a mod differs from the recorded run (default: warn)")
+    run.add_argument("--verbose", action="store_true",
+                     help=f"show the mods' log messages (and set {TRACE_ENV}=1 to see every hook call)")
+
+
+def replayed_mod_differences(path: str, current: list[dict]) -> list[str]:
+    """How the mods now differ from those the recorded run's JSON lists ([] for a JSONL file of commands)."""
+    with open(path, encoding="utf-8") as handle:
+        try:
+            recorded = json.load(handle)
+        except json.JSONDecodeError:
+            return []
+    if not isinstance(recorded, dict) or not isinstance(recorded.get("mods"), list):
+        return []
+    return mod_differences(recorded["mods"], current)
+
+
+def configure_logging(verbose: bool) -> None:
+    if verbose:
+        logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+def cmd_mods(args: argparse.Namespace) -> int:
+    states = mod_states()
+    if args.json:
+        json.dump([{"id": info.id if info.manifest else None, "version": info.manifest.version if info.manifest
+                    else None, "source": info.source, "sha256": info.files_hash() if info.manifest else None,
+                    "state": "ok" if problem is None else "error", "problem": problem, "hooks": hooks}
+                   for info, problem, hooks in states], sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    elif not states:
+        print("no mods found (looked in mods/, ./mods, $RIVER_MODS and the factory_game.mods entry points)")
+    for info, problem, hooks in states if not args.json else ():
+        name = f"{info.manifest.names['en']} / {info.manifest.names['zh-CN']}" if info.manifest else ""
+        print(f"{info.label:28} {'ok' if problem is None else 'error'}  {name}  ({info.source})")
+        if problem is None:
+            print(f"  hooks: {', '.join(hooks)}")
+        else:
+            print(f"  {problem}")
+    return EXIT_OK if all(problem is None for _info, problem, _hooks in states) else EXIT_BAD_INPUT
