@@ -16,6 +16,7 @@ from factory_game.game.ui import Button, Label, box, clip, text_width, wrap
 from factory_game.game.walkers import Walker, walk_textures
 from factory_game.report import ReportData
 from factory_game.report.data import SECTIONS, TASK_COLUMNS, metric_unit
+from factory_game.report.markdown import anger_line, capped_line
 from factory_game.texts import format_duration, format_value
 
 ROW = 44  # from one button down to the next
@@ -459,12 +460,19 @@ class ReportView(MenuView):
                 value = _metric_value(r.goal.metric, r.value, lang)
                 text = f"{goal_text(i18n, r.goal)} → {value} {t(f'report.goal_{state}')}"
                 self.line(clip(text, width), x, y, pal["lime"] if state == "met" else pal["orange"])
+            for text in wrap(capped_line(data, lang).replace("**", ""), width)[:2]:  # what held the stars down
+                y -= self.LINE
+                self.line(clip(text, width), x, y, pal["white"])
             y -= self.LINE * 1.5
         for section in SECTIONS:
             self.line(t(f"report.{section}"), x, y, pal["yellow"])
             for text in _packed([f"{t(row.key)} {row.shown(lang)}" for row in data.rows(section)], width)[:3]:
                 y -= self.LINE
                 self.line(text, x, y)
+            if section == "customers":  # why the angry ones left, as the Markdown report says it
+                for text in wrap(anger_line(data.summary["overall"], lang), width)[:2]:
+                    y -= self.LINE
+                    self.line(clip(text, width), x, y, pal["silver"])
             if section != SECTIONS[-1]:
                 y -= self.LINE * 1.5
         columns = [i for i, (key, _metric) in enumerate(TASK_COLUMNS) if key in self.MODEL_COLUMNS]

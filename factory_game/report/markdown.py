@@ -46,12 +46,12 @@ def markdown(data: ReportData, images: dict[str, Path] | None = None, lang: str 
     if data.goals:
         lines += [f"## {t('md.goals')}", "", t("md.goal_header"), "|---|---:|---:|---:|---:|---|"]
         lines += [_goal_row(r, lang) for r in data.goals]
-        lines += ["", _capped(data, lang), ""]
+        lines += ["", capped_line(data, lang), ""]
     for section in SECTIONS:
         lines += [f"## {t(f'report.{section}')}", ""]
         lines += [f"- {t(row.key)}: {row.shown(lang)}" for row in data.rows(section)]
         if section == "customers":
-            lines.append(f"- {_anger(data.summary['overall'], lang)}")
+            lines.append(f"- {anger_line(data.summary['overall'], lang)}")
         lines.append("")
     lines += ["| | " + " | ".join(t(key) for key, _metric in TASK_COLUMNS) + " |",
               "|---|" + "---:|" * len(TASK_COLUMNS)]
@@ -68,8 +68,9 @@ def markdown(data: ReportData, images: dict[str, Path] | None = None, lang: str 
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _capped(data: ReportData, lang: str) -> str:
-    """Which goal held the stars down, and how far it was from its next star (the report that teaches)."""
+def capped_line(data: ReportData, lang: str) -> str:
+    """Which goal held the stars down, and how far it was from its next star (the report that teaches; the
+    end-of-level screen shows the same line)."""
     weakest = min(data.goals, key=lambda r: r.stars)
     if weakest.stars == 3:
         return text(lang, "md.all_three")
@@ -82,7 +83,7 @@ def _capped(data: ReportData, lang: str) -> str:
                 threshold=format_value(threshold, unit, lang))
 
 
-def _anger(overall: dict, lang: str) -> str:
+def anger_line(overall: dict, lang: str) -> str:
     """Angry visits broken down by cause, largest first."""
     causes = overall.get("angry_by_cause", {})
     angry = sum(causes.values())

@@ -107,6 +107,11 @@ def test_the_report_screen_shows_the_run_reports_data_and_charts(window):
     shown = " · ".join(label.value for label in report.labels)
     for row in expected.rows():  # every figure of the report model, labelled from the string tables
         assert f"{game.i18n.t(row.key)} {row.shown('en')}" in shown
+    from factory_game.report.markdown import anger_line, capped_line
+
+    # the report that teaches, on screen as in the Markdown: what held the stars down, why the angry ones left
+    assert capped_line(expected, "en").replace("**", "")[:20] in shown
+    assert anger_line(expected.summary["overall"], "en")[:20] in shown
     if report_charts.available():
         import time
 
