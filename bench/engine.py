@@ -2,7 +2,10 @@
 run, plus the 8-hour level at 1,000 customers per hour. Prints figures and ratios; asserts nothing (machines are
 noisy: compare side by side, here, in one run).
 
-    python3 bench/engine.py [--hours 300] [--repeat 3]
+    python3 bench/engine.py [--hours 300] [--repeat 3] [--compare-with OTHER_CHECKOUT]
+
+`--compare-with` adds the engine rows of another checkout (say, the commit before a change, from `git worktree add`),
+each run of either tree in its own fresh process, the two trees taking turns, so both meet the same machine load.
 """
 
 from __future__ import annotations
@@ -11,7 +14,10 @@ import argparse
 import gc
 import heapq
 import itertools
+import json
 import random
+import subprocess
+import sys
 import time
 import tracemalloc
 from pathlib import Path
@@ -162,38 +168,73 @@ def mod_rules(horizon_ms: int, seed: int, how: str) -> tuple[int, int]:
 
 
 def timed(fn, *args):
+    """(wall seconds, CPU seconds of this process, result): CPU time leaves out the waits for a shared core."""
     gc.collect()
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.process_time()
     result = fn(*args)
-    return time.perf_counter() - start, result
+    return time.perf_counter() - start, time.process_time() - start_cpu, result
 
 
 def best_of(repeat, fn, *args):
+    """The least wall time and the least CPU time over `repeat` runs, and the result (the same every run)."""
     runs = [timed(fn, *args) for _ in range(repeat)]
-    return min(runs, key=lambda r: r[0])
+    return min(r[0] for r in runs), min(r[1] for r in runs), runs[0][2]
+
+
+_ONE_RUN = """
+import json, sys, time
+sys.path[:0] = ['.', 'bench']
+import engine
+start, start_cpu = time.perf_counter(), time.process_time()
+served, _events = engine.engine_mmc(int(sys.argv[1]), 1, sys.argv[2])
+print(json.dumps([served, time.perf_counter() - start, time.process_time() - start_cpu]))
+"""
+
+
+def compare(other: Path, hours: int, repeat: int, simpy: tuple[float, float]) -> None:
+    """The engine rows of this checkout and of `other`, each run in a fresh process, the trees taking turns."""
+    trees = {"this": Path(__file__).resolve().parents[1], "other": other.resolve()}
+    print(f"\n  engine rows, this checkout against {trees['other']}, each run in its own process, in turns "
+          f"(the ratios against the simpy row above)")
+    for mode in ("bare", "hashed"):
+        runs: dict[str, list] = {name: [] for name in trees}
+        for _ in range(repeat):
+            for name, tree in trees.items():
+                out = subprocess.run([sys.executable, "-c", _ONE_RUN, str(hours * HOUR), mode], cwd=tree,
+                                     capture_output=True, text=True, check=True)
+                runs[name].append(json.loads(out.stdout))
+        for name in trees:
+            served = runs[name][0][0]
+            wall, cpu = min(r[1] for r in runs[name]), min(r[2] for r in runs[name])
+            print(f"  {f'{name}: river engine, {mode}':40} {served:>8} served  {wall:6.2f} s  {served / wall:>9,.0f} "
+                  f"x{served / wall / simpy[0]:.2f}   {cpu:6.2f} s  {served / cpu:>9,.0f} "
+                  f"x{served / cpu / simpy[1]:.2f} simpy")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--hours", type=int, default=300, help="simulated horizon of the M/M/c comparison")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each; the best is kept")
+    parser.add_argument("--compare-with", type=Path, help="another checkout whose engine rows to run in turn")
     args = parser.parse_args()
     horizon = args.hours * HOUR
 
     print(f"M/M/{SLOTS}, load 0.9, {args.hours} simulated hours, best of {args.repeat}")
-    simpy_s, simpy_served = best_of(args.repeat, simpy_mmc, horizon, 1)
-    simpy_rate = simpy_served / simpy_s
-    print(f"  {'simpy (textbook process model)':40} {simpy_served:>8} served  {simpy_s:6.2f} s  "
-          f"{simpy_rate:>9,.0f} tasks/s")
-    floor_s, floor_served = best_of(args.repeat, floor_mmc, horizon, 1)
-    floor_rate = floor_served / floor_s
-    print(f"  {'floor (calendar, draws, objects only)':40} {floor_served:>8} served  {floor_s:6.2f} s  "
-          f"{floor_rate:>9,.0f} tasks/s  x{floor_rate / simpy_rate:.2f} simpy")
-    for mode in ("bare", "ledger", "hashed"):
-        seconds, (served, _events) = best_of(args.repeat, engine_mmc, horizon, 1, mode)
-        rate = served / seconds
-        print(f"  {'river engine, ' + mode:40} {served:>8} served  {seconds:6.2f} s  {rate:>9,.0f} tasks/s  "
-              f"x{rate / simpy_rate:.2f} simpy")
+    print(f"  {'':40} {'':>8}         {'wall':>6}    {'tasks/s':>9}          {'cpu':>6}    {'tasks/s':>9}")
+    simpy = None
+    rows = [("simpy (textbook process model)", simpy_mmc, ()),
+            ("floor (calendar, draws, objects only)", floor_mmc, ())]
+    rows += [("river engine, " + mode, engine_mmc, (mode,)) for mode in ("bare", "ledger", "hashed")]
+    for label, fn, extra in rows:
+        wall, cpu, result = best_of(args.repeat, fn, horizon, 1, *extra)
+        served = result[0] if isinstance(result, tuple) else result
+        rates = served / wall, served / cpu
+        simpy = simpy or rates
+        print(f"  {label:40} {served:>8} served  {wall:6.2f} s  {rates[0]:>9,.0f} x{rates[0] / simpy[0]:.2f}   "
+              f"{cpu:6.2f} s  {rates[1]:>9,.0f} x{rates[1] / simpy[1]:.2f} simpy")
+
+    if args.compare_with:
+        compare(args.compare_with, args.hours, args.repeat, simpy)
 
     print("\nMod rules (price and priority key) through the session's guard and read-only views, bare engine")
     base_s, rule_calls = None, 0
@@ -205,7 +246,7 @@ def main() -> None:
 
     print("\n8-hour level at 1,000 customers/hour (93 slots, load 0.9), as `factory-game run` runs it (events hashed)")
     spec = load_level(REFERENCE, ["arrivals.rate=1000", "models.sd15.slots=93"])
-    seconds, result = best_of(args.repeat, run_level, spec)
+    seconds, _cpu, result = best_of(args.repeat, run_level, spec)
     print(f"  wall {seconds:.3f} s   {result.event_count:,} events  {result.event_count / seconds:,.0f} events/s  "
           f"{result.summary['overall']['completed']:,} tasks served")
     tracemalloc.start()

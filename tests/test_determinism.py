@@ -102,3 +102,30 @@ def test_event_lines_are_canonical_json():
         assert event_line(event) == expected
 
     check()
+
+
+def test_shaped_event_lines_match_json_for_every_kind():
+    """Each kind's line builder is made from the first event it sees; later events of that shape take its fast path,
+    others its fallback. Both must give `json.dumps`'s text, strings needing escapes included."""
+    import json as _json
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from factory_game.sim.events import _LINE_BUILDERS, Event, Kind, event_line
+
+    text = st.text(max_size=8)
+    shapes = st.fixed_dictionaries({}, optional={
+        "customer": st.integers(0, 10**9), "task": st.integers(0, 10**9), "model": text,
+        "slot": st.integers(0, 10**4), "cents": st.integers(-10**9, 10**9), "info": text, "ok": st.booleans(),
+        "reason": text})
+
+    @given(st.sampled_from(list(Kind)), shapes, st.lists(st.tuples(st.integers(0, 10**12), shapes), max_size=6))
+    def check(kind, first, later):
+        _LINE_BUILDERS.pop(kind, None)
+        for time, fields in [(0, first), *later, *[(t + 1, first) for t, _ in later]]:
+            event = Event(time, kind, **fields)
+            expected = _json.dumps(event.to_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+            assert event_line(event) == expected
+
+    check()
