@@ -179,7 +179,7 @@ def _build(data: dict, report, catalog: Catalog, filename: str) -> LevelSpec | N
     spec = LevelSpec(**fields, content=content, models=models, arrivals=arrivals, tiers=tiers, mods=mods, queue=queue,
                      prompt=prompt, events=events, autopilot=autopilot, goals=goals, source=filename, market=market,
                      trace=trace)
-    _check_goal_metrics(spec, report)
+    _check_goal_metrics(spec, catalog, report)
     return spec
 
 
@@ -435,8 +435,8 @@ def _threshold(sub: Reader, key: str, raw: Any, money: bool) -> float | None:
     return float(raw)
 
 
-def _check_goal_metrics(spec: LevelSpec, report) -> None:
-    known = metric_paths(spec)
+def _check_goal_metrics(spec: LevelSpec, catalog: Catalog, report) -> None:
+    known = metric_paths(spec, catalog.metrics)
     for index, goal in enumerate(spec.goals):
         if goal.metric not in known:
             report(f"goals.{index}.metric", "a summary metric" + _did_you_mean(goal.metric, sorted(known)),

@@ -47,6 +47,13 @@ def river_adjust_price(world, customer, task, price, rng, settings, state):
     does not list, a dependency, comes after those it does, in load order): a discount and a surcharge compose."""
 
 
+@hookspec
+def river_metrics(world, settings, state):
+    """The values of the metrics the mod declares in mod.toml (`[metrics.NAME]`), each time a summary is taken: a
+    dict of every declared name -> a finite number. They appear under `mods.<mod id>.<name>` in the summary, and a
+    level's goal may name them."""
+
+
 def rule_signature(rule: Rule) -> inspect.Signature:
     """The arguments a rule hook offers: what the simulation passes, then what the plugin layer adds."""
     return inspect.Signature([inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)

@@ -14,6 +14,10 @@
     type = "share"                            # integer, number, share, boolean, string, duration, money
     default = 0.3
     name = { en = "Night discount", zh-CN = "夜间折扣" }
+
+    [metrics.late_deliveries]                 # a figure the mod adds to the summary (mods.<id>.<name>)
+    unit = "count"                            # count, ms, cents, share, score (as the summary's own figures)
+    description = { en = "…", zh-CN = "…" }
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from factory_game.level.errors import Problem, key_lines, line_for
 from factory_game.level.reader import MISSING, Reader, describe
 from factory_game.level.schema import read_fields, read_value
 from factory_game.plugins.versions import check_constraint, parse_version
+from factory_game.sim.metrics import UNITS, Metric
 from factory_game.sim.spec import toml
 from factory_game.texts import LANGUAGES
 
@@ -43,6 +48,7 @@ class Manifest:
     author: str = field(default="", metadata=toml("author", "string"))
     dependencies: tuple[tuple[str, str], ...] = ()  # (mod id, version constraint), sorted by id
     settings: tuple[Setting, ...] = ()  # what a level may set for this mod, in declaration order
+    metrics: tuple[ModMetric, ...] = ()  # what the mod adds to the summary, in declaration order
 
 
 SETTING_TYPES = ("integer", "number", "share", "boolean", "string", "duration", "money")
@@ -64,6 +70,21 @@ class Setting:
     def meta(self) -> dict:
         """The schema metadata level keys carry (`factory_game.sim.spec.toml`): read by the same reader."""
         return {"toml": self.name, "unit": self.unit, "low": self.low, "high": self.high}
+
+
+@dataclass(frozen=True)
+class ModMetric:
+    """One figure a mod adds to the summary, under `mods.<mod id>.<name>`: reported by its `river_metrics`, named
+    by goals like the summary's own figures."""
+
+    name: str
+    unit: str  # one of factory_game.sim.metrics.UNITS
+    description: dict[str, str]  # language -> text, "en" and "zh-CN"
+
+    @property
+    def metric(self) -> Metric:
+        """The declaration in the summary's own terms (the English description)."""
+        return Metric(self.name, self.unit, self.description["en"])
 
 
 def read_manifest(path: Path) -> tuple[Manifest | None, list[str]]:
@@ -114,11 +135,12 @@ def parse_manifest(data: dict, source: str, lines: dict[str, int] | None = None)
         except ValueError:
             report(f"dependencies.{dep}", 'a version constraint like ">=1.0,<2" ("" for any)', describe(constraint))
     settings = _settings(reader.table("settings"), report)
+    metrics = _metrics(reader.table("metrics"), report)
     reader.finish()
     if problems:
         return None, problems
     return Manifest(api=tuple(api), dependencies=tuple(sorted(dependencies.data.items())), settings=settings,
-                    **fields), []
+                    metrics=metrics, **fields), []
 
 
 def _settings(table: Reader, report) -> tuple[Setting, ...]:
@@ -143,4 +165,21 @@ def _settings(table: Reader, report) -> tuple[Setting, ...]:
             report(table.key(name), "a setting name of lowercase letters, digits, - and _", describe(name))
         elif None not in (unit, names, default):
             out.append(Setting(name, unit, default, low, high, names))
+    return tuple(out)
+
+
+def _metrics(table: Reader, report) -> tuple[ModMetric, ...]:
+    """`[metrics.NAME]` tables: unit (one of the summary's units) and description in en and zh-CN."""
+    out = []
+    for name in table.data:
+        sub = table.table(name)
+        if not sub.ok:
+            continue
+        unit = sub.string("unit", choices=UNITS)
+        description = sub.texts("description")
+        sub.finish()
+        if not ID.match(name):
+            report(table.key(name), "a metric name of lowercase letters, digits, - and _", describe(name))
+        elif None not in (unit, description):
+            out.append(ModMetric(name, unit, description))
     return tuple(out)

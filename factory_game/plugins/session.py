@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import math
 import sys
 import traceback
 from collections.abc import Callable, Iterable
@@ -112,6 +113,7 @@ class ModSession:
                          for info in self.infos}  # per mod: the level's settings (read_settings) or the defaults
         self._states: WeakKeyDictionary = WeakKeyDictionary()  # world -> {mod id: that run's state dict}
         self.catalog = self._build_catalog()
+        self._check_metrics()
         self._note_shadowed_rules()
 
     # ---------------------------------------------------------------------------------------------- public face
@@ -205,7 +207,10 @@ class ModSession:
                       if impl.plugin_name == mod_id)
 
     def attach(self, world) -> None:
-        """Subscribe the mods' observers to `world`'s events (nothing, when no mod observes)."""
+        """Subscribe the mods' observers to `world`'s events (nothing, when no mod observes) and add the mods'
+        metrics to its summary (nothing, when no mod declares any)."""
+        if self.catalog.metrics:
+            world.add_summary_section("mods", lambda: self.metric_values(world))
         chain = [(mod, impl) for mod, impl in self._chain("river_observe") if mod.id != BUILTIN_ID]
         if not chain:
             return
@@ -224,7 +229,45 @@ class ModSession:
 
         world.subscribe(observe)
 
+    def metric_values(self, world) -> dict:
+        """`{mod id: {metric: value}}` for the mods that declare metrics, each mod's `river_metrics` asked now. A
+        mod a lenient session switched off reports 0 for each of its metrics (the run goes on; its goals show it)."""
+        out: dict = {}
+        declared = {info.id: info.manifest.metrics for info in self.infos if info.manifest.metrics}
+        for mod, impl in reversed(self._chain("river_metrics")):  # load order
+            metrics = declared[mod.id]
+            zeros = {metric.name: 0 for metric in metrics}
+            if mod.id in self.disabled:
+                out[mod.id] = zeros
+                continue
+            offered = {"world": WorldView(world), "settings": self.settings[mod.id],
+                       "state": self.state(world, mod.id)}
+            answer, problem, error = self.guard.call(mod.id, "river_metrics", impl.function,
+                                                     tuple(offered[name] for name in impl.argnames))
+            if problem is None:
+                problem = _check_metric_values(answer, metrics)
+            if problem is not None:
+                self._fail(mod, "river_metrics", problem, error, world)
+                answer = zeros
+            out[mod.id] = {metric.name: answer[metric.name] for metric in metrics}  # declared order
+        return out
+
     # ------------------------------------------------------------------------------------------------- internals
+    def _check_metrics(self) -> None:
+        """A mod that declares metrics reports them, and one that reports declares them: either alone is a mistake."""
+        reporting = {impl.plugin_name for impl in self.pm.hook.river_metrics.get_hookimpls()}
+        problems = []
+        for info in self.infos:
+            if info.manifest.metrics and info.id not in reporting:
+                names = ", ".join(metric.name for metric in info.manifest.metrics)
+                problems.append(f"mod {info.label} declares metrics ({names}) in mod.toml but implements no "
+                                "river_metrics to report them")
+            elif info.id in reporting and not info.manifest.metrics:
+                problems.append(f"mod {info.label} implements river_metrics but declares no metrics: add a "
+                                "[metrics.NAME] table (unit, description) to its mod.toml for each figure")
+        if problems:
+            raise ModError(problems)
+
     def _chain(self, hook: str) -> list[tuple[LoadedMod, pluggy.HookImpl]]:
         """Implementations in pluggy's call order: last loaded first, so the built-in plugin comes last."""
         impls = getattr(self.pm.hook, hook).get_hookimpls()
@@ -324,6 +367,9 @@ class ModSession:
                                         f"type {content!r}, which no loaded mod registers")
         if problems:
             raise ModError(problems)
+        for info in self.infos:
+            for metric in info.manifest.metrics:
+                catalog.metrics[f"mods.{info.id}.{metric.name}"] = metric.metric
         return catalog
 
 
@@ -348,6 +394,25 @@ class _KeyShape:
                     "shaped like builtin_priority_key's")
         return (f"answered {key!r} ({len(key)} numbers); keys in this run have {self.length} numbers "
                 f"(the first came from {self.origin}): every key in a queue needs the same shape")
+
+
+def _check_metric_values(answer, metrics) -> str | None:
+    """What is wrong with a `river_metrics` answer: a dict of every declared name -> a finite number, no others."""
+    if not isinstance(answer, dict):
+        return f"answered {answer!r}; expected a dict of metric name -> number"
+    names = [metric.name for metric in metrics]
+    missing = [name for name in names if name not in answer]
+    extra = sorted(str(name) for name in answer if name not in names)
+    if missing or extra:
+        return (f"answered {sorted(map(str, answer))}; expected exactly the metrics mod.toml declares "
+                f"({', '.join(names)})"
+                + (f": missing {', '.join(missing)}" if missing else "")
+                + (f"; not declared: {', '.join(extra)}" if extra else ""))
+    for name, value in answer.items():
+        if type(value) not in (int, float) or not math.isfinite(value):
+            shown = " (a bool is not a number: use int(...))" if type(value) is bool else ""
+            return f"answered {name} = {value!r}{shown}; expected a finite number (int or float)"
+    return None
 
 
 def _check_hook_names(plugin: object) -> None:

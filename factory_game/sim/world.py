@@ -89,6 +89,7 @@ class World:
         self.autopilot_enabled = spec.autopilot.enabled
         self.metrics = Metrics(spec, self.models, self.ledger, sample_every_ms=TICK_MS)
         self._listeners: list[Callable[[Event], None]] = []
+        self._sections: list[tuple[str, Callable[[], dict]]] = []  # extra summary tables (the mods' metrics)
         self._next_customer = 1
         self._next_task = 1
         self._next_slot = 1
@@ -129,6 +130,11 @@ class World:
     def unsubscribe(self, listener: Callable[[Event], None]) -> None:
         self._listeners.remove(listener)
 
+    def add_summary_section(self, key: str, section: Callable[[], dict]) -> None:
+        """`summary()[key]` becomes `section()` each time a summary is taken (the plugin layer adds the mods'
+        metrics this way; the simulation never calls mods itself)."""
+        self._sections.append((key, section))
+
     def advance(self, until_ms: int) -> None:
         """Run every event due at or before `until_ms`; the clock then reads `until_ms`."""
         self.calendar.run_until(until_ms)
@@ -146,6 +152,8 @@ class World:
             "reputation": round(self.market.reputation, 6),
             "demand_factor": round(self.market.demand, 6),
         }
+        for key, section in self._sections:
+            summary[key] = section()
         return summary
 
     def apply(self, command: Command, source: str = "player") -> Recorded:
