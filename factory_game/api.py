@@ -18,6 +18,7 @@ from factory_game.sim.clock import HOUR, MINUTE, SECOND
 from factory_game.sim.distributions import Dist
 from factory_game.sim.entities import Customer, Task
 from factory_game.sim.events import Event, Kind
+from factory_game.sim.rules import Newcomer
 from factory_game.sim.rules import default_answer as builtin_answer
 from factory_game.sim.rules import default_price as builtin_price
 from factory_game.sim.rules import default_priority_key as builtin_priority_key
@@ -47,6 +48,6 @@ def queued_keys(world: World, model_id: str) -> list[tuple]:
 
 __all__ = [
     "API_VERSION", "HOUR", "MINUTE", "PROJECT", "SECOND", "ContentSpec", "Customer", "Dist", "Event", "Kind",
-    "LevelSpec", "ModelSpec", "Provider", "Task", "World", "builtin_answer", "builtin_price", "builtin_priority_key",
-    "hookimpl", "queue_length", "queued_keys", "serving_slots",
+    "LevelSpec", "ModelSpec", "Newcomer", "Provider", "Task", "World", "builtin_answer", "builtin_price",
+    "builtin_priority_key", "hookimpl", "queue_length", "queued_keys", "serving_slots",
 ]

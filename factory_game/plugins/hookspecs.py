@@ -1,7 +1,8 @@
 """What a mod may do: one hook specification per extension point, all named river_*.
 
 Implementations take any subset of a hook's arguments, by name. The rule hooks (`river_<rule>` for each entry of
-`factory_game.sim.rules.RULES`: price, priority_key, answer_prompt, route, capacity) are generated here from that
+`factory_game.sim.rules.RULES`: price, priority_key, answer_prompt, route, capacity,
+customer) are generated here from that
 one declaration; they are `firstresult`: mods are asked in reverse load order and the first answer that is not
 None wins; the built-in plugin is loaded first, so it answers last. Every hook is documented with an example in
 docs/modding.md (a test checks each hook and each of its arguments is there).

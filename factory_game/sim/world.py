@@ -50,7 +50,7 @@ from factory_game.sim.ledger import Ledger
 from factory_game.sim.market import LeverRejected, Market, is_lever
 from factory_game.sim.metrics import Metrics
 from factory_game.sim.rng import RngStreams
-from factory_game.sim.rules import Rules, default_capacity, default_route
+from factory_game.sim.rules import Newcomer, Rules, default_capacity, default_customer, default_route
 from factory_game.sim.spec import LevelSpec, ScriptedEvent, TraceArrival
 
 __all__ = ["CommandRejected", "TICK_MS", "World"]
@@ -75,6 +75,7 @@ class World:
         self.rules = rules or Rules()
         self._routing = self.rules.route is not default_route  # a mod routes: ask at each admission
         self._capacity_rule = self.rules.capacity is not default_capacity  # a mod manages capacity
+        self._customer_rule = self.rules.customer is not default_customer  # a mod shapes newcomers
         self.rng = RngStreams(self.seed)
         self.calendar = Calendar()
         self.ledger = Ledger(spec.start_cash_cents, window=ledger_window)
@@ -194,7 +195,10 @@ class World:
         if generation != self._arrival_generation:
             return
         self._schedule_next_arrival()
-        tier, priority, budget, patience, contents = self._arrivals.draw_customer(self.market.priority_share())
+        drawn = self._arrivals.draw_customer(self.market.priority_share())
+        if self._customer_rule:
+            drawn = self.rules.customer(self, Newcomer(*drawn[:4], tuple(drawn[4])))
+        tier, priority, budget, patience, contents = drawn
         if self.market.closed_until and self.market.door_closed(tier, self.calendar.now):
             self._refuse(tier)
             return
