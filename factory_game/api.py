@@ -15,6 +15,7 @@ import pluggy
 
 from factory_game.catalog import Provider
 from factory_game.sim.clock import HOUR, MINUTE, SECOND
+from factory_game.sim.commands import Arrive, Release, Rent, SetPrice
 from factory_game.sim.distributions import Dist
 from factory_game.sim.entities import Customer, Task
 from factory_game.sim.events import Event, Kind
@@ -47,7 +48,8 @@ def queued_keys(world: World, model_id: str) -> list[tuple]:
     return world.models[model_id].queue_keys()
 
 __all__ = [
-    "API_VERSION", "HOUR", "MINUTE", "PROJECT", "SECOND", "ContentSpec", "Customer", "Dist", "Event", "Kind",
-    "LevelSpec", "ModelSpec", "Newcomer", "Provider", "Task", "World", "builtin_answer", "builtin_price",
-    "builtin_priority_key", "hookimpl", "queue_length", "queued_keys", "serving_slots",
+    "API_VERSION", "HOUR", "MINUTE", "PROJECT", "SECOND", "Arrive", "ContentSpec", "Customer", "Dist", "Event",
+    "Kind", "LevelSpec", "ModelSpec", "Newcomer", "Provider", "Release", "Rent", "SetPrice", "Task", "World",
+    "builtin_answer", "builtin_price", "builtin_priority_key", "hookimpl", "queue_length", "queued_keys",
+    "serving_slots",
 ]

@@ -25,6 +25,8 @@ class Catalog:
     providers: dict[str, Provider] = field(default_factory=dict)
     origin: dict[str, str] = field(default_factory=dict)  # "content:image" / "model:sd15" -> who registered it
     metrics: dict[str, Metric] = field(default_factory=dict)  # "mods.<mod id>.<name>" -> what a mod declares
+    # "<mod id>/<name>" -> the parameters of an event kind a mod declares (each with .name, .meta and .default)
+    events: dict[str, tuple] = field(default_factory=dict)
 
     def add_content(self, spec: ContentSpec, origin: str = "builtin") -> None:
         self._claim(f"content:{spec.id}", origin)

@@ -49,6 +49,13 @@ def river_adjust_price(world, customer, task, price, rng, settings, state):
 
 
 @hookspec
+def river_event(world, kind, params, settings, state):
+    """A level's scheduled event of a kind the mod declares in mod.toml (`[events.NAME]`), at its time: `kind` is
+    NAME, `params` its parameters (read-only). Return None, or a list of commands (factory_game.api) the world
+    carries out as the mod's (recorded with source `mod:<id>`); change the mod's other rules through `state`."""
+
+
+@hookspec
 def river_metrics(world, settings, state):
     """The values of the metrics the mod declares in mod.toml (`[metrics.NAME]`), each time a summary is taken: a
     dict of every declared name -> a finite number. They appear under `mods.<mod id>.<name>` in the summary, and a

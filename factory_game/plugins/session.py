@@ -40,6 +40,7 @@ from factory_game.plugins.provenance import describe_mods
 from factory_game.plugins.registered import check_content, check_id_and_names, check_model
 from factory_game.plugins.resolve import resolve
 from factory_game.plugins.views import CustomerView, TaskView, WorldView
+from factory_game.sim.commands import Command
 from factory_game.sim.rules import RULES, Rule, Rules, check_price
 from factory_game.sim.spec import ContentSpec, ModelSpec
 
@@ -211,6 +212,9 @@ class ModSession:
         metrics to its summary (nothing, when no mod declares any)."""
         if self.catalog.metrics:
             world.add_summary_section("mods", lambda: self.metric_values(world))
+        for event in world.spec.events:
+            if event.kind in self.catalog.events:
+                world.call_at(event.at_ms, lambda event=event: self.deliver(world, event))
         chain = [(mod, impl) for mod, impl in self._chain("river_observe") if mod.id != BUILTIN_ID]
         if not chain:
             return
@@ -228,6 +232,28 @@ class ModSession:
                         self._fail(mod, "river_observe", problem, error, world)
 
         world.subscribe(observe)
+
+    def deliver(self, world, event) -> None:
+        """A level's event of a mod's kind, at its time: the mod's `river_event` is asked, and the commands it answers
+        are carried out through `world.apply` as the mod's (source `mod:<id>`: a replay derives them again, never
+        replays them as the player's). A switched-off mod misses its events."""
+        mod_id, name = event.kind.split("/", 1)
+        mod = self._by_name[mod_id]
+        if mod_id in self.disabled:
+            return
+        (impl,) = [impl for owner, impl in self._chain("river_event") if owner.id == mod_id]
+        offered = {"world": WorldView(world), "kind": name, "params": MappingProxyType(dict(event.params)),
+                   "settings": self.settings[mod_id], "state": self.state(world, mod_id)}
+        answer, problem, error = self.guard.call(mod_id, "river_event", impl.function,
+                                                 tuple(offered[arg] for arg in impl.argnames))
+        if problem is None and answer is not None:
+            if not isinstance(answer, list | tuple) or not all(isinstance(c, Command) for c in answer):
+                problem = f"answered {answer!r}; expected None or a list of commands (factory_game.api)"
+        if problem is not None:
+            self._fail(mod, "river_event", problem, error, world)
+            return
+        for command in answer or ():
+            world.apply(command, source=f"mod:{mod_id}")
 
     def metric_values(self, world) -> dict:
         """`{mod id: {metric: value}}` for the mods that declare metrics, each mod's `river_metrics` asked now. A
@@ -254,10 +280,19 @@ class ModSession:
 
     # ------------------------------------------------------------------------------------------------- internals
     def _check_metrics(self) -> None:
-        """A mod that declares metrics reports them, and one that reports declares them: either alone is a mistake."""
+        """A mod that declares metrics reports them, and one that reports declares them: either alone is a mistake.
+        The same holds for event kinds and river_event."""
         reporting = {impl.plugin_name for impl in self.pm.hook.river_metrics.get_hookimpls()}
+        receiving = {impl.plugin_name for impl in self.pm.hook.river_event.get_hookimpls()}
         problems = []
         for info in self.infos:
+            if info.manifest.events and info.id not in receiving:
+                names = ", ".join(event.name for event in info.manifest.events)
+                problems.append(f"mod {info.label} declares events ({names}) in mod.toml but implements no "
+                                "river_event to receive them")
+            elif info.id in receiving and not info.manifest.events:
+                problems.append(f"mod {info.label} implements river_event but declares no events: add an "
+                                "[events.NAME] table (name, params) to its mod.toml for each kind")
             if info.manifest.metrics and info.id not in reporting:
                 names = ", ".join(metric.name for metric in info.manifest.metrics)
                 problems.append(f"mod {info.label} declares metrics ({names}) in mod.toml but implements no "
@@ -370,6 +405,8 @@ class ModSession:
         for info in self.infos:
             for metric in info.manifest.metrics:
                 catalog.metrics[f"mods.{info.id}.{metric.name}"] = metric.metric
+            for event in info.manifest.events:
+                catalog.events[f"{info.id}/{event.name}"] = event.params
         return catalog
 
 

@@ -131,6 +131,11 @@ class World:
     def unsubscribe(self, listener: Callable[[Event], None]) -> None:
         self._listeners.remove(listener)
 
+    def call_at(self, time_ms: int, callback: Callable[[], None]) -> None:
+        """`callback()` at `time_ms`, in calendar order (ties: first scheduled, first called). The plugin layer
+        delivers a level's mod events this way; a callback changes the world only through `apply`."""
+        self.calendar.at(time_ms, lambda _arg: callback())
+
     def add_summary_section(self, key: str, section: Callable[[], dict]) -> None:
         """`summary()[key]` becomes `section()` each time a summary is taken (the plugin layer adds the mods'
         metrics this way; the simulation never calls mods itself)."""

@@ -43,7 +43,7 @@ def test_every_block_is_one_the_tests_run_or_check():
     for lang, body in blocks():
         head = first_line(body)
         known = (lang == "sh" or head == "# hook example" or head == "# pyproject.toml of your package"
-                 or head == "# mod.toml of the river_metrics example"
+                 or head in ("# mod.toml of the river_metrics example", "# mod.toml of the river_event example")
                  or (lang in ("toml", "python") and re.fullmatch(r"# [\w./-]+\.(toml|py)", head)))
         assert known, f"a {lang} block docs/modding.md's tests do not run:\n{body}"
 
@@ -80,6 +80,9 @@ def test_each_hook_example_runs_as_a_mod(example, tmp_path):
     if hasattr(module, "river_metrics"):  # it reports what the manifest shown beside it declares
         (declared,) = [body for lang, body in blocks() if first_line(body) == "# mod.toml of the river_metrics example"]
         manifest = dataclasses.replace(manifest, metrics=parse_manifest(tomllib.loads(declared), "doc")[0].metrics)
+    if hasattr(module, "river_event"):  # it receives the kind the manifest shown beside it declares
+        (declared,) = [body for lang, body in blocks() if first_line(body) == "# mod.toml of the river_event example"]
+        manifest = dataclasses.replace(manifest, events=parse_manifest(tomllib.loads(declared), "doc")[0].events)
     session = ModSession([ModInfo(manifest, str(DOC), tmp_path, loader=lambda: module)])
     spec = parse_level(SMALL_LEVEL.format(mods=""), "small.toml", catalog=session.catalog)
     result = run_level(spec, mods=session)  # strict: a failing example fails here
