@@ -15,9 +15,11 @@ import pluggy
 
 from factory_game.catalog import Provider
 from factory_game.sim.clock import HOUR, MINUTE, SECOND
+from factory_game.sim.commands import Arrive, Release, Rent, SetPrice
 from factory_game.sim.distributions import Dist
 from factory_game.sim.entities import Customer, Task
 from factory_game.sim.events import Event, Kind
+from factory_game.sim.rules import Newcomer
 from factory_game.sim.rules import default_answer as builtin_answer
 from factory_game.sim.rules import default_price as builtin_price
 from factory_game.sim.rules import default_priority_key as builtin_priority_key
@@ -46,7 +48,8 @@ def queued_keys(world: World, model_id: str) -> list[tuple]:
     return world.models[model_id].queue_keys()
 
 __all__ = [
-    "API_VERSION", "HOUR", "MINUTE", "PROJECT", "SECOND", "ContentSpec", "Customer", "Dist", "Event", "Kind",
-    "LevelSpec", "ModelSpec", "Provider", "Task", "World", "builtin_answer", "builtin_price", "builtin_priority_key",
-    "hookimpl", "queue_length", "queued_keys", "serving_slots",
+    "API_VERSION", "HOUR", "MINUTE", "PROJECT", "SECOND", "Arrive", "ContentSpec", "Customer", "Dist", "Event",
+    "Kind", "LevelSpec", "ModelSpec", "Newcomer", "Provider", "Release", "Rent", "SetPrice", "Task", "World",
+    "builtin_answer", "builtin_price", "builtin_priority_key", "hookimpl", "queue_length", "queued_keys",
+    "serving_slots",
 ]

@@ -1,10 +1,11 @@
-"""What levels can name: content types, model providers and their models. Built by the plugin layer from the
-built-in content and the mods a level uses."""
+"""What levels can name: content types, model providers and their models, and the mods' summary metrics. Built
+by the plugin layer from the built-in content and the mods a level uses."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from factory_game.sim.metrics import Metric
 from factory_game.sim.spec import ContentSpec, ModelSpec
 
 
@@ -23,6 +24,9 @@ class Catalog:
     models: dict[str, ModelSpec] = field(default_factory=dict)
     providers: dict[str, Provider] = field(default_factory=dict)
     origin: dict[str, str] = field(default_factory=dict)  # "content:image" / "model:sd15" -> who registered it
+    metrics: dict[str, Metric] = field(default_factory=dict)  # "mods.<mod id>.<name>" -> what a mod declares
+    # "<mod id>/<name>" -> the parameters of an event kind a mod declares (each with .name, .meta and .default)
+    events: dict[str, tuple] = field(default_factory=dict)
 
     def add_content(self, spec: ContentSpec, origin: str = "builtin") -> None:
         self._claim(f"content:{spec.id}", origin)

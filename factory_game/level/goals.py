@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from factory_game.sim.metrics import summary_paths
@@ -20,9 +21,10 @@ def flatten(summary: dict, prefix: str = "") -> dict[str, float]:
     return out
 
 
-def metric_paths(spec: LevelSpec) -> set[str]:
-    """Every metric a goal of this level may name: the summary's declared figures (`sim/metrics.py`)."""
-    return set(summary_paths(spec))
+def metric_paths(spec: LevelSpec, declared: Iterable[str] = ()) -> set[str]:
+    """Every metric a goal of this level may name: the summary's declared figures (`sim/metrics.py`) and those its
+    mods declare (`declared`: `mods.<mod id>.<name>`, from the catalog)."""
+    return set(summary_paths(spec)) | set(declared)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from factory_game.catalog import Catalog
 from factory_game.level.errors import LevelError, Problem, key_lines, line_for
 from factory_game.level.goals import metric_paths
 from factory_game.level.reader import MISSING, Reader, _did_you_mean, is_finite_number
-from factory_game.level.schema import default, read_fields
+from factory_game.level.schema import default, read_fields, read_value
 from factory_game.level.trace import read_trace_table
 from factory_game.level.trace import served_by as _served_by
 from factory_game.level.units import parse_money
@@ -165,7 +165,7 @@ def _build(data: dict, report, catalog: Catalog, filename: str) -> LevelSpec | N
     arrivals = _arrivals(root.table("arrivals", required=True), tiers, served)
     queue = _table(root, "queue", QueueSpec)
     prompt = _table(root, "prompt", PromptSpec)
-    events = _events(root, {m.id: m for m in models}, {c.id for c in content}, arrivals)
+    events = _events(root, {m.id: m for m in models}, {c.id for c in content}, arrivals, catalog.events)
     autopilot = _table(root, "autopilot", AutopilotSpec)
     market = _market(root.table("market"))
     goals = _goals(root)
@@ -179,7 +179,7 @@ def _build(data: dict, report, catalog: Catalog, filename: str) -> LevelSpec | N
     spec = LevelSpec(**fields, content=content, models=models, arrivals=arrivals, tiers=tiers, mods=mods, queue=queue,
                      prompt=prompt, events=events, autopilot=autopilot, goals=goals, source=filename, market=market,
                      trace=trace)
-    _check_goal_metrics(spec, report)
+    _check_goal_metrics(spec, catalog, report)
     return spec
 
 
@@ -329,12 +329,19 @@ EVENT_FIELDS = {"outage": ("model", "slots", "duration_ms"), "spike": ("factor",
 
 
 def _events(root: Reader, models: dict[str, ModelSpec], content_ids: set[str],
-            arrivals: ArrivalSpec | None) -> tuple[ScriptedEvent, ...]:
+            arrivals: ArrivalSpec | None, mod_events: dict[str, tuple]) -> tuple[ScriptedEvent, ...]:
     out = []
     peak = max((piece.per_hour for piece in arrivals.rate), default=0.0) if arrivals else 0.0
     for index, item in enumerate(root.array("events")):
         sub = Reader(item, f"events.{index}", root.report)
-        kind = sub.string("kind", choices=tuple(EVENT_FIELDS))
+        kind = sub.string("kind", choices=(*EVENT_FIELDS, *mod_events))
+        if kind in mod_events:  # a mod's kind: `at` and the parameters it declares, read like its settings
+            at = read_fields(sub, ScriptedEvent, only=("at_ms",), required=("at_ms",))
+            params = tuple((param.name, read_value(sub, param.meta, param.default)) for param in mod_events[kind])
+            sub.finish()
+            if None not in at.values() and all(value is not None for _name, value in params):
+                out.append(ScriptedEvent(kind, **at, params=params))
+            continue
         names = EVENT_FIELDS.get(kind, ())
         fields = read_fields(sub, ScriptedEvent, only=("at_ms", *names), required=("at_ms", *names))
         sub.finish()
@@ -435,8 +442,8 @@ def _threshold(sub: Reader, key: str, raw: Any, money: bool) -> float | None:
     return float(raw)
 
 
-def _check_goal_metrics(spec: LevelSpec, report) -> None:
-    known = metric_paths(spec)
+def _check_goal_metrics(spec: LevelSpec, catalog: Catalog, report) -> None:
+    known = metric_paths(spec, catalog.metrics)
     for index, goal in enumerate(spec.goals):
         if goal.metric not in known:
             report(f"goals.{index}.metric", "a summary metric" + _did_you_mean(goal.metric, sorted(known)),

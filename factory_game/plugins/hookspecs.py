@@ -1,7 +1,8 @@
 """What a mod may do: one hook specification per extension point, all named river_*.
 
 Implementations take any subset of a hook's arguments, by name. The rule hooks (`river_<rule>` for each entry of
-`factory_game.sim.rules.RULES`: price, priority_key, answer_prompt, route, capacity) are generated here from that
+`factory_game.sim.rules.RULES`: price, priority_key, answer_prompt, route, capacity,
+customer) are generated here from that
 one declaration; they are `firstresult`: mods are asked in reverse load order and the first answer that is not
 None wins; the built-in plugin is loaded first, so it answers last. Every hook is documented with an example in
 docs/modding.md (a test checks each hook and each of its arguments is there).
@@ -45,6 +46,20 @@ def river_adjust_price(world, customer, task, price, rng, settings, state):
     """Adjust the `price` the price rule decided (cents): return the new price (an int >= 0) or None to leave it.
     Every mod's adjustment applies, one after the other, in the order the level lists its mods (a mod the level
     does not list, a dependency, comes after those it does, in load order): a discount and a surcharge compose."""
+
+
+@hookspec
+def river_event(world, kind, params, settings, state):
+    """A level's scheduled event of a kind the mod declares in mod.toml (`[events.NAME]`), at its time: `kind` is
+    NAME, `params` its parameters (read-only). Return None, or a list of commands (factory_game.api) the world
+    carries out as the mod's (recorded with source `mod:<id>`); change the mod's other rules through `state`."""
+
+
+@hookspec
+def river_metrics(world, settings, state):
+    """The values of the metrics the mod declares in mod.toml (`[metrics.NAME]`), each time a summary is taken: a
+    dict of every declared name -> a finite number. They appear under `mods.<mod id>.<name>` in the summary, and a
+    level's goal may name them."""
 
 
 def rule_signature(rule: Rule) -> inspect.Signature:

@@ -14,6 +14,16 @@
     type = "share"                            # integer, number, share, boolean, string, duration, money
     default = 0.3
     name = { en = "Night discount", zh-CN = "夜间折扣" }
+
+    [events.viral]                            # an event kind levels may schedule, as kind = "<mod id>/viral"
+    name = { en = "Viral trend", zh-CN = "爆款潮流" }
+    [events.viral.params.factor]              # its parameters: declared as settings are
+    type = "number"
+    default = 2.0
+
+    [metrics.late_deliveries]                 # a figure the mod adds to the summary (mods.<id>.<name>)
+    unit = "count"                            # count, ms, cents, share, score (as the summary's own figures)
+    description = { en = "…", zh-CN = "…" }
 """
 
 from __future__ import annotations
@@ -27,6 +37,7 @@ from factory_game.level.errors import Problem, key_lines, line_for
 from factory_game.level.reader import MISSING, Reader, describe
 from factory_game.level.schema import read_fields, read_value
 from factory_game.plugins.versions import check_constraint, parse_version
+from factory_game.sim.metrics import UNITS, Metric
 from factory_game.sim.spec import toml
 from factory_game.texts import LANGUAGES
 
@@ -43,6 +54,8 @@ class Manifest:
     author: str = field(default="", metadata=toml("author", "string"))
     dependencies: tuple[tuple[str, str], ...] = ()  # (mod id, version constraint), sorted by id
     settings: tuple[Setting, ...] = ()  # what a level may set for this mod, in declaration order
+    metrics: tuple[ModMetric, ...] = ()  # what the mod adds to the summary, in declaration order
+    events: tuple[ModEvent, ...] = ()  # the event kinds a level may schedule for this mod
 
 
 SETTING_TYPES = ("integer", "number", "share", "boolean", "string", "duration", "money")
@@ -64,6 +77,34 @@ class Setting:
     def meta(self) -> dict:
         """The schema metadata level keys carry (`factory_game.sim.spec.toml`): read by the same reader."""
         return {"toml": self.name, "unit": self.unit, "low": self.low, "high": self.high}
+
+
+@dataclass(frozen=True)
+class ModMetric:
+    """One figure a mod adds to the summary, under `mods.<mod id>.<name>`: reported by its `river_metrics`, named
+    by goals like the summary's own figures."""
+
+    name: str
+    unit: str  # one of factory_game.sim.metrics.UNITS
+    description: dict[str, str]  # language -> text, "en" and "zh-CN"
+
+    @property
+    def metric(self) -> Metric:
+        """The declaration in the summary's own terms (the English description)."""
+        return Metric(self.name, self.unit, self.description["en"])
+
+
+@dataclass(frozen=True)
+class ModEvent:
+    """An event kind a level may schedule (`[[events]] kind = "<mod id>/<name>"`, `at`, and the `params`, each
+    read like a setting); at its time the mod's `river_event` is called with them."""
+
+    name: str
+    names: dict[str, str]
+    params: tuple[Setting, ...]
+
+
+RESERVED_EVENT_KEYS = ("kind", "at")  # an event entry's own keys: no parameter may take them
 
 
 def read_manifest(path: Path) -> tuple[Manifest | None, list[str]]:
@@ -114,11 +155,13 @@ def parse_manifest(data: dict, source: str, lines: dict[str, int] | None = None)
         except ValueError:
             report(f"dependencies.{dep}", 'a version constraint like ">=1.0,<2" ("" for any)', describe(constraint))
     settings = _settings(reader.table("settings"), report)
+    metrics = _metrics(reader.table("metrics"), report)
+    events = _events(reader.table("events"), report)
     reader.finish()
     if problems:
         return None, problems
     return Manifest(api=tuple(api), dependencies=tuple(sorted(dependencies.data.items())), settings=settings,
-                    **fields), []
+                    metrics=metrics, events=events, **fields), []
 
 
 def _settings(table: Reader, report) -> tuple[Setting, ...]:
@@ -143,4 +186,43 @@ def _settings(table: Reader, report) -> tuple[Setting, ...]:
             report(table.key(name), "a setting name of lowercase letters, digits, - and _", describe(name))
         elif None not in (unit, names, default):
             out.append(Setting(name, unit, default, low, high, names))
+    return tuple(out)
+
+
+def _metrics(table: Reader, report) -> tuple[ModMetric, ...]:
+    """`[metrics.NAME]` tables: unit (one of the summary's units) and description in en and zh-CN."""
+    out = []
+    for name in table.data:
+        sub = table.table(name)
+        if not sub.ok:
+            continue
+        unit = sub.string("unit", choices=UNITS)
+        description = sub.texts("description")
+        sub.finish()
+        if not ID.match(name):
+            report(table.key(name), "a metric name of lowercase letters, digits, - and _", describe(name))
+        elif None not in (unit, description):
+            out.append(ModMetric(name, unit, description))
+    return tuple(out)
+
+
+def _events(table: Reader, report) -> tuple[ModEvent, ...]:
+    """`[events.NAME]` tables: name in en and zh-CN, and `[events.NAME.params.PARAM]` tables, read as settings."""
+    out = []
+    for name in table.data:
+        sub = table.table(name)
+        if not sub.ok:
+            continue
+        names = sub.texts("name")
+        params_table = sub.table("params")
+        params = _settings(params_table, report) if params_table.ok else ()
+        sub.finish()
+        for param in params:
+            if param.name in RESERVED_EVENT_KEYS:
+                report(params_table.key(param.name), f"a parameter name other than {' and '.join(RESERVED_EVENT_KEYS)}"
+                       " (the event entry's own keys)", describe(param.name))
+        if not ID.match(name) or "/" in name:
+            report(table.key(name), "an event name of lowercase letters, digits, - and _", describe(name))
+        elif names is not None:
+            out.append(ModEvent(name, names, params))
     return tuple(out)

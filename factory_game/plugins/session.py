@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import difflib
 import logging
+import math
 import sys
 import traceback
 from collections.abc import Callable, Iterable
@@ -39,6 +40,7 @@ from factory_game.plugins.provenance import describe_mods
 from factory_game.plugins.registered import check_content, check_id_and_names, check_model
 from factory_game.plugins.resolve import resolve
 from factory_game.plugins.views import CustomerView, TaskView, WorldView
+from factory_game.sim.commands import Command
 from factory_game.sim.rules import RULES, Rule, Rules, check_price
 from factory_game.sim.spec import ContentSpec, ModelSpec
 
@@ -112,6 +114,7 @@ class ModSession:
                          for info in self.infos}  # per mod: the level's settings (read_settings) or the defaults
         self._states: WeakKeyDictionary = WeakKeyDictionary()  # world -> {mod id: that run's state dict}
         self.catalog = self._build_catalog()
+        self._check_metrics()
         self._note_shadowed_rules()
 
     # ---------------------------------------------------------------------------------------------- public face
@@ -205,7 +208,13 @@ class ModSession:
                       if impl.plugin_name == mod_id)
 
     def attach(self, world) -> None:
-        """Subscribe the mods' observers to `world`'s events (nothing, when no mod observes)."""
+        """Subscribe the mods' observers to `world`'s events (nothing, when no mod observes) and add the mods'
+        metrics to its summary (nothing, when no mod declares any)."""
+        if self.catalog.metrics:
+            world.add_summary_section("mods", lambda: self.metric_values(world))
+        for event in world.spec.events:
+            if event.kind in self.catalog.events:
+                world.call_at(event.at_ms, lambda event=event: self.deliver(world, event))
         chain = [(mod, impl) for mod, impl in self._chain("river_observe") if mod.id != BUILTIN_ID]
         if not chain:
             return
@@ -224,7 +233,76 @@ class ModSession:
 
         world.subscribe(observe)
 
+    def deliver(self, world, event) -> None:
+        """A level's event of a mod's kind, at its time: the mod's `river_event` is asked, and the commands it answers
+        are carried out through `world.apply` as the mod's (source `mod:<id>`: a replay derives them again, never
+        replays them as the player's). A switched-off mod misses its events."""
+        mod_id, name = event.kind.split("/", 1)
+        mod = self._by_name[mod_id]
+        if mod_id in self.disabled:
+            return
+        (impl,) = [impl for owner, impl in self._chain("river_event") if owner.id == mod_id]
+        offered = {"world": WorldView(world), "kind": name, "params": MappingProxyType(dict(event.params)),
+                   "settings": self.settings[mod_id], "state": self.state(world, mod_id)}
+        answer, problem, error = self.guard.call(mod_id, "river_event", impl.function,
+                                                 tuple(offered[arg] for arg in impl.argnames))
+        if problem is None and answer is not None:
+            if not isinstance(answer, list | tuple) or not all(isinstance(c, Command) for c in answer):
+                problem = f"answered {answer!r}; expected None or a list of commands (factory_game.api)"
+        if problem is not None:
+            self._fail(mod, "river_event", problem, error, world)
+            return
+        for command in answer or ():
+            world.apply(command, source=f"mod:{mod_id}")
+
+    def metric_values(self, world) -> dict:
+        """`{mod id: {metric: value}}` for the mods that declare metrics, each mod's `river_metrics` asked now. A
+        mod a lenient session switched off reports 0 for each of its metrics (the run goes on; its goals show it)."""
+        out: dict = {}
+        declared = {info.id: info.manifest.metrics for info in self.infos if info.manifest.metrics}
+        for mod, impl in reversed(self._chain("river_metrics")):  # load order
+            metrics = declared[mod.id]
+            zeros = {metric.name: 0 for metric in metrics}
+            if mod.id in self.disabled:
+                out[mod.id] = zeros
+                continue
+            offered = {"world": WorldView(world), "settings": self.settings[mod.id],
+                       "state": self.state(world, mod.id)}
+            answer, problem, error = self.guard.call(mod.id, "river_metrics", impl.function,
+                                                     tuple(offered[name] for name in impl.argnames))
+            if problem is None:
+                problem = _check_metric_values(answer, metrics)
+            if problem is not None:
+                self._fail(mod, "river_metrics", problem, error, world)
+                answer = zeros
+            out[mod.id] = {metric.name: answer[metric.name] for metric in metrics}  # declared order
+        return out
+
     # ------------------------------------------------------------------------------------------------- internals
+    def _check_metrics(self) -> None:
+        """A mod that declares metrics reports them, and one that reports declares them: either alone is a mistake.
+        The same holds for event kinds and river_event."""
+        reporting = {impl.plugin_name for impl in self.pm.hook.river_metrics.get_hookimpls()}
+        receiving = {impl.plugin_name for impl in self.pm.hook.river_event.get_hookimpls()}
+        problems = []
+        for info in self.infos:
+            if info.manifest.events and info.id not in receiving:
+                names = ", ".join(event.name for event in info.manifest.events)
+                problems.append(f"mod {info.label} declares events ({names}) in mod.toml but implements no "
+                                "river_event to receive them")
+            elif info.id in receiving and not info.manifest.events:
+                problems.append(f"mod {info.label} implements river_event but declares no events: add an "
+                                "[events.NAME] table (name, params) to its mod.toml for each kind")
+            if info.manifest.metrics and info.id not in reporting:
+                names = ", ".join(metric.name for metric in info.manifest.metrics)
+                problems.append(f"mod {info.label} declares metrics ({names}) in mod.toml but implements no "
+                                "river_metrics to report them")
+            elif info.id in reporting and not info.manifest.metrics:
+                problems.append(f"mod {info.label} implements river_metrics but declares no metrics: add a "
+                                "[metrics.NAME] table (unit, description) to its mod.toml for each figure")
+        if problems:
+            raise ModError(problems)
+
     def _chain(self, hook: str) -> list[tuple[LoadedMod, pluggy.HookImpl]]:
         """Implementations in pluggy's call order: last loaded first, so the built-in plugin comes last."""
         impls = getattr(self.pm.hook, hook).get_hookimpls()
@@ -324,6 +402,11 @@ class ModSession:
                                         f"type {content!r}, which no loaded mod registers")
         if problems:
             raise ModError(problems)
+        for info in self.infos:
+            for metric in info.manifest.metrics:
+                catalog.metrics[f"mods.{info.id}.{metric.name}"] = metric.metric
+            for event in info.manifest.events:
+                catalog.events[f"{info.id}/{event.name}"] = event.params
         return catalog
 
 
@@ -348,6 +431,25 @@ class _KeyShape:
                     "shaped like builtin_priority_key's")
         return (f"answered {key!r} ({len(key)} numbers); keys in this run have {self.length} numbers "
                 f"(the first came from {self.origin}): every key in a queue needs the same shape")
+
+
+def _check_metric_values(answer, metrics) -> str | None:
+    """What is wrong with a `river_metrics` answer: a dict of every declared name -> a finite number, no others."""
+    if not isinstance(answer, dict):
+        return f"answered {answer!r}; expected a dict of metric name -> number"
+    names = [metric.name for metric in metrics]
+    missing = [name for name in names if name not in answer]
+    extra = sorted(str(name) for name in answer if name not in names)
+    if missing or extra:
+        return (f"answered {sorted(map(str, answer))}; expected exactly the metrics mod.toml declares "
+                f"({', '.join(names)})"
+                + (f": missing {', '.join(missing)}" if missing else "")
+                + (f"; not declared: {', '.join(extra)}" if extra else ""))
+    for name, value in answer.items():
+        if type(value) not in (int, float) or not math.isfinite(value):
+            shown = " (a bool is not a number: use int(...))" if type(value) is bool else ""
+            return f"answered {name} = {value!r}{shown}; expected a finite number (int or float)"
+    return None
 
 
 def _check_hook_names(plugin: object) -> None:

@@ -12,11 +12,25 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, make_dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from factory_game.sim.entities import Customer, Task
     from factory_game.sim.world import World
+
+
+MAX_TASKS_PER_CUSTOMER = 100  # a customer rule's demand above this is a mistake, not a customer
+
+
+class Newcomer(NamedTuple):
+    """What a new customer brings, as the level's draws made it: the customer rule may answer another one (use
+    `drawn._replace(...)`). `content` names one content type per task."""
+
+    tier: str
+    priority: bool  # bought the priority pack
+    budget_cents: int
+    patience_ms: int  # 0 when the level asks no wait question
+    content: tuple[str, ...]
 
 
 def default_price(world: World, customer: Customer, task: Task) -> int:
@@ -55,6 +69,11 @@ def default_route(world: World, customer: Customer, task: Task) -> str:
 def default_capacity(world: World, model: str) -> int:
     """The built-in auto-manager's decision for `model` now: slots to rent (> 0), to release (< 0), or 0."""
     return world.autopilot.decide(model, world.models[model], world.now)
+
+
+def default_customer(world: World, drawn: Newcomer) -> Newcomer:
+    """The level's own draws (`[arrivals]`): the newcomer as drawn."""
+    return drawn
 
 
 # ------------------------------------------------------------------------------------------- answer checks
@@ -100,6 +119,29 @@ def check_capacity(answer, world, model) -> str | None:
     return None
 
 
+def check_customer(answer, world, drawn) -> str | None:
+    if type(answer) is not Newcomer:
+        return f"answered {answer!r}; expected a Newcomer (drawn._replace(...))"
+    if answer.tier not in world.caps:
+        return f"answered tier {answer.tier!r}; expected a tier of this level ({', '.join(world.caps)})"
+    if type(answer.priority) is not bool:
+        return f"answered priority {answer.priority!r}; expected True or False"
+    for name in ("budget_cents", "patience_ms"):
+        value = getattr(answer, name)
+        if type(value) is not int or value < 0:
+            return f"answered {name} {value!r}; expected an int >= 0"
+    content = answer.content
+    if type(content) is not tuple or not 1 <= len(content) <= MAX_TASKS_PER_CUSTOMER:
+        return (f"answered content {content!r}; expected a tuple of 1 to {MAX_TASKS_PER_CUSTOMER} content types, "
+                "one per task")
+    served = {c for state in world.models.values() for c in state.spec.content}
+    for kind in content:
+        if kind not in served:
+            return (f"answered content {kind!r}; expected a content type a model of this level serves "
+                    f"({', '.join(sorted(served))})")
+    return None
+
+
 @dataclass(frozen=True)
 class Rule:
     """One decision a mod may take over. Its hook is `river_<name>`; a mod's implementation takes any subset of
@@ -132,6 +174,10 @@ RULES: tuple[Rule, ...] = (
     Rule("capacity", ("world", "model"), default_capacity, check_capacity,
          "The auto-manager's decision for `model` (an id) at each of its checks: slots to rent (> 0), to release "
          "(< 0), 0 to keep, or None to pass. Asked only while the auto-manager is on."),
+    Rule("customer", ("world", "drawn"), default_customer, check_customer,
+         "What a new customer brings (a Newcomer: tier, priority, budget_cents, patience_ms, content), given "
+         "`drawn`, the level's own draws for them; or None to pass. Asked once per arrival drawn from `[arrivals]` "
+         "(not for logged requests, scripted arrivals or returning customers); draw only from `rng`."),
 )
 RULE_BY_HOOK = {rule.hook: rule for rule in RULES}
 

@@ -97,7 +97,8 @@ class PromptSpec:
 
 @dataclass(frozen=True)
 class ScriptedEvent:
-    """`outage` (model, slots, duration), `spike` (factor, duration) or `price` (content, price_cents)."""
+    """`outage` (model, slots, duration), `spike` (factor, duration) or `price` (content, price_cents); or a kind a
+    mod declares (`<mod id>/<name>`, with its `params`), which the world leaves to the plugin layer to deliver."""
 
     kind: str = field(metadata=toml("kind", "string"))
     at_ms: int = field(metadata=toml("at", "duration", 0))
@@ -107,6 +108,7 @@ class ScriptedEvent:
     factor: float = field(default=1.0, metadata=toml("factor", "number", 0.0, 100.0))
     content: str = field(default="", metadata=toml("content", "string"))
     price_cents: int = field(default=0, metadata=toml("price", "money", 0))
+    params: tuple[tuple[str, object], ...] = ()  # a mod's event: (name, value) in the order the mod declares them
 
 
 @dataclass(frozen=True)

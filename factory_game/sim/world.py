@@ -50,7 +50,7 @@ from factory_game.sim.ledger import Ledger
 from factory_game.sim.market import LeverRejected, Market, is_lever
 from factory_game.sim.metrics import Metrics
 from factory_game.sim.rng import RngStreams
-from factory_game.sim.rules import Rules, default_capacity, default_route
+from factory_game.sim.rules import Newcomer, Rules, default_capacity, default_customer, default_route
 from factory_game.sim.spec import LevelSpec, ScriptedEvent, TraceArrival
 
 __all__ = ["CommandRejected", "TICK_MS", "World"]
@@ -75,6 +75,7 @@ class World:
         self.rules = rules or Rules()
         self._routing = self.rules.route is not default_route  # a mod routes: ask at each admission
         self._capacity_rule = self.rules.capacity is not default_capacity  # a mod manages capacity
+        self._customer_rule = self.rules.customer is not default_customer  # a mod shapes newcomers
         self.rng = RngStreams(self.seed)
         self.calendar = Calendar()
         self.ledger = Ledger(spec.start_cash_cents, window=ledger_window)
@@ -89,6 +90,7 @@ class World:
         self.autopilot_enabled = spec.autopilot.enabled
         self.metrics = Metrics(spec, self.models, self.ledger, sample_every_ms=TICK_MS)
         self._listeners: list[Callable[[Event], None]] = []
+        self._sections: list[tuple[str, Callable[[], dict]]] = []  # extra summary tables (the mods' metrics)
         self._next_customer = 1
         self._next_task = 1
         self._next_slot = 1
@@ -129,6 +131,16 @@ class World:
     def unsubscribe(self, listener: Callable[[Event], None]) -> None:
         self._listeners.remove(listener)
 
+    def call_at(self, time_ms: int, callback: Callable[[], None]) -> None:
+        """`callback()` at `time_ms`, in calendar order (ties: first scheduled, first called). The plugin layer
+        delivers a level's mod events this way; a callback changes the world only through `apply`."""
+        self.calendar.at(time_ms, lambda _arg: callback())
+
+    def add_summary_section(self, key: str, section: Callable[[], dict]) -> None:
+        """`summary()[key]` becomes `section()` each time a summary is taken (the plugin layer adds the mods'
+        metrics this way; the simulation never calls mods itself)."""
+        self._sections.append((key, section))
+
     def advance(self, until_ms: int) -> None:
         """Run every event due at or before `until_ms`; the clock then reads `until_ms`."""
         self.calendar.run_until(until_ms)
@@ -146,6 +158,8 @@ class World:
             "reputation": round(self.market.reputation, 6),
             "demand_factor": round(self.market.demand, 6),
         }
+        for key, section in self._sections:
+            summary[key] = section()
         return summary
 
     def apply(self, command: Command, source: str = "player") -> Recorded:
@@ -186,7 +200,10 @@ class World:
         if generation != self._arrival_generation:
             return
         self._schedule_next_arrival()
-        tier, priority, budget, patience, contents = self._arrivals.draw_customer(self.market.priority_share())
+        drawn = self._arrivals.draw_customer(self.market.priority_share())
+        if self._customer_rule:
+            drawn = self.rules.customer(self, Newcomer(*drawn[:4], tuple(drawn[4])))
+        tier, priority, budget, patience, contents = drawn
         if self.market.closed_until and self.market.door_closed(tier, self.calendar.now):
             self._refuse(tier)
             return

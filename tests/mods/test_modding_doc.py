@@ -2,6 +2,7 @@
 folder; each hook example is loaded as a mod and run on a small level; the packaging snippet names the real
 entry-point group. A code block the test does not know how to check fails the test."""
 
+import dataclasses
 import re
 import runpy
 import shlex
@@ -15,7 +16,7 @@ from factory_game.cli import main
 from factory_game.level import parse_level
 from factory_game.plugins import ModSession
 from factory_game.plugins.discovery import ENTRY_POINT_GROUP, ModInfo
-from factory_game.plugins.manifest import Manifest
+from factory_game.plugins.manifest import Manifest, parse_manifest
 from factory_game.runner import run_level
 from tests.mods.helpers import SMALL_LEVEL
 
@@ -42,6 +43,7 @@ def test_every_block_is_one_the_tests_run_or_check():
     for lang, body in blocks():
         head = first_line(body)
         known = (lang == "sh" or head == "# hook example" or head == "# pyproject.toml of your package"
+                 or head in ("# mod.toml of the river_metrics example", "# mod.toml of the river_event example")
                  or (lang in ("toml", "python") and re.fullmatch(r"# [\w./-]+\.(toml|py)", head)))
         assert known, f"a {lang} block docs/modding.md's tests do not run:\n{body}"
 
@@ -75,11 +77,19 @@ def test_each_hook_example_runs_as_a_mod(example, tmp_path):
     module = types.ModuleType("doc_example")
     exec(compile(example, str(DOC), "exec"), module.__dict__)
     manifest = Manifest("doc-example", "1.0.0", (1,), {"en": "e", "zh-CN": "e"}, {"en": "", "zh-CN": ""}, "docs")
+    if hasattr(module, "river_metrics"):  # it reports what the manifest shown beside it declares
+        (declared,) = [body for lang, body in blocks() if first_line(body) == "# mod.toml of the river_metrics example"]
+        manifest = dataclasses.replace(manifest, metrics=parse_manifest(tomllib.loads(declared), "doc")[0].metrics)
+    if hasattr(module, "river_event"):  # it receives the kind the manifest shown beside it declares
+        (declared,) = [body for lang, body in blocks() if first_line(body) == "# mod.toml of the river_event example"]
+        manifest = dataclasses.replace(manifest, events=parse_manifest(tomllib.loads(declared), "doc")[0].events)
     session = ModSession([ModInfo(manifest, str(DOC), tmp_path, loader=lambda: module)])
     spec = parse_level(SMALL_LEVEL.format(mods=""), "small.toml", catalog=session.catalog)
     result = run_level(spec, mods=session)  # strict: a failing example fails here
     assert result.summary["overall"]["completed"] > 0
     assert session.failures == []
+    if manifest.metrics:
+        assert set(result.summary["mods"]["doc-example"]) == {metric.name for metric in manifest.metrics}
 
 
 def test_the_packaging_snippet_names_the_entry_point_group():
