@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from factory_game.api import Provider, hookimpl
 from factory_game.builtin import CONTENT, MODELS
-from factory_game.plugins.hookspecs import rule_signature
+from factory_game.plugins.hookspecs import function_taking
 from factory_game.sim.rules import RULES
 
 BUILTIN_ID = "builtin"
@@ -26,14 +26,8 @@ def river_register_providers(register):
 
 def _builtin_impl(rule):
     """The rule's default as a hookimpl taking exactly the arguments the simulation passes."""
-    default = rule.default
-
-    def impl(*args):
-        return default(*args)
-    impl.__name__ = impl.__qualname__ = rule.hook
-    impl.__doc__ = default.__doc__
-    impl.__signature__ = rule_signature(rule).replace(parameters=list(rule_signature(rule).parameters.values())
-                                                      [:len(rule.args)])
+    impl = function_taking(rule.hook, rule.args, rule.default)
+    impl.__doc__ = rule.default.__doc__
     return hookimpl(impl)
 
 

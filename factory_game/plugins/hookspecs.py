@@ -10,8 +10,6 @@ docs/modding.md (a test checks each hook and each of its arguments is there).
 
 from __future__ import annotations
 
-import inspect
-
 import pluggy
 
 from factory_game.api import PROJECT
@@ -62,18 +60,24 @@ def river_metrics(world, settings, state):
     level's goal may name them."""
 
 
-def rule_signature(rule: Rule) -> inspect.Signature:
+def rule_arguments(rule: Rule) -> tuple[str, ...]:
     """The arguments a rule hook offers: what the simulation passes, then what the plugin layer adds."""
-    return inspect.Signature([inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD)
-                              for name in (*rule.args, *rule.extras)])
+    return (*rule.args, *rule.extras)
+
+
+def function_taking(name: str, arguments: tuple[str, ...], call=None):
+    """A function called `name` whose own code takes exactly `arguments` and returns `call(*arguments)` (None
+    without `call`). pluggy reads a hook's argument names from the function's code object (1.7 does, 1.6 read its
+    signature), so a signature attached afterwards is not enough; the names come from the RULES table."""
+    listed = ", ".join(arguments)
+    namespace = {"call": call}
+    exec(f"def {name}({listed}):\n    return call({listed}) if call is not None else None\n", namespace)
+    return namespace[name]
 
 
 def _rule_spec(rule: Rule):
-    def spec(*args, **kwargs):
-        """Generated from factory_game.sim.rules.RULES."""
-    spec.__name__ = spec.__qualname__ = rule.hook
+    spec = function_taking(rule.hook, rule_arguments(rule))
     spec.__doc__ = rule.doc
-    spec.__signature__ = rule_signature(rule)
     return hookspec(firstresult=True)(spec)
 
 
