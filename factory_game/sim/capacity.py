@@ -108,14 +108,19 @@ def release(world: World, command: Release) -> None:
     serving.sort(key=lambda s: (s.state != IDLE, now - s.arrived_at < m.spec.min_rental_ms, s.id))
     m.account(now)
     for slot in serving[:command.count]:
-        slot.release_requested = True
-        m.serving_rented -= 1
-        if slot.state == IDLE:
-            m.drop_idle(slot.id)
-            slot.state = LEAVING_SLOT
-            remove_slot(world, slot, m)
-        else:
-            slot.state = LEAVING_SLOT  # it leaves when its task ends (`World._end_attempt`)
+        _let_go(world, slot, m)
+
+
+def _let_go(world: World, slot: Slot, m: ModelState) -> None:
+    """A rented or contracted slot stops serving: an idle one leaves now, a busy one when its task ends
+    (`World._end_attempt`). The caller has accounted the model's time integrals up to now."""
+    slot.release_requested = True
+    m.serving_rented -= 1
+    was_idle = slot.state == IDLE
+    slot.state = LEAVING_SLOT
+    if was_idle:
+        m.drop_idle(slot.id)
+        remove_slot(world, slot, m)
 
 
 def sign_contract(world: World, command: SignContract) -> None:
@@ -156,14 +161,7 @@ def _contract_ends(arg: tuple[World, Slot]) -> None:
     world, slot = arg
     m = world.models[slot.model]
     m.account(world.calendar.now)
-    slot.release_requested = True
-    m.serving_rented -= 1
-    if slot.state == IDLE:
-        m.drop_idle(slot.id)
-        slot.state = LEAVING_SLOT
-        remove_slot(world, slot, m)
-    else:
-        slot.state = LEAVING_SLOT
+    _let_go(world, slot, m)
 
 
 def _model_for(world: World, model_id: str) -> ModelState:
