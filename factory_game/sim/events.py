@@ -11,7 +11,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from json.encoder import encode_basestring
 from types import SimpleNamespace
-from typing import IO, NamedTuple
+from typing import IO, NamedTuple, Protocol
 
 
 class Kind(StrEnum):
@@ -196,3 +196,16 @@ class EventLog:
     def hexdigest(self) -> str:
         self._flush()
         return self._hash.hexdigest()
+
+
+class Emitter(Protocol):
+    """The world's publishing kernel, as the simulation's parts see it: `listeners` (test it before building an
+    event: an unheard event costs nothing) and `emit`, which builds the event at the current time and hands it to
+    each listener in order."""
+
+    @property
+    def listeners(self) -> list[Callable[[Event], None]]: ...
+
+    def emit(self, kind: Kind, customer: int | None = None, task: int | None = None, model: str | None = None,
+             slot: int | None = None, cents: int | None = None, info: str | None = None, ok: bool | None = None,
+             reason: str | None = None) -> None: ...
