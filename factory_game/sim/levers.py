@@ -65,6 +65,14 @@ class Lever:
             return f"{self.what} goes from {_num(self.low)} to {_num(self.high)}, not {_num(value)}"
         return None
 
+    def stepped(self, value: float, direction: int, reference: float = 0) -> float | None:
+        """One click from `value` up (`direction` 1) or down (-1), kept inside the range; None at the edge (the
+        button then sends nothing). A relative step is a share of `reference` (the level's value), at least 1."""
+        step = max(1, int(reference * self.step + 1e-9)) if self.relative else self.step
+        new = value + direction * step
+        new = max(self.low, new if self.high is None else min(self.high, new))
+        return None if new == value else new
+
     def range_text(self) -> str:
         return f"{_num(self.low)}–{_num(self.high)}"
 

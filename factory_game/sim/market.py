@@ -153,6 +153,25 @@ class Market:
     def door_closed(self, tier: str, now: int) -> bool:
         return self.closed_until.get(tier, -1) > now
 
+    def lever_value(self, name: str, key: str | None = None) -> float:
+        """What a lever (`sim/levers.py`, by command name) is set to now, in the lever's unit; `key` is the content
+        type, tier or model of a keyed lever. A door's value is the minutes left until it opens (0: open)."""
+        if name == SetPrice.name:
+            return self.prices[str(key)]
+        if name == SetCap.name:
+            return self.caps[str(key)]
+        if name == CloseTier.name:
+            return max(0, self.closed_until.get(str(key), 0) - self.host.now) / MINUTE
+        if name == SetSurcharge.name:
+            return round(self.surcharge * 100)
+        if name == SetPrioritySales.name:
+            return int(self.priority_on_sale)
+        if name == SetWaitOffer.name:
+            return round(self.wait_offer * 100)
+        if name == SetPromptMultiplier.name:
+            return self.prompt.multiplier
+        return BY_NAME[name].default or 0
+
     # -------------------------------------------------------------------------------------------------- ticks
     def tick(self) -> bool:
         """Each minute: move reputation toward the mean satisfaction score of what ended in the last minute (and
