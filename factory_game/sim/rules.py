@@ -12,11 +12,39 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, make_dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 if TYPE_CHECKING:
-    from factory_game.sim.entities import Customer, Task
-    from factory_game.sim.world import World
+    from factory_game.sim.autopilot import Autopilot
+    from factory_game.sim.entities import Customer, ModelState, Task
+    from factory_game.sim.market import Market
+    from factory_game.sim.spec import LevelSpec
+
+
+class World(Protocol):
+    """What the built-in rules read of the world (the simulation hands its `World`; a mod's rule gets the same
+    object). Declared here so that the rules do not import the world that imports them."""
+
+    @property
+    def spec(self) -> LevelSpec: ...
+
+    @property
+    def now(self) -> int: ...
+
+    @property
+    def prices(self) -> dict[str, int]: ...
+
+    @property
+    def caps(self) -> dict[str, int]: ...
+
+    @property
+    def models(self) -> dict[str, ModelState]: ...
+
+    @property
+    def market(self) -> Market: ...
+
+    @property
+    def autopilot(self) -> Autopilot: ...
 
 
 MAX_TASKS_PER_CUSTOMER = 100  # a customer rule's demand above this is a mistake, not a customer
