@@ -25,6 +25,7 @@ from factory_game.sim.commands import (
     SignContract,
 )
 
+ALWAYS_OPEN = ("renting",)  # groups no level locks
 UNITS = ("cents", "percent", "count", "factor", "minutes", "switch")
 CONTROLS = ("stepper", "toggle", "door", "order")  # how the levers panel shows a lever
 
@@ -48,6 +49,11 @@ class Lever:
     @property
     def name(self) -> str:
         return self.command.name
+
+    def unlocked(self, levers: tuple[str, ...]) -> bool:
+        """Whether a level that unlocks `levers` (`[market] levers`) lets the player move this one: renting's
+        levers are always open."""
+        return self.group in ALWAYS_OPEN or self.group in levers
 
     @property
     def text(self) -> str:
@@ -107,7 +113,7 @@ LEVERS: tuple[Lever, ...] = (
 )
 
 BY_NAME: dict[str, Lever] = {lever.name: lever for lever in LEVERS}
-GROUPS: tuple[str, ...] = tuple(dict.fromkeys(lever.group for lever in LEVERS))
+GROUPS: tuple[str, ...] = tuple(dict.fromkeys(lever.group for lever in LEVERS if lever.group not in ALWAYS_OPEN))
 
 
 def lever_of(command: Command) -> Lever | None:

@@ -210,7 +210,7 @@ class Market:
         lever = BY_NAME.get(command.name)
         if lever is None:
             raise LeverRejected(f"unknown command {command!r}")
-        if source != "level" and lever.group not in self.spec.levers:
+        if source != "level" and not lever.unlocked(self.spec.levers):
             raise LeverRejected(f"this level has not unlocked the {lever.group} lever")
         problem = lever.refusal(getattr(command, lever.field))
         if problem is not None:

@@ -111,7 +111,7 @@ class LeversPanel:
     def _shown(self, lever: Lever) -> bool:
         """Unlocked on this level, and meaningful (the pack's levers only where customers buy it)."""
         spec = self.hud.view.world.spec
-        if lever.group not in spec.market.levers:
+        if not lever.unlocked(spec.market.levers):
             return False
         return lever.group != "priority" or spec.arrivals.priority_share > 0
 
