@@ -11,7 +11,7 @@ from factory_game.level.errors import LevelError
 from factory_game.level.loader import load_level
 from factory_game.paths import LEVELS_DIR
 from factory_game.sim import spec as spec_module
-from factory_game.sim.commands import COMMANDS, SetCap, SetPromptMultiplier, command_from_dict
+from factory_game.sim.commands import COMMANDS, ReleaseIdle, Rent, SetCap, SetPromptMultiplier, command_from_dict
 from factory_game.sim.levers import BY_NAME, LEVERS, docs_table
 from factory_game.sim.market import APPLY
 from factory_game.sim.world import World
@@ -95,3 +95,19 @@ def test_a_lever_command_round_trips_through_its_record(lever):
     command = lever.command(**args, **{lever.field: sent})
     assert command_from_dict(command.to_dict()) == command
 
+
+
+def test_release_idle_gives_back_the_idle_rentals_at_once_on_any_level():
+    """The lever added through the table (issue 16: "release idle" at once): always open, like renting."""
+    world = World(load_level(RUSH, ['market.levers=[]', "autopilot.enabled=false"]), seed=5)
+    m = world.models["sd15"]
+    assert world.apply(Rent("sd15", 3)).ok
+    world.advance(m.spec.lead_time_ms + 1)
+    idle = [s for s in m.slots if s.rented and s.state == "idle"]
+    assert idle, "a rush-hour level at its start leaves rented slots idle"
+    assert world.apply(ReleaseIdle("sd15", keep=1)).ok
+    assert len([s for s in m.slots if s.rented and s.state == "idle"]) == 1
+    assert world.apply(ReleaseIdle("sd15")).ok
+    assert not [s for s in m.slots if s.rented and s.state == "idle"]
+    refused = world.apply(ReleaseIdle("sd15"))
+    assert not refused.ok and "no idle rented slot" in refused.reason

@@ -116,6 +116,15 @@ class SignContract(Command):
 
 
 @dataclass(frozen=True)
+class ReleaseIdle(Command):
+    """Give back a model's idle rented slots now, keeping `keep` of them (contract slots stay: they are committed)."""
+
+    name: ClassVar[str] = "release_idle"
+    model: str
+    keep: int = 0
+
+
+@dataclass(frozen=True)
 class Arrive(Command):
     """Bring a customer in now with a given demand (one content type per task): for scripted scenarios, tests and
     the sandbox. Budget and patience default to the level's distributions."""
@@ -133,7 +142,7 @@ class Arrive(Command):
 
 COMMANDS: dict[str, type[Command]] = {cls.name: cls for cls in (
     Rent, Release, SetAutopilot, SetPrice, SetSurcharge, SetPrioritySales, SetCap, CloseTier, SetPromptMultiplier,
-    SetWaitOffer, SignContract, Arrive)}
+    SetWaitOffer, SignContract, ReleaseIdle, Arrive)}
 
 
 def command_from_dict(data: dict) -> Command:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from factory_game.sim.commands import (
     CloseTier,
     Command,
+    ReleaseIdle,
     SetCap,
     SetPrice,
     SetPrioritySales,
@@ -110,6 +111,8 @@ LEVERS: tuple[Lever, ...] = (
           default=0),
     Lever(SignContract, "contracts", "count", "count", 1, None, 1, "model", "order", "a contract",
           "order `count` slots on a capacity contract (below)", default=1),
+    Lever(ReleaseIdle, "renting", "keep", "count", 0, None, 1, "model", "order", "the idle slots kept",
+          "give back the model's idle rented slots at once, keeping `keep` (contract slots stay)", default=0),
 )
 
 BY_NAME: dict[str, Lever] = {lever.name: lever for lever in LEVERS}

@@ -21,6 +21,8 @@ from factory_game.sim.commands import (
     CloseTier,
     Command,
     CommandRejected,
+    Release,
+    ReleaseIdle,
     SetCap,
     SetPrice,
     SetPrioritySales,
@@ -29,7 +31,7 @@ from factory_game.sim.commands import (
     SetWaitOffer,
     SignContract,
 )
-from factory_game.sim.entities import QUEUED, Customer
+from factory_game.sim.entities import IDLE, QUEUED, Customer
 from factory_game.sim.ledger import Ledger
 from factory_game.sim.levers import BY_NAME
 from factory_game.sim.metrics import Metrics
@@ -260,6 +262,19 @@ class Market:
             raise LeverRejected(str(exc)) from None
         return False
 
+    def _release_idle(self, command: ReleaseIdle) -> bool:
+        """Idle rented slots leave first when released (`Capacity.release`), so releasing as many as are idle
+        lets exactly those go."""
+        try:
+            m = self.capacity.model(command.model)
+            idle = sum(1 for s in m.slots if s.rented and not s.committed_ms and s.state == IDLE) - command.keep
+            if idle <= 0:
+                raise LeverRejected(f"{m.id} has no idle rented slot to release beyond the {command.keep} kept")
+            self.capacity.release(Release(m.id, idle))
+        except CommandRejected as exc:
+            raise LeverRejected(str(exc)) from None
+        return False
+
     def _set_wait_offer(self, command: SetWaitOffer) -> bool:
         self.wait_offer = command.percent / 100
         return False
@@ -283,6 +298,7 @@ APPLY: dict[str, Callable[[Market, Any], bool]] = {
     SignContract.name: Market._sign_contract,
     SetWaitOffer.name: Market._set_wait_offer,
     SetPromptMultiplier.name: Market._set_prompt_multiplier,
+    ReleaseIdle.name: Market._release_idle,
 }
 
 
