@@ -7,6 +7,7 @@ import ast
 from pathlib import Path
 
 import grimp
+import pytest
 
 SIM = Path(__file__).resolve().parents[1] / "factory_game" / "sim"
 
@@ -43,3 +44,21 @@ def test_no_import_circle_in_sim_even_with_type_checking_imports():
     circles = [(a, b) for a in sim for b in sim
                if a < b and graph.chain_exists(a, b) and graph.chain_exists(b, a)]
     assert circles == []
+
+
+def test_the_rules_declared_for_the_type_checker_are_the_rules():
+    """`Rules` is built from RULES at run time and declared field by field for mypy: the two lists agree."""
+    from factory_game.sim.rules import RULES, Rules
+
+    tree = ast.parse((SIM / "rules.py").read_text(encoding="utf-8"))
+    declared = next(node for node in ast.walk(tree) if isinstance(node, ast.ClassDef) and node.name == "Rules")
+    names = [item.target.id for item in declared.body
+             if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)]
+    assert names == [rule.name for rule in RULES] == [f for f in Rules.__dataclass_fields__]
+
+
+def test_the_simulation_is_type_clean_under_strict_mypy():
+    """pyproject's [tool.mypy] is strict on factory_game.sim: the compiled core of the speed issue needs it."""
+    mypy = pytest.importorskip("mypy.api")
+    out, err, status = mypy.run(["--config-file", str(SIM.parents[1] / "pyproject.toml"), str(SIM)])
+    assert status == 0, out + err

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 from functools import reduce
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from factory_game.level.goals import GoalResult, evaluate, level_stars
 from factory_game.sim.commands import Command
@@ -132,8 +132,12 @@ class ReportData:
 
     def rows(self, section: str | None = None) -> list[Row]:
         """The headline figures (of one section, or all)."""
-        return [Row(key, reduce(dict.__getitem__, path.split("."), self.summary), metric_unit(path))
-                for where, key, path in FIGURES if section in (None, where)]
+        return [Row(key, self.figure(path), metric_unit(path)) for where, key, path in FIGURES
+                if section in (None, where)]
+
+    def figure(self, path: str) -> float:
+        """The summary's value at a dotted path (`money.profit_cents`)."""
+        return cast(float, reduce(dict.__getitem__, path.split("."), self.summary))
 
     def task_table(self) -> list[TaskGroup]:
         """Tasks per model, per tier that had any, and overall."""

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from factory_game.sim.arrivals import rate_schedule
 from factory_game.sim.clock import HOUR
+from factory_game.sim.commands import Rent, SignContract
 
 if TYPE_CHECKING:
     from factory_game.sim.world import World
@@ -52,7 +53,8 @@ def orders_in_transit(world: World, model_id: str) -> list[tuple[int, int]]:
     for record in world.commands:
         command = record.command
         lead = leads.get(command.name)
-        if lead is not None and record.ok and command.model == model_id and record.time + lead > world.now:
+        if lead is not None and isinstance(command, Rent | SignContract) and record.ok \
+                and command.model == model_id and record.time + lead > world.now:
             out.append((command.count, record.time + lead))
     return sorted(out, key=lambda item: item[1])
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from factory_game.sim.arrivals import Arrivals
 from factory_game.sim.autopilot import Autopilot
@@ -90,7 +91,7 @@ class World:
         self.autopilot_enabled = spec.autopilot.enabled
         self.metrics = Metrics(spec, self.models, self.ledger, sample_every_ms=TICK_MS)
         self.listeners: list[Callable[[Event], None]] = []
-        self._sections: list[tuple[str, Callable[[], dict]]] = []  # extra summary tables (the mods' metrics)
+        self._sections: list[tuple[str, Callable[[], dict[str, Any]]]] = []  # extra summary tables (the mods' metrics)
         self._next_customer = 1
         self._next_task = 1
         self._sla_ms = spec.sla_ms
@@ -140,7 +141,7 @@ class World:
         delivers a level's mod events this way; a callback changes the world only through `apply`."""
         self.calendar.at(time_ms, lambda _arg: callback())
 
-    def add_summary_section(self, key: str, section: Callable[[], dict]) -> None:
+    def add_summary_section(self, key: str, section: Callable[[], dict[str, Any]]) -> None:
         """`summary()[key]` becomes `section()` each time a summary is taken (the plugin layer adds the mods'
         metrics this way; the simulation never calls mods itself)."""
         self._sections.append((key, section))
@@ -149,13 +150,13 @@ class World:
         """Run every event due at or before `until_ms`; the clock then reads `until_ms`."""
         self.calendar.run_until(until_ms)
 
-    def run(self, until_ms: int | None = None) -> dict:
+    def run(self, until_ms: int | None = None) -> dict[str, Any]:
         """Run to the level's end (or `until_ms`), book the costs due, and return the summary."""
         self.advance(self.spec.duration_ms if until_ms is None else until_ms)
         self.settle_costs()
         return self.summary()
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         summary = self.metrics.summary(self.calendar.now)
         summary["manager"] = {
             "autopilot_minutes": self.metrics.autopilot_ms // MINUTE,
@@ -237,7 +238,7 @@ class World:
 
     def _schedule_next_trace_arrival(self) -> None:
         """Pull one logged request at a time: the log is streamed, never held whole."""
-        arrival = next(self._trace, None)
+        arrival = next(self._trace, None) if self._trace is not None else None
         if arrival is not None:
             self.calendar.at(max(self.calendar.now, arrival.at_ms), self._on_trace_arrival, arrival)
 
@@ -402,7 +403,9 @@ class World:
                 failed = True
                 duration = max(1, round(duration * frng.random()))  # it breaks somewhere along the way
         end = task.end_at = now + duration
-        task.stats.waits.add(now - task.queued_at)
+        queued_at = task.queued_at
+        assert queued_at is not None  # a started task was queued
+        task.stats.waits.add(now - queued_at)
         if self.listeners:
             self.emit(FAST_KIND.START, customer=task.customer_id, task=task.id, model=m.id, slot=slot.id,
                        info=str(duration))
@@ -417,7 +420,9 @@ class World:
     def end_attempt(self, task: Task, failed: bool, reason: str) -> None:
         """The slot side of an end: free the slot (or let a released one leave); the task side follows."""
         m = self.models[task.model]
-        slot = self.slots[task.slot_id]
+        slot_id = task.slot_id
+        assert slot_id is not None  # a running task has its slot
+        slot = self.slots[slot_id]
         customer = self.customers.get(task.customer_id)
         if customer is None:
             raise KeyError(f"customer {task.customer_id} has a running task but is not in the world")
@@ -452,11 +457,13 @@ class World:
         cents = self.ledger.capture(now, customer.id, task.id)
         customer.held_cents -= cents
         customer.spent_cents += cents
-        if not task.stats.record_delivery(now - task.admitted_at, cents, self._sla_ms) and not customer.unhappy:
+        admitted_at, started_at = task.admitted_at, task.started_at
+        assert admitted_at is not None and started_at is not None  # a delivered task was admitted and started
+        if not task.stats.record_delivery(now - admitted_at, cents, self._sla_ms) and not customer.unhappy:
             # delivered late: the larger part of the lateness names the cause
             customer.unhappy = True
-            waited = task.started_at - task.admitted_at
-            customer.cause = "queue_wait" if waited >= now - task.started_at else "slow_service"
+            waited = started_at - admitted_at
+            customer.cause = "queue_wait" if waited >= now - started_at else "slow_service"
         if self.listeners:
             self.emit(FAST_KIND.FINISH, customer=customer.id, task=task.id, model=m.id, slot=slot.id)
             self.emit(FAST_KIND.CAPTURE, customer=customer.id, task=task.id, cents=cents)
