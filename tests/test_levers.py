@@ -111,3 +111,8 @@ def test_release_idle_gives_back_the_idle_rentals_at_once_on_any_level():
     assert not [s for s in m.slots if s.rented and s.state == "idle"]
     refused = world.apply(ReleaseIdle("sd15"))
     assert not refused.ok and "no idle rented slot" in refused.reason
+
+
+def test_the_panel_leaves_out_a_lever_the_level_refuses_outright():
+    assert World(load_level(LEVELS_DIR / "reference" / "mmc.toml")).market.unavailable("prompt_multiplier")
+    assert World(load_level(RUSH)).market.unavailable("prompt_multiplier") is None

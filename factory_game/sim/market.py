@@ -279,8 +279,15 @@ class Market:
         self.wait_offer = command.percent / 100
         return False
 
+    def unavailable(self, name: str) -> str | None:
+        """Why a lever (by command name) cannot move at all on this level, whatever its value, or None: the
+        multiplier where the level asks no wait question. The levers panel leaves such a lever out."""
+        if name == SetPromptMultiplier.name:
+            return self.prompt.refusal()
+        return None
+
     def _set_prompt_multiplier(self, command: SetPromptMultiplier) -> bool:
-        problem = self.prompt.refusal()
+        problem = self.unavailable(command.name)
         if problem is not None:
             raise LeverRejected(problem)
         self.prompt.set_multiplier(command.multiplier)

@@ -109,9 +109,11 @@ class LeversPanel:
 
     # ------------------------------------------------------------------------------------------------ lever rows
     def _shown(self, lever: Lever) -> bool:
-        """Unlocked on this level, and meaningful (the pack's levers only where customers buy it)."""
-        spec = self.hud.view.world.spec
-        if not lever.unlocked(spec.market.levers):
+        """Unlocked on this level, able to move at all, and meaningful (the pack's levers only where customers buy
+        it)."""
+        world = self.hud.view.world
+        spec = world.spec
+        if not lever.unlocked(spec.market.levers) or world.market.unavailable(lever.name) is not None:
             return False
         return lever.group != "priority" or spec.arrivals.priority_share > 0
 
