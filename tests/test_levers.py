@@ -11,7 +11,7 @@ from factory_game.level.errors import LevelError
 from factory_game.level.loader import load_level
 from factory_game.paths import LEVELS_DIR
 from factory_game.sim import spec as spec_module
-from factory_game.sim.commands import COMMANDS, ReleaseIdle, Rent, SetCap, SetPromptMultiplier, command_from_dict
+from factory_game.sim.commands import COMMANDS, ReleaseIdle, Rent, SetPromptMultiplier, command_from_dict
 from factory_game.sim.levers import BY_NAME, LEVERS, docs_table
 from factory_game.sim.market import APPLY
 from factory_game.sim.world import World
@@ -61,14 +61,14 @@ def test_a_level_outside_a_levers_range_is_refused_by_the_loader(override, key):
 
 def test_mmc_plus_raises_a_cap_of_1000_and_minus_lowers_it():
     """The reported bug: on reference/mmc (L1 = 1000, every lever unlocked) "+" sent SetCap(L1, 20), lowering the
-    cap, and "−" (999) was refused. The panel steps with `Lever.stepped` inside the table's range."""
+    cap, and "−" (999) was refused. The panel's buttons send `Market.step`'s value, inside the table's range."""
     world = World(load_level(LEVELS_DIR / "reference" / "mmc.toml"))
-    lever = BY_NAME["set_cap"]
-    assert world.caps["L1"] == 1000
-    assert lever.stepped(1000, +1) is None  # at the top: nothing to send, nothing lowered
-    down = lever.stepped(1000, -1)
-    assert down == 999 and world.apply(SetCap("L1", int(down))).ok and world.caps["L1"] == 999
-    assert world.apply(SetCap("L1", int(lever.stepped(999, +1)))).ok and world.caps["L1"] == 1000
+    lever, market = BY_NAME["set_cap"], world.market
+    assert (lever, "L1") in market.levers() and world.caps["L1"] == 1000
+    assert market.step(lever, "L1", +1) is None  # at the top: nothing to send, nothing lowered
+    assert market.step(lever, "L1", -1) == 999
+    assert world.apply(lever.command_for("L1", 999)).ok and world.caps["L1"] == 999
+    assert world.apply(lever.command_for("L1", market.step(lever, "L1", +1) or 0)).ok and world.caps["L1"] == 1000
     assert lever.stepped(1, -1) is None
 
 
@@ -89,12 +89,9 @@ def test_the_multiplier_lever_moves_the_line_through_the_prompts_rule():
 
 @pytest.mark.parametrize("lever", LEVERS, ids=lambda lever: lever.name)
 def test_a_lever_command_round_trips_through_its_record(lever):
-    args = {lever.keyed_by: "x"} if lever.keyed_by else {}
-    value = lever.default if lever.default is not None else lever.low
-    sent = bool(value) if lever.unit == "switch" else value if lever.unit == "factor" else int(value)
-    command = lever.command(**args, **{lever.field: sent})
+    command = lever.command_for("x" if lever.keyed_by else None, lever.default or lever.low)
+    assert getattr(command, lever.field) == (lever.default or lever.low)
     assert command_from_dict(command.to_dict()) == command
-
 
 
 def test_release_idle_gives_back_the_idle_rentals_at_once_on_any_level():

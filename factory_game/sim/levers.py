@@ -80,6 +80,13 @@ class Lever:
         new = max(self.low, new if self.high is None else min(self.high, new))
         return None if new == value else new
 
+    def command_for(self, key: str | None, value: float) -> Command:
+        """The command that sets this lever (for `key`) to `value`, its field typed as the command declares it."""
+        sent: float | bool = value if self.unit == "factor" else bool(value) if self.unit == "switch" else int(value)
+        args: dict[str, str | float | bool] = {self.keyed_by: str(key)} if self.keyed_by else {}
+        args[self.field] = sent
+        return self.command(**args)
+
     def range_text(self) -> str:
         return f"{_num(self.low)}–{_num(self.high)}"
 

@@ -33,7 +33,7 @@ from factory_game.sim.commands import (
 )
 from factory_game.sim.entities import IDLE, QUEUED, Customer
 from factory_game.sim.ledger import Ledger
-from factory_game.sim.levers import BY_NAME
+from factory_game.sim.levers import BY_NAME, LEVERS, Lever
 from factory_game.sim.metrics import Metrics
 from factory_game.sim.prompt import Prompt
 from factory_game.sim.spec import LevelSpec
@@ -278,6 +278,24 @@ class Market:
     def _set_wait_offer(self, command: SetWaitOffer) -> bool:
         self.wait_offer = command.percent / 100
         return False
+
+    def levers(self) -> list[tuple[Lever, str | None]]:
+        """The levers the player may move on this level, one per key (content type served, tier, model that may
+        take extra slots), in the table's order: what the levers panel shows."""
+        level = self.level
+        keys: dict[str | None, list[str | None]] = {
+            "content": [c.id for c in level.content if any(c.id in m.content for m in level.models)],
+            "tier": list(self.caps),
+            "model": [m.id for m in level.models if m.max_extra],
+            None: [None]}
+        return [(lever, key) for lever in LEVERS if lever.unlocked(self.spec.levers) and
+                self.unavailable(lever.name) is None for key in keys[lever.keyed_by]]
+
+    def step(self, lever: Lever, key: str | None, direction: int) -> float | None:
+        """The lever's value one click up (1) or down (-1) from now, inside its range; None at the edge. A price
+        steps by a share of the level's price."""
+        reference = self.references.get(str(key), 0) if lever.relative else 0
+        return lever.stepped(self.lever_value(lever.name, key), direction, reference)
 
     def unavailable(self, name: str) -> str | None:
         """Why a lever (by command name) cannot move at all on this level, whatever its value, or None: the

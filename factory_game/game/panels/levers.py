@@ -20,7 +20,7 @@ from factory_game.sim import economics, queries
 from factory_game.sim.capacity import contract_price_cents
 from factory_game.sim.clock import HOUR, MINUTE
 from factory_game.sim.entities import ANGER_CAUSES
-from factory_game.sim.levers import LEVERS, Lever
+from factory_game.sim.levers import Lever
 from factory_game.texts import format_duration, format_money
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ class LeversPanel:
         self._stepper_y: dict[str | None, float] = {}  # a keyed stepper's row, which a door of the same key shares
         hud.label(self.x, y, t("manager.levers"), pal["yellow"])
         y -= self.row
-        rows = [(lever, key) for lever in LEVERS if self._shown(lever) for key in self._keys(lever)]
+        rows = [(lever, key) for lever, key in world.market.levers() if self._shown(lever)]
         for lever, key in rows:
             y = self._row(lever, key, y)
         x = self.x
@@ -109,23 +109,8 @@ class LeversPanel:
 
     # ------------------------------------------------------------------------------------------------ lever rows
     def _shown(self, lever: Lever) -> bool:
-        """Unlocked on this level, able to move at all, and meaningful (the pack's levers only where customers buy
-        it)."""
-        world = self.hud.view.world
-        spec = world.spec
-        if not lever.unlocked(spec.market.levers) or world.market.unavailable(lever.name) is not None:
-            return False
-        return lever.group != "priority" or spec.arrivals.priority_share > 0
-
-    def _keys(self, lever: Lever) -> list[str | None]:
-        world = self.hud.view.world
-        if lever.keyed_by == "content":
-            return [c.id for c in world.spec.content if c.id in world.route]
-        if lever.keyed_by == "tier":
-            return list(world.caps)
-        if lever.keyed_by == "model":
-            return [m.id for m in world.spec.models if m.max_extra]
-        return [None]
+        """Meaningful here: the pack's levers only where customers buy it."""
+        return lever.group != "priority" or self.hud.view.world.spec.arrivals.priority_share > 0
 
     def _key_name(self, lever: Lever, key: str | None) -> str:
         world, pick = self.hud.view.world, self.hud.i18n.pick
@@ -156,11 +141,8 @@ class LeversPanel:
         return t(lever.text + ("_on" if on else ""), name=self._key_name(lever, key), value=shown, **extra)
 
     def _send(self, lever: Lever, key: str | None, value: float | None) -> None:
-        if value is None:
-            return  # at the edge of the lever's range: nothing to send
-        sent: float | bool = value if lever.unit == "factor" else bool(value) if lever.unit == "switch" else int(value)
-        args = {lever.keyed_by: key} if lever.keyed_by else {}
-        self.hud.view.apply(lever.command(**args, **{lever.field: sent}))
+        if value is not None:  # None: at the edge of the lever's range, nothing to send
+            self.hud.view.apply(lever.command_for(key, value))
 
     def _row(self, lever: Lever, key: str | None, y: float) -> float:
         hud, x, bw = self.hud, self.x, STEPPER_W
@@ -173,11 +155,9 @@ class LeversPanel:
             return self._text(lever, key)
 
         if lever.control == "stepper":
-            reference = market.references.get(str(key), 0) if lever.relative else 0
             label = hud.label(x + 2 * bw + 8, y + 4, "", clip_px=int(self.col_w) - 2 * bw - 12)
-            hud.button(x, y, bw, BUTTON_H, "−", lambda: self._send(lever, key, lever.stepped(value(), -1, reference)))
-            hud.button(x + bw + 2, y, bw, BUTTON_H, "+",
-                       lambda: self._send(lever, key, lever.stepped(value(), 1, reference)))
+            hud.button(x, y, bw, BUTTON_H, "−", lambda: self._send(lever, key, market.step(lever, key, -1)))
+            hud.button(x + bw + 2, y, bw, BUTTON_H, "+", lambda: self._send(lever, key, market.step(lever, key, 1)))
             self.dynamic.append((label.set, text))
             if key is not None:
                 self._stepper_y[key] = y
