@@ -18,7 +18,7 @@ metrics read.
 from __future__ import annotations
 
 import heapq
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from factory_game.sim.clock import HOUR, Calendar
 from factory_game.sim.commands import CommandRejected, Release, Rent, SignContract
@@ -26,6 +26,14 @@ from factory_game.sim.entities import BUSY, DOWN, IDLE, LEAVING_SLOT, ModelState
 from factory_game.sim.events import FAST_KIND, Emitter
 from factory_game.sim.ledger import Ledger
 from factory_game.sim.spec import LevelSpec, MarketSpec, ModelSpec, ScriptedEvent
+
+
+class Order(NamedTuple):
+    """A slot ordered and not yet arrived: when it arrives, on which terms, at what price per slot-hour."""
+
+    arrive_at: int  # ms
+    kind: str  # "rent" or "contract"
+    price_cents: int
 
 
 class CapacityHost(Emitter, Protocol):
@@ -62,6 +70,11 @@ class Capacity:
         self.host = host
         self.next_slot = 1
         self.billed_contracted: dict[str, int] = dict.fromkeys(models, 0)  # cents, see `bill`
+        self.on_order: dict[str, list[Order]] = {model_id: [] for model_id in models}  # by model, in order placed
+
+    def orders(self, model_id: str) -> list[Order]:
+        """A model's slots on order (rented and contract), soonest first."""
+        return sorted(self.on_order[model_id])
 
     # ----------------------------------------------------------------------------------------------------- slots
     def add_slot(self, m: ModelState, rented: bool, price_cents: int | None = None, committed_ms: int = 0) -> Slot:
@@ -100,7 +113,9 @@ class Capacity:
         if self.host.listeners:
             self.host.emit(FAST_KIND.RENT, model=m.id, cents=m.spec.rent_price_cents * command.count,
                            info=str(command.count))
+        order = Order(self.calendar.now + m.spec.lead_time_ms, "rent", m.spec.rent_price_cents)
         for _ in range(command.count):
+            self.on_order[m.id].append(order)
             self.calendar.after(m.spec.lead_time_ms, self._slot_arrives, m)
 
     def _order(self, model_id: str, count: int, too_few: str) -> ModelState:
@@ -113,8 +128,14 @@ class Capacity:
         m.pending_rentals += count
         return m
 
-    def _slot_arrives(self, m: ModelState) -> None:
+    def _arrived(self, m: ModelState, kind: str) -> None:
+        """The oldest order of this kind arrives (orders of one kind share a lead time: first placed, first in)."""
         m.pending_rentals -= 1
+        orders = self.on_order[m.id]
+        orders.pop(next(i for i, order in enumerate(orders) if order.kind == kind))
+
+    def _slot_arrives(self, m: ModelState) -> None:
+        self._arrived(m, "rent")
         slot = self.add_slot(m, rented=True)
         if self.host.listeners:
             self.host.emit(FAST_KIND.SLOT_ARRIVE, model=m.id, slot=slot.id)
@@ -155,11 +176,14 @@ class Capacity:
         if self.host.listeners:
             self.host.emit(FAST_KIND.RENT, model=m.id, cents=contract_price_cents(self.market, m.spec) * command.count,
                            info=f"contract:{command.count}")
+        order = Order(self.calendar.now + self.market.contract_lead_ms, "contract",
+                      contract_price_cents(self.market, m.spec))
         for _ in range(command.count):
+            self.on_order[m.id].append(order)
             self.calendar.after(self.market.contract_lead_ms, self._contract_slot_arrives, m)
 
     def _contract_slot_arrives(self, m: ModelState) -> None:
-        m.pending_rentals -= 1
+        self._arrived(m, "contract")
         period = self.market.contract_period_ms
         slot = self.add_slot(m, rented=True, price_cents=contract_price_cents(self.market, m.spec),
                              committed_ms=period)

@@ -209,7 +209,6 @@ RULES: tuple[Rule, ...] = (
          "`drawn`, the level's own draws for them; or None to pass. Asked once per arrival drawn from `[arrivals]` "
          "(not for logged requests, scripted arrivals or returning customers); draw only from `rng`."),
 )
-RULE_BY_HOOK = {rule.hook: rule for rule in RULES}
 
 if TYPE_CHECKING:
     @dataclass(frozen=True)
