@@ -109,7 +109,7 @@ LEVERS: tuple[Lever, ...] = (
           "admits nothing new until the customer is under it"),
     Lever(CloseTier, "intake", "minutes", "minutes", 0, None, 15, "tier", "door", "a closed door",
           "turn away new and returning customers of the tier for that long (0 opens the door)", default=0),
-    Lever(SetPromptMultiplier, "prompt", "multiplier", "factor", 0, 100, 0.5, None, "stepper",
+    Lever(SetPromptMultiplier, "prompt", "multiplier", "factor", 0.0, 100.0, 0.5, None, "stepper",
           "the wait-prompt multiplier",
           "ask the wait question past `multiplier` × the model's mean task time, from the next check (0: stop "
           "asking); refused on a level that asks no wait question"),
