@@ -6,7 +6,7 @@ The rule, whole, in this module:
 - the promise rule (`maybe_ask`): ask when the predicted wait of a customer's task passes the line; a "yes" is a
   promise, asked again only if the predicted start slips past the accepted one by another full line;
 - the sweep (`sweep`): every `check_every_ms` and after an outage, every queued customer's wait is predicted again;
-- the answer (`on_answer`): the customers' rule (`Rules.answer_prompt`) decides, after the dispatcher's walk.
+- the answer (`Prompt._on_answer`): the customers' rule (`Rules.answer_prompt`) decides, after the dispatcher's walk.
 A task's wait is checked when it joins a queue (the world calls `maybe_ask`) and at each sweep.
 The state (the multiplier, the lines, whether it asks now) is the `Prompt` object's; the world composes one.
 """
