@@ -8,8 +8,9 @@ from factory_game.game.panels.outlook import capping_goal, outlook, project
 from factory_game.level import load_level
 from factory_game.level.goals import evaluate
 from factory_game.sim import economics
+from factory_game.sim.capacity import contract_price_cents
 from factory_game.sim.clock import HOUR, MINUTE
-from factory_game.sim.commands import Rent, SetPrice
+from factory_game.sim.commands import Rent, SetPrice, SignContract
 from factory_game.sim.world import World
 
 RUSH = "levels/campaign/04-rush-hour.toml"
@@ -41,6 +42,22 @@ def test_orders_in_transit_paid_until_and_next_hour_cost():
     world.advance(20 * MINUTE)
     assert economics.orders_in_transit(world, "sd15") == []
     assert economics.paid_until_ms(world, "sd15") == [10 * MINUTE + spec.lead_time_ms + spec.min_rental_ms] * 3
+
+
+def test_contract_orders_are_in_transit_at_their_own_lead_time_and_price():
+    """Contract slots on order: the capacity's orders give their own arrival and price (the next hour's cost used
+    to price them at the spot price, and the ETA was worked out again from the command log)."""
+    world = World(load_level(RUSH, ["autopilot.enabled=false", 'market.levers=["contracts"]']), seed=4)
+    spec, market = world.models["sd15"].spec, world.spec.market
+    world.advance(5 * MINUTE)
+    assert world.apply(SignContract("sd15", 2)).ok and world.apply(Rent("sd15", 1)).ok
+    assert economics.orders_in_transit(world, "sd15") == sorted(
+        [(1, 5 * MINUTE + spec.lead_time_ms), (2, 5 * MINUTE + market.contract_lead_ms)], key=lambda o: o[1])
+    assert economics.next_hour_cost_cents(world, "sd15") == spec.slot_cost_cents * spec.slots \
+        + spec.rent_price_cents + 2 * contract_price_cents(market, spec)
+    assert [o.kind for o in world.capacity.orders("sd15")].count("contract") == 2
+    world.advance(5 * MINUTE + max(spec.lead_time_ms, market.contract_lead_ms))
+    assert economics.orders_in_transit(world, "sd15") == [] and world.models["sd15"].pending_rentals == 0
 
 
 def test_forecast_shows_the_announced_rush_and_scales_with_demand():

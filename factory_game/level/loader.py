@@ -21,7 +21,7 @@ from factory_game.level.trace import read_trace_table
 from factory_game.level.trace import served_by as _served_by
 from factory_game.level.units import parse_money
 from factory_game.sim.clock import MINUTE
-from factory_game.sim.market import LEVERS
+from factory_game.sim.levers import GROUPS as LEVERS
 from factory_game.sim.spec import (
     TIER_CAP,
     ArrivalSpec,

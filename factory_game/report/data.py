@@ -7,11 +7,13 @@ with their labels from the string tables and their values through :func:`factory
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from functools import reduce
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from factory_game.level.goals import GoalResult, evaluate, level_stars
+from factory_game.sim.commands import Command
+from factory_game.sim.levers import lever_of
 from factory_game.sim.metrics import metric_of
 from factory_game.texts import format_value, pick, text
 
@@ -94,32 +96,19 @@ class TaskGroup:
         return ["" if row is None else row.shown(lang) for row in self.cells]
 
 
-def decision_text(command) -> str:
-    """A decision in a few characters, for a mark on a chart: "+4 sd15", "-2 sd15", "image 0.80", "L3 cap 1"."""
-    name = command.name
-    if name == "rent":
-        return f"+{command.count} {command.model}"
-    if name == "release":
-        return f"-{command.count} {command.model}"
-    if name == "set_price":
-        return f"{command.content} {command.cents / 100:.2f}"
-    if name == "set_surcharge":
-        return f"pack +{command.percent}%"
-    if name == "priority_sales":
-        return "pack on" if command.on else "pack off"
-    if name == "set_cap":
-        return f"{command.tier} cap {command.cap}"
-    if name == "close_tier":
-        return f"{command.tier} shut {command.minutes}m" if command.minutes else f"{command.tier} open"
-    if name == "prompt_multiplier":
-        return f"ask {command.multiplier:g}x"
-    if name == "sign_contract":
-        return f"+{command.count} {command.model} contract"
-    if name == "wait_offer":
-        return f"offer {command.percent}%"
-    if name == "autopilot":
-        return "auto on" if command.enabled else "auto off"
-    return name
+def decision_text(command: Command, lang: str = "en") -> str:
+    """A decision in a few characters, for a mark on a chart: "+4 sd15", "-2 sd15", "image 0.80", "L3 cap 1".
+    The words are the string table's `lever.<command>_mark` (the lever table's `mark`), filled with the command's
+    fields; `_mark_off` when the decision switches something off or opens a door (a false or zero value)."""
+    values = asdict(command)
+    lever = lever_of(command)
+    key = lever.mark if lever is not None else f"lever.{command.name}_mark"
+    field = lever.field if lever is not None else next(iter(values), "")
+    if (lever is None or lever.unit in ("switch", "minutes")) and values.get(field, True) in (False, 0):
+        key += "_off"
+    if "cents" in values:
+        values["price"] = f"{values['cents'] / 100:.2f}"
+    return text(lang, key, **values)
 
 
 @dataclass(frozen=True)
@@ -143,8 +132,12 @@ class ReportData:
 
     def rows(self, section: str | None = None) -> list[Row]:
         """The headline figures (of one section, or all)."""
-        return [Row(key, reduce(dict.__getitem__, path.split("."), self.summary), metric_unit(path))
-                for where, key, path in FIGURES if section in (None, where)]
+        return [Row(key, self.figure(path), metric_unit(path)) for where, key, path in FIGURES
+                if section in (None, where)]
+
+    def figure(self, path: str) -> float:
+        """The summary's value at a dotted path (`money.profit_cents`)."""
+        return cast(float, reduce(dict.__getitem__, path.split("."), self.summary))
 
     def task_table(self) -> list[TaskGroup]:
         """Tasks per model, per tier that had any, and overall."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from factory_game import texts
 
 
-def words(lang: str) -> dict[str, str]:
+def words(lang: str) -> dict[str, texts.Entry]:
     """The string table of ``lang`` (``chart.*``, ``axis.*``, ``legend.*`` ... keys), for the chart drawers."""
     return dict(texts.table(lang))
 

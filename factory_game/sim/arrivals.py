@@ -10,6 +10,7 @@ changing one never shifts another. The world asks; this module only draws.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from random import Random
 
 from factory_game.sim.clock import HOUR
 from factory_game.sim.rng import RngStreams
@@ -35,14 +36,15 @@ class Arrivals:
         self._scripted_rng = rng.stream("scripted")
         self._prompts_on = prompts_on  # patience is drawn only when the level asks the wait question
         # Draws that cannot vary are made once, here, by the very functions that would make them: a lone tier or
-        # content type (`weighted`) and a fixed budget or task count (`Dist.sample_int`) never touch the rng, so
-        # every stream sees the same draws. None: draw on each arrival.
+        # content type (`weighted`) and a fixed budget or task count (`Dist.sample_int`) never touch the rng they
+        # are handed, so every stream sees the same draws. None: draw on each arrival.
         arrivals = self.spec
-        self._lone_tier = weighted(None, arrivals.tiers) if len(arrivals.tiers) == 1 else None
-        self._fixed_budget = arrivals.budget.sample_int(None) if arrivals.budget.kind == "fixed" else None
-        self._fixed_demand = None
+        untouched = self._customer_rng
+        self._lone_tier = weighted(untouched, arrivals.tiers) if len(arrivals.tiers) == 1 else None
+        self._fixed_budget = arrivals.budget.sample_int(untouched) if arrivals.budget.kind == "fixed" else None
+        self._fixed_demand: tuple[str, ...] | None = None
         if arrivals.tasks.kind == "fixed" and len(arrivals.content) == 1:
-            self._fixed_demand = tuple(self._draw_demand(None))
+            self._fixed_demand = tuple(self._draw_demand(untouched))
 
     def next_time(self, demand: float = 1.0) -> float | None:
         """Draw the next arrival time (ms, not rounded), or None when the rate stays zero from here on. `demand`
@@ -69,7 +71,7 @@ class Arrivals:
         """Demand changed: the next draw starts from `now` (memoryless, so this is exact)."""
         self._cursor = float(now)
         ends, i = self._piece_ends, 0  # the piece holding `now` (the cursor may have been drawn into a later one)
-        while ends[i] is not None and ends[i] <= now:
+        while (end := ends[i]) is not None and end <= now:
             i += 1
         self._piece = i
 
@@ -120,14 +122,14 @@ class Arrivals:
         patience = patience_ms if patience_ms is not None else arrivals.patience.sample_int(rng)
         return budget, patience
 
-    def _draw_demand(self, rng) -> list[str]:
+    def _draw_demand(self, rng: Random) -> list[str]:
         """How many tasks, then the content type of each."""
         arrivals = self.spec
         count = arrivals.tasks.sample_int(rng, minimum=1)
         return [weighted(rng, arrivals.content) for _ in range(count)]
 
 
-def weighted(rng, choices: tuple[tuple[str, float], ...]) -> str:
+def weighted(rng: Random, choices: tuple[tuple[str, float], ...]) -> str:
     """One name drawn by weight; a lone choice is returned without touching the rng."""
     if len(choices) == 1:
         return choices[0][0]

@@ -62,14 +62,3 @@ class Autopilot:
                 return -min(spec.step, paid_up)
         return 0
 
-
-def follow_capacity_rule(world) -> None:
-    """A mod's capacity rule is the auto-manager: ask it about each model, in level order, and carry out its
-    answer as the auto-manager's command (recorded, never replayed as the player's)."""
-    rule = world.rules.capacity
-    for model_id in world.models:
-        slots = rule(world, model_id)
-        if slots > 0:
-            world.apply(Rent(model_id, slots), "autopilot")
-        elif slots < 0:
-            world.apply(Release(model_id, -slots), "autopilot")

@@ -10,74 +10,41 @@ The whole rented-slot story, in order (docs/engine.md "Capacity and money"):
 - an outage (`outage_start`, `outage_end`) takes contracted slots down for a while; tasks on them fail;
 - a capacity contract (`sign_contract`) is a rented slot on other terms: the level's contract price, a longer lead
   time, a committed period billed in full; it cannot be released and leaves by itself when the period ends.
-Every bill goes to the ledger as an upstream cost. The world calls these functions with itself as the first
-argument; the slot counts they keep on `ModelState` are what the hot path and the metrics read.
+Every bill goes to the ledger as an upstream cost. The world composes one `Capacity`, which owns the slot ids and
+what was billed for contracted slots; the slot counts it keeps on `ModelState` are what the hot path and the
+metrics read.
 """
 
 from __future__ import annotations
 
 import heapq
-from typing import TYPE_CHECKING
+from typing import NamedTuple, Protocol
 
-from factory_game.sim import prompt
-from factory_game.sim.clock import HOUR
+from factory_game.sim.clock import HOUR, Calendar
 from factory_game.sim.commands import CommandRejected, Release, Rent, SignContract
-from factory_game.sim.entities import BUSY, DOWN, IDLE, LEAVING_SLOT, Slot
-from factory_game.sim.events import FAST_KIND
-
-if TYPE_CHECKING:
-    from factory_game.sim.entities import ModelState
-    from factory_game.sim.spec import ScriptedEvent
-    from factory_game.sim.world import World
+from factory_game.sim.entities import BUSY, DOWN, IDLE, LEAVING_SLOT, ModelState, Slot, Task
+from factory_game.sim.events import FAST_KIND, Emitter
+from factory_game.sim.ledger import Ledger
+from factory_game.sim.spec import LevelSpec, MarketSpec, ModelSpec, ScriptedEvent
 
 
-# --------------------------------------------------------------------------------------------------------- slots
-def add_slot(world: World, m: ModelState, rented: bool, price_cents: int | None = None,
-             committed_ms: int = 0) -> Slot:
-    """A slot joins a model (a contracted one at the start, a rented one when it arrives), idle."""
-    now = world.calendar.now
-    m.account(now)
-    price = m.spec.rent_price_cents if price_cents is None else price_cents
-    slot = Slot(world._next_slot, m.id, rented, now, price, committed_ms)
-    world._next_slot += 1
-    world.slots[slot.id] = slot
-    m.slots.append(slot)
-    if rented:
-        m.serving_rented += 1
-        m.present_rented += 1
-    else:
-        m.up_contracted += 1
-    heapq.heappush(m.idle, slot.id)
-    return slot
+class Order(NamedTuple):
+    """A slot ordered and not yet arrived: when it arrives, on which terms, at what price per slot-hour."""
+
+    arrive_at: int  # ms
+    kind: str  # "rent" or "contract"
+    price_cents: int
 
 
-def remove_slot(world: World, slot: Slot, m: ModelState) -> None:
-    """A released rented slot leaves: book what it still owes (at least the minimum rental period)."""
-    now = world.calendar.now
-    m.account(now)
-    present = now - slot.arrived_at
-    bill_slot(world, slot, m, max(present, m.spec.min_rental_ms, slot.committed_ms),
-              note="contract" if slot.committed_ms else "rented")
-    m.present_rented -= 1
-    m.slots.remove(slot)
-    del world.slots[slot.id]
-    if world._listeners:
-        world._emit(FAST_KIND.SLOT_LEAVE, model=m.id, slot=slot.id)
+class CapacityHost(Emitter, Protocol):
+    """What capacity needs of the world: its events, a dispatch after slots arrive or come back, the end of a task
+    an outage cuts short, and a word that capacity fell (waits grew: the prompt looks again)."""
 
+    def dispatch(self, m: ModelState) -> None: ...
 
-# ---------------------------------------------------------------------------------------------- rent and release
-def rent(world: World, command: Rent) -> None:
-    m = _model_for(world, command.model)
-    if command.count < 1:
-        raise CommandRejected("rent at least one slot")
-    if command.count > rent_room(m):
-        raise CommandRejected(f"{m.id} allows {m.spec.max_extra} extra slots; {m.rented_count} already rented")
-    m.pending_rentals += command.count
-    if world._listeners:
-        world._emit(FAST_KIND.RENT, model=m.id, cents=m.spec.rent_price_cents * command.count,
-                    info=str(command.count))
-    for _ in range(command.count):
-        world.calendar.after(m.spec.lead_time_ms, _slot_arrives, (world, m))
+    def end_attempt(self, task: Task, failed: bool, reason: str) -> None: ...
+
+    def capacity_fell(self) -> None: ...
 
 
 def rent_room(m: ModelState) -> int:
@@ -85,165 +52,224 @@ def rent_room(m: ModelState) -> int:
     return m.spec.max_extra - m.rented_count
 
 
-def _slot_arrives(arg: tuple[World, ModelState]) -> None:
-    world, m = arg
-    m.pending_rentals -= 1
-    slot = add_slot(world, m, rented=True)
-    if world._listeners:
-        world._emit(FAST_KIND.SLOT_ARRIVE, model=m.id, slot=slot.id)
-    world._dispatch(m)
-
-
-def release(world: World, command: Release) -> None:
-    m = _model_for(world, command.model)
-    if command.count < 1:
-        raise CommandRejected("release at least one slot")
-    serving = [s for s in m.slots if s.rented and not s.committed_ms and s.state in (IDLE, BUSY)]
-    if not serving:
-        raise CommandRejected(f"{m.id} has no rented slot to release (orders in transit and contracts cannot be "
-                              "cancelled)")
-    # Idle before busy (it leaves now); then slots whose minimum rental is already paid (releasing one saves
-    # money at once, while one still inside its paid period costs the same either way); then oldest first.
-    now = world.calendar.now
-    serving.sort(key=lambda s: (s.state != IDLE, now - s.arrived_at < m.spec.min_rental_ms, s.id))
-    m.account(now)
-    for slot in serving[:command.count]:
-        _let_go(world, slot, m)
-
-
-def _let_go(world: World, slot: Slot, m: ModelState) -> None:
-    """A rented or contracted slot stops serving: an idle one leaves now, a busy one when its task ends
-    (`World._end_attempt`). The caller has accounted the model's time integrals up to now."""
-    slot.release_requested = True
-    m.serving_rented -= 1
-    was_idle = slot.state == IDLE
-    slot.state = LEAVING_SLOT
-    if was_idle:
-        m.drop_idle(slot.id)
-        remove_slot(world, slot, m)
-
-
-def sign_contract(world: World, command: SignContract) -> None:
-    """Order `count` slots on contract: they count against `max_extra` like rentals, arrive after the level's
-    contract lead time, cost the contract price per slot-hour for the whole committed period, and leave at its end
-    (a busy one finishes its task first)."""
-    m = _model_for(world, command.model)
-    market = world.spec.market
-    if command.count < 1:
-        raise CommandRejected("sign for at least one slot")
-    if command.count > rent_room(m):
-        raise CommandRejected(f"{m.id} allows {m.spec.max_extra} extra slots; {m.rented_count} already rented")
-    m.pending_rentals += command.count
-    if world._listeners:
-        world._emit(FAST_KIND.RENT, model=m.id, cents=contract_price_cents(world, m) * command.count,
-                    info=f"contract:{command.count}")
-    for _ in range(command.count):
-        world.calendar.after(market.contract_lead_ms, _contract_slot_arrives, (world, m))
-
-
-def contract_price_cents(world: World, m: ModelState) -> int:
+def contract_price_cents(market: MarketSpec, model: ModelSpec) -> int:
     """A contract slot-hour: the level's share of the model's spot price."""
-    return round(m.spec.rent_price_cents * world.spec.market.contract_share)
+    return round(model.rent_price_cents * market.contract_share)
 
 
-def _contract_slot_arrives(arg: tuple[World, ModelState]) -> None:
-    world, m = arg
-    m.pending_rentals -= 1
-    period = world.spec.market.contract_period_ms
-    slot = add_slot(world, m, rented=True, price_cents=contract_price_cents(world, m), committed_ms=period)
-    if world._listeners:
-        world._emit(FAST_KIND.SLOT_ARRIVE, model=m.id, slot=slot.id)
-    world.calendar.after(period, _contract_ends, (world, slot))
-    world._dispatch(m)
+class Capacity:
+    """The slots of every model, and what River pays for them."""
 
+    def __init__(self, spec: LevelSpec, calendar: Calendar, models: dict[str, ModelState], slots: dict[int, Slot],
+                 ledger: Ledger, host: CapacityHost) -> None:
+        self.market = spec.market
+        self.calendar = calendar
+        self.models = models
+        self.slots = slots
+        self.ledger = ledger
+        self.host = host
+        self.next_slot = 1
+        self.billed_contracted: dict[str, int] = dict.fromkeys(models, 0)  # cents, see `bill`
+        self.on_order: dict[str, list[Order]] = {model_id: [] for model_id in models}  # by model, in order placed
 
-def _contract_ends(arg: tuple[World, Slot]) -> None:
-    world, slot = arg
-    m = world.models[slot.model]
-    m.account(world.calendar.now)
-    _let_go(world, slot, m)
+    def orders(self, model_id: str) -> list[Order]:
+        """A model's slots on order (rented and contract), soonest first."""
+        return sorted(self.on_order[model_id])
 
-
-def _model_for(world: World, model_id: str) -> ModelState:
-    m = world.models.get(model_id)
-    if m is None:
-        raise CommandRejected(f"unknown model {model_id!r}; this level has {', '.join(world.models)}")
-    return m
-
-
-# ------------------------------------------------------------------------------------------------------- outages
-def outage_start(arg: tuple[World, ScriptedEvent]) -> None:
-    """An upstream outage takes contracted slots down (highest ids first); tasks running on them fail (released,
-    or retried)."""
-    world, event = arg
-    m = world.models[event.model]
-    victims = [s for s in m.slots if not s.rented and s.state in (IDLE, BUSY)]
-    victims.sort(key=lambda s: -s.id)
-    victims = victims[:event.slots]
-    m.account(world.calendar.now)
-    for slot in victims:
-        m.up_contracted -= 1
-        if slot.state == IDLE:
-            m.drop_idle(slot.id)
-            slot.state = DOWN
+    # ----------------------------------------------------------------------------------------------------- slots
+    def add_slot(self, m: ModelState, rented: bool, price_cents: int | None = None, committed_ms: int = 0) -> Slot:
+        """A slot joins a model (a contracted one at the start, a rented one when it arrives), idle."""
+        now = self.calendar.now
+        m.account(now)
+        price = m.spec.rent_price_cents if price_cents is None else price_cents
+        slot = Slot(self.next_slot, m.id, rented, now, price, committed_ms)
+        self.next_slot += 1
+        self.slots[slot.id] = slot
+        m.slots.append(slot)
+        if rented:
+            m.serving_rented += 1
+            m.present_rented += 1
         else:
-            task = slot.task
-            slot.state = DOWN
-            task.attempt += 1  # its scheduled end is now stale
-            world._end_attempt(task, failed=True, reason="outage")  # frees the slot, which stays down
-        if world._listeners:
-            world._emit(FAST_KIND.SLOT_DOWN, model=m.id, slot=slot.id, info="outage")
-    world.calendar.after(event.duration_ms, outage_end, (world, [s.id for s in victims]))
-    if world._prompts_on:
-        prompt.sweep(world)  # capacity fell: waits grew
-
-
-def outage_end(arg: tuple[World, list[int]]) -> None:
-    world, slot_ids = arg
-    touched = []
-    for slot_id in slot_ids:
-        slot = world.slots[slot_id]
-        m = world.models[slot.model]
-        m.account(world.calendar.now)
-        slot.state = IDLE
-        m.up_contracted += 1
+            m.up_contracted += 1
         heapq.heappush(m.idle, slot.id)
-        if world._listeners:
-            world._emit(FAST_KIND.SLOT_UP, model=m.id, slot=slot.id)
-        touched.append(m)
-    for m in dict.fromkeys(touched):
-        world._dispatch(m)
+        return slot
 
+    def remove_slot(self, slot: Slot, m: ModelState) -> None:
+        """A released rented slot leaves: book what it still owes (at least the minimum rental period)."""
+        now = self.calendar.now
+        m.account(now)
+        present = now - slot.arrived_at
+        self.bill_slot(slot, m, max(present, m.spec.min_rental_ms, slot.committed_ms),
+                       note="contract" if slot.committed_ms else "rented")
+        m.present_rented -= 1
+        m.slots.remove(slot)
+        del self.slots[slot.id]
+        if self.host.listeners:
+            self.host.emit(FAST_KIND.SLOT_LEAVE, model=m.id, slot=slot.id)
 
-# ------------------------------------------------------------------------------------------------------- billing
-def bill(world: World) -> None:
-    """Book upstream costs accrued so far: contracted slots by the slot-hour, rented ones while present."""
-    now = world.calendar.now
-    billed_contracted = world._billed_contracted
-    for m in world.models.values():
-        spec = m.spec
-        owed = spec.slot_cost_cents * spec.slots * now // HOUR
-        delta = owed - billed_contracted[m.id]
-        if delta:
-            billed_contracted[m.id] = owed
-            _book_upstream(world, m, delta, "contracted")
-        if m.present_rented:  # rented slots present (leaving ones included) are exactly the rented ones in m.slots
-            for slot in m.slots:
-                if slot.rented:
-                    bill_slot(world, slot, m, now - slot.arrived_at,
-                              note="contract" if slot.committed_ms else "rented")
+    # ------------------------------------------------------------------------------------------ rent and release
+    def rent(self, command: Rent) -> None:
+        m = self._order(command.model, command.count, "rent at least one slot")
+        if self.host.listeners:
+            self.host.emit(FAST_KIND.RENT, model=m.id, cents=m.spec.rent_price_cents * command.count,
+                           info=str(command.count))
+        order = Order(self.calendar.now + m.spec.lead_time_ms, "rent", m.spec.rent_price_cents)
+        for _ in range(command.count):
+            self.on_order[m.id].append(order)
+            self.calendar.after(m.spec.lead_time_ms, self._slot_arrives, m)
 
+    def _order(self, model_id: str, count: int, too_few: str) -> ModelState:
+        """The checks a rental and a contract share; the slots are then on order."""
+        m = self.model(model_id)
+        if count < 1:
+            raise CommandRejected(too_few)
+        if count > rent_room(m):
+            raise CommandRejected(f"{m.id} allows {m.spec.max_extra} extra slots; {m.rented_count} already rented")
+        m.pending_rentals += count
+        return m
 
-def bill_slot(world: World, slot: Slot, m: ModelState, billable_ms: int, note: str) -> None:
-    """Bring a rented slot's bill up to `billable_ms` of presence (never down: a slot is not billed twice)."""
-    price = slot.price_cents
-    delta = price * billable_ms // HOUR - price * slot.billed_ms // HOUR
-    slot.billed_ms = max(slot.billed_ms, billable_ms)
-    if delta > 0:
-        _book_upstream(world, m, delta, note)
+    def _arrived(self, m: ModelState, kind: str) -> None:
+        """The oldest order of this kind arrives (orders of one kind share a lead time: first placed, first in)."""
+        m.pending_rentals -= 1
+        orders = self.on_order[m.id]
+        orders.pop(next(i for i, order in enumerate(orders) if order.kind == kind))
 
+    def _slot_arrives(self, m: ModelState) -> None:
+        self._arrived(m, "rent")
+        slot = self.add_slot(m, rented=True)
+        if self.host.listeners:
+            self.host.emit(FAST_KIND.SLOT_ARRIVE, model=m.id, slot=slot.id)
+        self.host.dispatch(m)
 
-def _book_upstream(world: World, m: ModelState, cents: int, note: str) -> None:
-    world.ledger.upstream(world.calendar.now, m.id, cents, note)
-    if world._listeners:
-        world._emit(FAST_KIND.UPSTREAM_COST, model=m.id, cents=cents, info=note)
+    def release(self, command: Release) -> None:
+        m = self.model(command.model)
+        if command.count < 1:
+            raise CommandRejected("release at least one slot")
+        serving = [s for s in m.slots if s.rented and not s.committed_ms and s.state in (IDLE, BUSY)]
+        if not serving:
+            raise CommandRejected(f"{m.id} has no rented slot to release (orders in transit and contracts cannot "
+                                  "be cancelled)")
+        # Idle before busy (it leaves now); then slots whose minimum rental is already paid (releasing one saves
+        # money at once, while one still inside its paid period costs the same either way); then oldest first.
+        now = self.calendar.now
+        serving.sort(key=lambda s: (s.state != IDLE, now - s.arrived_at < m.spec.min_rental_ms, s.id))
+        m.account(now)
+        for slot in serving[:command.count]:
+            self._let_go(slot, m)
+
+    def _let_go(self, slot: Slot, m: ModelState) -> None:
+        """A rented or contracted slot stops serving: an idle one leaves now, a busy one when its task ends
+        (`World.end_attempt`). The caller has accounted the model's time integrals up to now."""
+        slot.release_requested = True
+        m.serving_rented -= 1
+        was_idle = slot.state == IDLE
+        slot.state = LEAVING_SLOT
+        if was_idle:
+            m.drop_idle(slot.id)
+            self.remove_slot(slot, m)
+
+    def sign_contract(self, command: SignContract) -> None:
+        """Order `count` slots on contract: they count against `max_extra` like rentals, arrive after the level's
+        contract lead time, cost the contract price per slot-hour for the whole committed period, and leave at its
+        end (a busy one finishes its task first)."""
+        m = self._order(command.model, command.count, "sign for at least one slot")
+        if self.host.listeners:
+            self.host.emit(FAST_KIND.RENT, model=m.id, cents=contract_price_cents(self.market, m.spec) * command.count,
+                           info=f"contract:{command.count}")
+        order = Order(self.calendar.now + self.market.contract_lead_ms, "contract",
+                      contract_price_cents(self.market, m.spec))
+        for _ in range(command.count):
+            self.on_order[m.id].append(order)
+            self.calendar.after(self.market.contract_lead_ms, self._contract_slot_arrives, m)
+
+    def _contract_slot_arrives(self, m: ModelState) -> None:
+        self._arrived(m, "contract")
+        period = self.market.contract_period_ms
+        slot = self.add_slot(m, rented=True, price_cents=contract_price_cents(self.market, m.spec),
+                             committed_ms=period)
+        if self.host.listeners:
+            self.host.emit(FAST_KIND.SLOT_ARRIVE, model=m.id, slot=slot.id)
+        self.calendar.after(period, self._contract_ends, slot)
+        self.host.dispatch(m)
+
+    def _contract_ends(self, slot: Slot) -> None:
+        m = self.models[slot.model]
+        m.account(self.calendar.now)
+        self._let_go(slot, m)
+
+    def model(self, model_id: str) -> ModelState:
+        m = self.models.get(model_id)
+        if m is None:
+            raise CommandRejected(f"unknown model {model_id!r}; this level has {', '.join(self.models)}")
+        return m
+
+    # --------------------------------------------------------------------------------------------------- outages
+    def outage_start(self, event: ScriptedEvent) -> None:
+        """An upstream outage takes contracted slots down (highest ids first); tasks running on them fail
+        (released, or retried)."""
+        m = self.models[event.model]
+        victims = [s for s in m.slots if not s.rented and s.state in (IDLE, BUSY)]
+        victims.sort(key=lambda s: -s.id)
+        victims = victims[:event.slots]
+        m.account(self.calendar.now)
+        host = self.host
+        for slot in victims:
+            m.up_contracted -= 1
+            task = slot.task
+            if task is None:
+                m.drop_idle(slot.id)
+                slot.state = DOWN
+            else:
+                slot.state = DOWN
+                task.attempt += 1  # its scheduled end is now stale
+                host.end_attempt(task, failed=True, reason="outage")  # frees the slot, which stays down
+            if host.listeners:
+                host.emit(FAST_KIND.SLOT_DOWN, model=m.id, slot=slot.id, info="outage")
+        self.calendar.after(event.duration_ms, self._outage_end, [s.id for s in victims])
+        host.capacity_fell()
+
+    def _outage_end(self, slot_ids: list[int]) -> None:
+        touched = []
+        for slot_id in slot_ids:
+            slot = self.slots[slot_id]
+            m = self.models[slot.model]
+            m.account(self.calendar.now)
+            slot.state = IDLE
+            m.up_contracted += 1
+            heapq.heappush(m.idle, slot.id)
+            if self.host.listeners:
+                self.host.emit(FAST_KIND.SLOT_UP, model=m.id, slot=slot.id)
+            touched.append(m)
+        for m in dict.fromkeys(touched):
+            self.host.dispatch(m)
+
+    # --------------------------------------------------------------------------------------------------- billing
+    def bill(self) -> None:
+        """Book upstream costs accrued so far: contracted slots by the slot-hour, rented ones while present."""
+        now = self.calendar.now
+        billed_contracted = self.billed_contracted
+        for m in self.models.values():
+            spec = m.spec
+            owed = spec.slot_cost_cents * spec.slots * now // HOUR
+            delta = owed - billed_contracted[m.id]
+            if delta:
+                billed_contracted[m.id] = owed
+                self._book_upstream(m, delta, "contracted")
+            if m.present_rented:  # rented slots present (leaving ones included) are exactly the rented ones in m.slots
+                for slot in m.slots:
+                    if slot.rented:
+                        self.bill_slot(slot, m, now - slot.arrived_at,
+                                       note="contract" if slot.committed_ms else "rented")
+
+    def bill_slot(self, slot: Slot, m: ModelState, billable_ms: int, note: str) -> None:
+        """Bring a rented slot's bill up to `billable_ms` of presence (never down: a slot is not billed twice)."""
+        price = slot.price_cents
+        delta = price * billable_ms // HOUR - price * slot.billed_ms // HOUR
+        slot.billed_ms = max(slot.billed_ms, billable_ms)
+        if delta > 0:
+            self._book_upstream(m, delta, note)
+
+    def _book_upstream(self, m: ModelState, cents: int, note: str) -> None:
+        self.ledger.upstream(self.calendar.now, m.id, cents, note)
+        if self.host.listeners:
+            self.host.emit(FAST_KIND.UPSTREAM_COST, model=m.id, cents=cents, info=note)

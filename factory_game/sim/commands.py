@@ -6,7 +6,7 @@ a run exactly.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
-from typing import ClassVar
+from typing import Any, ClassVar
 
 
 class CommandRejected(ValueError):
@@ -17,7 +17,7 @@ class CommandRejected(ValueError):
 class Command:
     name: ClassVar[str] = ""
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {"command": self.name, **asdict(self)}
 
 
@@ -116,6 +116,15 @@ class SignContract(Command):
 
 
 @dataclass(frozen=True)
+class ReleaseIdle(Command):
+    """Give back a model's idle rented slots now, keeping `keep` of them (contract slots stay: they are committed)."""
+
+    name: ClassVar[str] = "release_idle"
+    model: str
+    keep: int = 0
+
+
+@dataclass(frozen=True)
 class Arrive(Command):
     """Bring a customer in now with a given demand (one content type per task): for scripted scenarios, tests and
     the sandbox. Budget and patience default to the level's distributions."""
@@ -127,19 +136,19 @@ class Arrive(Command):
     budget_cents: int | None = None
     patience_ms: int | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {**super().to_dict(), "contents": list(self.contents)}
 
 
 COMMANDS: dict[str, type[Command]] = {cls.name: cls for cls in (
     Rent, Release, SetAutopilot, SetPrice, SetSurcharge, SetPrioritySales, SetCap, CloseTier, SetPromptMultiplier,
-    SetWaitOffer, SignContract, Arrive)}
+    SetWaitOffer, SignContract, ReleaseIdle, Arrive)}
 
 
-def command_from_dict(data: dict) -> Command:
+def command_from_dict(data: dict[str, Any]) -> Command:
     """Inverse of `Command.to_dict`; raises ValueError naming what is wrong."""
     name = data.get("command")
-    cls = COMMANDS.get(name)
+    cls = COMMANDS.get(str(name))
     if cls is None:
         raise ValueError(f"unknown command {name!r}; expected one of {', '.join(sorted(COMMANDS))}")
     wanted = {f.name for f in fields(cls)}
@@ -159,7 +168,7 @@ class Recorded:
     ok: bool
     reason: str = ""
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         out = {"t": self.time, "source": self.source, **self.command.to_dict(), "ok": self.ok}
         if self.reason:
             out["reason"] = self.reason

@@ -5,6 +5,7 @@ documented in docs/game.md ("The manager's panels").
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -37,24 +38,20 @@ def margin_per_busy_slot_hour_cents(world: World, model_id: str) -> float:
 
 
 def next_hour_cost_cents(world: World, model_id: str) -> int:
-    """Upstream cost of the next hour at today's slots: contracted slots, rented ones present (at their own price:
-    spot or contract) and those on order (at the spot price)."""
+    """Upstream cost of the next hour at today's slots: contracted slots, rented ones present and those on order,
+    each at its own price (spot or contract)."""
     m = world.models[model_id]
     spec = m.spec
     present = sum(slot.price_cents for slot in m.slots if slot.rented and not slot.release_requested)
-    return spec.slot_cost_cents * spec.slots + present + spec.rent_price_cents * m.pending_rentals
+    ordered = sum(order.price_cents for order in world.capacity.orders(model_id))
+    return spec.slot_cost_cents * spec.slots + present + ordered
 
 
 def orders_in_transit(world: World, model_id: str) -> list[tuple[int, int]]:
-    """Rented and contract slots ordered and not yet arrived, as (count, arrival time ms), soonest first."""
-    leads = {"rent": world.models[model_id].spec.lead_time_ms, "sign_contract": world.spec.market.contract_lead_ms}
-    out = []
-    for record in world.commands:
-        command = record.command
-        lead = leads.get(command.name)
-        if lead is not None and record.ok and command.model == model_id and record.time + lead > world.now:
-            out.append((command.count, record.time + lead))
-    return sorted(out, key=lambda item: item[1])
+    """Rented and contract slots ordered and not yet arrived, as (count, arrival time ms), soonest first: what
+    capacity keeps (`Capacity.orders`), slots arriving at the same moment counted together."""
+    arrivals = Counter(order.arrive_at for order in world.capacity.orders(model_id))
+    return [(count, at) for at, count in sorted(arrivals.items())]
 
 
 def paid_until_ms(world: World, model_id: str) -> list[int]:

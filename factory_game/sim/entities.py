@@ -5,6 +5,9 @@ from __future__ import annotations
 import heapq
 
 from factory_game.sim.spec import ModelSpec
+from factory_game.sim.stats import Stats
+
+Key = tuple[float, ...]  # a queued task's priority key: smaller goes first (`Rules.priority_key`)
 
 # Task states
 PENDING = "pending"  # waiting outside with its customer: over the tier cap, not yet admitted
@@ -35,14 +38,16 @@ class Task:
         self.slot_id: int | None = None
         self.price_cents = 0
         self.retries_left = 0
-        self.key: tuple = ()
+        self.key: Key = ()
         self.attempt = 0  # starts so far; an end event for an older attempt is stale
-        self.stats = None  # the metrics cell (model, tier) this task counts in
+        self.stats: Stats  # the metrics cell (model, tier) this task counts in: set by the world as it is made
         self.service_ms: int | None = None  # a replayed request's own service time; None: the model draws one
 
     def __repr__(self) -> str:
         return f"Task({self.id}, customer={self.customer_id}, {self.model}, {self.state})"
 
+
+QueueEntry = tuple[Key, int, Task]  # (key, sequence number, task): a model's queue is a heap of these
 
 # Customer states
 INSIDE = "inside"  # has tasks admitted or waiting outside for the cap
@@ -131,7 +136,7 @@ class ModelState:
         self.spec = spec
         self.id = spec.id  # a plain attribute: read on the hot path
         self.slots: list[Slot] = []
-        self.queue: list[tuple[tuple, int, Task]] = []
+        self.queue: list[QueueEntry] = []
         # Heap of the ids of the idle slots, lowest first, and nothing else: a slot that goes down or leaves while
         # idle is taken out (`drop_idle`), so the dispatcher never meets a stale id.
         self.idle: list[int] = []
@@ -199,7 +204,7 @@ class ModelState:
         """Tasks waiting (not running)."""
         return len(self.queue)
 
-    def queue_keys(self) -> list[tuple]:
+    def queue_keys(self) -> list[Key]:
         """The priority keys of the waiting tasks, in no particular order: for rules that look at the queue."""
         return [entry[0] for entry in self.queue]
 
@@ -208,5 +213,5 @@ class ModelState:
         return [entry[2] for entry in sorted(self.queue, key=_entry_order)]
 
 
-def _entry_order(entry: tuple) -> tuple:
+def _entry_order(entry: QueueEntry) -> tuple[Key, int]:
     return entry[0], entry[1]

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from enum import StrEnum
 from json.encoder import encode_basestring
 from types import SimpleNamespace
-from typing import IO, NamedTuple
+from typing import IO, Any, NamedTuple, Protocol, cast
 
 
 class Kind(StrEnum):
@@ -62,8 +62,8 @@ class Event(NamedTuple):
     ok: bool | None = None
     reason: str | None = None  # why a command was refused
 
-    def to_dict(self) -> dict:
-        out: dict = {"t": self.time, "kind": str(self.kind)}
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"t": self.time, "kind": str(self.kind)}
         for key in ("customer", "task", "model", "slot", "cents", "info", "ok", "reason"):
             value = getattr(self, key)
             if value is not None:
@@ -147,7 +147,7 @@ def _shaped_line_builder(event: Event) -> Callable[[Event], str]:
     )
     namespace = {"_encode": encode_basestring, "_OK": _OK_JSON, "any_event_line": any_event_line}
     exec(source, namespace)  # noqa: S102 - the source is built above from the field names alone
-    return namespace["line"]
+    return cast("Callable[[Event], str]", namespace["line"])
 
 
 _OK_JSON = {False: '"ok":true', True: '"ok":false'}  # by `not ok`: any_event_line goes by truth too
@@ -196,3 +196,16 @@ class EventLog:
     def hexdigest(self) -> str:
         self._flush()
         return self._hash.hexdigest()
+
+
+class Emitter(Protocol):
+    """The world's publishing kernel, as the simulation's parts see it: `listeners` (test it before building an
+    event: an unheard event costs nothing) and `emit`, which builds the event at the current time and hands it to
+    each listener in order."""
+
+    @property
+    def listeners(self) -> list[Callable[[Event], None]]: ...
+
+    def emit(self, kind: Kind, customer: int | None = None, task: int | None = None, model: str | None = None,
+             slot: int | None = None, cents: int | None = None, info: str | None = None, ok: bool | None = None,
+             reason: str | None = None) -> None: ...

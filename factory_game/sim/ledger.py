@@ -67,7 +67,7 @@ class Ledger:
     def capture(self, time: int, customer: int, task: int) -> int:
         cents = self.holds.pop(task, None)  # `_settle` inlined: this runs once per delivered task
         if cents is None:
-            self._settle(task, "capture")  # raises
+            cents = self._settle(task, "capture")  # raises
         self.revenue_cents += cents
         if self.keep_entries:
             self.entries.append(_new_tuple(Entry, (time, "capture", cents, customer, task, "")))

@@ -4,21 +4,25 @@ documented in docs/engine.md ("The market and the levers").
 
 The world asks this module three questions on its hot path — how strong demand is now (`demand`), what share of
 arrivals buy the priority pack (`priority_share`), and how likely a happy customer is to come back
-(`return_probability`) — and hands it every lever command (`apply`). Demand only changes when a price changes or at
-a tick (reputation), and the world redraws its next arrival when it does (the arrival process is memoryless).
+(`return_probability`) — and hands it every lever command (`apply`), which checks it against the lever table
+(`sim/levers.py`) and carries it out by its name. Demand only changes when a price changes or at a tick
+(reputation), and the world redraws its next arrival when it does (the arrival process is memoryless).
 """
 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import Any, Protocol
 
-from factory_game.sim import capacity
+from factory_game.sim.capacity import Capacity
 from factory_game.sim.clock import MINUTE
 from factory_game.sim.commands import (
     CloseTier,
     Command,
     CommandRejected,
+    Release,
+    ReleaseIdle,
     SetCap,
     SetPrice,
     SetPrioritySales,
@@ -27,29 +31,39 @@ from factory_game.sim.commands import (
     SetWaitOffer,
     SignContract,
 )
-from factory_game.sim.entities import QUEUED
-
-if TYPE_CHECKING:
-    from factory_game.sim.world import World
+from factory_game.sim.entities import IDLE, QUEUED, Customer
+from factory_game.sim.ledger import Ledger
+from factory_game.sim.levers import BY_NAME, LEVERS, Lever
+from factory_game.sim.metrics import Metrics
+from factory_game.sim.prompt import Prompt
+from factory_game.sim.spec import LevelSpec
 
 PRICE_FACTOR_MAX = 3.0  # demand never more than triples, however low the price
 REPUTATION_FACTOR = (0.2, 2.0)  # the reputation factor's floor and ceiling
-CAP_MAX = 20
-MULTIPLIER_RANGE = (0.5, 20.0)
-
-# The lever each command belongs to: a level unlocks levers by these names (`[market] levers`).
-LEVER_OF: dict[str, str] = {
-    "set_price": "price", "set_surcharge": "priority",
-    "priority_sales": "priority", "set_cap": "caps", "close_tier": "intake", "prompt_multiplier": "prompt",
-    "sign_contract": "contracts", "wait_offer": "prompt",
-}
 OFFER_PATIENCE = 2.0  # a discount of d (0..0.5) stretches the customer's patience by the factor 1 + 2d
-OFFER_MAX_PERCENT = 50
-LEVERS = ("price", "priority", "caps", "intake", "prompt", "contracts")  # renting is always open
 
 
 class LeverRejected(ValueError):
     """A lever command that cannot be carried out (the world turns it into a rejected record)."""
+
+
+class MarketHost(Protocol):
+    """What the market needs of the world: the time, the customers present (a cap applies to them at once), the
+    ledger (the wait offer's discount) and the metrics cells (reputation follows their scores)."""
+
+    @property
+    def now(self) -> int: ...
+
+    @property
+    def customers(self) -> dict[int, Customer]: ...
+
+    @property
+    def ledger(self) -> Ledger: ...
+
+    @property
+    def metrics(self) -> Metrics: ...
+
+    def admit_waiting(self, customer: Customer) -> None: ...
 
 
 def price_factor(prices: dict[str, int], references: dict[str, int], weights: dict[str, float],
@@ -77,12 +91,17 @@ def reputation_factor(reputation: float, reference: float, strength: float) -> f
 
 
 class Market:
-    """The levers' state (prices, surcharge, sales, caps, closed tiers, the prompt multiplier) and reputation."""
+    """The levers' state (prices, surcharge, sales, caps, closed tiers; the prompt's multiplier is the prompt's)
+    and reputation."""
 
-    def __init__(self, world: World) -> None:
-        spec = world.spec
-        self.world = world
+    def __init__(self, spec: LevelSpec, host: MarketHost, capacity: Capacity, prompt: Prompt) -> None:
+        self.level = spec
+        self.host = host
+        self.capacity = capacity
+        self.prompt = prompt
         self.spec = market = spec.market
+        self.prices = {c.id: c.price_cents for c in spec.content}  # content -> cents, now
+        self.caps = dict(spec.tiers)  # tier -> cap, now
         self.references = {c.id: c.price_cents for c in spec.content}
         total = sum(w for _c, w in spec.arrivals.content) or 1.0
         self.weights = {c: w / total for c, w in spec.arrivals.content}
@@ -91,7 +110,6 @@ class Market:
         self.priority_on_sale = True
         self.closed_until: dict[str, int] = {}  # tier -> time the door opens again
         self.reputation = market.reputation_reference
-        self.discounts_cents = 0  # given on "yes" answers to the wait offer
         self.refused = 0  # arrivals turned away at a closed door since the last tick (reputation counts them)
         self._score_seen = 0.0
         self._ended_seen = 0
@@ -101,17 +119,17 @@ class Market:
     # --------------------------------------------------------------------------------------------- hot path
     def priority_share(self) -> float:
         """The base share x exp(-priority_elasticity * (s / s_ref - 1)), at most 1; 0 while sales are stopped."""
-        base = self.world.spec.arrivals.priority_share
+        base = self.level.arrivals.priority_share
         if not self.priority_on_sale:
             return 0.0
-        ref = self.world.spec.priority_surcharge
+        ref = self.level.priority_surcharge
         e = self.spec.priority_elasticity
         if e <= 0 or ref <= 0:
             return base
         return min(1.0, base * math.exp(-e * (self.surcharge / ref - 1.0)))
 
     def return_probability(self) -> float:
-        p = self.world.spec.arrivals.return_probability
+        p = self.level.arrivals.return_probability
         if self.spec.reputation_strength <= 0:
             return p
         return min(1.0, p * self._reputation_factor())
@@ -120,23 +138,41 @@ class Market:
         """How far the offer on asking stretches a customer's patience: 1 + OFFER_PATIENCE x discount."""
         return 1.0 + OFFER_PATIENCE * self.wait_offer
 
-    def grant_wait_discount(self, customer) -> None:
+    def grant_wait_discount(self, customer: Customer) -> None:
         """A "yes" to an offer: the discount comes off each of the customer's queued tasks now (part of the hold
         goes back); they pay the rest on delivery."""
         if not self.wait_offer:
             return
-        world = self.world
+        host = self.host
         for task in customer.tasks:
             if task.state == QUEUED:
                 cents = round(task.price_cents * self.wait_offer)
                 if cents:
-                    world.ledger.reduce_hold(world.now, customer.id, task.id, cents, "wait discount")
+                    host.ledger.reduce_hold(host.now, customer.id, task.id, cents, "wait discount")
                     task.price_cents -= cents
                     customer.held_cents -= cents
-                    self.discounts_cents += cents
 
     def door_closed(self, tier: str, now: int) -> bool:
         return self.closed_until.get(tier, -1) > now
+
+    def lever_value(self, name: str, key: str | None = None) -> float:
+        """What a lever (`sim/levers.py`, by command name) is set to now, in the lever's unit; `key` is the content
+        type, tier or model of a keyed lever. A door's value is the minutes left until it opens (0: open)."""
+        if name == SetPrice.name:
+            return self.prices[str(key)]
+        if name == SetCap.name:
+            return self.caps[str(key)]
+        if name == CloseTier.name:
+            return max(0, self.closed_until.get(str(key), 0) - self.host.now) / MINUTE
+        if name == SetSurcharge.name:
+            return round(self.surcharge * 100)
+        if name == SetPrioritySales.name:
+            return int(self.priority_on_sale)
+        if name == SetWaitOffer.name:
+            return round(self.wait_offer * 100)
+        if name == SetPromptMultiplier.name:
+            return self.prompt.multiplier
+        return BY_NAME[name].default or 0
 
     # -------------------------------------------------------------------------------------------------- ticks
     def tick(self) -> bool:
@@ -145,7 +181,7 @@ class Market:
         if self.spec.reputation_strength <= 0:
             return False
         score, ended = 0.0, 0
-        for stats in self.world.metrics.cells.values():
+        for stats in self.host.metrics.cells.values():
             score += stats.score
             ended += stats.completed + stats.failed + stats.abandoned + stats.lost
         new_score, new_ended = score - self._score_seen, ended - self._ended_seen + self.refused
@@ -173,71 +209,123 @@ class Market:
     def apply(self, command: Command, source: str) -> bool:
         """Carry out a lever command; True when demand changed (the world redraws its next arrival). A level's
         scripted events may move a lever the player has not unlocked yet."""
-        world = self.world
-        lever = LEVER_OF[command.name]
-        if source != "level" and lever not in self.spec.levers:
-            raise LeverRejected(f"this level has not unlocked the {lever} lever")
-        if isinstance(command, SetPrice):
-            if command.content not in world.prices:
-                raise LeverRejected(f"unknown content type {command.content!r}")
-            if command.cents < 0:
-                raise LeverRejected("a price cannot be negative")
-            world.prices[command.content] = command.cents
-            self._price_factor = price_factor(world.prices, self.references, self.weights, self.spec.elasticity)
-            return self._update_demand()
-        if isinstance(command, SetSurcharge):
-            if not 0 <= command.percent <= 500:
-                raise LeverRejected(f"the priority surcharge is a percentage from 0 to 500, not {command.percent}")
-            self.surcharge = command.percent / 100
-            return False
-        if isinstance(command, SetPrioritySales):
-            self.priority_on_sale = bool(command.on)
-            return False
-        if isinstance(command, SetCap):
-            self._set_cap(command)
-            return False
-        if isinstance(command, CloseTier):
-            if command.tier not in world.caps:
-                raise LeverRejected(f"unknown tier {command.tier!r}; this level has {', '.join(world.caps)}")
-            if command.minutes < 0:
-                raise LeverRejected("close a door for 0 minutes (to open it) or more")
-            if command.minutes == 0:
-                self.closed_until.pop(command.tier, None)
-            else:
-                self.closed_until[command.tier] = world.now + command.minutes * MINUTE
-            return False
-        if isinstance(command, SignContract):
-            try:
-                capacity.sign_contract(world, command)
-            except CommandRejected as exc:
-                raise LeverRejected(str(exc)) from None
-            return False
-        if isinstance(command, SetWaitOffer):
-            if not 0 <= command.percent <= OFFER_MAX_PERCENT:
-                raise LeverRejected(f"the wait offer is a discount from 0 to {OFFER_MAX_PERCENT} %, "
-                                    f"not {command.percent}")
-            self.wait_offer = command.percent / 100
-            return False
-        if isinstance(command, SetPromptMultiplier):
-            low, high = MULTIPLIER_RANGE
-            if not low <= command.multiplier <= high:
-                raise LeverRejected(f"the wait-prompt multiplier goes from {low} to {high}, not {command.multiplier}")
-            world.set_prompt_multiplier(command.multiplier)
-            return False
-        raise LeverRejected(f"unknown command {command!r}")
+        lever = BY_NAME.get(command.name)
+        if lever is None:
+            raise LeverRejected(f"unknown command {command!r}")
+        if source != "level" and not lever.unlocked(self.spec.levers):
+            raise LeverRejected(f"this level has not unlocked the {lever.group} lever")
+        problem = lever.refusal(getattr(command, lever.field))
+        if problem is not None:
+            raise LeverRejected(problem)
+        return APPLY[command.name](self, command)
 
-    def _set_cap(self, command: SetCap) -> None:
-        world = self.world
-        if command.tier not in world.caps:
-            raise LeverRejected(f"unknown tier {command.tier!r}; this level has {', '.join(world.caps)}")
-        if not 1 <= command.cap <= CAP_MAX:
-            raise LeverRejected(f"a tier's cap goes from 1 to {CAP_MAX}, not {command.cap}")
-        world.caps[command.tier] = command.cap
-        for customer in list(world.customers.values()):  # the new cap holds for everyone of the tier, now
+    def _set_price(self, command: SetPrice) -> bool:
+        if command.content not in self.prices:
+            raise LeverRejected(f"unknown content type {command.content!r}")
+        self.prices[command.content] = command.cents
+        self._price_factor = price_factor(self.prices, self.references, self.weights, self.spec.elasticity)
+        return self._update_demand()
+
+    def _set_surcharge(self, command: SetSurcharge) -> bool:
+        self.surcharge = command.percent / 100
+        return False
+
+    def _set_priority_sales(self, command: SetPrioritySales) -> bool:
+        self.priority_on_sale = bool(command.on)
+        return False
+
+    def _tier(self, tier: str) -> None:
+        if tier not in self.caps:
+            raise LeverRejected(f"unknown tier {tier!r}; this level has {', '.join(self.caps)}")
+
+    def _set_cap(self, command: SetCap) -> bool:
+        self._tier(command.tier)
+        self.caps[command.tier] = command.cap
+        for customer in list(self.host.customers.values()):  # the new cap holds for everyone of the tier, now
             if customer.tier == command.tier:
                 customer.cap = command.cap
-                world.admit_waiting(customer)
+                self.host.admit_waiting(customer)
+        return False
+
+    def _close_tier(self, command: CloseTier) -> bool:
+        self._tier(command.tier)
+        if command.minutes == 0:
+            self.closed_until.pop(command.tier, None)
+        else:
+            self.closed_until[command.tier] = self.host.now + command.minutes * MINUTE
+        return False
+
+    def _sign_contract(self, command: SignContract) -> bool:
+        try:
+            self.capacity.sign_contract(command)
+        except CommandRejected as exc:
+            raise LeverRejected(str(exc)) from None
+        return False
+
+    def _release_idle(self, command: ReleaseIdle) -> bool:
+        """Idle rented slots leave first when released (`Capacity.release`), so releasing as many as are idle
+        lets exactly those go."""
+        try:
+            m = self.capacity.model(command.model)
+            idle = sum(1 for s in m.slots if s.rented and not s.committed_ms and s.state == IDLE) - command.keep
+            if idle <= 0:
+                raise LeverRejected(f"{m.id} has no idle rented slot to release beyond the {command.keep} kept")
+            self.capacity.release(Release(m.id, idle))
+        except CommandRejected as exc:
+            raise LeverRejected(str(exc)) from None
+        return False
+
+    def _set_wait_offer(self, command: SetWaitOffer) -> bool:
+        self.wait_offer = command.percent / 100
+        return False
+
+    def levers(self) -> list[tuple[Lever, str | None]]:
+        """The levers the player may move on this level, one per key (content type served, tier, model that may
+        take extra slots), in the table's order: what the levers panel shows."""
+        level = self.level
+        keys: dict[str | None, list[str | None]] = {
+            "content": [c.id for c in level.content if any(c.id in m.content for m in level.models)],
+            "tier": list(self.caps),
+            "model": [m.id for m in level.models if m.max_extra],
+            None: [None]}
+        return [(lever, key) for lever in LEVERS if lever.unlocked(self.spec.levers) and
+                self.unavailable(lever.name) is None for key in keys[lever.keyed_by]]
+
+    def step(self, lever: Lever, key: str | None, direction: int) -> float | None:
+        """The lever's value one click up (1) or down (-1) from now, inside its range; None at the edge. A price
+        steps by a share of the level's price."""
+        reference = self.references.get(str(key), 0) if lever.relative else 0
+        return lever.stepped(self.lever_value(lever.name, key), direction, reference)
+
+    def unavailable(self, name: str) -> str | None:
+        """Why a lever (by command name) cannot move at all on this level, whatever its value, or None: the
+        multiplier where the level asks no wait question. The levers panel leaves such a lever out."""
+        if name == SetPromptMultiplier.name:
+            return self.prompt.refusal()
+        return None
+
+    def _set_prompt_multiplier(self, command: SetPromptMultiplier) -> bool:
+        problem = self.unavailable(command.name)
+        if problem is not None:
+            raise LeverRejected(problem)
+        self.prompt.set_multiplier(command.multiplier)
+        return False
+
+
+# What each lever does, by command name (the table says which command moves which lever; a test checks that every
+# lever of `LEVERS` has its function here).
+APPLY: dict[str, Callable[[Market, Any], bool]] = {
+    SetPrice.name: Market._set_price,
+    SetSurcharge.name: Market._set_surcharge,
+    SetPrioritySales.name: Market._set_priority_sales,
+    SetCap.name: Market._set_cap,
+    CloseTier.name: Market._close_tier,
+    SignContract.name: Market._sign_contract,
+    SetWaitOffer.name: Market._set_wait_offer,
+    SetPromptMultiplier.name: Market._set_prompt_multiplier,
+    ReleaseIdle.name: Market._release_idle,
+}
 
 
 def is_lever(command: Command) -> bool:
-    return command.name in LEVER_OF
+    return command.name in BY_NAME

@@ -77,7 +77,7 @@ def multiplier(world: World) -> float:
 
 def prompt_limit_ms(world: World, model_id: str) -> float:
     """The prompt line of a model: past this predicted wait a customer waiting there is asked."""
-    return world._prompt_limits[model_id]
+    return world.prompt.limit_ms(model_id)
 
 
 def predicted_wait_ms(world: World, model_id: str, position: int | None = None) -> float:

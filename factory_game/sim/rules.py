@@ -12,11 +12,39 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field, make_dataclass
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 if TYPE_CHECKING:
-    from factory_game.sim.entities import Customer, Task
-    from factory_game.sim.world import World
+    from factory_game.sim.autopilot import Autopilot
+    from factory_game.sim.entities import Customer, Key, ModelState, Task
+    from factory_game.sim.market import Market
+    from factory_game.sim.spec import LevelSpec
+
+
+class World(Protocol):
+    """What the built-in rules read of the world (the simulation hands its `World`; a mod's rule gets the same
+    object). Declared here so that the rules do not import the world that imports them."""
+
+    @property
+    def spec(self) -> LevelSpec: ...
+
+    @property
+    def now(self) -> int: ...
+
+    @property
+    def prices(self) -> dict[str, int]: ...
+
+    @property
+    def caps(self) -> dict[str, int]: ...
+
+    @property
+    def models(self) -> dict[str, ModelState]: ...
+
+    @property
+    def market(self) -> Market: ...
+
+    @property
+    def autopilot(self) -> Autopilot: ...
 
 
 MAX_TASKS_PER_CUSTOMER = 100  # a customer rule's demand above this is a mistake, not a customer
@@ -43,16 +71,18 @@ def default_price(world: World, customer: Customer, task: Task) -> int:
     return cents
 
 
-def default_priority_key(world: World, customer: Customer, task: Task) -> tuple:
+def default_priority_key(world: World, customer: Customer, task: Task) -> Key:
     """Priority pack first, FIFO inside a class (the queue's sequence number breaks ties).
 
     With aging on (`queue.aging`), a priority task is ordered as if it had queued `aging` earlier, so a normal
     task that has waited longer than that is served before newer priority tasks: no one starves.
     """
     aging = world.spec.queue.aging_ms
+    queued_at = task.queued_at
+    assert queued_at is not None  # asked as the task joins its queue
     if aging:
-        return (task.queued_at - (aging if customer.priority else 0),)
-    return (0 if customer.priority else 1, task.queued_at)
+        return (queued_at - (aging if customer.priority else 0),)
+    return (0 if customer.priority else 1, queued_at)
 
 
 def default_answer(world: World, customer: Customer, predicted_wait_ms: float) -> bool:
@@ -78,14 +108,14 @@ def default_customer(world: World, drawn: Newcomer) -> Newcomer:
 
 # ------------------------------------------------------------------------------------------- answer checks
 # Each takes the answer and the arguments the rule was called with; it returns what is wrong, or None.
-def check_price(answer, world, customer, task) -> str | None:
+def check_price(answer: object, world: World, customer: Customer, task: Task) -> str | None:
     if type(answer) is not int or answer < 0:
         shown = " (a bool is not a price: use int(...))" if type(answer) is bool else ""
         return f"answered {answer!r}{shown}; expected a price in whole cents (an int >= 0)"
     return None
 
 
-def check_priority_key(answer, world, customer, task) -> str | None:
+def check_priority_key(answer: object, world: World, customer: Customer, task: Task) -> str | None:
     if type(answer) is not tuple or not answer:
         return f"answered {answer!r}; expected a non-empty tuple of finite numbers"
     for value in answer:
@@ -99,13 +129,13 @@ def check_priority_key(answer, world, customer, task) -> str | None:
     return None
 
 
-def check_answer(answer, world, customer, predicted_wait_ms) -> str | None:
+def check_answer(answer: object, world: World, customer: Customer, predicted_wait_ms: float) -> str | None:
     if type(answer) is not bool:
         return f"answered {answer!r}; expected True or False"
     return None
 
 
-def check_route(answer, world, customer, task) -> str | None:
+def check_route(answer: object, world: World, customer: Customer, task: Task) -> str | None:
     state = world.models.get(answer) if type(answer) is str else None
     if state is None or task.content not in state.spec.content:
         serving = [m for m, s in world.models.items() if task.content in s.spec.content]
@@ -113,13 +143,13 @@ def check_route(answer, world, customer, task) -> str | None:
     return None
 
 
-def check_capacity(answer, world, model) -> str | None:
+def check_capacity(answer: object, world: World, model: str) -> str | None:
     if type(answer) is not int:
         return f"answered {answer!r}; expected an int: slots to rent (> 0), to release (< 0) or 0"
     return None
 
 
-def check_customer(answer, world, drawn) -> str | None:
+def check_customer(answer: object, world: World, drawn: Newcomer) -> str | None:
     if type(answer) is not Newcomer:
         return f"answered {answer!r}; expected a Newcomer (drawn._replace(...))"
     if answer.tier not in world.caps:
@@ -149,7 +179,7 @@ class Rule:
 
     name: str
     args: tuple[str, ...]
-    default: Callable
+    default: Callable[..., Any]
     check: Callable[..., str | None]
     doc: str
     extras: tuple[str, ...] = ("rng", "settings", "state")
@@ -179,9 +209,21 @@ RULES: tuple[Rule, ...] = (
          "`drawn`, the level's own draws for them; or None to pass. Asked once per arrival drawn from `[arrivals]` "
          "(not for logged requests, scripted arrivals or returning customers); draw only from `rng`."),
 )
-RULE_BY_HOOK = {rule.hook: rule for rule in RULES}
 
-Rules = make_dataclass(
-    "Rules", [(rule.name, Callable, field(default=rule.default)) for rule in RULES], frozen=True,
-    namespace={"__doc__": "The rules a World follows, one callable per entry of RULES (the defaults: built-in)."})
-Rules.__module__ = __name__
+if TYPE_CHECKING:
+    @dataclass(frozen=True)
+    class Rules:
+        """What `make_dataclass` below builds, declared for the type checker (tests/test_sim_parts.py checks that
+        the two agree)."""
+
+        price: Callable[[World, Customer, Task], int] = default_price
+        priority_key: Callable[[World, Customer, Task], Key] = default_priority_key
+        answer_prompt: Callable[[World, Customer, float], bool] = default_answer
+        route: Callable[[World, Customer, Task], str] = default_route
+        capacity: Callable[[World, str], int] = default_capacity
+        customer: Callable[[World, Newcomer], Newcomer] = default_customer
+else:
+    Rules = make_dataclass(
+        "Rules", [(rule.name, Callable, field(default=rule.default)) for rule in RULES], frozen=True,
+        namespace={"__doc__": "The rules a World follows, one callable per entry of RULES (the defaults: built-in)."})
+    Rules.__module__ = __name__

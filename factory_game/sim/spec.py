@@ -12,9 +12,14 @@ from typing import Any, NamedTuple
 
 from factory_game.sim.clock import HOUR, MINUTE
 from factory_game.sim.distributions import Dist
+from factory_game.sim.levers import BY_NAME, GROUPS
+
+# A level sets where three levers start (a tier's cap, the prompt multiplier, the priority surcharge); it may set
+# them only within what the lever itself accepts, so the levers panel never starts outside its own range.
+_CAP, _MULTIPLIER, _SURCHARGE = BY_NAME["set_cap"], BY_NAME["prompt_multiplier"], BY_NAME["set_surcharge"]
 
 MAX_TASKS = 100  # tasks one customer brings at most
-TIER_CAP = (1, 1000)  # a tier's cap (tasks in flight) from ... to
+TIER_CAP = (int(_CAP.low), int(_CAP.high or 0))  # a tier's cap (tasks in flight) from ... to
 UNITS = ("string", "boolean", "integer", "number", "share", "duration", "money", "texts", "dist:duration",
          "dist:money", "dist:count")
 
@@ -89,7 +94,8 @@ class QueueSpec:
 class PromptSpec:
     enabled: bool = field(default=True, metadata=toml("enabled", "boolean"))
     # ask when predicted wait > multiplier x the model's mean service time
-    multiplier: float = field(default=3.0, metadata=toml("multiplier", "number", 0.0, 100.0))
+    multiplier: float = field(default=3.0, metadata=toml("multiplier", "number", _MULTIPLIER.low,
+                                                                              _MULTIPLIER.high))
     # the dispatcher walks over and asks
     answer_delay_ms: int = field(default=20_000, metadata=toml("answer_delay", "duration", 0))
     check_every_ms: int = field(default=MINUTE, metadata=toml("check_every", "duration", MINUTE))
@@ -130,7 +136,7 @@ class AutopilotSpec:
 class MarketSpec:
     """How demand answers the manager (docs/engine.md, "The market and the levers"). `elasticity` 0: demand ignores
     price; `reputation_strength` 0: no reputation. `levers`: the levers the player may use on this level (read by the
-    loader, which checks each name against `sim.market.LEVERS`)."""
+    loader, which checks each name against the groups of `sim.levers.LEVERS`)."""
 
     elasticity: float = field(default=0.0, metadata=toml("elasticity", "number", 0.0, 10.0))
     priority_elasticity: float = field(default=0.0, metadata=toml("priority_elasticity", "number", 0.0, 10.0))
@@ -141,7 +147,7 @@ class MarketSpec:
     contract_share: float = field(default=0.5, metadata=toml("contract_share", "number", 0.0, 10.0))
     contract_period_ms: int = field(default=4 * HOUR, metadata=toml("contract_period", "duration", MINUTE))
     contract_lead_ms: int = field(default=15 * MINUTE, metadata=toml("contract_lead", "duration"))
-    levers: tuple[str, ...] = ("price", "priority", "caps", "intake", "prompt", "contracts")  # renting: always
+    levers: tuple[str, ...] = GROUPS  # renting: always open
 
 
 @dataclass(frozen=True)
@@ -193,7 +199,8 @@ class LevelSpec:
     sla_ms: int = field(default=10 * MINUTE, metadata=toml("sla", "duration", 1))
     start_cash_cents: int = field(default=0, metadata=toml("start_cash", "money"))  # may be negative: a debt
     # priority-pack customers pay this share more per task
-    priority_surcharge: float = field(default=0.0, metadata=toml("priority_surcharge", "number", 0.0, 10.0))
+    priority_surcharge: float = field(default=0.0, metadata=toml("priority_surcharge", "number", _SURCHARGE.low / 100,
+                                                                 (_SURCHARGE.high or 0) / 100))  # the lever's %
     mods: tuple[tuple[str, str], ...] = ()  # (mod id, version constraint)
     queue: QueueSpec = QueueSpec()
     prompt: PromptSpec = PromptSpec()

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Sequence
+from typing import Any
 
-from factory_game.sim import capacity, prompt
 from factory_game.sim.arrivals import Arrivals
-from factory_game.sim.autopilot import Autopilot, follow_capacity_rule
+from factory_game.sim.autopilot import Autopilot
+from factory_game.sim.capacity import Capacity
 from factory_game.sim.clock import MINUTE, Calendar
 from factory_game.sim.commands import (
     Arrive,
@@ -49,6 +50,7 @@ from factory_game.sim.events import FAST_KIND, Event, Kind
 from factory_game.sim.ledger import Ledger
 from factory_game.sim.market import LeverRejected, Market, is_lever
 from factory_game.sim.metrics import Metrics
+from factory_game.sim.prompt import Prompt, predicted_wait_ms
 from factory_game.sim.rng import RngStreams
 from factory_game.sim.rules import Newcomer, Rules, default_capacity, default_customer, default_route
 from factory_game.sim.spec import LevelSpec, ScriptedEvent, TraceArrival
@@ -60,13 +62,14 @@ TICK_MS = MINUTE  # billing, metric samples, prompt sweeps and autopilot checks 
 
 
 class World:
-    """One run of a level. Its other jobs live beside it, each in its own module: `arrivals` (when customers come
-    and what they bring: an `Arrivals` object with its own draws), `capacity` (slots, renting, outages, upstream
-    bills) and `prompt` (the wait prompt), as functions taking the world, and `metrics` (counts, the satisfaction
-    formula, the summary), handed the models and the ledger. This class keeps the
-    task flow (admission, queue, stations, ends, departures) and `apply`, the one door for outside changes.
-    Underscore names are the world's internals, shared with those modules and nobody else; a mod reads the world
-    through `factory_game.api`, the game through `factory_game.sim.queries`."""
+    """One run of a level. Its other jobs are objects it composes, each owning its state, in its own module:
+    `arrivals` (when customers come and what they bring), `capacity` (slots, renting, outages, upstream bills),
+    `prompt` (the wait prompt), `market` (the levers and demand), `metrics` (counts, the satisfaction formula, the
+    summary) and `autopilot`. Each sees the world through a narrow protocol of its own (`CapacityHost`,
+    `PromptHost`, `MarketHost`), never through this class, and nobody reads another's underscore names. This class
+    keeps the task flow (admission, queue, stations, ends, departures), `apply` (the one door for outside changes)
+    and the kernel the parts use: `listeners`/`emit`, `dispatch`, `end_attempt`, `admit_pending`, `abandon`.
+    A mod reads the world through `factory_game.api`, the game through `factory_game.sim.queries`."""
 
     def __init__(self, spec: LevelSpec, seed: int | None = None, rules: Rules | None = None,
                  ledger_window: int | None = None) -> None:
@@ -82,32 +85,29 @@ class World:
         self.models: dict[str, ModelState] = {m.id: ModelState(m) for m in spec.models}
         self.customers: dict[int, Customer] = {}  # present now, in arrival order
         self.slots: dict[int, Slot] = {}
-        self.prices = {c.id: c.price_cents for c in spec.content}
         self.route = _routes(spec)
-        self.caps = dict(spec.tiers)
         self.commands: list[Recorded] = []
         self.autopilot = Autopilot(spec.autopilot, list(self.models))
         self.autopilot_enabled = spec.autopilot.enabled
         self.metrics = Metrics(spec, self.models, self.ledger, sample_every_ms=TICK_MS)
-        self._listeners: list[Callable[[Event], None]] = []
-        self._sections: list[tuple[str, Callable[[], dict]]] = []  # extra summary tables (the mods' metrics)
+        self.listeners: list[Callable[[Event], None]] = []
+        self._sections: list[tuple[str, Callable[[], dict[str, Any]]]] = []  # extra summary tables (the mods' metrics)
         self._next_customer = 1
         self._next_task = 1
-        self._next_slot = 1
         self._sla_ms = spec.sla_ms
         self._service_rng = {m: self.rng.stream(f"service/{m}") for m in self.models}
         self._failure_rng = {m: self.rng.stream(f"failures/{m}") for m in self.models}
-        self._prompt_limits = {m.id: prompt.prompt_limit_ms(spec, m.spec) for m in self.models.values()}
-        self._prompts_on = prompt.prompts_on(spec)
-        self._arrivals = Arrivals(spec, self.rng, self._prompts_on)
-        self.market = Market(self)
-        self.prompt_multiplier = spec.prompt.multiplier
+        self.capacity = Capacity(spec, self.calendar, self.models, self.slots, self.ledger, self)
+        self.prompt = Prompt(spec, spec.models, self.calendar, self.metrics, self)
+        self._arrivals = Arrivals(spec, self.rng, self.prompt.enabled)
+        self.market = Market(spec, self, self.capacity, self.prompt)
+        self.prices = self.market.prices  # content -> cents now (the market's; read here by the rules and views)
+        self.caps = self.market.caps  # tier -> cap now (the market's)
         self._arrival_generation = 0  # a redraw (demand changed) makes the arrival already scheduled stale
-        self._billed_contracted: dict[str, int] = dict.fromkeys(self.models, 0)  # cents, see `capacity.bill`
 
         for m in self.models.values():
             for _ in range(m.spec.slots):
-                capacity.add_slot(self, m, rented=False)
+                self.capacity.add_slot(m, rented=False)
         self._schedule_next_arrival()
         self._trace = spec.trace.open() if spec.trace is not None else None
         if self._trace is not None:
@@ -115,7 +115,7 @@ class World:
         self.calendar.at(TICK_MS, self._tick)
         for event in spec.events:
             if event.kind == "outage":
-                self.calendar.at(event.at_ms, capacity.outage_start, (self, event))
+                self.calendar.at(event.at_ms, self.capacity.outage_start, event)
             elif event.kind == "price":
                 self.calendar.at(event.at_ms, self._scripted_price, event)
 
@@ -124,19 +124,24 @@ class World:
     def now(self) -> int:
         return self.calendar.now
 
+    @property
+    def prompt_multiplier(self) -> float:
+        """The wait prompt's multiplier now: the level's, or what the lever set."""
+        return self.prompt.multiplier
+
     def subscribe(self, listener: Callable[[Event], None]) -> None:
         """`listener(event)` is called for everything that happens from now on, in order."""
-        self._listeners.append(listener)
+        self.listeners.append(listener)
 
     def unsubscribe(self, listener: Callable[[Event], None]) -> None:
-        self._listeners.remove(listener)
+        self.listeners.remove(listener)
 
     def call_at(self, time_ms: int, callback: Callable[[], None]) -> None:
         """`callback()` at `time_ms`, in calendar order (ties: first scheduled, first called). The plugin layer
         delivers a level's mod events this way; a callback changes the world only through `apply`."""
         self.calendar.at(time_ms, lambda _arg: callback())
 
-    def add_summary_section(self, key: str, section: Callable[[], dict]) -> None:
+    def add_summary_section(self, key: str, section: Callable[[], dict[str, Any]]) -> None:
         """`summary()[key]` becomes `section()` each time a summary is taken (the plugin layer adds the mods'
         metrics this way; the simulation never calls mods itself)."""
         self._sections.append((key, section))
@@ -145,13 +150,13 @@ class World:
         """Run every event due at or before `until_ms`; the clock then reads `until_ms`."""
         self.calendar.run_until(until_ms)
 
-    def run(self, until_ms: int | None = None) -> dict:
+    def run(self, until_ms: int | None = None) -> dict[str, Any]:
         """Run to the level's end (or `until_ms`), book the costs due, and return the summary."""
         self.advance(self.spec.duration_ms if until_ms is None else until_ms)
         self.settle_costs()
         return self.summary()
 
-    def summary(self) -> dict:
+    def summary(self) -> dict[str, Any]:
         summary = self.metrics.summary(self.calendar.now)
         summary["manager"] = {
             "autopilot_minutes": self.metrics.autopilot_ms // MINUTE,
@@ -170,8 +175,8 @@ class World:
         except CommandRejected as exc:
             record = Recorded(self.now, source, command, ok=False, reason=str(exc))
         self.commands.append(record)
-        if self._listeners:
-            self._emit(FAST_KIND.COMMAND, model=getattr(command, "model", None), info=f"{source}:{command.name}",
+        if self.listeners:
+            self.emit(FAST_KIND.COMMAND, model=getattr(command, "model", None), info=f"{source}:{command.name}",
                        ok=record.ok, reason=record.reason or None)
         return record
 
@@ -181,7 +186,7 @@ class World:
 
     def settle_costs(self) -> None:
         """Book upstream costs accrued up to now (the tick does this every minute; call before a summary)."""
-        capacity.bill(self)
+        self.capacity.bill()
 
     # ------------------------------------------------------------------------------------------------- arrivals
     def _schedule_next_arrival(self) -> None:
@@ -218,22 +223,22 @@ class World:
         self.market.refused += 1
         customer_id = self._next_customer
         self._next_customer += 1
-        if self._listeners:
-            self._emit(FAST_KIND.ARRIVE, customer=customer_id, info=f"{tier}:refused")
-            self._emit(FAST_KIND.LEAVE, customer=customer_id, ok=False, info="refused")
+        if self.listeners:
+            self.emit(FAST_KIND.ARRIVE, customer=customer_id, info=f"{tier}:refused")
+            self.emit(FAST_KIND.LEAVE, customer=customer_id, ok=False, info="refused")
 
     def _refuse_return(self, customer: Customer) -> None:
         self.metrics.returns += 1
         self.metrics.angry += 1
         self.metrics.angry_causes["refused"] += 1
         self.market.refused += 1
-        if self._listeners:
-            self._emit(FAST_KIND.ARRIVE, customer=customer.id, info="return:refused")
-            self._emit(FAST_KIND.LEAVE, customer=customer.id, ok=False, info="refused")
+        if self.listeners:
+            self.emit(FAST_KIND.ARRIVE, customer=customer.id, info="return:refused")
+            self.emit(FAST_KIND.LEAVE, customer=customer.id, ok=False, info="refused")
 
     def _schedule_next_trace_arrival(self) -> None:
         """Pull one logged request at a time: the log is streamed, never held whole."""
-        arrival = next(self._trace, None)
+        arrival = next(self._trace, None) if self._trace is not None else None
         if arrival is not None:
             self.calendar.at(max(self.calendar.now, arrival.at_ms), self._on_trace_arrival, arrival)
 
@@ -252,10 +257,10 @@ class World:
         if service_ms is not None:
             customer.tasks[0].service_ms = service_ms
         self.customers[customer.id] = customer
-        if self._listeners:
-            self._emit(FAST_KIND.ARRIVE, customer=customer.id, cents=budget,
+        if self.listeners:
+            self.emit(FAST_KIND.ARRIVE, customer=customer.id, cents=budget,
                        info=f"{tier}{'+priority' if priority else ''}:{len(customer.tasks)}")
-        self._admit_pending(customer)
+        self.admit_pending(customer)
         return customer
 
     def _new_demand(self, customer: Customer, contents: Sequence[str]) -> None:
@@ -285,18 +290,18 @@ class World:
         customer.arrived_at = self.now
         self._new_demand(customer, self._arrivals.draw_demand())
         self.customers[customer.id] = customer
-        if self._listeners:
-            self._emit(FAST_KIND.ARRIVE, customer=customer.id, cents=customer.available_cents,
+        if self.listeners:
+            self.emit(FAST_KIND.ARRIVE, customer=customer.id, cents=customer.available_cents,
                        info=f"return:{customer.visit}:{len(customer.tasks)}")
-        self._admit_pending(customer)
+        self.admit_pending(customer)
 
     # ------------------------------------------------------------------------------------------------ admission
     def admit_waiting(self, customer: Customer) -> None:
         """Admit a present customer's waiting tasks now (a cap was raised)."""
         if customer.state == INSIDE:
-            self._admit_pending(customer)
+            self.admit_pending(customer)
 
-    def _admit_pending(self, customer: Customer) -> None:
+    def admit_pending(self, customer: Customer) -> None:
         """Admit waiting tasks while the cap allows (queued + running count); leave when nothing is left."""
         tasks = customer.tasks
         if customer.next_pending < len(tasks):  # else nothing waits outside (every end of a task comes here)
@@ -321,9 +326,9 @@ class World:
                 customer.in_flight += 1
                 self.ledger.hold(now, customer.id, task.id, price)
                 task.stats.admitted += 1
-                if self._listeners:
-                    self._emit(FAST_KIND.ADMIT, customer=customer.id, task=task.id, model=task.model)
-                    self._emit(FAST_KIND.HOLD, customer=customer.id, task=task.id, cents=price)
+                if self.listeners:
+                    self.emit(FAST_KIND.ADMIT, customer=customer.id, task=task.id, model=task.model)
+                    self.emit(FAST_KIND.HOLD, customer=customer.id, task=task.id, cents=price)
                 self._enqueue(task, customer, m, keep_key=False)
         if customer.in_flight == 0 and customer.state != ASKED:
             self._depart(customer)
@@ -344,8 +349,8 @@ class World:
         if not customer.unhappy:
             customer.unhappy, customer.cause = True, "budget"
         task.stats.record_lost_sale()
-        if self._listeners:
-            self._emit(FAST_KIND.LOST_SALE, customer=customer.id, task=task.id, model=task.model, cents=price)
+        if self.listeners:
+            self.emit(FAST_KIND.LOST_SALE, customer=customer.id, task=task.id, model=task.model, cents=price)
 
     def _enqueue(self, task: Task, customer: Customer, m: ModelState, keep_key: bool) -> None:
         now = self.calendar.now
@@ -355,15 +360,15 @@ class World:
             task.key = self.rules.priority_key(self, customer, task)
         task.state = QUEUED
         m.push(task)
-        if self._listeners:
-            self._emit(FAST_KIND.QUEUE, customer=customer.id, task=task.id, model=m.id)
+        if self.listeners:
+            self.emit(FAST_KIND.QUEUE, customer=customer.id, task=task.id, model=m.id)
         if m.idle:
-            self._dispatch(m)
-        if self._prompts_on and task.state == QUEUED and customer.state == INSIDE:
-            prompt.maybe_ask(self, customer, m, prompt.predicted_wait_ms(m, m.queue_position(task)))
+            self.dispatch(m)
+        if self.prompt.on and task.state == QUEUED and customer.state == INSIDE:
+            self.prompt.maybe_ask(customer, m, predicted_wait_ms(m, m.queue_position(task)))
 
     # ------------------------------------------------------------------------------------------------- stations
-    def _dispatch(self, m: ModelState) -> None:
+    def dispatch(self, m: ModelState) -> None:
         """Start queued tasks in priority order on idle slots, lowest slot id first, while both last.
 
         Every caller has just changed the queue or the slots, so it has already called `m.account(now)`."""
@@ -398,9 +403,11 @@ class World:
                 failed = True
                 duration = max(1, round(duration * frng.random()))  # it breaks somewhere along the way
         end = task.end_at = now + duration
-        task.stats.waits.add(now - task.queued_at)
-        if self._listeners:
-            self._emit(FAST_KIND.START, customer=task.customer_id, task=task.id, model=m.id, slot=slot.id,
+        queued_at = task.queued_at
+        assert queued_at is not None  # a started task was queued
+        task.stats.waits.add(now - queued_at)
+        if self.listeners:
+            self.emit(FAST_KIND.START, customer=task.customer_id, task=task.id, model=m.id, slot=slot.id,
                        info=str(duration))
         self.calendar.at(end, self._on_task_end, (task, attempt, failed))
 
@@ -408,12 +415,14 @@ class World:
         task, attempt, failed = arg
         if task.state != RUNNING or task.attempt != attempt:
             return  # stale: an outage already ended this attempt
-        self._end_attempt(task, failed, reason="upstream error")
+        self.end_attempt(task, failed, reason="upstream error")
 
-    def _end_attempt(self, task: Task, failed: bool, reason: str) -> None:
+    def end_attempt(self, task: Task, failed: bool, reason: str) -> None:
         """The slot side of an end: free the slot (or let a released one leave); the task side follows."""
         m = self.models[task.model]
-        slot = self.slots[task.slot_id]
+        slot_id = task.slot_id
+        assert slot_id is not None  # a running task has its slot
+        slot = self.slots[slot_id]
         customer = self.customers.get(task.customer_id)
         if customer is None:
             raise KeyError(f"customer {task.customer_id} has a running task but is not in the world")
@@ -427,7 +436,7 @@ class World:
             slot.state = IDLE
             heapq.heappush(m.idle, slot.id)
         elif slot.state == LEAVING_SLOT:
-            capacity.remove_slot(self, slot, m)
+            self.capacity.remove_slot(slot, m)
         if not failed:
             self._deliver(task, customer, m, slot)
         elif task.retries_left > 0:
@@ -436,9 +445,9 @@ class World:
         else:
             self._refund_failed(task, customer, m, slot, reason)
         customer.in_flight -= 1
-        self._admit_pending(customer)
+        self.admit_pending(customer)
         if m.queue:
-            self._dispatch(m)
+            self.dispatch(m)
 
     def _deliver(self, task: Task, customer: Customer, m: ModelState, slot: Slot) -> None:
         """Success: capture the hold; score the delivery against the SLA."""
@@ -448,30 +457,32 @@ class World:
         cents = self.ledger.capture(now, customer.id, task.id)
         customer.held_cents -= cents
         customer.spent_cents += cents
-        if not task.stats.record_delivery(now - task.admitted_at, cents, self._sla_ms) and not customer.unhappy:
+        admitted_at, started_at = task.admitted_at, task.started_at
+        assert admitted_at is not None and started_at is not None  # a delivered task was admitted and started
+        if not task.stats.record_delivery(now - admitted_at, cents, self._sla_ms) and not customer.unhappy:
             # delivered late: the larger part of the lateness names the cause
             customer.unhappy = True
-            waited = task.started_at - task.admitted_at
-            customer.cause = "queue_wait" if waited >= now - task.started_at else "slow_service"
-        if self._listeners:
-            self._emit(FAST_KIND.FINISH, customer=customer.id, task=task.id, model=m.id, slot=slot.id)
-            self._emit(FAST_KIND.CAPTURE, customer=customer.id, task=task.id, cents=cents)
+            waited = started_at - admitted_at
+            customer.cause = "queue_wait" if waited >= now - started_at else "slow_service"
+        if self.listeners:
+            self.emit(FAST_KIND.FINISH, customer=customer.id, task=task.id, model=m.id, slot=slot.id)
+            self.emit(FAST_KIND.CAPTURE, customer=customer.id, task=task.id, cents=cents)
 
     def _retry(self, task: Task, customer: Customer, m: ModelState, slot: Slot, reason: str) -> None:
         """A failure with retries left: back to the queue, hold kept, place (key) kept."""
-        if self._listeners:
-            self._emit(FAST_KIND.FAIL, customer=customer.id, task=task.id, model=m.id, slot=slot.id, info=reason)
+        if self.listeners:
+            self.emit(FAST_KIND.FAIL, customer=customer.id, task=task.id, model=m.id, slot=slot.id, info=reason)
         task.retries_left -= 1
         task.stats.retries += 1
-        if self._listeners:
-            self._emit(FAST_KIND.RETRY, customer=customer.id, task=task.id, model=m.id)
+        if self.listeners:
+            self.emit(FAST_KIND.RETRY, customer=customer.id, task=task.id, model=m.id)
         self._enqueue(task, customer, m, keep_key=True)
 
     def _refund_failed(self, task: Task, customer: Customer, m: ModelState, slot: Slot, reason: str) -> None:
         """A failure with no retry left: release the hold."""
         now = self.calendar.now
-        if self._listeners:
-            self._emit(FAST_KIND.FAIL, customer=customer.id, task=task.id, model=m.id, slot=slot.id, info=reason)
+        if self.listeners:
+            self.emit(FAST_KIND.FAIL, customer=customer.id, task=task.id, model=m.id, slot=slot.id, info=reason)
         task.state = FAILED
         task.end_at = now
         if not customer.unhappy:
@@ -479,11 +490,11 @@ class World:
         cents = self.ledger.release(now, customer.id, task.id, reason)
         customer.held_cents -= cents
         task.stats.record_failure(cents)
-        if self._listeners:
-            self._emit(FAST_KIND.RELEASE, customer=customer.id, task=task.id, cents=cents, info=reason)
+        if self.listeners:
+            self.emit(FAST_KIND.RELEASE, customer=customer.id, task=task.id, cents=cents, info=reason)
 
     # ---------------------------------------------------------------------------------------------- a "no"
-    def _abandon(self, customer: Customer) -> None:
+    def abandon(self, customer: Customer) -> None:
         """A "no": queued tasks leave the queue and their holds are released; tasks still outside are dropped;
         running tasks finish and are delivered. The customer's quota is free at once."""
         now = self.now
@@ -507,13 +518,13 @@ class World:
                 customer.held_cents -= cents
                 customer.in_flight -= 1
                 task.stats.record_abandon(cents)
-                if self._listeners:
-                    self._emit(FAST_KIND.ABANDON, customer=customer.id, task=task.id, model=task.model)
-                    self._emit(FAST_KIND.RELEASE, customer=customer.id, task=task.id, cents=cents, info="abandoned")
+                if self.listeners:
+                    self.emit(FAST_KIND.ABANDON, customer=customer.id, task=task.id, model=task.model)
+                    self.emit(FAST_KIND.RELEASE, customer=customer.id, task=task.id, cents=cents, info="abandoned")
             else:
                 task.stats.record_abandon(0)
-                if self._listeners:
-                    self._emit(FAST_KIND.ABANDON, customer=customer.id, task=task.id, model=task.model)
+                if self.listeners:
+                    self.emit(FAST_KIND.ABANDON, customer=customer.id, task=task.id, model=task.model)
         customer.next_pending = len(customer.tasks)
         if customer.in_flight == 0:
             self._depart(customer)
@@ -528,8 +539,8 @@ class World:
         else:
             self.metrics.angry += 1
             self.metrics.angry_causes[customer.cause] += 1
-        if self._listeners:
-            self._emit(FAST_KIND.LEAVE, customer=customer.id, ok=happy, info=None if happy else customer.cause)
+        if self.listeners:
+            self.emit(FAST_KIND.LEAVE, customer=customer.id, ok=happy, info=None if happy else customer.cause)
         if happy:
             delay = self._arrivals.draw_return(self.market.return_probability())
             if delay is not None:
@@ -545,9 +556,9 @@ class World:
                 raise CommandRejected(str(exc)) from None
             return
         if isinstance(command, Rent):
-            capacity.rent(self, command)
+            self.capacity.rent(command)
         elif isinstance(command, Release):
-            capacity.release(self, command)
+            self.capacity.release(command)
         elif isinstance(command, Arrive):
             self._scripted_arrival(command)
         elif isinstance(command, SetAutopilot):
@@ -555,10 +566,19 @@ class World:
         else:
             raise CommandRejected(f"unknown command {command!r}")
 
-    def set_prompt_multiplier(self, multiplier: float) -> None:
-        """The wait-question lever: ask past `multiplier` x each model's mean task time (from the next check)."""
-        self._prompt_limits = {m.id: multiplier * m.spec.mean_service_ms for m in self.models.values()}
-        self.prompt_multiplier = multiplier
+    # ------------------------------------------------------------------------------- what the parts ask back
+    def answer_prompt(self, customer: Customer, predicted_ms: float) -> bool:
+        """The customers' rule (a mod's, or the built-in) answers the wait question."""
+        return bool(self.rules.answer_prompt(self, customer, predicted_ms))
+
+    def kept_waiting(self, customer: Customer) -> None:
+        """A "yes" to the wait question: the market's offer on asking, if any, comes off now."""
+        self.market.grant_wait_discount(customer)
+
+    def capacity_fell(self) -> None:
+        """An outage took slots down: waits grew, so the prompt looks at every queue again."""
+        if self.prompt.on:
+            self.prompt.sweep(self.models.values())
 
     def _scripted_arrival(self, command: Arrive) -> None:
         if command.tier not in self.caps:
@@ -575,29 +595,40 @@ class World:
     # ---------------------------------------------------------------------------------------------------- ticks
     def _tick(self, _arg: object) -> None:
         now = self.calendar.now
-        capacity.bill(self)
+        self.capacity.bill()
         self.metrics.sample(now, len(self.customers))
         if self.autopilot_enabled:
             self.metrics.autopilot_ms += TICK_MS
         if self.market.tick():
             self._demand_changed()
-        if self._prompts_on and now % self.spec.prompt.check_every_ms < TICK_MS:
-            prompt.sweep(self)
+        if self.prompt.on and now % self.spec.prompt.check_every_ms < TICK_MS:
+            self.prompt.sweep(self.models.values())
         if self.autopilot_enabled and now % self.spec.autopilot.every_ms < TICK_MS:
             if self._capacity_rule:
-                follow_capacity_rule(self)
+                self._follow_capacity_rule()
             else:
                 self.autopilot.check(self.models, now, self.apply)
         self.calendar.at(now + TICK_MS, self._tick)
 
+    def _follow_capacity_rule(self) -> None:
+        """A mod's capacity rule is the auto-manager: ask it about each model, in level order, and carry out its
+        answer as the auto-manager's command (recorded, never replayed as the player's)."""
+        rule = self.rules.capacity
+        for model_id in self.models:
+            slots = rule(self, model_id)
+            if slots > 0:
+                self.apply(Rent(model_id, slots), "autopilot")
+            elif slots < 0:
+                self.apply(Release(model_id, -slots), "autopilot")
+
     # -------------------------------------------------------------------------------------------------- helpers
-    def _emit(self, kind: Kind, customer: int | None = None, task: int | None = None, model: str | None = None,
+    def emit(self, kind: Kind, customer: int | None = None, task: int | None = None, model: str | None = None,
               slot: int | None = None, cents: int | None = None, info: str | None = None, ok: bool | None = None,
               reason: str | None = None) -> None:
         """Named parameters, not `**fields`: a dict per event cost twice as much. The event is built as `Event(...)`
         builds it (a tuple of the fields in their order, typed Event), without the generated `__new__`'s frame."""
         event = _tuple_new(Event, (self.calendar.now, kind, customer, task, model, slot, cents, info, ok, reason))
-        for listener in self._listeners:
+        for listener in self.listeners:
             listener(event)
 
 

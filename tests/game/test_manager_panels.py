@@ -58,7 +58,7 @@ def test_the_levers_panel_gives_recorded_commands_and_nothing_overlaps(window, l
     first = next(c for c in world.spec.content if c.id in world.route)  # the first stepper is its price
     [b for b in hud.buttons if b.label.value == "+"][0].click()
     assert world.prices[first.id] == first.price_cents + max(1, first.price_cents // 10)
-    next(b for b in hud.buttons if b.label.value == hud.i18n.t("manager.close")).click()
+    next(b for b in hud.buttons if b.label.value == hud.i18n.t("lever.close_tier", minutes=15)).click()
     names = [r.command.name for r in world.commands if r.source == "player" and r.ok and r.command.name != "autopilot"]
     assert names == ["set_price", "close_tier"]
     hud.refresh(1.0)

@@ -2,29 +2,25 @@
 expected returns), why angry customers left, a card per model with its economics and sparklines of the last hour,
 and the forecast of the day (expected demand and the announced events on a timeline).
 
-Every button gives a command through the play view (`PlayView.apply`), so it is recorded, replayed and saved like
-a rental. Two columns: levers and the market on the left, models on the right, the forecast across the bottom.
+The lever rows are built from the lever table (`sim/levers.py`): one row per lever and key (content type, tier,
+model), its control, step and range from the table, its text from the string table (`lever.*`), its value read
+back from the market. Every button gives a command through the play view (`PlayView.apply`), so it is recorded,
+replayed and saved like a rental. Two columns: levers and the market on the left, models on the right, the
+forecast across the bottom.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from factory_game.game.art import palette
 from factory_game.game.ui import box, set_box, text_width
-from factory_game.sim import capacity, economics, queries
-from factory_game.sim.clock import HOUR
-from factory_game.sim.commands import (
-    CloseTier,
-    SetCap,
-    SetPrice,
-    SetPrioritySales,
-    SetPromptMultiplier,
-    SetSurcharge,
-    SetWaitOffer,
-    SignContract,
-)
+from factory_game.sim import economics, queries
+from factory_game.sim.capacity import contract_price_cents
+from factory_game.sim.clock import HOUR, MINUTE
 from factory_game.sim.entities import ANGER_CAUSES
+from factory_game.sim.levers import Lever
 from factory_game.texts import format_duration, format_money
 
 if TYPE_CHECKING:
@@ -33,10 +29,7 @@ if TYPE_CHECKING:
 SPARK_POINTS = 30  # bars per sparkline: the last hour at one bar per two sampled minutes
 SPARK_H = 22
 BUTTON_H = 20
-MULTIPLIER_STEP = 0.5
-SURCHARGE_STEP = 10  # percentage points
-CLOSE_MINUTES = 15
-OFFER_STEP = 10  # percentage points off, offered on asking the wait question
+STEPPER_W = 22
 
 
 def money(cents: float) -> str:
@@ -46,88 +39,26 @@ def money(cents: float) -> str:
 class LeversPanel:
     def __init__(self, hud: Hud, left: float, top: float, right: float, bottom: float) -> None:
         self.hud = hud
-        view, t, pal = hud.view, hud.i18n.t, palette()
-        world = view.world
+        t, pal = hud.i18n.t, palette()
+        world = hud.view.world
         self.line = line = 17 if hud.small else 18
-        self.row = row = BUTTON_H + 2
+        self.row = BUTTON_H + 2
         box(hud.boxes, left + 6, bottom + 4, right - left - 12, top - bottom - 4, (*pal["ink"][:3], 225))
-        col_w = (right - left - 24) / 2
-        x, y = left + 12, top - line
-        self.dynamic: list[tuple[object, callable]] = []  # (label, text function) refreshed each frame
-        hud.label(x, y, t("manager.levers"), pal["yellow"])
-        y -= row
-        levers = world.spec.market.levers
-        bw = 22
-
-        def stepper(y, key_text, on_minus, on_plus, extra=None):
-            label = hud.label(x + 2 * bw + 8, y + 4, "", clip_px=int(col_w) - 2 * bw - 12)
-            hud.button(x, y, bw, BUTTON_H, "−", on_minus)
-            hud.button(x + bw + 2, y, bw, BUTTON_H, "+", on_plus)
-            self.dynamic.append((label, key_text))
-            return label
-
-        if "price" in levers:
-            for content in world.spec.content:
-                if content.id not in world.route:
-                    continue
-                name = hud.i18n.pick(content.names, content.id)
-                step = max(1, content.price_cents // 10)
-                stepper(y, lambda c=content.id, n=name: t("manager.price", content=n, price=money(world.prices[c])),
-                        lambda c=content.id, s=step: self._apply(SetPrice(c, max(0, world.prices[c] - s))),
-                        lambda c=content.id, s=step: self._apply(SetPrice(c, world.prices[c] + s)))
-                y -= row
-        if "priority" in levers and world.spec.arrivals.priority_share > 0:
-            def surcharge() -> int:
-                return round(world.market.surcharge * 100)
-            stepper(y, lambda: t("manager.surcharge", percent=surcharge(),
-                                 share=round(100 * world.market.priority_share())),
-                    lambda: self._apply(SetSurcharge(max(0, surcharge() - SURCHARGE_STEP))),
-                    lambda: self._apply(SetSurcharge(min(500, surcharge() + SURCHARGE_STEP))))
-            y -= row
-            self.sales = hud.button(x + 2 * bw + 8, y, text_width(t("manager.sales_off")) + 16, BUTTON_H, "",
-                                    lambda: self._apply(SetPrioritySales(not world.market.priority_on_sale)))
-            y -= row
-        else:
-            self.sales = None
-        self.doors = {}
-        if "caps" in levers or "intake" in levers:
-            for tier in world.caps:
-                if "caps" in levers:
-                    stepper(y, lambda tier=tier: t("manager.cap", tier=tier, cap=world.caps[tier]),
-                            lambda tier=tier: self._apply(SetCap(tier, max(1, world.caps[tier] - 1))),
-                            lambda tier=tier: self._apply(SetCap(tier, min(20, world.caps[tier] + 1))))
-                if "intake" in levers:
-                    door_x = x + col_w - 120
-                    if "caps" not in levers:
-                        hud.label(x, y + 4, tier)
-                    self.doors[tier] = hud.button(door_x, y, 116, BUTTON_H, "", lambda tier=tier: self._door(tier))
-                y -= row
-        if "prompt" in levers:
-            stepper(y, lambda: t("manager.prompt", multiplier=f"{world.prompt_multiplier:g}"),
-                    lambda: self._apply(SetPromptMultiplier(max(0.5, world.prompt_multiplier - MULTIPLIER_STEP))),
-                    lambda: self._apply(SetPromptMultiplier(min(20.0, world.prompt_multiplier + MULTIPLIER_STEP))))
-            y -= row
-
-            def offer() -> int:
-                return round(world.market.wait_offer * 100)
-            stepper(y, lambda: t("manager.offer", percent=offer()),
-                    lambda: self._apply(SetWaitOffer(max(0, offer() - OFFER_STEP))),
-                    lambda: self._apply(SetWaitOffer(min(50, offer() + OFFER_STEP))))
-            y -= row
-        if "contracts" in levers:
-            market = world.spec.market
-            for model in world.spec.models:
-                if model.max_extra:
-                    text = t("manager.contract", model=hud.i18n.pick(model.names, model.id),
-                             price=money(capacity.contract_price_cents(world, world.models[model.id])),
-                             period=format_duration(market.contract_period_ms),
-                             lead=format_duration(market.contract_lead_ms))
-                    hud.button(x, y, min(col_w, text_width(text) + 16), BUTTON_H, text,
-                               lambda m=model.id: self._apply(SignContract(m, 1)), "tip.contract")
-                    y -= row
-        if not levers:
-            hud.label(x, y + 4, t("manager.no_levers"), pal["silver"], clip_px=int(col_w))
-            y -= row
+        self.col_w = col_w = (right - left - 24) / 2
+        self.x, y = left + 12, top - line
+        self.dynamic: list[tuple[Callable[[str], object], Callable[[], str]]] = []  # (setter, text) per frame
+        self.doors: dict[str | None, Any] = {}  # a door's button by tier: lit while the door is closed
+        self._door_values: list[tuple[Any, Callable[[], float]]] = []  # (button, minutes left)
+        self._stepper_y: dict[str | None, float] = {}  # a keyed stepper's row, which a door of the same key shares
+        hud.label(self.x, y, t("manager.levers"), pal["yellow"])
+        y -= self.row
+        rows = [(lever, key) for lever, key in world.market.levers() if self._shown(lever)]
+        for lever, key in rows:
+            y = self._row(lever, key, y)
+        x = self.x
+        if not rows:
+            hud.label(self.x, y + 4, t("manager.no_levers"), pal["silver"], clip_px=int(col_w))
+            y -= self.row
         y -= 4
         self.market = hud.label(x, y + 4, "", pal["silver"], clip_px=int(col_w))
         y -= line
@@ -176,27 +107,90 @@ class LeversPanel:
         self.now_marker = box(hud.boxes, fx, fy, 2, forecast_h - line, pal["white"])
         self._happy_history: list[tuple[int, int]] = []
 
-    # ------------------------------------------------------------------------------------------------ actions
-    def _apply(self, command) -> None:
-        self.hud.view.apply(command)
+    # ------------------------------------------------------------------------------------------------ lever rows
+    def _shown(self, lever: Lever) -> bool:
+        """Meaningful here: the pack's levers only where customers buy it."""
+        return lever.group != "priority" or self.hud.view.world.spec.arrivals.priority_share > 0
 
-    def _door(self, tier: str) -> None:
-        market = self.hud.view.world.market
-        self._apply(CloseTier(tier, 0 if market.door_closed(tier, self.hud.view.world.now) else CLOSE_MINUTES))
+    def _key_name(self, lever: Lever, key: str | None) -> str:
+        world, pick = self.hud.view.world, self.hud.i18n.pick
+        if lever.keyed_by == "content":
+            return pick(next(c.names for c in world.spec.content if c.id == key), str(key))
+        if lever.keyed_by == "model":
+            return pick(world.spec.model(str(key)).names, str(key))
+        return key or ""
+
+    def _text(self, lever: Lever, key: str | None) -> str:
+        """The row's words now: `lever.<name>` (`_on` for a switch that is on, a closed door), with the value and
+        what the row's strings may show besides (the pack's buyers, a contract's terms, a door's time left)."""
+        world, t = self.hud.view.world, self.hud.i18n.t
+        value = world.market.lever_value(lever.name, key)
+        shown = money(value) if lever.unit == "cents" else f"{value:g}" if lever.unit == "factor" else str(round(value))
+        extra: dict[str, object] = {}
+        if lever.name == "set_surcharge":
+            extra["share"] = round(100 * world.market.priority_share())
+        if lever.keyed_by == "model":
+            market = world.spec.market
+            extra.update(price=money(contract_price_cents(market, world.spec.model(str(key)))),
+                         period=format_duration(market.contract_period_ms),
+                         lead=format_duration(market.contract_lead_ms))
+        if lever.control == "door":
+            extra["left"] = format_duration(value * MINUTE)
+            extra["minutes"] = f"{lever.step:g}"
+        on = lever.control in ("toggle", "door") and value > 0
+        return t(lever.text + ("_on" if on else ""), name=self._key_name(lever, key), value=shown, **extra)
+
+    def _send(self, lever: Lever, key: str | None, value: float | None) -> None:
+        if value is not None:  # None: at the edge of the lever's range, nothing to send
+            self.hud.view.apply(lever.command_for(key, value))
+
+    def _row(self, lever: Lever, key: str | None, y: float) -> float:
+        hud, x, bw = self.hud, self.x, STEPPER_W
+        market = hud.view.world.market
+
+        def value() -> float:
+            return market.lever_value(lever.name, key)
+
+        def text() -> str:
+            return self._text(lever, key)
+
+        if lever.control == "stepper":
+            label = hud.label(x + 2 * bw + 8, y + 4, "", clip_px=int(self.col_w) - 2 * bw - 12)
+            hud.button(x, y, bw, BUTTON_H, "−", lambda: self._send(lever, key, market.step(lever, key, -1)))
+            hud.button(x + bw + 2, y, bw, BUTTON_H, "+", lambda: self._send(lever, key, market.step(lever, key, 1)))
+            self.dynamic.append((label.set, text))
+            if key is not None:
+                self._stepper_y[key] = y
+        elif lever.control == "toggle":
+            width = max(text_width(hud.i18n.t(lever.text)), text_width(hud.i18n.t(lever.text + "_on"))) + 16
+            button = hud.button(x + 2 * bw + 8, y, width, BUTTON_H, "",
+                                lambda: self._send(lever, key, lever.high if value() == lever.low else lever.low))
+            self.dynamic.append((button.set_text, text))
+        elif lever.control == "door":
+            shared = self._stepper_y.get(key)
+            if shared is None:
+                hud.label(x, y + 4, key or "")
+            button = hud.button(x + self.col_w - 120, y if shared is None else shared, 116, BUTTON_H, "",
+                                lambda: self._send(lever, key, 0 if value() > 0 else lever.step))
+            self.dynamic.append((button.set_text, text))
+            self.doors[key] = button
+            self._door_values.append((button, value))
+            if shared is not None:
+                return y  # on the row of the tier's cap
+        else:  # an order: one click, one of the lever's smallest amount
+            words = text()
+            hud.button(x, y, min(self.col_w, text_width(words) + 16), BUTTON_H, words,
+                       lambda: self._send(lever, key, lever.low), lever.text + "_tip")
+        return y - self.row
 
     # ------------------------------------------------------------------------------------------------ per frame
     def refresh(self, summary: dict | None, fresh: bool) -> None:
         hud, t = self.hud, self.hud.i18n.t
         world = hud.view.world
-        for label, text in self.dynamic:
-            label.set(text())
-        if self.sales is not None:
-            self.sales.set_text(t("manager.sales_on" if world.market.priority_on_sale else "manager.sales_off"))
-        for tier, button in self.doors.items():
-            until = world.market.closed_until.get(tier, 0)
-            button.set_text(t("manager.closed", left=format_duration(until - world.now))
-                            if until > world.now else t("manager.close"))
-            button.active = until > world.now
+        for setter, text in self.dynamic:
+            setter(text())
+        for button, value in self._door_values:
+            button.active = value() > 0
         if fresh:
             self._happy_history.append((world.now, world.metrics.happy))
             while len(self._happy_history) > 2 and self._happy_history[1][0] <= world.now - HOUR:
