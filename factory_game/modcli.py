@@ -10,7 +10,13 @@ import sys
 
 from factory_game.newmod import add_new_mod_command
 from factory_game.plugins import mod_states
-from factory_game.plugins.guard import DEFAULT_BUDGET_S, TRACE_ENV
+from factory_game.plugins.guard import (
+    DEFAULT_BUDGET_S,
+    TRACE_ENV,
+    WALL_CEILING_FACTOR,
+    WALL_CEILING_MIN_S,
+    check_budget,
+)
 from factory_game.plugins.provenance import mod_differences
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
@@ -25,12 +31,23 @@ def add_mod_commands(sub) -> None:
 
 def add_run_options(run: argparse.ArgumentParser) -> None:
     run.add_argument("--profile-mods", action="store_true", help="print the time each mod spent in each hook")
-    run.add_argument("--mod-budget", type=float, default=DEFAULT_BUDGET_S, metavar="SECONDS",
-                     help=f"longest one hook call may run before the mod is stopped (default {DEFAULT_BUDGET_S:g})")
+    run.add_argument("--mod-budget", type=budget_seconds, default=DEFAULT_BUDGET_S, metavar="SECONDS",
+                     help=f"CPU seconds one hook call may use before the mod is stopped (default "
+                          f"{DEFAULT_BUDGET_S:g}; a call blocked past max({WALL_CEILING_MIN_S:g} s, "
+                          f"{WALL_CEILING_FACTOR:g} × budget) of wall-clock time ends the run)")
     run.add_argument("--strict", action="store_true",
                      help="with --replay: refuse when a mod differs from the recorded run (default: warn)")
     run.add_argument("--verbose", action="store_true",
                      help=f"show the mods' log messages (and set {TRACE_ENV}=1 to see every hook call)")
+
+
+def budget_seconds(text: str) -> float:
+    """--mod-budget: a finite number of seconds above 0 (argparse reports the ValueError's message)."""
+    try:
+        return check_budget(float(text))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc) if "seconds" in str(exc) else
+                                         f"expected a finite number of seconds above 0; found {text!r}") from None
 
 
 def replayed_mod_differences(path: str, current: list[dict]) -> list[str]:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType, ModuleType
+from typing import Any
 from weakref import WeakKeyDictionary
 
 import pluggy
@@ -35,7 +36,7 @@ from factory_game.plugins import hookspecs
 from factory_game.plugins.builtin import BUILTIN_ID
 from factory_game.plugins.discovery import ModInfo, discover
 from factory_game.plugins.errors import ModError, ModFailed, ModFailure
-from factory_game.plugins.guard import DEFAULT_BUDGET_S, Guard
+from factory_game.plugins.guard import DEFAULT_BUDGET_S, Guard, audit_module
 from factory_game.plugins.provenance import describe_mods
 from factory_game.plugins.registered import check_content, check_id_and_names, check_model
 from factory_game.plugins.resolve import resolve
@@ -92,6 +93,7 @@ class ModSession:
         for info in self.infos:
             try:
                 plugin = info.load()
+                audit_module(plugin.__name__)
                 _check_hook_names(plugin)
                 self.pm.register(plugin, name=info.id)
                 try:
@@ -139,30 +141,17 @@ class ModSession:
         chain = self.adjusters()
         if not chain:
             return price_rule
-        call, disabled = self.guard.call, self.disabled
-        seen: list = [None, None]
+        views = _Views()
 
         def adjusted(world, customer, task):
             price = price_rule(world, customer, task)
-            if seen[0] is not world:
-                seen[0], seen[1] = world, WorldView(world)
-            offered = {"world": seen[1], "customer": CustomerView(customer), "task": TaskView(task)}
+            offered = {"world": views.of(world), "customer": CustomerView(customer), "task": TaskView(task)}
             for mod, impl in chain:
-                if mod.id in disabled:
-                    continue
                 offered["price"] = price
-                if "rng" in impl.argnames:
-                    offered["rng"] = world.rng.stream(f"mod/{mod.id}")
-                offered["settings"] = self.settings[mod.id]
-                offered["state"] = self.state(world, mod.id)
-                answer, problem, error = call(mod.id, "river_adjust_price", impl.function,
-                                              tuple(offered[name] for name in impl.argnames))
-                if problem is None and answer is not None:
-                    problem = check_price(answer, world, customer, task)
-                    if problem is None:
-                        price = answer
-                if problem is not None:
-                    self._fail(mod, "river_adjust_price", problem, error, world)
+                answer = self.ask(mod, "river_adjust_price", impl, offered, world,
+                                  lambda answer: check_price(answer, world, customer, task))
+                if answer is not None:
+                    price = answer
             return price
 
         return adjusted
@@ -218,18 +207,12 @@ class ModSession:
         chain = [(mod, impl) for mod, impl in self._chain("river_observe") if mod.id != BUILTIN_ID]
         if not chain:
             return
-        level = world.spec
-        call = self.guard.call
+        offered = {"level": world.spec}
 
         def observe(event) -> None:
-            args = {"event": event, "level": level}
+            offered["event"] = event
             for mod, impl in chain:
-                if mod.id not in self.disabled:
-                    args["settings"], args["state"] = self.settings[mod.id], self.state(world, mod.id)
-                    _answer, problem, error = call(mod.id, "river_observe", impl.function,
-                                                   tuple(args[name] for name in impl.argnames))
-                    if problem is not None:
-                        self._fail(mod, "river_observe", problem, error, world)
+                self.ask(mod, "river_observe", impl, offered, world)
 
         world.subscribe(observe)
 
@@ -238,20 +221,9 @@ class ModSession:
         are carried out through `world.apply` as the mod's (source `mod:<id>`: a replay derives them again, never
         replays them as the player's). A switched-off mod misses its events."""
         mod_id, name = event.kind.split("/", 1)
-        mod = self._by_name[mod_id]
-        if mod_id in self.disabled:
-            return
         (impl,) = [impl for owner, impl in self._chain("river_event") if owner.id == mod_id]
-        offered = {"world": WorldView(world), "kind": name, "params": MappingProxyType(dict(event.params)),
-                   "settings": self.settings[mod_id], "state": self.state(world, mod_id)}
-        answer, problem, error = self.guard.call(mod_id, "river_event", impl.function,
-                                                 tuple(offered[arg] for arg in impl.argnames))
-        if problem is None and answer is not None:
-            if not isinstance(answer, list | tuple) or not all(isinstance(c, Command) for c in answer):
-                problem = f"answered {answer!r}; expected None or a list of commands (factory_game.api)"
-        if problem is not None:
-            self._fail(mod, "river_event", problem, error, world)
-            return
+        offered = {"world": WorldView(world), "kind": name, "params": MappingProxyType(dict(event.params))}
+        answer = self.ask(self._by_name[mod_id], "river_event", impl, offered, world, _check_commands)
         for command in answer or ():
             world.apply(command, source=f"mod:{mod_id}")
 
@@ -262,21 +234,37 @@ class ModSession:
         declared = {info.id: info.manifest.metrics for info in self.infos if info.manifest.metrics}
         for mod, impl in reversed(self._chain("river_metrics")):  # load order
             metrics = declared[mod.id]
-            zeros = {metric.name: 0 for metric in metrics}
-            if mod.id in self.disabled:
-                out[mod.id] = zeros
-                continue
-            offered = {"world": WorldView(world), "settings": self.settings[mod.id],
-                       "state": self.state(world, mod.id)}
-            answer, problem, error = self.guard.call(mod.id, "river_metrics", impl.function,
-                                                     tuple(offered[name] for name in impl.argnames))
-            if problem is None:
-                problem = _check_metric_values(answer, metrics)
-            if problem is not None:
-                self._fail(mod, "river_metrics", problem, error, world)
-                answer = zeros
+            answer = self.ask(mod, "river_metrics", impl, {"world": WorldView(world)}, world,
+                              lambda answer, metrics=metrics: _check_metric_values(answer, metrics), none_ok=False)
+            if answer is None:  # switched off now or before
+                answer = {metric.name: 0 for metric in metrics}
             out[mod.id] = {metric.name: answer[metric.name] for metric in metrics}  # declared order
         return out
+
+    def ask(self, mod: LoadedMod, hook: str, impl: pluggy.HookImpl, offered: dict, world,
+            check: Callable[[Any], str | None] | None = None, none_ok: bool = True) -> Any:
+        """The one way a mod's hook is called during a run: skipped (None) when the mod is switched off; handed the
+        arguments it names from `offered` plus its own `rng` stream, `settings` and `state`; run through the guard;
+        its answer checked (`check(answer)` names what is wrong; None passes unless `none_ok` is False). A failure
+        is reported (`_fail`: strict raises ModFailed) and the answer is None, as when the mod passes."""
+        if mod.id in self.disabled:
+            return None
+        wants = impl.argnames
+        if "rng" in wants:
+            offered["rng"] = world.rng.stream(f"mod/{mod.id}")
+        if "settings" in wants:
+            offered["settings"] = self.settings[mod.id]
+        if "state" in wants:
+            offered["state"] = self.state(world, mod.id)
+        now = getattr(world, "now", None)
+        answer, problem, error = self.guard.call(mod.id, hook, impl.function, tuple(offered[name] for name in wants),
+                                                 now)
+        if problem is None and check is not None and (answer is not None or not none_ok):
+            problem = check(answer)
+        if problem is None:
+            return answer
+        self._fail(mod, hook, problem, error, world)
+        return None
 
     # ------------------------------------------------------------------------------------------------- internals
     def _check_metrics(self) -> None:
@@ -329,39 +317,28 @@ class ModSession:
             return direct  # no mod takes this rule over: the hot path pays nothing for mods
         hook, check, names = rule.hook, rule.check, rule.args
         views = [VIEWS.get(name) for name in names]
-        call = self.guard.call
         disabled = self.disabled
         shape = _KeyShape() if rule.name == "priority_key" else None
-        seen: list = [None, None]  # the last world and its view
+        world_views = _Views()
+        wants_models = any("models" in impl.argnames for _mod, impl in chain)
 
         def ruled(*args):
             world = args[0]
-            if seen[0] is not world:
-                seen[0], seen[1] = world, WorldView(world)
-            offered = {"world": seen[1]}
+            offered = {"world": world_views.of(world)}
             for name, view, value in zip(names[1:], views[1:], args[1:], strict=True):
                 offered[name] = value if view is None else view(value)
+            if wants_models:
+                offered["models"] = offered["world"].serving[args[2].content]
             asked = None
             for mod, impl in chain:
                 if mod.id in disabled:
                     continue
                 asked = asked or mod
-                wants = impl.argnames
-                if "rng" in wants:
-                    offered["rng"] = world.rng.stream(f"mod/{mod.id}")
-                if "models" in wants:
-                    offered["models"] = seen[1].serving[args[2].content]
-                if "settings" in wants:
-                    offered["settings"] = self.settings[mod.id]
-                if "state" in wants:
-                    offered["state"] = self.state(world, mod.id)
-                answer, problem, error = call(mod.id, hook, impl.function, tuple(offered[name] for name in wants))
-                if problem is None and answer is not None:
-                    problem = check(answer, *args) or (shape.check(answer, mod) if shape else None)
-                    if problem is None:
-                        return answer
-                if problem is not None:
-                    self._fail(mod, hook, problem, error, world)
+                answer = self.ask(mod, hook, impl, offered, world,
+                                  lambda answer, mod=mod: check(answer, *args) or
+                                  (shape.check(answer, mod) if shape else None))
+                if answer is not None:
+                    return answer
             answer = direct(*args)
             if shape is not None and asked is not None and asked.id not in disabled:
                 problem = shape.check(answer, None)
@@ -390,7 +367,7 @@ class ModSession:
         for hook, kind in (("river_register_content", ContentSpec), ("river_register_providers", Provider)):
             for mod, impl in reversed(self._chain(hook)):
                 register = _Register(catalog, mod, hook, kind, problems)
-                _answer, problem, _error = self.guard.call(mod.id, hook, impl.function,
+                _answer, problem, _error = self.guard.call(mod.id, hook, impl.function,  # before any world: no ask
                                                            (register,) * len(impl.argnames))
                 if problem is not None:
                     problems.append(f"{mod.origin} failed in {hook}: {problem}")
@@ -408,6 +385,25 @@ class ModSession:
             for event in info.manifest.events:
                 catalog.events[f"{info.id}/{event.name}"] = event.params
         return catalog
+
+
+class _Views:
+    """The read-only view of the last world a rule saw (a rule is called thousands of times per world)."""
+
+    def __init__(self) -> None:
+        self.world: object = None
+        self.view: WorldView | None = None
+
+    def of(self, world) -> WorldView:
+        if self.world is not world or self.view is None:
+            self.world, self.view = world, WorldView(world)
+        return self.view
+
+
+def _check_commands(answer) -> str | None:
+    if not isinstance(answer, list | tuple) or not all(isinstance(c, Command) for c in answer):
+        return f"answered {answer!r}; expected None or a list of commands (factory_game.api)"
+    return None
 
 
 class _KeyShape:

@@ -132,12 +132,12 @@ def test_global_random_in_a_hook_is_a_named_failure(mods_dir, tmp_path):
 # F12: a hook that runs for ever is stopped at its time budget and named; --profile-mods prints time per hook.
 def test_a_hook_that_loops_for_ever_is_stopped_and_named(mods_dir, tmp_path):
     code = "@hookimpl\ndef river_price(world):\n    while True:\n        pass\n"
-    with pytest.raises(ModFailed, match="ran past its time budget of 0.2 s and was stopped"):
+    with pytest.raises(ModFailed, match="ran past its CPU-time budget of 0.2 s and was stopped"):
         run_with(mods_dir, tmp_path, code, budget=0.2)
 
 
 def test_lenient_play_switches_a_runaway_hook_off(mods_dir, tmp_path):
-    code = "import time\n@hookimpl\ndef river_price(world):\n    time.sleep(0.3)\n    return 100\n"
+    code = "@hookimpl\ndef river_price(world):\n    while True:\n        pass\n"  # CPU time: a sleep would not count
     level, result = run_with(mods_dir, tmp_path, code, strict=False, budget=0.1)
     assert [f.hook for f in level.session.failures] == ["river_price"]
     assert result.mods["mod_failures"][0]["switched_off"] is True
