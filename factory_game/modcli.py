@@ -8,6 +8,8 @@ import json
 import logging
 import sys
 
+from factory_game.level.units import parse_duration
+from factory_game.modcheck import check_level, levels_of
 from factory_game.newmod import add_new_mod_command
 from factory_game.plugins import mod_states
 from factory_game.plugins.guard import (
@@ -17,6 +19,7 @@ from factory_game.plugins.guard import (
     WALL_CEILING_MIN_S,
     check_budget,
 )
+from factory_game.plugins.levels import find_level
 from factory_game.plugins.provenance import mod_differences
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
@@ -27,6 +30,16 @@ def add_mod_commands(sub) -> None:
     mods.add_argument("--json", action="store_true", help="print JSON: id, version, source, hash, state, hooks")
     mods.set_defaults(handler=cmd_mods)
     add_new_mod_command(sub)
+    check = sub.add_parser("check-mod", help="run a mod's levels in separate processes (other hash seeds, times, "
+                                             "import orders) and say whether they agree")
+    check.add_argument("mod", metavar="ID", help="the mod's id")
+    check.add_argument("level", nargs="?", help="one level (a path, a bundled name or ID/LEVEL); default: every "
+                                                "level the mod ships and every bundled level that names it")
+    check.add_argument("--seed", type=int, help="the seed (default: each level's)")
+    check.add_argument("--until", metavar="DURATION", help="simulated time to run, e.g. 2h (default: the level's)")
+    check.add_argument("--hash-seeds", type=int, default=3, metavar="N",
+                       help="how many PYTHONHASHSEEDs besides 0 to try (default 3)")
+    check.set_defaults(handler=cmd_check_mod)
 
 
 def add_run_options(run: argparse.ArgumentParser) -> None:
@@ -65,6 +78,32 @@ def replayed_mod_differences(path: str, current: list[dict]) -> list[str]:
 def configure_logging(verbose: bool) -> None:
     if verbose:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+
+
+def cmd_check_mod(args: argparse.Namespace) -> int:
+    if args.level:
+        path = find_level(args.level)
+        levels = [(args.level, path if path.exists() else find_level(f"{args.mod}/{args.level}"))]
+    else:
+        levels = levels_of(args.mod)
+    if not levels:
+        print(f"error: no level uses mod {args.mod}: name one (factory-game check-mod {args.mod} LEVEL)",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    until = None
+    if args.until:
+        try:
+            until = parse_duration(args.until)
+        except ValueError as exc:
+            print(f"error: --until: expected {exc}; found {args.until!r}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    bad = 0
+    for name, path in levels:
+        report = check_level(path, seed=args.seed, until_ms=until, hash_seeds=args.hash_seeds)
+        report.level = name
+        print(report)
+        bad += bool(report.problems)
+    return EXIT_OK if not bad else EXIT_BAD_INPUT
 
 
 def cmd_mods(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
+from factory_game.modcheck import check_level
 from factory_game.plugins import PreparedLevel, prepare_level
 from factory_game.runner import RunResult, run_level
 from factory_game.sim import entities as E
@@ -90,14 +91,15 @@ def check_invariants(world: World) -> list[str]:
     return problems
 
 
-def assert_deterministic(level: str | Path, seed: int | None = None, until_ms: int | None = None) -> str:
-    """Run the level twice with the same seed; raise AssertionError if the event logs differ. Returns the hash."""
-    first, second = run(level, seed, until_ms), run(level, seed, until_ms)
-    if first.event_hash != second.event_hash:
-        raise AssertionError(f"two runs of {level} with seed {first.seed} differ: {first.event_hash[:12]} vs "
-                             f"{second.event_hash[:12]} (randomness not from the hook's rng? state kept between "
-                             "runs?)")
-    return first.event_hash
+def assert_deterministic(level: str | Path, seed: int | None = None, until_ms: int | None = None,
+                         hash_seeds: int = 3) -> str:
+    """Run the level in separate processes that differ in hash seed, wall-clock time and mod import order, and a
+    second time in one of them (see factory_game.modcheck); raise AssertionError naming the first event that
+    differs and the hook called before it. Returns the event-log hash."""
+    report = check_level(level, seed=seed, until_ms=until_ms, hash_seeds=hash_seeds)
+    if report.problems:
+        raise AssertionError(str(report))
+    return run(level, seed, until_ms).event_hash
 
 
 try:  # fixtures, for a conftest.py with pytest_plugins = ["factory_game.testing"]
