@@ -251,6 +251,7 @@ class Guard:
         self.timings: dict[tuple[str, str], list] = {}  # (mod id, hook) -> [calls, seconds]
         self.trace = _trace_filter(os.environ.get(TRACE_ENV, ""))
         self.listener: Callable[[str, str], None] | None = None  # told (mod, hook) before each call (check-mod)
+        self.expected: list[tuple[str, str]] = []  # every (mod, hook) implemented: a row even with 0 calls
 
     def call(self, mod_id: str, hook: str, function: Callable, args: tuple,
              time_ms: int | None = None) -> tuple[Any, str | None, BaseException | None]:
@@ -300,11 +301,11 @@ class Guard:
     def _late(self) -> str:
         return f"ran past its CPU-time budget of {self.budget_s:g} s and was stopped"
 
-    def profile_lines(self, hooks: list[tuple[str, str]] = ()) -> list[str]:  # type: ignore[assignment]
-        """Time per mod and hook, slowest first; `hooks` (mod, hook) that were never called get a row of 0 calls
-        (a rule another mod's answer shadows shows up here)."""
+    def profile_lines(self) -> list[str]:
+        """Time per mod and hook, slowest first; hooks that were never called get a row of 0 calls (a rule another
+        mod's answer shadows shows up here)."""
         timings = dict(self.timings)
-        for key in hooks:
+        for key in self.expected:
             timings.setdefault(key, [0, 0.0])
         rows = sorted(timings.items(), key=lambda item: (-item[1][1], item[0]))
         lines = [f"{'mod':20} {'hook':24} {'calls':>9} {'total ms':>10} {'per call µs':>12}"]

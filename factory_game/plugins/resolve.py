@@ -10,6 +10,7 @@ import difflib
 import heapq
 from collections.abc import Iterable
 
+from factory_game import __version__ as GAME_VERSION
 from factory_game.api import API_VERSION
 from factory_game.plugins.discovery import ModInfo
 from factory_game.plugins.errors import ModError
@@ -77,6 +78,10 @@ def _pick(mod_id: str, constraint: str, wanted_by: str, by_id: dict[str, list[Mo
     if API_VERSION not in info.manifest.api:
         supported = ", ".join(str(v) for v in info.manifest.api)
         problems.append(f"mod {info.label} supports API version(s) {supported}; this game offers API {API_VERSION}")
+        return None
+    if info.manifest.game and not satisfies(GAME_VERSION, info.manifest.game):
+        problems.append(f"mod {info.label} needs River Factory {info.manifest.game} (game in its mod.toml); this "
+                        f"game is {GAME_VERSION}: update the game, or use a version of the mod made for this one")
         return None
     return info
 

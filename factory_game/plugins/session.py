@@ -33,6 +33,7 @@ from factory_game.level.reader import Reader
 from factory_game.level.schema import read_value
 from factory_game.plugins import builtin as builtin_plugin
 from factory_game.plugins import hookspecs
+from factory_game.plugins.audit import internal_imports, snapshot, undo_changes
 from factory_game.plugins.builtin import BUILTIN_ID
 from factory_game.plugins.discovery import ModInfo, discover
 from factory_game.plugins.errors import ModError, ModFailed, ModFailure
@@ -46,6 +47,7 @@ from factory_game.sim.rules import RULES, Rule, Rules, check_price
 from factory_game.sim.spec import ContentSpec, ModelSpec
 
 log = logging.getLogger("factory_game.mods")
+RULE_BY_NAME = {rule.name: rule for rule in RULES}
 
 HOOKS = tuple(sorted(name for name in vars(hookspecs) if name.startswith("river_")))
 IMPL_MARK = f"{PROJECT}_impl"  # the attribute pluggy's hookimpl marker sets on a function
@@ -81,7 +83,7 @@ class ModSession:
         self.order = list(order)  # the level's mods list, in its order: price adjustments apply in this order
         self.failures: list[ModFailure] = []
         self.disabled: set[str] = set()
-        self.notes: list[str] = []  # warnings worth a line before a run (a rule that another mod's shadows)
+        self.notes: list[str] = []  # warnings worth a line before a run (a shadowed rule, an internal import)
         self.guard = Guard(budget_s)
         self._alerts: list[Callable[[ModFailure], None]] = []
         self.pm = pluggy.PluginManager(PROJECT)
@@ -92,8 +94,17 @@ class ModSession:
         problems: list[str] = []
         for info in self.infos:
             try:
+                before = snapshot()
                 plugin = info.load()
+                patched = undo_changes(info.source, before)
+                if patched:
+                    problems.append(f"mod {info.label} ({info.source}) changes the game's own code as it is "
+                                    f"imported ({', '.join(patched[:5])}{' …' if len(patched) > 5 else ''}): "
+                                    "a mod may only use factory_game.api and its hooks; the change was undone")
+                    continue
                 audit_module(plugin.__name__)
+                self.notes += [f"mod {info.label} imports {found}: only factory_game.api is kept stable for mods"
+                               for found in internal_imports(plugin)]
                 _check_hook_names(plugin)
                 self.pm.register(plugin, name=info.id)
                 try:
@@ -111,9 +122,11 @@ class ModSession:
         if problems:
             raise ModError(problems)
         self._by_name = {mod.id: mod for mod in self.mods}
+        self.guard.expected = [(mod.id, hook) for mod in self.mods[1:] for hook in self.hooks_of(mod.id)]
         self._described = describe_mods(self.infos)
         self.settings = {info.id: MappingProxyType({s.name: s.default for s in info.manifest.settings})
                          for info in self.infos}  # per mod: the level's settings (read_settings) or the defaults
+        self._routed: tuple[dict[str, int], tuple] = ({}, ())  # tasks per model by the mods' route rule, the models
         self._states: WeakKeyDictionary = WeakKeyDictionary()  # world -> {mod id: that run's state dict}
         self.catalog = self._build_catalog()
         self._check_metrics()
@@ -165,11 +178,18 @@ class ModSession:
         return states.setdefault(mod_id, {})
 
     def record(self) -> dict:
-        """What a run records about its mods: each loaded mod's id, version, source and sha256 of its files, and the
-        failures (a lenient run lists the mods it switched off). Saves and `--replay` compare `mods` with this."""
-        return {"mods": self._described,
+        """What a run records about its mods: each loaded mod's id, version, source, sha256 of its files and the
+        settings it ran with; the failures (a lenient run lists the mods it switched off); `mod_notes` when there are
+        any (shadowed rules, internal imports, a model left without work). Saves and `--replay` compare `mods` with this."""
+        used = [{**mod, "settings": dict(self.settings.get(mod["id"], {}))} for mod in self._described]
+        return {"mods": used,
                 "mod_failures": [{"mod": f.mod_id, "version": f.version, "hook": f.hook, "time_ms": f.time_ms,
-                                  "message": f.message, "switched_off": not self.strict} for f in self.failures]}
+                                  "message": f.message, "switched_off": not self.strict} for f in self.failures],
+                **({"mod_notes": self.all_notes()} if self.all_notes() else {})}
+
+    def all_notes(self) -> list[str]:
+        """The notes known before a run, then those a run found (a mod's model that got no work)."""
+        return self.notes + self.starved_models()
 
     def read_settings(self, level: object, problem: Callable) -> list:
         """The level's `settings = { ... }` for each of its mods, read against the settings the mod declares in its
@@ -297,18 +317,46 @@ class ModSession:
         return [(self._by_name[impl.plugin_name], impl) for impl in reversed(impls)]
 
     def _rule_chain(self, rule: Rule) -> list[tuple[LoadedMod, pluggy.HookImpl]]:
+        """The mods that take `rule`, in the order they are asked: `@hookimpl(tryfirst=True)` first and
+        `trylast=True` last, and otherwise the mod *later* in the level's `mods` list first, so its answer wins (as
+        the later price adjustment has the last word); mods the level does not list (dependencies) after those."""
         chain = self._chain(rule.hook)
         # The built-in rule always answers, so mods ordered after it (trylast) are never asked, as with pluggy.
-        return chain[:[mod.id for mod, _impl in chain].index(BUILTIN_ID)]
+        chain = chain[:[mod.id for mod, _impl in chain].index(BUILTIN_ID)]
+        rank = {mod_id: index for index, mod_id in enumerate(self.order)}
+        return sorted(chain, key=lambda item: (not item[1].tryfirst, item[1].trylast, -rank.get(item[0].id, -1)))
 
     def _note_shadowed_rules(self) -> None:
+        self.shadowed: list[tuple[str, str, list[str]]] = []  # (hook, the mod asked first, the others)
         for rule in RULES:
             chain = self._rule_chain(rule)
             if len(chain) > 1:
                 first, *rest = (mod.origin for mod, _impl in chain)
-                self.notes.append(f"{rule.hook}: {first} is asked first; {', '.join(rest)} only when it answers "
-                                  "None (one answer wins; load order: dependencies first, then by id"
+                self.shadowed.append((rule.hook, chain[0][0].id, [mod.id for mod, _impl in chain[1:]]))
+                self.notes.append(f"{rule.hook}: {first} and {', '.join(rest)} both take this rule; {first} is asked "
+                                  f"first and its answer wins, {', '.join(rest)} only when it answers None (the mod "
+                                  "later in the level's mods list wins; reorder the list, or mark a hook "
+                                  "@hookimpl(tryfirst=True), to choose"
                                   + ("; river_adjust_price composes)" if rule.name == "price" else ")"))
+
+    def starved_models(self) -> list[str]:
+        """Mods' models the last run's mod route rules left without a single task while another model serving the
+        same content got work (a second mod's river_route answering for everything)."""
+        counts, specs = self._routed
+        if not counts:
+            return []
+        out = []
+        routers = ", ".join(mod.origin for mod, _impl in self._rule_chain(RULE_BY_NAME["route"]))
+        for model in specs:
+            origin = self.catalog.origin.get(f"model:{model.id}", "")
+            if not origin.startswith("mod ") or counts.get(model.id):
+                continue
+            busy = [other.id for other in specs if other.id != model.id and counts.get(other.id)
+                    and set(other.content) & set(model.content)]
+            if busy:
+                out.append(f"model {model.id} ({origin}) got no work: the route rule ({routers}) sent every task "
+                           f"it could serve to {', '.join(busy)}")
+        return out
 
     def _rule(self, rule: Rule) -> Callable:
         chain = self._rule_chain(rule)
@@ -346,7 +394,19 @@ class ModSession:
                     self._fail(asked, hook, problem, None, world)
             return answer
 
-        return ruled
+        return self._counting_routes(ruled) if rule.name == "route" else ruled
+
+    def _counting_routes(self, ruled: Callable) -> Callable:
+        """The route rule, counting the tasks sent to each model of the current world (for `starved_models`)."""
+        def routed(world, customer, task):
+            model = ruled(world, customer, task)
+            counts, specs = self._routed
+            if specs is not world.spec.models:
+                counts, specs = self._routed = ({}, world.spec.models)
+            counts[model] = counts.get(model, 0) + 1
+            return model
+
+        return routed
 
     def _fail(self, mod: LoadedMod, hook: str, message: str, error: BaseException | None, world) -> None:
         trace = "".join(traceback.format_exception(error)) if error is not None else ""

@@ -228,9 +228,11 @@ def test_a_shadowed_rule_is_noted(mods_dir):
     write_mod(mods_dir, "a-price", "@hookimpl\ndef river_price(world):\n    return None\n")
     write_mod(mods_dir, "b-price", "@hookimpl\ndef river_price(world):\n    return None\n")
     session = open_mods([("a-price", ""), ("b-price", "")])
-    assert session.notes == ["river_price: mod b-price 1.0.0 is asked first; mod a-price 1.0.0 only when it answers "
-                             "None (one answer wins; load order: dependencies first, then by id; "
-                             "river_adjust_price composes)"]
+    assert session.notes == ["river_price: mod b-price 1.0.0 and mod a-price 1.0.0 both take this rule; mod b-price "
+                             "1.0.0 is asked first and its answer wins, mod a-price 1.0.0 only when it answers None "
+                             "(the mod later in the level's mods list wins; reorder the list, or mark a hook "
+                             "@hookimpl(tryfirst=True), to choose; river_adjust_price composes)"]
+    assert session.shadowed == [("river_price", "b-price", ["a-price"])]
 
 
 # F6: the JSON summary names each mod, its version and a hash of its files.
