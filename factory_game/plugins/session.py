@@ -180,7 +180,8 @@ class ModSession:
     def record(self) -> dict:
         """What a run records about its mods: each loaded mod's id, version, source, sha256 of its files and the
         settings it ran with; the failures (a lenient run lists the mods it switched off); `mod_notes` when there are
-        any (shadowed rules, internal imports, a model left without work). Saves and `--replay` compare `mods` with this."""
+        any (shadowed rules, internal imports, a model left without work). Saves and `--replay` compare `mods`
+        with this."""
         used = [{**mod, "settings": dict(self.settings.get(mod["id"], {}))} for mod in self._described]
         return {"mods": used,
                 "mod_failures": [{"mod": f.mod_id, "version": f.version, "hook": f.hook, "time_ms": f.time_ms,

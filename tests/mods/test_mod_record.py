@@ -43,7 +43,8 @@ from factory_game.api import Dist, MINUTE, ModelSpec, Provider
 
 @hookimpl
 def river_register_providers(register):
-    register(Provider("p-{mod}", {{"en": "P", "zh-CN": "P"}}, (ModelSpec("{model}", ("image",), 4, Dist.fixed(MINUTE)),)))
+    model = ModelSpec("{model}", ("image",), 4, Dist.fixed(MINUTE))
+    register(Provider("p-{mod}", {{"en": "P", "zh-CN": "P"}}, (model,)))
 """
 
 
@@ -75,7 +76,8 @@ def test_a_mod_can_require_a_game_version(mods_dir):
     write_mod(mods_dir, "future", "@hookimpl\ndef river_price(world):\n    return None\n")
     toml = mods_dir / "future" / "mod.toml"
     toml.write_text(toml.read_text().replace('api = [1]', 'api = [1]\ngame = ">=99.0"'))
-    with pytest.raises(ModError, match=f"needs River Factory >=99.0 .game in its mod.toml.; this game is {__version__}"):
+    expected = f"needs River Factory >=99.0 .game in its mod.toml.; this game is {__version__}"
+    with pytest.raises(ModError, match=expected):
         open_mods([("future", "")])
     toml.write_text(toml.read_text().replace('">=99.0"', f'">={__version__}"'))
     open_mods([("future", "")])
