@@ -18,19 +18,22 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from factory_game.modcheck import check_level
-from factory_game.plugins import PreparedLevel, prepare_level
+from factory_game.plugins import PreparedLevel, open_mods, prepare_level
+from factory_game.plugins.levels import find_level
+from factory_game.plugins.views import CustomerView, TaskView, WorldView
 from factory_game.runner import RunResult, run_level
 from factory_game.sim import entities as E
 from factory_game.sim.world import World
 
-__all__ = ["advance", "assert_deterministic", "check_invariants", "make_world", "run"]
+__all__ = ["advance", "assert_deterministic", "check_invariants", "customer_view", "make_world", "mod_hooks", "run",
+           "task_view", "world_view"]
 
 
 def make_world(level: str | Path, seed: int | None = None, overrides: Iterable[str] = (),
                lenient: bool = False) -> World:
-    """A fresh world of a level file, its mods loaded and attached (strict: a failing mod raises ModFailed). Every
+    """A fresh world of a level (a path, a bundled name or `mod-id/level`), its mods loaded and attached (strict: a failing mod raises ModFailed). Every
     customer who ever arrives is kept in `world.testing_customers`, so `check_invariants` can see departed ones."""
-    prepared = prepare_level(level, overrides, lenient=lenient)
+    prepared = prepare_level(find_level(str(level)), overrides, lenient=lenient)
     world = prepared.start(seed)
     seen: dict[int, object] = {}
     world.testing_customers = seen
@@ -50,9 +53,35 @@ def advance(world: World, until_ms: int) -> World:
 
 def run(level: str | Path | PreparedLevel, seed: int | None = None, until_ms: int | None = None,
         overrides: Iterable[str] = ()) -> RunResult:
-    """A headless run, as `factory-game run` does it: summary, goals, event-log hash."""
-    prepared = level if isinstance(level, PreparedLevel) else prepare_level(level, overrides)
+    """A headless run, as `factory-game run` does it: summary, goals, event-log hash. `level` is a path, a bundled
+    level's name or `mod-id/level`, as on the command line; `overrides` are `--set` lines
+    ("level.mods.0.settings.share=0.5")."""
+    prepared = level if isinstance(level, PreparedLevel) else prepare_level(find_level(str(level)), overrides)
     return run_level(prepared, seed=seed, until_ms=until_ms)
+
+
+def mod_hooks(mod_id: str) -> list[str]:
+    """The hooks an installed mod implements, sorted (it loads with its dependencies, or ModError says why)."""
+    return open_mods([(mod_id, "")]).hooks_of(mod_id)
+
+
+def world_view(world: World) -> WorldView:
+    """The read-only view of `world` a hook is handed, to call a hook directly in a unit test."""
+    return WorldView(world)
+
+
+def task_view(world: World, task_id: int) -> TaskView:
+    """The view of one of `world`'s tasks (by id) that a rule is handed."""
+    for customer in world.customers.values():
+        for task in customer.tasks:
+            if task.id == task_id:
+                return TaskView(task)
+    raise KeyError(f"no task {task_id} among the customers present")
+
+
+def customer_view(world: World, customer_id: int) -> CustomerView:
+    """The view of one of `world`'s customers that a rule is handed."""
+    return CustomerView(world.customers[customer_id])
 
 
 def check_invariants(world: World) -> list[str]:
@@ -109,10 +138,10 @@ except ImportError:  # pytest is a test-time dependency only
 else:
     @pytest.fixture
     def river_world():
-        """`river_world(level, seed=None, overrides=())` -> a World with its mods, see make_world."""
+        """`river_world(level, seed=None, overrides=(), lenient=False)` -> a World with its mods, see make_world."""
         return make_world
 
     @pytest.fixture
     def river_run():
-        """`river_run(level, seed=None, until_ms=None)` -> a RunResult, see run."""
+        """`river_run(level, seed=None, until_ms=None, overrides=())` -> a RunResult, see run."""
         return run
