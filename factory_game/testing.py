@@ -31,8 +31,9 @@ __all__ = ["advance", "assert_deterministic", "check_invariants", "customer_view
 
 def make_world(level: str | Path, seed: int | None = None, overrides: Iterable[str] = (),
                lenient: bool = False) -> World:
-    """A fresh world of a level (a path, a bundled name or `mod-id/level`), its mods loaded and attached (strict: a failing mod raises ModFailed). Every
-    customer who ever arrives is kept in `world.testing_customers`, so `check_invariants` can see departed ones."""
+    """A fresh world of a level (a path, a bundled name or `mod-id/level`), its mods loaded and attached (strict:
+    a failing mod raises ModFailed). Every customer who ever arrives is kept in `world.testing_customers`, so
+    `check_invariants` can see departed ones."""
     prepared = prepare_level(find_level(str(level)), overrides, lenient=lenient)
     world = prepared.start(seed)
     seen: dict[int, object] = {}
