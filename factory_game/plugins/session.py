@@ -340,6 +340,11 @@ class ModSession:
                                   "@hookimpl(tryfirst=True), to choose"
                                   + ("; river_adjust_price composes)" if rule.name == "price" else ")"))
 
+    def tell_shadowed(self, alert: Callable[..., None]) -> None:
+        """`alert("mod_shadowed", hook=…, mod=…, others=…)` for each rule two mods take: the game's alerts line."""
+        for hook, first, others in self.shadowed:
+            alert("mod_shadowed", hook=hook, mod=first, others=", ".join(others))
+
     def starved_models(self) -> list[str]:
         """Mods' models the last run's mod route rules left without a single task while another model serving the
         same content got work (a second mod's river_route answering for everything)."""

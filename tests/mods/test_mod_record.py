@@ -125,3 +125,16 @@ def test_strict_runs_of_a_level_are_unchanged_by_the_record(mods_dir, tmp_path):
     write_mod(mods_dir, "quiet", "@hookimpl\ndef river_price(world):\n    return None\n")
     result = run_level(prepare_level(write_level(tmp_path / "l.toml", '"quiet"')), until_ms=600_000)
     assert "mod_notes" not in result.to_json()
+
+
+def test_the_game_is_told_which_mod_wins_a_rule_in_both_languages(mods_dir):
+    from factory_game.texts import text
+
+    write_mod(mods_dir, "a-price", "@hookimpl\ndef river_price(world):\n    return None\n")
+    write_mod(mods_dir, "b-price", "@hookimpl\ndef river_price(world):\n    return None\n")
+    alerts = []
+    open_mods([("b-price", ""), ("a-price", "")]).tell_shadowed(lambda key, **values: alerts.append((key, values)))
+    assert alerts == [("mod_shadowed", {"hook": "river_price", "mod": "a-price", "others": "b-price"})]
+    assert text("en", "alert.mod_shadowed", **alerts[0][1]) == \
+        "Mods a-price and b-price both answer river_price: a-price wins"
+    assert "a-price" in text("zh-CN", "alert.mod_shadowed", **alerts[0][1])
