@@ -70,8 +70,8 @@ class Diff:
             index, a, b = self.first_event
             lines += [f"first different event #{index}:", f"  A: {a}", f"  B: {b}"]
         if self.first_command is not None:
-            index, a, b = self.first_command
-            lines += [f"first different command #{index}:", f"  A: {a}", f"  B: {b}"]
+            number, command_a, command_b = self.first_command
+            lines += [f"first different command #{number}:", f"  A: {command_a}", f"  B: {command_b}"]
         if self.moved:
             lines.append(f"{len(self.moved)} figure(s) moved beyond tolerance:")
             lines += [f"  {moved}" for moved in self.moved]
@@ -155,7 +155,7 @@ def diff_files(a: Path, b: Path, tolerances: Mapping[str, Tolerance] | None = No
     if kinds[0] == "an event log":
         with a.open(encoding="utf-8") as first, b.open(encoding="utf-8") as second:
             return diff_event_logs(first, second)
-    return diff_records(*(_read_record(path) for path in (a, b)), tolerances)
+    return diff_records(_read_record(a), _read_record(b), tolerances)
 
 
 def _kind(path: Path) -> str:

@@ -29,11 +29,11 @@ def resolve(requests: Iterable[tuple[str, str]], discovered: list[ModInfo],
     todo = [(mod_id, constraint, wanted_by) for mod_id, constraint in requests]
     while todo:
         mod_id, constraint, wanted_by = todo.pop(0)
-        info = _pick(mod_id, constraint, wanted_by, by_id, discovered, problems)
-        if info is None or mod_id in chosen:
+        picked = _pick(mod_id, constraint, wanted_by, by_id, discovered, problems)
+        if picked is None or mod_id in chosen:
             continue
-        chosen[mod_id] = info
-        todo += [(dep, dep_constraint, f"mod {info.label}") for dep, dep_constraint in info.manifest.dependencies]
+        chosen[mod_id] = picked
+        todo += [(dep, dep_constraint, f"mod {picked.label}") for dep, dep_constraint in picked.read.dependencies]
     order = [] if problems else _load_order(chosen, problems)
     if problems:
         raise ModError(list(dict.fromkeys(problems)))
@@ -68,19 +68,19 @@ def _pick(mod_id: str, constraint: str, wanted_by: str, by_id: dict[str, list[Mo
                      for p in info.problems]
         return None
     try:
-        ok = satisfies(info.manifest.version, constraint)
+        ok = satisfies(info.read.version, constraint)
     except ValueError as exc:
         problems.append(f"{wanted_by} asks for mod {mod_id} with a bad version constraint: expected {exc}")
         return None
     if not ok:
         problems.append(f"{wanted_by} needs mod {wanted}; found {info.label} ({info.source})")
         return None
-    if API_VERSION not in info.manifest.api:
-        supported = ", ".join(str(v) for v in info.manifest.api)
+    if API_VERSION not in info.read.api:
+        supported = ", ".join(str(v) for v in info.read.api)
         problems.append(f"mod {info.label} supports API version(s) {supported}; this game offers API {API_VERSION}")
         return None
-    if info.manifest.game and not satisfies(GAME_VERSION, info.manifest.game):
-        problems.append(f"mod {info.label} needs River Factory {info.manifest.game} (game in its mod.toml); this "
+    if info.read.game and not satisfies(GAME_VERSION, info.read.game):
+        problems.append(f"mod {info.label} needs River Factory {info.read.game} (game in its mod.toml); this "
                         f"game is {GAME_VERSION}: update the game, or use a version of the mod made for this one")
         return None
     return info
@@ -88,7 +88,7 @@ def _pick(mod_id: str, constraint: str, wanted_by: str, by_id: dict[str, list[Mo
 
 def _load_order(chosen: dict[str, ModInfo], problems: list[str]) -> list[ModInfo]:
     """Kahn's algorithm with a heap of ids: dependencies first, then by id."""
-    waiting = {mod_id: {dep for dep, _c in info.manifest.dependencies} for mod_id, info in chosen.items()}
+    waiting = {mod_id: {dep for dep, _c in info.read.dependencies} for mod_id, info in chosen.items()}
     ready = [mod_id for mod_id, deps in waiting.items() if not deps]
     heapq.heapify(ready)
     order: list[ModInfo] = []

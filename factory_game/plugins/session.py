@@ -19,6 +19,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType, ModuleType
 from typing import Any
@@ -118,13 +119,13 @@ class ModSession:
                 problems.append(f"mod {info.label} ({info.source}) cannot be loaded: {type(exc).__name__}: {message}")
                 continue
             _make_importable(info.id, plugin)
-            self.mods.append(LoadedMod(info.id, info.manifest.version, plugin, info.folder))
+            self.mods.append(LoadedMod(info.id, info.read.version, plugin, info.folder))
         if problems:
             raise ModError(problems)
         self._by_name = {mod.id: mod for mod in self.mods}
         self.guard.expected = [(mod.id, hook) for mod in self.mods[1:] for hook in self.hooks_of(mod.id)]
         self._described = describe_mods(self.infos)
-        self.settings = {info.id: MappingProxyType({s.name: s.default for s in info.manifest.settings})
+        self.settings = {info.id: MappingProxyType({s.name: s.default for s in info.read.settings})
                          for info in self.infos}  # per mod: the level's settings (read_settings) or the defaults
         self._routed: tuple[dict[str, int], tuple] = ({}, ())  # tasks per model by the mods' route rule, the models
         self._states: WeakKeyDictionary = WeakKeyDictionary()  # world -> {mod id: that run's state dict}
@@ -197,7 +198,7 @@ class ModSession:
         mod.toml, by the level schema's reader (same units, ranges, messages). Returns the problems, each made by
         `problem(key, expected, found)`; the values (defaults where the level is silent) go to `settings`."""
         problems = []
-        declared = {info.id: info.manifest.settings for info in self.infos}
+        declared = {info.id: info.read.settings for info in self.infos}
         self.settings = {mod_id: MappingProxyType({s.name: s.default for s in specs})
                          for mod_id, specs in declared.items()}
         entries = level.get("mods", []) if isinstance(level, dict) else []
@@ -252,11 +253,11 @@ class ModSession:
         """`{mod id: {metric: value}}` for the mods that declare metrics, each mod's `river_metrics` asked now. A
         mod a lenient session switched off reports 0 for each of its metrics (the run goes on; its goals show it)."""
         out: dict = {}
-        declared = {info.id: info.manifest.metrics for info in self.infos if info.manifest.metrics}
+        declared = {info.id: info.read.metrics for info in self.infos if info.read.metrics}
         for mod, impl in reversed(self._chain("river_metrics")):  # load order
             metrics = declared[mod.id]
             answer = self.ask(mod, "river_metrics", impl, {"world": WorldView(world)}, world,
-                              lambda answer, metrics=metrics: _check_metric_values(answer, metrics), none_ok=False)
+                              partial(_check_metric_values, metrics=metrics), none_ok=False)
             if answer is None:  # switched off now or before
                 answer = {metric.name: 0 for metric in metrics}
             out[mod.id] = {metric.name: answer[metric.name] for metric in metrics}  # declared order
@@ -295,18 +296,18 @@ class ModSession:
         receiving = {impl.plugin_name for impl in self.pm.hook.river_event.get_hookimpls()}
         problems = []
         for info in self.infos:
-            if info.manifest.events and info.id not in receiving:
-                names = ", ".join(event.name for event in info.manifest.events)
+            if info.read.events and info.id not in receiving:
+                names = ", ".join(event.name for event in info.read.events)
                 problems.append(f"mod {info.label} declares events ({names}) in mod.toml but implements no "
                                 "river_event to receive them")
-            elif info.id in receiving and not info.manifest.events:
+            elif info.id in receiving and not info.read.events:
                 problems.append(f"mod {info.label} implements river_event but declares no events: add an "
                                 "[events.NAME] table (name, params) to its mod.toml for each kind")
-            if info.manifest.metrics and info.id not in reporting:
-                names = ", ".join(metric.name for metric in info.manifest.metrics)
+            if info.read.metrics and info.id not in reporting:
+                names = ", ".join(metric.name for metric in info.read.metrics)
                 problems.append(f"mod {info.label} declares metrics ({names}) in mod.toml but implements no "
                                 "river_metrics to report them")
-            elif info.id in reporting and not info.manifest.metrics:
+            elif info.id in reporting and not info.read.metrics:
                 problems.append(f"mod {info.label} implements river_metrics but declares no metrics: add a "
                                 "[metrics.NAME] table (unit, description) to its mod.toml for each figure")
         if problems:
@@ -446,9 +447,9 @@ class ModSession:
         if problems:
             raise ModError(problems)
         for info in self.infos:
-            for metric in info.manifest.metrics:
+            for metric in info.read.metrics:
                 catalog.metrics[f"mods.{info.id}.{metric.name}"] = metric.metric
-            for event in info.manifest.events:
+            for event in info.read.events:
                 catalog.events[f"{info.id}/{event.name}"] = event.params
         return catalog
 
@@ -542,7 +543,7 @@ def _check_registered(pm: pluggy.PluginManager, mod_id: str) -> None:
         raise ModError([f"{', '.join(wrappers)}: hook wrappers are not supported; return an answer"])
 
 
-def _make_importable(mod_id: str, plugin: object) -> None:
+def _make_importable(mod_id: str, plugin: ModuleType) -> None:
     """Let a mod import the mods it depends on: `from river_mods import base` (ids with - become _)."""
     package = sys.modules.get(MODS_PACKAGE)
     if package is None:
@@ -559,23 +560,23 @@ class _Register:
     def __init__(self, catalog: Catalog, mod: LoadedMod, hook: str, kind: type, problems: list[str]) -> None:
         self.catalog, self.mod, self.hook, self.kind, self.problems = catalog, mod, hook, kind, problems
 
-    def __call__(self, item) -> None:
+    def __call__(self, item: object) -> None:
         where = f"{self.mod.origin} in {self.hook}"
         if not isinstance(item, self.kind):
             self.problems.append(f"{where}: expected a {self.kind.__name__}; found {item!r}")
             return
-        if self.kind is ContentSpec:
-            problems = check_content(item, self.mod.folder)
-        else:
-            problems = _check_provider(item)
+        content = item if isinstance(item, ContentSpec) else None
+        provider = item if isinstance(item, Provider) else None
+        problems = check_content(content, self.mod.folder) if content is not None else \
+            _check_provider(provider) if provider is not None else []
         if problems:
             self.problems += [f"{where}: {problem}" for problem in problems]
             return
         try:
-            if self.kind is ContentSpec:
-                self.catalog.add_content(_with_icon_path(item, self.mod), self.mod.origin)
-            else:
-                self.catalog.add_provider(item, self.mod.origin)
+            if content is not None:
+                self.catalog.add_content(_with_icon_path(content, self.mod), self.mod.origin)
+            elif provider is not None:
+                self.catalog.add_provider(provider, self.mod.origin)
         except DuplicateIdError as exc:
             self.problems.append(str(exc))
 
@@ -602,7 +603,7 @@ def _check_provider(provider: Provider) -> list[str]:
 def mod_states(discovered: list[ModInfo] | None = None) -> list[tuple[ModInfo, str | None, list[str]]]:
     """Each discovered mod, why it cannot be used (None: it loads, with its dependencies) and its hooks."""
     discovered = discover() if discovered is None else discovered
-    out = []
+    out: list[tuple[ModInfo, str | None, list[str]]] = []
     for info in discovered:
         try:
             if info.problems:
@@ -610,7 +611,7 @@ def mod_states(discovered: list[ModInfo] | None = None) -> list[tuple[ModInfo, s
             if info.shadowed_by:
                 raise ModError([f"shadowed by {info.shadowed_by} (a folder mod wins over an installed package "
                                 "with the same id)"])
-            session = ModSession(resolve([(info.id, f"=={info.manifest.version}")], discovered, wanted_by="loading"))
+            session = ModSession(resolve([(info.id, f"=={info.read.version}")], discovered, wanted_by="loading"))
             out.append((info, None, session.hooks_of(info.id)))
         except ModError as exc:
             out.append((info, "; ".join(exc.problems), []))
