@@ -252,3 +252,12 @@ def test_an_unknown_top_level_table_has_its_line(tmp_path, capsys):
     err = capsys.readouterr().err
     line = level.read_text(encoding="utf-8").splitlines().index("[modz.musicvideo]") + 1
     assert f"settings-try.toml:{line}: [modz] expected a known key (did you mean 'models'?)" in err
+
+
+# Review row 5a: setting an attribute on a task, customer or model view says it is read-only, as the world does.
+@pytest.mark.parametrize("mutation, what", [("task.price_cents = 1", "a task"), ("customer.tier = 'L3'", "a customer"),
+                                            ("world.models['sd15'].busy = 0", "a model")])
+def test_every_view_says_it_is_read_only(mods_dir, tmp_path, mutation, what):
+    code = f"@hookimpl\ndef river_price(world, customer, task):\n    {mutation}\n"
+    with pytest.raises(ModFailed, match=f"{what} is read-only to mods"):
+        run_with(mods_dir, tmp_path, code)
