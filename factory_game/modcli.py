@@ -20,6 +20,7 @@ from factory_game.plugins.guard import (
     check_budget,
 )
 from factory_game.plugins.levels import find_level
+from factory_game.plugins.manifest import Manifest, Setting
 from factory_game.plugins.provenance import mod_differences
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
@@ -80,6 +81,19 @@ def configure_logging(verbose: bool) -> None:
         logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
 
 
+def _declared(manifest: Manifest) -> dict:
+    """What a mod declares, for tools (a settings form, a dependency check): api, game, dependencies, settings,
+    metrics and events."""
+    def setting(item: Setting) -> dict:
+        return {"name": item.name, "unit": item.unit, "default": item.default, "min": item.low, "max": item.high,
+                "names": item.names}
+    return {"api": list(manifest.api), "game": manifest.game, "dependencies": dict(manifest.dependencies),
+            "settings": [setting(item) for item in manifest.settings],
+            "metrics": [{"name": m.name, "unit": m.unit, "description": m.description} for m in manifest.metrics],
+            "events": [{"name": e.name, "names": e.names, "params": [setting(p) for p in e.params]}
+                       for e in manifest.events]}
+
+
 def cmd_check_mod(args: argparse.Namespace) -> int:
     if args.level:
         path = find_level(args.level)
@@ -111,7 +125,8 @@ def cmd_mods(args: argparse.Namespace) -> int:
     if args.json:
         json.dump([{"id": info.id if info.manifest else None, "version": info.manifest.version if info.manifest
                     else None, "source": info.source, "sha256": info.files_hash() if info.manifest else None,
-                    "state": "ok" if problem is None else "error", "problem": problem, "hooks": hooks}
+                    "state": "ok" if problem is None else "error", "problem": problem, "hooks": hooks,
+                    **(_declared(info.manifest) if info.manifest else {})}
                    for info, problem, hooks in states], sys.stdout, indent=2, ensure_ascii=False)
         print()
     elif not states:

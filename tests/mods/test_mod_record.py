@@ -138,3 +138,13 @@ def test_the_game_is_told_which_mod_wins_a_rule_in_both_languages(mods_dir):
     assert text("en", "alert.mod_shadowed", **alerts[0][1]) == \
         "Mods a-price and b-price both answer river_price: a-price wins"
     assert "a-price" in text("zh-CN", "alert.mod_shadowed", **alerts[0][1])
+
+
+def test_mods_json_lists_what_each_mod_declares(mods_dir, capsys):
+    folder = write_mod(mods_dir, "surge", SURGE)
+    (folder / "mod.toml").write_text((folder / "mod.toml").read_text() + SURGE_TOML)
+    main(["mods", "--json"])
+    (mod,) = [m for m in json.loads(capsys.readouterr().out) if m["id"] == "surge"]
+    assert mod["settings"] == [{"name": "extra", "unit": "integer", "default": 5, "min": None, "max": None,
+                                "names": {"en": "Extra", "zh-CN": "加价"}}]
+    assert (mod["api"], mod["game"], mod["metrics"], mod["events"]) == ([1], "", [], [])
