@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from factory_game import __version__ as GAME_VERSION
 from factory_game.api import API_VERSION
+from factory_game.plugins.builtin import BUILTIN_ID
 from factory_game.plugins.discovery import ModInfo
 from factory_game.plugins.errors import ModError
 from factory_game.plugins.versions import satisfies
@@ -51,11 +52,19 @@ def _pick(mod_id: str, constraint: str, wanted_by: str, by_id: dict[str, list[Mo
             problems += [f"{wanted_by} needs mod {wanted}, whose manifest has a problem: {problem}"
                          for info in broken for problem in info.problems]
             return None
+        if mod_id == BUILTIN_ID:  # the game's own content is not a mod: its version is the game's
+            problems.append(f"{wanted_by} names {BUILTIN_ID!r} as a mod dependency; the built-in content comes with "
+                            f"the game: require a game version instead, with game = \"{constraint or '>=0.1'}\" in "
+                            "mod.toml")
+            return None
         known = sorted({info.label for info in discovered if info.manifest})
         close = difflib.get_close_matches(mod_id, sorted({info.id for info in discovered if info.manifest}), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
+        unreadable = [f"{info.source}: {info.problems[0]}" for info in discovered
+                      if info.manifest is None and info.problems]
         problems.append(f"{wanted_by} needs mod {wanted}, which is not installed{hint}"
-                        f" (found: {', '.join(known) or 'no mods'})")
+                        f" (found: {', '.join(known) or 'no mods'})"
+                        + (f"; mods that cannot be read: {'; '.join(unreadable)}" if unreadable else ""))
         return None
     if len(candidates) > 1:
         places = "; ".join(f"{info.label} from {info.source}" for info in candidates)

@@ -148,3 +148,19 @@ def test_mods_json_lists_what_each_mod_declares(mods_dir, capsys):
     assert mod["settings"] == [{"name": "extra", "unit": "integer", "default": 5, "min": None, "max": None,
                                 "names": {"en": "Extra", "zh-CN": "加价"}}]
     assert (mod["api"], mod["game"], mod["metrics"], mod["events"]) == ([1], "", [], [])
+
+
+def test_a_dependency_on_the_builtin_content_points_to_the_game_version(mods_dir):
+    write_mod(mods_dir, "needy", "@hookimpl\ndef river_price(world):\n    return None\n", deps={"builtin": ">=9"})
+    with pytest.raises(ModError, match="'builtin' as a mod dependency; the built-in content comes with the game: "
+                                       'require a game version instead, with game = ">=9"'):
+        open_mods([("needy", "")])
+
+
+def test_a_missing_mod_names_the_mods_that_cannot_be_read(mods_dir):
+    write_mod(mods_dir, "cafe", "@hookimpl\ndef river_price(world):\n    return None\n")
+    toml = mods_dir / "cafe" / "mod.toml"
+    toml.write_text(toml.read_text().replace('id = "cafe"', 'id = "café"'))
+    with pytest.raises(ModError, match=r"needs mod café, which is not installed .*; mods that cannot be read: "
+                                       r".*cafe/mod.toml"):
+        open_mods([("café", "")])
