@@ -27,16 +27,15 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 TRACE_ENV = "RIVER_TRACE_MODS"
 DEFAULT_BUDGET_S = 2.0  # CPU seconds one hook call may use
 WALL_CEILING_FACTOR, WALL_CEILING_MIN_S = 5.0, 5.0  # a call blocked in C ends the run past max(5 s, 5 × budget)
 GRACE_S = 1.0  # how long a hook that was sent HookTimeout has to give up before the process ends
+PRECISE_BELOW_S = 0.1  # budgets below this read the CPU clock at the start of every call (see _Call)
 
 _perf_counter = time.perf_counter  # the guard's own clock, taken before the clocks are audited below
-_thread_time = time.thread_time
 
 
 class HookTimeout(BaseException):
@@ -127,27 +126,34 @@ _guard_global_random()
 _audit_sources()
 
 
-@dataclass
 class _Call:
-    """One hook call the watchdog keeps an eye on."""
+    """One hook call the watchdog keeps an eye on. Reading a thread's CPU clock is a system call (about 2 µs), so
+    a call under a budget of 0.1 s or more does not read it at all: the watchdog takes its first reading when it
+    first sees the call (at most one 10 ms poll after it began), and a call that ends within its budget by the
+    wall clock cannot have used more CPU than that. Tighter budgets are read exactly, at the start."""
 
-    mod_id: str
-    hook: str
-    time_ms: int | None
-    budget_s: float
-    clock: int | None  # the calling thread's CPU clock (None where the platform has none: wall time is used)
-    cpu_start: float
-    wall_start: float
-    fired_at: float | None = None
+    __slots__ = ("mod_id", "hook", "time_ms", "budget_s", "clock", "cpu_start", "wall_start", "fired_at")
+
+    def __init__(self, mod_id: str, hook: str, time_ms: int | None, budget_s: float, clock: int | None) -> None:
+        self.mod_id, self.hook, self.time_ms, self.budget_s, self.clock = mod_id, hook, time_ms, budget_s, clock
+        self.cpu_start: float | None = _cpu_now(clock) if budget_s < PRECISE_BELOW_S else None
+        self.wall_start = _perf_counter()
+        self.fired_at: float | None = None
 
     def cpu_used(self) -> float:
-        if self.clock is None:
-            return _perf_counter() - self.wall_start
-        return time.clock_gettime(self.clock) - self.cpu_start
+        """CPU seconds the call has used (from the watchdog's first sight of it, for a wide budget)."""
+        now = _cpu_now(self.clock)
+        if self.cpu_start is None:
+            self.cpu_start = now if self.clock is not None else self.wall_start
+        return now - self.cpu_start
 
     def describe(self) -> str:
         at = f" at t={self.time_ms}ms" if self.time_ms is not None else ""
         return f"mod {self.mod_id} {self.hook}{at}"
+
+
+def _cpu_now(clock: int | None) -> float:
+    return time.clock_gettime(clock) if clock is not None else _perf_counter()
 
 
 class _Watchdog:
@@ -161,14 +167,16 @@ class _Watchdog:
         self.thread: threading.Thread | None = None
         self.wall_ceiling: Callable[[float], float] = wall_ceiling_s
 
-    def begin(self, mod_id: str, hook: str, time_ms: int | None, budget_s: float) -> None:
+    def begin(self, mod_id: str, hook: str, time_ms: int | None, budget_s: float) -> _Call:
         if self.thread is None:
             self.thread = threading.Thread(target=self._watch, name="river-mod-watchdog", daemon=True)
             self.thread.start()
         ident = threading.get_ident()
-        clock = _cpu_clock(ident)
-        self.running[ident] = _Call(mod_id, hook, time_ms, budget_s, clock,
-                                    time.clock_gettime(clock) if clock is not None else 0.0, _perf_counter())
+        clock = getattr(_local, "clock", False)
+        if clock is False:
+            clock = _local.clock = _cpu_clock(ident)
+        call = self.running[ident] = _Call(mod_id, hook, time_ms, budget_s, clock)
+        return call
 
     def end(self) -> bool:
         """Leave the call; True if the watchdog stopped it."""
@@ -259,21 +267,22 @@ class Guard:
         if self.listener is not None:
             self.listener(mod_id, hook)
         _local.in_hook = (mod_id, hook)
-        start, cpu_start = _perf_counter(), _thread_time()
+        watched = _WATCHDOG.begin(mod_id, hook, time_ms, self.budget_s)
         try:
-            answer, problem, error = self._call(mod_id, hook, time_ms, function, args)
+            answer, problem, error = self._call(function, args)
         except HookTimeout as exc:  # delivered while the call was being wound up
             _WATCHDOG.end()
             answer, problem, error = None, self._late(), exc
         finally:
             _local.in_hook = None
-            elapsed = _perf_counter() - start
+            elapsed = _perf_counter() - watched.wall_start
             timing = self.timings.get((mod_id, hook))
             if timing is None:
                 timing = self.timings[(mod_id, hook)] = [0, 0.0]
             timing[0] += 1
             timing[1] += elapsed
-        if problem is None and _thread_time() - cpu_start > self.budget_s:  # over, before the watchdog looked
+        if problem is None and elapsed > self.budget_s and watched.cpu_start is not None \
+                and watched.cpu_used() > self.budget_s:  # over, before the watchdog acted
             answer, problem = None, self._late()
         if self.trace is not None and self.trace(mod_id, hook):
             shown = ", ".join(_short(a) for a in args)
@@ -281,9 +290,7 @@ class Guard:
             print(f"[mods] {mod_id} {hook}({shown}) -> {outcome} ({elapsed * 1000:.3f} ms)", file=sys.stderr)
         return answer, problem, error
 
-    def _call(self, mod_id: str, hook: str, time_ms: int | None, function: Callable,
-              args: tuple) -> tuple[Any, str | None, BaseException | None]:
-        _WATCHDOG.begin(mod_id, hook, time_ms, self.budget_s)
+    def _call(self, function: Callable, args: tuple) -> tuple[Any, str | None, BaseException | None]:
         try:
             answer = function(*args)
         except KeyboardInterrupt:
