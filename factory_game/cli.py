@@ -177,8 +177,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for name in args.levels:
         try:
-            spec = prepare_level(find_level(name)).spec
-            print(f"ok: {name} ({spec.id})")
+            level = prepare_level(find_level(name))
+            print(f"ok: {name} ({level.spec.id})")
+            for note in level.session.notes:  # mods: a shadowed rule, an internal import
+                print(f"note: {note}", file=sys.stderr)
         except LevelError as exc:
             status = EXIT_BAD_INPUT
             print_level_error(exc, name)

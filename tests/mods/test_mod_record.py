@@ -164,3 +164,10 @@ def test_a_missing_mod_names_the_mods_that_cannot_be_read(mods_dir):
     with pytest.raises(ModError, match=r"needs mod café, which is not installed .*; mods that cannot be read: "
                                        r".*cafe/mod.toml"):
         open_mods([("café", "")])
+
+
+def test_validate_says_which_mod_wins_a_rule(mods_dir, tmp_path, capsys):
+    two_routers(mods_dir)
+    level = write_level(tmp_path / "l.toml", '"fast", "spot"')
+    assert main(["validate", str(level)]) == EXIT_OK
+    assert "note: river_route: mod spot 1.0.0 and mod fast 1.0.0 both take this rule" in capsys.readouterr().err
