@@ -13,10 +13,12 @@ straight and that it is deterministic. Plain functions, usable from any test run
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from factory_game.level.loader import read_level
 from factory_game.modcheck import check_level
 from factory_game.plugins import PreparedLevel, open_mods, prepare_level
 from factory_game.plugins.levels import find_level
@@ -26,7 +28,7 @@ from factory_game.sim import entities as E
 from factory_game.sim.world import World
 
 __all__ = ["advance", "assert_deterministic", "check_invariants", "customer_view", "make_world", "mod_hooks", "run",
-           "task_view", "world_view"]
+           "task_view", "with_settings", "world_view"]
 
 
 def make_world(level: str | Path, seed: int | None = None, overrides: Iterable[str] = (),
@@ -53,12 +55,46 @@ def advance(world: World, until_ms: int) -> World:
 
 
 def run(level: str | Path | PreparedLevel, seed: int | None = None, until_ms: int | None = None,
-        overrides: Iterable[str] = ()) -> RunResult:
+        overrides: Iterable[str] = (), settings: Mapping[str, Mapping[str, object]] | None = None) -> RunResult:
     """A headless run, as `factory-game run` does it: summary, goals, event-log hash. `level` is a path, a bundled
     level's name or `mod-id/level`, as on the command line; `overrides` are `--set` lines
-    ("level.mods.0.settings.share=0.5")."""
-    prepared = level if isinstance(level, PreparedLevel) else prepare_level(find_level(str(level)), overrides)
-    return run_level(prepared, seed=seed, until_ms=until_ms)
+    ("level.mods.0.settings.share=0.5"); `settings` sets mods' settings by mod id, as a level writes them
+    (`{"surge": {"step": 0.5, "until": "6h"}}`), over the level's own."""
+    if not isinstance(level, PreparedLevel):
+        path = find_level(str(level))
+        overrides = [*overrides, *(with_settings(path, settings) if settings else [])]
+        level = prepare_level(path, overrides)
+    return run_level(level, seed=seed, until_ms=until_ms)
+
+
+def with_settings(level: str | Path, settings: Mapping[str, Mapping[str, object]]) -> list[str]:
+    """The `--set` line that gives the level's mods `settings` (mod id -> {name: value}), kept with the level's
+    own; ValueError for a mod the level does not use."""
+    entries = read_level(find_level(str(level))).data.get("level", {}).get("mods", [])
+    tables = [{"id": entry} if isinstance(entry, str) else dict(entry) for entry in entries]
+    missing = sorted(set(settings) - {table.get("id") for table in tables})
+    if missing:
+        raise ValueError(f"settings for {', '.join(missing)}: expected mods the level uses; found "
+                         f"{', '.join(str(t.get('id')) for t in tables) or 'no mods'}")
+    for table in tables:
+        if table["id"] in settings:
+            table["settings"] = {**table.get("settings", {}), **settings[table["id"]]}
+    return [f"level.mods={_inline_toml(tables)}"]
+
+
+def _inline_toml(value: object) -> str:
+    """A value as inline TOML (tables, arrays, strings, numbers, booleans): what a --set line takes."""
+    if isinstance(value, Mapping):
+        return "{ " + ", ".join(f"{_toml_key(str(k))} = {_inline_toml(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_inline_toml(item) for item in value) + "]"
+    if isinstance(value, bool | int | float | str):
+        return json.dumps(value)  # JSON's scalars are TOML's, for these
+    raise ValueError(f"a setting value (string, number or boolean); found {value!r}")
+
+
+def _toml_key(key: str) -> str:
+    return key if key and all(c.isascii() and (c.isalnum() or c in "-_") for c in key) else json.dumps(key)
 
 
 def mod_hooks(mod_id: str) -> list[str]:
@@ -144,5 +180,5 @@ else:
 
     @pytest.fixture
     def river_run():
-        """`river_run(level, seed=None, until_ms=None, overrides=())` -> a RunResult, see run."""
+        """`river_run(level, seed=None, until_ms=None, overrides=(), settings=None)` -> a RunResult, see run."""
         return run
