@@ -17,6 +17,7 @@ import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 from factory_game.level.loader import read_level
 from factory_game.modcheck import check_level
@@ -71,7 +72,7 @@ def with_settings(level: str | Path, settings: Mapping[str, Mapping[str, object]
     """The `--set` line that gives the level's mods `settings` (mod id -> {name: value}), kept with the level's
     own; ValueError for a mod the level does not use."""
     entries = read_level(find_level(str(level))).data.get("level", {}).get("mods", [])
-    tables = [{"id": entry} if isinstance(entry, str) else dict(entry) for entry in entries]
+    tables: list[dict[str, Any]] = [{"id": entry} if isinstance(entry, str) else dict(entry) for entry in entries]
     missing = sorted(set(settings) - {table.get("id") for table in tables})
     if missing:
         raise ValueError(f"settings for {', '.join(missing)}: expected mods the level uses; found "
