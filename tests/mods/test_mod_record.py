@@ -171,3 +171,13 @@ def test_validate_says_which_mod_wins_a_rule(mods_dir, tmp_path, capsys):
     level = write_level(tmp_path / "l.toml", '"fast", "spot"')
     assert main(["validate", str(level)]) == EXIT_OK
     assert "note: river_route: mod spot 1.0.0 and mod fast 1.0.0 both take this rule" in capsys.readouterr().err
+
+
+def test_profile_mods_shows_a_hook_never_called(mods_dir, tmp_path, capsys):
+    write_mod(mods_dir, "a-price", "@hookimpl\ndef river_price(world):\n    return 100\n")
+    write_mod(mods_dir, "b-price", "@hookimpl\ndef river_price(world):\n    return 200\n")
+    level = write_level(tmp_path / "l.toml", '"a-price", "b-price"')
+    assert main(["run", str(level), "--until", "30m", "--profile-mods"]) == EXIT_OK
+    rows = [line.split() for line in capsys.readouterr().err.splitlines() if line.startswith(("a-price", "b-price"))]
+    assert ["a-price", "river_price", "0", "0.0", "-"] in rows  # shadowed: b-price, later in the list, answers
+    assert any(row[0] == "b-price" and int(row[2]) > 0 for row in rows)
