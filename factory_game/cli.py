@@ -22,6 +22,7 @@ from factory_game.modcli import add_mod_commands, add_run_options, configure_log
 from factory_game.plugins import ModFailed, prepare_level
 from factory_game.plugins.levels import find_level, mod_levels
 from factory_game.plugins.session import SWITCHED_OFF
+from factory_game.rundiff import add_diff_command
 from factory_game.runner import RunResult, load_commands, run_level
 from factory_game.sweep.cli import SweepError, add_sweep_command
 from factory_game.texts import LANGUAGES, format_duration, format_value, text
@@ -64,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_game_commands(sub)
     add_trace_commands(sub)
     add_sweep_command(sub)
+    add_diff_command(sub)
     return parser
 
 
@@ -136,6 +138,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             print("\n".join(level.session.guard.profile_lines()), file=sys.stderr)
     if progress:
         print(file=sys.stderr)
+    for note in level.session.starved_models():  # mods: a model another mod's route rule left without work
+        print(f"warning: {note}", file=sys.stderr)
     if args.json_out == "-":
         _write_json(result, "-")
     else:
@@ -173,8 +177,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for name in args.levels:
         try:
-            spec = prepare_level(find_level(name)).spec
-            print(f"ok: {name} ({spec.id})")
+            level = prepare_level(find_level(name))
+            print(f"ok: {name} ({level.spec.id})")
+            for note in level.session.notes:  # mods: a shadowed rule, an internal import
+                print(f"note: {note}", file=sys.stderr)
         except LevelError as exc:
             status = EXIT_BAD_INPUT
             print_level_error(exc, name)

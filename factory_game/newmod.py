@@ -23,7 +23,7 @@ from pathlib import Path
 
 from factory_game.api import API_VERSION
 
-NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+NAME = re.compile(r"^[a-z][a-z0-9_-]*$")  # a mod.toml id that also makes a Python package name
 
 PYPROJECT = """\
 [build-system]
@@ -176,15 +176,13 @@ TEST = '''\
 from importlib.resources import files
 
 from factory_game.api import HOUR
-from factory_game.plugins import open_mods
-from factory_game.testing import advance, assert_deterministic, check_invariants, make_world, run
+from factory_game.testing import advance, assert_deterministic, check_invariants, make_world, mod_hooks, run
 
 LEVEL = str(files("{package}") / "levels" / "demo.toml")
 
 
 def test_the_mod_loads_with_its_hooks():
-    session = open_mods([("{name}", "")])
-    assert session.hooks_of("{name}") == ["river_price", "river_register_content", "river_register_providers"]
+    assert mod_hooks("{name}") == ["river_price", "river_register_content", "river_register_providers"]
 
 
 def test_its_level_runs_and_the_discount_applies():
@@ -203,7 +201,7 @@ def test_it_is_deterministic():
 def add_new_mod_command(sub) -> None:
     new = sub.add_parser("new-mod", help="scaffold a mod as an installable package (entry point, manifest, icon, "
                                          "level, tests)")
-    new.add_argument("name", help="the mod's id: lowercase letters, digits and -")
+    new.add_argument("name", help="the mod's id: lowercase letters, digits, - and _")
     new.add_argument("--dir", help="where to create it (default: ./NAME)")
     new.set_defaults(handler=cmd_new_mod)
 
@@ -211,7 +209,7 @@ def add_new_mod_command(sub) -> None:
 def scaffold(name: str, where: Path) -> Path:
     """Write the package for mod `name` into `where` (which must not exist or be empty). ValueError if not."""
     if not NAME.match(name):
-        raise ValueError(f"a mod id of lowercase letters, digits and - starting with a letter; found {name!r}")
+        raise ValueError(f"a mod id of lowercase letters, digits, - and _ starting with a letter; found {name!r}")
     if where.exists() and any(where.iterdir()):
         raise ValueError(f"{where} exists and is not empty")
     package = "river_" + name.replace("-", "_")

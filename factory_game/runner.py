@@ -75,10 +75,10 @@ def run_level(level: PreparedLevel | LevelSpec, seed: int | None = None, until_m
         world_hook(world)
     try:
         level.replay(world, commands, until_ms, progress)
+        return _result(level, world, log)  # a mod's river_metrics may fail here, in the summary
     except ModFailed as exc:  # strict: the run stops; what it did so far is still reported (partial)
-        exc.partial = _result(level, world, log, stopped=str(exc.failure))
+        exc.partial = _result(level, world, log, stopped=str(exc.failure))  # the failed mod is off: its metrics 0
         raise
-    return _result(level, world, log)
 
 
 def _result(level: PreparedLevel, world: World, log: EventLog, stopped: str | None = None) -> RunResult:

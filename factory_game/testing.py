@@ -13,26 +13,34 @@ straight and that it is deterministic. Plain functions, usable from any test run
 
 from __future__ import annotations
 
+import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
-from factory_game.plugins import PreparedLevel, prepare_level
+from factory_game.level.loader import read_level
+from factory_game.modcheck import check_level
+from factory_game.plugins import PreparedLevel, open_mods, prepare_level
+from factory_game.plugins.levels import find_level
+from factory_game.plugins.views import CustomerView, TaskView, WorldView
 from factory_game.runner import RunResult, run_level
 from factory_game.sim import entities as E
 from factory_game.sim.world import World
 
-__all__ = ["advance", "assert_deterministic", "check_invariants", "make_world", "run"]
+__all__ = ["advance", "assert_deterministic", "check_invariants", "customer_view", "make_world", "mod_hooks", "run",
+           "task_view", "with_settings", "world_view"]
 
 
 def make_world(level: str | Path, seed: int | None = None, overrides: Iterable[str] = (),
                lenient: bool = False) -> World:
-    """A fresh world of a level file, its mods loaded and attached (strict: a failing mod raises ModFailed). Every
-    customer who ever arrives is kept in `world.testing_customers`, so `check_invariants` can see departed ones."""
-    prepared = prepare_level(level, overrides, lenient=lenient)
+    """A fresh world of a level (a path, a bundled name or `mod-id/level`), its mods loaded and attached (strict:
+    a failing mod raises ModFailed). Every customer who ever arrives is kept in `world.testing_customers`, so
+    `check_invariants` can see departed ones."""
+    prepared = prepare_level(find_level(str(level)), overrides, lenient=lenient)
     world = prepared.start(seed)
     seen: dict[int, object] = {}
-    world.testing_customers = seen
+    setattr(world, "testing_customers", seen)  # noqa: B010  an attribute a World does not declare
 
     def keep(event) -> None:
         if event.customer is not None and event.customer not in seen and event.customer in world.customers:
@@ -48,10 +56,70 @@ def advance(world: World, until_ms: int) -> World:
 
 
 def run(level: str | Path | PreparedLevel, seed: int | None = None, until_ms: int | None = None,
-        overrides: Iterable[str] = ()) -> RunResult:
-    """A headless run, as `factory-game run` does it: summary, goals, event-log hash."""
-    prepared = level if isinstance(level, PreparedLevel) else prepare_level(level, overrides)
-    return run_level(prepared, seed=seed, until_ms=until_ms)
+        overrides: Iterable[str] = (), settings: Mapping[str, Mapping[str, object]] | None = None) -> RunResult:
+    """A headless run, as `factory-game run` does it: summary, goals, event-log hash. `level` is a path, a bundled
+    level's name or `mod-id/level`, as on the command line; `overrides` are `--set` lines
+    ("level.mods.0.settings.share=0.5"); `settings` sets mods' settings by mod id, as a level writes them
+    (`{"surge": {"step": 0.5, "until": "6h"}}`), over the level's own."""
+    if not isinstance(level, PreparedLevel):
+        path = find_level(str(level))
+        overrides = [*overrides, *(with_settings(path, settings) if settings else [])]
+        level = prepare_level(path, overrides)
+    return run_level(level, seed=seed, until_ms=until_ms)
+
+
+def with_settings(level: str | Path, settings: Mapping[str, Mapping[str, object]]) -> list[str]:
+    """The `--set` line that gives the level's mods `settings` (mod id -> {name: value}), kept with the level's
+    own; ValueError for a mod the level does not use."""
+    entries = read_level(find_level(str(level))).data.get("level", {}).get("mods", [])
+    tables: list[dict[str, Any]] = [{"id": entry} if isinstance(entry, str) else dict(entry) for entry in entries]
+    missing = sorted(set(settings) - {table.get("id") for table in tables})
+    if missing:
+        raise ValueError(f"settings for {', '.join(missing)}: expected mods the level uses; found "
+                         f"{', '.join(str(t.get('id')) for t in tables) or 'no mods'}")
+    for table in tables:
+        if table["id"] in settings:
+            table["settings"] = {**table.get("settings", {}), **settings[table["id"]]}
+    return [f"level.mods={_inline_toml(tables)}"]
+
+
+def _inline_toml(value: object) -> str:
+    """A value as inline TOML (tables, arrays, strings, numbers, booleans): what a --set line takes."""
+    if isinstance(value, Mapping):
+        return "{ " + ", ".join(f"{_toml_key(str(k))} = {_inline_toml(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(_inline_toml(item) for item in value) + "]"
+    if isinstance(value, bool | int | float | str):
+        return json.dumps(value)  # JSON's scalars are TOML's, for these
+    raise ValueError(f"a setting value (string, number or boolean); found {value!r}")
+
+
+def _toml_key(key: str) -> str:
+    return key if key and all(c.isascii() and (c.isalnum() or c in "-_") for c in key) else json.dumps(key)
+
+
+def mod_hooks(mod_id: str) -> list[str]:
+    """The hooks an installed mod implements, sorted (it loads with its dependencies, or ModError says why)."""
+    return open_mods([(mod_id, "")]).hooks_of(mod_id)
+
+
+def world_view(world: World) -> WorldView:
+    """The read-only view of `world` a hook is handed, to call a hook directly in a unit test."""
+    return WorldView(world)
+
+
+def task_view(world: World, task_id: int) -> TaskView:
+    """The view of one of `world`'s tasks (by id) that a rule is handed."""
+    for customer in world.customers.values():
+        for task in customer.tasks:
+            if task.id == task_id:
+                return TaskView(task)
+    raise KeyError(f"no task {task_id} among the customers present")
+
+
+def customer_view(world: World, customer_id: int) -> CustomerView:
+    """The view of one of `world`'s customers that a rule is handed."""
+    return CustomerView(world.customers[customer_id])
 
 
 def check_invariants(world: World) -> list[str]:
@@ -90,14 +158,15 @@ def check_invariants(world: World) -> list[str]:
     return problems
 
 
-def assert_deterministic(level: str | Path, seed: int | None = None, until_ms: int | None = None) -> str:
-    """Run the level twice with the same seed; raise AssertionError if the event logs differ. Returns the hash."""
-    first, second = run(level, seed, until_ms), run(level, seed, until_ms)
-    if first.event_hash != second.event_hash:
-        raise AssertionError(f"two runs of {level} with seed {first.seed} differ: {first.event_hash[:12]} vs "
-                             f"{second.event_hash[:12]} (randomness not from the hook's rng? state kept between "
-                             "runs?)")
-    return first.event_hash
+def assert_deterministic(level: str | Path, seed: int | None = None, until_ms: int | None = None,
+                         hash_seeds: int = 3) -> str:
+    """Run the level in separate processes that differ in hash seed, wall-clock time and mod import order, and a
+    second time in one of them (see factory_game.modcheck); raise AssertionError naming the first event that
+    differs and the hook called before it. Returns the event-log hash."""
+    report = check_level(level, seed=seed, until_ms=until_ms, hash_seeds=hash_seeds)
+    if report.problems:
+        raise AssertionError(str(report))
+    return run(level, seed, until_ms).event_hash
 
 
 try:  # fixtures, for a conftest.py with pytest_plugins = ["factory_game.testing"]
@@ -107,10 +176,10 @@ except ImportError:  # pytest is a test-time dependency only
 else:
     @pytest.fixture
     def river_world():
-        """`river_world(level, seed=None, overrides=())` -> a World with its mods, see make_world."""
+        """`river_world(level, seed=None, overrides=(), lenient=False)` -> a World with its mods, see make_world."""
         return make_world
 
     @pytest.fixture
     def river_run():
-        """`river_run(level, seed=None, until_ms=None)` -> a RunResult, see run."""
+        """`river_run(level, seed=None, until_ms=None, overrides=(), settings=None)` -> a RunResult, see run."""
         return run

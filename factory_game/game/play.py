@@ -62,6 +62,7 @@ class PlayView(arcade.View):
         self.alerts = Alerts(self.world, game.i18n, game.sounds)
         if prepared is not None:
             prepared.session.on_failure(self.mod_failed)
+            prepared.session.tell_shadowed(self.alerts.add)  # which mod wins a rule two mods take
         self.selected: tuple[str, int] | None = None
         self.mods_off: set[str] = set()  # mods the lenient session switched off (the HUD's badge marks them)
         self.hud = Hud(self)

@@ -20,6 +20,7 @@ from pathlib import Path
 from types import ModuleType
 
 from factory_game.paths import MODS_DIR, extra_mod_dirs
+from factory_game.plugins.errors import ModError
 from factory_game.plugins.manifest import Manifest, read_manifest
 
 ENTRY_POINT_GROUP = "factory_game.mods"
@@ -33,7 +34,7 @@ class ModInfo:
     source: str  # the manifest's path, or "entry point NAME = VALUE"
     folder: Path | None  # icons and other files resolve against this
     problems: list[str] = field(default_factory=list)
-    loader: Callable[[], object] | None = None
+    loader: Callable[[], ModuleType] | None = None
     shadowed_by: str | None = None  # the folder mod with the same id that is used instead of this package
 
     @property
@@ -56,12 +57,21 @@ class ModInfo:
         return self.manifest.id if self.manifest else "?"
 
     @property
+    def read(self) -> Manifest:
+        """The manifest of a mod that has one (a resolved mod always does)."""
+        if self.manifest is None:
+            raise ModError([f"{self.source}: no readable mod.toml: {'; '.join(self.problems)}"])
+        return self.manifest
+
+    @property
     def label(self) -> str:
         """"surge-pricing 1.0.0" — how errors name a mod."""
         return f"{self.manifest.id} {self.manifest.version}" if self.manifest else self.source
 
-    def load(self) -> object:
+    def load(self) -> ModuleType:
         """The plugin object (a module) whose hookimpl-marked functions get registered."""
+        if self.loader is None:
+            raise ModError([f"{self.source}: nothing to load ({'; '.join(self.problems)})"])
         return self.loader()
 
 
@@ -120,6 +130,8 @@ def _import_file(path: Path) -> ModuleType:
     if name in sys.modules:
         return sys.modules[name]
     spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:

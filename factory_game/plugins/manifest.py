@@ -3,6 +3,7 @@
     id = "surge-pricing"                      # lowercase letters, digits, - and _
     version = "1.0.0"
     api = [1]                                 # the API_VERSIONs of factory_game.api this mod works with
+    game = ">=0.1"                            # optional: the game versions it needs (PEP 440, "" = any)
     name = { en = "Surge pricing", zh-CN = "高峰定价" }
     description = { en = "…", zh-CN = "…" }
     author = "River Factory team"
@@ -56,6 +57,7 @@ class Manifest:
     settings: tuple[Setting, ...] = ()  # what a level may set for this mod, in declaration order
     metrics: tuple[ModMetric, ...] = ()  # what the mod adds to the summary, in declaration order
     events: tuple[ModEvent, ...] = ()  # the event kinds a level may schedule for this mod
+    game: str = field(default="", metadata=toml("game", "string"))  # the game versions it needs ("" = any)
 
 
 SETTING_TYPES = ("integer", "number", "share", "boolean", "string", "duration", "money")
@@ -143,6 +145,11 @@ def parse_manifest(data: dict, source: str, lines: dict[str, int] | None = None)
             report(key, "a table with en and zh-CN text", describe(fields[name]))
     if fields["author"] is not None and not fields["author"].strip():
         report("author", "the author's name", describe(fields["author"]))
+    if fields["game"]:
+        try:
+            check_constraint(fields["game"])
+        except ValueError:
+            report("game", 'a game version constraint like ">=0.2" ("" for any)', describe(fields["game"]))
     api = reader.raw("api")
     if not isinstance(api, list) or not api or not all(isinstance(v, int) and not isinstance(v, bool) for v in api):
         report("api", "a list of supported API versions, e.g. [1]", describe(api))

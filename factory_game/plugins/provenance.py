@@ -12,7 +12,7 @@ from factory_game.plugins.resolve import resolve
 
 
 def describe_mods(infos: Iterable[ModInfo]) -> list[dict]:
-    return [{"id": info.id, "version": info.manifest.version, "source": info.source, "sha256": info.files_hash()}
+    return [{"id": info.id, "version": info.read.version, "source": info.source, "sha256": info.files_hash()}
             for info in infos]
 
 
@@ -35,6 +35,7 @@ def mod_differences(recorded: list[dict], current: list[dict]) -> list[str]:
     for mod_id in sorted(set(before) | set(now), key=str):
         old, new = before.get(mod_id), now.get(mod_id)
         if old is None:
+            assert new is not None  # in one of the two
             lines.append(f"mod {mod_id} {new['version']} is used now but was not recorded")
         elif new is None:
             lines.append(f"mod {mod_id} {old.get('version')} was recorded but is not used now")

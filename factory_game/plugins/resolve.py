@@ -10,7 +10,9 @@ import difflib
 import heapq
 from collections.abc import Iterable
 
+from factory_game import __version__ as GAME_VERSION
 from factory_game.api import API_VERSION
+from factory_game.plugins.builtin import BUILTIN_ID
 from factory_game.plugins.discovery import ModInfo
 from factory_game.plugins.errors import ModError
 from factory_game.plugins.versions import satisfies
@@ -28,11 +30,11 @@ def resolve(requests: Iterable[tuple[str, str]], discovered: list[ModInfo],
     todo = [(mod_id, constraint, wanted_by) for mod_id, constraint in requests]
     while todo:
         mod_id, constraint, wanted_by = todo.pop(0)
-        info = _pick(mod_id, constraint, wanted_by, by_id, discovered, problems)
-        if info is None or mod_id in chosen:
+        picked = _pick(mod_id, constraint, wanted_by, by_id, discovered, problems)
+        if picked is None or mod_id in chosen:
             continue
-        chosen[mod_id] = info
-        todo += [(dep, dep_constraint, f"mod {info.label}") for dep, dep_constraint in info.manifest.dependencies]
+        chosen[mod_id] = picked
+        todo += [(dep, dep_constraint, f"mod {picked.label}") for dep, dep_constraint in picked.read.dependencies]
     order = [] if problems else _load_order(chosen, problems)
     if problems:
         raise ModError(list(dict.fromkeys(problems)))
@@ -50,11 +52,19 @@ def _pick(mod_id: str, constraint: str, wanted_by: str, by_id: dict[str, list[Mo
             problems += [f"{wanted_by} needs mod {wanted}, whose manifest has a problem: {problem}"
                          for info in broken for problem in info.problems]
             return None
+        if mod_id == BUILTIN_ID:  # the game's own content is not a mod: its version is the game's
+            problems.append(f"{wanted_by} names {BUILTIN_ID!r} as a mod dependency; the built-in content comes with "
+                            f"the game: require a game version instead, with game = \"{constraint or '>=0.1'}\" in "
+                            "mod.toml")
+            return None
         known = sorted({info.label for info in discovered if info.manifest})
         close = difflib.get_close_matches(mod_id, sorted({info.id for info in discovered if info.manifest}), n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
+        unreadable = [f"{info.source}: {info.problems[0]}" for info in discovered
+                      if info.manifest is None and info.problems]
         problems.append(f"{wanted_by} needs mod {wanted}, which is not installed{hint}"
-                        f" (found: {', '.join(known) or 'no mods'})")
+                        f" (found: {', '.join(known) or 'no mods'})"
+                        + (f"; mods that cannot be read: {'; '.join(unreadable)}" if unreadable else ""))
         return None
     if len(candidates) > 1:
         places = "; ".join(f"{info.label} from {info.source}" for info in candidates)
@@ -67,23 +77,27 @@ def _pick(mod_id: str, constraint: str, wanted_by: str, by_id: dict[str, list[Mo
                      for p in info.problems]
         return None
     try:
-        ok = satisfies(info.manifest.version, constraint)
+        ok = satisfies(info.read.version, constraint)
     except ValueError as exc:
         problems.append(f"{wanted_by} asks for mod {mod_id} with a bad version constraint: expected {exc}")
         return None
     if not ok:
         problems.append(f"{wanted_by} needs mod {wanted}; found {info.label} ({info.source})")
         return None
-    if API_VERSION not in info.manifest.api:
-        supported = ", ".join(str(v) for v in info.manifest.api)
+    if API_VERSION not in info.read.api:
+        supported = ", ".join(str(v) for v in info.read.api)
         problems.append(f"mod {info.label} supports API version(s) {supported}; this game offers API {API_VERSION}")
+        return None
+    if info.read.game and not satisfies(GAME_VERSION, info.read.game):
+        problems.append(f"mod {info.label} needs River Factory {info.read.game} (game in its mod.toml); this "
+                        f"game is {GAME_VERSION}: update the game, or use a version of the mod made for this one")
         return None
     return info
 
 
 def _load_order(chosen: dict[str, ModInfo], problems: list[str]) -> list[ModInfo]:
     """Kahn's algorithm with a heap of ids: dependencies first, then by id."""
-    waiting = {mod_id: {dep for dep, _c in info.manifest.dependencies} for mod_id, info in chosen.items()}
+    waiting = {mod_id: {dep for dep, _c in info.read.dependencies} for mod_id, info in chosen.items()}
     ready = [mod_id for mod_id, deps in waiting.items() if not deps]
     heapq.heapify(ready)
     order: list[ModInfo] = []

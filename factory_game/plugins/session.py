@@ -19,8 +19,10 @@ import sys
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType, ModuleType
+from typing import Any
 from weakref import WeakKeyDictionary
 
 import pluggy
@@ -32,10 +34,11 @@ from factory_game.level.reader import Reader
 from factory_game.level.schema import read_value
 from factory_game.plugins import builtin as builtin_plugin
 from factory_game.plugins import hookspecs
+from factory_game.plugins.audit import internal_imports, snapshot, undo_changes
 from factory_game.plugins.builtin import BUILTIN_ID
 from factory_game.plugins.discovery import ModInfo, discover
 from factory_game.plugins.errors import ModError, ModFailed, ModFailure
-from factory_game.plugins.guard import DEFAULT_BUDGET_S, Guard
+from factory_game.plugins.guard import DEFAULT_BUDGET_S, Guard, audit_module
 from factory_game.plugins.provenance import describe_mods
 from factory_game.plugins.registered import check_content, check_id_and_names, check_model
 from factory_game.plugins.resolve import resolve
@@ -45,6 +48,7 @@ from factory_game.sim.rules import RULES, Rule, Rules, check_price
 from factory_game.sim.spec import ContentSpec, ModelSpec
 
 log = logging.getLogger("factory_game.mods")
+RULE_BY_NAME = {rule.name: rule for rule in RULES}
 
 HOOKS = tuple(sorted(name for name in vars(hookspecs) if name.startswith("river_")))
 IMPL_MARK = f"{PROJECT}_impl"  # the attribute pluggy's hookimpl marker sets on a function
@@ -80,7 +84,7 @@ class ModSession:
         self.order = list(order)  # the level's mods list, in its order: price adjustments apply in this order
         self.failures: list[ModFailure] = []
         self.disabled: set[str] = set()
-        self.notes: list[str] = []  # warnings worth a line before a run (a rule that another mod's shadows)
+        self.notes: list[str] = []  # warnings worth a line before a run (a shadowed rule, an internal import)
         self.guard = Guard(budget_s)
         self._alerts: list[Callable[[ModFailure], None]] = []
         self.pm = pluggy.PluginManager(PROJECT)
@@ -91,7 +95,17 @@ class ModSession:
         problems: list[str] = []
         for info in self.infos:
             try:
+                before = snapshot()
                 plugin = info.load()
+                patched = undo_changes(info.source, before)
+                if patched:
+                    problems.append(f"mod {info.label} ({info.source}) changes the game's own code as it is "
+                                    f"imported ({', '.join(patched[:5])}{' …' if len(patched) > 5 else ''}): "
+                                    "a mod may only use factory_game.api and its hooks; the change was undone")
+                    continue
+                audit_module(plugin.__name__)
+                self.notes += [f"mod {info.label} imports {found}: only factory_game.api is kept stable for mods"
+                               for found in internal_imports(plugin)]
                 _check_hook_names(plugin)
                 self.pm.register(plugin, name=info.id)
                 try:
@@ -105,13 +119,15 @@ class ModSession:
                 problems.append(f"mod {info.label} ({info.source}) cannot be loaded: {type(exc).__name__}: {message}")
                 continue
             _make_importable(info.id, plugin)
-            self.mods.append(LoadedMod(info.id, info.manifest.version, plugin, info.folder))
+            self.mods.append(LoadedMod(info.id, info.read.version, plugin, info.folder))
         if problems:
             raise ModError(problems)
         self._by_name = {mod.id: mod for mod in self.mods}
+        self.guard.expected = [(mod.id, hook) for mod in self.mods[1:] for hook in self.hooks_of(mod.id)]
         self._described = describe_mods(self.infos)
-        self.settings = {info.id: MappingProxyType({s.name: s.default for s in info.manifest.settings})
+        self.settings = {info.id: MappingProxyType({s.name: s.default for s in info.read.settings})
                          for info in self.infos}  # per mod: the level's settings (read_settings) or the defaults
+        self._routed: tuple[dict[str, int], tuple] = ({}, ())  # tasks per model by the mods' route rule, the models
         self._states: WeakKeyDictionary = WeakKeyDictionary()  # world -> {mod id: that run's state dict}
         self.catalog = self._build_catalog()
         self._check_metrics()
@@ -139,30 +155,17 @@ class ModSession:
         chain = self.adjusters()
         if not chain:
             return price_rule
-        call, disabled = self.guard.call, self.disabled
-        seen: list = [None, None]
+        views = _Views()
 
         def adjusted(world, customer, task):
             price = price_rule(world, customer, task)
-            if seen[0] is not world:
-                seen[0], seen[1] = world, WorldView(world)
-            offered = {"world": seen[1], "customer": CustomerView(customer), "task": TaskView(task)}
+            offered = {"world": views.of(world), "customer": CustomerView(customer), "task": TaskView(task)}
             for mod, impl in chain:
-                if mod.id in disabled:
-                    continue
                 offered["price"] = price
-                if "rng" in impl.argnames:
-                    offered["rng"] = world.rng.stream(f"mod/{mod.id}")
-                offered["settings"] = self.settings[mod.id]
-                offered["state"] = self.state(world, mod.id)
-                answer, problem, error = call(mod.id, "river_adjust_price", impl.function,
-                                              tuple(offered[name] for name in impl.argnames))
-                if problem is None and answer is not None:
-                    problem = check_price(answer, world, customer, task)
-                    if problem is None:
-                        price = answer
-                if problem is not None:
-                    self._fail(mod, "river_adjust_price", problem, error, world)
+                answer = self.ask(mod, "river_adjust_price", impl, offered, world,
+                                  lambda answer: check_price(answer, world, customer, task))
+                if answer is not None:
+                    price = answer
             return price
 
         return adjusted
@@ -176,18 +179,26 @@ class ModSession:
         return states.setdefault(mod_id, {})
 
     def record(self) -> dict:
-        """What a run records about its mods: each loaded mod's id, version, source and sha256 of its files, and the
-        failures (a lenient run lists the mods it switched off). Saves and `--replay` compare `mods` with this."""
-        return {"mods": self._described,
+        """What a run records about its mods: each loaded mod's id, version, source, sha256 of its files and the
+        settings it ran with; the failures (a lenient run lists the mods it switched off); `mod_notes` when there are
+        any (shadowed rules, internal imports, a model left without work). Saves and `--replay` compare `mods`
+        with this."""
+        used = [{**mod, "settings": dict(self.settings.get(mod["id"], {}))} for mod in self._described]
+        return {"mods": used,
                 "mod_failures": [{"mod": f.mod_id, "version": f.version, "hook": f.hook, "time_ms": f.time_ms,
-                                  "message": f.message, "switched_off": not self.strict} for f in self.failures]}
+                                  "message": f.message, "switched_off": not self.strict} for f in self.failures],
+                **({"mod_notes": self.all_notes()} if self.all_notes() else {})}
+
+    def all_notes(self) -> list[str]:
+        """The notes known before a run, then those a run found (a mod's model that got no work)."""
+        return self.notes + self.starved_models()
 
     def read_settings(self, level: object, problem: Callable) -> list:
         """The level's `settings = { ... }` for each of its mods, read against the settings the mod declares in its
         mod.toml, by the level schema's reader (same units, ranges, messages). Returns the problems, each made by
         `problem(key, expected, found)`; the values (defaults where the level is silent) go to `settings`."""
         problems = []
-        declared = {info.id: info.manifest.settings for info in self.infos}
+        declared = {info.id: info.read.settings for info in self.infos}
         self.settings = {mod_id: MappingProxyType({s.name: s.default for s in specs})
                          for mod_id, specs in declared.items()}
         entries = level.get("mods", []) if isinstance(level, dict) else []
@@ -218,18 +229,12 @@ class ModSession:
         chain = [(mod, impl) for mod, impl in self._chain("river_observe") if mod.id != BUILTIN_ID]
         if not chain:
             return
-        level = world.spec
-        call = self.guard.call
+        offered = {"level": world.spec}
 
         def observe(event) -> None:
-            args = {"event": event, "level": level}
+            offered["event"] = event
             for mod, impl in chain:
-                if mod.id not in self.disabled:
-                    args["settings"], args["state"] = self.settings[mod.id], self.state(world, mod.id)
-                    _answer, problem, error = call(mod.id, "river_observe", impl.function,
-                                                   tuple(args[name] for name in impl.argnames))
-                    if problem is not None:
-                        self._fail(mod, "river_observe", problem, error, world)
+                self.ask(mod, "river_observe", impl, offered, world)
 
         world.subscribe(observe)
 
@@ -238,20 +243,9 @@ class ModSession:
         are carried out through `world.apply` as the mod's (source `mod:<id>`: a replay derives them again, never
         replays them as the player's). A switched-off mod misses its events."""
         mod_id, name = event.kind.split("/", 1)
-        mod = self._by_name[mod_id]
-        if mod_id in self.disabled:
-            return
         (impl,) = [impl for owner, impl in self._chain("river_event") if owner.id == mod_id]
-        offered = {"world": WorldView(world), "kind": name, "params": MappingProxyType(dict(event.params)),
-                   "settings": self.settings[mod_id], "state": self.state(world, mod_id)}
-        answer, problem, error = self.guard.call(mod_id, "river_event", impl.function,
-                                                 tuple(offered[arg] for arg in impl.argnames))
-        if problem is None and answer is not None:
-            if not isinstance(answer, list | tuple) or not all(isinstance(c, Command) for c in answer):
-                problem = f"answered {answer!r}; expected None or a list of commands (factory_game.api)"
-        if problem is not None:
-            self._fail(mod, "river_event", problem, error, world)
-            return
+        offered = {"world": WorldView(world), "kind": name, "params": MappingProxyType(dict(event.params))}
+        answer = self.ask(self._by_name[mod_id], "river_event", impl, offered, world, _check_commands)
         for command in answer or ():
             world.apply(command, source=f"mod:{mod_id}")
 
@@ -259,24 +253,40 @@ class ModSession:
         """`{mod id: {metric: value}}` for the mods that declare metrics, each mod's `river_metrics` asked now. A
         mod a lenient session switched off reports 0 for each of its metrics (the run goes on; its goals show it)."""
         out: dict = {}
-        declared = {info.id: info.manifest.metrics for info in self.infos if info.manifest.metrics}
+        declared = {info.id: info.read.metrics for info in self.infos if info.read.metrics}
         for mod, impl in reversed(self._chain("river_metrics")):  # load order
             metrics = declared[mod.id]
-            zeros = {metric.name: 0 for metric in metrics}
-            if mod.id in self.disabled:
-                out[mod.id] = zeros
-                continue
-            offered = {"world": WorldView(world), "settings": self.settings[mod.id],
-                       "state": self.state(world, mod.id)}
-            answer, problem, error = self.guard.call(mod.id, "river_metrics", impl.function,
-                                                     tuple(offered[name] for name in impl.argnames))
-            if problem is None:
-                problem = _check_metric_values(answer, metrics)
-            if problem is not None:
-                self._fail(mod, "river_metrics", problem, error, world)
-                answer = zeros
+            answer = self.ask(mod, "river_metrics", impl, {"world": WorldView(world)}, world,
+                              partial(_check_metric_values, metrics=metrics), none_ok=False)
+            if answer is None:  # switched off now or before
+                answer = {metric.name: 0 for metric in metrics}
             out[mod.id] = {metric.name: answer[metric.name] for metric in metrics}  # declared order
         return out
+
+    def ask(self, mod: LoadedMod, hook: str, impl: pluggy.HookImpl, offered: dict, world,
+            check: Callable[[Any], str | None] | None = None, none_ok: bool = True) -> Any:
+        """The one way a mod's hook is called during a run: skipped (None) when the mod is switched off; handed the
+        arguments it names from `offered` plus its own `rng` stream, `settings` and `state`; run through the guard;
+        its answer checked (`check(answer)` names what is wrong; None passes unless `none_ok` is False). A failure
+        is reported (`_fail`: strict raises ModFailed) and the answer is None, as when the mod passes."""
+        if mod.id in self.disabled:
+            return None
+        wants = impl.argnames
+        if "rng" in wants:
+            offered["rng"] = world.rng.stream(f"mod/{mod.id}")
+        if "settings" in wants:
+            offered["settings"] = self.settings[mod.id]
+        if "state" in wants:
+            offered["state"] = self.state(world, mod.id)
+        now = getattr(world, "now", None)
+        answer, problem, error = self.guard.call(mod.id, hook, impl.function, tuple(offered[name] for name in wants),
+                                                 now)
+        if problem is None and check is not None and (answer is not None or not none_ok):
+            problem = check(answer)
+        if problem is None:
+            return answer
+        self._fail(mod, hook, problem, error, world)
+        return None
 
     # ------------------------------------------------------------------------------------------------- internals
     def _check_metrics(self) -> None:
@@ -286,18 +296,18 @@ class ModSession:
         receiving = {impl.plugin_name for impl in self.pm.hook.river_event.get_hookimpls()}
         problems = []
         for info in self.infos:
-            if info.manifest.events and info.id not in receiving:
-                names = ", ".join(event.name for event in info.manifest.events)
+            if info.read.events and info.id not in receiving:
+                names = ", ".join(event.name for event in info.read.events)
                 problems.append(f"mod {info.label} declares events ({names}) in mod.toml but implements no "
                                 "river_event to receive them")
-            elif info.id in receiving and not info.manifest.events:
+            elif info.id in receiving and not info.read.events:
                 problems.append(f"mod {info.label} implements river_event but declares no events: add an "
                                 "[events.NAME] table (name, params) to its mod.toml for each kind")
-            if info.manifest.metrics and info.id not in reporting:
-                names = ", ".join(metric.name for metric in info.manifest.metrics)
+            if info.read.metrics and info.id not in reporting:
+                names = ", ".join(metric.name for metric in info.read.metrics)
                 problems.append(f"mod {info.label} declares metrics ({names}) in mod.toml but implements no "
                                 "river_metrics to report them")
-            elif info.id in reporting and not info.manifest.metrics:
+            elif info.id in reporting and not info.read.metrics:
                 problems.append(f"mod {info.label} implements river_metrics but declares no metrics: add a "
                                 "[metrics.NAME] table (unit, description) to its mod.toml for each figure")
         if problems:
@@ -309,18 +319,51 @@ class ModSession:
         return [(self._by_name[impl.plugin_name], impl) for impl in reversed(impls)]
 
     def _rule_chain(self, rule: Rule) -> list[tuple[LoadedMod, pluggy.HookImpl]]:
+        """The mods that take `rule`, in the order they are asked: `@hookimpl(tryfirst=True)` first and
+        `trylast=True` last, and otherwise the mod *later* in the level's `mods` list first, so its answer wins (as
+        the later price adjustment has the last word); mods the level does not list (dependencies) after those."""
         chain = self._chain(rule.hook)
         # The built-in rule always answers, so mods ordered after it (trylast) are never asked, as with pluggy.
-        return chain[:[mod.id for mod, _impl in chain].index(BUILTIN_ID)]
+        chain = chain[:[mod.id for mod, _impl in chain].index(BUILTIN_ID)]
+        rank = {mod_id: index for index, mod_id in enumerate(self.order)}
+        return sorted(chain, key=lambda item: (not item[1].tryfirst, item[1].trylast, -rank.get(item[0].id, -1)))
 
     def _note_shadowed_rules(self) -> None:
+        self.shadowed: list[tuple[str, str, list[str]]] = []  # (hook, the mod asked first, the others)
         for rule in RULES:
             chain = self._rule_chain(rule)
             if len(chain) > 1:
                 first, *rest = (mod.origin for mod, _impl in chain)
-                self.notes.append(f"{rule.hook}: {first} is asked first; {', '.join(rest)} only when it answers "
-                                  "None (one answer wins; load order: dependencies first, then by id"
+                self.shadowed.append((rule.hook, chain[0][0].id, [mod.id for mod, _impl in chain[1:]]))
+                self.notes.append(f"{rule.hook}: {first} and {', '.join(rest)} both take this rule; {first} is asked "
+                                  f"first and its answer wins, {', '.join(rest)} only when it answers None (the mod "
+                                  "later in the level's mods list wins; reorder the list, or mark a hook "
+                                  "@hookimpl(tryfirst=True), to choose"
                                   + ("; river_adjust_price composes)" if rule.name == "price" else ")"))
+
+    def tell_shadowed(self, alert: Callable[..., None]) -> None:
+        """`alert("mod_shadowed", hook=…, mod=…, others=…)` for each rule two mods take: the game's alerts line."""
+        for hook, first, others in self.shadowed:
+            alert("mod_shadowed", hook=hook, mod=first, others=", ".join(others))
+
+    def starved_models(self) -> list[str]:
+        """Mods' models the last run's mod route rules left without a single task while another model serving the
+        same content got work (a second mod's river_route answering for everything)."""
+        counts, specs = self._routed
+        if not counts:
+            return []
+        out = []
+        routers = ", ".join(mod.origin for mod, _impl in self._rule_chain(RULE_BY_NAME["route"]))
+        for model in specs:
+            origin = self.catalog.origin.get(f"model:{model.id}", "")
+            if not origin.startswith("mod ") or counts.get(model.id):
+                continue
+            busy = [other.id for other in specs if other.id != model.id and counts.get(other.id)
+                    and set(other.content) & set(model.content)]
+            if busy:
+                out.append(f"model {model.id} ({origin}) got no work: the route rule ({routers}) sent every task "
+                           f"it could serve to {', '.join(busy)}")
+        return out
 
     def _rule(self, rule: Rule) -> Callable:
         chain = self._rule_chain(rule)
@@ -329,39 +372,28 @@ class ModSession:
             return direct  # no mod takes this rule over: the hot path pays nothing for mods
         hook, check, names = rule.hook, rule.check, rule.args
         views = [VIEWS.get(name) for name in names]
-        call = self.guard.call
         disabled = self.disabled
         shape = _KeyShape() if rule.name == "priority_key" else None
-        seen: list = [None, None]  # the last world and its view
+        world_views = _Views()
+        wants_models = any("models" in impl.argnames for _mod, impl in chain)
 
         def ruled(*args):
             world = args[0]
-            if seen[0] is not world:
-                seen[0], seen[1] = world, WorldView(world)
-            offered = {"world": seen[1]}
+            offered = {"world": world_views.of(world)}
             for name, view, value in zip(names[1:], views[1:], args[1:], strict=True):
                 offered[name] = value if view is None else view(value)
+            if wants_models:
+                offered["models"] = offered["world"].serving[args[2].content]
             asked = None
             for mod, impl in chain:
                 if mod.id in disabled:
                     continue
                 asked = asked or mod
-                wants = impl.argnames
-                if "rng" in wants:
-                    offered["rng"] = world.rng.stream(f"mod/{mod.id}")
-                if "models" in wants:
-                    offered["models"] = seen[1].serving[args[2].content]
-                if "settings" in wants:
-                    offered["settings"] = self.settings[mod.id]
-                if "state" in wants:
-                    offered["state"] = self.state(world, mod.id)
-                answer, problem, error = call(mod.id, hook, impl.function, tuple(offered[name] for name in wants))
-                if problem is None and answer is not None:
-                    problem = check(answer, *args) or (shape.check(answer, mod) if shape else None)
-                    if problem is None:
-                        return answer
-                if problem is not None:
-                    self._fail(mod, hook, problem, error, world)
+                answer = self.ask(mod, hook, impl, offered, world,
+                                  lambda answer, mod=mod: check(answer, *args) or
+                                  (shape.check(answer, mod) if shape else None))
+                if answer is not None:
+                    return answer
             answer = direct(*args)
             if shape is not None and asked is not None and asked.id not in disabled:
                 problem = shape.check(answer, None)
@@ -369,7 +401,19 @@ class ModSession:
                     self._fail(asked, hook, problem, None, world)
             return answer
 
-        return ruled
+        return self._counting_routes(ruled) if rule.name == "route" else ruled
+
+    def _counting_routes(self, ruled: Callable) -> Callable:
+        """The route rule, counting the tasks sent to each model of the current world (for `starved_models`)."""
+        def routed(world, customer, task):
+            model = ruled(world, customer, task)
+            counts, specs = self._routed
+            if specs is not world.spec.models:
+                counts, specs = self._routed = ({}, world.spec.models)
+            counts[model] = counts.get(model, 0) + 1
+            return model
+
+        return routed
 
     def _fail(self, mod: LoadedMod, hook: str, message: str, error: BaseException | None, world) -> None:
         trace = "".join(traceback.format_exception(error)) if error is not None else ""
@@ -390,7 +434,7 @@ class ModSession:
         for hook, kind in (("river_register_content", ContentSpec), ("river_register_providers", Provider)):
             for mod, impl in reversed(self._chain(hook)):
                 register = _Register(catalog, mod, hook, kind, problems)
-                _answer, problem, _error = self.guard.call(mod.id, hook, impl.function,
+                _answer, problem, _error = self.guard.call(mod.id, hook, impl.function,  # before any world: no ask
                                                            (register,) * len(impl.argnames))
                 if problem is not None:
                     problems.append(f"{mod.origin} failed in {hook}: {problem}")
@@ -403,11 +447,30 @@ class ModSession:
         if problems:
             raise ModError(problems)
         for info in self.infos:
-            for metric in info.manifest.metrics:
+            for metric in info.read.metrics:
                 catalog.metrics[f"mods.{info.id}.{metric.name}"] = metric.metric
-            for event in info.manifest.events:
+            for event in info.read.events:
                 catalog.events[f"{info.id}/{event.name}"] = event.params
         return catalog
+
+
+class _Views:
+    """The read-only view of the last world a rule saw (a rule is called thousands of times per world)."""
+
+    def __init__(self) -> None:
+        self.world: object = None
+        self.view: WorldView | None = None
+
+    def of(self, world) -> WorldView:
+        if self.world is not world or self.view is None:
+            self.world, self.view = world, WorldView(world)
+        return self.view
+
+
+def _check_commands(answer) -> str | None:
+    if not isinstance(answer, list | tuple) or not all(isinstance(c, Command) for c in answer):
+        return f"answered {answer!r}; expected None or a list of commands (factory_game.api)"
+    return None
 
 
 class _KeyShape:
@@ -480,7 +543,7 @@ def _check_registered(pm: pluggy.PluginManager, mod_id: str) -> None:
         raise ModError([f"{', '.join(wrappers)}: hook wrappers are not supported; return an answer"])
 
 
-def _make_importable(mod_id: str, plugin: object) -> None:
+def _make_importable(mod_id: str, plugin: ModuleType) -> None:
     """Let a mod import the mods it depends on: `from river_mods import base` (ids with - become _)."""
     package = sys.modules.get(MODS_PACKAGE)
     if package is None:
@@ -497,23 +560,23 @@ class _Register:
     def __init__(self, catalog: Catalog, mod: LoadedMod, hook: str, kind: type, problems: list[str]) -> None:
         self.catalog, self.mod, self.hook, self.kind, self.problems = catalog, mod, hook, kind, problems
 
-    def __call__(self, item) -> None:
+    def __call__(self, item: object) -> None:
         where = f"{self.mod.origin} in {self.hook}"
         if not isinstance(item, self.kind):
             self.problems.append(f"{where}: expected a {self.kind.__name__}; found {item!r}")
             return
-        if self.kind is ContentSpec:
-            problems = check_content(item, self.mod.folder)
-        else:
-            problems = _check_provider(item)
+        content = item if isinstance(item, ContentSpec) else None
+        provider = item if isinstance(item, Provider) else None
+        problems = check_content(content, self.mod.folder) if content is not None else \
+            _check_provider(provider) if provider is not None else []
         if problems:
             self.problems += [f"{where}: {problem}" for problem in problems]
             return
         try:
-            if self.kind is ContentSpec:
-                self.catalog.add_content(_with_icon_path(item, self.mod), self.mod.origin)
-            else:
-                self.catalog.add_provider(item, self.mod.origin)
+            if content is not None:
+                self.catalog.add_content(_with_icon_path(content, self.mod), self.mod.origin)
+            elif provider is not None:
+                self.catalog.add_provider(provider, self.mod.origin)
         except DuplicateIdError as exc:
             self.problems.append(str(exc))
 
@@ -540,7 +603,7 @@ def _check_provider(provider: Provider) -> list[str]:
 def mod_states(discovered: list[ModInfo] | None = None) -> list[tuple[ModInfo, str | None, list[str]]]:
     """Each discovered mod, why it cannot be used (None: it loads, with its dependencies) and its hooks."""
     discovered = discover() if discovered is None else discovered
-    out = []
+    out: list[tuple[ModInfo, str | None, list[str]]] = []
     for info in discovered:
         try:
             if info.problems:
@@ -548,7 +611,7 @@ def mod_states(discovered: list[ModInfo] | None = None) -> list[tuple[ModInfo, s
             if info.shadowed_by:
                 raise ModError([f"shadowed by {info.shadowed_by} (a folder mod wins over an installed package "
                                 "with the same id)"])
-            session = ModSession(resolve([(info.id, f"=={info.manifest.version}")], discovered, wanted_by="loading"))
+            session = ModSession(resolve([(info.id, f"=={info.read.version}")], discovered, wanted_by="loading"))
             out.append((info, None, session.hooks_of(info.id)))
         except ModError as exc:
             out.append((info, "; ".join(exc.problems), []))

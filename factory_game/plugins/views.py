@@ -11,8 +11,17 @@ from __future__ import annotations
 
 from operator import attrgetter
 from types import MappingProxyType
+from typing import Any
 
 from factory_game.sim.prompt import predicted_wait_ms
+
+
+def _read_only(what: str):
+    """A `__setattr__` that says the view is read-only (instead of "property has no setter")."""
+    def refuse(self, name: str, value) -> None:
+        raise AttributeError(f"{what} is read-only to mods (tried to set {name!r}); a rule answers, it does not "
+                             "change what it is handed")
+    return refuse
 
 
 def _forward(cls: type, names: tuple[str, ...]) -> type:
@@ -26,9 +35,12 @@ class TaskView:
     end_at, price_cents, retries_left, attempt, key."""
 
     __slots__ = ("_of",)
+    _of: Any  # the simulation's object, set once in __init__
 
     def __init__(self, task) -> None:
-        self._of = task
+        object.__setattr__(self, "_of", task)
+
+    __setattr__ = _read_only("a task")
 
     def __repr__(self) -> str:
         return f"TaskView({self._of!r})"
@@ -43,9 +55,12 @@ class CustomerView:
     patience_ms, state, in_flight, arrived_at, visit, promised_start, unhappy; `tasks` is a tuple of TaskViews."""
 
     __slots__ = ("_of",)
+    _of: Any  # the simulation's object, set once in __init__
 
     def __init__(self, customer) -> None:
-        self._of = customer
+        object.__setattr__(self, "_of", customer)
+
+    __setattr__ = _read_only("a customer")
 
     @property
     def tasks(self) -> tuple[TaskView, ...]:
@@ -65,9 +80,12 @@ class ModelView:
     pending_rentals, rent_room, down, up_contracted, serving_rented; `queue_keys()`, `predicted_wait_ms()`."""
 
     __slots__ = ("_of",)
+    _of: Any  # the simulation's object, set once in __init__
 
     def __init__(self, model) -> None:
-        self._of = model
+        object.__setattr__(self, "_of", model)
+
+    __setattr__ = _read_only("a model")
 
     def queue_keys(self) -> list[tuple]:
         """The priority keys of the waiting tasks, in no particular order (a fresh list)."""

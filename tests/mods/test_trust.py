@@ -132,12 +132,12 @@ def test_global_random_in_a_hook_is_a_named_failure(mods_dir, tmp_path):
 # F12: a hook that runs for ever is stopped at its time budget and named; --profile-mods prints time per hook.
 def test_a_hook_that_loops_for_ever_is_stopped_and_named(mods_dir, tmp_path):
     code = "@hookimpl\ndef river_price(world):\n    while True:\n        pass\n"
-    with pytest.raises(ModFailed, match="ran past its time budget of 0.2 s and was stopped"):
+    with pytest.raises(ModFailed, match="ran past its CPU-time budget of 0.2 s and was stopped"):
         run_with(mods_dir, tmp_path, code, budget=0.2)
 
 
 def test_lenient_play_switches_a_runaway_hook_off(mods_dir, tmp_path):
-    code = "import time\n@hookimpl\ndef river_price(world):\n    time.sleep(0.3)\n    return 100\n"
+    code = "@hookimpl\ndef river_price(world):\n    while True:\n        pass\n"  # CPU time: a sleep would not count
     level, result = run_with(mods_dir, tmp_path, code, strict=False, budget=0.1)
     assert [f.hook for f in level.session.failures] == ["river_price"]
     assert result.mods["mod_failures"][0]["switched_off"] is True
@@ -228,9 +228,11 @@ def test_a_shadowed_rule_is_noted(mods_dir):
     write_mod(mods_dir, "a-price", "@hookimpl\ndef river_price(world):\n    return None\n")
     write_mod(mods_dir, "b-price", "@hookimpl\ndef river_price(world):\n    return None\n")
     session = open_mods([("a-price", ""), ("b-price", "")])
-    assert session.notes == ["river_price: mod b-price 1.0.0 is asked first; mod a-price 1.0.0 only when it answers "
-                             "None (one answer wins; load order: dependencies first, then by id; "
-                             "river_adjust_price composes)"]
+    assert session.notes == ["river_price: mod b-price 1.0.0 and mod a-price 1.0.0 both take this rule; mod b-price "
+                             "1.0.0 is asked first and its answer wins, mod a-price 1.0.0 only when it answers None "
+                             "(the mod later in the level's mods list wins; reorder the list, or mark a hook "
+                             "@hookimpl(tryfirst=True), to choose; river_adjust_price composes)"]
+    assert session.shadowed == [("river_price", "b-price", ["a-price"])]
 
 
 # F6: the JSON summary names each mod, its version and a hash of its files.
@@ -250,3 +252,12 @@ def test_an_unknown_top_level_table_has_its_line(tmp_path, capsys):
     err = capsys.readouterr().err
     line = level.read_text(encoding="utf-8").splitlines().index("[modz.musicvideo]") + 1
     assert f"settings-try.toml:{line}: [modz] expected a known key (did you mean 'models'?)" in err
+
+
+# Review row 5a: setting an attribute on a task, customer or model view says it is read-only, as the world does.
+@pytest.mark.parametrize("mutation, what", [("task.price_cents = 1", "a task"), ("customer.tier = 'L3'", "a customer"),
+                                            ("world.models['sd15'].busy = 0", "a model")])
+def test_every_view_says_it_is_read_only(mods_dir, tmp_path, mutation, what):
+    code = f"@hookimpl\ndef river_price(world, customer, task):\n    {mutation}\n"
+    with pytest.raises(ModFailed, match=f"{what} is read-only to mods"):
+        run_with(mods_dir, tmp_path, code)
