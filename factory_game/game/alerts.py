@@ -11,6 +11,7 @@ from collections import deque
 
 from factory_game.game import save_errors
 from factory_game.game.art import palette
+from factory_game.sim import queries
 from factory_game.sim.queries import Kind, multiplier, over_the_line
 from factory_game.texts import format_duration
 
@@ -25,7 +26,7 @@ class Alerts:
         self.i18n = i18n
         self.sounds = sounds
         self.items: deque[list] = deque(maxlen=keep)  # [time, key, values, repeats], newest first
-        self._over: dict[str, bool] = dict.fromkeys(world.models, False)
+        self._over: dict[str, bool] = dict.fromkeys(queries.model_ids(world), False)
         self._broke = False
         self._long_at: dict[str, int] = {}
         self._down: dict[str, int] = {}
@@ -63,20 +64,22 @@ class Alerts:
         elif kind == Kind.FAIL:
             self.add("fail", model=event.model)
         elif kind == Kind.SLOT_ARRIVE:
-            self.add("slot_arrive", model=event.model)
+            slot = queries.slot(self.world, event.slot) if event.slot is not None else None
+            contract = slot is not None and queries.is_contract(slot)
+            self.add("contract_arrive" if contract else "slot_arrive", model=event.model)
         elif kind == Kind.COMMAND and event.ok is False:
             self.add("refused", reason=event.reason or "")
 
     def poll(self) -> None:
         """Raise alerts on the edges of conditions the events do not announce."""
         world = self.world
-        for model_id in world.models:
+        for model_id in queries.model_ids(world):
             over = over_the_line(world, model_id)
             if over and not self._over[model_id] and world.now - self._long_at.get(model_id, -QUIET_MS) >= QUIET_MS:
                 self.add("long_wait", model=model_id, multiplier=f"{multiplier(world):g}")
                 self._long_at[model_id] = world.now
             self._over[model_id] = over
-        broke = world.ledger.cash_cents < 0
+        broke = queries.money(world).cash < 0
         if broke and not self._broke:
             self.add("cash_low")
         self._broke = broke

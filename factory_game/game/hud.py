@@ -19,7 +19,6 @@ from factory_game.game.gfx import arcade
 from factory_game.game.panels import ManagerPanels
 from factory_game.game.ui import Button, Label, box, set_box, text_width, wrap
 from factory_game.sim import queries
-from factory_game.sim.queries import SlotState
 from factory_game.texts import format_duration, format_money
 
 if TYPE_CHECKING:
@@ -40,21 +39,16 @@ def wait_text(ms: float) -> str:
     return "∞" if ms == float("inf") else format_duration(1000 * round(ms / 1000))
 
 
-def on_order_eta(world, model_id: str) -> int | None:
-    """Simulated ms until the next rented station on order arrives (orders arrive in order, after the model's
-    lead time), or None with nothing on order. Read from the world's record of commands."""
-    waiting = queries.slot_counts(world, model_id).on_order
-    if not waiting:
-        return None
-    lead = world.spec.model(model_id).lead_time_ms
-    oldest = None
-    for record in reversed(world.commands):  # the newest orders are the ones still on their way
-        if record.ok and record.command.name == "rent" and record.command.model == model_id:
-            oldest = record.time
-            waiting -= record.command.count
-            if waiting <= 0:
-                break
-    return None if oldest is None else max(0, oldest + lead - world.now)
+def on_order_text(t, world, model_id: str) -> str:
+    """What is on its way to a model, by kind, each with the wait until its first slot arrives:
+    "+2 in 1m30s · contract +4 in 12m00s" (from the world's face, `queries.orders`)."""
+    parts = []
+    for kind, key in ((queries.RENTAL, "hud.on_order"), (queries.CONTRACT, "hud.on_order_contract")):
+        mine = [order for order in queries.orders(world, model_id) if order.kind == kind]
+        if mine:
+            parts.append(t(key, n=sum(order.count for order in mine),
+                           eta=wait_text(max(0, mine[0].arrive_at - world.now))))
+    return " ".join(parts)
 
 
 class ModelCard:
@@ -144,13 +138,14 @@ class ModelCard:
         slots = queries.slot_counts(world, self.model_id)
         # released stations still finishing a task are not part of the capacity: show them apart, so busy never
         # reads above the total
-        leaving = sum(1 for s in world.slots.values() if s.model == self.model_id and s.state == SlotState.LEAVING)
+        leaving = slots.leaving
         busy = t("hud.busy", busy=slots.busy - leaving, total=slots.serving)
         if slots.rented:
             busy += " " + t("hud.rented", n=slots.rented)
+        if slots.contracted and slots.contract_until is not None:
+            busy += " " + t("hud.contracted", n=slots.contracted, until=format_duration(slots.contract_until))
         if slots.on_order:
-            eta = on_order_eta(world, self.model_id)
-            busy += " " + t("hud.on_order", n=slots.on_order, eta=wait_text(eta or 0))
+            busy += " " + on_order_text(t, world, self.model_id)
         if leaving:
             busy += " " + t("hud.leaving", n=leaving)
         down = slots.down
@@ -173,6 +168,8 @@ class ModelCard:
             self.p95.set(t("hud.p95", wait=wait_text(p95)), pal["orange"] if p95 > self.limit else pal["silver"])
         self.rent.enabled = queries.rent_room(world, self.model_id) > 0
         self.release.enabled = slots.rented > 0
+        # a contract cannot be released: say so on the button rather than refuse the click
+        self.release.tooltip = "tip.release_contract" if slots.contracted and not slots.rented else "tip.release"
 
 
 class Hud:
@@ -378,7 +375,7 @@ class Hud:
         fresh = self._summary_age >= SUMMARY_EVERY_S
         if fresh:
             self._summary_age = 0.0
-            self.summary = world.summary()
+            self.summary = queries.summary(world)
         end = view.clock.end_ms
         if end is None:  # endless: the time played, no bar
             self.clock.set(format_duration(world.now))
@@ -390,20 +387,21 @@ class Hud:
         self.pause.active = view.clock.paused
         for speed, button in self.speed_buttons.items():
             button.active = speed == view.clock.speed
-        ledger = world.ledger
+        books = queries.money(world)
         figures = self.figures
-        figures["cash"].set(money(ledger.cash_cents), pal["red"] if ledger.cash_cents < 0 else pal["white"])
+        figures["cash"].set(money(books.cash), pal["red"] if books.cash < 0 else pal["white"])
         if "revenue" in figures:  # a small window shows cash, profit and satisfaction only
-            figures["revenue"].set(money(ledger.revenue_cents))
-            figures["costs"].set(money(ledger.upstream_cents))
-        figures["profit"].set(money(ledger.profit_cents), pal["lime" if ledger.profit_cents >= 0 else "red"])
+            figures["revenue"].set(money(books.revenue))
+            figures["costs"].set(money(books.upstream))
+        figures["profit"].set(money(books.profit), pal["lime" if books.profit >= 0 else "red"])
         if self.summary is not None:
             self.figures["satisfaction"].set(f"{self.summary['overall']['satisfaction']:.0f}%")
         self.sound.set_text(t("menu.sound_off") if view.game.sounds.muted else t("menu.sound_on"))
         for card in self.cards:
             card.refresh(self, self.summary)
-        self.autopilot.set_text(t("hud.autopilot_on") if world.autopilot_enabled else t("hud.autopilot_off"))
-        self.autopilot.active = world.autopilot_enabled
+        autopilot = queries.autopilot_on(world)
+        self.autopilot.set_text(t("hud.autopilot_on") if autopilot else t("hud.autopilot_off"))
+        self.autopilot.active = autopilot
         self._show_alerts(view.alerts.lines(self.i18n, len(self.alert_lines)))
         lines = view.inspector_lines()
         if lines != self._inspected:  # wrapping costs: only when the lines change

@@ -43,7 +43,7 @@ class PlayView(arcade.View):
         if world is None:
             prepared = level if isinstance(level, PreparedLevel) else PreparedLevel.from_spec(level, lenient=True)
             world = prepared.start(seed, LEDGER_WINDOW)
-            if world.autopilot_enabled:  # the player is the manager; the auto-manager is theirs to switch on
+            if queries.autopilot_on(world):  # the player is the manager; the auto-manager is theirs to switch on
                 world.apply(SetAutopilot(False))
         self.world = world
         self.spec = spec = world.spec
@@ -130,7 +130,7 @@ class PlayView(arcade.View):
     def finish(self) -> None:
         from factory_game.game.menus import ReportView
 
-        self.world.settle_costs()
+        queries.settle_costs(self.world)
         self.window.show_view(ReportView(self.game, self.spec, self.world))
 
     # ------------------------------------------------------------------------------------------------ actions
@@ -157,7 +157,7 @@ class PlayView(arcade.View):
         self.world.apply(command)
 
     def toggle_autopilot(self) -> None:
-        self.world.apply(SetAutopilot(not self.world.autopilot_enabled))
+        self.world.apply(SetAutopilot(not queries.autopilot_on(self.world)))
 
     def toggle_language(self) -> None:
         self.game.i18n.toggle()
@@ -192,7 +192,7 @@ class PlayView(arcade.View):
         elif symbol == arcade.key.G:
             self.hud.manager.toggle()
         elif symbol in MODEL_KEYS:  # rent on the n-th model; Shift: five; Ctrl: release one
-            models = list(self.world.models)
+            models = queries.model_ids(self.world)
             if MODEL_KEYS[symbol] < len(models):
                 model_id = models[MODEL_KEYS[symbol]]
                 if modifiers & arcade.key.MOD_CTRL:
@@ -262,7 +262,7 @@ class PlayView(arcade.View):
         kind, ident = self.selected
         world = self.world
         if kind == "customer":
-            c = world.customers.get(ident)
+            c = queries.customer(world, ident)
             if c is None:
                 self.selected = self.scene.selected = None
                 return [t("inspect.hint")]
@@ -282,17 +282,26 @@ class PlayView(arcade.View):
                 lines.append(t("inspect.task", id=task.id, content=self._content_name(task.content),
                                model=model, state=t(f"state.{task.state}"), wait=wait_text(waited)))
             return lines
-        slot = world.slots.get(ident)
+        slot = queries.slot(world, ident)
         if slot is None:
             self.selected = self.scene.selected = None
             return [t("inspect.hint")]
         name = self.game.i18n.pick(world.spec.model(slot.model).names, slot.model)
         lines = [t("inspect.station", id=slot.id, model=name),
-                 f"{t('inspect.rented') if slot.rented else t('inspect.contracted')} · {t(f'state.{slot.state}')}"]
+                 f"{t(self._station_kind(slot))} · {t(f'state.{slot.state}')}"]
+        if queries.is_contract(slot):
+            lines.append(t("inspect.contract_until", until=format_duration(slot.arrived_at + slot.committed_ms)))
         if slot.task is not None and slot.task.end_at is not None:
             lines.append(t("inspect.station_task", id=slot.task.id,
                            left=format_duration(max(0, slot.task.end_at - world.now))))
         return lines
+
+    @staticmethod
+    def _station_kind(slot) -> str:
+        """The text key of what a station is: the level's own, a spot rental, or on contract."""
+        if queries.is_contract(slot):
+            return "inspect.on_contract"
+        return "inspect.rented" if slot.rented else "inspect.contracted"
 
     def _content_name(self, content_id: str) -> str:
         for c in self.world.spec.content:

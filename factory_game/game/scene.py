@@ -18,6 +18,7 @@ from factory_game import texts
 from factory_game.game import layout as L
 from factory_game.game.art import (
     WAIT_STEPS,
+    contract_tag,
     countdown,
     countdown_text,
     demand_tag,
@@ -162,7 +163,8 @@ class Station(arcade.Sprite):
         self.timer.position = (home[0], home[1] + 3.5)  # the plate covers the screen's rows exactly
         self.shown = ""
         self.late = False
-        self.tag = _hidden(tex["rented_tag"], overlay)
+        self.contract = queries.is_contract(slot)  # flagged "C" in sky blue, not the rental's "R"
+        self.tag = _hidden(contract_tag() if self.contract else tex["rented_tag"], overlay)
         self.drop_from = now_s if slot.rented else None  # rented stations drop in from above
         self.fade_from: float | None = None
 
@@ -227,8 +229,9 @@ class Scene:
         self.helpers: dict[int, Person] = {}  # task id -> helper carrying that task
         self.leavers: list[Person] = []
         self.slot_sprites: dict[int, Station] = {}
-        self.slot_places: dict[str, dict[int, int]] = {m: {} for m in world.models}  # slot id -> station index
-        self.ghosts: dict[str, list[arcade.Sprite]] = {m: [] for m in world.models}
+        # model -> slot id -> station index
+        self.slot_places: dict[str, dict[int, int]] = {m: {} for m in queries.model_ids(world)}
+        self.ghosts: dict[str, list[arcade.Sprite]] = {m: [] for m in queries.model_ids(world)}
         self.flights: list[Flight] = []
         self.faces: dict[int, str] = {}  # customer id -> "happy"/"angry" once they leave
         self.answers: dict[int, tuple[str, float]] = {}  # customer id -> (face, until)
@@ -276,7 +279,7 @@ class Scene:
         self._frame += 1
         # Wait bars fill with time, not events: each frame also looks at an eighth of everyone, in turn, so every
         # customer is seen every 8 frames without one frame paying for all of them.
-        turn = list(self.world.customers)[self._frame % FULL_PASS_EVERY::FULL_PASS_EVERY]
+        turn = list(queries.customers(self.world))[self._frame % FULL_PASS_EVERY::FULL_PASS_EVERY]
         self._sync_customers(spots, None if self._frame == 1 else dirty.union(turn))
         self._close_street_gaps()
         if self._frame == 1:  # a world already running (a loaded game): everyone starts where they belong
@@ -313,8 +316,8 @@ class Scene:
 
         Recomputed only for queues that changed; everyone waiting in such a queue is added to ``dirty``."""
         spots: dict[int, tuple[tuple[int, int], int]] = {}
-        customers = self.world.customers
-        for model_id in self.world.models:
+        customers = queries.customers(self.world)
+        for model_id in queries.model_ids(self.world):
             signature = queries.queue_changes(self.world, model_id)
             cached = self._spots.get(model_id)
             if cached is not None and cached[0] == signature:
@@ -348,7 +351,7 @@ class Scene:
         """Move each customer's sprite (and helpers) toward their task's place; ``dirty`` limits the look to
         those customers (None: everyone)."""
         world = self.world
-        customers = world.customers
+        customers = queries.customers(world)
         ids = customers.keys() if dirty is None else [c for c in dirty if c in customers]
         for cid in ids:
             self._sync_customer(customers[cid], spots)
@@ -505,7 +508,7 @@ class Scene:
     def _sync_stations(self) -> None:
         now = self.world.now
         tex = textures()
-        live = self.world.slots
+        live = queries.slots(self.world)
         for sid, slot in live.items():
             station = self.slot_sprites.get(sid)
             if station is None:
@@ -574,13 +577,14 @@ class Scene:
                     station.drop_from = None
             if station.fade_from is not None:
                 t = min(1.0, (self.clock - station.fade_from) / 1.0)
-                alpha = round(255 * (1 - 0.75 * t)) if station.slot_id in self.world.slots else round(255 * (1 - t))
+                present = queries.slot(self.world, station.slot_id) is not None
+                alpha = round(255 * (1 - 0.75 * t)) if present else round(255 * (1 - t))
                 station.alpha = alpha
                 station.tag.alpha = alpha
 
     def _sync_ghosts(self) -> None:
         """Rentals ordered but not yet arrived show as faint stations where they will land."""
-        for model_id in self.world.models:
+        for model_id in queries.model_ids(self.world):
             ghosts = self.ghosts[model_id]
             want = queries.slot_counts(self.world, model_id).on_order
             zone = self.layout.zones[model_id]
@@ -600,7 +604,7 @@ class Scene:
 
     # ------------------------------------------------------------------------------------------------ dispatcher
     def _sync_dispatcher(self, dt: float, speed: float) -> None:
-        customers = self.world.customers
+        customers = queries.customers(self.world)
         self.asked = [c for c in self.asked if c in customers and customers[c].state == CustomerState.ASKED]
         target = self.customers.get(self.asked[0]) if self.asked else None
         goal = (target.position[0] + 9, target.position[1]) if target else self.layout.dispatcher_home
@@ -635,7 +639,7 @@ class Scene:
         lay = self.layout
         if kind == Kind.PROMPT and event.customer is not None:
             self.asked.append(event.customer)
-        elif kind == Kind.ANSWER and event.customer in self.world.customers:
+        elif kind == Kind.ANSWER and queries.customer(self.world, event.customer) is not None:
             self.answers[event.customer] = ("happy" if event.ok else "angry", self.clock + 1.5)
         elif kind == Kind.LEAVE and event.customer in self.customers:  # (one who never got a sprite needs no face)
             self.faces[event.customer] = "happy" if event.ok else "angry"

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from factory_game.game.panels.goals import GoalsStrip
 from factory_game.game.panels.levers import LeversPanel
+from factory_game.sim import queries
 from factory_game.texts import format_duration
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ class ManagerPanels:
 
     def _door_text(self) -> str:
         world, t = self.hud.view.world, self.hud.i18n.t
-        market = world.market
+        market = queries.market_state(world)
         parts = [t("manager.door_closed", tier=tier, left=format_duration(until - world.now))
                  for tier, until in market.closed_until.items() if until > world.now]
         if not market.priority_on_sale and world.spec.arrivals.priority_share > 0:

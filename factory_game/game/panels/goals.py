@@ -13,6 +13,7 @@ from factory_game.game.panels.outlook import TREND_WINDOW_MS, outlook
 from factory_game.game.ui import box, clip, text_width
 from factory_game.level.goals import evaluate
 from factory_game.report.data import metric_unit
+from factory_game.sim import queries
 
 if TYPE_CHECKING:
     from factory_game.game.hud import Hud
@@ -89,7 +90,7 @@ class GoalsStrip:
     def _money_history(self, world) -> None:
         """Revenue and profit are in the world's per-minute series from the start: a loaded game or a screen
         opened mid-run projects them at once, without waiting for its own samples."""
-        series = [p for p in world.metrics.series if p["t"] >= world.now - TREND_WINDOW_MS]
+        series = queries.recent_series(world, world.now - TREND_WINDOW_MS)
         if series:
             self.history["money.revenue_cents"] = [(p["t"], p["revenue_cents"]) for p in series]
             self.history["money.profit_cents"] = [(p["t"], p["revenue_cents"] - p["upstream_cents"]) for p in series]

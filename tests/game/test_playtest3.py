@@ -1,0 +1,54 @@
+"""The third play-test's bugs (shared/reviews/play-test.md, "4. Bugs"), one test per bug a test can show."""
+
+import pytest
+
+from factory_game.game.app import make_game
+from factory_game.game.art import contract_tag
+from factory_game.game.play import PlayView
+from factory_game.sim import queries
+from factory_game.sim.clock import MINUTE
+from factory_game.sim.commands import SignContract
+
+from .levels import busy_level
+
+
+@pytest.fixture
+def play(window):
+    game = make_game(levels=[], lang="en", muted=True, headless=True)
+    view = PlayView(game, busy_level(rate_per_hour=300))
+    window.show_view(view)
+    yield view
+    view.on_hide_view()
+
+
+def test_2_3_contracts_are_not_rentals_on_the_card_the_floor_and_in_the_alerts(play):
+    card = play.hud.cards[1]
+    model = card.model_id
+    world = play.world
+    world.apply(SignContract(model, 4))
+    play.hud.refresh(0)
+    assert "contract +4 in 15m00s" in card.busy.value  # bug 3: was "+4 in 0s"
+    assert "Rented" not in card.busy.value
+    world.advance(5 * MINUTE)
+    play.hud.refresh(0)
+    assert "contract +4 in 10m00s" in card.busy.value
+    world.advance(16 * MINUTE)
+    play.step(0)
+    counts = queries.slot_counts(world, model)
+    until = counts.contract_until
+    assert counts.contracted == 4 and counts.rented == 0
+    assert "Contracted 4 until 4h15m" in card.busy.value, card.busy.value
+    assert until == 15 * MINUTE + 4 * 60 * MINUTE
+    assert "Rented" not in card.busy.value
+    # bug 2: Release is off, and says why
+    assert not card.release.enabled
+    assert card.release.tooltip == "tip.release_contract"
+    shown = [text for text, _ in play.alerts.lines(play.game.i18n, 5)]
+    assert any("Clipper station on contract arrived" in text for text in shown), shown
+    assert not any("rented" in text for text in shown), shown
+    tagged = [s for s in play.scene.slot_sprites.values() if s.model == model and s.tag.visible]
+    assert len(tagged) == 4 and all(s.tag.texture is contract_tag() for s in tagged)
+    # the inspector says what a contracted station is, and when it goes
+    play.selected = ("station", next(s.slot_id for s in tagged))
+    lines = play.inspector_lines()
+    assert "on contract" in lines[1] and "Contract ends at 4h15m" in lines[2]
