@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from factory_game.game.art import palette
 from factory_game.game.ui import box, set_box, text_width
-from factory_game.sim import capacity, economics, queries
+from factory_game.sim import economics, queries
 from factory_game.sim.clock import HOUR
 from factory_game.sim.commands import (
     CloseTier,
@@ -24,7 +24,6 @@ from factory_game.sim.commands import (
     SetWaitOffer,
     SignContract,
 )
-from factory_game.sim.entities import ANGER_CAUSES
 from factory_game.texts import format_duration, format_money
 
 if TYPE_CHECKING:
@@ -68,34 +67,36 @@ class LeversPanel:
 
         if "price" in levers:
             for content in world.spec.content:
-                if content.id not in world.route:
+                if not queries.routed(world, content.id):
                     continue
                 name = hud.i18n.pick(content.names, content.id)
                 step = max(1, content.price_cents // 10)
-                stepper(y, lambda c=content.id, n=name: t("manager.price", content=n, price=money(world.prices[c])),
-                        lambda c=content.id, s=step: self._apply(SetPrice(c, max(0, world.prices[c] - s))),
-                        lambda c=content.id, s=step: self._apply(SetPrice(c, world.prices[c] + s)))
+                stepper(y, lambda c=content.id, n=name: t("manager.price", content=n,
+                                                          price=money(queries.prices(world)[c])),
+                        lambda c=content.id, s=step: self._apply(SetPrice(c, max(0, queries.prices(world)[c] - s))),
+                        lambda c=content.id, s=step: self._apply(SetPrice(c, queries.prices(world)[c] + s)))
                 y -= row
         if "priority" in levers and world.spec.arrivals.priority_share > 0:
             def surcharge() -> int:
-                return round(world.market.surcharge * 100)
+                return round(queries.market_state(world).surcharge * 100)
             stepper(y, lambda: t("manager.surcharge", percent=surcharge(),
-                                 share=round(100 * world.market.priority_share())),
+                                 share=round(100 * queries.market_state(world).priority_share)),
                     lambda: self._apply(SetSurcharge(max(0, surcharge() - SURCHARGE_STEP))),
                     lambda: self._apply(SetSurcharge(min(500, surcharge() + SURCHARGE_STEP))))
             y -= row
             self.sales = hud.button(x + 2 * bw + 8, y, text_width(t("manager.sales_off")) + 16, BUTTON_H, "",
-                                    lambda: self._apply(SetPrioritySales(not world.market.priority_on_sale)))
+                                    lambda: self._apply(
+                                        SetPrioritySales(not queries.market_state(world).priority_on_sale)))
             y -= row
         else:
             self.sales = None
         self.doors = {}
         if "caps" in levers or "intake" in levers:
-            for tier in world.caps:
+            for tier in queries.caps(world):
                 if "caps" in levers:
-                    stepper(y, lambda tier=tier: t("manager.cap", tier=tier, cap=world.caps[tier]),
-                            lambda tier=tier: self._apply(SetCap(tier, max(1, world.caps[tier] - 1))),
-                            lambda tier=tier: self._apply(SetCap(tier, min(20, world.caps[tier] + 1))))
+                    stepper(y, lambda tier=tier: t("manager.cap", tier=tier, cap=queries.caps(world)[tier]),
+                            lambda tier=tier: self._apply(SetCap(tier, max(1, queries.caps(world)[tier] - 1))),
+                            lambda tier=tier: self._apply(SetCap(tier, min(20, queries.caps(world)[tier] + 1))))
                 if "intake" in levers:
                     door_x = x + col_w - 120
                     if "caps" not in levers:
@@ -103,13 +104,13 @@ class LeversPanel:
                     self.doors[tier] = hud.button(door_x, y, 116, BUTTON_H, "", lambda tier=tier: self._door(tier))
                 y -= row
         if "prompt" in levers:
-            stepper(y, lambda: t("manager.prompt", multiplier=f"{world.prompt_multiplier:g}"),
-                    lambda: self._apply(SetPromptMultiplier(max(0.5, world.prompt_multiplier - MULTIPLIER_STEP))),
-                    lambda: self._apply(SetPromptMultiplier(min(20.0, world.prompt_multiplier + MULTIPLIER_STEP))))
+            stepper(y, lambda: t("manager.prompt", multiplier=f"{queries.multiplier(world):g}"),
+                    lambda: self._apply(SetPromptMultiplier(max(0.5, queries.multiplier(world) - MULTIPLIER_STEP))),
+                    lambda: self._apply(SetPromptMultiplier(min(20.0, queries.multiplier(world) + MULTIPLIER_STEP))))
             y -= row
 
             def offer() -> int:
-                return round(world.market.wait_offer * 100)
+                return round(queries.market_state(world).wait_offer * 100)
             stepper(y, lambda: t("manager.offer", percent=offer()),
                     lambda: self._apply(SetWaitOffer(max(0, offer() - OFFER_STEP))),
                     lambda: self._apply(SetWaitOffer(min(50, offer() + OFFER_STEP))))
@@ -119,7 +120,7 @@ class LeversPanel:
             for model in world.spec.models:
                 if model.max_extra:
                     text = t("manager.contract", model=hud.i18n.pick(model.names, model.id),
-                             price=money(capacity.contract_price_cents(world, world.models[model.id])),
+                             price=money(queries.contract_price_cents(world, model.id)),
                              period=format_duration(market.contract_period_ms),
                              lead=format_duration(market.contract_lead_ms))
                     hud.button(x, y, min(col_w, text_width(text) + 16), BUTTON_H, text,
@@ -181,8 +182,8 @@ class LeversPanel:
         self.hud.view.apply(command)
 
     def _door(self, tier: str) -> None:
-        market = self.hud.view.world.market
-        self._apply(CloseTier(tier, 0 if market.door_closed(tier, self.hud.view.world.now) else CLOSE_MINUTES))
+        closed = queries.door_closed(self.hud.view.world, tier)
+        self._apply(CloseTier(tier, 0 if closed else CLOSE_MINUTES))
 
     # ------------------------------------------------------------------------------------------------ per frame
     def refresh(self, summary: dict | None, fresh: bool) -> None:
@@ -191,34 +192,36 @@ class LeversPanel:
         for label, text in self.dynamic:
             label.set(text())
         if self.sales is not None:
-            self.sales.set_text(t("manager.sales_on" if world.market.priority_on_sale else "manager.sales_off"))
+            on_sale = queries.market_state(world).priority_on_sale
+            self.sales.set_text(t("manager.sales_on" if on_sale else "manager.sales_off"))
         for tier, button in self.doors.items():
-            until = world.market.closed_until.get(tier, 0)
+            until = queries.market_state(world).closed_until.get(tier, 0)
             button.set_text(t("manager.closed", left=format_duration(until - world.now))
                             if until > world.now else t("manager.close"))
             button.active = until > world.now
         if fresh:
-            self._happy_history.append((world.now, world.metrics.happy))
+            self._happy_history.append((world.now, queries.happy_visits(world)))
             while len(self._happy_history) > 2 and self._happy_history[1][0] <= world.now - HOUR:
                 self._happy_history.pop(0)
-        happy_last_hour = world.metrics.happy - self._happy_history[0][1] if self._happy_history else 0
+        happy_last_hour = queries.happy_visits(world) - self._happy_history[0][1] if self._happy_history else 0
         returns = economics.expected_returns_per_hour(world, happy_last_hour)
-        self.market.set(t("manager.market", reputation=f"{world.market.reputation:.2f}",
-                          demand=f"{world.market.demand:.2f}", returns=f"{returns:.0f}"))
-        causes = world.metrics.angry_causes
+        market = queries.market_state(world)
+        self.market.set(t("manager.market", reputation=f"{market.reputation:.2f}",
+                          demand=f"{market.demand:.2f}", returns=f"{returns:.0f}"))
+        causes = queries.angry_causes(world)
         angry = sum(causes.values())
-        shares = [f"{t('manager.cause_' + c)} {100 * causes[c] // angry}%" for c in ANGER_CAUSES if causes[c]]
+        shares = [f"{t('manager.cause_' + c)} {100 * causes[c] // angry}%" for c in causes if causes[c]]
         self.anger.set(t("manager.anger", causes=" · ".join(shares) if shares else "—"))
         for model_id, name, head, transit, bars, _sy in self.models:
             head.set(t("manager.model", model=name,
                        margin=money(economics.margin_per_busy_slot_hour_cents(world, model_id)),
                        cost=money(economics.next_hour_cost_cents(world, model_id))))
-            orders = economics.orders_in_transit(world, model_id)
+            orders = queries.orders(world, model_id)
             paid = [p for p in economics.paid_until_ms(world, model_id) if p > world.now]
             paid_text = format_duration(paid[-1]) if paid else t("manager.paid_none")
             if orders:
-                transit.set(t("manager.transit", n=sum(n for n, _ in orders),
-                              eta=format_duration(orders[0][1] - world.now), paid=paid_text))
+                transit.set(t("manager.transit", n=sum(order.count for order in orders),
+                              eta=format_duration(orders[0].arrive_at - world.now), paid=paid_text))
             else:
                 transit.set(t("manager.transit_none", paid=paid_text))
             if fresh:
@@ -228,7 +231,7 @@ class LeversPanel:
 
     def _sparklines(self, world, model_id: str, bars) -> None:
         """Queue length, utilisation and the predicted wait against the prompt line, over the last hour."""
-        samples = [s for s in world.metrics.series if s["t"] > world.now - HOUR]
+        samples = queries.recent_series(world, world.now - HOUR + 1)
         step = max(1, len(samples) // SPARK_POINTS + (len(samples) % SPARK_POINTS > 0))
         points = samples[::step][-SPARK_POINTS:]
         line_ms = queries.prompt_limit_ms(world, model_id) or 1
