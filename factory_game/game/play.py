@@ -65,6 +65,7 @@ class PlayView(arcade.View):
         self.selected: tuple[str, int] | None = None
         self.mods_off: set[str] = set()  # mods the lenient session switched off (the HUD's badge marks them)
         self.hud = Hud(self)
+        self._fit_floor()
 
     def mod_failed(self, failure) -> None:
         """A mod raised during play: the lenient session has switched it off; say which, which version, where."""
@@ -102,6 +103,7 @@ class PlayView(arcade.View):
 
     def on_draw(self) -> None:
         self.window.default_camera.use()
+        self.clear(color=palette()["night"])  # the whole window: a scaled HUD is blended over what is there
         with self.camera.drawing(palette()["ink"]):
             self.scene.draw()
         self.camera.blit()
@@ -119,6 +121,12 @@ class PlayView(arcade.View):
         self.camera.resize(*self.frame.floor_area())
         self.floor_labels.build()
         self.hud.build()
+        self._fit_floor()
+
+    def _fit_floor(self) -> None:
+        """The floor goes under the goals strip, never beneath it (play-test bug 11)."""
+        self.camera.resize(*self.frame.floor_area(self.hud.manager.goals.height))
+        self.floor_labels.build()
 
     def cycle_ui_scale(self) -> None:
         """U: automatic, then 1×, 2×, 3× (as far as the window allows), then automatic again."""

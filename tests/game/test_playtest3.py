@@ -52,3 +52,29 @@ def test_2_3_contracts_are_not_rentals_on_the_card_the_floor_and_in_the_alerts(p
     play.selected = ("station", next(s.slot_id for s in tagged))
     lines = play.inspector_lines()
     assert "on contract" in lines[1] and "Contract ends at 4h15m" in lines[2]
+
+
+def test_11_the_goals_strip_never_hides_the_floor(window, sized):
+    """Three goals or more at 1280×720: the floor is laid out under the strip, so no station row or plate is
+    under it (it was drawn over the floor's top)."""
+    import dataclasses
+
+    from factory_game.sim.spec import Goal
+
+    spec = busy_level()
+    goals = tuple(Goal(f"money.{m}", True, (0, 1, 2), label={"en": m, "zh-CN": m})
+                  for m in ("profit_cents", "revenue_cents", "profit_cents", "revenue_cents"))
+    game = make_game(levels=[], lang="en", muted=True, headless=True)
+    for size in ((1280, 720), (1920, 1080), (800, 480)):
+        sized(*size)
+        view = PlayView(game, dataclasses.replace(spec, goals=goals))
+        window.show_view(view)
+        strip = view.hud.manager.goals
+        assert strip.height > 0
+        strip_bottom = (view.frame.height - view.frame.bar_h - strip.height) * view.frame.scale
+        assert view.camera.area[1] <= strip_bottom
+        # every station is drawn below the strip
+        for station in view.scene.slot_sprites.values():
+            _x, y = view.camera.to_window(station.home[0], station.home[1] + station.height / 2)
+            assert y <= strip_bottom, (size, y, strip_bottom)
+        view.on_hide_view()

@@ -32,6 +32,7 @@ class GoalsStrip:
         self.history: dict[str, list[tuple[int, float]]] = {}  # metric -> (time, value) over the trend window
         self.lines = []
         self.outlooks = []
+        self.height = 0  # UI pixels the strip takes under the top bar (the floor is laid out below it)
 
     def build(self, left: float, top: float, right: float, on_toggle: Callable[[], None]) -> float:
         """Create the strip's widgets under `top`; return the bottom edge it uses."""
@@ -55,6 +56,7 @@ class GoalsStrip:
         self.lines = [hud.label(left + 12 + (i // rows) * column_w, top - header - line * (i % rows + 1) + 2, "",
                                 clip_px=int(column_w) - 8)
                       for i in range(len(goals))]
+        self.height = height + 4
         return top - height - 4
 
     def refresh(self, summary: dict | None, fresh: bool) -> None:
