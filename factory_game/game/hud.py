@@ -8,24 +8,25 @@ re-lay out when they change. Buttons call the play view's actions; the view alon
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 import pyglet
 
 from factory_game.game.art import icon_texture, palette
 from factory_game.game.camera import BAR_PX
 from factory_game.game.clock import SPEEDS
+from factory_game.game.context import PlayContext
 from factory_game.game.gfx import arcade
 from factory_game.game.panels import ManagerPanels
 from factory_game.game.ui import Button, Label, box, set_box, text_width, wrap
 from factory_game.sim import queries
 from factory_game.texts import format_duration, format_money
 
-if TYPE_CHECKING:
-    from factory_game.game.play import PlayView
-
 LINE = 18
 SMALL_LINE = 17  # a line in a small window (zoom 1): Unifont's 16 px and one between lines
+TOOLTIP_LINES = 4
 SUMMARY_EVERY_S = 0.5  # the metrics summary merges every sample: refresh it twice a second, not every frame
 
 
@@ -172,13 +173,35 @@ class ModelCard:
         self.release.tooltip = "tip.release_contract" if slots.contracted and not slots.rented else "tip.release"
 
 
+REGIONS = ("top", "panel", "inspector", "goals", "levers", "tooltip")  # the play screen's regions (`regions.py`)
+
+
+@dataclass
+class Region:
+    """One region's widgets, drawn and clicked on their own: boxes under icons under text."""
+
+    batch: pyglet.graphics.Batch = field(default_factory=pyglet.graphics.Batch)
+    boxes: arcade.SpriteList = field(default_factory=lambda: arcade.SpriteList(use_spatial_hash=False))
+    icons: arcade.SpriteList = field(default_factory=lambda: arcade.SpriteList(use_spatial_hash=False))
+    buttons: list[Button] = field(default_factory=list)
+
+    def draw(self) -> None:
+        self.boxes.draw()
+        self.icons.draw(pixelated=True)
+        self.batch.draw()
+
+
 class Hud:
-    def __init__(self, view: PlayView) -> None:
+    """The widgets of the play screen's regions (top bar, side panel, inspector, goals strip, levers panel,
+    tooltip), each region with its own batch, boxes and buttons; `regions.py` gives each an `arcade.Section` that
+    draws it and routes its clicks."""
+
+    def __init__(self, view: PlayContext) -> None:
         self.view = view
         self.i18n = view.game.i18n
-        self.batch = pyglet.graphics.Batch()
-        self.boxes = arcade.SpriteList(use_spatial_hash=False)
-        self.icons = arcade.SpriteList(use_spatial_hash=False)
+        self.regions: dict[str, Region] = {name: Region() for name in REGIONS}
+        self._current = self.regions["panel"]
+        self.batch, self.boxes, self.icons = self._current.batch, self._current.boxes, self._current.icons
         self.buttons: list[Button] = []
         self.hovered: Button | None = None
         self.summary: dict | None = None
@@ -191,9 +214,24 @@ class Hud:
         self.build()
 
     # ----------------------------------------------------------------------------------------------- building
+    @contextmanager
+    def region(self, name: str) -> Iterator[Region]:
+        """Widgets made inside this block belong to region `name` (its batch, boxes, icons and buttons)."""
+        previous = self._current
+        self._use(self.regions[name])
+        try:
+            yield self._current
+        finally:
+            self._use(previous)
+
+    def _use(self, region: Region) -> None:
+        self._current = region
+        self.batch, self.boxes, self.icons = region.batch, region.boxes, region.icons
+
     def button(self, left, bottom, width, height, text, on_click, tooltip="") -> Button:
         b = Button(self.boxes, self.batch, left, bottom, width, height, text, on_click, tooltip)
         self.buttons.append(b)
+        self._current.buttons.append(b)
         return b
 
     def label(self, x: float, y: float, text: str = "", color=None, **kw) -> Label:
@@ -209,13 +247,12 @@ class Hud:
         under 1280×720) the bar is one line of 22 px: the clock, the speed buttons and the switches; the money goes
         to the top of the panel (cash, profit, satisfaction: revenue and costs are in the report), the cards and
         their buttons take short texts, one thing a line, and the keyboard hint gives way to the inspector."""
-        self.batch = pyglet.graphics.Batch()
+        self.regions = {name: Region() for name in REGIONS}
+        self._use(self.regions["panel"])
         self.fixed: list[Label] = []  # labels that never change; held here so they are not garbage-collected
         self.labels: list[Label] = []  # the HUD's own labels (not the names over the floor, not the tooltip)
         self._inspected = []  # the inspector re-wraps for the new width
         self._alerts_shown: list | None = None
-        self.boxes.clear()
-        self.icons.clear()
         self.buttons = []
         self.hovered = None
         view, t, pal = self.view, self.i18n.t, palette()
@@ -226,14 +263,13 @@ class Hud:
         self.small = small = frame.small
         box(self.boxes, panel_left, panel_bottom, frame.panel_w, bar_bottom - panel_bottom, pal["night"])
         box(self.boxes, panel_left, panel_bottom, 1, bar_bottom - panel_bottom, pal["ink"])
-        box(self.boxes, left, bar_bottom, right - left, frame.bar_h, pal["ink"])
-
-        # top bar
         self.figures, self.figure_titles = {}, {}
-        if small:
-            self._small_top_bar(left, top, right)
-        else:
-            self._top_bar(left, top, right)
+        with self.region("top"):
+            box(self.boxes, left, bar_bottom, right - left, frame.bar_h, pal["ink"])
+            if small:
+                self._small_top_bar(left, top, right)
+            else:
+                self._top_bar(left, top, right)
 
         # right panel: (in a small window the money,) model cards, the auto-manager, alerts, the inspector
         width = right - panel_left
@@ -278,9 +314,10 @@ class Hud:
         # in a small window the inspector takes the alerts' place while something is selected
         self._inspector_tops = (y, alerts_top if small else y)
         self._inspector_geometry = (panel_left, panel_bottom, width, line, keys_room)
-        self.inspector_box = box(self.boxes, panel_left + 4, panel_bottom + 4, width - 8, 1, pal["ink"])
-        self.inspector = [self.label(panel_left + 10, 0, "", pal["silver"], clip_px=int(width) - 20)
-                          for _ in range(max(1, self._inspector_rows(self._inspector_tops[1])))]
+        with self.region("inspector"):
+            self.inspector_box = box(self.boxes, panel_left + 4, panel_bottom + 4, width - 8, 1, pal["ink"])
+            self.inspector = [self.label(panel_left + 10, 0, "", pal["silver"], clip_px=int(width) - 20)
+                              for _ in range(max(1, self._inspector_rows(self._inspector_tops[1])))]
         self._expanded: bool | None = None
         self._place_inspector(False)
         self.keys = Label(self.batch, panel_left + 8, panel_bottom + 8, t("hud.keys"), pal["slate"],
@@ -288,13 +325,18 @@ class Hud:
         self.keys.visible = not small
         if not small:
             self.labels.append(self.keys)
-        self.tooltip_box = box(self.boxes, 0, 0, 1, 1, pal["ink"])
-        self.tooltip_box.visible = False
-        self.tooltip = Label(self.batch, 0, 0, "", pal["yellow"])
-        self.paused_label = self._paused_label(left, top, right)
+        with self.region("tooltip"):  # drawn last, on its backing: nothing shows through it
+            self.tooltip_border = box(self.boxes, 0, 0, 1, 1, pal["yellow"])
+            self.tooltip_box = box(self.boxes, 0, 0, 1, 1, pal["ink"])
+            self.tooltip_lines = [Label(self.batch, 0, 0, "", pal["yellow"]) for _ in range(TOOLTIP_LINES)]
+        self.tooltip = self.tooltip_lines[0]
+        self._set_tooltip_visible(False)
+        with self.region("top"):
+            self.paused_label = self._paused_label(left, top, right)
         self.manager.build(left, bar_bottom, panel_left, panel_bottom)
         self._summary_age = SUMMARY_EVERY_S
         self.refresh(0.0)
+        self.view.hud_rebuilt()
 
     def _paused_label(self, left: float, top: float, right: float) -> Label:
         """"Paused" in the top bar, never over the floor: under the clock in place of its progress bar (two-line
@@ -464,27 +506,44 @@ class Hud:
             label.move(panel_left + 10, top - 8 - line * (i + 1) + 4)
         height = top - panel_bottom - 8
         self.inspector_box.visible = height > 0  # (a small window with many models leaves no room for it)
-        set_box(self.inspector_box, panel_left + 4, panel_bottom + 4, width - 8, max(1, height))
+        self._inspector_rect = (panel_left + 4, panel_bottom + 4, width - 8, max(1, height))
+        set_box(self.inspector_box, *self._inspector_rect)
+
+    def inspector_rect(self) -> tuple[float, float, float, float]:
+        """The inspector's box in UI pixels (left, bottom, width, height): its region of the screen."""
+        return self._inspector_rect
 
     def _progress_rect(self, fraction: float) -> tuple[float, float, float, float]:
         back = self.progress_back
         return back.left, back.bottom, max(1, back.width * min(1.0, fraction)), back.height
 
+    def _set_tooltip_visible(self, visible: bool) -> None:
+        self.tooltip_box.visible = self.tooltip_border.visible = visible
+        for label in self.tooltip_lines:
+            label.visible = visible and bool(label.value)
+
     def _tooltip(self) -> None:
+        """The hovered button's tip beside the mouse: wrapped to at most a third of the window (a long one takes
+        lines, never the width of the screen), on an opaque bordered backing drawn over everything else."""
         b = self.hovered
         if b is None or not b.tooltip:
-            self.tooltip.visible = self.tooltip_box.visible = False
+            self._set_tooltip_visible(False)
             return
         text = self.i18n.t(b.tooltip)
         x, y = self.mouse
-        win_w = self.view.frame.width
-        width = 8 * sum(2 if ord(ch) > 0x2E80 else 1 for ch in text) + 12
-        x = min(x + 12, win_w - width - 4)
-        y = y - 28 if y > 60 else y + 20
-        self.tooltip.set(text)
-        self.tooltip.move(x + 6, y + 6)
-        set_box(self.tooltip_box, x, y, width, 22)
-        self.tooltip.visible = self.tooltip_box.visible = True
+        frame = self.view.frame
+        room = max(160, frame.width // 3)
+        lines = wrap(text, room)[:TOOLTIP_LINES]
+        width = max(text_width(line) for line in lines) + 12
+        height = LINE * len(lines) + 6
+        x = max(2, min(x + 12, frame.width - width - 4))
+        y = y - height - 8 if y - height - 8 > 2 else min(y + 20, frame.height - height - 2)
+        for i, label in enumerate(self.tooltip_lines):
+            label.set(lines[i] if i < len(lines) else "")
+            label.move(x + 6, y + height - LINE * (i + 1) + 2)
+        set_box(self.tooltip_border, x - 1, y - 1, width + 2, height + 2)
+        set_box(self.tooltip_box, x, y, width, height)
+        self._set_tooltip_visible(True)
 
     # ----------------------------------------------------------------------------------------------- input
     def at(self, x: float, y: float) -> Button | None:
@@ -494,11 +553,14 @@ class Hud:
         self.mouse = (x, y)
         self.hovered = self.at(x, y)
 
-    def click(self, x: float, y: float) -> bool:
-        b = self.at(x, y)
+    def click(self, x: float, y: float, region: str | None = None) -> bool:
+        """Click the button under a UI point: any region's, or (`region`) only that region's."""
+        buttons = self.buttons if region is None else self.regions[region].buttons
+        b = next((b for b in buttons if b.contains(x, y)), None)
         return b.click() if b else False
 
-    def draw(self) -> None:
-        self.boxes.draw()
-        self.icons.draw(pixelated=True)
-        self.batch.draw()
+    def draw(self, region: str | None = None) -> None:
+        """Draw one region, or (None) every region in order (the levers only while open)."""
+        for name in (region,) if region else REGIONS:
+            if name != "levers" or self.manager.open or region:
+                self.regions[name].draw()

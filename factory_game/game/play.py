@@ -8,12 +8,12 @@ engine's commands (rent, release, the auto-manager switch); everything else here
 from __future__ import annotations
 
 from factory_game.game.alerts import Alerts
-from factory_game.game.art import palette
 from factory_game.game.camera import PAN_STEP_PX, FloorCamera, HudCanvas, HudFrame
 from factory_game.game.clock import BASE_RATE, SimClock
 from factory_game.game.floor_labels import FloorLabels
 from factory_game.game.gfx import arcade
 from factory_game.game.hud import Hud, money, wait_text
+from factory_game.game.regions import make_regions, place_regions
 from factory_game.game.scene import Scene
 from factory_game.plugins import PreparedLevel
 from factory_game.sim import queries
@@ -65,6 +65,7 @@ class PlayView(arcade.View):
         self.selected: tuple[str, int] | None = None
         self.mods_off: set[str] = set()  # mods the lenient session switched off (the HUD's badge marks them)
         self.hud = Hud(self)
+        self.section_manager, self.regions = make_regions(self)
         self._fit_floor()
 
     def mod_failed(self, failure) -> None:
@@ -75,10 +76,18 @@ class PlayView(arcade.View):
 
     def on_show_view(self) -> None:
         self.game.i18n.on_change(self._on_language)
+        self.section_manager.enable()
+        place_regions(self)  # (enabling turns every section on: the levers only while open)
 
     def on_hide_view(self) -> None:
         """Leaving the screen (pause menu, report, restart): stop listening, so a dropped view is not kept alive."""
         self.game.i18n.off_change(self._on_language)
+        self.section_manager.disable()
+
+    def hud_rebuilt(self) -> None:
+        """The HUD was laid out again (size, scale, language, the levers opened or closed): move the regions."""
+        if hasattr(self, "regions"):
+            place_regions(self)
 
     # ------------------------------------------------------------------------------------------------ frame
     def on_update(self, delta_time: float) -> None:
@@ -102,15 +111,8 @@ class PlayView(arcade.View):
         self.hud.refresh(dt)
 
     def on_draw(self) -> None:
-        self.window.default_camera.use()
-        self.clear(color=palette()["night"])  # the whole window: a scaled HUD is blended over what is there
-        with self.camera.drawing(palette()["ink"]):
-            self.scene.draw()
-        self.camera.blit()
-        self.window.default_camera.use()
-        self.floor_labels.place()
-        self.floor_labels.draw()
-        self.hud_canvas.draw(self.frame, self.hud.draw)
+        """Each region draws itself (`regions.py`); in a window the section manager gets this event first."""
+        self.section_manager.on_draw()
 
     def on_resize(self, width: int, height: int) -> None:
         self.relayout()
@@ -127,6 +129,7 @@ class PlayView(arcade.View):
         """The floor goes under the goals strip, never beneath it (play-test bug 11)."""
         self.camera.resize(*self.frame.floor_area(self.hud.manager.goals.height))
         self.floor_labels.build()
+        place_regions(self)
 
     def cycle_ui_scale(self) -> None:
         """U: automatic, then 1×, 2×, 3× (as far as the window allows), then automatic again."""
@@ -219,14 +222,25 @@ class PlayView(arcade.View):
         elif symbol == arcade.key.U:
             self.cycle_ui_scale()
 
-    def _ui(self, x: float, y: float) -> tuple[float, float]:
-        """A window point in the HUD's UI pixels."""
-        return x / self.frame.scale, y / self.frame.scale
-
+    # The mouse goes to the region under it (`regions.py`). In a window the section manager receives these events
+    # first and ends them; these methods are the same door for input made by hand (tests, the window driver).
     def on_mouse_motion(self, x: int, y: int, dx: int, dy: int) -> None:
-        self.hud.hover(*self._ui(x, y))
+        self.section_manager.on_mouse_motion(x, y, dx, dy)
 
     def on_mouse_scroll(self, x: int, y: int, scroll_x: float, scroll_y: float) -> None:
+        self.section_manager.on_mouse_scroll(x, y, scroll_x, scroll_y)
+
+    def on_mouse_press(self, x: int, y: int, button: int, modifiers: int) -> None:
+        self.section_manager.on_mouse_press(x, y, button, modifiers)
+
+    def on_mouse_drag(self, x: int, y: int, dx: int, dy: int, buttons: int, modifiers: int) -> None:
+        self.section_manager.on_mouse_drag(x, y, dx, dy, buttons, modifiers)
+
+    def on_mouse_release(self, x: int, y: int, button: int, modifiers: int) -> None:
+        self.section_manager.on_mouse_release(x, y, button, modifiers)
+
+    # ------------------------------------------------------------------------------------------------ the floor
+    def floor_scroll(self, x: float, y: float, scroll_y: float) -> None:
         """The wheel zooms in integer steps, keeping the floor point under the mouse where it is."""
         if not scroll_y:
             return
@@ -235,13 +249,10 @@ class PlayView(arcade.View):
         gx, gy = self.camera.to_floor(x, y)
         self.camera.pan_to(self.camera.centre[0] + fx - gx, self.camera.centre[1] + fy - gy)
 
-    def on_mouse_press(self, x: int, y: int, button: int, modifiers: int) -> None:
-        self.hud.shift = bool(modifiers & arcade.key.MOD_SHIFT)
-        if self.hud.click(*self._ui(x, y)):
-            return
+    def floor_press(self, x: float, y: float) -> None:
         self._press, self._dragging = (x, y), False
 
-    def on_mouse_drag(self, x: int, y: int, dx: int, dy: int, buttons: int, modifiers: int) -> None:
+    def floor_drag(self, x: float, y: float, dx: float, dy: float) -> None:
         if self._press is None:
             return
         if not self._dragging and abs(x - self._press[0]) + abs(y - self._press[1]) > DRAG_PX:
@@ -250,7 +261,7 @@ class PlayView(arcade.View):
         if self._dragging:
             self.camera.pan_by(dx, dy)
 
-    def on_mouse_release(self, x: int, y: int, button: int, modifiers: int) -> None:
+    def floor_release(self, x: float, y: float) -> None:
         if self._press is not None and not self._dragging:
             self.select_at(x, y)
         self._press, self._dragging = None, False

@@ -16,7 +16,7 @@ from factory_game.report.data import metric_unit
 from factory_game.sim import queries
 
 if TYPE_CHECKING:
-    from factory_game.game.hud import Hud
+    from factory_game.game.context import WidgetHost
 
 HEADING_COLOUR = {"good": "lime", "warn": "orange", "bad": "red"}
 
@@ -27,7 +27,7 @@ def format_value(metric: str, value: float, lang: str) -> str:
 
 
 class GoalsStrip:
-    def __init__(self, hud: Hud) -> None:
+    def __init__(self, hud: WidgetHost) -> None:
         self.hud = hud
         self.history: dict[str, list[tuple[int, float]]] = {}  # metric -> (time, value) over the trend window
         self.lines = []
