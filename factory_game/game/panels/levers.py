@@ -27,7 +27,7 @@ from factory_game.sim.commands import (
 from factory_game.texts import format_duration, format_money
 
 if TYPE_CHECKING:
-    from factory_game.game.hud import Hud
+    from factory_game.game.context import WidgetHost as Hud  # the host, not the HUD class: no import circle
 
 SPARK_POINTS = 30  # bars per sparkline: the last hour at one bar per two sampled minutes
 SPARK_H = 22
