@@ -70,7 +70,8 @@ def test_slot_counts_rented_on_order_down_and_the_room_left_to_rent():
     assert queries.slot_counts(world, "sd15").on_order == 2
     assert queries.rent_room(world, "sd15") == 1
     world.advance(2 * MINUTE)
-    assert queries.slot_counts(world, "sd15") == queries.SlotCounts(busy=1, serving=4, rented=2, on_order=0, down=0)
+    assert queries.slot_counts(world, "sd15") == queries.SlotCounts(busy=1, serving=4, rented=2, on_order=0, down=0,
+                                                                    idle_rented=2)
     world.advance(3 * MINUTE)  # the outage takes the highest contracted slot (the busy one: its task fails)
     counts = queries.slot_counts(world, "sd15")
     assert (counts.down, counts.serving, counts.rented) == (1, 3, 2)

@@ -99,7 +99,8 @@ class ModelCard:
         self.rent = hud.button(x, top - rows * LINE - 10, bw + 30, 22, t("hud.rent", price=price),
                                lambda: view.rent(model_id, 5 if hud.shift else 1), "tip.rent")
         self.release = hud.button(x + bw + 38, top - rows * LINE - 10, bw - 30, 22, t("hud.release"),
-                                  lambda: view.release(model_id), "tip.release")
+                                  lambda: view.release_idle(model_id) if hud.shift else view.release(model_id),
+                                  "tip.release")
         hud.labels += [self.name, self.busy, self.queue, self.wait, self.p95, self.line]
 
     def _build_small(self, hud: Hud, spec, left: float, top: float, width: float, rows: int) -> None:
@@ -130,7 +131,8 @@ class ModelCard:
         self.rent = hud.button(x, bottom, rent_w, 20, rent_text, lambda: view.rent(spec.id, 5 if hud.shift else 1),
                                "tip.rent")
         self.release = hud.button(x + rent_w + 4, bottom, inner - rent_w - 4, 20, t("hud.release_short"),
-                                  lambda: view.release(spec.id), "tip.release")
+                                  lambda: view.release_idle(spec.id) if hud.shift else view.release(spec.id),
+                                  "tip.release")
         hud.labels += [self.name, self.busy, self.queue, self.wait]
 
     def refresh(self, hud: Hud, summary: dict | None) -> None:

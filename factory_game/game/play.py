@@ -162,6 +162,13 @@ class PlayView(arcade.View):
         if record.ok:
             self.alerts.add("release", model=model_id, n=count)
 
+    def release_idle(self, model_id: str) -> None:
+        """Give back every idle rented station of a model at once (Shift+Release, Ctrl+Shift+its key); busy ones
+        and contracts stay."""
+        idle = queries.slot_counts(self.world, model_id).idle_rented
+        if idle:
+            self.release(model_id, idle)
+
     def apply(self, command) -> None:
         """A lever from the manager's panels: through the world's one door (a refusal shows as an alert, from its
         command event)."""
@@ -206,7 +213,9 @@ class PlayView(arcade.View):
             models = queries.model_ids(self.world)
             if MODEL_KEYS[symbol] < len(models):
                 model_id = models[MODEL_KEYS[symbol]]
-                if modifiers & arcade.key.MOD_CTRL:
+                if modifiers & arcade.key.MOD_CTRL and modifiers & arcade.key.MOD_SHIFT:
+                    self.release_idle(model_id)
+                elif modifiers & arcade.key.MOD_CTRL:
                     self.release(model_id)
                 else:
                     self.rent(model_id, 5 if modifiers & arcade.key.MOD_SHIFT else 1)

@@ -78,6 +78,7 @@ class SlotCounts(NamedTuple):
     contracted: int = 0  # on contract and serving (they leave by themselves when the period ends)
     leaving: int = 0  # released, finishing their task (busy, not serving)
     contract_until: int | None = None  # when the first serving contract ends (simulated ms)
+    idle_rented: int = 0  # spot-rented, serving and idle (a release gives these back at once)
 
 
 class Order(NamedTuple):
@@ -174,7 +175,7 @@ def is_contract(slot: Slot) -> bool:
 
 def slot_counts(world: World, model_id: str) -> SlotCounts:
     m = world.models[model_id]
-    down = contracted = leaving = 0
+    down = contracted = leaving = idle_rented = 0
     contract_until: int | None = None
     for slot in m.slots:
         if slot.state == entities.DOWN:
@@ -185,9 +186,11 @@ def slot_counts(world: World, model_id: str) -> SlotCounts:
             contracted += 1
             end = slot.arrived_at + slot.committed_ms
             contract_until = end if contract_until is None else min(contract_until, end)
+        elif slot.rented and slot.state == entities.IDLE:
+            idle_rented += 1
     return SlotCounts(busy=m.busy, serving=m.capacity, rented=m.serving_rented - contracted,
                       on_order=m.pending_rentals, down=down, contracted=contracted, leaving=leaving,
-                      contract_until=contract_until)
+                      contract_until=contract_until, idle_rented=idle_rented)
 
 
 def orders(world: World, model_id: str) -> list[Order]:

@@ -7,7 +7,7 @@ from factory_game.game.art import contract_tag
 from factory_game.game.play import PlayView
 from factory_game.sim import queries
 from factory_game.sim.clock import MINUTE
-from factory_game.sim.commands import SignContract
+from factory_game.sim.commands import Rent, SignContract
 
 from .levels import busy_level
 
@@ -78,3 +78,40 @@ def test_11_the_goals_strip_never_hides_the_floor(window, sized):
             _x, y = view.camera.to_window(station.home[0], station.home[1] + station.height / 2)
             assert y <= strip_bottom, (size, y, strip_bottom)
         view.on_hide_view()
+
+
+def test_release_idle_gives_back_every_idle_rental_at_once(play):
+    """UX 8: releasing was one at a time (Ctrl+Q twenty times). Shift+Release, or Ctrl+Shift+Q, frees every idle
+    rented station in one go; busy ones and contracts stay."""
+    import arcade
+
+    card = play.hud.cards[0]
+    model = card.model_id
+    world = play.world
+    world.apply(Rent(model, 6))
+    world.advance(world.now + 3 * MINUTE)
+    play.step(0)
+    counts = queries.slot_counts(world, model)
+    assert counts.rented == 6 and counts.idle_rented > 1
+    idle, busy = counts.idle_rented, counts.rented - counts.idle_rented
+    left, bottom, width, height = card.release.rect
+    x, y = left + width / 2, bottom + height / 2
+    play.on_mouse_press(x, y, arcade.MOUSE_BUTTON_LEFT, arcade.key.MOD_SHIFT)
+    counts = queries.slot_counts(world, model)
+    assert counts.idle_rented == 0 and counts.rented == busy, (idle, busy, counts)
+
+
+
+def test_ctrl_shift_and_a_models_key_release_its_idle_rentals(window):
+    import arcade
+
+    game = make_game(levels=[], lang="en", muted=True, headless=True)
+    quiet = PlayView(game, busy_level(rate_per_hour=1))
+    window.show_view(quiet)
+    model = quiet.hud.cards[0].model_id
+    quiet.world.apply(Rent(model, 4))
+    quiet.world.advance(3 * MINUTE)
+    assert queries.slot_counts(quiet.world, model).idle_rented == 4
+    quiet.on_key_press(arcade.key.Q, arcade.key.MOD_CTRL | arcade.key.MOD_SHIFT)
+    assert queries.slot_counts(quiet.world, model).rented == 0
+    quiet.on_hide_view()
