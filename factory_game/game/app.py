@@ -63,15 +63,23 @@ class Game:
     def levels(self) -> list[tuple[Path, object]]:
         return [(p, self.load(p)) for p in self._levels]
 
-    def mod_levels(self) -> list[tuple[Path, object]]:
-        """Levels the installed mods ship (`<mod>/<level>`), always open; those that do not load are left out."""
+    def more_levels(self) -> list[tuple[Path, object]]:
+        """The levels beside the campaign, always open: the bundled mod levels (`levels/mods/`), the real traces
+        (`levels/real/`) and those the installed mods ship (`<mod>/levels/`). One that does not load (its mod
+        missing, say) is left out rather than stopping the menu."""
+        paths = [*sorted((LEVELS / "mods").glob("*.toml")), *sorted((LEVELS / "real").glob("*.toml")),
+                 *(path for _name, path in mod_levels())]
         out = []
-        for _name, path in mod_levels():
+        for path in paths:
             try:
                 out.append((path, self.load(path)))
             except LevelError:
                 continue
         return out
+
+    def beside_campaign(self, path: Path) -> bool:
+        """Whether a level is listed on the level select's second page (neither the campaign nor the sandbox)."""
+        return path not in self._levels and path != self.sandbox
 
     def unlocked(self, index: int) -> bool:
         """The first level is open; each next one opens when the one before has a star."""
@@ -96,10 +104,11 @@ class Game:
 
         self.window.show_view(TitleView(self))
 
-    def show_levels(self) -> None:
+    def show_levels(self, more: bool = False) -> None:
+        """The level select: the campaign and the sandbox, or (`more`) every other level that ships."""
         from factory_game.game.menus import LevelSelectView
 
-        self.window.show_view(LevelSelectView(self))
+        self.window.show_view(LevelSelectView(self, more))
 
     def show_briefing(self, path: Path) -> None:
         from factory_game.game.menus import BriefingView

@@ -240,13 +240,21 @@ class TitleView(MenuView):
 
 class LevelSelectView(MenuView):
     """The campaign in order (each level opens when the one before has a star), the best stars won, and under the
-    list the level the mouse is on (or the next to play): its briefing's opening and its goals."""
+    list the level the mouse is on (or the next to play): its briefing's opening and its goals. A second page
+    (`more`) lists every other level that ships: the mods', the real traces'."""
+
+    def __init__(self, game, more: bool = False) -> None:
+        self.more = more
+        super().__init__(game)
 
     def content(self) -> None:
         t, h = self.game.i18n.t, self.window.height
+        self.level_of: dict[int, tuple] = {}  # button index -> (path, spec)
+        if self.more:
+            self._more_levels()
+            return
         self.heading(t("levels.heading"), h - 90)
         y = h - 170
-        self.level_of: dict[int, tuple] = {}  # button index -> (path, spec)
         for index, (path, spec) in enumerate(self.game.levels()):
             self.level_of[len(self.buttons)] = (path, spec)
             unlocked = self.game.unlocked(index)
@@ -266,11 +274,31 @@ class LevelSelectView(MenuView):
             self.button(self.game.i18n.pick(sandbox.title, sandbox.id), y - 8,
                         lambda: self.game.show_briefing(self.game.sandbox), width=640)
             y -= 52
-        for path, spec in self.game.mod_levels():  # levels the mods ship: always open
-            self.button(self.game.i18n.pick(spec.title, spec.id), y - 8,
-                        lambda p=path: self.game.show_briefing(p), width=640)
-            y -= 52
-        self.button(t("menu.back"), max(40, y - 20), self.back)
+        self.button(t("levels.more"), y - 8, lambda: self.game.show_levels(more=True), width=640)
+        y -= 52
+        self._footer(y)
+
+    def _more_levels(self) -> None:
+        """Every level beside the campaign, in two columns when they do not fit in one; all open."""
+        t, h, w = self.game.i18n.t, self.window.height, self.window.width
+        self.heading(t("levels.more_heading"), h - 90)
+        levels = self.game.more_levels()
+        top, step = h - 160, 40
+        rows = max(1, min(len(levels), int((top - 190) // step)))
+        columns = -(-len(levels) // rows) if levels else 1
+        width = 640 if columns == 1 else min(440, (w - 60) // columns - 20)
+        for i, (path, spec) in enumerate(levels):
+            column, row = divmod(i, rows)
+            x = w / 2 + (column - (columns - 1) / 2) * (width + 20) - width / 2
+            self.level_of[len(self.buttons)] = (path, spec)
+            b = self.button(clip(self.game.i18n.pick(spec.title, spec.id), width - 16), top - row * step,
+                            lambda p=path: self.game.show_briefing(p), width=width, x=x)
+            if self.default is None:
+                self.default = b
+        self._footer(top - rows * step)
+
+    def _footer(self, y: float) -> None:
+        self.button(self.game.i18n.t("menu.back"), max(40, y - 20), self.back)
         self.about = [self.line("", self.window.width / 2 - 320, max(40, y - 20) - 30 - i * 20, palette()["silver"])
                       for i in range(3)]
         self.about_for = None
@@ -298,7 +326,10 @@ class LevelSelectView(MenuView):
             self._describe(self.hovered)
 
     def back(self) -> None:
-        self.game.show_title()
+        if self.more:
+            self.game.show_levels()
+        else:
+            self.game.show_title()
 
 
 class BriefingView(MenuView):
@@ -330,7 +361,7 @@ class BriefingView(MenuView):
         self.heading(t("briefing.hint"), 30, 12, pal["slate"])
 
     def back(self) -> None:
-        self.game.show_levels()
+        self.game.show_levels(more=self.game.beside_campaign(self.path))
 
 
 

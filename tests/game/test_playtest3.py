@@ -115,3 +115,37 @@ def test_ctrl_shift_and_a_models_key_release_its_idle_rentals(window):
     quiet.on_key_press(arcade.key.Q, arcade.key.MOD_CTRL | arcade.key.MOD_SHIFT)
     assert queries.slot_counts(quiet.world, model).rented == 0
     quiet.on_hide_view()
+
+
+def test_6_the_level_select_lists_the_mod_and_real_levels(window):
+    """Setup 6: the eight levels of levels/mods/ and the real trace were reachable only from the command line."""
+    from factory_game.game.menus import BriefingView, LevelSelectView
+    from factory_game.game.screenshot import frame
+    from factory_game.level.bundled import LEVELS_DIR
+
+    game = make_game(lang="en", muted=True, headless=True)
+    game.show_levels()
+    first = window.current_view
+    more = next(b for b in first.buttons if b.label.value.startswith("More levels"))
+    more.click()
+    page = window.current_view
+    assert isinstance(page, LevelSelectView) and page.more
+    listed = {path for path, _spec in page.level_of.values()}
+    shipped = set((LEVELS_DIR / "mods").glob("*.toml")) | set((LEVELS_DIR / "real").glob("*.toml"))
+    assert shipped <= listed, sorted(p.name for p in shipped - listed)
+    width, height = window.get_size()
+    for button in page.buttons:  # every one on screen, none over another
+        left, bottom, w, h = button.rect
+        assert 0 <= left and left + w <= width and 0 <= bottom and bottom + h <= height, button.label.value
+    rects = [b.rect for b in page.buttons]
+    for i, a in enumerate(rects):
+        for b in rects[i + 1:]:
+            assert a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0] or a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1]
+    frame(page)
+    real = next(b for i, b in enumerate(page.buttons) if page.level_of.get(i, (None,))[0] is not None
+                and page.level_of[i][0].parent.name == "real")
+    real.click()
+    briefing = window.current_view
+    assert isinstance(briefing, BriefingView)
+    briefing.back()  # back to the page it was on
+    assert isinstance(window.current_view, LevelSelectView) and window.current_view.more
