@@ -194,12 +194,31 @@ def make_game(levels: list[Path] | None = None, size=(1280, 720), lang: str | No
     from factory_game.game.i18n import I18n
 
     window = arcade.get_window() if _has_window() else arcade.Window(
-        size[0], size[1], "River Factory", resizable=True, visible=visible)
+        size[0], size[1], "River Factory", resizable=True, visible=visible, center_window=True)
     window.set_minimum_size(640, 360)
+    _window_keys(window)
     font()
     sandbox = SANDBOX if levels is None and SANDBOX.is_file() else None
     return Game(window, levels if levels is not None else campaign_levels(), I18n(lang), Sounds(muted), seed,
                 sandbox)
+
+
+def _window_keys(window) -> None:
+    """Keys every screen shares, under the screens' own handlers (a screen's handler sees a key first): F11 puts
+    the window in fullscreen and back. Registered once per window."""
+    import arcade
+
+    if getattr(window, "_river_keys", False):
+        return
+    window._river_keys = True
+
+    def on_key_press(symbol: int, _modifiers: int) -> bool:
+        if symbol == arcade.key.F11:
+            window.set_fullscreen(not window.fullscreen)
+            return True
+        return False
+
+    window.push_handlers(on_key_press=on_key_press)
 
 
 def _has_window() -> bool:
@@ -213,10 +232,14 @@ def _has_window() -> bool:
 
 
 def play(level_path: str | Path | None = None, lang: str | None = None, muted: bool = False,
-         seed: int | None = None, ui_scale: int | None = None) -> None:
-    """Open the game: straight into a level's briefing when one is given, else the title screen."""
-    game = make_game(lang=lang, muted=muted, seed=seed)  # first: it sets Arcade up before anything imports it
+         seed: int | None = None, ui_scale: int | None = None, size: tuple[int, int] = (1280, 720),
+         fullscreen: bool = False) -> None:
+    """Open the game: straight into a level's briefing when one is given, else the title screen. The window opens
+    centred at `size`, or fullscreen (F11 switches at any time)."""
+    game = make_game(size=size, lang=lang, muted=muted, seed=seed)  # first: it sets Arcade up before anything
     game.ui_scale = ui_scale
+    if fullscreen:
+        game.window.set_fullscreen(True)
     import arcade
 
     game.window.set_caption(game.i18n.t("app.title"))

@@ -149,3 +149,33 @@ def test_6_the_level_select_lists_the_mod_and_real_levels(window):
     assert isinstance(briefing, BriefingView)
     briefing.back()  # back to the page it was on
     assert isinstance(window.current_view, LevelSelectView) and window.current_view.more
+
+
+def test_setup_2_window_size_and_f11(window, monkeypatch):
+    """Setup 2: the window opened at 1280×720 in a corner, with no size option and no fullscreen."""
+    import arcade
+    import pyglet
+
+    from factory_game.game.commands import window_size
+
+    assert window_size("1920x1080") == (1920, 1080) and window_size("800X480") == (800, 480)
+    assert window_size("100x100") is None and window_size("big") is None and window_size("1x2x3") is None
+    game = make_game(levels=[], lang="en", muted=True, headless=True)
+    make_game(levels=[], lang="en", muted=True, headless=True)  # a second game on the same window: one handler
+    switched = []
+    monkeypatch.setattr(type(window), "set_fullscreen", lambda self, on=True, *a, **k: switched.append(on))
+    view = PlayView(game, busy_level())
+    window.show_view(view)
+    # through the window's handler stack as the event loop would (a headless window queues `dispatch_event`)
+    pyglet.event.EventDispatcher.dispatch_event(window, "on_key_press", arcade.key.F11, 0)
+    assert switched == [not window.fullscreen]
+    view.on_hide_view()
+
+
+def test_setup_2_play_refuses_a_bad_size(capsys, monkeypatch):
+    from factory_game.cli import main
+
+    monkeypatch.setenv("DISPLAY", ":99")
+    monkeypatch.delenv("ARCADE_HEADLESS", raising=False)
+    assert main(["play", "--size", "300x200"]) == 2
+    assert "--size" in capsys.readouterr().err
