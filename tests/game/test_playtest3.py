@@ -179,3 +179,26 @@ def test_setup_2_play_refuses_a_bad_size(capsys, monkeypatch):
     monkeypatch.delenv("ARCADE_HEADLESS", raising=False)
     assert main(["play", "--size", "300x200"]) == 2
     assert "--size" in capsys.readouterr().err
+
+
+def test_ux3_the_projection_is_a_range_neutral_at_the_start_and_minutes_never_outrun_the_clock():
+    """UX 3 and bug 5: L1 read −¥42 in red at 2m42s (contracted slots bill from minute 0); after a Load the
+    auto-manager's minutes were projected to 235 in a 180-minute level."""
+    from factory_game.game.panels.outlook import outlook
+    from factory_game.level.goals import score
+    from factory_game.sim.spec import Goal
+
+    profit = Goal("money.profit_cents", True, (12000, 15000, 19000))
+    start = outlook([score(profit, -4200)], {"money.profit_cents": [(0, 0), (2 * MINUTE, -3000)]},
+                    int(2.7 * MINUTE), 180 * MINUTE)[0]
+    assert start.heading == "neutral"
+    # later: a recent pace and the whole run's pace bound the range, and it holds the single projection
+    history = {"money.profit_cents": [(60 * MINUTE, 4000), (90 * MINUTE, 10000)]}
+    view = outlook([score(profit, 10000)], history, 90 * MINUTE, 180 * MINUTE)[0]
+    assert view.low == 10000 + 10000 / (90 * MINUTE) * 90 * MINUTE == 20000  # since the start
+    assert view.high == 10000 + 6000 / 30 * 90 == 28000  # the last half hour
+    assert view.low <= view.projected_value <= view.high and view.heading == "good"
+    minutes = Goal("manager.autopilot_minutes", False, (180, 180, 0))
+    loaded = outlook([score(minutes, 68)], {"manager.autopilot_minutes": [(66 * MINUTE, 64), (72 * MINUTE, 68)]},
+                     72 * MINUTE, 180 * MINUTE)[0]
+    assert loaded.high <= 68 + 108 and loaded.projected_value <= 180

@@ -18,7 +18,7 @@ from factory_game.sim import queries
 if TYPE_CHECKING:
     from factory_game.game.context import WidgetHost
 
-HEADING_COLOUR = {"good": "lime", "warn": "orange", "bad": "red"}
+HEADING_COLOUR = {"good": "lime", "warn": "orange", "bad": "red", "neutral": "silver"}
 
 
 def format_value(metric: str, value: float, lang: str) -> str:
@@ -82,12 +82,15 @@ class GoalsStrip:
             name = hud.i18n.pick(goal.label, goal.metric)
             sign = "≥" if goal.at_least else "≤"
             lang = hud.i18n.lang
-            figures = (f"{format_value(goal.metric, view.now.value, lang)} → "
-                       f"{format_value(goal.metric, view.projected_value, lang)}")
-            if not hud.small:
-                figures += "  ★" + sign + "/".join(format_value(goal.metric, stars, lang) for stars in goal.stars)
+            low, high = (format_value(goal.metric, end, lang) for end in (view.low, view.high))
+            figures = f"{format_value(goal.metric, view.now.value, lang)} → " + (low if low == high else
+                                                                                    f"{low}–{high}")
+            # the name gives way to the figures; the star thresholds come last and give way to both
             room = (label.clip_px or 400) - text_width(figures) - text_width(": ")
-            label.set(f"{clip(name, max(16, room))}: {figures}", pal[HEADING_COLOUR[view.heading]])
+            text = f"{clip(name, max(16, room))}: {figures}"
+            if not hud.small:
+                text += "  ★" + sign + "/".join(format_value(goal.metric, stars, lang) for stars in goal.stars)
+            label.set(clip(text, label.clip_px or 400), pal[HEADING_COLOUR[view.heading]])
 
     def _money_history(self, world) -> None:
         """Revenue and profit are in the world's per-minute series from the start: a loaded game or a screen
