@@ -58,7 +58,7 @@ def icon_image(icon: str, size: int = 8) -> Image.Image:
         name = f"icon_{icon}" if icon in BUILTIN_ICONS else "icon_generic"
         x, y, w, h = json.loads(ATLAS_JSON.read_text())["sprites"][name]
         img = Image.open(ATLAS_PNG).convert("RGBA").crop((x, y, x + w, y + h))
-    return img if img.size == (size, size) else img.resize((size, size), Image.NEAREST)
+    return img if img.size == (size, size) else img.resize((size, size), Image.Resampling.NEAREST)
 
 
 @cache

@@ -80,8 +80,7 @@ class FloorCamera:
         self.centre = (world_w / 2, world_h / 2)
         self.left = self.bottom = 0
         self.target = (0, 0)  # render target size in floor pixels
-        self.texture = self.fbo = None
-        self.camera: arcade.Camera2D | None = None
+        self._make_target(2, 2)  # (a real size comes with the first `resize`)
         self._quad = arcade.gl.geometry.quad_2d_fs()
         self._program = ctx.utility_textured_quad_program
         self.version = 0  # bumps whenever what is seen moves (labels over the floor follow it)
@@ -105,11 +104,14 @@ class FloorCamera:
         tw = _even(math.ceil(self.area[0] / self.zoom))
         th = _even(math.ceil(self.area[1] / self.zoom))
         if (tw, th) != self.target:
-            self.target = (tw, th)
-            self.texture = self.ctx.texture((tw, th), components=4, filter=PIXELATED)
-            self.fbo = self.ctx.framebuffer(color_attachments=[self.texture])
-            self.camera = arcade.Camera2D(viewport=arcade.LBWH(0, 0, tw, th), render_target=self.fbo)
+            self._make_target(tw, th)
         self.pan_to(*self.centre)
+
+    def _make_target(self, tw: int, th: int) -> None:
+        self.target = (tw, th)
+        self.texture = self.ctx.texture((tw, th), components=4, filter=PIXELATED)
+        self.fbo = self.ctx.framebuffer(color_attachments=[self.texture])
+        self.camera = arcade.Camera2D(viewport=arcade.LBWH(0, 0, tw, th), render_target=self.fbo)
 
     def pan_by(self, dx_window: float, dy_window: float) -> None:
         """Move the view by a drag of this many window pixels (the floor follows the mouse)."""

@@ -102,7 +102,8 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    level = _level(args.level)
-    render_play(level, at_ms, args.out, size=(width, height), lang=args.lang, seed=args.seed)
+    from factory_game.plugins.levels import find_level
+
+    render_play(find_level(args.level), at_ms, args.out, size=(width, height), lang=args.lang, seed=args.seed)
     print(f"wrote {args.out} ({width}x{height}, {args.level} at {args.at})")
     return 0

@@ -64,7 +64,9 @@ class WidgetHost(Protocol):
     small: bool
     batch: pyglet.graphics.Batch
     boxes: arcade.SpriteList
-    manager: ManagerState
+
+    @property
+    def manager(self) -> ManagerState: ...
 
     def button(self, left: float, bottom: float, width: float, height: float, text: str,
                on_click: Callable[[], Any], tooltip: str = "") -> Button: ...

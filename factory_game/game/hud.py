@@ -47,7 +47,7 @@ def on_order_text(t, world, model_id: str) -> str:
     for kind, key in ((queries.RENTAL, "hud.on_order"), (queries.CONTRACT, "hud.on_order_contract")):
         mine = [order for order in queries.orders(world, model_id) if order.kind == kind]
         if mine:
-            parts.append(t(key, n=sum(order.count for order in mine),
+            parts.append(t(key, n=sum(order.slots for order in mine),
                            eta=wait_text(max(0, mine[0].arrive_at - world.now))))
     return " ".join(parts)
 
@@ -450,7 +450,7 @@ class Hud:
         lines = view.inspector_lines()
         if lines != self._inspected:  # wrapping costs: only when the lines change
             self._inspected = lines
-            width = self.inspector[0].clip_px if self.inspector else 300
+            width = (self.inspector[0].clip_px if self.inspector else None) or 300
             self._wrapped = [part for line in lines for part in (wrap(line, width) if line else [""])]
         lines = self._wrapped
         self._place_inspector(self.small and view.selected is not None)
@@ -475,7 +475,7 @@ class Hud:
         if alerts == self._alerts_shown:
             return
         self._alerts_shown = alerts
-        width = self.alert_lines[0].clip_px if self.alert_lines else 300
+        width = (self.alert_lines[0].clip_px if self.alert_lines else None) or 300
         rows: list[tuple[str, tuple]] = []
         for text, colour in alerts:
             parts = wrap(text, width) if text else []

@@ -30,8 +30,8 @@ class MenuView(arcade.View):
         self.game = game
         self.buttons: list[Button] = []
         self.hovered: Button | None = None
-        self.boxes = arcade.SpriteList(use_spatial_hash=False)
-        self.icons = arcade.SpriteList(use_spatial_hash=False)
+        self.boxes: arcade.SpriteList[arcade.Sprite] = arcade.SpriteList(use_spatial_hash=False)
+        self.icons: arcade.SpriteList[arcade.Sprite] = arcade.SpriteList(use_spatial_hash=False)
         self.batch = pyglet.graphics.Batch()
         self.default: Button | None = None
 
@@ -169,7 +169,9 @@ class TitleView(MenuView):
             walker.scale = zoom
             self.walkers.append(walker)
             self.icons.append(walker)
-        self.stations, self.coins, self.zoom, self.clock = [], [], zoom, 0.0
+        self.stations: list[arcade.Sprite] = []
+        self.coins: list[tuple[arcade.Sprite, tuple[float, float], float]] = []  # coin, from, born
+        self.zoom, self.clock = zoom, 0.0
         for i in range(6):
             station = arcade.Sprite(textures()["station_busy_0"], scale=zoom, center_x=w / 2 + (i - 2.5) * 20 * zoom,
                                     center_y=h - (30 if short else 70))
@@ -301,7 +303,7 @@ class LevelSelectView(MenuView):
         self.button(self.game.i18n.t("menu.back"), max(40, y - 20), self.back)
         self.about = [self.line("", self.window.width / 2 - 320, max(40, y - 20) - 30 - i * 20, palette()["silver"])
                       for i in range(3)]
-        self.about_for = None
+        self.about_for: int | None = None
         self._describe(self.default)
 
     def _describe(self, button) -> None:
@@ -471,7 +473,7 @@ class ReportView(MenuView):
         self.charts = report_charts.ReportCharts(self.data, game.i18n.lang) if report_charts.available() else None
         self.waiting_for_chart = False
         self.tab = report_charts.NAMES[0]
-        self.chart = arcade.SpriteList()
+        self.chart: arcade.SpriteList[arcade.Sprite] = arcade.SpriteList()
         self.strips: list[tuple[list, tuple]] = []  # the fallback's line charts
 
     MODEL_COLUMNS = ("figure.done", "figure.wait_p95", "figure.sla", "figure.utilisation")  # of TASK_COLUMNS
@@ -509,7 +511,8 @@ class ReportView(MenuView):
         columns = [i for i, (key, _metric) in enumerate(TASK_COLUMNS) if key in self.MODEL_COLUMNS]
         for group in data.task_table():
             if group.kind == "model":
-                figures = [f"{t(group.cells[i].key)} {group.cells[i].shown(lang)}" for i in columns]
+                figures = [f"{t(cell.key)} {cell.shown(lang)}" for cell in (group.cells[i] for i in columns)
+                           if cell is not None]
                 figures[0] = f"{data.group_name(group, lang)}: {figures[0]}"
                 for text in _packed(figures, width)[:2]:
                     y -= self.LINE
@@ -550,7 +553,8 @@ class ReportView(MenuView):
         super().on_update(delta_time)
         if self.charts is not None:
             self.charts.start()
-        texture = self.charts.texture(self.tab, self.game.i18n.lang) if self.waiting_for_chart else None
+        texture = (self.charts.texture(self.tab, self.game.i18n.lang)
+                   if self.waiting_for_chart and self.charts is not None else None)
         if texture is not None:  # only the chart comes in: the rest of the screen stays as laid out
             self.waiting_for_chart = False
             plate, words = self.placeholder

@@ -52,7 +52,7 @@ class Region(arcade.Section):
 
     @property
     def play(self) -> PlayScreen:
-        return self.view  # type: ignore[return-value]  # (arcade types it as any View)
+        return self.view
 
     def place(self, left: float, bottom: float, width: float, height: float) -> None:
         self.left, self.bottom = int(left), int(bottom)
@@ -135,12 +135,12 @@ LAYOUT = (("levers", HudRegion, 3), ("goals", HudRegion, 2), ("inspector", HudRe
           ("panel", PanelRegion, 5), ("floor", FloorRegion, 1), ("tooltip", TooltipLayer, 9))
 
 
-def make_regions(view: PlayScreen) -> tuple[arcade.SectionManager, dict[str, Region]]:
+def make_regions(view: arcade.View) -> tuple[arcade.SectionManager, dict[str, Region]]:
     """The play view's sections. Keys, updates and resizes stay with the view (a key is a global shortcut)."""
     manager = arcade.SectionManager(view)
     manager.managed_events -= {"on_key_press", "on_key_release", "on_update", "on_resize"}
     manager.view_draw_first = None  # the floor region clears and draws first
-    regions = {}
+    regions: dict[str, Region] = {}
     for name, kind, draw_order in LAYOUT:
         regions[name] = kind(name, draw_order)
         manager.add_section(regions[name])

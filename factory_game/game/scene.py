@@ -218,11 +218,12 @@ class Scene:
         self.content_icon = {c.id: c.icon or c.id for c in spec.content}
         self.sounds = sounds
         self.background = build_background(self.layout)
-        self.stations = arcade.SpriteList(use_spatial_hash=False)
-        self.people = arcade.SpriteList(use_spatial_hash=False)
-        self.overlay = arcade.SpriteList(use_spatial_hash=False)
-        self.effects = arcade.SpriteList(use_spatial_hash=False)
-        self.top = arcade.SpriteList(use_spatial_hash=False)  # the "!" bubbles and the dispatcher's path
+        self.stations: arcade.SpriteList[arcade.Sprite] = arcade.SpriteList(use_spatial_hash=False)
+        self.people: arcade.SpriteList[arcade.Sprite] = arcade.SpriteList(use_spatial_hash=False)
+        self.overlay: arcade.SpriteList[arcade.Sprite] = arcade.SpriteList(use_spatial_hash=False)
+        self.effects: arcade.SpriteList[arcade.Sprite] = arcade.SpriteList(use_spatial_hash=False)
+        # the "!" bubbles and the dispatcher's path
+        self.top: arcade.SpriteList[arcade.Sprite] = arcade.SpriteList(use_spatial_hash=False)
         self.trail = [_hidden(textures()["pixel"], self.top, color=palette()["yellow"]) for _ in range(TRAIL_DOTS)]
         self.single_content = {m.id: len(m.content) == 1 for m in spec.models}
         self.customers: dict[int, Person] = {}
@@ -323,7 +324,7 @@ class Scene:
             if cached is not None and cached[0] == signature:
                 spots.update(cached[1])
                 continue
-            mine: dict[int, tuple[int, int]] = {}
+            mine: dict[int, tuple[tuple[int, int], int]] = {}  # task id -> (spot, place in the queue)
             self._spots[model_id] = (signature, mine)
             zone = self.layout.zones[model_id]
             n_priority = n_normal = 0
@@ -382,7 +383,7 @@ class Scene:
         else:
             self._leave_street(cid)
             place = self._task_place(lead, spots) if lead is not None else None
-            if place is not None:
+            if place is not None and lead is not None:
                 goal, model = place
                 carries = lead.id not in self.helpers or (person.arrived and person.goal == goal)
             elif customer.state == CustomerState.LEAVING or person.goal is None:
@@ -403,7 +404,7 @@ class Scene:
         self._set_mark(person, cid, customer.state == CustomerState.ASKED)
         if customer.visit > 1:
             person.mark_returning()
-        helped = {t.id for t in flying} - ({lead.id} if carries else set())
+        helped = {t.id for t in flying} - ({lead.id} if carries and lead is not None else set())
         for task in flying:
             if task.id in helped:
                 self._sync_helper(task, person, spots, self._wait_tag(task, spots) if task is lead else None)
@@ -607,7 +608,8 @@ class Scene:
         customers = queries.customers(self.world)
         self.asked = [c for c in self.asked if c in customers and customers[c].state == CustomerState.ASKED]
         target = self.customers.get(self.asked[0]) if self.asked else None
-        goal = (target.position[0] + 9, target.position[1]) if target else self.layout.dispatcher_home
+        goal = ((round(target.position[0]) + 9, round(target.position[1])) if target
+                else self.layout.dispatcher_home)
         if self.dispatcher.goal != goal:
             self.dispatcher.go(self.layout.route((self.dispatcher.x, self.dispatcher.y), goal, None))
         self.dispatcher.step(dt, speed * (1 + self.dispatcher.remaining() / 120))
@@ -617,7 +619,7 @@ class Scene:
         """Yellow dots along the dispatcher's way to the customer being asked (none once there, or going home)."""
         points: list[tuple[int, int]] = []
         if walker is not None and walker.route:
-            (px, py), left = (walker.x, walker.y), TRAIL_STEP
+            (px, py), left = (walker.x, walker.y), float(TRAIL_STEP)
             for qx, qy in walker.route:
                 length = abs(qx - px) + abs(qy - py)
                 while left <= length and len(points) < TRAIL_DOTS:

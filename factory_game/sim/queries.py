@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from factory_game.sim import capacity, entities, prompt
+from factory_game.sim.commands import Rent, SignContract
 from factory_game.sim.events import Event, Kind
 
 if TYPE_CHECKING:
@@ -82,10 +83,10 @@ class SlotCounts(NamedTuple):
 
 
 class Order(NamedTuple):
-    """Extra slots on their way to a model: `count` of one `kind` (RENTAL or CONTRACT) arriving at `arrive_at`."""
+    """Extra slots on their way to a model: `slots` of one `kind` (RENTAL or CONTRACT) arriving at `arrive_at`."""
 
     kind: str
-    count: int
+    slots: int
     arrive_at: int
 
 
@@ -203,21 +204,21 @@ def orders(world: World, model_id: str) -> list[Order]:
         if not waiting:
             break
         command = record.command
-        kind = {"rent": RENTAL, "sign_contract": CONTRACT}.get(command.name)
-        if kind is None or not record.ok or getattr(command, "model", None) != model_id:
+        if not record.ok or not isinstance(command, (Rent, SignContract)) or command.model != model_id:
             continue
+        kind = RENTAL if isinstance(command, Rent) else CONTRACT
         arrive_at = record.time + lead[kind]
         if arrive_at >= world.now:
             found.append(Order(kind, command.count, arrive_at))
     found.sort(key=lambda order: order.arrive_at)
     # an order due exactly now may have arrived already: the world's count of slots on order decides
-    extra = sum(order.count for order in found) - waiting
+    extra = sum(order.slots for order in found) - waiting
     while extra > 0 and found:
         first = found[0]
-        taken = min(extra, first.count)
-        found[0] = first._replace(count=first.count - taken)
+        taken = min(extra, first.slots)
+        found[0] = first._replace(slots=first.slots - taken)
         extra -= taken
-        if not found[0].count:
+        if not found[0].slots:
             found.pop(0)
     return found
 

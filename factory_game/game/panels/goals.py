@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from factory_game import texts
 from factory_game.game.art import palette
-from factory_game.game.panels.outlook import TREND_WINDOW_MS, outlook
-from factory_game.game.ui import box, clip, text_width
+from factory_game.game.panels.outlook import TREND_WINDOW_MS, GoalOutlook, outlook
+from factory_game.game.ui import Label, box, clip, text_width
 from factory_game.level.goals import evaluate
 from factory_game.report.data import metric_unit
 from factory_game.sim import queries
@@ -30,8 +30,8 @@ class GoalsStrip:
     def __init__(self, hud: WidgetHost) -> None:
         self.hud = hud
         self.history: dict[str, list[tuple[int, float]]] = {}  # metric -> (time, value) over the trend window
-        self.lines = []
-        self.outlooks = []
+        self.lines: list[Label] = []
+        self.outlooks: list[GoalOutlook] = []
         self.height = 0  # UI pixels the strip takes under the top bar (the floor is laid out below it)
 
     def build(self, left: float, top: float, right: float, on_toggle: Callable[[], None]) -> float:

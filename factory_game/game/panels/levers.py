@@ -220,7 +220,7 @@ class LeversPanel:
             paid = [p for p in economics.paid_until_ms(world, model_id) if p > world.now]
             paid_text = format_duration(paid[-1]) if paid else t("manager.paid_none")
             if orders:
-                transit.set(t("manager.transit", n=sum(order.count for order in orders),
+                transit.set(t("manager.transit", n=sum(order.slots for order in orders),
                               eta=format_duration(orders[0].arrive_at - world.now), paid=paid_text))
             else:
                 transit.set(t("manager.transit_none", paid=paid_text))
