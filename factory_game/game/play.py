@@ -60,6 +60,7 @@ class PlayView(arcade.View):
         self._press: tuple[float, float] | None = None  # where the mouse went down, until it is a click or a drag
         self._dragging = False
         self.alerts = Alerts(self.world, game.i18n, game.sounds)
+        self._lang = game.i18n.lang  # the language the screen was last laid out in
         if prepared is not None:
             prepared.session.on_failure(self.mod_failed)
         self.selected: tuple[str, int] | None = None
@@ -76,6 +77,8 @@ class PlayView(arcade.View):
 
     def on_show_view(self) -> None:
         self.game.i18n.on_change(self._on_language)
+        if self.game.i18n.lang != self._lang:  # switched while another screen was up (the pause menu's button)
+            self._on_language(self.game.i18n.lang)
         self.section_manager.enable()
         place_regions(self)  # (enabling turns every section on: the levers only while open)
 
@@ -189,7 +192,8 @@ class PlayView(arcade.View):
         self.clock.paused = True
         self.window.show_view(PauseView(self.game, self))
 
-    def _on_language(self, _lang: str) -> None:
+    def _on_language(self, lang: str) -> None:
+        self._lang = lang
         self.hud.build()
         self.floor_labels.build()
 

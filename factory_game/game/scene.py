@@ -149,7 +149,7 @@ class Station(arcade.Sprite):
     """One slot's machine at its place in the workshop."""
 
     def __init__(self, slot, home: tuple[int, int], overlay: arcade.SpriteList, on_top: arcade.SpriteList,
-                 now_s: float) -> None:
+                 now_s: float, arriving: bool = True) -> None:
         tex = textures()
         super().__init__(tex["station_idle"], center_x=home[0], center_y=home[1])
         self.slot_id = slot.id
@@ -165,7 +165,8 @@ class Station(arcade.Sprite):
         self.late = False
         self.contract = queries.is_contract(slot)  # flagged "C" in sky blue, not the rental's "R"
         self.tag = _hidden(contract_tag() if self.contract else tex["rented_tag"], overlay)
-        self.drop_from = now_s if slot.rented else None  # rented stations drop in from above
+        # rented stations drop in from above as they arrive (not those already there when the screen opened)
+        self.drop_from = now_s if slot.rented and arriving else None
         self.fade_from: float | None = None
 
     def show_time_left(self, ms: float | None, late: bool = False) -> None:
@@ -555,7 +556,7 @@ class Scene:
         first = zone.contracted if slot.rented else 0
         index = next((i for i in range(first, len(zone.stations)) if i not in taken), len(zone.stations) - 1)
         places[slot.id] = index
-        station = Station(slot, zone.stations[index], self.overlay, self.effects, self.clock)
+        station = Station(slot, zone.stations[index], self.overlay, self.effects, self.clock, arriving=self._frame > 0)
         if slot.rented:
             station.tag.visible = True
             station.tag.position = (station.home[0] + 6, station.home[1] + 7)

@@ -202,3 +202,44 @@ def test_ux3_the_projection_is_a_range_neutral_at_the_start_and_minutes_never_ou
     loaded = outlook([score(minutes, 68)], {"manager.autopilot_minutes": [(66 * MINUTE, 64), (72 * MINUTE, 68)]},
                      72 * MINUTE, 180 * MINUTE)[0]
     assert loaded.high <= 68 + 108 and loaded.projected_value <= 180
+
+
+def test_12_after_a_load_arrived_stations_stand_in_place(window):
+    """Bug 12: saved the minute rented stations arrived, then loaded (paused): they floated faint two rows above
+    the annex, their drop-in frozen at its first frame."""
+    from factory_game.sim.world import World
+
+    world = World(busy_level(rate_per_hour=60))
+    model = world.spec.models[0].id
+    world.apply(Rent(model, 3))
+    world.advance(3 * MINUTE)
+    game = make_game(levels=[], lang="en", muted=True, headless=True)
+    view = PlayView(game, world.spec, world=world, paused=True)  # as `load_saved` opens a loaded game
+    window.show_view(view)
+    view.step(1 / 30)
+    rented = [s for s in view.scene.slot_sprites.values() if s.rented]
+    assert len(rented) == 3
+    assert all(s.position == s.home and s.alpha == 255 for s in rented)
+    # one ordered now still drops in when it arrives
+    world.apply(Rent(model, 1))
+    world.advance(world.now + 3 * MINUTE)
+    view.set_speed(1)
+    view.step(1 / 30)
+    new = [s for s in view.scene.slot_sprites.values() if s.rented and s not in rented]
+    assert len(new) == 1 and new[0].position != new[0].home
+    view.on_hide_view()
+
+
+def test_4_the_pause_menus_language_button_reaches_the_floor(play):
+    """Bug 4: Esc, "Language", Esc left the floor's plates ("Workshop", "RENTED", the rope sign) in English."""
+    from factory_game.game.menus import PauseView
+
+    english = sorted(label.value for _key, label, *_rest in play.floor_labels.items)
+    play.open_menu()
+    pause = play.window.current_view
+    assert isinstance(pause, PauseView)
+    pause._toggle_language()
+    pause.back()
+    assert play.window.current_view is play
+    chinese = sorted(label.value for _key, label, *_rest in play.floor_labels.items)
+    assert "Workshop" in english and "Workshop" not in chinese and "车间" in chinese
