@@ -173,9 +173,10 @@ class PlayView(arcade.View):
             self.release(model_id, idle)
 
     def apply(self, command) -> None:
-        """A lever from the manager's panels: through the world's one door (a refusal shows as an alert, from its
-        command event)."""
-        self.world.apply(command)
+        """A lever from the manager's panels: through the world's one door; the feed says what it did (a refusal
+        shows as an alert too, from its command event)."""
+        if self.world.apply(command).ok:
+            self.alerts.lever(command)
 
     def toggle_autopilot(self) -> None:
         self.world.apply(SetAutopilot(not queries.autopilot_on(self.world)))

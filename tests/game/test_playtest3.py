@@ -243,3 +243,20 @@ def test_4_the_pause_menus_language_button_reaches_the_floor(play):
     assert play.window.current_view is play
     chinese = sorted(label.value for _key, label, *_rest in play.floor_labels.items)
     assert "Workshop" in english and "Workshop" not in chinese and "车间" in chinese
+
+
+def test_14_a_lever_pulled_is_said_in_the_alerts(play):
+    """Bug 14: a price, a cap, the pack or a contract logged nothing; only refusals reached the feed."""
+    from factory_game.sim.commands import SetCap, SetPrice
+
+    play.apply(SetPrice("image", 25))
+    play.apply(SetPrice("image", 30))  # the same lever again: its line updates
+    play.apply(SetCap("L1", 2))
+    play.apply(SignContract("video", 2))
+    lines = [text for text, _colour in play.alerts.lines(play.game.i18n, 6) if text]
+    assert lines[0].endswith("Signed 2 Clipper slots on contract: they arrive in 15m00s")
+    assert lines[1].endswith("L1 may now have 2 tasks in flight")
+    assert lines[2].endswith("Image price set to ¥0.30") and not any("¥0.25" in line for line in lines)
+    play.game.i18n.set_language("zh-CN")
+    assert play.alerts.lines(play.game.i18n, 3)[2][0].endswith("图片 价格改为 ¥0.30")
+    play.game.i18n.set_language("en")
