@@ -55,8 +55,8 @@ def on_order_text(t, world, model_id: str) -> str:
 class ModelCard:
     """One model: name and icons, busy/total, queue, predicted wait against the prompt line, p95, rent/release."""
 
-    ROWS = 4  # name · queue and wait · p95 and the prompt line · buttons
-    COMPACT_ROWS = 3  # with many models the p95 row goes
+    ROWS = 5  # name and slots · rented, contracted, on order · queue and wait · p95 and the prompt line · buttons
+    COMPACT_ROWS = 3  # with many models the second and the p95 rows go (the slots' line takes what fits)
 
     # in a small window (zoom 1), lines over the buttons: name · slots · queue and wait, then with more models
     # name · queue and wait, then name and wait on one line
@@ -87,12 +87,16 @@ class ModelCard:
             icon_id = {c.id: c.icon or c.id for c in view.world.spec.content}.get(content, "")
             icon = arcade.Sprite(icon_texture(icon_id, 16), center_x=x + 8 + i * 20, center_y=top - LINE + 5)
             hud.icons.append(icon)
-        self.busy = Label(hud.batch, left + width - 8, top - LINE, "", anchor_x="right")
-        self.queue = Label(hud.batch, x, top - 2 * LINE, "")
-        self.wait = Label(hud.batch, x + 88, top - 2 * LINE, "")
-        self.p95 = Label(hud.batch, x, top - 3 * LINE, "", pal["silver"])
-        self.line = Label(hud.batch, x + 120, top - 3 * LINE, "", pal["silver"])
-        self.p95.visible = self.line.visible = not compact
+        name_w = min(int(width * 0.4), text_width(self.name.value)) + 20 * len(spec.content) + 16
+        self.busy = Label(hud.batch, left + width - 8, top - LINE, "", anchor_x="right", clip_px=int(width) - name_w)
+        # the slots' story (rented, on contract, on order, leaving, down) on a line of its own, never over the name
+        self.extra = Label(hud.batch, x, top - 2 * LINE, "", clip_px=int(width) - 16)
+        below = 0 if compact else LINE
+        self.queue = Label(hud.batch, x, top - 2 * LINE - below, "")
+        self.wait = Label(hud.batch, x + 88, top - 2 * LINE - below, "")
+        self.p95 = Label(hud.batch, x, top - 3 * LINE - below, "", pal["silver"])
+        self.line = Label(hud.batch, x + 120, top - 3 * LINE - below, "", pal["silver"])
+        self.p95.visible = self.line.visible = self.extra.visible = not compact
         rows = self.COMPACT_ROWS if compact else self.ROWS
         bw = (width - 24) / 2
         price = money(spec.rent_price_cents)
@@ -101,7 +105,7 @@ class ModelCard:
         self.release = hud.button(x + bw + 38, top - rows * LINE - 10, bw - 30, 22, t("hud.release"),
                                   lambda: view.release_idle(model_id) if hud.shift else view.release(model_id),
                                   "tip.release")
-        hud.labels += [self.name, self.busy, self.queue, self.wait, self.p95, self.line]
+        hud.labels += [self.name, self.busy, self.extra, self.queue, self.wait, self.p95, self.line]
 
     def _build_small(self, hud: Hud, spec, left: float, top: float, width: float, rows: int) -> None:
         """The card at 1× zoom: one thing a line, short button texts, nothing wider than the panel."""
@@ -117,6 +121,8 @@ class ModelCard:
         self.name = Label(hud.batch, x + icons_w, top - SMALL_LINE, self.name_text, pal["yellow"],
                           clip_px=self.name_room - (wait_w + 8 if rows == 1 else 0))
         self.busy = Label(hud.batch, x, top - 2 * SMALL_LINE, "", clip_px=inner)
+        self.extra = Label(hud.batch, x, 0, "")
+        self.extra.visible = False
         self.queue = Label(hud.batch, x, top - rows * SMALL_LINE, "", clip_px=inner - wait_w - 8)
         self.wait = Label(hud.batch, left + width - 8, top - rows * SMALL_LINE, "", anchor_x="right",
                           clip_px=wait_w)
@@ -143,18 +149,24 @@ class ModelCard:
         # reads above the total
         leaving = slots.leaving
         busy = t("hud.busy", busy=slots.busy - leaving, total=slots.serving)
+        extras = []
         if slots.rented:
-            busy += " " + t("hud.rented", n=slots.rented)
+            extras.append(t("hud.rented", n=slots.rented))
         if slots.contracted and slots.contract_until is not None:
-            busy += " " + t("hud.contracted", n=slots.contracted, until=format_duration(slots.contract_until))
+            extras.append(t("hud.contracted", n=slots.contracted, until=format_duration(slots.contract_until)))
         if slots.on_order:
-            busy += " " + on_order_text(t, world, self.model_id)
+            extras.append(on_order_text(t, world, self.model_id))
         if leaving:
-            busy += " " + t("hud.leaving", n=leaving)
+            extras.append(t("hud.leaving", n=leaving))
         down = slots.down
         if down:
-            busy += " " + t("hud.down", n=down)
-        self.busy.set(busy, pal["orange"] if down else pal["white"])
+            extras.append(t("hud.down", n=down))
+        colour = pal["orange"] if down else pal["white"]
+        if self.extra.visible:
+            self.busy.set(busy, colour)
+            self.extra.set(" ".join(extras), colour)
+        else:  # no line of its own: after the slots, as far as it fits
+            self.busy.set(" ".join([busy, *extras]), colour)
         self.queue.set(t("hud.queue", n=queries.queue_length(world, self.model_id)))
         wait = queries.predicted_wait_ms(world, self.model_id)
         over = queries.over_the_line(world, self.model_id)
