@@ -2,10 +2,10 @@
 it is heading as a range, and which goal held the stars down. Pure Python (no Arcade), so tests check it headless.
 
 The range. A sum (money, counts) goes on at its pace: the recent pace (the last TREND_WINDOW_MS) and the pace since
-the start bound it; a share or a percentile stays within what it was over the recent window. A guess from a few
-minutes says little: for the first NEUTRAL_MS a goal is shown neutral (grey) whatever its range, and a pace is only
-taken over at least MIN_SPAN_MS of history (after a Load the screen's own history starts again). A count of minutes
-cannot grow faster than the clock.
+the start bound it; a share or a percentile stays within what it was over the recent window (from NEUTRAL_MS on).
+A guess from a few minutes says little: for the first NEUTRAL_MS a goal is shown neutral (grey) whatever its range,
+and a pace is only taken over at least MIN_SPAN_MS of history (after a Load the screen's own history starts again).
+A count of minutes cannot grow faster than the clock.
 """
 
 from __future__ import annotations
@@ -72,8 +72,8 @@ def project_range(metric: str, value_now: float, history: list[tuple[int, float]
     if end_ms is None or now_ms >= end_ms:
         return value_now, value_now
     recent = [(t, v) for t, v in history if t >= now_ms - TREND_WINDOW_MS]
-    if not is_cumulative(metric):
-        values = [v for _t, v in recent] + [value_now]
+    if not is_cumulative(metric):  # (the first minutes' shares, of a handful of tasks, say nothing)
+        values = [v for t, v in recent if t >= NEUTRAL_MS] + [value_now]
         return min(values), max(values)
     left = end_ms - now_ms
     ends = []
