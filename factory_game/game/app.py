@@ -96,7 +96,15 @@ class Game:
 
     def first_unfinished(self) -> Path | None:
         """The campaign level the title's main button opens: the first without a star (None: all won)."""
-        return next((p for p in self._levels if not self.stars.get(self.load(p).id)), None)
+        return self.first_below(1)
+
+    def first_below(self, stars: int) -> Path | None:
+        """The first campaign level won with fewer than `stars` stars (None: none)."""
+        return next((p for p in self._levels if self.stars.get(self.load(p).id, 0) < stars), None)
+
+    def campaign_stars(self) -> tuple[int, int]:
+        """Stars won over the campaign, and the most there are."""
+        return sum(self.stars.get(self.load(p).id, 0) for p in self._levels), 3 * len(self._levels)
 
     # screens
     def show_title(self) -> None:
@@ -153,10 +161,15 @@ class Game:
         return None
 
     def next_level(self) -> None:
+        """After a report: the next campaign level's briefing; after the last, with every level won, the title
+        (it says the campaign is complete); else the level select."""
         if self.current in self._levels:
             index = self._levels.index(self.current) + 1
             if index < len(self._levels):
                 self.show_briefing(self._levels[index])
+                return
+            if self.first_unfinished() is None:
+                self.show_title()
                 return
         self.show_levels()
 

@@ -182,10 +182,14 @@ class TitleView(MenuView):
         self.heading(t("app.subtitle"), title_y - (28 if short else 50), 12, palette()["silver"])
         y = title_y - 78 if short else h * 0.53
         level = self.game.first_unfinished()
+        key = "menu.play_level"
+        if level is None:  # every level has a star: say so, and offer the first one short of three
+            won, total = self.game.campaign_stars()
+            self.heading(t("title.complete", stars=won, total=total), y + 34, 14, palette()["yellow"])
+            level, key = self.game.first_below(3), "menu.improve_level"
         if level is not None:
             title = self.game.i18n.pick(self.game.load(level).title, level.stem)
-            self.default = self.button(t("menu.play_level", title=title), y, lambda: self.game.show_briefing(level),
-                                       width=400)
+            self.default = self.button(t(key, title=title), y, lambda: self.game.show_briefing(level), width=400)
             y -= ROW
         playing = [(t("menu.level_select"), self.game.show_levels), (t("menu.load"), self.load)]
         quitting = [(t("menu.quit"), self.game.quit)]

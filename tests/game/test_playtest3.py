@@ -264,3 +264,25 @@ def test_14_a_lever_pulled_is_said_in_the_alerts(play):
     play.game.i18n.set_language("zh-CN")
     assert play.alerts.lines(play.game.i18n, 3)[2][0].endswith("图片 价格改为 ¥0.30")
     play.game.i18n.set_language("en")
+
+
+def test_15_a_won_campaign_says_so_and_still_offers_a_level(window):
+    """Bug 15: with every level starred the title lost its main button ("Enter to start" opened the level select),
+    and "Next level" after the last dropped the player on the level select with no end-of-campaign moment."""
+    from factory_game.game.menus import BriefingView, TitleView
+
+    game = make_game(lang="en", muted=True, headless=True)
+    levels = [path for path, _spec in game.levels()]
+    for path in levels:
+        game.record(game.load(path).id, 3)
+    game.stars[game.load(levels[2]).id] = 2  # one level short of three stars
+    game.current = levels[-1]
+    game.next_level()
+    title = window.current_view
+    assert isinstance(title, TitleView)
+    won, total = game.campaign_stars()
+    assert (won, total) == (3 * len(levels) - 1, 3 * len(levels))
+    assert f"Campaign complete: {won} of {total} stars" in [label.value for label in title.labels]
+    assert title.default is not None and title.default.label.value.startswith("Go for three stars: ")
+    title.default.click()
+    assert isinstance(window.current_view, BriefingView) and window.current_view.path == levels[2]
