@@ -362,14 +362,6 @@ class Hud:
             return self.label(x, y, t("hud.paused"), pal["yellow"], anchor_x="center")
         return self.label(left + 8, top - 36, t("hud.paused"), pal["yellow"])
 
-    def mods_text(self) -> str:
-        """"Mods: Surge pricing, Fair share (off)": the level's mods by name, those switched off marked."""
-        view, t = self.view, self.i18n.t
-        names = [view.game.mod_name(mod_id) for mod_id, _constraint in view.world.spec.mods]
-        names = [t("hud.mod_off", name=name) if mod_id in view.mods_off else name
-                 for (mod_id, _c), name in zip(view.world.spec.mods, names, strict=True)]
-        return t("hud.mods_badge", names=", ".join(names)) if names else ""
-
     def _top_bar(self, left: float, top: float, right: float) -> None:
         """Two lines: the clock over its progress bar, pause and speeds, five figures, the switches."""
         view, t, pal = self.view, self.i18n.t, palette()
@@ -425,7 +417,10 @@ class Hud:
     # ----------------------------------------------------------------------------------------------- per frame
     def refresh(self, dt: float) -> None:
         view, t, pal = self.view, self.i18n.t, palette()
-        self.mods_badge.set(self.mods_text())
+        badge = view.mods_text()
+        if badge and text_width(badge) > (self.mods_badge.clip_px or 0):  # too long to read cut: the count, and the
+            badge = self.i18n.t("hud.mods_count", n=len(view.world.spec.mods))  # names in the inspector's legend
+        self.mods_badge.set(badge)
         world = view.world
         self._summary_age += dt
         fresh = self._summary_age >= SUMMARY_EVERY_S

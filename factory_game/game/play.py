@@ -291,7 +291,9 @@ class PlayView(arcade.View):
         if self.selected is None:
             multiplier = f"{queries.multiplier(self.world):g}"
             keys = ("tiers", "crown", "helper", "street", "bar", "rented", "marks")
-            return [t("inspect.hint"), ""] + [t(f"inspect.legend_{key}", multiplier=multiplier) for key in keys]
+            mods = [self.mods_text()] if self.world.spec.mods else []  # the whole list, wrapped
+            return [t("inspect.hint"), *mods, ""] + [t(f"inspect.legend_{key}", multiplier=multiplier)
+                                                     for key in keys]
         kind, ident = self.selected
         world = self.world
         if kind == "customer":
@@ -335,6 +337,13 @@ class PlayView(arcade.View):
         if queries.is_contract(slot):
             return "inspect.on_contract"
         return "inspect.rented" if slot.rented else "inspect.contracted"
+
+    def mods_text(self) -> str:
+        """"Mods: Surge pricing, Fair share (off)": the level's mods by name, those switched off marked."""
+        t = self.game.i18n.t
+        names = [t("hud.mod_off", name=self.game.mod_name(mod_id)) if mod_id in self.mods_off
+                 else self.game.mod_name(mod_id) for mod_id, _constraint in self.world.spec.mods]
+        return t("hud.mods_badge", names=", ".join(names)) if names else ""
 
     def _content_name(self, content_id: str) -> str:
         for c in self.world.spec.content:

@@ -286,3 +286,22 @@ def test_15_a_won_campaign_says_so_and_still_offers_a_level(window):
     assert title.default is not None and title.default.label.value.startswith("Go for three stars: ")
     title.default.click()
     assert isinstance(window.current_view, BriefingView) and window.current_view.path == levels[2]
+
+
+def test_13_the_mods_badge_is_never_cut_to_nonsense(window):
+    """Bug 13: "Mods: 3D models, Surge pricing, Fa…" with no way to read the rest."""
+    from factory_game.game.ui import text_width
+    from factory_game.plugins import prepare_level
+    from factory_game.plugins.levels import find_level
+
+    game = make_game(levels=[], lang="en", muted=True, headless=True)
+    view = PlayView(game, prepare_level(find_level("campaign/06-mods-at-work"), lenient=True))
+    window.show_view(view)
+    view.step(0)
+    badge = view.hud.mods_badge
+    full = view.mods_text()
+    assert "…" not in badge.value and text_width(badge.value) <= badge.clip_px
+    if text_width(full) > badge.clip_px:
+        assert badge.value == f"{len(view.world.spec.mods)} mods (below)"
+    assert full in view.inspector_lines()  # the whole list, wrapped in the inspector's legend
+    view.on_hide_view()
