@@ -496,7 +496,9 @@ class ReportView(MenuView):
                 state = "missed" if not r.met else "warned" if r.warning else "met"
                 value = _metric_value(r.goal.metric, r.value, lang)
                 text = f"{goal_text(i18n, r.goal)} → {value} {t(f'report.goal_{state}')}"
-                self.line(clip(text, width), x, y, pal["lime"] if state == "met" else pal["orange"])
+                for i, part in enumerate(wrap(text, width)):  # wrapped, never cut: the result ends the line
+                    y -= self.LINE if i else 0
+                    self.line(("  " if i else "") + part, x, y, pal["lime"] if state == "met" else pal["orange"])
             for text in wrap(capped_line(data, lang).replace("**", ""), width)[:2]:  # what held the stars down
                 y -= self.LINE
                 self.line(clip(text, width), x, y, pal["white"])
@@ -507,9 +509,9 @@ class ReportView(MenuView):
                 y -= self.LINE
                 self.line(text, x, y)
             if section == "customers":  # why the angry ones left, as the Markdown report says it
-                for text in wrap(anger_line(data.summary["overall"], lang), width)[:2]:
+                for text in wrap(anger_line(data.summary["overall"], lang), width):  # every cause, wrapped
                     y -= self.LINE
-                    self.line(clip(text, width), x, y, pal["silver"])
+                    self.line(text, x, y, pal["silver"])
             if section != SECTIONS[-1]:
                 y -= self.LINE * 1.5
         columns = [i for i, (key, _metric) in enumerate(TASK_COLUMNS) if key in self.MODEL_COLUMNS]
@@ -578,10 +580,19 @@ class ReportView(MenuView):
         """The line charts of :func:`report_charts.line_charts`, when matplotlib is not installed."""
         pal = palette()
         colours = (pal["sky"], pal["orange"])
+        lang = self.game.i18n.lang
         for chart in report_charts.line_charts(self.data, left, bottom, width, height):
             x, y, w, h = chart.frame
             box(self.boxes, x, y, w, h, pal["ink"])
             self.line(self.game.i18n.t(chart.title_key), x, y + h + 6, pal["silver"])
+            # the axes: the scale's top and zero at the left, the run's start and end under the frame
+            box(self.boxes, x, y, 1, h, pal["slate"])
+            box(self.boxes, x, y, w, 1, pal["slate"])
+            top = format_value(chart.top, chart.unit, lang) if chart.unit != "count" else f"{chart.top:.0f}"
+            self.line(top, x + w - text_width(top) - 4, y + h - 16, pal["slate"])
+            end = format_duration(chart.end_ms)
+            self.line("0", x + 4, y + 4, pal["slate"])
+            self.line(end, x + w - text_width(end) - 4, y + 4, pal["slate"])
             self.strips += [(points, colour) for points, colour in zip(chart.lines, colours, strict=False)]
 
     def on_draw(self) -> None:

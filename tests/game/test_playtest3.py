@@ -305,3 +305,37 @@ def test_13_the_mods_badge_is_never_cut_to_nonsense(window):
         assert badge.value == f"{len(view.world.spec.mods)} mods (below)"
     assert full in view.inspector_lines()  # the whole list, wrapped in the inspector's legend
     view.on_hide_view()
+
+
+def test_7_and_setup_1_the_report_wraps_instead_of_cutting_and_its_fallback_charts_have_axes(window, monkeypatch):
+    """Bug 7: L4's report cut goal lines before their result and dropped anger causes, silently. Setup 1: without
+    matplotlib the charts had no axes and a queue of two at closing time drew a full-height spike."""
+    from factory_game import texts as texts_module
+    from factory_game.game import report_charts
+    from factory_game.game.app import campaign_levels
+    from factory_game.game.menus import ReportView
+    from factory_game.game.screenshot import frame
+    from factory_game.texts import format_duration
+
+    monkeypatch.setattr(report_charts, "available", lambda: False)
+    level = next(p for p in campaign_levels() if p.stem.startswith("04"))
+    game = make_game(levels=[level], lang="en", muted=True, headless=True, seed=5)
+    play = game.start(level)
+    play.world.advance(play.spec.duration_ms)
+    play.on_update(1 / 30)
+    report = window.current_view
+    assert isinstance(report, ReportView)
+    texts = [label.value for label in report.labels]
+    assert not any(text.endswith("…") for text in texts), [t for t in texts if t.endswith("…")]
+    results = [t for t in texts if t.rstrip().endswith(("met", "missed", "near the line"))]
+    assert len(results) == len(report.data.goals)  # every goal line ends in its result
+    causes = [cause for cause, n in report.data.summary["overall"]["angry_by_cause"].items() if n]
+    assert len(causes) >= 3, "a run with several causes, for the test to mean anything"
+    shown = " ".join(texts)
+    assert all(texts_module.text("en", f"cause.{cause}") in shown for cause in causes)  # none dropped
+    # the fallback's axes: each chart says its scale and the run's length
+    charts = report_charts.line_charts(report.data, 0, 0, 640, 400)
+    assert charts[0].top >= 10 and charts[0].unit == "count"
+    assert all(chart.end_ms == play.spec.duration_ms for chart in charts)
+    assert format_duration(play.spec.duration_ms) in texts  # the time axis' end
+    frame(report)
