@@ -1,8 +1,11 @@
-"""The play screen: advances the world by the clock, draws the scene and the HUD, turns input into commands.
+"""The play screen: advances the world by the clock, lets its regions draw and take the mouse, turns keys and clicks
+into commands.
 
-The world is the one truth. Each frame the view moves simulated time forward (speed × real time), lets the
-scene and the HUD read the world, and draws. The player changes the world only through ``world.apply`` with the
-engine's commands (rent, release, the auto-manager switch); everything else here is looking.
+The world is the one truth. Each frame the view moves simulated time forward (speed × real time) and lets the scene
+and the HUD read the world (through `sim.queries`); its sections (`regions.py`) draw the floor, the goals strip, the
+levers panel, the top bar, the side panel, the inspector and the tooltip. The player changes the world only through
+``world.apply`` with the engine's commands (rent, release, the auto-manager switch, the levers); everything else
+here is looking.
 """
 
 from __future__ import annotations
