@@ -70,7 +70,8 @@ def test_slot_counts_rented_on_order_down_and_the_room_left_to_rent():
     assert queries.slot_counts(world, "sd15").on_order == 2
     assert queries.rent_room(world, "sd15") == 1
     world.advance(2 * MINUTE)
-    assert queries.slot_counts(world, "sd15") == queries.SlotCounts(busy=1, serving=4, rented=2, on_order=0, down=0)
+    assert queries.slot_counts(world, "sd15") == queries.SlotCounts(busy=1, serving=4, rented=2, on_order=0, down=0,
+                                                                    idle_rented=2)
     world.advance(3 * MINUTE)  # the outage takes the highest contracted slot (the busy one: its task fails)
     counts = queries.slot_counts(world, "sd15")
     assert (counts.down, counts.serving, counts.rented) == (1, 3, 2)
@@ -108,3 +109,31 @@ def test_state_names_and_event_kinds_are_the_simulations_own():
     assert world.customers[1].tasks[0].state == TaskState.RUNNING
     assert {e.kind for e in log} >= {Kind.ARRIVE, Kind.PROMPT, Kind.ANSWER, Kind.LEAVE}
     assert all(isinstance(e.kind, Kind) for e in log)
+
+
+def test_orders_and_counts_tell_contracts_from_rentals():
+    """Rentals and contracts on order each have their own arrival time (the rental's lead time, the contract's);
+    once arrived, a contract is counted apart from rentals, with when it ends, and only rentals are releasable."""
+    from factory_game.sim.commands import SignContract
+
+    world = World(level(model(slots=1, max_extra=10, lead_time_ms=2 * MINUTE)))
+    lead = world.spec.market.contract_lead_ms
+    world.advance(MINUTE)
+    world.apply(SignContract("sd15", 4))
+    world.apply(Rent("sd15", 2))
+    assert queries.orders(world, "sd15") == [queries.Order(queries.RENTAL, 2, 3 * MINUTE),
+                                            queries.Order(queries.CONTRACT, 4, MINUTE + lead)]
+    assert queries.slot_counts(world, "sd15").on_order == 6
+    world.advance(3 * MINUTE)  # the rentals are in; the contracts still on their way
+    assert queries.orders(world, "sd15") == [queries.Order(queries.CONTRACT, 4, MINUTE + lead)]
+    counts = queries.slot_counts(world, "sd15")
+    assert (counts.rented, counts.contracted, counts.on_order) == (2, 0, 4)
+    world.advance(MINUTE + lead)
+    counts = queries.slot_counts(world, "sd15")
+    assert queries.orders(world, "sd15") == []
+    assert (counts.rented, counts.contracted, counts.on_order, counts.serving) == (2, 4, 0, 7)
+    assert counts.contract_until == MINUTE + lead + world.spec.market.contract_period_ms
+    world.apply(Release("sd15", 6))  # the rentals go; the contracts stay
+    counts = queries.slot_counts(world, "sd15")
+    assert (counts.rented, counts.contracted) == (0, 4)
+    assert sum(queries.is_contract(s) for s in queries.slots(world).values()) == 4

@@ -33,7 +33,7 @@ def main() -> None:
     platform.setup(headless=True)
     from factory_game.game.screenshot import busiest_moment, render_play
     from factory_game.level.bundled import LEVELS_DIR, bundled_levels
-    from factory_game.level.units import format_duration
+    from factory_game.texts import format_duration
 
     lines = []
     for path in bundled_levels():

@@ -7,12 +7,14 @@ one per frame. Alerts are stored as keys and values and rendered in the current 
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 
 from factory_game.game import save_errors
 from factory_game.game.art import palette
+from factory_game.sim import queries
 from factory_game.sim.queries import Kind, multiplier, over_the_line
-from factory_game.texts import format_duration
+from factory_game.texts import format_duration, format_money
 
 QUIET_MS = 10 * 60_000  # a model's long-wait alert does not repeat sooner than this (simulated time)
 RECENT_MS = 60 * 60_000  # the feed shows the last simulated hour: "Cash is low!" at 1m00s is gone by 3h
@@ -25,7 +27,7 @@ class Alerts:
         self.i18n = i18n
         self.sounds = sounds
         self.items: deque[list] = deque(maxlen=keep)  # [time, key, values, repeats], newest first
-        self._over: dict[str, bool] = dict.fromkeys(world.models, False)
+        self._over: dict[str, bool] = dict.fromkeys(queries.model_ids(world), False)
         self._broke = False
         self._long_at: dict[str, int] = {}
         self._down: dict[str, int] = {}
@@ -47,8 +49,35 @@ class Alerts:
         if self.sounds is not None and key in SEVERE:
             self.sounds.play("alert", 0.3)
 
+    def lever(self, command) -> None:
+        """A lever the player pulled, said in the feed ("Image price set to ¥0.80"). Clicking the same lever again
+        within a simulated minute updates its line instead of adding one per click."""
+        values = dataclasses.asdict(command)
+        key = f"lever_{command.name}"
+        if "cents" in values:
+            values["price"] = format_money(values.pop("cents")).replace("-", "−", 1)
+        if "multiplier" in values:
+            values["multiplier"] = f"{values['multiplier']:g}"
+        if "on" in values or values.get("minutes") == 0:
+            key += "_on" if values.get("on") else "_off"
+        if "count" in values:  # a contract: how many, and when they come
+            values["n"] = values.pop("count")
+            values["lead"] = format_duration(self.world.spec.market.contract_lead_ms)
+        target = {k: values.get(k) for k in ("content", "tier", "model")}
+        if self.items and "n" not in values:
+            last = self.items[0]
+            if last[1] == key and self.world.now - last[0] <= 60_000 and \
+                    {k: last[2].get(k) for k in target} == target:
+                last[0], last[2] = self.world.now, values
+                return
+        self.add(key, **values)
+
     def _model_name(self, model_id: str) -> str:
         return self.i18n.pick(self.world.spec.model(model_id).names, model_id)
+
+    def _content_name(self, content_id: str) -> str:
+        names = next((c.names for c in self.world.spec.content if c.id == content_id), None)
+        return self.i18n.pick(names, content_id)
 
     def on_event(self, event) -> None:
         kind = event.kind
@@ -63,20 +92,22 @@ class Alerts:
         elif kind == Kind.FAIL:
             self.add("fail", model=event.model)
         elif kind == Kind.SLOT_ARRIVE:
-            self.add("slot_arrive", model=event.model)
+            slot = queries.slot(self.world, event.slot) if event.slot is not None else None
+            contract = slot is not None and queries.is_contract(slot)
+            self.add("contract_arrive" if contract else "slot_arrive", model=event.model)
         elif kind == Kind.COMMAND and event.ok is False:
             self.add("refused", reason=event.reason or "")
 
     def poll(self) -> None:
         """Raise alerts on the edges of conditions the events do not announce."""
         world = self.world
-        for model_id in world.models:
+        for model_id in queries.model_ids(world):
             over = over_the_line(world, model_id)
             if over and not self._over[model_id] and world.now - self._long_at.get(model_id, -QUIET_MS) >= QUIET_MS:
                 self.add("long_wait", model=model_id, multiplier=f"{multiplier(world):g}")
                 self._long_at[model_id] = world.now
             self._over[model_id] = over
-        broke = world.ledger.cash_cents < 0
+        broke = queries.money(world).cash < 0
         if broke and not self._broke:
             self.add("cash_low")
         self._broke = broke
@@ -90,6 +121,8 @@ class Alerts:
             shown = save_errors.shown(i18n, values)
             if "model" in shown:
                 shown["model"] = self._model_name(shown["model"])
+            if "content" in shown:
+                shown["content"] = self._content_name(shown["content"])
             text = f"{format_duration(time)} " + i18n.t(f"alert.{key}", **shown)
             if repeats > 1:
                 text += f" ×{repeats}"

@@ -63,15 +63,23 @@ class Game:
     def levels(self) -> list[tuple[Path, object]]:
         return [(p, self.load(p)) for p in self._levels]
 
-    def mod_levels(self) -> list[tuple[Path, object]]:
-        """Levels the installed mods ship (`<mod>/<level>`), always open; those that do not load are left out."""
+    def more_levels(self) -> list[tuple[Path, object]]:
+        """The levels beside the campaign, always open: the bundled mod levels (`levels/mods/`), the real traces
+        (`levels/real/`) and those the installed mods ship (`<mod>/levels/`). One that does not load (its mod
+        missing, say) is left out rather than stopping the menu."""
+        paths = [*sorted((LEVELS / "mods").glob("*.toml")), *sorted((LEVELS / "real").glob("*.toml")),
+                 *(path for _name, path in mod_levels())]
         out = []
-        for _name, path in mod_levels():
+        for path in paths:
             try:
                 out.append((path, self.load(path)))
             except LevelError:
                 continue
         return out
+
+    def beside_campaign(self, path: Path) -> bool:
+        """Whether a level is listed on the level select's second page (neither the campaign nor the sandbox)."""
+        return path not in self._levels and path != self.sandbox
 
     def unlocked(self, index: int) -> bool:
         """The first level is open; each next one opens when the one before has a star."""
@@ -88,7 +96,15 @@ class Game:
 
     def first_unfinished(self) -> Path | None:
         """The campaign level the title's main button opens: the first without a star (None: all won)."""
-        return next((p for p in self._levels if not self.stars.get(self.load(p).id)), None)
+        return self.first_below(1)
+
+    def first_below(self, stars: int) -> Path | None:
+        """The first campaign level won with fewer than `stars` stars (None: none)."""
+        return next((p for p in self._levels if self.stars.get(self.load(p).id, 0) < stars), None)
+
+    def campaign_stars(self) -> tuple[int, int]:
+        """Stars won over the campaign, and the most there are."""
+        return sum(self.stars.get(self.load(p).id, 0) for p in self._levels), 3 * len(self._levels)
 
     # screens
     def show_title(self) -> None:
@@ -96,10 +112,11 @@ class Game:
 
         self.window.show_view(TitleView(self))
 
-    def show_levels(self) -> None:
+    def show_levels(self, more: bool = False) -> None:
+        """The level select: the campaign and the sandbox, or (`more`) every other level that ships."""
         from factory_game.game.menus import LevelSelectView
 
-        self.window.show_view(LevelSelectView(self))
+        self.window.show_view(LevelSelectView(self, more))
 
     def show_briefing(self, path: Path) -> None:
         from factory_game.game.menus import BriefingView
@@ -144,10 +161,15 @@ class Game:
         return None
 
     def next_level(self) -> None:
+        """After a report: the next campaign level's briefing; after the last, with every level won, the title
+        (it says the campaign is complete); else the level select."""
         if self.current in self._levels:
             index = self._levels.index(self.current) + 1
             if index < len(self._levels):
                 self.show_briefing(self._levels[index])
+                return
+            if self.first_unfinished() is None:
+                self.show_title()
                 return
         self.show_levels()
 
@@ -185,12 +207,31 @@ def make_game(levels: list[Path] | None = None, size=(1280, 720), lang: str | No
     from factory_game.game.i18n import I18n
 
     window = arcade.get_window() if _has_window() else arcade.Window(
-        size[0], size[1], "River Factory", resizable=True, visible=visible)
+        size[0], size[1], "River Factory", resizable=True, visible=visible, center_window=True)
     window.set_minimum_size(640, 360)
+    _window_keys(window)
     font()
     sandbox = SANDBOX if levels is None and SANDBOX.is_file() else None
     return Game(window, levels if levels is not None else campaign_levels(), I18n(lang), Sounds(muted), seed,
                 sandbox)
+
+
+def _window_keys(window) -> None:
+    """Keys every screen shares, under the screens' own handlers (a screen's handler sees a key first): F11 puts
+    the window in fullscreen and back. Registered once per window."""
+    import arcade
+
+    if getattr(window, "_river_keys", False):
+        return
+    window._river_keys = True
+
+    def on_key_press(symbol: int, _modifiers: int) -> bool:
+        if symbol == arcade.key.F11:
+            window.set_fullscreen(not window.fullscreen)
+            return True
+        return False
+
+    window.push_handlers(on_key_press=on_key_press)
 
 
 def _has_window() -> bool:
@@ -204,10 +245,14 @@ def _has_window() -> bool:
 
 
 def play(level_path: str | Path | None = None, lang: str | None = None, muted: bool = False,
-         seed: int | None = None, ui_scale: int | None = None) -> None:
-    """Open the game: straight into a level's briefing when one is given, else the title screen."""
-    game = make_game(lang=lang, muted=muted, seed=seed)  # first: it sets Arcade up before anything imports it
+         seed: int | None = None, ui_scale: int | None = None, size: tuple[int, int] = (1280, 720),
+         fullscreen: bool = False) -> None:
+    """Open the game: straight into a level's briefing when one is given, else the title screen. The window opens
+    centred at `size`, or fullscreen (F11 switches at any time)."""
+    game = make_game(size=size, lang=lang, muted=muted, seed=seed)  # first: it sets Arcade up before anything
     game.ui_scale = ui_scale
+    if fullscreen:
+        game.window.set_fullscreen(True)
     import arcade
 
     game.window.set_caption(game.i18n.t("app.title"))

@@ -58,7 +58,7 @@ def icon_image(icon: str, size: int = 8) -> Image.Image:
         name = f"icon_{icon}" if icon in BUILTIN_ICONS else "icon_generic"
         x, y, w, h = json.loads(ATLAS_JSON.read_text())["sprites"][name]
         img = Image.open(ATLAS_PNG).convert("RGBA").crop((x, y, x + w, y + h))
-    return img if img.size == (size, size) else img.resize((size, size), Image.NEAREST)
+    return img if img.size == (size, size) else img.resize((size, size), Image.Resampling.NEAREST)
 
 
 @cache
@@ -182,3 +182,20 @@ class Sounds:
                 sound.play(volume=volume)
             except Exception:
                 self._loaded[name] = None
+
+
+CONTRACT_FLAG = ["kkkkkk", "kbbbbk", "kbkkbk", "kbkbbk", "kbbbbk", "kkkkkk", "k.....", "k....."]  # a "C" on sky
+
+
+@cache
+def contract_tag() -> arcade.Texture:
+    """The flag over a station on contract: the rented flag's shape, sky blue with an ink "C", so a contract never
+    reads as a rental (it cannot be released)."""
+    pal = json.loads(ATLAS_JSON.read_text())["palette"]
+    colours = {"k": (*pal["ink"], 255), "b": (*pal["sky"], 255)}
+    img = Image.new("RGBA", (len(CONTRACT_FLAG[0]), len(CONTRACT_FLAG)), (0, 0, 0, 0))
+    for y, row in enumerate(CONTRACT_FLAG):
+        for x, ch in enumerate(row):
+            if ch in colours:
+                img.putpixel((x, y), colours[ch])
+    return arcade.Texture(img, hash="river:contract_tag", hit_box_algorithm=arcade.hitbox.algo_bounding_box)

@@ -29,7 +29,7 @@ STREET_BEYOND = 640  # the road and sidewalk run on past the building (seen when
 
 def build_background(lay: L.Layout) -> arcade.SpriteList:
     """Road, sidewalk, the building's floors and walls, the waiting areas, the billing corner, the level's décor."""
-    s = arcade.SpriteList(use_spatial_hash=False)
+    s: arcade.SpriteList[arcade.Sprite] = arcade.SpriteList(use_spatial_hash=False)
     right = lay.width
     lobby_floor, shop_floor, decor = lay.theme
     _fill(s, "street", -STREET_BEYOND, right + STREET_BEYOND, 0, 20)

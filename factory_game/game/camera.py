@@ -16,6 +16,7 @@ Positions of the camera are whole logical pixels, so a sprite at a whole pixel l
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from factory_game.game.gfx import arcade
@@ -60,9 +61,11 @@ class HudFrame:
     def panel_w(self) -> int:
         return PANEL_PX * self.unit
 
-    def floor_area(self) -> tuple[int, int]:
-        """The window pixels left to the floor: everything left of the panel and under the top bar."""
-        return (self.width - self.panel_w) * self.scale, (self.height - self.bar_h) * self.scale
+    def floor_area(self, reserved_top: float = 0) -> tuple[int, int]:
+        """The window pixels left to the floor: everything left of the panel, under the top bar and under
+        `reserved_top` more UI pixels (the goals strip, so it never hides the floor)."""
+        height = max(1, int(self.height - self.bar_h - reserved_top))
+        return (self.width - self.panel_w) * self.scale, height * self.scale
 
 
 class FloorCamera:
@@ -77,8 +80,7 @@ class FloorCamera:
         self.centre = (world_w / 2, world_h / 2)
         self.left = self.bottom = 0
         self.target = (0, 0)  # render target size in floor pixels
-        self.texture = self.fbo = None
-        self.camera: arcade.Camera2D | None = None
+        self._make_target(2, 2)  # (a real size comes with the first `resize`)
         self._quad = arcade.gl.geometry.quad_2d_fs()
         self._program = ctx.utility_textured_quad_program
         self.version = 0  # bumps whenever what is seen moves (labels over the floor follow it)
@@ -102,11 +104,14 @@ class FloorCamera:
         tw = _even(math.ceil(self.area[0] / self.zoom))
         th = _even(math.ceil(self.area[1] / self.zoom))
         if (tw, th) != self.target:
-            self.target = (tw, th)
-            self.texture = self.ctx.texture((tw, th), components=4, filter=PIXELATED)
-            self.fbo = self.ctx.framebuffer(color_attachments=[self.texture])
-            self.camera = arcade.Camera2D(viewport=arcade.LBWH(0, 0, tw, th), render_target=self.fbo)
+            self._make_target(tw, th)
         self.pan_to(*self.centre)
+
+    def _make_target(self, tw: int, th: int) -> None:
+        self.target = (tw, th)
+        self.texture = self.ctx.texture((tw, th), components=4, filter=PIXELATED)
+        self.fbo = self.ctx.framebuffer(color_attachments=[self.texture])
+        self.camera = arcade.Camera2D(viewport=arcade.LBWH(0, 0, tw, th), render_target=self.fbo)
 
     def pan_by(self, dx_window: float, dy_window: float) -> None:
         """Move the view by a drag of this many window pixels (the floor follows the mouse)."""
@@ -169,40 +174,30 @@ class _Drawing:
 
 
 class HudCanvas:
-    """The HUD drawn at UI scale k > 1: into a transparent target of the UI size, then scaled up by k, blended."""
+    """The HUD drawn at UI scale k > 1: straight to the window through a camera that maps UI pixels to k window
+    pixels (sprites pixelated, Unifont's glyphs nearest-filtered, so both stay square pixels).
+
+    It used to be drawn into a transparent render target and blended up: in a real GLX window (Xvfb, Mesa) the
+    blend washed the opaque panels out and left the window's uncleared pixels (white) under them (play-test bug 1);
+    a camera has no second buffer to blend."""
 
     def __init__(self, ctx: arcade.ArcadeContext) -> None:
         self.ctx = ctx
-        self.size = (0, 0)
-        self.texture = self.fbo = self.camera = None
-        self._quad = arcade.gl.geometry.quad_2d_fs()
-        self._program = ctx.utility_textured_quad_program
+        self.key: tuple[int, int, int] | None = None
+        self.camera: arcade.Camera2D | None = None
 
-    def draw(self, frame: HudFrame, draw) -> None:
+    def draw(self, frame: HudFrame, draw: Callable[[], None]) -> None:
         if frame.scale == 1:
             draw()
             return
-        if self.size != (frame.width, frame.height):
-            self.size = (frame.width, frame.height)
-            self.texture = self.ctx.texture(self.size, components=4, filter=PIXELATED)
-            self.fbo = self.ctx.framebuffer(color_attachments=[self.texture])
-            self.camera = arcade.Camera2D(viewport=arcade.LBWH(0, 0, *self.size), render_target=self.fbo)
-            self.camera.position = (self.size[0] / 2, self.size[1] / 2)
-        with self.fbo.activate():
-            self.fbo.clear(color=(0, 0, 0, 0))
-            self.camera.use()
-            draw()
-        self.ctx.screen.use()
-        screen = self.ctx.screen
-        previous = screen.viewport
-        screen.viewport = (0, 0, frame.width * frame.scale, frame.height * frame.scale)
-        self.texture.use(0)
-        self._program["texture0"] = 0
-        with self.ctx.enabled_only(self.ctx.BLEND):
-            self.ctx.blend_func = self.ctx.BLEND_PREMULTIPLIED_ALPHA
-            self._quad.render(self._program)
-            self.ctx.blend_func = self.ctx.BLEND_DEFAULT
-        screen.viewport = previous
+        key = (frame.width, frame.height, frame.scale)
+        if self.camera is None or self.key != key:
+            self.key = key
+            self.camera = arcade.Camera2D(viewport=arcade.LBWH(0, 0, frame.width * frame.scale,
+                                                               frame.height * frame.scale),
+                                          position=(frame.width / 2, frame.height / 2), zoom=frame.scale)
+        self.camera.use()
+        draw()
 
 
 def _even(n: int) -> int:

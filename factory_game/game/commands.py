@@ -20,6 +20,8 @@ def add_game_commands(subparsers) -> None:
     play.add_argument("--seed", type=int, help="seed (default: the level's)")
     play.add_argument("--ui-scale", type=int, choices=(1, 2, 3, 4),
                       help="draw the HUD this many times bigger (default: automatic, one step per 1280x720)")
+    play.add_argument("--size", default="1280x720", help="window size WxH, at least 640x360 (default 1280x720)")
+    play.add_argument("--fullscreen", action="store_true", help="open fullscreen (F11 switches in the game)")
     play.set_defaults(handler=cmd_play)
 
     shot = subparsers.add_parser("screenshot", help="render a level at a moment to a PNG, headless")
@@ -27,7 +29,7 @@ def add_game_commands(subparsers) -> None:
     shot.add_argument("--at", default="30m", help='simulated time, e.g. "30m" or "1h30m" (default 30m)')
     shot.add_argument("--out", default="shot.png", help="the PNG to write (default shot.png)")
     shot.add_argument("--size", default="1280x720", help="window size WxH (default 1280x720)")
-    shot.add_argument("--lang", choices=LANGUAGES, default="zh-CN")
+    shot.add_argument("--lang", choices=LANGUAGES, default="zh-CN", help="language (default: zh-CN)")
     shot.add_argument("--seed", type=int, help="seed (default: the level's)")
     shot.set_defaults(handler=cmd_screenshot)
 
@@ -67,10 +69,25 @@ def cmd_play(args: argparse.Namespace) -> int:
     if why is not None:
         print(NO_DISPLAY.format(why=why), file=sys.stderr)
         return 2
+    size = window_size(args.size)
+    if size is None:
+        print(f"error: --size: expected WxH of at least 640x360, like 1920x1080; found {args.size!r}",
+              file=sys.stderr)
+        return 2
     from factory_game.game.app import play
 
-    play(_level(args.level), lang=args.lang, muted=args.mute, seed=args.seed, ui_scale=args.ui_scale)
+    play(_level(args.level), lang=args.lang, muted=args.mute, seed=args.seed, ui_scale=args.ui_scale, size=size,
+         fullscreen=args.fullscreen)
     return 0
+
+
+def window_size(text: str) -> tuple[int, int] | None:
+    """``1920x1080`` as (1920, 1080); None unless it is two whole numbers of at least 640 by 360."""
+    parts = text.lower().split("x")
+    if len(parts) != 2 or not all(part.strip().isdigit() for part in parts):
+        return None
+    width, height = (int(part) for part in parts)
+    return (width, height) if width >= 640 and height >= 360 else None
 
 
 def cmd_screenshot(args: argparse.Namespace) -> int:
@@ -85,7 +102,8 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    level = _level(args.level)
-    render_play(level, at_ms, args.out, size=(width, height), lang=args.lang, seed=args.seed)
+    from factory_game.plugins.levels import find_level
+
+    render_play(find_level(args.level), at_ms, args.out, size=(width, height), lang=args.lang, seed=args.seed)
     print(f"wrote {args.out} ({width}x{height}, {args.level} at {args.at})")
     return 0

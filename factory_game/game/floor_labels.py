@@ -22,7 +22,7 @@ class FloorLabels:
     def __init__(self, view) -> None:
         self.view = view
         self.batch = pyglet.graphics.Batch()
-        self.plates = arcade.SpriteList(use_spatial_hash=False)
+        self.plates: arcade.SpriteList[arcade.Sprite] = arcade.SpriteList(use_spatial_hash=False)
         self.items: list[tuple[str, Label, arcade.Sprite, tuple[float, float], str]] = []
         self._seen: tuple | None = None
 

@@ -8,25 +8,25 @@ re-lay out when they change. Buttons call the play view's actions; the view alon
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 import pyglet
 
 from factory_game.game.art import icon_texture, palette
 from factory_game.game.camera import BAR_PX
 from factory_game.game.clock import SPEEDS
+from factory_game.game.context import PlayContext
 from factory_game.game.gfx import arcade
 from factory_game.game.panels import ManagerPanels
 from factory_game.game.ui import Button, Label, box, set_box, text_width, wrap
 from factory_game.sim import queries
-from factory_game.sim.queries import SlotState
 from factory_game.texts import format_duration, format_money
-
-if TYPE_CHECKING:
-    from factory_game.game.play import PlayView
 
 LINE = 18
 SMALL_LINE = 17  # a line in a small window (zoom 1): Unifont's 16 px and one between lines
+TOOLTIP_LINES = 4
 SUMMARY_EVERY_S = 0.5  # the metrics summary merges every sample: refresh it twice a second, not every frame
 
 
@@ -40,28 +40,23 @@ def wait_text(ms: float) -> str:
     return "∞" if ms == float("inf") else format_duration(1000 * round(ms / 1000))
 
 
-def on_order_eta(world, model_id: str) -> int | None:
-    """Simulated ms until the next rented station on order arrives (orders arrive in order, after the model's
-    lead time), or None with nothing on order. Read from the world's record of commands."""
-    waiting = queries.slot_counts(world, model_id).on_order
-    if not waiting:
-        return None
-    lead = world.spec.model(model_id).lead_time_ms
-    oldest = None
-    for record in reversed(world.commands):  # the newest orders are the ones still on their way
-        if record.ok and record.command.name == "rent" and record.command.model == model_id:
-            oldest = record.time
-            waiting -= record.command.count
-            if waiting <= 0:
-                break
-    return None if oldest is None else max(0, oldest + lead - world.now)
+def on_order_text(t, world, model_id: str) -> str:
+    """What is on its way to a model, by kind, each with the wait until its first slot arrives:
+    "+2 in 1m30s · contract +4 in 12m00s" (from the world's face, `queries.orders`)."""
+    parts = []
+    for kind, key in ((queries.RENTAL, "hud.on_order"), (queries.CONTRACT, "hud.on_order_contract")):
+        mine = [order for order in queries.orders(world, model_id) if order.kind == kind]
+        if mine:
+            parts.append(t(key, n=sum(order.slots for order in mine),
+                           eta=wait_text(max(0, mine[0].arrive_at - world.now))))
+    return " ".join(parts)
 
 
 class ModelCard:
     """One model: name and icons, busy/total, queue, predicted wait against the prompt line, p95, rent/release."""
 
-    ROWS = 4  # name · queue and wait · p95 and the prompt line · buttons
-    COMPACT_ROWS = 3  # with many models the p95 row goes
+    ROWS = 5  # name and slots · rented, contracted, on order · queue and wait · p95 and the prompt line · buttons
+    COMPACT_ROWS = 3  # with many models the second and the p95 rows go (the slots' line takes what fits)
 
     # in a small window (zoom 1), lines over the buttons: name · slots · queue and wait, then with more models
     # name · queue and wait, then name and wait on one line
@@ -92,20 +87,25 @@ class ModelCard:
             icon_id = {c.id: c.icon or c.id for c in view.world.spec.content}.get(content, "")
             icon = arcade.Sprite(icon_texture(icon_id, 16), center_x=x + 8 + i * 20, center_y=top - LINE + 5)
             hud.icons.append(icon)
-        self.busy = Label(hud.batch, left + width - 8, top - LINE, "", anchor_x="right")
-        self.queue = Label(hud.batch, x, top - 2 * LINE, "")
-        self.wait = Label(hud.batch, x + 88, top - 2 * LINE, "")
-        self.p95 = Label(hud.batch, x, top - 3 * LINE, "", pal["silver"])
-        self.line = Label(hud.batch, x + 120, top - 3 * LINE, "", pal["silver"])
-        self.p95.visible = self.line.visible = not compact
+        name_w = min(int(width * 0.4), text_width(self.name.value)) + 20 * len(spec.content) + 16
+        self.busy = Label(hud.batch, left + width - 8, top - LINE, "", anchor_x="right", clip_px=int(width) - name_w)
+        # the slots' story (rented, on contract, on order, leaving, down) on a line of its own, never over the name
+        self.extra = Label(hud.batch, x, top - 2 * LINE, "", clip_px=int(width) - 16)
+        below = 0 if compact else LINE
+        self.queue = Label(hud.batch, x, top - 2 * LINE - below, "")
+        self.wait = Label(hud.batch, x + 88, top - 2 * LINE - below, "")
+        self.p95 = Label(hud.batch, x, top - 3 * LINE - below, "", pal["silver"])
+        self.line = Label(hud.batch, x + 120, top - 3 * LINE - below, "", pal["silver"])
+        self.p95.visible = self.line.visible = self.extra.visible = not compact
         rows = self.COMPACT_ROWS if compact else self.ROWS
         bw = (width - 24) / 2
         price = money(spec.rent_price_cents)
         self.rent = hud.button(x, top - rows * LINE - 10, bw + 30, 22, t("hud.rent", price=price),
                                lambda: view.rent(model_id, 5 if hud.shift else 1), "tip.rent")
         self.release = hud.button(x + bw + 38, top - rows * LINE - 10, bw - 30, 22, t("hud.release"),
-                                  lambda: view.release(model_id), "tip.release")
-        hud.labels += [self.name, self.busy, self.queue, self.wait, self.p95, self.line]
+                                  lambda: view.release_idle(model_id) if hud.shift else view.release(model_id),
+                                  "tip.release")
+        hud.labels += [self.name, self.busy, self.extra, self.queue, self.wait, self.p95, self.line]
 
     def _build_small(self, hud: Hud, spec, left: float, top: float, width: float, rows: int) -> None:
         """The card at 1× zoom: one thing a line, short button texts, nothing wider than the panel."""
@@ -121,6 +121,8 @@ class ModelCard:
         self.name = Label(hud.batch, x + icons_w, top - SMALL_LINE, self.name_text, pal["yellow"],
                           clip_px=self.name_room - (wait_w + 8 if rows == 1 else 0))
         self.busy = Label(hud.batch, x, top - 2 * SMALL_LINE, "", clip_px=inner)
+        self.extra = Label(hud.batch, x, 0, "")
+        self.extra.visible = False
         self.queue = Label(hud.batch, x, top - rows * SMALL_LINE, "", clip_px=inner - wait_w - 8)
         self.wait = Label(hud.batch, left + width - 8, top - rows * SMALL_LINE, "", anchor_x="right",
                           clip_px=wait_w)
@@ -135,7 +137,8 @@ class ModelCard:
         self.rent = hud.button(x, bottom, rent_w, 20, rent_text, lambda: view.rent(spec.id, 5 if hud.shift else 1),
                                "tip.rent")
         self.release = hud.button(x + rent_w + 4, bottom, inner - rent_w - 4, 20, t("hud.release_short"),
-                                  lambda: view.release(spec.id), "tip.release")
+                                  lambda: view.release_idle(spec.id) if hud.shift else view.release(spec.id),
+                                  "tip.release")
         hud.labels += [self.name, self.busy, self.queue, self.wait]
 
     def refresh(self, hud: Hud, summary: dict | None) -> None:
@@ -144,19 +147,26 @@ class ModelCard:
         slots = queries.slot_counts(world, self.model_id)
         # released stations still finishing a task are not part of the capacity: show them apart, so busy never
         # reads above the total
-        leaving = sum(1 for s in world.slots.values() if s.model == self.model_id and s.state == SlotState.LEAVING)
+        leaving = slots.leaving
         busy = t("hud.busy", busy=slots.busy - leaving, total=slots.serving)
+        extras = []
         if slots.rented:
-            busy += " " + t("hud.rented", n=slots.rented)
+            extras.append(t("hud.rented", n=slots.rented))
+        if slots.contracted and slots.contract_until is not None:
+            extras.append(t("hud.contracted", n=slots.contracted, until=format_duration(slots.contract_until)))
         if slots.on_order:
-            eta = on_order_eta(world, self.model_id)
-            busy += " " + t("hud.on_order", n=slots.on_order, eta=wait_text(eta or 0))
+            extras.append(on_order_text(t, world, self.model_id))
         if leaving:
-            busy += " " + t("hud.leaving", n=leaving)
+            extras.append(t("hud.leaving", n=leaving))
         down = slots.down
         if down:
-            busy += " " + t("hud.down", n=down)
-        self.busy.set(busy, pal["orange"] if down else pal["white"])
+            extras.append(t("hud.down", n=down))
+        colour = pal["orange"] if down else pal["white"]
+        if self.extra.visible:
+            self.busy.set(busy, colour)
+            self.extra.set(" ".join(extras), colour)
+        else:  # no line of its own: after the slots, as far as it fits
+            self.busy.set(" ".join([busy, *extras]), colour)
         self.queue.set(t("hud.queue", n=queries.queue_length(world, self.model_id)))
         wait = queries.predicted_wait_ms(world, self.model_id)
         over = queries.over_the_line(world, self.model_id)
@@ -173,15 +183,39 @@ class ModelCard:
             self.p95.set(t("hud.p95", wait=wait_text(p95)), pal["orange"] if p95 > self.limit else pal["silver"])
         self.rent.enabled = queries.rent_room(world, self.model_id) > 0
         self.release.enabled = slots.rented > 0
+        # a contract cannot be released: say so on the button rather than refuse the click
+        self.release.tooltip = "tip.release_contract" if slots.contracted and not slots.rented else "tip.release"
+
+
+REGIONS = ("top", "panel", "inspector", "goals", "levers", "tooltip")  # the play screen's regions (`regions.py`)
+
+
+@dataclass
+class Region:
+    """One region's widgets, drawn and clicked on their own: boxes under icons under text."""
+
+    batch: pyglet.graphics.Batch = field(default_factory=pyglet.graphics.Batch)
+    boxes: arcade.SpriteList = field(default_factory=lambda: arcade.SpriteList(use_spatial_hash=False))
+    icons: arcade.SpriteList = field(default_factory=lambda: arcade.SpriteList(use_spatial_hash=False))
+    buttons: list[Button] = field(default_factory=list)
+
+    def draw(self) -> None:
+        self.boxes.draw()
+        self.icons.draw(pixelated=True)
+        self.batch.draw()
 
 
 class Hud:
-    def __init__(self, view: PlayView) -> None:
+    """The widgets of the play screen's regions (top bar, side panel, inspector, goals strip, levers panel,
+    tooltip), each region with its own batch, boxes and buttons; `regions.py` gives each an `arcade.Section` that
+    draws it and routes its clicks."""
+
+    def __init__(self, view: PlayContext) -> None:
         self.view = view
         self.i18n = view.game.i18n
-        self.batch = pyglet.graphics.Batch()
-        self.boxes = arcade.SpriteList(use_spatial_hash=False)
-        self.icons = arcade.SpriteList(use_spatial_hash=False)
+        self.regions: dict[str, Region] = {name: Region() for name in REGIONS}
+        self._current = self.regions["panel"]
+        self.batch, self.boxes, self.icons = self._current.batch, self._current.boxes, self._current.icons
         self.buttons: list[Button] = []
         self.hovered: Button | None = None
         self.summary: dict | None = None
@@ -194,9 +228,24 @@ class Hud:
         self.build()
 
     # ----------------------------------------------------------------------------------------------- building
+    @contextmanager
+    def region(self, name: str) -> Iterator[Region]:
+        """Widgets made inside this block belong to region `name` (its batch, boxes, icons and buttons)."""
+        previous = self._current
+        self._use(self.regions[name])
+        try:
+            yield self._current
+        finally:
+            self._use(previous)
+
+    def _use(self, region: Region) -> None:
+        self._current = region
+        self.batch, self.boxes, self.icons = region.batch, region.boxes, region.icons
+
     def button(self, left, bottom, width, height, text, on_click, tooltip="") -> Button:
         b = Button(self.boxes, self.batch, left, bottom, width, height, text, on_click, tooltip)
         self.buttons.append(b)
+        self._current.buttons.append(b)
         return b
 
     def label(self, x: float, y: float, text: str = "", color=None, **kw) -> Label:
@@ -212,13 +261,12 @@ class Hud:
         under 1280×720) the bar is one line of 22 px: the clock, the speed buttons and the switches; the money goes
         to the top of the panel (cash, profit, satisfaction: revenue and costs are in the report), the cards and
         their buttons take short texts, one thing a line, and the keyboard hint gives way to the inspector."""
-        self.batch = pyglet.graphics.Batch()
+        self.regions = {name: Region() for name in REGIONS}
+        self._use(self.regions["panel"])
         self.fixed: list[Label] = []  # labels that never change; held here so they are not garbage-collected
         self.labels: list[Label] = []  # the HUD's own labels (not the names over the floor, not the tooltip)
         self._inspected = []  # the inspector re-wraps for the new width
         self._alerts_shown: list | None = None
-        self.boxes.clear()
-        self.icons.clear()
         self.buttons = []
         self.hovered = None
         view, t, pal = self.view, self.i18n.t, palette()
@@ -229,14 +277,13 @@ class Hud:
         self.small = small = frame.small
         box(self.boxes, panel_left, panel_bottom, frame.panel_w, bar_bottom - panel_bottom, pal["night"])
         box(self.boxes, panel_left, panel_bottom, 1, bar_bottom - panel_bottom, pal["ink"])
-        box(self.boxes, left, bar_bottom, right - left, frame.bar_h, pal["ink"])
-
-        # top bar
         self.figures, self.figure_titles = {}, {}
-        if small:
-            self._small_top_bar(left, top, right)
-        else:
-            self._top_bar(left, top, right)
+        with self.region("top"):
+            box(self.boxes, left, bar_bottom, right - left, frame.bar_h, pal["ink"])
+            if small:
+                self._small_top_bar(left, top, right)
+            else:
+                self._top_bar(left, top, right)
 
         # right panel: (in a small window the money,) model cards, the auto-manager, alerts, the inspector
         width = right - panel_left
@@ -281,9 +328,10 @@ class Hud:
         # in a small window the inspector takes the alerts' place while something is selected
         self._inspector_tops = (y, alerts_top if small else y)
         self._inspector_geometry = (panel_left, panel_bottom, width, line, keys_room)
-        self.inspector_box = box(self.boxes, panel_left + 4, panel_bottom + 4, width - 8, 1, pal["ink"])
-        self.inspector = [self.label(panel_left + 10, 0, "", pal["silver"], clip_px=int(width) - 20)
-                          for _ in range(max(1, self._inspector_rows(self._inspector_tops[1])))]
+        with self.region("inspector"):
+            self.inspector_box = box(self.boxes, panel_left + 4, panel_bottom + 4, width - 8, 1, pal["ink"])
+            self.inspector = [self.label(panel_left + 10, 0, "", pal["silver"], clip_px=int(width) - 20)
+                              for _ in range(max(1, self._inspector_rows(self._inspector_tops[1])))]
         self._expanded: bool | None = None
         self._place_inspector(False)
         self.keys = Label(self.batch, panel_left + 8, panel_bottom + 8, t("hud.keys"), pal["slate"],
@@ -291,13 +339,18 @@ class Hud:
         self.keys.visible = not small
         if not small:
             self.labels.append(self.keys)
-        self.tooltip_box = box(self.boxes, 0, 0, 1, 1, pal["ink"])
-        self.tooltip_box.visible = False
-        self.tooltip = Label(self.batch, 0, 0, "", pal["yellow"])
-        self.paused_label = self._paused_label(left, top, right)
+        with self.region("tooltip"):  # drawn last, on its backing: nothing shows through it
+            self.tooltip_border = box(self.boxes, 0, 0, 1, 1, pal["yellow"])
+            self.tooltip_box = box(self.boxes, 0, 0, 1, 1, pal["ink"])
+            self.tooltip_lines = [Label(self.batch, 0, 0, "", pal["yellow"]) for _ in range(TOOLTIP_LINES)]
+        self.tooltip = self.tooltip_lines[0]
+        self._set_tooltip_visible(False)
+        with self.region("top"):
+            self.paused_label = self._paused_label(left, top, right)
         self.manager.build(left, bar_bottom, panel_left, panel_bottom)
         self._summary_age = SUMMARY_EVERY_S
         self.refresh(0.0)
+        self.view.hud_rebuilt()
 
     def _paused_label(self, left: float, top: float, right: float) -> Label:
         """"Paused" in the top bar, never over the floor: under the clock in place of its progress bar (two-line
@@ -308,14 +361,6 @@ class Hud:
             x, y = (gap_left + self.lang.rect[0]) / 2, top - 15
             return self.label(x, y, t("hud.paused"), pal["yellow"], anchor_x="center")
         return self.label(left + 8, top - 36, t("hud.paused"), pal["yellow"])
-
-    def mods_text(self) -> str:
-        """"Mods: Surge pricing, Fair share (off)": the level's mods by name, those switched off marked."""
-        view, t = self.view, self.i18n.t
-        names = [view.game.mod_name(mod_id) for mod_id, _constraint in view.world.spec.mods]
-        names = [t("hud.mod_off", name=name) if mod_id in view.mods_off else name
-                 for (mod_id, _c), name in zip(view.world.spec.mods, names, strict=True)]
-        return t("hud.mods_badge", names=", ".join(names)) if names else ""
 
     def _top_bar(self, left: float, top: float, right: float) -> None:
         """Two lines: the clock over its progress bar, pause and speeds, five figures, the switches."""
@@ -372,13 +417,16 @@ class Hud:
     # ----------------------------------------------------------------------------------------------- per frame
     def refresh(self, dt: float) -> None:
         view, t, pal = self.view, self.i18n.t, palette()
-        self.mods_badge.set(self.mods_text())
+        badge = view.mods_text()
+        if badge and text_width(badge) > (self.mods_badge.clip_px or 0):  # too long to read cut: the count, and the
+            badge = self.i18n.t("hud.mods_count", n=len(view.world.spec.mods))  # names in the inspector's legend
+        self.mods_badge.set(badge)
         world = view.world
         self._summary_age += dt
         fresh = self._summary_age >= SUMMARY_EVERY_S
         if fresh:
             self._summary_age = 0.0
-            self.summary = world.summary()
+            self.summary = queries.summary(world)
         end = view.clock.end_ms
         if end is None:  # endless: the time played, no bar
             self.clock.set(format_duration(world.now))
@@ -390,25 +438,26 @@ class Hud:
         self.pause.active = view.clock.paused
         for speed, button in self.speed_buttons.items():
             button.active = speed == view.clock.speed
-        ledger = world.ledger
+        books = queries.money(world)
         figures = self.figures
-        figures["cash"].set(money(ledger.cash_cents), pal["red"] if ledger.cash_cents < 0 else pal["white"])
+        figures["cash"].set(money(books.cash), pal["red"] if books.cash < 0 else pal["white"])
         if "revenue" in figures:  # a small window shows cash, profit and satisfaction only
-            figures["revenue"].set(money(ledger.revenue_cents))
-            figures["costs"].set(money(ledger.upstream_cents))
-        figures["profit"].set(money(ledger.profit_cents), pal["lime" if ledger.profit_cents >= 0 else "red"])
+            figures["revenue"].set(money(books.revenue))
+            figures["costs"].set(money(books.upstream))
+        figures["profit"].set(money(books.profit), pal["lime" if books.profit >= 0 else "red"])
         if self.summary is not None:
             self.figures["satisfaction"].set(f"{self.summary['overall']['satisfaction']:.0f}%")
         self.sound.set_text(t("menu.sound_off") if view.game.sounds.muted else t("menu.sound_on"))
         for card in self.cards:
             card.refresh(self, self.summary)
-        self.autopilot.set_text(t("hud.autopilot_on") if world.autopilot_enabled else t("hud.autopilot_off"))
-        self.autopilot.active = world.autopilot_enabled
+        autopilot = queries.autopilot_on(world)
+        self.autopilot.set_text(t("hud.autopilot_on") if autopilot else t("hud.autopilot_off"))
+        self.autopilot.active = autopilot
         self._show_alerts(view.alerts.lines(self.i18n, len(self.alert_lines)))
         lines = view.inspector_lines()
         if lines != self._inspected:  # wrapping costs: only when the lines change
             self._inspected = lines
-            width = self.inspector[0].clip_px if self.inspector else 300
+            width = (self.inspector[0].clip_px if self.inspector else None) or 300
             self._wrapped = [part for line in lines for part in (wrap(line, width) if line else [""])]
         lines = self._wrapped
         self._place_inspector(self.small and view.selected is not None)
@@ -433,7 +482,7 @@ class Hud:
         if alerts == self._alerts_shown:
             return
         self._alerts_shown = alerts
-        width = self.alert_lines[0].clip_px if self.alert_lines else 300
+        width = (self.alert_lines[0].clip_px if self.alert_lines else None) or 300
         rows: list[tuple[str, tuple]] = []
         for text, colour in alerts:
             parts = wrap(text, width) if text else []
@@ -466,27 +515,44 @@ class Hud:
             label.move(panel_left + 10, top - 8 - line * (i + 1) + 4)
         height = top - panel_bottom - 8
         self.inspector_box.visible = height > 0  # (a small window with many models leaves no room for it)
-        set_box(self.inspector_box, panel_left + 4, panel_bottom + 4, width - 8, max(1, height))
+        self._inspector_rect = (panel_left + 4, panel_bottom + 4, width - 8, max(1, height))
+        set_box(self.inspector_box, *self._inspector_rect)
+
+    def inspector_rect(self) -> tuple[float, float, float, float]:
+        """The inspector's box in UI pixels (left, bottom, width, height): its region of the screen."""
+        return self._inspector_rect
 
     def _progress_rect(self, fraction: float) -> tuple[float, float, float, float]:
         back = self.progress_back
         return back.left, back.bottom, max(1, back.width * min(1.0, fraction)), back.height
 
+    def _set_tooltip_visible(self, visible: bool) -> None:
+        self.tooltip_box.visible = self.tooltip_border.visible = visible
+        for label in self.tooltip_lines:
+            label.visible = visible and bool(label.value)
+
     def _tooltip(self) -> None:
+        """The hovered button's tip beside the mouse: wrapped to at most a third of the window (a long one takes
+        lines, never the width of the screen), on an opaque bordered backing drawn over everything else."""
         b = self.hovered
         if b is None or not b.tooltip:
-            self.tooltip.visible = self.tooltip_box.visible = False
+            self._set_tooltip_visible(False)
             return
         text = self.i18n.t(b.tooltip)
         x, y = self.mouse
-        win_w = self.view.frame.width
-        width = 8 * sum(2 if ord(ch) > 0x2E80 else 1 for ch in text) + 12
-        x = min(x + 12, win_w - width - 4)
-        y = y - 28 if y > 60 else y + 20
-        self.tooltip.set(text)
-        self.tooltip.move(x + 6, y + 6)
-        set_box(self.tooltip_box, x, y, width, 22)
-        self.tooltip.visible = self.tooltip_box.visible = True
+        frame = self.view.frame
+        room = max(160, frame.width // 3)
+        lines = wrap(text, room)[:TOOLTIP_LINES]
+        width = max(text_width(line) for line in lines) + 12
+        height = LINE * len(lines) + 6
+        x = max(2, min(x + 12, frame.width - width - 4))
+        y = y - height - 8 if y - height - 8 > 2 else min(y + 20, frame.height - height - 2)
+        for i, label in enumerate(self.tooltip_lines):
+            label.set(lines[i] if i < len(lines) else "")
+            label.move(x + 6, y + height - LINE * (i + 1) + 2)
+        set_box(self.tooltip_border, x - 1, y - 1, width + 2, height + 2)
+        set_box(self.tooltip_box, x, y, width, height)
+        self._set_tooltip_visible(True)
 
     # ----------------------------------------------------------------------------------------------- input
     def at(self, x: float, y: float) -> Button | None:
@@ -496,11 +562,14 @@ class Hud:
         self.mouse = (x, y)
         self.hovered = self.at(x, y)
 
-    def click(self, x: float, y: float) -> bool:
-        b = self.at(x, y)
+    def click(self, x: float, y: float, region: str | None = None) -> bool:
+        """Click the button under a UI point: any region's, or (`region`) only that region's."""
+        buttons = self.buttons if region is None else self.regions[region].buttons
+        b = next((b for b in buttons if b.contains(x, y)), None)
         return b.click() if b else False
 
-    def draw(self) -> None:
-        self.boxes.draw()
-        self.icons.draw(pixelated=True)
-        self.batch.draw()
+    def draw(self, region: str | None = None) -> None:
+        """Draw one region, or (None) every region in order (the levers only while open)."""
+        for name in (region,) if region else REGIONS:
+            if name != "levers" or self.manager.open or region:
+                self.regions[name].draw()

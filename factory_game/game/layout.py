@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import unicodedata
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 VIEW_W, VIEW_H = 464, 338  # the floor area the camera shows at 2× in a 1280×720 window (the HUD has the rest)
@@ -208,7 +209,7 @@ def _bench_rows(plans: list[ModelPlan], widths: list[int]) -> int:
     return min(6, need)
 
 
-def build_layout(models: list[ModelPlan | tuple], rented_px: int = 48, level_id: str = "") -> Layout:
+def build_layout(models: Sequence[ModelPlan | tuple], rented_px: int = 48, level_id: str = "") -> Layout:
     """Lay out the floor for ``models`` (``ModelPlan``\\s, or (id, slots, extra) tuples) in level order.
 
     ``rented_px``: the widest RENTED sign text at zoom 1 (both languages), so the sign never covers the name.

@@ -30,8 +30,8 @@ class MenuView(arcade.View):
         self.game = game
         self.buttons: list[Button] = []
         self.hovered: Button | None = None
-        self.boxes = arcade.SpriteList(use_spatial_hash=False)
-        self.icons = arcade.SpriteList(use_spatial_hash=False)
+        self.boxes: arcade.SpriteList[arcade.Sprite] = arcade.SpriteList(use_spatial_hash=False)
+        self.icons: arcade.SpriteList[arcade.Sprite] = arcade.SpriteList(use_spatial_hash=False)
         self.batch = pyglet.graphics.Batch()
         self.default: Button | None = None
 
@@ -169,7 +169,9 @@ class TitleView(MenuView):
             walker.scale = zoom
             self.walkers.append(walker)
             self.icons.append(walker)
-        self.stations, self.coins, self.zoom, self.clock = [], [], zoom, 0.0
+        self.stations: list[arcade.Sprite] = []
+        self.coins: list[tuple[arcade.Sprite, tuple[float, float], float]] = []  # coin, from, born
+        self.zoom, self.clock = zoom, 0.0
         for i in range(6):
             station = arcade.Sprite(textures()["station_busy_0"], scale=zoom, center_x=w / 2 + (i - 2.5) * 20 * zoom,
                                     center_y=h - (30 if short else 70))
@@ -180,10 +182,14 @@ class TitleView(MenuView):
         self.heading(t("app.subtitle"), title_y - (28 if short else 50), 12, palette()["silver"])
         y = title_y - 78 if short else h * 0.53
         level = self.game.first_unfinished()
+        key = "menu.play_level"
+        if level is None:  # every level has a star: say so, and offer the first one short of three
+            won, total = self.game.campaign_stars()
+            self.heading(t("title.complete", stars=won, total=total), y + 34, 14, palette()["yellow"])
+            level, key = self.game.first_below(3), "menu.improve_level"
         if level is not None:
             title = self.game.i18n.pick(self.game.load(level).title, level.stem)
-            self.default = self.button(t("menu.play_level", title=title), y, lambda: self.game.show_briefing(level),
-                                       width=400)
+            self.default = self.button(t(key, title=title), y, lambda: self.game.show_briefing(level), width=400)
             y -= ROW
         playing = [(t("menu.level_select"), self.game.show_levels), (t("menu.load"), self.load)]
         quitting = [(t("menu.quit"), self.game.quit)]
@@ -240,13 +246,21 @@ class TitleView(MenuView):
 
 class LevelSelectView(MenuView):
     """The campaign in order (each level opens when the one before has a star), the best stars won, and under the
-    list the level the mouse is on (or the next to play): its briefing's opening and its goals."""
+    list the level the mouse is on (or the next to play): its briefing's opening and its goals. A second page
+    (`more`) lists every other level that ships: the mods', the real traces'."""
+
+    def __init__(self, game, more: bool = False) -> None:
+        self.more = more
+        super().__init__(game)
 
     def content(self) -> None:
         t, h = self.game.i18n.t, self.window.height
+        self.level_of: dict[int, tuple] = {}  # button index -> (path, spec)
+        if self.more:
+            self._more_levels()
+            return
         self.heading(t("levels.heading"), h - 90)
         y = h - 170
-        self.level_of: dict[int, tuple] = {}  # button index -> (path, spec)
         for index, (path, spec) in enumerate(self.game.levels()):
             self.level_of[len(self.buttons)] = (path, spec)
             unlocked = self.game.unlocked(index)
@@ -266,14 +280,34 @@ class LevelSelectView(MenuView):
             self.button(self.game.i18n.pick(sandbox.title, sandbox.id), y - 8,
                         lambda: self.game.show_briefing(self.game.sandbox), width=640)
             y -= 52
-        for path, spec in self.game.mod_levels():  # levels the mods ship: always open
-            self.button(self.game.i18n.pick(spec.title, spec.id), y - 8,
-                        lambda p=path: self.game.show_briefing(p), width=640)
-            y -= 52
-        self.button(t("menu.back"), max(40, y - 20), self.back)
+        self.button(t("levels.more"), y - 8, lambda: self.game.show_levels(more=True), width=640)
+        y -= 52
+        self._footer(y)
+
+    def _more_levels(self) -> None:
+        """Every level beside the campaign, in two columns when they do not fit in one; all open."""
+        t, h, w = self.game.i18n.t, self.window.height, self.window.width
+        self.heading(t("levels.more_heading"), h - 90)
+        levels = self.game.more_levels()
+        top, step = h - 160, 40
+        rows = max(1, min(len(levels), int((top - 190) // step)))
+        columns = -(-len(levels) // rows) if levels else 1
+        width = 640 if columns == 1 else min(440, (w - 60) // columns - 20)
+        for i, (path, spec) in enumerate(levels):
+            column, row = divmod(i, rows)
+            x = w / 2 + (column - (columns - 1) / 2) * (width + 20) - width / 2
+            self.level_of[len(self.buttons)] = (path, spec)
+            b = self.button(clip(self.game.i18n.pick(spec.title, spec.id), width - 16), top - row * step,
+                            lambda p=path: self.game.show_briefing(p), width=width, x=x)
+            if self.default is None:
+                self.default = b
+        self._footer(top - rows * step)
+
+    def _footer(self, y: float) -> None:
+        self.button(self.game.i18n.t("menu.back"), max(40, y - 20), self.back)
         self.about = [self.line("", self.window.width / 2 - 320, max(40, y - 20) - 30 - i * 20, palette()["silver"])
                       for i in range(3)]
-        self.about_for = None
+        self.about_for: int | None = None
         self._describe(self.default)
 
     def _describe(self, button) -> None:
@@ -298,7 +332,10 @@ class LevelSelectView(MenuView):
             self._describe(self.hovered)
 
     def back(self) -> None:
-        self.game.show_title()
+        if self.more:
+            self.game.show_levels()
+        else:
+            self.game.show_title()
 
 
 class BriefingView(MenuView):
@@ -330,7 +367,7 @@ class BriefingView(MenuView):
         self.heading(t("briefing.hint"), 30, 12, pal["slate"])
 
     def back(self) -> None:
-        self.game.show_levels()
+        self.game.show_levels(more=self.game.beside_campaign(self.path))
 
 
 
@@ -440,7 +477,7 @@ class ReportView(MenuView):
         self.charts = report_charts.ReportCharts(self.data, game.i18n.lang) if report_charts.available() else None
         self.waiting_for_chart = False
         self.tab = report_charts.NAMES[0]
-        self.chart = arcade.SpriteList()
+        self.chart: arcade.SpriteList[arcade.Sprite] = arcade.SpriteList()
         self.strips: list[tuple[list, tuple]] = []  # the fallback's line charts
 
     MODEL_COLUMNS = ("figure.done", "figure.wait_p95", "figure.sla", "figure.utilisation")  # of TASK_COLUMNS
@@ -459,7 +496,9 @@ class ReportView(MenuView):
                 state = "missed" if not r.met else "warned" if r.warning else "met"
                 value = _metric_value(r.goal.metric, r.value, lang)
                 text = f"{goal_text(i18n, r.goal)} → {value} {t(f'report.goal_{state}')}"
-                self.line(clip(text, width), x, y, pal["lime"] if state == "met" else pal["orange"])
+                for i, part in enumerate(wrap(text, width)):  # wrapped, never cut: the result ends the line
+                    y -= self.LINE if i else 0
+                    self.line(("  " if i else "") + part, x, y, pal["lime"] if state == "met" else pal["orange"])
             for text in wrap(capped_line(data, lang).replace("**", ""), width)[:2]:  # what held the stars down
                 y -= self.LINE
                 self.line(clip(text, width), x, y, pal["white"])
@@ -470,15 +509,16 @@ class ReportView(MenuView):
                 y -= self.LINE
                 self.line(text, x, y)
             if section == "customers":  # why the angry ones left, as the Markdown report says it
-                for text in wrap(anger_line(data.summary["overall"], lang), width)[:2]:
+                for text in wrap(anger_line(data.summary["overall"], lang), width):  # every cause, wrapped
                     y -= self.LINE
-                    self.line(clip(text, width), x, y, pal["silver"])
+                    self.line(text, x, y, pal["silver"])
             if section != SECTIONS[-1]:
                 y -= self.LINE * 1.5
         columns = [i for i, (key, _metric) in enumerate(TASK_COLUMNS) if key in self.MODEL_COLUMNS]
         for group in data.task_table():
             if group.kind == "model":
-                figures = [f"{t(group.cells[i].key)} {group.cells[i].shown(lang)}" for i in columns]
+                figures = [f"{t(cell.key)} {cell.shown(lang)}" for cell in (group.cells[i] for i in columns)
+                           if cell is not None]
                 figures[0] = f"{data.group_name(group, lang)}: {figures[0]}"
                 for text in _packed(figures, width)[:2]:
                     y -= self.LINE
@@ -519,7 +559,8 @@ class ReportView(MenuView):
         super().on_update(delta_time)
         if self.charts is not None:
             self.charts.start()
-        texture = self.charts.texture(self.tab, self.game.i18n.lang) if self.waiting_for_chart else None
+        texture = (self.charts.texture(self.tab, self.game.i18n.lang)
+                   if self.waiting_for_chart and self.charts is not None else None)
         if texture is not None:  # only the chart comes in: the rest of the screen stays as laid out
             self.waiting_for_chart = False
             plate, words = self.placeholder
@@ -539,10 +580,19 @@ class ReportView(MenuView):
         """The line charts of :func:`report_charts.line_charts`, when matplotlib is not installed."""
         pal = palette()
         colours = (pal["sky"], pal["orange"])
+        lang = self.game.i18n.lang
         for chart in report_charts.line_charts(self.data, left, bottom, width, height):
             x, y, w, h = chart.frame
             box(self.boxes, x, y, w, h, pal["ink"])
             self.line(self.game.i18n.t(chart.title_key), x, y + h + 6, pal["silver"])
+            # the axes: the scale's top and zero at the left, the run's start and end under the frame
+            box(self.boxes, x, y, 1, h, pal["slate"])
+            box(self.boxes, x, y, w, 1, pal["slate"])
+            top = format_value(chart.top, chart.unit, lang) if chart.unit != "count" else f"{chart.top:.0f}"
+            self.line(top, x + w - text_width(top) - 4, y + h - 16, pal["slate"])
+            end = format_duration(chart.end_ms)
+            self.line("0", x + 4, y + 4, pal["slate"])
+            self.line(end, x + w - text_width(end) - 4, y + 4, pal["slate"])
             self.strips += [(points, colour) for points, colour in zip(chart.lines, colours, strict=False)]
 
     def on_draw(self) -> None:

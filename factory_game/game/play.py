@@ -1,19 +1,22 @@
-"""The play screen: advances the world by the clock, draws the scene and the HUD, turns input into commands.
+"""The play screen: advances the world by the clock, lets its regions draw and take the mouse, turns keys and clicks
+into commands.
 
-The world is the one truth. Each frame the view moves simulated time forward (speed × real time), lets the
-scene and the HUD read the world, and draws. The player changes the world only through ``world.apply`` with the
-engine's commands (rent, release, the auto-manager switch); everything else here is looking.
+The world is the one truth. Each frame the view moves simulated time forward (speed × real time) and lets the scene
+and the HUD read the world (through `sim.queries`); its sections (`regions.py`) draw the floor, the goals strip, the
+levers panel, the top bar, the side panel, the inspector and the tooltip. The player changes the world only through
+``world.apply`` with the engine's commands (rent, release, the auto-manager switch, the levers); everything else
+here is looking.
 """
 
 from __future__ import annotations
 
 from factory_game.game.alerts import Alerts
-from factory_game.game.art import palette
 from factory_game.game.camera import PAN_STEP_PX, FloorCamera, HudCanvas, HudFrame
 from factory_game.game.clock import BASE_RATE, SimClock
 from factory_game.game.floor_labels import FloorLabels
 from factory_game.game.gfx import arcade
 from factory_game.game.hud import Hud, money, wait_text
+from factory_game.game.regions import make_regions, place_regions
 from factory_game.game.scene import Scene
 from factory_game.plugins import PreparedLevel
 from factory_game.sim import queries
@@ -43,7 +46,7 @@ class PlayView(arcade.View):
         if world is None:
             prepared = level if isinstance(level, PreparedLevel) else PreparedLevel.from_spec(level, lenient=True)
             world = prepared.start(seed, LEDGER_WINDOW)
-            if world.autopilot_enabled:  # the player is the manager; the auto-manager is theirs to switch on
+            if queries.autopilot_on(world):  # the player is the manager; the auto-manager is theirs to switch on
                 world.apply(SetAutopilot(False))
         self.world = world
         self.spec = spec = world.spec
@@ -60,12 +63,15 @@ class PlayView(arcade.View):
         self._press: tuple[float, float] | None = None  # where the mouse went down, until it is a click or a drag
         self._dragging = False
         self.alerts = Alerts(self.world, game.i18n, game.sounds)
+        self._lang = game.i18n.lang  # the language the screen was last laid out in
         if prepared is not None:
             prepared.session.on_failure(self.mod_failed)
             prepared.session.tell_shadowed(self.alerts.add)  # which mod wins a rule two mods take
         self.selected: tuple[str, int] | None = None
         self.mods_off: set[str] = set()  # mods the lenient session switched off (the HUD's badge marks them)
         self.hud = Hud(self)
+        self.section_manager, self.regions = make_regions(self)
+        self._fit_floor()
 
     def mod_failed(self, failure) -> None:
         """A mod raised during play: the lenient session has switched it off; say which, which version, where."""
@@ -75,10 +81,20 @@ class PlayView(arcade.View):
 
     def on_show_view(self) -> None:
         self.game.i18n.on_change(self._on_language)
+        if self.game.i18n.lang != self._lang:  # switched while another screen was up (the pause menu's button)
+            self._on_language(self.game.i18n.lang)
+        self.section_manager.enable()
+        place_regions(self)  # (enabling turns every section on: the levers only while open)
 
     def on_hide_view(self) -> None:
         """Leaving the screen (pause menu, report, restart): stop listening, so a dropped view is not kept alive."""
         self.game.i18n.off_change(self._on_language)
+        self.section_manager.disable()
+
+    def hud_rebuilt(self) -> None:
+        """The HUD was laid out again (size, scale, language, the levers opened or closed): move the regions."""
+        if hasattr(self, "regions"):
+            place_regions(self)
 
     # ------------------------------------------------------------------------------------------------ frame
     def on_update(self, delta_time: float) -> None:
@@ -102,14 +118,8 @@ class PlayView(arcade.View):
         self.hud.refresh(dt)
 
     def on_draw(self) -> None:
-        self.window.default_camera.use()
-        with self.camera.drawing(palette()["ink"]):
-            self.scene.draw()
-        self.camera.blit()
-        self.window.default_camera.use()
-        self.floor_labels.place()
-        self.floor_labels.draw()
-        self.hud_canvas.draw(self.frame, self.hud.draw)
+        """Each region draws itself (`regions.py`); in a window the section manager gets this event first."""
+        self.section_manager.on_draw()
 
     def on_resize(self, width: int, height: int) -> None:
         self.relayout()
@@ -120,6 +130,13 @@ class PlayView(arcade.View):
         self.camera.resize(*self.frame.floor_area())
         self.floor_labels.build()
         self.hud.build()
+        self._fit_floor()
+
+    def _fit_floor(self) -> None:
+        """The floor goes under the goals strip, never beneath it (play-test bug 11)."""
+        self.camera.resize(*self.frame.floor_area(self.hud.manager.goals.height))
+        self.floor_labels.build()
+        place_regions(self)
 
     def cycle_ui_scale(self) -> None:
         """U: automatic, then 1×, 2×, 3× (as far as the window allows), then automatic again."""
@@ -131,7 +148,7 @@ class PlayView(arcade.View):
     def finish(self) -> None:
         from factory_game.game.menus import ReportView
 
-        self.world.settle_costs()
+        queries.settle_costs(self.world)
         self.window.show_view(ReportView(self.game, self.spec, self.world))
 
     # ------------------------------------------------------------------------------------------------ actions
@@ -152,13 +169,21 @@ class PlayView(arcade.View):
         if record.ok:
             self.alerts.add("release", model=model_id, n=count)
 
+    def release_idle(self, model_id: str) -> None:
+        """Give back every idle rented station of a model at once (Shift+Release, Ctrl+Shift+its key); busy ones
+        and contracts stay."""
+        idle = queries.slot_counts(self.world, model_id).idle_rented
+        if idle:
+            self.release(model_id, idle)
+
     def apply(self, command) -> None:
-        """A lever from the manager's panels: through the world's one door (a refusal shows as an alert, from its
-        command event)."""
-        self.world.apply(command)
+        """A lever from the manager's panels: through the world's one door; the feed says what it did (a refusal
+        shows as an alert too, from its command event)."""
+        if self.world.apply(command).ok:
+            self.alerts.lever(command)
 
     def toggle_autopilot(self) -> None:
-        self.world.apply(SetAutopilot(not self.world.autopilot_enabled))
+        self.world.apply(SetAutopilot(not queries.autopilot_on(self.world)))
 
     def toggle_language(self) -> None:
         self.game.i18n.toggle()
@@ -172,7 +197,8 @@ class PlayView(arcade.View):
         self.clock.paused = True
         self.window.show_view(PauseView(self.game, self))
 
-    def _on_language(self, _lang: str) -> None:
+    def _on_language(self, lang: str) -> None:
+        self._lang = lang
         self.hud.build()
         self.floor_labels.build()
 
@@ -193,10 +219,12 @@ class PlayView(arcade.View):
         elif symbol == arcade.key.G:
             self.hud.manager.toggle()
         elif symbol in MODEL_KEYS:  # rent on the n-th model; Shift: five; Ctrl: release one
-            models = list(self.world.models)
+            models = queries.model_ids(self.world)
             if MODEL_KEYS[symbol] < len(models):
                 model_id = models[MODEL_KEYS[symbol]]
-                if modifiers & arcade.key.MOD_CTRL:
+                if modifiers & arcade.key.MOD_CTRL and modifiers & arcade.key.MOD_SHIFT:
+                    self.release_idle(model_id)
+                elif modifiers & arcade.key.MOD_CTRL:
                     self.release(model_id)
                 else:
                     self.rent(model_id, 5 if modifiers & arcade.key.MOD_SHIFT else 1)
@@ -212,14 +240,25 @@ class PlayView(arcade.View):
         elif symbol == arcade.key.U:
             self.cycle_ui_scale()
 
-    def _ui(self, x: float, y: float) -> tuple[float, float]:
-        """A window point in the HUD's UI pixels."""
-        return x / self.frame.scale, y / self.frame.scale
-
+    # The mouse goes to the region under it (`regions.py`). In a window the section manager receives these events
+    # first and ends them; these methods are the same door for input made by hand (tests, the window driver).
     def on_mouse_motion(self, x: int, y: int, dx: int, dy: int) -> None:
-        self.hud.hover(*self._ui(x, y))
+        self.section_manager.on_mouse_motion(x, y, dx, dy)
 
     def on_mouse_scroll(self, x: int, y: int, scroll_x: float, scroll_y: float) -> None:
+        self.section_manager.on_mouse_scroll(x, y, scroll_x, scroll_y)
+
+    def on_mouse_press(self, x: int, y: int, button: int, modifiers: int) -> None:
+        self.section_manager.on_mouse_press(x, y, button, modifiers)
+
+    def on_mouse_drag(self, x: int, y: int, dx: int, dy: int, buttons: int, modifiers: int) -> None:
+        self.section_manager.on_mouse_drag(x, y, dx, dy, buttons, modifiers)
+
+    def on_mouse_release(self, x: int, y: int, button: int, modifiers: int) -> None:
+        self.section_manager.on_mouse_release(x, y, button, modifiers)
+
+    # ------------------------------------------------------------------------------------------------ the floor
+    def floor_scroll(self, x: float, y: float, scroll_y: float) -> None:
         """The wheel zooms in integer steps, keeping the floor point under the mouse where it is."""
         if not scroll_y:
             return
@@ -228,13 +267,10 @@ class PlayView(arcade.View):
         gx, gy = self.camera.to_floor(x, y)
         self.camera.pan_to(self.camera.centre[0] + fx - gx, self.camera.centre[1] + fy - gy)
 
-    def on_mouse_press(self, x: int, y: int, button: int, modifiers: int) -> None:
-        self.hud.shift = bool(modifiers & arcade.key.MOD_SHIFT)
-        if self.hud.click(*self._ui(x, y)):
-            return
+    def floor_press(self, x: float, y: float) -> None:
         self._press, self._dragging = (x, y), False
 
-    def on_mouse_drag(self, x: int, y: int, dx: int, dy: int, buttons: int, modifiers: int) -> None:
+    def floor_drag(self, x: float, y: float, dx: float, dy: float) -> None:
         if self._press is None:
             return
         if not self._dragging and abs(x - self._press[0]) + abs(y - self._press[1]) > DRAG_PX:
@@ -243,7 +279,7 @@ class PlayView(arcade.View):
         if self._dragging:
             self.camera.pan_by(dx, dy)
 
-    def on_mouse_release(self, x: int, y: int, button: int, modifiers: int) -> None:
+    def floor_release(self, x: float, y: float) -> None:
         if self._press is not None and not self._dragging:
             self.select_at(x, y)
         self._press, self._dragging = None, False
@@ -259,11 +295,13 @@ class PlayView(arcade.View):
         if self.selected is None:
             multiplier = f"{queries.multiplier(self.world):g}"
             keys = ("tiers", "crown", "helper", "street", "bar", "rented", "marks")
-            return [t("inspect.hint"), ""] + [t(f"inspect.legend_{key}", multiplier=multiplier) for key in keys]
+            mods = [self.mods_text()] if self.world.spec.mods else []  # the whole list, wrapped
+            return [t("inspect.hint"), *mods, ""] + [t(f"inspect.legend_{key}", multiplier=multiplier)
+                                                     for key in keys]
         kind, ident = self.selected
         world = self.world
         if kind == "customer":
-            c = world.customers.get(ident)
+            c = queries.customer(world, ident)
             if c is None:
                 self.selected = self.scene.selected = None
                 return [t("inspect.hint")]
@@ -283,17 +321,33 @@ class PlayView(arcade.View):
                 lines.append(t("inspect.task", id=task.id, content=self._content_name(task.content),
                                model=model, state=t(f"state.{task.state}"), wait=wait_text(waited)))
             return lines
-        slot = world.slots.get(ident)
+        slot = queries.slot(world, ident)
         if slot is None:
             self.selected = self.scene.selected = None
             return [t("inspect.hint")]
         name = self.game.i18n.pick(world.spec.model(slot.model).names, slot.model)
         lines = [t("inspect.station", id=slot.id, model=name),
-                 f"{t('inspect.rented') if slot.rented else t('inspect.contracted')} · {t(f'state.{slot.state}')}"]
+                 f"{t(self._station_kind(slot))} · {t(f'state.{slot.state}')}"]
+        if queries.is_contract(slot):
+            lines.append(t("inspect.contract_until", until=format_duration(slot.arrived_at + slot.committed_ms)))
         if slot.task is not None and slot.task.end_at is not None:
             lines.append(t("inspect.station_task", id=slot.task.id,
                            left=format_duration(max(0, slot.task.end_at - world.now))))
         return lines
+
+    @staticmethod
+    def _station_kind(slot) -> str:
+        """The text key of what a station is: the level's own, a spot rental, or on contract."""
+        if queries.is_contract(slot):
+            return "inspect.on_contract"
+        return "inspect.rented" if slot.rented else "inspect.contracted"
+
+    def mods_text(self) -> str:
+        """"Mods: Surge pricing, Fair share (off)": the level's mods by name, those switched off marked."""
+        t = self.game.i18n.t
+        names = [t("hud.mod_off", name=self.game.mod_name(mod_id)) if mod_id in self.mods_off
+                 else self.game.mod_name(mod_id) for mod_id, _constraint in self.world.spec.mods]
+        return t("hud.mods_badge", names=", ".join(names)) if names else ""
 
     def _content_name(self, content_id: str) -> str:
         for c in self.world.spec.content:

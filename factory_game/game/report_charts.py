@@ -78,6 +78,20 @@ class LineChart:
     title_key: str  # in the string tables
     frame: tuple[float, float, float, float]  # left, bottom, width, height in window pixels
     lines: list[list[tuple[float, float]]]  # each line's points inside the frame
+    unit: str = "count"  # of the vertical axis: "count", "ms" or "cents"
+    top: float = 1.0  # the value at the frame's top (its bottom is 0)
+    end_ms: int = 0  # the time at the frame's right (its left is 0)
+
+
+def nice_top(value: float, floor: float) -> float:
+    """An axis top a reader takes in at a glance: 1, 2 or 5 times a power of ten, at least `floor` (so a queue of
+    two at closing time is not a full-height spike)."""
+    value = max(value, floor)
+    power = 10 ** max(0, len(str(int(value))) - 1)
+    for step in (1, 2, 5, 10):
+        if step * power >= value:
+            return float(step * power)
+    return float(10 * power)
 
 
 def line_charts(data: ReportData, left: float, bottom: float, width: float, height: float) -> list[LineChart]:
@@ -88,16 +102,19 @@ def line_charts(data: ReportData, left: float, bottom: float, width: float, heig
         return []
     end = series[-1]["t"] or 1
     models = list(series[0]["models"])
-    specs = [("report.chart_queue", [[(p["t"], sum(p["models"][m]["queue"] for m in models)) for p in series]]),
-             ("report.chart_wait", [[(p["t"], max(p["models"][m]["predicted_wait_ms"] for m in models))
-                                     for p in series]]),
-             ("report.chart_money", [[(p["t"], p["revenue_cents"]) for p in series],
-                                     [(p["t"], p["upstream_cents"]) for p in series]])]
+    specs = [("report.chart_queue", "count", 10,
+              [[(p["t"], sum(p["models"][m]["queue"] for m in models)) for p in series]]),
+             ("report.chart_wait", "ms", 60_000, [[(p["t"], max(p["models"][m]["predicted_wait_ms"] for m in models))
+                                                   for p in series]]),
+             ("report.chart_money", "cents", 1000, [[(p["t"], p["revenue_cents"]) for p in series],
+                                                    [(p["t"], p["upstream_cents"]) for p in series]])]
     each = height / 3 - 30
     charts = []
-    for i, (key, lines) in enumerate(specs):
+    for i, (key, unit, floor, lines) in enumerate(specs):
         low = bottom + height - (i + 1) * (each + 30)
-        top = max((v for line in lines for _, v in line if v != float("inf")), default=1) or 1
+        peak = max((v for line in lines for _, v in line if v != float("inf")), default=1)
+        # a duration's scale in whole minutes (20m, not 16m40s); others as they are
+        top = nice_top(peak / floor, 1) * floor if unit == "ms" else nice_top(peak, floor)
         points = [[(left + width * t / end, low + each * min(v, top) / top) for t, v in line] for line in lines]
-        charts.append(LineChart(key, (left, low, width, each), points))
+        charts.append(LineChart(key, (left, low, width, each), points, unit, top, end))
     return charts

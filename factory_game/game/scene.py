@@ -18,6 +18,7 @@ from factory_game import texts
 from factory_game.game import layout as L
 from factory_game.game.art import (
     WAIT_STEPS,
+    contract_tag,
     countdown,
     countdown_text,
     demand_tag,
@@ -148,7 +149,7 @@ class Station(arcade.Sprite):
     """One slot's machine at its place in the workshop."""
 
     def __init__(self, slot, home: tuple[int, int], overlay: arcade.SpriteList, on_top: arcade.SpriteList,
-                 now_s: float) -> None:
+                 now_s: float, arriving: bool = True) -> None:
         tex = textures()
         super().__init__(tex["station_idle"], center_x=home[0], center_y=home[1])
         self.slot_id = slot.id
@@ -162,8 +163,10 @@ class Station(arcade.Sprite):
         self.timer.position = (home[0], home[1] + 3.5)  # the plate covers the screen's rows exactly
         self.shown = ""
         self.late = False
-        self.tag = _hidden(tex["rented_tag"], overlay)
-        self.drop_from = now_s if slot.rented else None  # rented stations drop in from above
+        self.contract = queries.is_contract(slot)  # flagged "C" in sky blue, not the rental's "R"
+        self.tag = _hidden(contract_tag() if self.contract else tex["rented_tag"], overlay)
+        # rented stations drop in from above as they arrive (not those already there when the screen opened)
+        self.drop_from = now_s if slot.rented and arriving else None
         self.fade_from: float | None = None
 
     def show_time_left(self, ms: float | None, late: bool = False) -> None:
@@ -216,19 +219,21 @@ class Scene:
         self.content_icon = {c.id: c.icon or c.id for c in spec.content}
         self.sounds = sounds
         self.background = build_background(self.layout)
-        self.stations = arcade.SpriteList(use_spatial_hash=False)
-        self.people = arcade.SpriteList(use_spatial_hash=False)
-        self.overlay = arcade.SpriteList(use_spatial_hash=False)
-        self.effects = arcade.SpriteList(use_spatial_hash=False)
-        self.top = arcade.SpriteList(use_spatial_hash=False)  # the "!" bubbles and the dispatcher's path
+        self.stations: arcade.SpriteList[arcade.Sprite] = arcade.SpriteList(use_spatial_hash=False)
+        self.people: arcade.SpriteList[arcade.Sprite] = arcade.SpriteList(use_spatial_hash=False)
+        self.overlay: arcade.SpriteList[arcade.Sprite] = arcade.SpriteList(use_spatial_hash=False)
+        self.effects: arcade.SpriteList[arcade.Sprite] = arcade.SpriteList(use_spatial_hash=False)
+        # the "!" bubbles and the dispatcher's path
+        self.top: arcade.SpriteList[arcade.Sprite] = arcade.SpriteList(use_spatial_hash=False)
         self.trail = [_hidden(textures()["pixel"], self.top, color=palette()["yellow"]) for _ in range(TRAIL_DOTS)]
         self.single_content = {m.id: len(m.content) == 1 for m in spec.models}
         self.customers: dict[int, Person] = {}
         self.helpers: dict[int, Person] = {}  # task id -> helper carrying that task
         self.leavers: list[Person] = []
         self.slot_sprites: dict[int, Station] = {}
-        self.slot_places: dict[str, dict[int, int]] = {m: {} for m in world.models}  # slot id -> station index
-        self.ghosts: dict[str, list[arcade.Sprite]] = {m: [] for m in world.models}
+        # model -> slot id -> station index
+        self.slot_places: dict[str, dict[int, int]] = {m: {} for m in queries.model_ids(world)}
+        self.ghosts: dict[str, list[arcade.Sprite]] = {m: [] for m in queries.model_ids(world)}
         self.flights: list[Flight] = []
         self.faces: dict[int, str] = {}  # customer id -> "happy"/"angry" once they leave
         self.answers: dict[int, tuple[str, float]] = {}  # customer id -> (face, until)
@@ -276,7 +281,7 @@ class Scene:
         self._frame += 1
         # Wait bars fill with time, not events: each frame also looks at an eighth of everyone, in turn, so every
         # customer is seen every 8 frames without one frame paying for all of them.
-        turn = list(self.world.customers)[self._frame % FULL_PASS_EVERY::FULL_PASS_EVERY]
+        turn = list(queries.customers(self.world))[self._frame % FULL_PASS_EVERY::FULL_PASS_EVERY]
         self._sync_customers(spots, None if self._frame == 1 else dirty.union(turn))
         self._close_street_gaps()
         if self._frame == 1:  # a world already running (a loaded game): everyone starts where they belong
@@ -313,14 +318,14 @@ class Scene:
 
         Recomputed only for queues that changed; everyone waiting in such a queue is added to ``dirty``."""
         spots: dict[int, tuple[tuple[int, int], int]] = {}
-        customers = self.world.customers
-        for model_id in self.world.models:
+        customers = queries.customers(self.world)
+        for model_id in queries.model_ids(self.world):
             signature = queries.queue_changes(self.world, model_id)
             cached = self._spots.get(model_id)
             if cached is not None and cached[0] == signature:
                 spots.update(cached[1])
                 continue
-            mine: dict[int, tuple[int, int]] = {}
+            mine: dict[int, tuple[tuple[int, int], int]] = {}  # task id -> (spot, place in the queue)
             self._spots[model_id] = (signature, mine)
             zone = self.layout.zones[model_id]
             n_priority = n_normal = 0
@@ -348,7 +353,7 @@ class Scene:
         """Move each customer's sprite (and helpers) toward their task's place; ``dirty`` limits the look to
         those customers (None: everyone)."""
         world = self.world
-        customers = world.customers
+        customers = queries.customers(world)
         ids = customers.keys() if dirty is None else [c for c in dirty if c in customers]
         for cid in ids:
             self._sync_customer(customers[cid], spots)
@@ -379,7 +384,7 @@ class Scene:
         else:
             self._leave_street(cid)
             place = self._task_place(lead, spots) if lead is not None else None
-            if place is not None:
+            if place is not None and lead is not None:
                 goal, model = place
                 carries = lead.id not in self.helpers or (person.arrived and person.goal == goal)
             elif customer.state == CustomerState.LEAVING or person.goal is None:
@@ -400,7 +405,7 @@ class Scene:
         self._set_mark(person, cid, customer.state == CustomerState.ASKED)
         if customer.visit > 1:
             person.mark_returning()
-        helped = {t.id for t in flying} - ({lead.id} if carries else set())
+        helped = {t.id for t in flying} - ({lead.id} if carries and lead is not None else set())
         for task in flying:
             if task.id in helped:
                 self._sync_helper(task, person, spots, self._wait_tag(task, spots) if task is lead else None)
@@ -505,7 +510,7 @@ class Scene:
     def _sync_stations(self) -> None:
         now = self.world.now
         tex = textures()
-        live = self.world.slots
+        live = queries.slots(self.world)
         for sid, slot in live.items():
             station = self.slot_sprites.get(sid)
             if station is None:
@@ -551,7 +556,7 @@ class Scene:
         first = zone.contracted if slot.rented else 0
         index = next((i for i in range(first, len(zone.stations)) if i not in taken), len(zone.stations) - 1)
         places[slot.id] = index
-        station = Station(slot, zone.stations[index], self.overlay, self.effects, self.clock)
+        station = Station(slot, zone.stations[index], self.overlay, self.effects, self.clock, arriving=self._frame > 0)
         if slot.rented:
             station.tag.visible = True
             station.tag.position = (station.home[0] + 6, station.home[1] + 7)
@@ -574,13 +579,14 @@ class Scene:
                     station.drop_from = None
             if station.fade_from is not None:
                 t = min(1.0, (self.clock - station.fade_from) / 1.0)
-                alpha = round(255 * (1 - 0.75 * t)) if station.slot_id in self.world.slots else round(255 * (1 - t))
+                present = queries.slot(self.world, station.slot_id) is not None
+                alpha = round(255 * (1 - 0.75 * t)) if present else round(255 * (1 - t))
                 station.alpha = alpha
                 station.tag.alpha = alpha
 
     def _sync_ghosts(self) -> None:
         """Rentals ordered but not yet arrived show as faint stations where they will land."""
-        for model_id in self.world.models:
+        for model_id in queries.model_ids(self.world):
             ghosts = self.ghosts[model_id]
             want = queries.slot_counts(self.world, model_id).on_order
             zone = self.layout.zones[model_id]
@@ -600,10 +606,11 @@ class Scene:
 
     # ------------------------------------------------------------------------------------------------ dispatcher
     def _sync_dispatcher(self, dt: float, speed: float) -> None:
-        customers = self.world.customers
+        customers = queries.customers(self.world)
         self.asked = [c for c in self.asked if c in customers and customers[c].state == CustomerState.ASKED]
         target = self.customers.get(self.asked[0]) if self.asked else None
-        goal = (target.position[0] + 9, target.position[1]) if target else self.layout.dispatcher_home
+        goal = ((round(target.position[0]) + 9, round(target.position[1])) if target
+                else self.layout.dispatcher_home)
         if self.dispatcher.goal != goal:
             self.dispatcher.go(self.layout.route((self.dispatcher.x, self.dispatcher.y), goal, None))
         self.dispatcher.step(dt, speed * (1 + self.dispatcher.remaining() / 120))
@@ -613,7 +620,7 @@ class Scene:
         """Yellow dots along the dispatcher's way to the customer being asked (none once there, or going home)."""
         points: list[tuple[int, int]] = []
         if walker is not None and walker.route:
-            (px, py), left = (walker.x, walker.y), TRAIL_STEP
+            (px, py), left = (walker.x, walker.y), float(TRAIL_STEP)
             for qx, qy in walker.route:
                 length = abs(qx - px) + abs(qy - py)
                 while left <= length and len(points) < TRAIL_DOTS:
@@ -635,7 +642,7 @@ class Scene:
         lay = self.layout
         if kind == Kind.PROMPT and event.customer is not None:
             self.asked.append(event.customer)
-        elif kind == Kind.ANSWER and event.customer in self.world.customers:
+        elif kind == Kind.ANSWER and queries.customer(self.world, event.customer) is not None:
             self.answers[event.customer] = ("happy" if event.ok else "angry", self.clock + 1.5)
         elif kind == Kind.LEAVE and event.customer in self.customers:  # (one who never got a sprite needs no face)
             self.faces[event.customer] = "happy" if event.ok else "angry"

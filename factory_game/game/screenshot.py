@@ -48,12 +48,13 @@ def busiest_moment(level_path: str | Path, seed: int | None = None, every_ms: in
     of a headless run of the level as a player who never rents would see it: the moment the docs show, and the
     moment the floor-plan test checks that no sprite covers another."""
     from factory_game.plugins import prepare_level
+    from factory_game.sim import queries
     from factory_game.sim.world import World
 
     prepared = prepare_level(level_path, lenient=True)
     world = World(prepared.spec, seed=seed, rules=prepared.rules)
     prepared.session.attach(world)
-    if world.autopilot_enabled:
+    if queries.autopilot_on(world):
         from factory_game.sim.commands import SetAutopilot
 
         world.apply(SetAutopilot(False))
@@ -61,7 +62,8 @@ def busiest_moment(level_path: str | Path, seed: int | None = None, every_ms: in
     end = min(prepared.spec.duration_ms, SEARCH_MS)  # the sandbox has no end worth searching
     for at in range(every_ms, end + 1, every_ms):
         world.advance(at)
-        load = sum(m.busy + len(m.queue) for m in world.models.values())
+        load = sum(queries.slot_counts(world, m).busy + queries.queue_length(world, m)
+                   for m in queries.model_ids(world))
         if load > best:
             best, best_at = load, at
     return best_at

@@ -13,20 +13,30 @@ from the one that decides the prompt.)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from factory_game.sim import capacity, entities, prompt
+from factory_game.sim.commands import Rent, SignContract
 from factory_game.sim.events import Event, Kind
 
 if TYPE_CHECKING:
-    from factory_game.sim.entities import Task
+    from factory_game.sim.entities import Customer, Slot, Task
+    from factory_game.sim.levers import Lever
     from factory_game.sim.world import World
 
 __all__ = [
-    "CustomerState", "Event", "Kind", "SlotCounts", "SlotState", "TaskState", "customer_counts", "multiplier",
-    "over_the_line", "predicted_wait_ms", "prompt_limit_ms", "queue_changes", "queue_length", "queued_tasks",
-    "rent_room", "slot_counts", "task_counts", "task_wait_ms", "wait_fraction",
+    "CONTRACT", "CustomerState", "Event", "Kind", "MarketState", "Money", "Order", "RENTAL", "SlotCounts",
+    "SlotState", "TaskState", "angry_causes", "autopilot_on", "caps", "contract_price_cents", "customer",
+    "customer_counts", "customers", "door_closed", "happy_visits", "is_contract", "market_state", "model_ids",
+    "money", "multiplier", "orders", "over_the_line", "predicted_wait_ms", "prices", "prompt_limit_ms",
+    "queue_changes", "queue_length", "queued_tasks", "recent_series", "rent_room", "routed", "settle_costs",
+    "slot", "slot_counts", "slots", "summary", "task_counts", "task_wait_ms", "wait_fraction",
 ]
+
+RENTAL = "rent"  # an order's kind: a spot rental (released at will)
+CONTRACT = "contract"  # a slot on contract (billed for its whole period, cannot be released)
 
 
 class TaskState:
@@ -60,13 +70,46 @@ class SlotState:
 
 
 class SlotCounts(NamedTuple):
-    """A model's slots now."""
+    """A model's slots now. Extra slots are spot rentals or contracts: only rentals can be released."""
 
     busy: int  # running a task (released ones finishing theirs included)
-    serving: int  # can take a task: contracted ones not down, rented ones not released
-    rented: int  # rented and serving (what a release can give back)
-    on_order: int  # rented, ordered, not yet arrived
+    serving: int  # can take a task: the level's own not down, extra ones not released
+    rented: int  # spot-rented and serving (what a release can give back)
+    on_order: int  # extra slots ordered, not yet arrived (rentals and contracts)
     down: int  # taken by an outage
+    contracted: int = 0  # on contract and serving (they leave by themselves when the period ends)
+    leaving: int = 0  # released, finishing their task (busy, not serving)
+    contract_until: int | None = None  # when the first serving contract ends (simulated ms)
+    idle_rented: int = 0  # spot-rented, serving and idle (a release gives these back at once)
+
+
+class Order(NamedTuple):
+    """Extra slots on their way to a model: `slots` of one `kind` (RENTAL or CONTRACT) arriving at `arrive_at`."""
+
+    kind: str
+    slots: int
+    arrive_at: int
+
+
+class Money(NamedTuple):
+    """The books now, in cents."""
+
+    cash: int
+    revenue: int
+    upstream: int  # what River paid upstream (slots)
+    profit: int
+
+
+class MarketState(NamedTuple):
+    """The levers' current settings and the market's response, as the manager's panels show them."""
+
+    reputation: float
+    demand: float  # the arrival rate's factor from price and reputation
+    surcharge: float  # the priority pack's surcharge, a share of the price
+    priority_share: float  # the share of arrivals buying the pack at that surcharge
+    priority_on_sale: bool
+    wait_offer: float  # the discount offered with the wait question, a share of the price
+    closed_until: Mapping[str, int]  # tier -> simulated ms its door is closed until
 
 
 # ------------------------------------------------------------------------------------------------------ the prompt
@@ -127,11 +170,58 @@ def queue_changes(world: World, model_id: str) -> tuple[int, int]:
 
 
 # ------------------------------------------------------------------------------------------------------ counts
+def is_contract(slot: Slot) -> bool:
+    """Whether an extra slot is on contract (it cannot be released) rather than a spot rental."""
+    return slot.rented and slot.committed_ms > 0
+
+
 def slot_counts(world: World, model_id: str) -> SlotCounts:
     m = world.models[model_id]
-    down = sum(1 for slot in m.slots if slot.state == entities.DOWN)
-    return SlotCounts(busy=m.busy, serving=m.capacity, rented=m.serving_rented, on_order=m.pending_rentals,
-                      down=down)
+    down = contracted = leaving = idle_rented = 0
+    contract_until: int | None = None
+    for slot in m.slots:
+        if slot.state == entities.DOWN:
+            down += 1
+        elif slot.state == entities.LEAVING_SLOT:
+            leaving += 1
+        elif is_contract(slot):
+            contracted += 1
+            end = slot.arrived_at + slot.committed_ms
+            contract_until = end if contract_until is None else min(contract_until, end)
+        elif slot.rented and slot.state == entities.IDLE:
+            idle_rented += 1
+    return SlotCounts(busy=m.busy, serving=m.capacity, rented=m.serving_rented - contracted,
+                      on_order=m.pending_rentals, down=down, contracted=contracted, leaving=leaving,
+                      contract_until=contract_until, idle_rented=idle_rented)
+
+
+def orders(world: World, model_id: str) -> list[Order]:
+    """The extra slots on their way to a model, soonest first: each accepted `rent` arrives after the model's lead
+    time, each signed contract after the level's contract lead time (the world schedules them so)."""
+    lead = {RENTAL: world.spec.model(model_id).lead_time_ms, CONTRACT: world.spec.market.contract_lead_ms}
+    waiting = world.models[model_id].pending_rentals
+    found: list[Order] = []
+    for record in reversed(world.commands):
+        if not waiting:
+            break
+        command = record.command
+        if not record.ok or not isinstance(command, (Rent, SignContract)) or command.model != model_id:
+            continue
+        kind = RENTAL if isinstance(command, Rent) else CONTRACT
+        arrive_at = record.time + lead[kind]
+        if arrive_at >= world.now:
+            found.append(Order(kind, command.count, arrive_at))
+    found.sort(key=lambda order: order.arrive_at)
+    # an order due exactly now may have arrived already: the world's count of slots on order decides
+    extra = sum(order.slots for order in found) - waiting
+    while extra > 0 and found:
+        first = found[0]
+        taken = min(extra, first.slots)
+        found[0] = first._replace(slots=first.slots - taken)
+        extra -= taken
+        if not found[0].slots:
+            found.pop(0)
+    return found
 
 
 def rent_room(world: World, model_id: str) -> int:
@@ -156,3 +246,116 @@ def customer_counts(world: World) -> dict[str, int]:
     for customer in world.customers.values():
         counts[customer.state] += 1
     return counts
+
+
+# ------------------------------------------------------------------------------------------------------ the floor
+def model_ids(world: World) -> list[str]:
+    """The level's models, in the level's order."""
+    return list(world.models)
+
+
+def customers(world: World) -> Mapping[int, Customer]:
+    """The customers present, by id, oldest first (read-only)."""
+    return MappingProxyType(world.customers)
+
+
+def customer(world: World, customer_id: int) -> Customer | None:
+    return world.customers.get(customer_id)
+
+
+def slots(world: World) -> Mapping[int, Slot]:
+    """Every slot present (stations), by id (read-only)."""
+    return MappingProxyType(world.slots)
+
+
+def slot(world: World, slot_id: int) -> Slot | None:
+    return world.slots.get(slot_id)
+
+
+def slot_iter(world: World, model_id: str) -> Iterator[Slot]:
+    """A model's slots present, in the order they joined."""
+    return iter(world.models[model_id].slots)
+
+
+# ------------------------------------------------------------------------------------------------------ money
+def money(world: World) -> Money:
+    ledger = world.ledger
+    return Money(ledger.cash_cents, ledger.revenue_cents, ledger.upstream_cents, ledger.profit_cents)
+
+
+def settle_costs(world: World) -> None:
+    """Book the upstream costs accrued up to now (what a run does before its final summary); bookkeeping only,
+    nothing the simulation does next depends on it."""
+    world.settle_costs()
+
+
+def summary(world: World) -> dict[str, Any]:
+    """The run's metrics so far, as the report and the goals read them (costs booked up to the last tick)."""
+    return world.summary()
+
+
+def recent_series(world: World, since_ms: int) -> list[dict[str, Any]]:
+    """The per-minute samples the charts draw, from `since_ms` on."""
+    return [point for point in world.metrics.series if point["t"] >= since_ms]
+
+
+def angry_causes(world: World) -> dict[str, int]:
+    """Angry visits so far, by cause, in the causes' declared order."""
+    return {cause: world.metrics.angry_causes[cause] for cause in entities.ANGER_CAUSES}
+
+
+def happy_visits(world: World) -> int:
+    """Visits that ended happy so far (what expected returns are reckoned from)."""
+    return world.metrics.happy
+
+
+# ------------------------------------------------------------------------------------------------------ levers
+def autopilot_on(world: World) -> bool:
+    return world.autopilot_enabled
+
+
+def prices(world: World) -> dict[str, int]:
+    """The list price of each kind of content now, in cents."""
+    return dict(world.prices)
+
+
+def routed(world: World, content_id: str) -> bool:
+    """Whether some model on this level makes this kind of content."""
+    return content_id in world.route
+
+
+def caps(world: World) -> dict[str, int]:
+    """Each tier's cap on tasks in flight now, in the level's tier order."""
+    return dict(world.caps)
+
+
+def contract_price_cents(world: World, model_id: str) -> int:
+    """What a slot-hour on contract costs on a model."""
+    return capacity.contract_price_cents(world.spec.market, world.spec.model(model_id))
+
+
+def door_closed(world: World, tier: str) -> bool:
+    """Whether a tier's door is closed to new arrivals now."""
+    return world.market.door_closed(tier, world.now)
+
+
+def market_state(world: World) -> MarketState:
+    market = world.market
+    return MarketState(reputation=market.reputation, demand=market.demand, surcharge=market.surcharge,
+                       priority_share=market.priority_share(), priority_on_sale=market.priority_on_sale,
+                       wait_offer=market.wait_offer, closed_until=MappingProxyType(market.closed_until))
+
+
+def levers(world: World) -> list[tuple[Lever, str | None]]:
+    """The levers this level lets the player move, one row per key (content, tier, model), in the table's order."""
+    return world.market.levers()
+
+
+def lever_value(world: World, name: str, key: str | None = None) -> float:
+    """What a lever is set to now (a price in cents, a cap, a door's minutes left...)."""
+    return world.market.lever_value(name, key)
+
+
+def lever_step(world: World, lever: Lever, key: str | None, direction: int) -> float | None:
+    """The lever's value one panel click up (+1) or down (-1), or None at the edge of its range."""
+    return world.market.step(lever, key, direction)

@@ -54,6 +54,12 @@ def main() -> None:
             view.on_draw()
             arcade.get_image(0, 0, *SIZE).convert("RGB").save(OUT / "frame.png")
 
+    def grab_scaled() -> None:
+        view = window.current_view
+        log.append(f"ui scale: {game.ui_scale} {view.frame.scale}")
+        view.on_draw()
+        arcade.get_image(0, 0, *SIZE).convert("RGB").save(OUT / "frame_2x.png")
+
     steps = [
         (1.0, lambda: (seen("start"), click_button("Choose a level"))),
         (0.8, lambda: (seen("after choose"), click_button("1. "))),
@@ -62,7 +68,9 @@ def main() -> None:
         (3.0, lambda: (seen("played"), xdo("mousemove", "--window", x_id[-1], "5", "700"),
                        xdo("key", "--window", x_id[-1], "space"))),
         (0.8, grab),
-        (0.5, lambda: (seen("grabbed"), xdo("key", "--window", x_id[-1], "Escape"))),
+        (0.5, lambda: (seen("grabbed"), xdo("key", "--window", x_id[-1], "u"), xdo("key", "--window", x_id[-1], "u"))),
+        (0.8, grab_scaled),  # U twice: automatic -> 1x -> 2x (play-test bug 1: a white HUD at 2x)
+        (0.5, lambda: (seen("grabbed 2x"), xdo("key", "--window", x_id[-1], "Escape"))),
         (0.8, lambda: (seen("after escape"), click_button("Quit to title"))),
         (0.5, lambda: (seen("asked"), click_button("Quit? Unsaved"))),
         (0.8, lambda: (seen("after quit to title"), click_button("Quit"))),

@@ -61,7 +61,7 @@ def test_sizes_between_zoom_steps_show_more_floor_not_bars(play, sized, size):
     sized(*size)
     play.on_resize(*size)
     cam = play.camera
-    area = play.frame.floor_area()
+    area = play.frame.floor_area(play.hud.manager.goals.height)
     cam.zoom_by(3)  # zoomed in, the floor overflows the view: every window pixel of the area shows floor
     assert cam.target[0] * cam.zoom >= area[0] and cam.target[1] * cam.zoom >= area[1]
     assert cam.area == area

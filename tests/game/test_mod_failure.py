@@ -22,14 +22,14 @@ def test_a_failing_mod_is_switched_off_and_named_in_an_alert(window, tmp_path, m
     level = write_level(tmp_path / "level.toml", '"grumpy"')
     game = make_game(levels=[level], lang="en", muted=True, headless=True, seed=4)
     play = game.start(level, speed=16)
-    assert play.hud.mods_text() == "Mods: grumpy"  # the active-mods badge
+    assert play.mods_text() == "Mods: grumpy"  # the active-mods badge
     while play.world.now < 60 * 60_000:
         play.step(1 / 10)
     failures = [values for _t, key, values, _n in play.alerts.items if key == "mod_error"]
     assert failures == [{"name": "grumpy", "version": "2.0.1", "hook": "river_price"}]
     assert "grumpy 2.0.1" in game.i18n.t("alert.mod_error", **failures[0])
     play.hud.refresh(0.0)
-    assert play.hud.mods_text() == "Mods: grumpy (off)" and play.hud.mods_badge.text.text == "Mods: grumpy (off)"
+    assert play.mods_text() == "Mods: grumpy (off)" and play.hud.mods_badge.text.text == "Mods: grumpy (off)"
     # the game goes on exactly as a lenient headless run of the same level and seed
     spec, rules, session = prepare_level(level, lenient=True)
     headless = run_level(spec, seed=4, until_ms=play.world.now, rules=rules, mods=session)

@@ -123,7 +123,7 @@ def test_the_floor_keeps_integer_zoom_and_maps_clicks_in_any_window(play, sized)
         sized(*size)
         play.on_resize(*size)
         cam, frame = play.camera, play.frame
-        area = frame.floor_area()
+        area = frame.floor_area(play.hud.manager.goals.height)
         assert cam.zoom == cam.fit_zoom == max(1, min(area[0] // lay.width, area[1] // lay.height))
         assert cam.target[0] * cam.zoom >= area[0] and cam.target[1] * cam.zoom >= area[1]  # drawn edge to edge
         station = next(iter(play.scene.slot_sprites.values()))

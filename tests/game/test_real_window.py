@@ -13,6 +13,7 @@ import pytest
 from PIL import Image, ImageChops
 
 from factory_game.game.app import campaign_levels, make_game
+from factory_game.game.art import palette
 from factory_game.game.play import PlayView
 from factory_game.game.screenshot import frame
 
@@ -46,8 +47,8 @@ def test_a_real_window_clicks_through_and_matches_the_headless_render(window, us
                        "after open: PlayView", "played: PlayView"], log
     assert log[5] == "paused: PlayView" or log[5].startswith("paused"), log
     assert log[6].startswith("saved: True"), log
-    assert log[7:] == ["grabbed: PlayView", "after escape: PauseView", "asked: PauseView",
-                       "after quit to title: TitleView", "closed"], log
+    assert log[7:] == ["grabbed: PlayView", "ui scale: 2 2", "grabbed 2x: PlayView", "after escape: PauseView",
+                       "asked: PauseView", "after quit to title: TitleView", "closed"], log
     real = Image.open(tmp_path / "frame.png").convert("RGB")
     assert real.size == (1280, 720)
 
@@ -65,3 +66,21 @@ def test_a_real_window_clicks_through_and_matches_the_headless_render(window, us
     floor_w = 1280 - view.frame.panel_w  # the floor: the same but for people caught mid-step in the real one
     floor = (0, view.frame.bar_h, floor_w, 720)
     assert same_share(real.crop(floor), headless.crop(floor)) > 0.9
+
+    # play-test bug 1: at UI scale 2 the real window's HUD is the headless one (it was solid white)
+    game.ui_scale = 2
+    view.on_show_view()
+    view.relayout()
+    view.hud.refresh(0)
+    headless_2x = frame(view)
+    view.on_hide_view()
+    real_2x = Image.open(tmp_path / "frame_2x.png").convert("RGB")
+    scale = view.frame.scale
+    assert scale == 2
+    top_bar = (0, 0, 1280, view.frame.bar_h * scale)
+    assert same_share(real_2x.crop(top_bar), headless_2x.crop(top_bar)) > 0.98
+    panel = (1280 - view.frame.panel_w * scale, view.frame.bar_h * scale, 1280, 720)
+    assert same_share(real_2x.crop(panel), headless_2x.crop(panel)) > 0.98
+    # and it is the HUD's own colours, not washed out by a blend: the top bar between the speeds and the switches
+    ink = palette()["ink"][:3]
+    assert real_2x.getpixel((750, 10)) == headless_2x.getpixel((750, 10)) == ink

@@ -9,14 +9,15 @@ from typing import TYPE_CHECKING
 
 from factory_game.game.panels.goals import GoalsStrip
 from factory_game.game.panels.levers import LeversPanel
+from factory_game.sim import queries
 from factory_game.texts import format_duration
 
 if TYPE_CHECKING:
-    from factory_game.game.hud import Hud
+    from factory_game.game.context import WidgetHost
 
 
 class ManagerPanels:
-    def __init__(self, hud: Hud) -> None:
+    def __init__(self, hud: WidgetHost) -> None:
         self.hud = hud
         self.open = False  # the levers panel: kept across rebuilds (resize, language)
         self.goals = GoalsStrip(hud)
@@ -24,12 +25,14 @@ class ManagerPanels:
 
     def build(self, left: float, top: float, right: float, bottom: float) -> None:
         """Lay out in the floor's window rectangle (left, top) to (right, bottom)."""
-        goals_bottom = self.goals.build(left, top, right, self.toggle)
-        self.levers = LeversPanel(self.hud, left, goals_bottom - 6, right, bottom) if self.open else None
+        with self.hud.region("goals"):
+            goals_bottom = self.goals.build(left, top, right, self.toggle)
+        with self.hud.region("levers"):
+            self.levers = LeversPanel(self.hud, left, goals_bottom - 6, right, bottom) if self.open else None
 
     def _door_text(self) -> str:
         world, t = self.hud.view.world, self.hud.i18n.t
-        market = world.market
+        market = queries.market_state(world)
         parts = [t("manager.door_closed", tier=tier, left=format_duration(until - world.now))
                  for tier, until in market.closed_until.items() if until > world.now]
         if not market.priority_on_sale and world.spec.arrivals.priority_share > 0:

@@ -9,15 +9,16 @@ from typing import TYPE_CHECKING
 
 from factory_game import texts
 from factory_game.game.art import palette
-from factory_game.game.panels.outlook import TREND_WINDOW_MS, outlook
-from factory_game.game.ui import box, clip, text_width
+from factory_game.game.panels.outlook import TREND_WINDOW_MS, GoalOutlook, outlook
+from factory_game.game.ui import Label, box, clip, text_width
 from factory_game.level.goals import evaluate
 from factory_game.report.data import metric_unit
+from factory_game.sim import queries
 
 if TYPE_CHECKING:
-    from factory_game.game.hud import Hud
+    from factory_game.game.context import WidgetHost
 
-HEADING_COLOUR = {"good": "lime", "warn": "orange", "bad": "red"}
+HEADING_COLOUR = {"good": "lime", "warn": "orange", "bad": "red", "neutral": "silver"}
 
 
 def format_value(metric: str, value: float, lang: str) -> str:
@@ -26,11 +27,12 @@ def format_value(metric: str, value: float, lang: str) -> str:
 
 
 class GoalsStrip:
-    def __init__(self, hud: Hud) -> None:
+    def __init__(self, hud: WidgetHost) -> None:
         self.hud = hud
         self.history: dict[str, list[tuple[int, float]]] = {}  # metric -> (time, value) over the trend window
-        self.lines = []
-        self.outlooks = []
+        self.lines: list[Label] = []
+        self.outlooks: list[GoalOutlook] = []
+        self.height = 0  # UI pixels the strip takes under the top bar (the floor is laid out below it)
 
     def build(self, left: float, top: float, right: float, on_toggle: Callable[[], None]) -> float:
         """Create the strip's widgets under `top`; return the bottom edge it uses."""
@@ -54,6 +56,7 @@ class GoalsStrip:
         self.lines = [hud.label(left + 12 + (i // rows) * column_w, top - header - line * (i % rows + 1) + 2, "",
                                 clip_px=int(column_w) - 8)
                       for i in range(len(goals))]
+        self.height = height + 4
         return top - height - 4
 
     def refresh(self, summary: dict | None, fresh: bool) -> None:
@@ -79,17 +82,20 @@ class GoalsStrip:
             name = hud.i18n.pick(goal.label, goal.metric)
             sign = "≥" if goal.at_least else "≤"
             lang = hud.i18n.lang
-            figures = (f"{format_value(goal.metric, view.now.value, lang)} → "
-                       f"{format_value(goal.metric, view.projected_value, lang)}")
-            if not hud.small:
-                figures += "  ★" + sign + "/".join(format_value(goal.metric, stars, lang) for stars in goal.stars)
+            low, high = (format_value(goal.metric, end, lang) for end in (view.low, view.high))
+            figures = f"{format_value(goal.metric, view.now.value, lang)} → " + (low if low == high else
+                                                                                    f"{low}–{high}")
+            # the name gives way to the figures; the star thresholds come last and give way to both
             room = (label.clip_px or 400) - text_width(figures) - text_width(": ")
-            label.set(f"{clip(name, max(16, room))}: {figures}", pal[HEADING_COLOUR[view.heading]])
+            text = f"{clip(name, max(16, room))}: {figures}"
+            if not hud.small:
+                text += "  ★" + sign + "/".join(format_value(goal.metric, stars, lang) for stars in goal.stars)
+            label.set(clip(text, label.clip_px or 400), pal[HEADING_COLOUR[view.heading]])
 
     def _money_history(self, world) -> None:
         """Revenue and profit are in the world's per-minute series from the start: a loaded game or a screen
         opened mid-run projects them at once, without waiting for its own samples."""
-        series = [p for p in world.metrics.series if p["t"] >= world.now - TREND_WINDOW_MS]
+        series = queries.recent_series(world, world.now - TREND_WINDOW_MS)
         if series:
             self.history["money.revenue_cents"] = [(p["t"], p["revenue_cents"]) for p in series]
             self.history["money.profit_cents"] = [(p["t"], p["revenue_cents"] - p["upstream_cents"]) for p in series]

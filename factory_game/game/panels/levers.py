@@ -24,7 +24,7 @@ from factory_game.sim.levers import Lever
 from factory_game.texts import format_duration, format_money
 
 if TYPE_CHECKING:
-    from factory_game.game.hud import Hud
+    from factory_game.game.context import WidgetHost as Hud  # the host, not the HUD class: no import circle
 
 SPARK_POINTS = 30  # bars per sparkline: the last hour at one bar per two sampled minutes
 SPARK_H = 22
@@ -52,7 +52,7 @@ class LeversPanel:
         self._stepper_y: dict[str | None, float] = {}  # a keyed stepper's row, which a door of the same key shares
         hud.label(self.x, y, t("manager.levers"), pal["yellow"])
         y -= self.row
-        rows = [(lever, key) for lever, key in world.market.levers() if self._shown(lever)]
+        rows = [(lever, key) for lever, key in queries.levers(world) if self._shown(lever)]
         for lever, key in rows:
             y = self._row(lever, key, y)
         x = self.x
@@ -124,11 +124,11 @@ class LeversPanel:
         """The row's words now: `lever.<name>` (`_on` for a switch that is on, a closed door), with the value and
         what the row's strings may show besides (the pack's buyers, a contract's terms, a door's time left)."""
         world, t = self.hud.view.world, self.hud.i18n.t
-        value = world.market.lever_value(lever.name, key)
+        value = queries.lever_value(world, lever.name, key)
         shown = money(value) if lever.unit == "cents" else f"{value:g}" if lever.unit == "factor" else str(round(value))
         extra: dict[str, object] = {}
         if lever.name == "set_surcharge":
-            extra["share"] = round(100 * world.market.priority_share())
+            extra["share"] = round(100 * queries.market_state(world).priority_share)
         if lever.keyed_by == "model":
             market = world.spec.market
             extra.update(price=money(contract_price_cents(market, world.spec.model(str(key)))),
@@ -146,18 +146,20 @@ class LeversPanel:
 
     def _row(self, lever: Lever, key: str | None, y: float) -> float:
         hud, x, bw = self.hud, self.x, STEPPER_W
-        market = hud.view.world.market
+        world = hud.view.world
 
         def value() -> float:
-            return market.lever_value(lever.name, key)
+            return queries.lever_value(world, lever.name, key)
 
         def text() -> str:
             return self._text(lever, key)
 
         if lever.control == "stepper":
             label = hud.label(x + 2 * bw + 8, y + 4, "", clip_px=int(self.col_w) - 2 * bw - 12)
-            hud.button(x, y, bw, BUTTON_H, "−", lambda: self._send(lever, key, market.step(lever, key, -1)))
-            hud.button(x + bw + 2, y, bw, BUTTON_H, "+", lambda: self._send(lever, key, market.step(lever, key, 1)))
+            hud.button(x, y, bw, BUTTON_H, "−",
+                       lambda: self._send(lever, key, queries.lever_step(world, lever, key, -1)))
+            hud.button(x + bw + 2, y, bw, BUTTON_H, "+",
+                       lambda: self._send(lever, key, queries.lever_step(world, lever, key, 1)))
             self.dynamic.append((label.set, text))
             if key is not None:
                 self._stepper_y[key] = y
@@ -192,14 +194,15 @@ class LeversPanel:
         for button, value in self._door_values:
             button.active = value() > 0
         if fresh:
-            self._happy_history.append((world.now, world.metrics.happy))
+            self._happy_history.append((world.now, queries.happy_visits(world)))
             while len(self._happy_history) > 2 and self._happy_history[1][0] <= world.now - HOUR:
                 self._happy_history.pop(0)
-        happy_last_hour = world.metrics.happy - self._happy_history[0][1] if self._happy_history else 0
+        happy_last_hour = queries.happy_visits(world) - self._happy_history[0][1] if self._happy_history else 0
         returns = economics.expected_returns_per_hour(world, happy_last_hour)
-        self.market.set(t("manager.market", reputation=f"{world.market.reputation:.2f}",
-                          demand=f"{world.market.demand:.2f}", returns=f"{returns:.0f}"))
-        causes = world.metrics.angry_causes
+        market = queries.market_state(world)
+        self.market.set(t("manager.market", reputation=f"{market.reputation:.2f}",
+                          demand=f"{market.demand:.2f}", returns=f"{returns:.0f}"))
+        causes = queries.angry_causes(world)
         angry = sum(causes.values())
         shares = [f"{t('manager.cause_' + c)} {100 * causes[c] // angry}%" for c in ANGER_CAUSES if causes[c]]
         self.anger.set(t("manager.anger", causes=" · ".join(shares) if shares else "—"))
@@ -207,12 +210,12 @@ class LeversPanel:
             head.set(t("manager.model", model=name,
                        margin=money(economics.margin_per_busy_slot_hour_cents(world, model_id)),
                        cost=money(economics.next_hour_cost_cents(world, model_id))))
-            orders = economics.orders_in_transit(world, model_id)
+            orders = queries.orders(world, model_id)
             paid = [p for p in economics.paid_until_ms(world, model_id) if p > world.now]
             paid_text = format_duration(paid[-1]) if paid else t("manager.paid_none")
             if orders:
-                transit.set(t("manager.transit", n=sum(n for n, _ in orders),
-                              eta=format_duration(orders[0][1] - world.now), paid=paid_text))
+                transit.set(t("manager.transit", n=sum(order.slots for order in orders),
+                              eta=format_duration(orders[0].arrive_at - world.now), paid=paid_text))
             else:
                 transit.set(t("manager.transit_none", paid=paid_text))
             if fresh:
@@ -222,7 +225,7 @@ class LeversPanel:
 
     def _sparklines(self, world, model_id: str, bars) -> None:
         """Queue length, utilisation and the predicted wait against the prompt line, over the last hour."""
-        samples = [s for s in world.metrics.series if s["t"] > world.now - HOUR]
+        samples = queries.recent_series(world, world.now - HOUR + 1)
         step = max(1, len(samples) // SPARK_POINTS + (len(samples) % SPARK_POINTS > 0))
         points = samples[::step][-SPARK_POINTS:]
         line_ms = queries.prompt_limit_ms(world, model_id) or 1
