@@ -4,13 +4,15 @@ out. Advancing in chunks (for a progress bar) or in one go gives the same result
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import IO
+from dataclasses import dataclass, field, fields
+from typing import IO, get_type_hints
 
 from factory_game.level.goals import GoalResult, evaluate, level_stars
+from factory_game.level.reader import describe
 from factory_game.plugins import ModFailed, ModSession, PreparedLevel
-from factory_game.sim.commands import Command, command_from_dict
+from factory_game.sim.commands import COMMANDS, Command, command_from_dict
 from factory_game.sim.events import EventLog
 from factory_game.sim.rules import Rules
 from factory_game.sim.spec import LevelSpec
@@ -89,19 +91,132 @@ def _result(level: PreparedLevel, world: World, log: EventLog, stopped: str | No
                      level.session.record(), stopped)
 
 
+class ReplayError(ValueError):
+    """A file of player commands that cannot be replayed; the message names the file, the line or command, what was
+    expected and what was found."""
+
+
+@dataclass(frozen=True)
+class Replay:
+    """What a `--replay` file holds: the player commands, and the level (its id) when it is a run's JSON summary."""
+
+    commands: list[tuple[int, Command]]
+    level: str | None = None
+
+
+MAX_COMMAND_INT = 2**53  # larger integers in a command are no game's figures (and would be lost in JSON tools)
+
+
 def load_commands(path: str) -> list[tuple[int, Command]]:
     """Player commands from a run's JSON summary (its `commands` list) or a JSONL file of command dicts."""
-    with open(path, encoding="utf-8") as handle:
-        text = handle.read()
+    return read_replay(path).commands
+
+
+def read_replay(path: str) -> Replay:
+    """Read a `--replay` file: a run's JSON summary, a JSON list of commands, or JSON lines (one command each).
+    Raises ReplayError for anything else, naming what is wrong."""
     try:
-        data = json.loads(text)
-        records = data["commands"] if isinstance(data, dict) else data
+        with open(path, encoding="utf-8-sig") as handle:
+            text = handle.read()
+    except UnicodeDecodeError:
+        raise ReplayError(f"{path}: expected UTF-8 text (JSON); found an undecodable byte") from None
+    if not text.strip():
+        raise ReplayError(f"{path}: expected a run's JSON or JSON lines of commands; found an empty file")
+    level = None
+    try:
+        data = _strict_json(text)
+        if isinstance(data, dict) and "commands" in data:
+            records, level = data["commands"], data.get("level")
+        elif isinstance(data, dict):  # one line of JSON lines
+            records = [data]
+        else:
+            records = data
+        where = ["commands." + str(i) for i in range(len(records))] if isinstance(records, list) else []
     except json.JSONDecodeError:
-        records = [json.loads(line) for line in text.splitlines() if line.strip()]
+        records, where = [], []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                try:
+                    records.append(_strict_json(line))
+                except (ValueError, RecursionError) as exc:
+                    raise ReplayError(f"{path}:{number}: expected a JSON object (a command); found {exc}") from None
+                where.append(f"line {number}")
+    except (ValueError, RecursionError) as exc:
+        raise ReplayError(f"{path}: expected a run's JSON or JSON lines of commands; found {exc}") from None
+    if level is not None and not isinstance(level, str):
+        raise ReplayError(f"{path}: [level] expected a level id; found {describe(level)}")
+    if not isinstance(records, list):
+        raise ReplayError(f"{path}: [commands] expected a list of commands; found {describe(records)}")
     out = []
-    for record in records:
+    for record, place in zip(records, where, strict=True):
+        if not isinstance(record, dict):
+            raise ReplayError(f"{path}: {place}: expected a command (a JSON object); found {describe(record)}")
         if record.get("source", "player") != "player":
             continue
         body = {k: v for k, v in record.items() if k not in ("t", "source", "ok", "reason")}
-        out.append((int(record["t"]), command_from_dict(body)))
-    return out
+        try:
+            out.append((command_time(record.get("t")), checked_command(body)))
+        except ValueError as exc:
+            raise ReplayError(f"{path}: {place}: {exc}") from None
+    return Replay(out, level)
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name}, which is not a number JSON allows")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text}, beyond the range of a number")
+    return value
+
+
+def _strict_json(text: str) -> object:
+    """json.loads without NaN, Infinity or numbers that overflow to them."""
+    return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+
+
+def command_time(value: object) -> int:
+    """A command's time in ms: an integer from 0; ValueError naming what was found."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_COMMAND_INT:
+        raise ValueError(f"[t] expected a time in ms, an integer from 0 to 2^53; found {describe(value)}")
+    return value
+
+
+def checked_command(body: dict) -> Command:
+    """`command_from_dict` with each field's type checked against the command's declaration first, so that a
+    hand-edited file is refused here, by name, instead of failing deep inside the simulation."""
+    cls = COMMANDS.get(body.get("command"))  # type: ignore[arg-type]
+    if cls is not None:
+        hints = get_type_hints(cls)
+        for f in fields(cls):
+            if f.name in body:
+                problem = _type_problem(hints[f.name], body[f.name])
+                if problem:
+                    raise ValueError(f"[{f.name}] of command {cls.name!r}: expected {problem}; found "
+                                     f"{describe(body[f.name])}")
+    try:
+        return command_from_dict(body)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _type_problem(kind: object, value: object) -> str | None:
+    """What `value` should have been for a field declared `kind`, or None when it fits."""
+    if kind is bool:
+        return None if isinstance(value, bool) else "true or false"
+    if kind is str:
+        return None if isinstance(value, str) and value else "a non-empty string"
+    if kind is int:
+        ok = isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_COMMAND_INT
+        return None if ok else "an integer of at most 2^53"
+    if kind is float:
+        ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+        return None if ok else "a finite number"
+    if kind == tuple[str, ...]:
+        ok = isinstance(value, list) and value and all(isinstance(v, str) and v for v in value)
+        return None if ok else "a non-empty list of strings"
+    if kind == int | None:
+        return None if value is None else _type_problem(int, value) and "an integer of at most 2^53, or null"
+    raise AssertionError(f"a command field of type {kind} has no check")  # a new command type: add its check
