@@ -184,6 +184,14 @@ def command_time(value: object) -> int:
     return value
 
 
+class CommandFieldError(ValueError):
+    """A command's field of the wrong type, named: `[count] of command 'rent': expected …; found …`."""
+
+    def __init__(self, command: str, key: str, expected: str, found: str) -> None:
+        super().__init__(f"[{key}] of command {command!r}: expected {expected}; found {found}")
+        self.key, self.expected, self.found = key, expected, found
+
+
 def checked_command(body: dict) -> Command:
     """`command_from_dict` with each field's type checked against the command's declaration first, so that a
     hand-edited file is refused here, by name, instead of failing deep inside the simulation."""
@@ -194,8 +202,7 @@ def checked_command(body: dict) -> Command:
             if f.name in body:
                 problem = _type_problem(hints[f.name], body[f.name])
                 if problem:
-                    raise ValueError(f"[{f.name}] of command {cls.name!r}: expected {problem}; found "
-                                     f"{describe(body[f.name])}")
+                    raise CommandFieldError(cls.name, f.name, problem, describe(body[f.name]))
     try:
         return command_from_dict(body)
     except (TypeError, ValueError) as exc:

@@ -19,21 +19,30 @@ import json
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from factory_game import __version__
 from factory_game.atomic import write_text_atomically
+from factory_game.errors import SEED_RANGE, check_seed
 from factory_game.level import LevelError, Problem
 from factory_game.level.bundled import LEVELS_DIR
+from factory_game.level.loader import read_level
 from factory_game.level.reader import Reader, describe
+from factory_game.level.units import MAX_DURATION_MS
+from factory_game.paths import MODS_DIR, MODS_ENV, extra_mod_dirs
 from factory_game.plugins import ModFailed, ModFailure, prepare_level
+from factory_game.plugins.discovery import discover
+from factory_game.plugins.errors import ModError
 from factory_game.plugins.provenance import mod_differences, mods_record
-from factory_game.sim.commands import Command, command_from_dict
+from factory_game.plugins.resolve import resolve
+from factory_game.runner import CommandFieldError, checked_command
+from factory_game.sim.commands import Command
 from factory_game.sim.world import World
 
 log = logging.getLogger("factory_game.save")
 
 FORMAT = "river-factory-save"
+MAX_ENDLESS_MS = MAX_DURATION_MS  # the latest moment a save of a level without an end may hold
 VERSION = 1  # raise when the layout changes; older versions stay readable, newer ones are refused
 
 
@@ -88,6 +97,10 @@ def save(world: World, path: str | Path, level_path: str | Path | None = None, o
     world's level was read from; `overrides` are the `--set` values it was loaded with (the world itself does not
     know them)."""
     level_file = Path(level_path if level_path is not None else world.spec.source)
+    expected = check_seed(world.seed)
+    if expected:  # a save that Load would refuse must not be written (the previous one is kept)
+        reason = f"its seed {world.seed} is not {expected}"
+        raise SaveError("write_failed", f"cannot save to {path}: {reason}", path=Path(path), reason=reason)
     try:
         level_bytes = level_file.read_bytes()
     except OSError as exc:
@@ -126,11 +139,15 @@ def read(path: str | Path) -> SavedGame:
         raise SaveError("unreadable", f"cannot read the save {path}: {reason}", path=path, reason=reason) from None
     except UnicodeDecodeError:
         raise SaveError("not_a_save", f"{path} is not a River Factory save (not text: corrupt?)", path=path) from None
+    text = text.removeprefix("\ufeff")  # a byte-order mark, as some editors add, is no damage
     try:
         body = json.loads(text)
     except json.JSONDecodeError as exc:
         reason = f"invalid JSON at line {exc.lineno}, column {exc.colno}"
         raise SaveError("corrupt", f"{path} is damaged or truncated ({reason})", path=path, reason=reason) from None
+    except (ValueError, RecursionError) as exc:  # an integer of thousands of digits; nesting thousands deep
+        reason = f"unreadable JSON ({str(exc)[:80] or type(exc).__name__})"
+        raise SaveError("corrupt", f"{path} is damaged ({reason})", path=path, reason=reason) from None
     if not isinstance(body, dict) or body.get("format") != FORMAT:
         raise SaveError("not_a_save", f"{path} is not a River Factory save", path=path)
     version = body.get("version")
@@ -159,6 +176,8 @@ def load(path: str | Path, world_hook: Callable[[World], None] | None = None, le
     game = read(path)
     spec_path = game.level_path
     try:
+        if not spec_path.is_file():  # a folder, or a device or pipe whose reading would never end
+            raise FileNotFoundError(2, "not a regular file", str(spec_path))
         level_bytes = spec_path.read_bytes()
     except OSError as exc:
         reason = exc.strerror or str(exc)
@@ -168,6 +187,11 @@ def load(path: str | Path, world_hook: Callable[[World], None] | None = None, le
         raise SaveError("level_changed", f"the level {spec_path} has changed since this game was saved, so the save "
                         "cannot be replayed", path=Path(path), level=spec_path)
     try:
+        unchosen = unchosen_mods(spec_path, game.overrides)
+        if unchosen:
+            reason = (f"its level names mods found only in ./mods of the working directory ({', '.join(unchosen)}); "
+                      f"a save loads no code from there: add that folder to {MODS_ENV} to use them")
+            raise SaveError("level_broken", f"{path}: {reason}", path=Path(path), level=spec_path, reason=reason)
         level = prepare_level(spec_path, game.overrides, lenient=lenient)
     except LevelError as exc:
         raise SaveError("level_broken", f"the save's level or its mods no longer load: {exc}", path=Path(path),
@@ -178,6 +202,10 @@ def load(path: str | Path, world_hook: Callable[[World], None] | None = None, le
                         path=Path(path), level=spec_path, reason="; ".join(changed))
     for line in changed:
         log.warning("loading %s: %s; the replay may not match", path, line)
+    longest = level.spec.duration_ms if level.spec.goals else MAX_ENDLESS_MS  # play stops a level with goals
+    if game.time_ms > longest:
+        raise _damaged(Path(path), f"[time_ms] expected a moment within the level's {longest} ms; found "
+                       f"{game.time_ms}")
     if on_mod_failure is not None:
         level.session.on_failure(on_mod_failure)
     world = level.start(game.seed, ledger_window)
@@ -192,6 +220,21 @@ def load(path: str | Path, world_hook: Callable[[World], None] | None = None, le
         raise SaveError("replay_mismatch", f"{Path(path)} no longer replays to the saved game (the engine, the "
                         "level's mods or the rules changed since it was saved)", path=Path(path), level=spec_path)
     return world
+
+
+def unchosen_mods(level_path: Path, overrides: Iterable[str] = ()) -> list[str]:
+    """The mods the level would load from ``./mods`` of the working directory (where discovery also looks) when
+    that folder is neither the game's own ``mods/`` nor listed in ``RIVER_MODS``: a save names its level, the level
+    names mods, and such a mod would run code that the player never chose."""
+    here = (Path.cwd() / "mods").resolve()
+    chosen = {MODS_DIR.resolve(), *(folder.resolve() for folder in extra_mod_dirs())}
+    if here in chosen or not here.is_dir():
+        return []
+    try:
+        infos = resolve(read_level(level_path, overrides).mods(), discover())
+    except ModError:
+        return []  # prepare_level reports it, without running a mod
+    return [info.label for info in infos if info.is_folder and Path(info.source).resolve().is_relative_to(here)]
 
 
 def fingerprint(world: World) -> dict[str, int]:
@@ -217,20 +260,29 @@ def _parse(body: dict, path: Path) -> SavedGame:
     level = root.table("level", required=True)
     saved_path, level_id, sha256 = level.string("path"), level.string("id"), level.string("sha256")
     bundled = level.raw("bundled", None)
-    if bundled is not None and not isinstance(bundled, str):
-        report("level.bundled", "a bundled level's name or null", describe(bundled))
+    if bundled is not None and not _is_bundled_name(bundled):
+        report("level.bundled", "a bundled level's name (like campaign/01-opening-day.toml) or null",
+               describe(bundled))
         bundled = None
-    seed, time_ms = root.integer("seed", low=0), root.integer("time_ms", low=0)
+    if saved_path is not None and ("\0" in saved_path or not Path(saved_path).is_absolute()):
+        report("level.path", "the level file's absolute path", describe(saved_path))
+    seed, time_ms = root.integer("seed", low=SEED_RANGE[0], high=SEED_RANGE[1]), root.integer(
+        "time_ms", low=0, high=MAX_ENDLESS_MS)
     overrides = root.array("overrides")
     if not all(isinstance(item, str) for item in overrides):
         report("overrides", "a list of key=value strings", describe(overrides))
     commands = []
     for index, record in enumerate(root.array("commands")):
-        entry = Reader(record, f"commands.{index}", report)
+        entry = Reader(record, f"commands.{index}", report)  # reports a record that is not a table
+        if not entry.ok:
+            continue
         time = entry.integer("t", low=0)
         try:
-            command = command_from_dict({k: v for k, v in entry.data.items() if k != "t"})
-        except (TypeError, ValueError) as exc:
+            command = checked_command({k: v for k, v in record.items() if k != "t"})
+        except CommandFieldError as exc:
+            report(f"commands.{index}.{exc.key}", exc.expected, exc.found)
+            continue
+        except ValueError as exc:
             report(f"commands.{index}", "a command", str(exc))
             continue
         if time is not None:
@@ -250,6 +302,14 @@ def _parse(body: dict, path: Path) -> SavedGame:
         raise _damaged(path, f"[mods] expected a list of mod records; found {describe(mods)}")
     return SavedGame(level_path, level_id, sha256, seed, tuple(overrides), time_ms, tuple(commands), counters,
                      tuple(mods))
+
+
+def _is_bundled_name(name: object) -> bool:
+    """A level file's name inside the game's levels/ folder: relative, no `..`, a .toml file."""
+    if not isinstance(name, str) or "\0" in name or "\\" in name:
+        return False
+    parts = PurePosixPath(name).parts
+    return bool(parts) and not PurePosixPath(name).is_absolute() and ".." not in parts and name.endswith(".toml")
 
 
 def _bundled_name(level_file: Path) -> str | None:

@@ -94,7 +94,7 @@ def _rewrite(path: Path, change) -> None:
     (lambda p: _rewrite(p, lambda b: b.update(version=VERSION + 1)), "newer_version", "newer River Factory"),
     (lambda p: _rewrite(p, lambda b: b.update(time_ms=b["time_ms"] + 1)), "corrupt", "checksum"),
     (lambda p: _rewrite(p, lambda b: (b.pop("seed"), b.update(checksum=_checksum(b)))), "corrupt",
-     r"\[seed\] expected an integer of at least 0; found nothing"),
+     r"\[seed\] expected an integer from 0 to \d+; found nothing"),
     (lambda p: _rewrite(p, lambda b: (b["commands"][0].update(t="soon"), b.update(checksum=_checksum(b)))),
      "corrupt", r"\[commands.0.t\] expected an integer of at least 0; found string 'soon'"),
 ])
