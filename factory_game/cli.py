@@ -102,10 +102,18 @@ def main(argv: list[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except Exception as exc:  # noqa: BLE001 - a bug: one line and exit 3, never a bare traceback
-        print(f"internal error: {type(exc).__name__}: {exc} (please report, with the command line, to the "
-              f"factory-game {__version__} issue tracker)", file=sys.stderr)
+        print(internal_error_message(exc), file=sys.stderr)
         return EXIT_INTERNAL
     return EXIT_BAD_INPUT
+
+
+def internal_error_message(exc: BaseException) -> str:
+    """One line for a bug, from the string table when it can be read (a broken resources folder may be the cause)."""
+    error = f"{type(exc).__name__}: {str(exc)[:300]}"
+    try:
+        return text("en", "cli_error.internal", error=error, version=__version__)
+    except Exception:  # noqa: BLE001
+        return f"internal error: {error} (please report it, with the command line, to factory-game {__version__})"
 
 
 def check_environment() -> None:
