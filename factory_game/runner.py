@@ -104,7 +104,7 @@ class Replay:
     level: str | None = None
 
 
-MAX_COMMAND_INT = 2**53  # larger integers in a command are no game's figures (and would be lost in JSON tools)
+MAX_COMMAND_INT = 2**53  # a command's integers (counts, cents, minutes, percents) are from 0 to this
 
 
 def load_commands(path: str) -> list[tuple[int, Command]]:
@@ -216,8 +216,8 @@ def _type_problem(kind: object, value: object) -> str | None:
     if kind is str:
         return None if isinstance(value, str) and value else "a non-empty string"
     if kind is int:
-        ok = isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_COMMAND_INT
-        return None if ok else "an integer of at most 2^53"
+        ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_COMMAND_INT
+        return None if ok else "an integer from 0 to 2^53"
     if kind is float:
         ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
         return None if ok else "a finite number"
@@ -225,5 +225,5 @@ def _type_problem(kind: object, value: object) -> str | None:
         ok = isinstance(value, list) and value and all(isinstance(v, str) and v for v in value)
         return None if ok else "a non-empty list of strings"
     if kind == int | None:
-        return None if value is None else _type_problem(int, value) and "an integer of at most 2^53, or null"
+        return None if value is None else _type_problem(int, value) and "an integer from 0 to 2^53, or null"
     raise AssertionError(f"a command field of type {kind} has no check")  # a new command type: add its check

@@ -43,6 +43,7 @@ log = logging.getLogger("factory_game.save")
 
 FORMAT = "river-factory-save"
 MAX_ENDLESS_MS = MAX_DURATION_MS  # the latest moment a save of a level without an end may hold
+MAX_SAVE_BYTES = 64 * 2**20  # a save is a few KB; 300,000 commands are 19 MB; beyond this it is not a game's
 VERSION = 1  # raise when the layout changes; older versions stay readable, newer ones are refused
 
 
@@ -133,6 +134,10 @@ def read(path: str | Path) -> SavedGame:
     """Read and check a save file without replaying it. Raises SaveError for anything unreadable."""
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_SAVE_BYTES:
+            reason = f"expected a save of at most {MAX_SAVE_BYTES // 2**20} MB; found {size // 2**20} MB"
+            raise SaveError("corrupt", f"{path} is damaged: {reason}", path=path, reason=reason)
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         reason = exc.strerror or str(exc)
@@ -335,4 +340,7 @@ def _write_atomically(path: Path, text: str) -> None:
 
 def _write_failed(path: Path, exc: OSError) -> SaveError:
     reason = exc.strerror or str(exc)
+    folder = next((p for p in path.absolute().parents if p.exists()), None)
+    if folder is not None and not folder.is_dir():  # e.g. RIVER_USER_DATA names a file
+        reason = f"expected a folder to save in; found the file {folder}"
     return SaveError("write_failed", f"cannot save to {path}: {reason}", path=path, reason=reason)
