@@ -78,6 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse `argv`, run the sub-command, and turn every error into its exit code and a one-line message."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    for arg in argv:
+        if "\0" in arg:  # a shell cannot pass one; a file name cannot hold one
+            print(f"error: expected arguments without a NUL character; found {arg!r}", file=sys.stderr)
+            return EXIT_BAD_INPUT
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # argparse: --help or --version (0), or a usage error it has printed (2)

@@ -228,7 +228,7 @@ def scaffold(name: str, where: Path) -> Path:
         path = where / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(ICON if template is None else textwrap.dedent(template).format(**fields), encoding="utf-8")
-    subprocess.run([sys.executable, str(where / package / "make_icon.py")], check=True)
+    subprocess.run([sys.executable, str((where / package / "make_icon.py").absolute())], check=True)  # "-x/": no option
     return where
 
 

@@ -18,6 +18,8 @@ from factory_game.sim.rules import Rules
 from factory_game.sim.spec import LevelSpec
 from factory_game.sim.world import World
 
+HEADLESS_LEDGER_WINDOW = 0  # a headless run reads the ledger's totals only; its movements are in the event log
+
 
 @dataclass
 class RunResult:
@@ -63,14 +65,19 @@ class RunResult:
 def run_level(level: PreparedLevel | LevelSpec, seed: int | None = None, until_ms: int | None = None,
               commands: Iterable[tuple[int, Command]] = (), rules: Rules | None = None,
               events_out: IO[str] | None = None, progress: Callable[[int, int], None] | None = None,
-              world_hook: Callable[[World], None] | None = None, mods: ModSession | None = None) -> RunResult:
+              world_hook: Callable[[World], None] | None = None, mods: ModSession | None = None,
+              ledger_window: int | None = HEADLESS_LEDGER_WINDOW) -> RunResult:
     """Run a level headless. `commands` are player commands (time, command) replayed at their times.
+
+    Memory stays flat however long the run: the ledger keeps its running totals and `ledger_window` entries (none
+    by default; None keeps every one, for a test that reads them), and every event goes to `events_out` when it is
+    given, else only into the log's hash.
 
     Hand it what `prepare_level` returns (the level's mods make the rules and observe the run). A bare LevelSpec
     (built in code) is prepared here: with the `mods` session and `rules` given, or its own mods opened strict."""
     if not isinstance(level, PreparedLevel):
         level = PreparedLevel.from_spec(level, session=mods, rules=rules)
-    world = level.start(seed)
+    world = level.start(seed, ledger_window)
     log = EventLog(events_out)
     world.subscribe(log)
     if world_hook is not None:
