@@ -5,7 +5,7 @@
 
 `--peak` measures what a player's headless runs cost at their peak, each in its own process through the command line
 (`factory-game run`): the sandbox's full 30 simulated days, and the replay of a request log of `--requests` rows
-(written by `trace synth`, made a level by `trace import`). Target: each at most 150 MB of peak RSS; exit 1 if not.
+(written by `trace synth` over ten days, made a level by `trace import`, run with 500 slots). Target: each at most 150 MB of peak RSS; exit 1 if not.
 
 The default level is the sandbox, the heaviest bundled level (the most customers per simulated hour, four models,
 returning customers, and no end). An event log subscriber hashes every event, as the game's scene would consume
@@ -62,7 +62,8 @@ def peak_rss_mb(argv: list[str]) -> tuple[float, float, int]:
 
 def peak(requests: int) -> int:
     """The sandbox for 30 simulated days, and a replay of `requests` logged requests: peak RSS of each run."""
-    hours = 24  # a whole day, so that the diurnal curve averages to the mean rate
+    hours = 240  # whole days (the diurnal curve averages to the mean rate), at a rate that 500 slots can serve: at
+    # 1M requests a day the queue would grow to 400,000 waiting customers, each a live object, whatever the engine
     rows = []
     with tempfile.TemporaryDirectory() as folder:
         log, level = f"{folder}/log.csv", f"{folder}/replay.toml"
