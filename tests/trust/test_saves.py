@@ -47,14 +47,16 @@ def _signed(tmp_path: Path, body: dict, edit) -> Path:
     (lambda b: b["commands"][0].update(model=["sd15"]), "[commands.0.model] expected a non-empty string"),
     (lambda b: b["commands"][1].update(cents=float("nan")), "[commands.1.cents]"),
     (lambda b: b["commands"].append(7), "[commands.2]"),
-    (lambda b: b["level"].update(bundled=None, path="a\x00b"), "[level.path]"),
-    (lambda b: b["level"].update(bundled=None, path="evil.toml"), "[level.path]"),
+    (lambda b: b["level"].update(bundled=None, path="a\x00b", text="x"), "[level.path]"),
+    (lambda b: b["level"].update(bundled=None, path="evil.toml", text="x"), "[level.path]"),
+    (lambda b: b["level"].update(bundled=None, path="/x/level.toml", text="other"), "[level.text]"),
     (lambda b: b["level"].update(bundled="../../../../etc/passwd"), "[level.bundled]"),
     (lambda b: b.update(seed=-1), "[seed]"),
     (lambda b: b.update(seed=2**64), "[seed]"),
     (lambda b: b.update(time_ms=10**15), "[time_ms]"),
 ], ids=["count-string", "count-float", "model-list", "cents-nan", "command-not-a-table", "nul-path",
-        "relative-path", "bundled-escapes", "seed-negative", "seed-huge", "time-beyond-any-level"])
+        "relative-path", "text-not-the-level", "bundled-escapes", "seed-negative", "seed-huge",
+        "time-beyond-any-level"])
 def test_an_edited_save_is_refused_by_name(tmp_path, saved, edit, named):
     path = _signed(tmp_path, saved, edit)
     with pytest.raises(SaveError) as caught:
@@ -92,7 +94,8 @@ def test_a_level_path_that_never_ends_is_refused(tmp_path, saved):
     fifo = tmp_path / "level.toml"
     os.mkfifo(fifo)
     for target in (fifo, Path("/dev/zero")):
-        path = _signed(tmp_path, saved, lambda b, t=target: b["level"].update(bundled=None, path=str(t)))
+        path = _signed(tmp_path, saved, lambda b, t=target: (b.update(version=1),  # format 1: no text to fall back on
+                                                             b["level"].update(bundled=None, path=str(t))))
         with pytest.raises(SaveError) as caught:
             load(path)
         assert caught.value.kind == "level_unreadable"
@@ -111,11 +114,16 @@ def test_a_save_runs_no_code_from_the_working_directory(tmp_path, saved, monkeyp
     evil.write_text(LEVEL.read_text().replace('id = "campaign-01-opening-day"',
                                               'id = "campaign-01-opening-day"\nmods = ["pwn"]', 1))
     sha = hashlib.sha256(evil.read_bytes()).hexdigest()
-    path = _signed(tmp_path, saved, lambda b: b["level"].update(bundled=None, path=str(evil), sha256=sha))
+    path = _signed(tmp_path, saved, lambda b: b["level"].update(bundled=None, path=str(evil), sha256=sha,
+                                                                 text=evil.read_text()))
     monkeypatch.chdir(poc)
     with pytest.raises(SaveError, match="a save loads no code from there") as caught:
         load(path)
     assert caught.value.kind == "level_broken"
+    assert not (poc / "PWNED").exists()
+    evil.unlink()  # the level's file gone: the text the save carries is replayed, and still runs no such mod
+    with pytest.raises(SaveError, match="a save loads no code from there"):
+        load(path)
     assert not (poc / "PWNED").exists()
 
 
