@@ -229,7 +229,7 @@ def _type_problem(kind: object, value: object) -> str | None:
         ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
         return None if ok else "a finite number"
     if kind == tuple[str, ...]:
-        ok = isinstance(value, list) and value and all(isinstance(v, str) and v for v in value)
+        ok = isinstance(value, list) and bool(value) and all(isinstance(v, str) and v for v in value)
         return None if ok else "a non-empty list of strings"
     if kind == int | None:
         return None if value is None else _type_problem(int, value) and "an integer from 0 to 2^53, or null"

@@ -205,7 +205,7 @@ def load(path: str | Path, world_hook: Callable[[World], None] | None = None, le
     except LevelError as exc:
         raise SaveError("level_broken", f"the save's level or its mods no longer load: {exc}", path=Path(path),
                         level=spec_path, reason=str(exc)) from None
-    changed = mod_differences(game.mods, level.session.record()["mods"])
+    changed = mod_differences(list(game.mods), level.session.record()["mods"])
     if changed and strict_mods:
         raise SaveError("level_broken", f"the save's mods changed since it was saved: {'; '.join(changed)}",
                         path=Path(path), level=spec_path, reason="; ".join(changed))
