@@ -164,3 +164,18 @@ def test_a_trace_file_that_never_ends_is_refused(tmp_path, capsys):
         level.write_text(text[:start] + f"file = {json.dumps(target)}" + text[text.index("\n", start):])
         code, err = _run(["validate", str(level)], capsys)
         assert code == 2 and "which is not a regular file" in err
+
+
+def test_a_second_checkouts_identical_mods_are_no_conflict(tmp_path, monkeypatch, capsys):
+    """Row 71: ./mods holding copies of the bundled mods made every mod level fail with 'defined by two folders'."""
+    import shutil
+
+    from factory_game.paths import MODS_DIR
+
+    shutil.copytree(MODS_DIR, tmp_path / "mods")
+    monkeypatch.chdir(tmp_path)
+    code, err = _run(["run", "mods/surge-hour", "--until", "10m"], capsys)
+    assert code == 0, err
+    (tmp_path / "mods" / "surge-pricing" / "mod.py").write_text("# another mod with the same id\n")
+    code, err = _run(["run", "mods/surge-hour", "--until", "10m"], capsys)
+    assert code == 2 and "defined by two mod folders" in err

@@ -153,3 +153,26 @@ def test_atomic_writes_clean_stale_leftovers_and_respect_the_umask(tmp_path):
     assert target.read_text() == "hello"
     assert not stale.exists() and fresh.exists()  # a young one may be another writer's, in progress
     assert stat.S_IMODE(target.stat().st_mode) == 0o644
+
+
+def test_a_huge_save_is_refused_before_reading(tmp_path):
+    """Row 13: a 300 MB save was read whole (4 s, 1.2 GB)."""
+    path = tmp_path / "save.json"
+    with open(path, "wb") as handle:
+        handle.truncate(300 * 2**20)  # sparse: no disk used
+    started = time.monotonic()
+    with pytest.raises(SaveError, match="expected a save of at most 64 MB; found 300 MB") as caught:
+        read(path)
+    assert caught.value.kind == "corrupt" and time.monotonic() - started < 1
+
+
+def test_a_user_data_folder_that_is_a_file_is_named(tmp_path, monkeypatch):
+    """Row 19: Save said '…/save.json: File exists'."""
+    from factory_game.game import userdata
+
+    (tmp_path / "ud").write_text("a file")
+    monkeypatch.setenv("RIVER_USER_DATA", str(tmp_path / "ud"))
+    world = prepare_level(LEVEL).start()
+    with pytest.raises(SaveError, match="expected a folder to save in; found the file") as caught:
+        save(world, userdata.save_slot(), LEVEL)
+    assert caught.value.kind == "write_failed"
