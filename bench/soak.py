@@ -5,7 +5,8 @@
 
 `--peak` measures what a player's headless runs cost at their peak, each in its own process through the command line
 (`factory-game run`): the sandbox's full 30 simulated days, and the replay of a request log of `--requests` rows
-(written by `trace synth` over ten days, made a level by `trace import`, run with 500 slots). Target: each at most 150 MB of peak RSS; exit 1 if not.
+(written by `trace synth` over ten days, made a level by `trace import`, run with 500 slots). Target: each at
+most 150 MB of peak RSS; exit 1 if not.
 
 The default level is the sandbox, the heaviest bundled level (the most customers per simulated hour, four models,
 returning customers, and no end). An event log subscriber hashes every event, as the game's scene would consume

@@ -202,14 +202,16 @@ class CommandFieldError(ValueError):
 def checked_command(body: dict) -> Command:
     """`command_from_dict` with each field's type checked against the command's declaration first, so that a
     hand-edited file is refused here, by name, instead of failing deep inside the simulation."""
-    cls = COMMANDS.get(body.get("command"))  # type: ignore[arg-type]
-    if cls is not None:
-        hints = get_type_hints(cls)
-        for f in fields(cls):
-            if f.name in body:
-                problem = _type_problem(hints[f.name], body[f.name])
-                if problem:
-                    raise CommandFieldError(cls.name, f.name, problem, describe(body[f.name]))
+    name = body.get("command")
+    if not isinstance(name, str) or name not in COMMANDS:
+        raise ValueError(f"[command] expected one of {', '.join(sorted(COMMANDS))}; found {describe(name)}")
+    cls = COMMANDS[name]
+    hints = get_type_hints(cls)
+    for f in fields(cls):
+        if f.name in body:
+            problem = _type_problem(hints[f.name], body[f.name])
+            if problem:
+                raise CommandFieldError(cls.name, f.name, problem, describe(body[f.name]))
     try:
         return command_from_dict(body)
     except (TypeError, ValueError) as exc:

@@ -27,7 +27,9 @@ from hypothesis import strategies as st
 from factory_game.cli import main
 from factory_game.level.bundled import LEVELS_DIR
 
-EXAMPLES = int(os.environ.get("RIVER_FUZZ_EXAMPLES", "60"))
+pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGALRM"), reason="the time limit needs SIGALRM")
+
+EXAMPLES = int(os.environ.get("RIVER_FUZZ_EXAMPLES", "120"))
 LIMIT_S = int(os.environ.get("RIVER_FUZZ_LIMIT_S", "30"))  # one example; a hang is a failure, not a stuck CI
 FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=os.environ.get("RIVER_FUZZ_RANDOM") is None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
@@ -211,6 +213,7 @@ def test_trace_and_sweep_never_crash_hang_or_clobber(world, argv):
 
 @FUZZ
 @given(seed=st.integers(0, 2**32))
+@example(seed=12479)  # found by this test: a command's name edited to a table escaped as TypeError
 def test_damaged_saves_load_or_are_refused_by_name(tmp_path_factory, seed):
     from factory_game.save import SaveError, _checksum, load
 

@@ -47,6 +47,7 @@ def _signed(tmp_path: Path, body: dict, edit) -> Path:
     (lambda b: b["commands"][0].update(model=["sd15"]), "[commands.0.model] expected a non-empty string"),
     (lambda b: b["commands"][1].update(cents=float("nan")), "[commands.1.cents]"),
     (lambda b: b["commands"].append(7), "[commands.2]"),
+    (lambda b: b["commands"][0].update(command={}), "[commands.0] expected a command; found [command] expected one"),
     (lambda b: b["level"].update(bundled=None, path="a\x00b", text="x"), "[level.path]"),
     (lambda b: b["level"].update(bundled=None, path="evil.toml", text="x"), "[level.path]"),
     (lambda b: b["level"].update(bundled=None, path="/x/level.toml", text="other"), "[level.text]"),
@@ -54,8 +55,8 @@ def _signed(tmp_path: Path, body: dict, edit) -> Path:
     (lambda b: b.update(seed=-1), "[seed]"),
     (lambda b: b.update(seed=2**64), "[seed]"),
     (lambda b: b.update(time_ms=10**15), "[time_ms]"),
-], ids=["count-string", "count-float", "model-list", "cents-nan", "command-not-a-table", "nul-path",
-        "relative-path", "text-not-the-level", "bundled-escapes", "seed-negative", "seed-huge",
+], ids=["count-string", "count-float", "model-list", "cents-nan", "command-not-a-table", "command-name-a-table",
+        "nul-path", "relative-path", "text-not-the-level", "bundled-escapes", "seed-negative", "seed-huge",
         "time-beyond-any-level"])
 def test_an_edited_save_is_refused_by_name(tmp_path, saved, edit, named):
     path = _signed(tmp_path, saved, edit)
