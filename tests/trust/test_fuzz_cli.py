@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from factory_game.cli import main
@@ -210,9 +210,11 @@ def test_the_command_line_never_crashes_hangs_or_clobbers(world, argv):
     check(_expand(argv, world), world)
 
 
-@pytest.mark.xfail(reason="planner's findings (trace synth --burst 1e308, trace import --out LOG, sweep --out of "
-                          "another file kind, --workers cap) are fixed on the planner branch", strict=False)
-@FUZZ
+@pytest.mark.xfail(reason="pending on the planner branch: trace synth --burst 0:1:1e308 and --out - with the default "
+                          "50,000/h x 24 h (no answer within the limit), trace import LOG --out LOG, sweep --out of "
+                          "another file kind, --workers cap", strict=False)
+@settings(FUZZ, max_examples=min(EXAMPLES, int(os.environ.get("RIVER_FUZZ_PLANNER_EXAMPLES", "25"))),
+          phases=[Phase.explicit, Phase.reuse, Phase.generate])  # no shrinking: a hang costs the limit each time
 @given(argv=argument_vectors(PLANNER))
 def test_trace_and_sweep_never_crash_hang_or_clobber(world, argv):
     check(_expand(argv, world), world)
