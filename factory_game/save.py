@@ -32,6 +32,7 @@ from factory_game.level import LevelError, Problem
 from factory_game.level.bundled import LEVELS_DIR
 from factory_game.level.loader import read_level
 from factory_game.level.reader import MISSING, Reader, describe
+from factory_game.level.records import CommandFieldError, checked_command
 from factory_game.level.units import MAX_DURATION_MS
 from factory_game.paths import MODS_DIR, MODS_ENV, extra_mod_dirs, user_data_dir
 from factory_game.plugins import ModFailed, ModFailure, prepare_level
@@ -39,7 +40,6 @@ from factory_game.plugins.discovery import discover
 from factory_game.plugins.errors import ModError
 from factory_game.plugins.provenance import mod_differences, mods_record
 from factory_game.plugins.resolve import resolve
-from factory_game.runner import CommandFieldError, checked_command
 from factory_game.sim.commands import Command
 from factory_game.sim.world import World
 
