@@ -1,6 +1,12 @@
 """Soak test: run a level for many simulated hours at top speed and watch memory, to catch what accumulates.
 
     python3 bench/soak.py [LEVEL] [--hours 24] [--seed N] [--no-ledger-entries | --render] [--top 8]
+    python3 bench/soak.py --peak [--requests 1000000]
+
+`--peak` measures what a player's headless runs cost at their peak, each in its own process through the command line
+(`factory-game run`): the sandbox's full 30 simulated days, and the replay of a request log of `--requests` rows
+(written by `trace synth` over ten days, made a level by `trace import`, run with 500 slots). Target: each at
+most 150 MB of peak RSS; exit 1 if not.
 
 The default level is the sandbox, the heaviest bundled level (the most customers per simulated hour, four models,
 returning customers, and no end). An event log subscriber hashes every event, as the game's scene would consume
@@ -23,8 +29,11 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import resource
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -39,6 +48,41 @@ from factory_game.sim.world import World
 
 DEFAULT_LEVEL = Path(__file__).resolve().parent.parent / "levels" / "sandbox.toml"
 TARGET_GROWTH = 0.05
+PEAK_TARGET_MB = 150
+
+
+def peak_rss_mb(argv: list[str]) -> tuple[float, float, int]:
+    """Run `factory-game ARGV` in a child process: (peak RSS in MB, wall seconds, exit code)."""
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-m", "factory_game", *argv], stdout=subprocess.DEVNULL,
+                             env={**os.environ, "ARCADE_HEADLESS": "1"})
+    _pid, status, usage = os.wait4(child.pid, 0)
+    peak_kb = usage.ru_maxrss / (1024 if sys.platform == "darwin" else 1)  # bytes on macOS, KB on Linux
+    return peak_kb / 1024, time.perf_counter() - started, os.waitstatus_to_exitcode(status)
+
+
+def peak(requests: int) -> int:
+    """The sandbox for 30 simulated days, and a replay of `requests` logged requests: peak RSS of each run."""
+    hours = 240  # whole days (the diurnal curve averages to the mean rate), at a rate that 500 slots can serve: at
+    # 1M requests a day the queue would grow to 400,000 waiting customers, each a live object, whatever the engine
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        log, level = f"{folder}/log.csv", f"{folder}/replay.toml"
+        rows.append(("sandbox, 30 simulated days", *peak_rss_mb(["run", str(DEFAULT_LEVEL), "--until", "30d"])))
+        rows.append((f"trace synth, {requests:,} rows", *peak_rss_mb(
+            ["trace", "synth", "--out", log, "--per-hour", str(requests / hours), "--hours", str(hours)])))
+        rows.append(("trace import (replay)", *peak_rss_mb(["trace", "import", log, "--out", level])))
+        with open(log, "rb") as handle:
+            logged = sum(1 for _line in handle) - 1  # the header
+        rows.append((f"replay of {logged:,} requests", *peak_rss_mb(
+            ["run", level, "--set", "models.llm.slots=500"])))
+    print(f"{'run':36} {'peak RSS MB':>12} {'wall s':>8} {'exit':>5}")
+    for name, mb, wall, code in rows:
+        print(f"{name:36} {mb:>12.1f} {wall:>8.1f} {code:>5}")
+    runs = (rows[0], rows[3])
+    met = all(mb <= PEAK_TARGET_MB and code == 0 for _name, mb, _wall, code in runs)
+    print(f"target (each run at most {PEAK_TARGET_MB} MB) {'met' if met else 'missed'}")
+    return 0 if met else 1
 
 
 @dataclass(frozen=True)
@@ -130,7 +174,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="keep only the ledger's totals, not every movement (what an endless game could do)")
     parser.add_argument("--top", type=int, default=8, help="show the N allocation sites that grew most")
     parser.add_argument("--render", action="store_true", help="draw the game's play view (headless) every minute")
+    parser.add_argument("--peak", action="store_true",
+                        help="peak RSS of the sandbox's 30 days and of a long replay, each run by the command line")
+    parser.add_argument("--requests", type=int, default=1_000_000, help="rows of the replayed log (with --peak)")
     args = parser.parse_args(argv)
+    if args.peak:
+        return peak(args.requests)
 
     level = prepare_level(args.level, lenient=args.render)
     spec = level.spec

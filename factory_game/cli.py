@@ -1,12 +1,15 @@
 """The `factory-game` command.
 
-Exit codes: 0 ok; 1 a goal was missed (with `run --check`); 2 bad input (a level, a mod, a command line, a mod
-that failed during a run); 130 interrupted (Ctrl-C).
+Exit codes: 0 ok; 1 a goal was missed (with `run --check`), and nothing else; 2 bad input (a level, a mod, a save,
+a command line, a file that cannot be read or written, a mod that failed during a run), always with a message that
+names the file, line or key; 3 an internal error (a bug: the message asks for a report); 130 interrupted (Ctrl-C).
+:func:`main` is the one place that turns errors into these codes, for every sub-command.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import sys
@@ -14,22 +17,28 @@ from functools import partial
 from pathlib import Path
 
 from factory_game import __version__
+from factory_game.atomic import atomic_writer, write_text_atomically
+from factory_game.errors import BadInput, check_outputs, describe_os_error, seed_argument
 from factory_game.game.commands import add_game_commands  # its handlers import Arcade only when they run
 from factory_game.level import LevelError
 from factory_game.level.bundled import LEVELS_DIR, bundled_levels
 from factory_game.level.units import parse_duration
 from factory_game.modcli import add_mod_commands, add_run_options, configure_logging, replayed_mod_differences
-from factory_game.plugins import ModFailed, prepare_level
+from factory_game.paths import environment_problems
+from factory_game.plugins import ModFailed, PreparedLevel, prepare_level
 from factory_game.plugins.levels import find_level, mod_levels
 from factory_game.plugins.session import SWITCHED_OFF
 from factory_game.rundiff import add_diff_command
-from factory_game.runner import RunResult, load_commands, run_level
+from factory_game.runner import ReplayError, RunResult, read_replay, run_level
+from factory_game.save import SaveError
+from factory_game.sim.commands import Command
+from factory_game.sim.spec import LevelSpec
 from factory_game.sweep.cli import SweepError, add_sweep_command
 from factory_game.texts import LANGUAGES, format_duration, format_value, text
 from factory_game.trace.reader import TraceError
 from factory_game.trace_commands import TraceArgError, add_trace_commands
 
-EXIT_OK, EXIT_GOALS_MISSED, EXIT_BAD_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_OK, EXIT_GOALS_MISSED, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run a level headless and print its summary")
     run.add_argument("level", help="a level file, or the name of a bundled level")
-    run.add_argument("--seed", type=int, help="seed (default: the level's)")
+    run.add_argument("--seed", type=seed_argument, help="seed, 0 to 2^63-1 (default: the level's)")
     run.add_argument("--until", help='simulated time to stop at, e.g. "2h" (default: the level\'s duration)')
     run.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                      help="override a level key, e.g. models.sd15.slots=30 (validated like the file)")
@@ -70,72 +79,90 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    """Parse `argv`, run the sub-command, and turn every error into its exit code and a one-line message."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    for arg in argv:
+        if "\0" in arg:  # a shell cannot pass one; a file name cannot hold one
+            print(f"error: expected arguments without a NUL character; found {arg!r}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # argparse: --help or --version (0), or a usage error it has printed (2)
+        return exc.code if isinstance(exc.code, int) else EXIT_BAD_INPUT
     configure_logging(getattr(args, "verbose", False))
     try:
+        check_environment()
         return args.handler(args)
     except LevelError as exc:
         print_level_error(exc, "the level")
-        return EXIT_BAD_INPUT
     except TraceError as exc:
         print(f"error: in the request log: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
     except ModFailed as exc:
         print(f"error: {exc}", file=sys.stderr)
         if exc.failure.traceback:
             print(exc.failure.traceback.rstrip(), file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except (BadInput, TraceArgError, SweepError) as exc:
+    except (BadInput, TraceArgError, SweepError, SaveError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    except OSError as exc:  # a file or folder the command was pointed at
+        print(f"error: {describe_os_error(exc)}", file=sys.stderr)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - a bug: one line and exit 3, never a bare traceback
+        print(internal_error_message(exc), file=sys.stderr)
+        return EXIT_INTERNAL
+    return EXIT_BAD_INPUT
 
 
-class BadInput(Exception):
-    """Bad command-line input, with a message that says what is wrong."""
+def internal_error_message(exc: BaseException) -> str:
+    """One line for a bug, from the string table when it can be read (a broken resources folder may be the cause)."""
+    error = f"{type(exc).__name__}: {str(exc)[:300]}"
+    try:
+        return text("en", "cli_error.internal", error=error, version=__version__)
+    except Exception:  # noqa: BLE001
+        return f"internal error: {error} (please report it, with the command line, to factory-game {__version__})"
+
+
+def check_environment() -> None:
+    """The ``RIVER_`` variables, before any command uses them (see :mod:`factory_game.paths`)."""
+    errors, warnings = environment_problems()
+    for line in warnings:
+        print(f"warning: {line}", file=sys.stderr)
+    if errors:
+        raise BadInput("; ".join(errors))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     if args.report and importlib.util.find_spec("matplotlib") is None:  # say so before the run, not after it
         raise BadInput("--report needs matplotlib: pip install 'factory_game[report]'")
-    level = prepare_level(find_level(args.level), args.overrides, lenient=args.lenient)
-    level.session.guard.budget_s = args.mod_budget
-    level.session.on_failure(lambda failure: print(f"warning: {failure} ({SWITCHED_OFF})", file=sys.stderr))
-    for note in level.session.notes:
-        print(f"note: {note}", file=sys.stderr)
     until = None
-    if args.until:
+    if args.until is not None:
         try:
             until = parse_duration(args.until)
         except ValueError as exc:
             raise BadInput(f"--until: expected {exc}; found {args.until!r}") from None
-    commands = []
-    if args.replay:
-        try:
-            commands = load_commands(args.replay)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:  # any shape of bad file
-            raise BadInput(f"--replay {args.replay}: {exc}") from None
-        differences = replayed_mod_differences(args.replay, level.session.record()["mods"])
-        if differences and args.strict:
-            raise BadInput(f"--replay {args.replay}: the mods differ from the recorded run: " + "; ".join(differences))
-        for line in differences:
-            print(f"warning: --replay {args.replay}: {line}; the replay may not match", file=sys.stderr)
+    level_file = find_level(args.level)
+    level = prepare_level(level_file, args.overrides, lenient=args.lenient)
+    check_outputs({"--json": args.json_out, "--events": args.events},
+                  [level_file, args.replay, *level_inputs(level.spec)])
+    level.session.guard.budget_s = args.mod_budget
+    level.session.on_failure(lambda failure: print(f"warning: {failure} ({SWITCHED_OFF})", file=sys.stderr))
+    for note in level.session.notes:
+        print(f"note: {note}", file=sys.stderr)
+    commands = replayed_commands(args, level) if args.replay else []
     progress = _progress_bar if sys.stderr.isatty() else None
-    events_out = open(args.events, "w", encoding="utf-8") if args.events else None  # noqa: SIM115
-    try:
-        result = run_level(level, seed=args.seed, until_ms=until, commands=commands, events_out=events_out,
-                           progress=progress)
-    except ModFailed as exc:
-        if exc.partial is not None and args.json_out:  # what ran before the failure, marked "stopped"
-            _write_json(exc.partial, args.json_out)
-        raise
-    finally:
-        if events_out is not None:
-            events_out.close()
-        if args.profile_mods:
-            print("\n".join(level.session.guard.profile_lines()), file=sys.stderr)
+    with contextlib.ExitStack() as stack:
+        events_out = stack.enter_context(atomic_writer(Path(args.events), mkdir=False)) if args.events else None
+        try:
+            result = run_level(level, seed=args.seed, until_ms=until, commands=commands, events_out=events_out,
+                               progress=progress)
+        except ModFailed as exc:
+            if exc.partial is not None and args.json_out:  # what ran before the failure, marked "stopped"
+                _write_json(exc.partial, args.json_out)
+            raise
+        finally:
+            if args.profile_mods:
+                print("\n".join(level.session.guard.profile_lines()), file=sys.stderr)
     if progress:
         print(file=sys.stderr)
     for note in level.session.starved_models():  # mods: a model another mod's route rule left without work
@@ -146,6 +173,11 @@ def cmd_run(args: argparse.Namespace) -> int:
         print(summary_table(result))
         if args.json_out:
             _write_json(result, args.json_out)
+    if args.replay:
+        refused = [c for c in result.commands if c["source"] == "player" and not c["ok"]]
+        if refused:
+            print(f"warning: --replay {args.replay}: {len(refused)} of {len(commands)} replayed commands were "
+                  f"refused, first at {refused[0]['t']} ms: {refused[0].get('reason', '')}", file=sys.stderr)
     if args.report:
         print(f"report: {write_run_report(result, args.report, args.report_lang)}", file=sys.stderr)
     if args.check and not result.goals_met:
@@ -153,12 +185,36 @@ def cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def replayed_commands(args: argparse.Namespace, level: PreparedLevel) -> list[tuple[int, Command]]:
+    """The player commands of `--replay`, refused when the file is a run of another level."""
+    try:
+        replay = read_replay(args.replay)
+    except ReplayError as exc:
+        raise BadInput(f"--replay {exc}") from None
+    if replay.level is not None and replay.level != level.spec.id:
+        raise BadInput(f"--replay {args.replay}: expected a run of the level {level.spec.id}; found a run of "
+                       f"{replay.level}")
+    differences = replayed_mod_differences(args.replay, level.session.record()["mods"])
+    if differences and args.strict:
+        raise BadInput(f"--replay {args.replay}: the mods differ from the recorded run: " + "; ".join(differences))
+    for line in differences:
+        print(f"warning: --replay {args.replay}: {line}; the replay may not match", file=sys.stderr)
+    return replay.commands
+
+
+def level_inputs(spec: LevelSpec) -> list[Path]:
+    """The files a level reads besides itself (its request log), which no output may replace."""
+    trace = getattr(spec, "trace", None)
+    file = getattr(trace, "file", None)
+    return [Path(file)] if file else []
+
+
 def _write_json(result: RunResult, where: str) -> None:
+    text = json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
     if where == "-":
-        json.dump(result.to_json(), sys.stdout, indent=2, ensure_ascii=False)
-        print()
+        sys.stdout.write(text)
     else:
-        Path(where).write_text(json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        write_text_atomically(Path(where), text)
 
 
 def write_run_report(result: RunResult, directory: str, lang: str) -> Path:

@@ -210,8 +210,10 @@ def scaffold(name: str, where: Path) -> Path:
     """Write the package for mod `name` into `where` (which must not exist or be empty). ValueError if not."""
     if not NAME.match(name):
         raise ValueError(f"a mod id of lowercase letters, digits, - and _ starting with a letter; found {name!r}")
+    if where.exists() and not where.is_dir():
+        raise ValueError(f"a new or empty folder for the mod; found the file {where}")
     if where.exists() and any(where.iterdir()):
-        raise ValueError(f"{where} exists and is not empty")
+        raise ValueError(f"a new or empty folder for the mod; found {where}, which holds files")
     package = "river_" + name.replace("-", "_")
     title = name.replace("-", " ").title()
     fields = {"name": name, "package": package, "title": title, "api": API_VERSION}
@@ -224,7 +226,7 @@ def scaffold(name: str, where: Path) -> Path:
         path = where / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(ICON if template is None else textwrap.dedent(template).format(**fields), encoding="utf-8")
-    subprocess.run([sys.executable, str(where / package / "make_icon.py")], check=True)
+    subprocess.run([sys.executable, str((where / package / "make_icon.py").absolute())], check=True)  # "-x/": no option
     return where
 
 
@@ -234,6 +236,10 @@ def cmd_new_mod(args: argparse.Namespace) -> int:
         scaffold(args.name, where)
     except ValueError as exc:
         print(f"error: new-mod: expected {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a folder on the way that is a file, no permission, a full disk
+        print(f"error: new-mod --dir {where}: expected a folder that can be written; found {exc.filename}: "
+              f"{exc.strerror or exc}", file=sys.stderr)
         return 2
     print(f"created {where}/ — next: cd {where} && pip install -e . && python3 -m pytest tests")
     return 0

@@ -61,3 +61,21 @@ def extra_mod_dirs() -> list[Path]:
 def user_data_dir() -> Path:
     """The player's directory: ``RIVER_USER_DATA`` when set, else the platform's user data directory."""
     return Path(os.environ.get(USER_DATA_ENV) or platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def environment_problems() -> tuple[list[str], list[str]]:
+    """What is wrong with the ``RIVER_`` variables: (errors, warnings). An error stops every command (without its
+    resources the game cannot say anything); a warning (a ``RIVER_MODS`` entry that is not a folder) is printed
+    and the command goes on without that entry."""
+    errors, warnings = [], []
+    if os.environ.get(RESOURCES_ENV) and not (I18N_DIR / "en.toml").is_file():
+        found = "no such folder" if not RESOURCES_DIR.exists() else (
+            "a file" if not RESOURCES_DIR.is_dir() else "a folder without i18n/en.toml")
+        errors.append(f"{RESOURCES_ENV}={RESOURCES_DIR}: expected the game's resources folder (with i18n/, fonts/ "
+                      f"and sprites/); found {found}")
+    for folder in extra_mod_dirs():
+        if not folder.is_dir():
+            found = "a file" if folder.exists() else "no such folder"
+            warnings.append(f"{MODS_ENV}: expected mod folders separated by {os.pathsep!r}; found {folder}: {found} "
+                            "(skipped)")
+    return errors, warnings

@@ -4,17 +4,22 @@ out. Advancing in chunks (for a progress bar) or in one go gives the same result
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import IO
 
 from factory_game.level.goals import GoalResult, evaluate, level_stars
+from factory_game.level.reader import describe
+from factory_game.level.records import checked_command, command_time
 from factory_game.plugins import ModFailed, ModSession, PreparedLevel
-from factory_game.sim.commands import Command, command_from_dict
+from factory_game.sim.commands import Command
 from factory_game.sim.events import EventLog
 from factory_game.sim.rules import Rules
 from factory_game.sim.spec import LevelSpec
 from factory_game.sim.world import World
+
+HEADLESS_LEDGER_WINDOW = 0  # a headless run reads the ledger's totals only; its movements are in the event log
 
 
 @dataclass
@@ -61,14 +66,19 @@ class RunResult:
 def run_level(level: PreparedLevel | LevelSpec, seed: int | None = None, until_ms: int | None = None,
               commands: Iterable[tuple[int, Command]] = (), rules: Rules | None = None,
               events_out: IO[str] | None = None, progress: Callable[[int, int], None] | None = None,
-              world_hook: Callable[[World], None] | None = None, mods: ModSession | None = None) -> RunResult:
+              world_hook: Callable[[World], None] | None = None, mods: ModSession | None = None,
+              ledger_window: int | None = HEADLESS_LEDGER_WINDOW) -> RunResult:
     """Run a level headless. `commands` are player commands (time, command) replayed at their times.
+
+    Memory stays flat however long the run: the ledger keeps its running totals and `ledger_window` entries (none
+    by default; None keeps every one, for a test that reads them), and every event goes to `events_out` when it is
+    given, else only into the log's hash.
 
     Hand it what `prepare_level` returns (the level's mods make the rules and observe the run). A bare LevelSpec
     (built in code) is prepared here: with the `mods` session and `rules` given, or its own mods opened strict."""
     if not isinstance(level, PreparedLevel):
         level = PreparedLevel.from_spec(level, session=mods, rules=rules)
-    world = level.start(seed)
+    world = level.start(seed, ledger_window)
     log = EventLog(events_out)
     world.subscribe(log)
     if world_hook is not None:
@@ -89,19 +99,84 @@ def _result(level: PreparedLevel, world: World, log: EventLog, stopped: str | No
                      level.session.record(), stopped)
 
 
+class ReplayError(ValueError):
+    """A file of player commands that cannot be replayed; the message names the file, the line or command, what was
+    expected and what was found."""
+
+
+@dataclass(frozen=True)
+class Replay:
+    """What a `--replay` file holds: the player commands, and the level (its id) when it is a run's JSON summary."""
+
+    commands: list[tuple[int, Command]]
+    level: str | None = None
+
+
 def load_commands(path: str) -> list[tuple[int, Command]]:
     """Player commands from a run's JSON summary (its `commands` list) or a JSONL file of command dicts."""
-    with open(path, encoding="utf-8") as handle:
-        text = handle.read()
+    return read_replay(path).commands
+
+
+def read_replay(path: str) -> Replay:
+    """Read a `--replay` file: a run's JSON summary, a JSON list of commands, or JSON lines (one command each).
+    Raises ReplayError for anything else, naming what is wrong."""
     try:
-        data = json.loads(text)
-        records = data["commands"] if isinstance(data, dict) else data
+        with open(path, encoding="utf-8-sig") as handle:
+            text = handle.read()
+    except UnicodeDecodeError:
+        raise ReplayError(f"{path}: expected UTF-8 text (JSON); found an undecodable byte") from None
+    if not text.strip():
+        raise ReplayError(f"{path}: expected a run's JSON or JSON lines of commands; found an empty file")
+    level = None
+    try:
+        data = _strict_json(text)
+        if isinstance(data, dict) and "commands" in data:
+            records, level = data["commands"], data.get("level")
+        elif isinstance(data, dict):  # one line of JSON lines
+            records = [data]
+        else:
+            records = data
+        where = ["commands." + str(i) for i in range(len(records))] if isinstance(records, list) else []
     except json.JSONDecodeError:
-        records = [json.loads(line) for line in text.splitlines() if line.strip()]
+        records, where = [], []
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip():
+                try:
+                    records.append(_strict_json(line))
+                except (ValueError, RecursionError) as exc:
+                    raise ReplayError(f"{path}:{number}: expected a JSON object (a command); found {exc}") from None
+                where.append(f"line {number}")
+    except (ValueError, RecursionError) as exc:
+        raise ReplayError(f"{path}: expected a run's JSON or JSON lines of commands; found {exc}") from None
+    if level is not None and not isinstance(level, str):
+        raise ReplayError(f"{path}: [level] expected a level id; found {describe(level)}")
+    if not isinstance(records, list):
+        raise ReplayError(f"{path}: [commands] expected a list of commands; found {describe(records)}")
     out = []
-    for record in records:
+    for record, place in zip(records, where, strict=True):
+        if not isinstance(record, dict):
+            raise ReplayError(f"{path}: {place}: expected a command (a JSON object); found {describe(record)}")
         if record.get("source", "player") != "player":
             continue
         body = {k: v for k, v in record.items() if k not in ("t", "source", "ok", "reason")}
-        out.append((int(record["t"]), command_from_dict(body)))
-    return out
+        try:
+            out.append((command_time(record.get("t")), checked_command(body)))
+        except ValueError as exc:
+            raise ReplayError(f"{path}: {place}: {exc}") from None
+    return Replay(out, level)
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name}, which is not a number JSON allows")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text}, beyond the range of a number")
+    return value
+
+
+def _strict_json(text: str) -> object:
+    """json.loads without NaN, Infinity or numbers that overflow to them."""
+    return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)

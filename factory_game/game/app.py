@@ -34,7 +34,9 @@ class Game:
         self.sounds = sounds
         self.seed = seed
         self.ui_scale: int | None = None  # the HUD's scale; None: automatic (camera.auto_ui_scale)
-        self.stars: dict[str, int] = userdata.read_stars()
+        progress = userdata.open_progress()
+        self.stars: dict[str, int] = dict(progress.stars)
+        self.progress_notice = progress if progress.damaged else None  # the title screen tells the player
         self.current: Path | None = None
         self._specs: dict[Path, object] = {}
         self._mod_names: dict[str, dict[str, str]] | None = None
@@ -92,7 +94,7 @@ class Game:
         best = max(stars, self.stars.get(level_id, 0))
         if self.stars.get(level_id) != best:
             self.stars[level_id] = best
-            userdata.write_stars(self.stars)
+            self.stars = dict(userdata.write_stars(self.stars).stars)  # with what another window won meanwhile
 
     def first_unfinished(self) -> Path | None:
         """The campaign level the title's main button opens: the first without a star (None: all won)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from factory_game.errors import BadInput, check_outputs, seed_argument
 from factory_game.texts import LANGUAGES
 
 
@@ -17,7 +18,7 @@ def add_game_commands(subparsers) -> None:
     play.add_argument("level", nargs="?", help="a level file, or the name of a bundled level")
     play.add_argument("--lang", choices=LANGUAGES, help="language (default: the system's)")
     play.add_argument("--mute", action="store_true", help="no sound")
-    play.add_argument("--seed", type=int, help="seed (default: the level's)")
+    play.add_argument("--seed", type=seed_argument, help="seed, 0 to 2^63-1 (default: the level's)")
     play.add_argument("--ui-scale", type=int, choices=(1, 2, 3, 4),
                       help="draw the HUD this many times bigger (default: automatic, one step per 1280x720)")
     play.add_argument("--size", default="1280x720", help="window size WxH, at least 640x360 (default 1280x720)")
@@ -30,7 +31,7 @@ def add_game_commands(subparsers) -> None:
     shot.add_argument("--out", default="shot.png", help="the PNG to write (default shot.png)")
     shot.add_argument("--size", default="1280x720", help="window size WxH (default 1280x720)")
     shot.add_argument("--lang", choices=LANGUAGES, default="zh-CN", help="language (default: zh-CN)")
-    shot.add_argument("--seed", type=int, help="seed (default: the level's)")
+    shot.add_argument("--seed", type=seed_argument, help="seed, 0 to 2^63-1 (default: the level's)")
     shot.set_defaults(handler=cmd_screenshot)
 
 
@@ -91,19 +92,22 @@ def window_size(text: str) -> tuple[int, int] | None:
 
 
 def cmd_screenshot(args: argparse.Namespace) -> int:
-    import sys
 
     from factory_game.game.screenshot import render_play
     from factory_game.level.units import parse_duration
 
     try:
         at_ms = parse_duration(args.at)
-        width, height = (int(v) for v in args.size.lower().split("x"))
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    from factory_game.plugins.levels import find_level
-
-    render_play(find_level(args.level), at_ms, args.out, size=(width, height), lang=args.lang, seed=args.seed)
+        raise BadInput(f"--at: expected {exc}; found {args.at!r}") from None
+    try:
+        width, height = (int(v) for v in args.size.lower().split("x"))
+        if not (1 <= width <= 8192 and 1 <= height <= 8192):
+            raise ValueError
+    except ValueError:
+        raise BadInput(f"--size: expected WIDTHxHEIGHT, each from 1 to 8192; found {args.size!r}") from None
+    level = _level(args.level)
+    check_outputs({"--out": args.out}, [level])
+    render_play(level, at_ms, args.out, size=(width, height), lang=args.lang, seed=args.seed)
     print(f"wrote {args.out} ({width}x{height}, {args.level} at {args.at})")
     return 0

@@ -200,9 +200,15 @@ class TitleView(MenuView):
         self.default = self.default or buttons[0]
         buttons[1].enabled = self.game.has_save()
         below = min(b.rect[1] for b in buttons) - (30 if short else 34)
+        notice = self.game.progress_notice
         if self.error:
             reason = describe(self.game.i18n, self.error)
             for i, text in enumerate(wrap(t("alert.load_failed", reason=reason), min(900, w - 80))[:2]):
+                self.heading(text, below - i * 20, 12, palette()["orange"])
+        elif notice is not None:
+            kept = notice.kept_as.name if notice.kept_as else "-"
+            for i, text in enumerate(wrap(t("progress.damaged", reason=notice.damaged, file=kept),
+                                          min(900, w - 80))[:2]):
                 self.heading(text, below - i * 20, 12, palette()["orange"])
         if not short:
             self.heading(t("title.hint"), 40, 12, palette()["slate"])

@@ -54,10 +54,17 @@ def parse_level(text: str, filename: str, overrides: Iterable[str] = (), catalog
     return LevelDocument(text, filename, overrides).build(catalog)
 
 
+MAX_LEVEL_BYTES = 16 * 2**20  # levels are a few KB; a request log goes in its own file ([trace])
+
+
 def read_level(path: str | Path, overrides: Iterable[str] = ()) -> LevelDocument:
     """The level file as TOML with the overrides applied, not validated yet (LevelError if it is not TOML)."""
     path = Path(path)
     try:
+        if path.exists() and not path.is_file():  # a folder; a device or pipe whose reading never ends
+            raise IsADirectoryError(21, "a folder" if path.is_dir() else "a device or pipe, not a file")
+        if path.stat().st_size > MAX_LEVEL_BYTES:
+            raise OSError(27, f"{path.stat().st_size // 2**20} MB, more than a level's {MAX_LEVEL_BYTES // 2**20} MB")
         raw = path.read_bytes()
     except OSError as exc:
         raise LevelError([Problem(str(path), "", "a readable level file", exc.strerror or str(exc))]) from None

@@ -101,13 +101,18 @@ def discover(mod_dirs: Iterable[Path] | None = None,
 
 
 def _mark_shadowed(found: list[ModInfo]) -> None:
-    """One folder mod with an id shadows the installed packages with that id (two folders stay a conflict)."""
+    """One folder mod with an id shadows the installed packages with that id; an identical copy of a folder mod
+    is shadowed by the first found (the game's own mods/ comes first); two different folders stay a conflict."""
     by_id: dict[str, list[ModInfo]] = {}
     for info in found:
         if info.manifest is not None:
             by_id.setdefault(info.id, []).append(info)
     for infos in by_id.values():
         folders = [info for info in infos if info.is_folder]
+        for copy in folders[1:]:  # an identical copy (a second checkout's ./mods) is the same mod, not a conflict
+            if copy.files_hash() == folders[0].files_hash():
+                copy.shadowed_by = f"{folders[0].label} ({folders[0].source}), of which it is a copy"
+        folders = [info for info in folders if info.shadowed_by is None]
         if len(folders) == 1:
             for info in infos:
                 if not info.is_folder:

@@ -1,5 +1,10 @@
 """River's books, in integer cents.
 
+The books stream: revenue, refunds and upstream costs are running totals, and only open holds are kept (one per
+task in flight), so a run of any length holds a bounded ledger. The movements themselves are kept only as a window
+of the latest `window` entries (the game's ledger panel), or all of them for a test that reads them; every movement
+is also an event of the world's event log, which goes to disk when asked (`run --events`).
+
 A task's price is held from its customer's budget on admission, captured when it succeeds, released when it fails
 or is abandoned: each hold is settled exactly once (a second settlement raises, the bug class behind double
 refunds). Upstream costs (contracted and rented slots) are booked as they accrue.
@@ -67,7 +72,7 @@ class Ledger:
     def capture(self, time: int, customer: int, task: int) -> int:
         cents = self.holds.pop(task, None)  # `_settle` inlined: this runs once per delivered task
         if cents is None:
-            cents = self._settle(task, "capture")  # raises
+            cents = self._settle(task, "capture")  # raises: the task has no hold
         self.revenue_cents += cents
         if self.keep_entries:
             self.entries.append(_new_tuple(Entry, (time, "capture", cents, customer, task, "")))

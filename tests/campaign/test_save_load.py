@@ -9,7 +9,7 @@ import pytest
 
 from factory_game.level import load_level
 from factory_game.plugins import prepare_level
-from factory_game.save import VERSION, SaveError, _checksum, load, read, save
+from factory_game.save import VERSION, SaveError, _checksum, fingerprint, load, read, save
 from factory_game.sim.clock import MINUTE
 from factory_game.sim.commands import Release, Rent, SetAutopilot
 from factory_game.sim.events import EventLog
@@ -94,7 +94,7 @@ def _rewrite(path: Path, change) -> None:
     (lambda p: _rewrite(p, lambda b: b.update(version=VERSION + 1)), "newer_version", "newer River Factory"),
     (lambda p: _rewrite(p, lambda b: b.update(time_ms=b["time_ms"] + 1)), "corrupt", "checksum"),
     (lambda p: _rewrite(p, lambda b: (b.pop("seed"), b.update(checksum=_checksum(b)))), "corrupt",
-     r"\[seed\] expected an integer of at least 0; found nothing"),
+     r"\[seed\] expected an integer from 0 to \d+; found nothing"),
     (lambda p: _rewrite(p, lambda b: (b["commands"][0].update(t="soon"), b.update(checksum=_checksum(b)))),
      "corrupt", r"\[commands.0.t\] expected an integer of at least 0; found string 'soon'"),
 ])
@@ -111,16 +111,43 @@ def test_a_damaged_or_newer_save_gives_a_clear_error_and_changes_nothing(tmp_pat
     assert [p.name for p in tmp_path.iterdir()] == ["game.json"]
 
 
-def test_a_changed_level_is_refused(tmp_path):
+def test_a_changed_or_moved_level_replays_from_the_text_the_save_carries(tmp_path, monkeypatch):
+    monkeypatch.setenv("RIVER_USER_DATA", str(tmp_path / "user-data"))
     level = tmp_path / "level.toml"
     level.write_text(LEVEL.read_text(encoding="utf-8"), encoding="utf-8")
     world = World(load_level(level))
     world.advance(10 * MINUTE)
     path = save(world, tmp_path / "game.json")
+    body = json.loads(path.read_text())
+    assert body["level"]["text"] == LEVEL.read_text(encoding="utf-8") and body["version"] == VERSION
+    level.write_text(LEVEL.read_text(encoding="utf-8").replace("rate = 80", "rate = 81"), encoding="utf-8")
+    changed = load(path)
+    level.unlink()
+    moved = load(path)
+    assert changed.now == moved.now == 10 * MINUTE
+    assert fingerprint(changed) == fingerprint(moved) == fingerprint(world)
+
+
+def test_a_first_format_save_of_a_changed_level_is_refused(tmp_path):
+    """Format 1 carried no text: a changed level file cannot be replayed."""
+    level = tmp_path / "level.toml"
+    level.write_text(LEVEL.read_text(encoding="utf-8"), encoding="utf-8")
+    world = World(load_level(level))
+    world.advance(10 * MINUTE)
+    path = save(world, tmp_path / "game.json")
+    _rewrite(path, lambda b: (b.update(version=1), b["level"].pop("text"), b.update(checksum=_checksum(b))))
     level.write_text(LEVEL.read_text(encoding="utf-8").replace("rate = 80", "rate = 81"), encoding="utf-8")
     with pytest.raises(SaveError, match="has changed since") as caught:
         load(path)
     assert caught.value.kind == "level_changed" and caught.value.level == level
+
+
+def test_a_bundled_level_is_named_not_located(tmp_path):
+    world = World(load_level(LEVEL))
+    world.advance(MINUTE)
+    body = json.loads(save(world, tmp_path / "game.json").read_text())
+    assert body["level"] == {"bundled": "campaign/04-rush-hour.toml", "id": world.spec.id,
+                             "sha256": body["level"]["sha256"]}  # no path: a shared save shows no home directory
 
 
 def test_a_failed_save_keeps_the_previous_one(tmp_path, monkeypatch):

@@ -6,6 +6,7 @@ from factory_game.game.app import campaign_levels, make_game
 from factory_game.game.menus import PauseView, TitleView
 from factory_game.game.play import LEDGER_WINDOW, PlayView
 from factory_game.game.userdata import save_slot
+from factory_game.save import VERSION
 from factory_game.sim.events import EventLog
 
 
@@ -65,11 +66,11 @@ def test_a_broken_save_is_an_alert_not_a_crash(window):
     assert menu.status[0] == "load_failed" and menu.status[1]["error"].kind == "newer_version"
     assert play.alerts.items[0][1] == "load_failed"
     assert said(menu, "Could not load the save: it was saved by a newer version of the game")
-    assert play.alerts.lines(game.i18n, 1)[0][0].endswith("save format 99; this one reads up to 1). Update the "
-                                                           "game to load it")
+    assert play.alerts.lines(game.i18n, 1)[0][0].endswith(
+        f"save format 99; this one reads up to {VERSION}). Update the game to load it")
     game.i18n.set_language("zh-CN")  # what is on screen is said again in the other language
     assert said(menu, "无法读取存档：存档由更新版本的游戏保存")
-    assert "存档格式 99，本版本最高支持 1" in play.alerts.lines(game.i18n, 1)[0][0]
+    assert f"存档格式 99，本版本最高支持 {VERSION}" in play.alerts.lines(game.i18n, 1)[0][0]
     game.i18n.set_language("en")
     save_slot().write_text("{ truncated")
     game.show_title()

@@ -34,4 +34,4 @@ def test_new_mod_refuses_a_bad_name_or_a_full_folder(tmp_path, capsys):
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "keep.txt").write_text("mine", encoding="utf-8")
     assert main(["new-mod", "ok", "--dir", str(tmp_path / "full")]) == 2
-    assert "exists and is not empty" in capsys.readouterr().err
+    assert "expected a new or empty folder for the mod; found" in capsys.readouterr().err
