@@ -61,7 +61,7 @@ def sweep_throughput(count: int, work: Path) -> None:
     text = (ROOT / "levels" / "reference" / "mmc.toml").read_text(encoding="utf-8")
     level.write_text(text.replace('duration = "8h"', 'duration = "24h"'), encoding="utf-8")
     todo = runs([parse_axis("models.sd15.slots=19:21:1")], list(range(1, count // 3 + 1)))
-    job = Job(str(level), 0, 0)
+    job = Job.of(level, 0, 0)
     print(f"\nsweep: {len(todo)} runs of the M/M/20 reference for 24 simulated hours (events hashed)")
     rates = {}
     for name, kwargs in (("1 worker", {"workers": 1}), ("2 worker processes", {"workers": 2})):
