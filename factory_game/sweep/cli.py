@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import sys
+import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,6 +24,7 @@ from factory_game.sweep.execute import Job, RunFailed, RunnerSetupError, execute
 from factory_game.sweep.grid import Run, parse_axis, runs
 from factory_game.sweep.provenance import differences, digest, fingerprint
 from factory_game.sweep.summary import COST, ConfigSummary, Target, cheapest, parse_target, summarise, table
+from factory_game.sweep.validate import parse_seeds
 
 
 class SweepError(Exception):
@@ -41,6 +43,12 @@ def add_sweep_command(sub: argparse._SubParsersAction) -> None:
     sweep.add_argument("--target", help="e.g. 'overall.sla_share>=0.95': the cheapest configuration meeting it")
     sweep.add_argument("--rent-window", default="", metavar="FROM-TO",
                        help='level times for rent.MODEL rentals, e.g. "0h15m-1h" (ordered at FROM, released at TO)')
+    sweep.add_argument("--holdout-seeds", metavar="FIRST:LAST",
+                       help="with --target: rerun the answer on these seeds (not the grid's): how often it holds")
+    sweep.add_argument("--resample", type=int, default=0, metavar="N",
+                       help="with --target, for a level replaying a log: rerun the answer on N block-bootstrap "
+                            "resamples of the log")
+    sweep.add_argument("--block", default="5m", help="the bootstrap's block length (default 5m)")
     sweep.add_argument("--out", required=True, metavar="results.parquet")
     sweep.add_argument("--chart", metavar="FILE.png", help="the Pareto chart (default: beside --out)")
     sweep.set_defaults(handler=cmd_sweep)
@@ -60,6 +68,17 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         seeds = list(range(1, args.seeds + 1))
         runs(axes, seeds)  # the size check, before anything is read
         rent_from, rent_to = _window(args.rent_window, any(k.startswith("rent.") for k, _ in axes))
+        holdout_seeds = parse_seeds(args.holdout_seeds) if args.holdout_seeds else []
+        if set(holdout_seeds) & set(seeds):
+            raise ValueError(f"--holdout-seeds: expected seeds other than the grid's 1..{args.seeds}; found "
+                             f"{sorted(set(holdout_seeds) & set(seeds))[:5]}")
+        if not 0 <= args.resample <= 1000:
+            raise ValueError(f"--resample: expected 0 to 1,000 resamples; found {args.resample}")
+        block_ms = parse_duration(args.block)
+        if block_ms < 1000:
+            raise ValueError(f"--block: expected at least 1s; found {args.block!r}")
+        if (holdout_seeds or args.resample) and not args.target:
+            raise ValueError("--holdout-seeds and --resample check the answer to a --target: give one")
     except ValueError as exc:
         raise SweepError(str(exc)) from None
     level = resolve_level(args.level)
@@ -71,7 +90,12 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     out = Path(args.out)
     chart = Path(args.chart) if args.chart else out.with_suffix(".png")
     job = Job.of(level, rent_from, rent_to)
-    check_outputs(out, [chart, summary_path(out)] if target else [summary_path(out)], level, job)
+    if args.resample and not job.level.files:
+        raise SweepError(f"--resample: expected a level that replays a log (a [trace] table); {level} has none")
+    others = [summary_path(out)] + ([chart] if target else [])
+    if holdout_seeds or args.resample:
+        others.append(out.with_name(out.stem + ".validation.csv"))
+    check_outputs(out, others, level, job)
     record = fingerprint(job.level, _mods_record(job), (rent_from, rent_to), str(target) if target else None)
     with _term_as_interrupt():
         rows = sweep(job, runs(axes, seeds, digest(record)), out, args.workers, args.cluster, record=record)
@@ -86,12 +110,37 @@ def cmd_sweep(args: argparse.Namespace) -> int:
             m, c = best.stats[target.metric], best.stats[COST]
             print(f"\ncheapest meeting {target}: {best.config}  cost {c.mean / 100:,.2f} ± {c.half_width / 100:,.2f}"
                   f"  {target.metric} {m.mean:.4f} ± {m.half_width:.4f}")
+            validate(job, best, holdout_seeds, args.resample, block_ms, target, args.workers, args.cluster,
+                     out.with_name(out.stem + ".validation.csv"))
+        from factory_game.level.units import duration_text
         from factory_game.sweep.chart import pareto_chart
 
-        pareto_chart(summaries, target, best, chart, f"{level.stem}: cost against {target.metric}")
+        pareto_chart(summaries, target, best, chart, f"{level.stem}: cost against {target.metric}",
+                     duration_text(_duration_ms(job)))
         print(f"chart: {chart}")
     print(f"runs: {out}; per configuration: {summary_path(out)}")
     return 0
+
+
+def validate(job: Job, best: ConfigSummary, seeds: list[int], resamples: int, block_ms: int, target: Target,
+             workers: int, cluster: str | object | None, path: Path) -> None:
+    """The answer rerun on held-out seeds and on resampled logs; a line each, and the reruns saved to `path`."""
+    from factory_game.sweep.validate import holdout, report, resampled, write_checks
+
+    overrides = tuple(best.overrides.items())
+    checks = []
+    if seeds:
+        held = holdout(job, overrides, seeds, target, workers, cluster)
+        print(report(f"held-out seeds {seeds[0]}..{seeds[-1]}", held, target))
+        checks += [("seed", c) for c in held]
+    if resamples:
+        with_blocks = resampled(job, overrides, resamples, block_ms, target, workers, cluster)
+        print(report(f"{resamples} block-bootstrap resamples of the log ({block_ms // 1000}s blocks)", with_blocks,
+                     target))
+        checks += [("resample", c) for c in with_blocks]
+    if checks:
+        write_checks(path, checks)
+        print(f"reruns: {path}")
 
 
 @contextmanager
@@ -112,6 +161,16 @@ def _term_as_interrupt() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, before)
+
+
+def _duration_ms(job: Job) -> int:
+    from factory_game.level.units import parse_duration
+
+    level = tomllib.loads(job.level.text).get("level", {})
+    try:
+        return parse_duration(level.get("duration", ""))
+    except ValueError:
+        return 0
 
 
 def _mods_record(job: Job) -> list[dict]:
