@@ -60,6 +60,9 @@ def read_trace_table(table: Reader, level_file: str, models: tuple[ModelSpec, ..
     if file is None or fmt is None or skip_bad is None:
         return None
     path = Path(level_file).parent / file
+    if path.exists() and not path.is_file():  # /dev/zero or a FIFO would be read for ever
+        table.report(table.key("file"), "a regular file holding a request log", f"{str(path)!r}, which is not one")
+        return None
     mapping = Mapping(fmt, columns)
     converter = _Converter(str(path), start_s, {t for t, _ in tiers}, route,
                            {m.id: m.content[0] for m in models if m.content}, throughputs)

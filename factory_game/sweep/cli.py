@@ -212,6 +212,12 @@ def _check_level(level: str, todo: list[Run]) -> list[str]:
             raise SweepError(f"configuration {run.config}: " + "; ".join(str(p) for p in exc.problems)) from None
         finally:
             forget_mod_modules()
+        for model_id, count in run.rentals().items():  # a rental the run would refuse, named before any run
+            model = next((m for m in spec.models if m.id == model_id), None)
+            if model is None or count > model.max_extra:
+                expected = f"at most {model.max_extra} (its max_extra)" if model else \
+                    f"a model of the level ({', '.join(m.id for m in spec.models)})"
+                raise SweepError(f"configuration {run.config}: [rent.{model_id}] expected {expected}; found {count}")
         metrics = metrics or summary_paths(spec)
     return metrics
 

@@ -190,7 +190,7 @@ def _run_on_worker(run: Run, job: Job) -> dict:
 def _connect(client_class, address: str):
     try:
         return client_class(address, timeout="10s")
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError) as exc:  # ValueError: an address of an unknown scheme
         raise RunnerSetupError(f"--cluster {address}: cannot reach a Dask scheduler there ({exc})") from None
 
 

@@ -39,10 +39,12 @@ class LevelBundle:
         text = path.read_text(encoding="utf-8")
         files = []
         for relative in data_files(text):
-            try:
-                files.append((relative, (path.parent / relative).read_bytes()))
-            except OSError:
-                continue
+            file = path.parent / relative
+            if file.is_file():  # not /dev/zero, not a FIFO: loading the level names those
+                try:
+                    files.append((relative, file.read_bytes()))
+                except OSError:
+                    continue
         return cls(path.name, text, tuple(files))
 
     def materialise(self) -> Path:

@@ -48,7 +48,7 @@ def test_the_same_rows_whatever_the_workers_or_backend(level, tmp_path):
     assert all(r["money.upstream_cost_cents"] > 0 for r in rented)
 
 
-def test_resume_skips_finished_runs_and_a_failing_run_is_named(level, tmp_path, capsys):
+def test_resume_skips_finished_runs_and_a_failing_run_is_named(level, tmp_path, capsys, monkeypatch):
     out = tmp_path / "r.parquet"
     args = ["sweep", str(level), "--grid", "models.sd15.slots=18:20:2", "--seeds", "2", "--workers", "1",
             "--out", str(out), "--target", "models.sd15.utilisation>=0.3"]
@@ -59,11 +59,25 @@ def test_resume_skips_finished_runs_and_a_failing_run_is_named(level, tmp_path, 
     assert main([*args[:3], "models.sd15.slots=18:22:2", *args[4:]]) == 0
     assert "resuming: 4 of 6 runs already done" in capsys.readouterr().err
     assert len(_rows(out)) == 6
-    # a rental beyond max_extra fails in the run: the error names the run; finished runs are kept
+    # a rental beyond max_extra is named before any run
     code = main(["sweep", str(level), "--grid", "rent.sd15=0,9", "--rent-window", "5m-10m", "--seeds", "1",
                  "--workers", "1", "--out", str(tmp_path / "bad.parquet")])
+    assert code == 2 and "[rent.sd15] expected at most 4 (its max_extra); found 9" in capsys.readouterr().err
+    # a run failing in the middle is named; finished runs are kept
+    import factory_game.runner
+
+    real = factory_game.runner.run_level
+
+    def failing(spec, *args, **kwargs):
+        if spec.models[0].slots == 20:
+            raise RuntimeError("boom")
+        return real(spec, *args, **kwargs)
+
+    monkeypatch.setattr(factory_game.runner, "run_level", failing)
+    code = main(["sweep", str(level), "--grid", "models.sd15.slots=18,20", "--seeds", "1", "--workers", "1",
+                 "--out", str(tmp_path / "bad.parquet")])
     err = capsys.readouterr().err
-    assert code == 2 and "(rent.sd15=9, seed 1) failed: a rental was refused" in err
+    assert code == 2 and "(models.sd15.slots=20, seed 1) failed: RuntimeError: boom" in err
     assert "fix its cause, then rerun" in err
     assert "Traceback" not in err
     assert len((tmp_path / "bad.parquet.partial.jsonl").read_text().splitlines()) == 2  # its record, one run

@@ -157,3 +157,13 @@ def test_workers_end_with_their_sweep(tmp_path, how):
     assert _group(sweep.pid) == []
     if how != signal.SIGKILL:
         assert code == 130 and b"interrupted" in sweep.stderr.read()
+
+
+def test_a_trace_file_that_is_not_a_file_and_a_bad_cluster_are_named(tmp_path, capsys):
+    level = tmp_path / "zero.toml"
+    text = (ROOT / "levels" / "real" / "azure-llm-conv-2023.toml").read_text(encoding="utf-8")
+    level.write_text(text.replace('file = "azure-llm-conv-2023.csv"', 'file = "/dev/zero"'), encoding="utf-8")
+    assert main(["validate", str(level)]) == 2
+    assert "[trace.file] expected a regular file" in capsys.readouterr().err
+    assert main(_sweep(_level(tmp_path), tmp_path / "c.parquet", "--cluster", "garbage://x")) == 2
+    assert "cannot reach a Dask scheduler" in capsys.readouterr().err
