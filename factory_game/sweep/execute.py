@@ -135,9 +135,11 @@ def execute(job: Job, todo: list[Run], workers: int = 1, cluster: str | object |
                                                   initargs=(os.getpid(),))
         try:
             yield from pool.imap_unordered(_run_packed, [(job, run) for run in todo])
-            pool.close()
+            pool.close()  # every run in: the workers leave by themselves
+        except BaseException:
+            pool.terminate()  # stopped early (a failed run, Ctrl-C, kill): end the workers now
+            raise
         finally:
-            pool.terminate()
             pool.join()
 
 
@@ -153,6 +155,7 @@ def _worker_start(parent: int) -> None:
     import time
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the sweep's own handler, inherited through fork
 
     def watch() -> None:
         while os.getppid() == parent:
