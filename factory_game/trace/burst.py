@@ -3,7 +3,8 @@
 The log is cut into windows (10 s by default). Each window's load is its work (the sum of its requests' service
 times, in requests of mean size: a minute of many short requests and a minute of few long ones weigh what they
 cost, which matters: in the bundled Azure hour the per-minute count and mean service time correlate at -0.83) over
-what the hourly rate expects. The windows are split into states by quantiles of that factor; a state's factor is
+what the hourly rate expects, its sampling noise taken out. The windows are split into states by quantiles of that
+factor; a state's factor is
 its windows' mean, its mean stay and its next-state probabilities come from the sequence of states, and its batch
 size from how clumped the per-second counts are inside its windows (variance over mean of a batch-Poisson count is
 2b - 1 for geometric batches of mean b; 1 for single arrivals).
@@ -33,11 +34,14 @@ class BurstCounts:
     per_second: Counter = field(default_factory=Counter)  # second index -> requests
     work_by_second: dict = field(default_factory=lambda: defaultdict(float))  # -> sum of service (ms, or 1 each)
     work: dict = field(default_factory=dict)  # window index -> work, once the window is chosen
+    work_squares: float = 0.0  # sum over requests of their work squared: how much one request's size varies
 
     def add(self, t: float, service_ms: float | None) -> None:
         second = math.floor(t)
+        work = 1.0 if service_ms is None else service_ms
         self.per_second[second] += 1
-        self.work_by_second[second] += 1.0 if service_ms is None else service_ms
+        self.work_by_second[second] += work
+        self.work_squares += work * work
 
     def choose_window(self, first_s: float, last_s: float) -> None:
         per_s = sum(self.per_second.values()) / max(last_s - first_s, 1.0)
@@ -65,6 +69,7 @@ def fit_burst(counts: BurstCounts, first_s: float, last_s: float, rate_per_hour_
     for index in windows:
         expected = rate_per_hour_at((index + 0.5) * w) * w / 3600
         factors.append(counts.work.get(index, 0.0) / unit / expected if expected > 0 else 0.0)
+    factors = _denoised(factors, counts, total_requests / len(windows), unit)
     labels = _quantile_labels(factors, states)
     k = max(labels) + 1
     members: list[list[int]] = [[] for _ in range(k)]
@@ -92,6 +97,21 @@ def fit_burst(counts: BurstCounts, first_s: float, last_s: float, rate_per_hour_
         fitted.append(BurstState(round(factor, 4), round(_batch(counts, [windows[p] for p in members[state]]), 3),
                                  round(stay_ms, 1), tuple(round(p, 4) for p in following)))
     return BurstSpec(tuple(fitted), tuple(round(s, 4) for s in shares), w * 1000)
+
+
+def _denoised(factors: list[float], counts: BurstCounts, per_window: float, unit: float) -> list[float]:
+    """The factors with the sampling noise of their windows taken out: a window of n requests of varying sizes shows
+    a factor that varies by (1 + cv^2) / n even when the rate does not, which would pass for bursts (and cost slots).
+    The spread around the mean is scaled down to the part the noise does not explain (method of moments)."""
+    mean = math.fsum(factors) / len(factors)
+    spread = math.fsum((f - mean) ** 2 for f in factors) / len(factors)
+    total = sum(counts.per_second.values())
+    size_cv2 = counts.work_squares / total / (unit * unit) - 1.0  # cv^2 of one request's work
+    noise = (1.0 + max(size_cv2, 0.0)) / max(per_window, 1e-9)
+    if spread <= 0:
+        return factors
+    scale = math.sqrt(max(0.0, 1.0 - noise / spread))
+    return [mean + (f - mean) * scale for f in factors]
 
 
 def _quantile_labels(values: list[float], states: int) -> list[int]:
