@@ -57,8 +57,11 @@ def pareto_chart(summaries: list[ConfigSummary], target: Target, best: ConfigSum
     if best is not None:
         x, y, _, _ = xy(best)
         axes.plot([x], [y], "o", markersize=12, markerfacecolor="none", markeredgecolor=COLOURS[1], markeredgewidth=2)
+        low, high = axes.get_xlim()
+        left = x > (low + high) / 2  # keep the note inside the axes
         axes.annotate(f"cheapest meeting the target:\n{best.config}", (x, y), textcoords="offset points",
-                      xytext=(12, -28), fontsize=8, bbox={"boxstyle": "round", "fc": "white", "alpha": 0.9})
+                      xytext=(-12 if left else 12, -28), ha="right" if left else "left", fontsize=8,
+                      bbox={"boxstyle": "round", "fc": "white", "alpha": 0.9})
     axes.set_xlabel(f"upstream cost ({CURRENCY} per run{f' of {period}' if period else ''}, mean)")
     axes.set_ylabel(target.metric + (" (%)" if share else ""))
     axes.grid(True, alpha=0.3)

@@ -112,11 +112,11 @@ def cmd_sweep(args: argparse.Namespace) -> int:
                   f"  {target.metric} {m.mean:.4f} ± {m.half_width:.4f}")
             validate(job, best, holdout_seeds, args.resample, block_ms, target, args.workers, args.cluster,
                      out.with_name(out.stem + ".validation.csv"))
-        from factory_game.level.units import duration_text
         from factory_game.sweep.chart import pareto_chart
+        from factory_game.texts import format_duration
 
         pareto_chart(summaries, target, best, chart, f"{level.stem}: cost against {target.metric}",
-                     duration_text(_duration_ms(job)))
+                     format_duration(_duration_ms(job)))
         print(f"chart: {chart}")
     print(f"runs: {out}; per configuration: {summary_path(out)}")
     return 0
