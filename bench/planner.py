@@ -163,7 +163,7 @@ def isolation_cost(work: Path, repeats: int = 3) -> None:
 
     def process_per_run() -> None:
         with multiprocessing.get_context("fork").Pool(1, maxtasksperchild=1) as pool:
-            list(pool.imap_unordered(execute._run_packed, [(job, run) for run in todo]))
+            list(pool.imap_unordered(_run_packed, [(job, run) for run in todo]))
 
     def none() -> None:
         execute.forget_mod_modules = lambda also=(): None  # type: ignore[assignment]
@@ -176,6 +176,12 @@ def isolation_cost(work: Path, repeats: int = 3) -> None:
                       ("a process per run (fork)", process_per_run)):
         best = min(_timed(how) for _ in range(repeats))
         print(f"  {name:28} {best / len(todo) * 1000:6.1f} ms a run")
+
+
+def _run_packed(item: tuple) -> dict:
+    from factory_game.sweep.execute import run_one
+
+    return run_one(*item)
 
 
 def _timed(how) -> float:

@@ -145,6 +145,8 @@ def check_output(path: Path, option: str, inputs: Sequence[Path] = ()) -> None:
         raise TraceArgError(f"{option} {path}: expected a new file; found the input itself (it would be replaced)")
     if path.is_dir():
         raise TraceArgError(f"{option} {path}: expected a file to write; found a directory")
+    if path.exists() and not path.is_file():
+        raise TraceArgError(f"{option} {path}: expected a regular file to write; found a device or a pipe")
     if not path.name:
         raise TraceArgError(f"{option}: expected a file name; found {str(path)!r}")
     probe = path.parent

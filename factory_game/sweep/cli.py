@@ -247,6 +247,8 @@ def check_outputs(out: Path, others: list[Path], level: Path, job: Job) -> None:
             raise SweepError(f"{path}: expected an output path; found an input of this sweep (it would be replaced)")
         if path.is_dir():
             raise SweepError(f"{path}: expected a file to write; found a directory")
+        if path.exists() and not path.is_file():
+            raise SweepError(f"{path}: expected a regular file to write; found a device or a pipe")
         parent = path.parent if str(path.parent) else Path(".")
         if parent.exists() and not parent.is_dir():
             raise SweepError(f"{path}: expected a folder to write into; found {parent} is a file")

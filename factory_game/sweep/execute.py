@@ -132,9 +132,9 @@ def execute(job: Job, todo: list[Run], workers: int = 1, cluster: str | object |
         import multiprocessing
 
         pool = multiprocessing.get_context().Pool(workers_for(workers, len(todo)), initializer=_worker_start,
-                                                  initargs=(os.getpid(),))
+                                                  initargs=(os.getpid(), job))
         try:
-            yield from pool.imap_unordered(_run_packed, [(job, run) for run in todo])
+            yield from pool.imap_unordered(_run_in_worker, todo)
             pool.close()  # every run in: the workers leave by themselves
         except BaseException:
             pool.terminate()  # stopped early (a failed run, Ctrl-C, kill): end the workers now
@@ -143,16 +143,21 @@ def execute(job: Job, todo: list[Run], workers: int = 1, cluster: str | object |
             pool.join()
 
 
-def _run_packed(item: tuple[Job, Run]) -> dict:
-    return run_one(*item)
+_WORKER_JOB: list[Job] = []  # the job of this pool worker, handed over once (a log's bytes are not sent per run)
 
 
-def _worker_start(parent: int) -> None:
-    """In each pool worker: leave Ctrl-C to the sweep, and end when the sweep's process is gone (kill -9 included:
-    Linux then hands the worker to another parent)."""
+def _run_in_worker(run: Run) -> dict:
+    return run_one(_WORKER_JOB[0], run)
+
+
+def _worker_start(parent: int, job: Job) -> None:
+    """In each pool worker: keep the job, leave Ctrl-C to the sweep, and end when the sweep's process is gone (kill -9
+    included: Linux then hands the worker to another parent)."""
     import signal
     import threading
     import time
+
+    _WORKER_JOB[:] = [job]
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the sweep's own handler, inherited through fork

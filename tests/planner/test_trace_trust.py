@@ -32,6 +32,8 @@ def test_the_log_is_never_replaced_by_the_level(tmp_path, capsys):
     assert main(["trace", "synth", "--out", str(tmp_path), "--hours", "1", "--per-hour", "10"]) == 2
     assert main(["trace", "import", str(log), "--out", str(tmp_path)]) == 2
     assert "found a directory" in capsys.readouterr().err
+    assert main(["trace", "synth", "--out", "/dev/full", "--hours", "1", "--per-hour", "10"]) == 2
+    assert "found a device or a pipe" in capsys.readouterr().err
 
 
 def test_columns_are_found_by_name_in_any_case_and_the_choice_is_said(tmp_path, capsys):
