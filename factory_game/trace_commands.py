@@ -99,7 +99,12 @@ def cmd_import(args: argparse.Namespace) -> int:
         raise TraceArgError(f"--model: expected one of {', '.join(catalog.models)}; found {args.model!r}")
     stats = import_log(args.log, args.out, mapping, options, catalog)
     span_h = (stats.last_s - stats.first_s) / 3600
+    cv = stats.interarrival_cv()
+    if cv is not None and cv > BURSTY_CV and args.mode == "fit" and args.burst_window == 0:
+        print(f"warning: the log's inter-arrival cv is {cv:.2f} (Poisson: 1): an hourly Poisson fit under-provisions "
+              f"traffic this bursty; fit its bursts (leave out --burst-window 0)", file=sys.stderr)
     print(f"{args.out}: {stats.rows:,} requests over {span_h:.2f} h ({args.mode})"
+          + (f", inter-arrival cv {cv:.2f}" if cv is not None else "")
           + (f"; {len(stats.skipped)} bad row(s) skipped: lines {stats.skipped[:10]}" if stats.skipped else ""))
     return 0
 
@@ -137,6 +142,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
 
 
 MAX_SYNTH_ROWS = 100_000_000
+BURSTY_CV = 1.5  # inter-arrival cv above which an hourly Poisson fit is warned about
 
 
 def check_output(path: Path, option: str, inputs: Sequence[Path] = ()) -> None:

@@ -62,6 +62,16 @@ class LogStats:
     service_sq: dict = field(default_factory=lambda: defaultdict(float))
     service_n: Counter = field(default_factory=Counter)
     burst: BurstCounts | None = None
+    gap_sum: float = 0.0  # inter-arrival times (s): their sum and sum of squares, for their cv
+    gap_squares: float = 0.0
+
+    def interarrival_cv(self) -> float | None:
+        """The inter-arrival times' coefficient of variation: 1 for Poisson arrivals, far above 1 for bursts."""
+        n = self.rows - 1
+        if n < 2 or self.gap_sum <= 0:
+            return None
+        mean = self.gap_sum / n
+        return math.sqrt(max(self.gap_squares / n - mean * mean, 0.0)) / mean
 
 
 def scan(path: Path, mapping: Mapping, options: ImportOptions, catalog: Catalog) -> LogStats:
@@ -74,6 +84,10 @@ def scan(path: Path, mapping: Mapping, options: ImportOptions, catalog: Catalog)
         for c in m.content:
             route.setdefault(c, m.id)
     for row in read_rows(path, mapping, options.skip_bad, stats.skipped):
+        if stats.rows:
+            gap = row.t - stats.last_s
+            stats.gap_sum += gap
+            stats.gap_squares += gap * gap
         stats.rows += 1
         stats.first_s = min(stats.first_s, row.t)
         stats.last_s = row.t

@@ -157,3 +157,14 @@ def test_the_fit_finds_batches_and_quiet_and_busy_states():
     assert all(2.5 < s.batch < 6 for s in burst.states)
     quiet, busy = burst.states[0], burst.states[-1]  # the regimes last: a quiet state leads to a quiet one
     assert quiet.next[0] + quiet.next[1] > 0.8 and busy.next[2] + busy.next[3] > 0.8
+
+
+def test_an_hourly_fit_of_a_bursty_log_is_warned_about(tmp_path, capsys):
+    rows = [f"{burst * 60 + k * 0.01:.2f}" for burst in range(60) for k in range(20)]  # 20 at once, each minute
+    log = _log(tmp_path, "timestamp\n" + "\n".join(rows) + "\n")
+    assert main(["trace", "import", str(log), "--out", str(tmp_path / "f.toml"), "--mode", "fit",
+                 "--burst-window", "0"]) == 0
+    captured = capsys.readouterr()
+    assert "warning: the log's inter-arrival cv is" in captured.err and "inter-arrival cv" in captured.out
+    assert main(["trace", "import", str(log), "--out", str(tmp_path / "g.toml"), "--mode", "fit"]) == 0
+    assert "warning" not in capsys.readouterr().err
