@@ -175,3 +175,17 @@ def test_a_trace_file_that_is_not_a_file_and_a_bad_cluster_are_named(tmp_path, c
     assert "[trace.file] expected a regular file" in capsys.readouterr().err
     assert main(_sweep(_level(tmp_path), tmp_path / "c.parquet", "--cluster", "garbage://x")) == 2
     assert "cannot reach a Dask scheduler" in capsys.readouterr().err
+
+
+def test_a_streamed_output_replaces_the_old_file_whole_or_not_at_all(tmp_path):
+    from factory_game.atomic import replacing
+
+    target = tmp_path / "results.csv"
+    target.write_text("old\n", encoding="utf-8")
+    with pytest.raises(RuntimeError), replacing(target) as handle:
+        handle.write("half of the new")
+        raise RuntimeError("the disk filled up")
+    assert target.read_text(encoding="utf-8") == "old\n" and sorted(tmp_path.iterdir()) == [target]
+    with replacing(target, binary=True) as handle:
+        handle.write(b"new\n")
+    assert target.read_bytes() == b"new\n" and sorted(tmp_path.iterdir()) == [target]
