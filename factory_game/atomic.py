@@ -31,16 +31,18 @@ def write_text_atomically(path: Path, text: str) -> None:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path, mkdir: bool = True) -> Iterator[IO[str]]:
-    """A text handle whose content replaces ``path`` when the block ends without an exception; on an exception
-    the temporary file is removed and ``path`` is untouched. The new file gets the old one's permissions, or the
+def atomic_writer(path: Path, mkdir: bool = True, binary: bool = False) -> Iterator[IO]:
+    """A handle (text, or bytes with ``binary``) whose content replaces ``path`` when the block ends without an
+    exception; on an exception the temporary file is removed and ``path`` is untouched. Text is written as given
+    (``newline=""``: a CSV writer's line ends stay its own). The new file gets the old one's permissions, or the
     umask's for a new file (a temporary file alone would be private, 0600)."""
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
     if mkdir:
         directory.mkdir(parents=True, exist_ok=True)
     _remove_stale(directory, path.name)
-    handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=directory, prefix=f".{path.name}.",
+    handle = tempfile.NamedTemporaryFile("wb" if binary else "w", encoding=None if binary else "utf-8",
+                                         newline=None if binary else "", dir=directory, prefix=f".{path.name}.",
                                          suffix=".tmp", delete=False)
     try:
         with handle:

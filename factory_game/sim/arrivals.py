@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from random import Random
 
+from factory_game.sim.burst import BurstArrivals
 from factory_game.sim.clock import HOUR
 from factory_game.sim.rng import RngStreams
 from factory_game.sim.spec import LevelSpec, RatePiece, TraceArrival
@@ -21,7 +22,8 @@ class Arrivals:
     """The arrival process of one world: its rate schedule, its draws and its cursor in time."""
 
     __slots__ = ("spec", "_rates_per_ms", "_piece_ends", "_cursor", "_piece", "_time_rng", "_customer_rng",
-                 "_return_rng", "_scripted_rng", "_prompts_on", "_lone_tier", "_fixed_budget", "_fixed_demand")
+                 "_return_rng", "_scripted_rng", "_prompts_on", "_lone_tier", "_fixed_budget", "_fixed_demand",
+                 "_burst")
 
     def __init__(self, spec: LevelSpec, rng: RngStreams, prompts_on: bool) -> None:
         self.spec = spec.arrivals
@@ -34,6 +36,8 @@ class Arrivals:
         self._customer_rng = rng.stream("customers")
         self._return_rng = rng.stream("returns")
         self._scripted_rng = rng.stream("scripted")
+        # a level declaring `[arrivals.burst]` draws its times from the bursty process (sim/burst.py)
+        self._burst = BurstArrivals(spec.arrivals.burst, self._time_rng) if spec.arrivals.burst else None
         self._prompts_on = prompts_on  # patience is drawn only when the level asks the wait question
         # Draws that cannot vary are made once, here, by the very functions that would make them: a lone tier or
         # content type (`weighted`) and a fixed budget or task count (`Dist.sample_int`) never touch the rng they
@@ -49,6 +53,11 @@ class Arrivals:
     def next_time(self, demand: float = 1.0) -> float | None:
         """Draw the next arrival time (ms, not rounded), or None when the rate stays zero from here on. `demand`
         multiplies the rate (the market's demand factor: price and reputation)."""
+        if self._burst is not None:
+            drawn = self._burst.next_time(self._cursor, self._rates_per_ms, self._piece_ends, self._piece, demand)
+            if drawn is not None:
+                self._cursor, self._piece = drawn
+            return None if drawn is None else drawn[0]
         t = self._cursor
         i = self._piece
         rates, ends = self._rates_per_ms, self._piece_ends
@@ -70,6 +79,8 @@ class Arrivals:
     def restart_at(self, now: int) -> None:
         """Demand changed: the next draw starts from `now` (memoryless, so this is exact)."""
         self._cursor = float(now)
+        if self._burst is not None:
+            self._burst.restart()
         ends, i = self._piece_ends, 0  # the piece holding `now` (the cursor may have been drawn into a later one)
         while (end := ends[i]) is not None and end <= now:
             i += 1

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from factory_game.sim.burst import BurstSpec
 from factory_game.sim.clock import HOUR, MINUTE
 from factory_game.sim.distributions import Dist
 from factory_game.sim.levers import BY_NAME, GROUPS
@@ -79,6 +80,7 @@ class ArrivalSpec:
     patience: Dist = field(default=Dist.uniform(10 * MINUTE, 30 * MINUTE), metadata=toml("patience", "dist:duration"))
     return_probability: float = field(default=0.0, metadata=toml("return_probability", "share"))
     return_after: Dist = field(default=Dist.exponential(HOUR), metadata=toml("return_after", "dist:duration"))
+    burst: BurstSpec | None = None  # `[arrivals.burst]`: sub-hour bursts on top of the rate (sim/burst.py)
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""The grid: `key=start:stop:step` (stop included) or `key=a,b,c`, crossed with seeds; each run keyed by its
-overrides and seed, so the same run has the same key whatever order, worker or backend runs it."""
+"""The grid: `key=start:stop:step` (stop included) or `key=a,b,c`, crossed with seeds; each run keyed by what it
+depends on (the sweep's provenance digest, its overrides and its seed), so the same run has the same key whatever
+order, worker or backend runs it, and a run of anything else never has it."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ RENT_PREFIX = "rent."  # rent.<model>=COUNT: rented slots held over the sweep's 
 class Run:
     overrides: tuple[tuple[str, int | float | str], ...]  # in grid order
     seed: int
+    context: str = ""  # the sweep's provenance digest (sweep/provenance.py)
 
     @property
     def config(self) -> str:
@@ -25,7 +27,7 @@ class Run:
 
     @property
     def key(self) -> str:
-        text = json.dumps([sorted(self.overrides), self.seed], separators=(",", ":"))
+        text = json.dumps([self.context, sorted(self.overrides), self.seed], separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
     def level_overrides(self) -> list[str]:
@@ -49,13 +51,13 @@ def parse_axis(text: str) -> tuple[str, list[int | float | str]]:
             raise ValueError(f"--grid {key}: expected start <= stop and a step above 0; found {spec!r}")
         if (stop - start) / step > 10_000:
             raise ValueError(f"--grid {key}: expected at most 10,000 values; found {spec!r}")
-        values, v = [], start
+        steps, v = [], start
         while v <= stop:
-            values.append(v)
+            steps.append(v)
             v += step
-        whole = all(x == x.to_integral_value() for x in values)
-        return key, [int(x) if whole else float(x) for x in values]
-    values = []
+        whole = all(x == x.to_integral_value() for x in steps)
+        return key, [int(x) if whole else float(x) for x in steps]
+    values: list[int | float | str] = []
     for part in spec.split(","):
         part = part.strip()
         try:
@@ -68,14 +70,14 @@ def parse_axis(text: str) -> tuple[str, list[int | float | str]]:
     return key, values
 
 
-def runs(axes: list[tuple[str, list]], seeds: list[int]) -> list[Run]:
+def runs(axes: list[tuple[str, list]], seeds: list[int], context: str = "") -> list[Run]:
     total = len(seeds)
     for _key, values in axes:
         total *= len(values)
     if total > MAX_RUNS:
         raise ValueError(f"the grid x seeds makes {total:,} runs; expected at most {MAX_RUNS:,}")
     keys = [k for k, _ in axes]
-    return [Run(tuple(zip(keys, combo, strict=True)), seed)
+    return [Run(tuple(zip(keys, combo, strict=True)), seed, context)
             for combo in itertools.product(*(v for _, v in axes)) for seed in seeds]
 
 

@@ -24,6 +24,10 @@ class Target:
         """Met with 95 % confidence: the interval's worse end is on the right side."""
         return stat.low >= self.value if self.at_least else stat.high <= self.value
 
+    def margin(self, stat: Stat) -> float:
+        """How far the interval's worse end is on the right side of the target (negative: the wrong side)."""
+        return stat.low - self.value if self.at_least else self.value - stat.high
+
     def __str__(self) -> str:
         return f"{self.metric}{'>=' if self.at_least else '<='}{self.value:g}"
 
@@ -41,6 +45,8 @@ class Stat:
     mean: float
     half_width: float  # of the 95 % confidence interval (0 with one seed)
     n: int
+    minimum: float = math.nan
+    maximum: float = math.nan
 
     @property
     def low(self) -> float:
@@ -55,11 +61,11 @@ def stat(values: list[float]) -> Stat:
     n = len(values)
     mean = math.fsum(values) / n
     if n < 2:
-        return Stat(mean, 0.0, n)
+        return Stat(mean, 0.0, n, min(values), max(values))
     from scipy.stats import t
 
     sd = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (n - 1))
-    return Stat(mean, float(t.ppf(0.975, n - 1)) * sd / math.sqrt(n), n)
+    return Stat(mean, float(t.ppf(0.975, n - 1)) * sd / math.sqrt(n), n, min(values), max(values))
 
 
 @dataclass

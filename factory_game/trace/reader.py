@@ -29,6 +29,28 @@ FIELDS = {
     "output_tokens": "output (generated) tokens",
 }
 _TRUE, _FALSE = {"true", "1", "yes", "y", "t"}, {"false", "0", "no", "n", "f", ""}
+# Other names of a field in well-known request logs, lower case (column names are matched case-insensitively).
+SYNONYMS = {
+    "timestamp": ("timestamp", "arrival_timestamp", "arrival_time", "time", "created_at"),
+    "customer": ("customer", "customer_id", "user", "user_id"),
+    "tier": ("tier",),
+    "content": ("content",),
+    "model": ("model",),
+    "priority": ("priority",),
+    "duration": ("duration", "duration_s"),
+    "prompt_tokens": ("prompt_tokens", "contexttokens", "context_tokens", "request tokens", "input_tokens",
+                      "prompt_size", "num_prompt_tokens"),
+    "output_tokens": ("output_tokens", "generatedtokens", "generated_tokens", "response tokens", "completion_tokens",
+                      "token_size", "num_output_tokens"),
+}
+# Well-known logs, told apart by their columns (lower case): the name and the columns it has that a level cannot
+# take as they are (BurstGPT's `Model` names ChatGPT or GPT-4, not a model of the level).
+KNOWN_LOGS: tuple[tuple[str, set[str], dict[str, str]], ...] = (
+    ("BurstGPT", {"timestamp", "request tokens", "response tokens"}, {"model": "it names the upstream service "
+                                                                              "(ChatGPT, GPT-4), not a model"}),
+    ("Azure LLM inference 2023/2024", {"timestamp", "contexttokens", "generatedtokens"}, {}),
+    ("Splitwise-style", {"arrival_timestamp", "prompt_size", "token_size"}, {}),
+)
 
 
 class TraceError(Exception):
@@ -68,6 +90,96 @@ class Row(NamedTuple):
     output_tokens: int | None = None
 
 
+@dataclass(frozen=True)
+class ColumnChoice:
+    """Which columns an import uses (field -> column), which it ignores and why, and the log it recognised."""
+
+    columns: dict[str, str]
+    ignored: dict[str, str]  # column -> why
+    known_as: str | None
+
+    def describe(self) -> str:
+        used = ", ".join(f"{f} <- {c!r}" for f, c in self.columns.items())
+        ignored = "; ".join(f"{c!r} ({why})" for c, why in self.ignored.items()) or "none"
+        known = f"recognised as {self.known_as}; " if self.known_as else ""
+        return f"{known}columns used: {used}; ignored: {ignored}"
+
+
+def choose_columns(header: list[str], given: dict[str, str], file: str, strict: bool = True) -> ColumnChoice:
+    """The columns of each field: `given` (FIELD=NAME from the command line) first, then a column named like the
+    field or one of its well-known names, matched case-insensitively; every other column is named as ignored."""
+    by_lower: dict[str, str] = {}
+    for name in header:
+        by_lower.setdefault(name.strip().lower(), name)
+    lower = set(by_lower)
+    known = next(((name, skip) for name, needs, skip in KNOWN_LOGS if needs <= lower), None)
+    columns: dict[str, str] = {}
+    for field_name, column in given.items():
+        actual = by_lower.get(column.strip().lower(), None if strict else column)
+        if actual is None:
+            raise TraceError(file, 1, "header", f"a column {column!r} for {field_name} (--column)",
+                             f"columns {header}")
+        columns[field_name] = actual
+    ignored: dict[str, str] = {}
+    taken = set(columns.values())
+    for field_name, names in SYNONYMS.items():
+        if field_name in columns:
+            continue
+        for name in names:
+            actual = by_lower.get(name)
+            if actual is None or actual in taken:
+                continue
+            if known is not None and field_name in known[1]:
+                ignored[actual] = known[1][field_name]
+                taken.add(actual)
+                break
+            columns[field_name] = actual
+            taken.add(actual)
+            break
+    if "timestamp" not in columns:
+        raise TraceError(file, 1, "header", "a timestamp column (named like timestamp or arrival_timestamp, or given "
+                         "with --column timestamp=NAME)", f"columns {header}")
+    for name in header:
+        if name not in taken:
+            ignored[name] = "no field of a level"
+    order = list(FIELDS)
+    return ColumnChoice(dict(sorted(columns.items(), key=lambda kv: order.index(kv[0]))), ignored,
+                        known[0] if known else None)
+
+
+HEADER_ROWS = 1000  # JSON Lines rows read for the keys a log uses
+
+
+def header_of(path: str | Path, fmt: str) -> list[str]:
+    """The log's column names: a CSV's header row, or the keys of a JSON Lines file's first objects (in the order
+    first seen; a key may appear in some rows only)."""
+    name = str(path)
+    try:
+        with Path(path).open(encoding="utf-8-sig", newline="") as handle:
+            if fmt == "csv":
+                try:
+                    row = next(csv.reader(handle), None)
+                except csv.Error as exc:
+                    raise TraceError(name, 1, "header", "a header row naming the columns", str(exc)) from None
+                if row is None:
+                    raise TraceError(name, 1, "header", "a header row naming the columns", "an empty file")
+                return [h.strip() for h in row]
+            keys: dict[str, None] = {}
+            for line, text in enumerate(handle, start=1):
+                if line > HEADER_ROWS:
+                    break
+                try:
+                    record = json.loads(text) if text.strip() else {}
+                except json.JSONDecodeError:
+                    continue  # reading the rows names it
+                keys.update(dict.fromkeys(record) if isinstance(record, dict) else {})
+            return list(keys)
+    except OSError as exc:
+        raise TraceError(name, None, "file", "a readable request log", exc.strerror or str(exc)) from None
+    except UnicodeDecodeError as exc:
+        raise TraceError(name, None, "file", "UTF-8 text", f"an undecodable byte ({exc.reason})") from None
+
+
 def guess_format(path: str | Path) -> str:
     suffix = Path(path).suffix.lower()
     return "jsonl" if suffix in (".jsonl", ".ndjson", ".json") else "csv"
@@ -89,12 +201,13 @@ def parse_timestamp(value: object) -> float:
         seconds = float(value)
     else:
         raise TypeError
-    if not math.isfinite(seconds):
+    if not math.isfinite(seconds) or abs(seconds) > MAX_SECONDS:
         raise ValueError
     return seconds
 
 
 _EPOCH_NAIVE = datetime(1970, 1, 1)
+MAX_SECONDS = 253_402_214_400.0  # 9999-12-31: a time a date can show, either side of the epoch
 
 
 def _iso(text: str) -> datetime:
@@ -127,6 +240,7 @@ def read_rows(path: str | Path, mapping: Mapping, skip_bad: int = 0, skipped: li
     with handle:
         records = _csv_records(handle, name, mapping) if mapping.format == "csv" else _jsonl_records(handle, name)
         last = -math.inf
+        line = 1
         try:
             for line, record in records:
                 try:
@@ -144,6 +258,8 @@ def read_rows(path: str | Path, mapping: Mapping, skip_bad: int = 0, skipped: li
                 yield row
         except UnicodeDecodeError as exc:
             raise TraceError(name, None, "file", "UTF-8 text", f"an undecodable byte ({exc.reason})") from None
+        except csv.Error as exc:  # a field past the csv module's limit, a NUL byte
+            raise TraceError(name, None, "row", f"a CSV row after line {line}", str(exc)) from None
 
 
 class _Bad(Exception):
@@ -232,7 +348,7 @@ def _number(value: object, column: str | None, expected: str) -> float | None:
     if value is None:
         return None
     try:
-        number = float(value) if not isinstance(value, bool) else math.nan
+        number = float(value) if isinstance(value, int | float | str) and not isinstance(value, bool) else math.nan
     except (TypeError, ValueError):
         number = math.nan
     if not math.isfinite(number) or number < 0 or number > 1e7:
@@ -244,6 +360,6 @@ def _count(value: object, column: str | None) -> int | None:
     if value is None:
         return None
     text = str(value).strip()
-    if isinstance(value, bool) or not text.isdigit() or len(text) > 9:
+    if isinstance(value, bool) or not (text.isascii() and text.isdigit()) or len(text) > 9:
         raise _Bad(column or "?", "a token count: a whole number from 0 to 999,999,999", repr(value))
     return int(text)

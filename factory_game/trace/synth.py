@@ -54,6 +54,13 @@ class SynthSpec:
         return rate
 
 
+    def peak_and_expected_rows(self) -> tuple[float, float]:
+        """The highest hourly rate (a minute's) and the expected number of rows: checked before writing, so an
+        overflowing burst factor or a 44 TB request is refused instead of filling the disk."""
+        rates = [self.rate_at(minute / 60) for minute in range(math.ceil(self.hours * 60))]
+        return max(rates, default=0.0), math.fsum(rates) / 60
+
+
 def requests(spec: SynthSpec) -> Iterator[dict]:
     """The log's rows in time order, one dict each."""
     rng = random.Random(spec.seed)
@@ -82,7 +89,9 @@ def requests(spec: SynthSpec) -> Iterator[dict]:
 def write_log(spec: SynthSpec, out: str | Path | IO[str], fmt: str = "csv") -> int:
     """Write the log; returns the number of rows."""
     if isinstance(out, str | Path):
-        with open(out, "w", encoding="utf-8", newline="") as handle:
+        from factory_game.atomic import atomic_writer
+
+        with atomic_writer(Path(out)) as handle:  # a whole log or none: an interrupted write leaves no half file
             return write_log(spec, handle, fmt)
     count = 0
     if fmt == "csv":

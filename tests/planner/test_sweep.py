@@ -34,7 +34,7 @@ def test_the_same_rows_whatever_the_workers_or_backend(level, tmp_path):
     from distributed import Client, LocalCluster
 
     todo = runs([parse_axis("models.sd15.slots=16:20:4"), parse_axis("rent.sd15=0,2")], [1, 2])
-    job = Job(str(level), 10 * 60_000, 30 * 60_000)
+    job = Job.of(level, 10 * 60_000, 30 * 60_000)
     one = sweep(job, todo, tmp_path / "one.parquet", workers=1, progress=False)
     two = sweep(job, todo, tmp_path / "two.parquet", workers=2, progress=False)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
@@ -48,7 +48,7 @@ def test_the_same_rows_whatever_the_workers_or_backend(level, tmp_path):
     assert all(r["money.upstream_cost_cents"] > 0 for r in rented)
 
 
-def test_resume_skips_finished_runs_and_a_failing_run_is_named(level, tmp_path, capsys):
+def test_resume_skips_finished_runs_and_a_failing_run_is_named(level, tmp_path, capsys, monkeypatch):
     out = tmp_path / "r.parquet"
     args = ["sweep", str(level), "--grid", "models.sd15.slots=18:20:2", "--seeds", "2", "--workers", "1",
             "--out", str(out), "--target", "models.sd15.utilisation>=0.3"]
@@ -59,13 +59,28 @@ def test_resume_skips_finished_runs_and_a_failing_run_is_named(level, tmp_path, 
     assert main([*args[:3], "models.sd15.slots=18:22:2", *args[4:]]) == 0
     assert "resuming: 4 of 6 runs already done" in capsys.readouterr().err
     assert len(_rows(out)) == 6
-    # a rental beyond max_extra fails in the run: the error names the run; finished runs are kept
+    # a rental beyond max_extra is named before any run
     code = main(["sweep", str(level), "--grid", "rent.sd15=0,9", "--rent-window", "5m-10m", "--seeds", "1",
                  "--workers", "1", "--out", str(tmp_path / "bad.parquet")])
+    assert code == 2 and "[rent.sd15] expected at most 4 (its max_extra); found 9" in capsys.readouterr().err
+    # a run failing in the middle is named; finished runs are kept
+    import factory_game.runner
+
+    real = factory_game.runner.run_level
+
+    def failing(spec, *args, **kwargs):
+        if spec.models[0].slots == 20:
+            raise RuntimeError("boom")
+        return real(spec, *args, **kwargs)
+
+    monkeypatch.setattr(factory_game.runner, "run_level", failing)
+    code = main(["sweep", str(level), "--grid", "models.sd15.slots=18,20", "--seeds", "1", "--workers", "1",
+                 "--out", str(tmp_path / "bad.parquet")])
     err = capsys.readouterr().err
-    assert code == 2 and "(rent.sd15=9, seed 1) failed: a rental was refused" in err and "rerun to resume" in err
+    assert code == 2 and "(models.sd15.slots=20, seed 1) failed: RuntimeError: boom" in err
+    assert "fix its cause, then rerun" in err
     assert "Traceback" not in err
-    assert len((tmp_path / "bad.parquet.partial.jsonl").read_text().splitlines()) == 1
+    assert len((tmp_path / "bad.parquet.partial.jsonl").read_text().splitlines()) == 2  # its record, one run
 
 
 def test_bad_sweep_options_are_named(level, capsys):
@@ -80,4 +95,4 @@ def test_bad_sweep_options_are_named(level, capsys):
 def test_confidence_interval_is_students_t():
     s = stat([1.0, 2.0, 3.0, 4.0])
     assert s.mean == 2.5 and s.half_width == pytest.approx(3.182446 * 1.290994 / 2, rel=1e-5)
-    assert stat([5.0]) == Stat(5.0, 0.0, 1)
+    assert stat([5.0]) == Stat(5.0, 0.0, 1, 5.0, 5.0)
