@@ -92,7 +92,7 @@ def test_the_forecast_band_holds_the_realised_price_most_of_the_time():
         pending = []
         for minute in range(1, 231):
             world.advance(minute * MINUTE)
-            for due, forecast in [p for p in pending if p[0] == minute]:
+            for _due, forecast in [p for p in pending if p[0] == minute]:
                 total += 1
                 inside += forecast.low - 1e-9 <= world.spot.factor() <= forecast.high + 1e-9
             pending = [p for p in pending if p[0] > minute]

@@ -227,9 +227,10 @@ def _answer_rush_batch(incidents: Incidents, incident: Incident, choice: str) ->
     customer = incidents.host.incident_arrival(level.tiers[-1][0], [p["content"]] * p["tasks"],
                                                p["tasks"] * price * 3 + 1)
     due = incidents.calendar.now + p["window_ms"]
+    batch = list(customer.tasks)  # a happy studio may come back later with a new demand: judge this one
 
     def judge(_arg: object) -> None:
-        on_time = sum(1 for task in customer.tasks if task.state == DONE and (task.end_at or 0) <= due)
+        on_time = sum(1 for task in batch if task.state == DONE and (task.end_at or 0) <= due)
         incidents.outcome(incident, p["bonus_cents"] if on_time == p["tasks"] else -p["penalty_cents"])
 
     incidents.calendar.at(due, judge)
