@@ -170,3 +170,15 @@ def test_the_incidents_table_is_checked_like_the_rest():
         load_level(RUSH, ["incidents.rates={rush_bach = 1, viral_spike = -2}", 'incidents.gap="soon"'])
     text = str(info.value)
     assert "rush_bach" in text and "rush_batch" in text and "viral_spike" in text and "incidents.gap" in text
+
+
+def test_the_world_face_lists_open_incidents_with_choices_and_default():
+    from factory_game.sim import queries
+
+    assert queries.open_incidents(World(load_level(RUSH, QUIET), seed=1)) == []
+    world = World(_spec({"viral_spike": 1}), seed=2)
+    incident = _first(world)
+    (shown,) = queries.open_incidents(world)
+    assert shown is incident and shown.choices == ("serve", "surge", "close") and shown.default == "serve"
+    world.advance(incident.deadline_ms)
+    assert queries.open_incidents(world) == [] and queries.incidents_seen(world)[0].by == "default"

@@ -113,3 +113,18 @@ def test_the_spot_table_is_checked_like_the_rest():
         load_level(RUSH, ["spot.stok=3", "spot.volatility=5"])
     text = str(info.value)
     assert "spot.stok" in text and "stock" in text and "spot.volatility" in text
+
+
+def test_the_world_face_shows_price_history_sold_out_and_forecast():
+    from factory_game.sim import queries
+
+    plain = World(load_level(RUSH, ["autopilot.enabled=false"]), seed=4)
+    assert queries.spot_factor(plain) is None and queries.spot_forecast(plain, 10) is None
+    assert queries.spot_price_cents(plain, "sd15") == 450 and not queries.spot_sold_out(plain)
+    world = _world(["spot.stock=10", "spot.others=1.2"])
+    world.advance(100 * MINUTE)
+    assert queries.spot_sold_out(world) and queries.spot_available(world) == 0
+    assert queries.spot_price_cents(world, "sd15") == round(450 * queries.spot_factor(world))
+    assert len(queries.spot_history(world)) == 101
+    forecast = queries.spot_forecast(world, 15)
+    assert forecast.low <= forecast.factor <= forecast.high
