@@ -182,3 +182,14 @@ def test_the_world_face_lists_open_incidents_with_choices_and_default():
     assert shown is incident and shown.choices == ("serve", "surge", "close") and shown.default == "serve"
     world.advance(incident.deadline_ms)
     assert queries.open_incidents(world) == [] and queries.incidents_seen(world)[0].by == "default"
+
+
+def test_every_kind_and_choice_has_its_words_in_both_languages():
+    import tomllib
+    from pathlib import Path
+
+    for language in ("en", "zh-CN"):
+        table = tomllib.loads((Path(__file__).resolve().parents[1] / "resources" / "i18n" / f"{language}.toml")
+                              .read_text(encoding="utf-8"))["incident"]
+        for kind in KINDS.values():
+            assert {kind.name, f"{kind.name}_body", *(f"{kind.name}_{c}" for c in kind.choices)} <= set(table)
