@@ -14,6 +14,7 @@ from functools import partial
 from pathlib import Path
 
 from factory_game import __version__
+from factory_game.career import add_career_command
 from factory_game.game.commands import add_game_commands  # its handlers import Arcade only when they run
 from factory_game.level import LevelError
 from factory_game.level.bundled import LEVELS_DIR, bundled_levels
@@ -64,6 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_game_commands(sub)
     add_trace_commands(sub)
     add_sweep_command(sub)
+    add_career_command(sub)
     return parser
 
 

@@ -34,6 +34,7 @@ class Order(NamedTuple):
     arrive_at: int  # ms
     kind: str  # "rent" or "contract"
     price_cents: int
+    period_ms: int = 0  # a contract's committed period when not the level's (one carried over by a career)
 
 
 class SpotMarket(Protocol):
@@ -183,23 +184,25 @@ class Capacity:
             m.drop_idle(slot.id)
             self.remove_slot(slot, m)
 
-    def sign_contract(self, command: SignContract, price_cents: int | None = None, lead_ms: int | None = None) -> None:
+    def sign_contract(self, command: SignContract, price_cents: int | None = None, lead_ms: int | None = None,
+                      period_ms: int | None = None) -> None:
         """Order `count` slots on contract: they count against `max_extra` like rentals, arrive after the level's
         contract lead time, cost the contract price per slot-hour for the whole committed period, and leave at its
-        end (a busy one finishes its task first). A supplier's offer (an incident) names its own price and lead."""
+        end (a busy one finishes its task first). A supplier's offer (an incident) names its own price and lead, and a
+        career's contract carried into a new day what is left of its period."""
         m = self._order(command.model, command.count, "sign for at least one slot")
         price = contract_price_cents(self.market, m.spec) if price_cents is None else price_cents
         lead = self.market.contract_lead_ms if lead_ms is None else lead_ms
         if self.host.listeners:
             self.host.emit(FAST_KIND.RENT, model=m.id, cents=price * command.count, info=f"contract:{command.count}")
-        order = Order(self.calendar.now + lead, "contract", price)
+        order = Order(self.calendar.now + lead, "contract", price, period_ms or 0)
         for _ in range(command.count):
             self.on_order[m.id].append(order)
             self.calendar.after(lead, self._contract_slot_arrives, m)
 
     def _contract_slot_arrives(self, m: ModelState) -> None:
         order = self._arrived(m, "contract")
-        period = self.market.contract_period_ms
+        period = order.period_ms or self.market.contract_period_ms
         slot = self.add_slot(m, rented=True, price_cents=order.price_cents, committed_ms=period)
         if self.host.listeners:
             self.host.emit(FAST_KIND.SLOT_ARRIVE, model=m.id, slot=slot.id)

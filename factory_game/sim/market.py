@@ -206,6 +206,11 @@ class Market:
         self.demand = demand
         return changed
 
+    def carry_reputation(self, reputation: float) -> bool:
+        """Start from a reputation earned before (a career's previous day); True when demand changed."""
+        self.reputation = reputation
+        return self._update_demand()
+
     def set_shock(self, factor: float) -> bool:
         """Incidents' factor on demand, now; True when demand changed."""
         self.shock = factor
