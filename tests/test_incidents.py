@@ -193,3 +193,30 @@ def test_every_kind_and_choice_has_its_words_in_both_languages():
                               .read_text(encoding="utf-8"))["incident"]
         for kind in KINDS.values():
             assert {kind.name, f"{kind.name}_body", *(f"{kind.name}_{c}" for c in kind.choices)} <= set(table)
+
+
+def test_a_saved_game_with_an_answered_incident_loads_and_goes_on_the_same(tmp_path):
+    from factory_game.career import DAY_LEVEL
+    from factory_game.save import load, save
+    from factory_game.sim.events import EventLog
+
+    def played(world, until):
+        for incident in world.incidents.schedule:
+            if incident.at_ms + MINUTE <= until and world.now <= incident.at_ms + MINUTE:
+                world.advance(incident.at_ms + MINUTE)
+                world.apply(AnswerIncident(incident.id, incident.choices[0]))
+        world.advance(until)
+
+    whole = World(load_level(DAY_LEVEL), seed=3)
+    log = EventLog()
+    whole.subscribe(log)
+    played(whole, 5 * 60 * MINUTE)
+    first = whole.incidents.schedule[0]
+    assert first.by == "player"
+    halfway = World(load_level(DAY_LEVEL), seed=3)
+    played(halfway, first.at_ms + 2 * MINUTE)
+    save(halfway, tmp_path / "game.json", DAY_LEVEL)
+    again = EventLog()
+    loaded = load(tmp_path / "game.json", world_hook=lambda w: w.subscribe(again))
+    played(loaded, 5 * 60 * MINUTE)
+    assert (again.hexdigest(), again.count) == (log.hexdigest(), log.count)
