@@ -123,7 +123,7 @@ def play_day(spec: LevelSpec, seed: int, business: Business, policy: Policy) -> 
     world.autopilot_enabled = False
     if world.market.carry_reputation(business.reputation):
         world.demand_changed()
-    for contract in business.contracts:
+    for contract in business.contracts:  # within max_extra: they were yesterday, on the same level
         world.capacity.sign_contract(SignContract(contract.model, 1), price_cents=contract.price_cents, lead_ms=0,
                                      period_ms=contract.left_ms)
     end = spec.duration_ms

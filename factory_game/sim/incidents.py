@@ -43,6 +43,7 @@ from factory_game.sim.spec import IncidentsSpec, LevelSpec, ScriptedEvent
 from factory_game.sim.spot import Spot
 
 Params = dict[str, Any]
+OUTAGE_STOCK_LEFT = 0.4  # the share of the spot stock an upstream outage leaves while it lasts
 
 
 class IncidentHost(Emitter, Protocol):
@@ -300,12 +301,8 @@ def _start_upstream_outage(incidents: Incidents, incident: Incident) -> None:
     incidents.capacity.outage_start(ScriptedEvent("outage", incident.at_ms, p["duration_ms"], p["model"], p["slots"]))
     spot = incidents.spot
     if spot is not None:
-        spot.stock_shock *= 0.4
-
-        def recover(_arg: object) -> None:
-            spot.stock_shock /= 0.4
-
-        incidents.calendar.after(p["duration_ms"], recover)
+        spot.stock_shocks[incident.id] = OUTAGE_STOCK_LEFT
+        incidents.calendar.after(p["duration_ms"], lambda _arg: spot.stock_shocks.pop(incident.id, None))
 
 
 def _answer_upstream_outage(incidents: Incidents, incident: Incident, choice: str) -> None:

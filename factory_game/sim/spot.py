@@ -1,7 +1,7 @@
 """The spot market (a level's `[spot]` table): the price and the stock of rentable slots, moving with the demand of
 every buyer across the upstream, River included (docs/engine.md, "The spot market").
 
-Each minute other buyers' demand is D = others x stock x shape(t)^follows x exp(x) x their shock, with shape(t) the
+Each minute other buyers' demand is D = others x stock x shape(t)^follows x exp(x), with shape(t) the
 level's arrival rate over its mean (rush hours on River are rush hours upstream) and x an AR(1) noise drawn from its
 own stream (`spot`): x <- persistence x + volatility e. With r the slots River rents at spot (on order included) and
 S the stock (an incident may shrink it), the share taken is u = (D + r) / S; a slot-hour costs the model's list
@@ -56,8 +56,7 @@ class Spot:
             total += piece.per_hour * max(0, min(end, level.duration_ms) - piece.start_ms)
         self._mean_rate = total / level.duration_ms if total > 0 else 0.0
         self.noise = 0.0  # x, the AR(1) log-noise of other buyers' demand
-        self.stock_shock = 1.0  # an outage upstream shrinks the stock by this factor
-        self.demand_shock = 1.0  # other buyers' demand times this (an incident)
+        self.stock_shocks: dict[int, float] = {}  # incident id -> the share of the stock an outage leaves
         self.others = self._others(0)
         self.history: deque[tuple[int, float]] = deque(maxlen=HISTORY)  # (minute time, price factor)
         self.history.append((0, self.factor()))
@@ -73,7 +72,7 @@ class Spot:
     def _others(self, t: int, noise: float | None = None) -> float:
         spec = self.spec
         x = self.noise if noise is None else noise
-        return spec.others * spec.stock * self.shape(t) * math.exp(x) * self.demand_shock
+        return spec.others * spec.stock * self.shape(t) * math.exp(x)
 
     def tick(self, now: int) -> None:
         """A minute passes: the noise moves one AR(1) step, other buyers' demand follows, the price is recorded."""
@@ -85,7 +84,10 @@ class Spot:
     # ------------------------------------------------------------------------------------------------ state
     @property
     def stock(self) -> float:
-        return self.spec.stock * self.stock_shock
+        stock = float(self.spec.stock)
+        for share in self.stock_shocks.values():
+            stock *= share
+        return stock
 
     def rented(self) -> int:
         """River's slots at spot: rented (not on contract) and present or on order."""
@@ -127,7 +129,7 @@ class Spot:
     def forecast(self, now: int, minutes: int) -> Forecast:
         """The price factor `minutes` ahead, River's rentals held as they are: the median and a 90 % band, from the
         known demand curve and the noise's conditional law (mean persistence^h x, variance
-        volatility^2 (1 - persistence^2h) / (1 - persistence^2)); the stock shock held as it is now."""
+        volatility^2 (1 - persistence^2h) / (1 - persistence^2)); the stock held as it is now."""
         spec = self.spec
         h = max(0, minutes)
         phi = spec.persistence
