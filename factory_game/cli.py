@@ -18,6 +18,7 @@ from pathlib import Path
 
 from factory_game import __version__
 from factory_game.atomic import atomic_writer, write_text_atomically
+from factory_game.career import add_career_command
 from factory_game.errors import BadInput, check_outputs, describe_os_error, seed_argument
 from factory_game.game.commands import add_game_commands  # its handlers import Arcade only when they run
 from factory_game.level import LevelError
@@ -75,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_trace_commands(sub)
     add_sweep_command(sub)
     add_diff_command(sub)
+    add_career_command(sub)
     return parser
 
 

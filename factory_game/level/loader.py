@@ -22,6 +22,7 @@ from factory_game.level.trace import read_trace_table
 from factory_game.level.trace import served_by as _served_by
 from factory_game.level.units import parse_money
 from factory_game.sim.clock import MINUTE
+from factory_game.sim.incidents import KINDS as INCIDENT_KINDS
 from factory_game.sim.levers import GROUPS as LEVERS
 from factory_game.sim.spec import (
     TIER_CAP,
@@ -29,6 +30,7 @@ from factory_game.sim.spec import (
     AutopilotSpec,
     ContentSpec,
     Goal,
+    IncidentsSpec,
     LevelSpec,
     MarketSpec,
     ModelSpec,
@@ -36,6 +38,7 @@ from factory_game.sim.spec import (
     QueueSpec,
     RatePiece,
     ScriptedEvent,
+    SpotSpec,
 )
 
 # Limits beside those declared on the spec fields (docs/levels.md, "Limits")
@@ -182,13 +185,15 @@ def _build(data: dict, report, catalog: Catalog, filename: str) -> LevelSpec | N
     if autopilot.star_cap < 3 and fields.get("duration_ms"):
         goals += (autopilot_star_cap_goal(autopilot.star_cap, fields["duration_ms"]),)
     trace = read_trace_table(root.table("trace"), filename, models, tiers, _served_by(models))
+    spot = _table(root, "spot", SpotSpec) if root.has("spot") else None
+    incidents = _incidents(root.table("incidents")) if root.has("incidents") else None
     root.finish()
 
     if None in (*fields.values(), arrivals) or not models:
         return None
     spec = LevelSpec(**fields, content=content, models=models, arrivals=arrivals, tiers=tiers, mods=mods, queue=queue,
                      prompt=prompt, events=events, autopilot=autopilot, goals=goals, source=filename, market=market,
-                     trace=trace)
+                     trace=trace, spot=spot, incidents=incidents)
     _check_goal_metrics(spec, catalog, report)
     return spec
 
@@ -389,6 +394,28 @@ def _market(table: Reader) -> MarketSpec:
         levers = list(MarketSpec.levers)
     table.finish()
     return MarketSpec(**fields, levers=tuple(dict.fromkeys(levers)))
+
+
+def _incidents(table: Reader) -> IncidentsSpec:
+    """`[incidents]`: the declared fields, and `rates`, a table of incident kinds (`sim.incidents.KINDS`) to onsets
+    per hour."""
+    fields = read_fields(table, IncidentsSpec)
+    rates = table.raw("rates", {})
+    out: list[tuple[str, float]] = []
+    if not isinstance(rates, dict):
+        table.report(table.key("rates"), "a table of incident kinds to onsets per hour, like { rush_batch = 0.5 }",
+                     repr(rates))
+        rates = {}
+    for kind, rate in rates.items():
+        if kind not in INCIDENT_KINDS:
+            table.report(table.key(f"rates.{kind}"), "an incident kind" + _did_you_mean(kind, list(INCIDENT_KINDS)),
+                         repr(kind))
+        elif isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate <= 60:
+            table.report(table.key(f"rates.{kind}"), "onsets per hour from 0 to 60", repr(rate))
+        else:
+            out.append((kind, float(rate)))
+    table.finish()
+    return IncidentsSpec(**fields, rates=tuple(out))
 
 
 def autopilot_star_cap_goal(star_cap: int, duration_ms: int) -> Goal:

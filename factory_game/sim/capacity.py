@@ -34,6 +34,15 @@ class Order(NamedTuple):
     arrive_at: int  # ms
     kind: str  # "rent" or "contract"
     price_cents: int
+    period_ms: int = 0  # a contract's committed period when not the level's (one carried over by a career)
+
+
+class SpotMarket(Protocol):
+    """The spot market as renting sees it (`sim/spot.py`, present when the level has `[spot]`)."""
+
+    def refusal(self, count: int) -> str | None: ...
+
+    def price_cents(self, model: ModelSpec) -> int: ...
 
 
 class CapacityHost(Emitter, Protocol):
@@ -71,6 +80,7 @@ class Capacity:
         self.next_slot = 1
         self.billed_contracted: dict[str, int] = dict.fromkeys(models, 0)  # cents, see `bill`
         self.on_order: dict[str, list[Order]] = {model_id: [] for model_id in models}  # by model, in order placed
+        self.spot: SpotMarket | None = None  # the level's spot market; None: list price, unlimited stock
 
     def orders(self, model_id: str) -> list[Order]:
         """A model's slots on order (rented and contract), soonest first."""
@@ -109,11 +119,17 @@ class Capacity:
 
     # ------------------------------------------------------------------------------------------ rent and release
     def rent(self, command: Rent) -> None:
+        spec = self.model(command.model).spec
+        price = spec.rent_price_cents
+        if self.spot is not None and command.count >= 1:  # the spot market: its price now, and its stock
+            problem = self.spot.refusal(command.count)
+            if problem is not None:
+                raise CommandRejected(problem)
+            price = self.spot.price_cents(spec)
         m = self._order(command.model, command.count, "rent at least one slot")
         if self.host.listeners:
-            self.host.emit(FAST_KIND.RENT, model=m.id, cents=m.spec.rent_price_cents * command.count,
-                           info=str(command.count))
-        order = Order(self.calendar.now + m.spec.lead_time_ms, "rent", m.spec.rent_price_cents)
+            self.host.emit(FAST_KIND.RENT, model=m.id, cents=price * command.count, info=str(command.count))
+        order = Order(self.calendar.now + m.spec.lead_time_ms, "rent", price)
         for _ in range(command.count):
             self.on_order[m.id].append(order)
             self.calendar.after(m.spec.lead_time_ms, self._slot_arrives, m)
@@ -128,15 +144,15 @@ class Capacity:
         m.pending_rentals += count
         return m
 
-    def _arrived(self, m: ModelState, kind: str) -> None:
+    def _arrived(self, m: ModelState, kind: str) -> Order:
         """The oldest order of this kind arrives (orders of one kind share a lead time: first placed, first in)."""
         m.pending_rentals -= 1
         orders = self.on_order[m.id]
-        orders.pop(next(i for i, order in enumerate(orders) if order.kind == kind))
+        return orders.pop(next(i for i, order in enumerate(orders) if order.kind == kind))
 
     def _slot_arrives(self, m: ModelState) -> None:
-        self._arrived(m, "rent")
-        slot = self.add_slot(m, rented=True)
+        order = self._arrived(m, "rent")
+        slot = self.add_slot(m, rented=True, price_cents=order.price_cents)
         if self.host.listeners:
             self.host.emit(FAST_KIND.SLOT_ARRIVE, model=m.id, slot=slot.id)
         self.host.dispatch(m)
@@ -168,25 +184,26 @@ class Capacity:
             m.drop_idle(slot.id)
             self.remove_slot(slot, m)
 
-    def sign_contract(self, command: SignContract) -> None:
+    def sign_contract(self, command: SignContract, price_cents: int | None = None, lead_ms: int | None = None,
+                      period_ms: int | None = None) -> None:
         """Order `count` slots on contract: they count against `max_extra` like rentals, arrive after the level's
         contract lead time, cost the contract price per slot-hour for the whole committed period, and leave at its
-        end (a busy one finishes its task first)."""
+        end (a busy one finishes its task first). A supplier's offer (an incident) names its own price and lead, and a
+        career's contract carried into a new day what is left of its period."""
         m = self._order(command.model, command.count, "sign for at least one slot")
+        price = contract_price_cents(self.market, m.spec) if price_cents is None else price_cents
+        lead = self.market.contract_lead_ms if lead_ms is None else lead_ms
         if self.host.listeners:
-            self.host.emit(FAST_KIND.RENT, model=m.id, cents=contract_price_cents(self.market, m.spec) * command.count,
-                           info=f"contract:{command.count}")
-        order = Order(self.calendar.now + self.market.contract_lead_ms, "contract",
-                      contract_price_cents(self.market, m.spec))
+            self.host.emit(FAST_KIND.RENT, model=m.id, cents=price * command.count, info=f"contract:{command.count}")
+        order = Order(self.calendar.now + lead, "contract", price, period_ms or 0)
         for _ in range(command.count):
             self.on_order[m.id].append(order)
-            self.calendar.after(self.market.contract_lead_ms, self._contract_slot_arrives, m)
+            self.calendar.after(lead, self._contract_slot_arrives, m)
 
     def _contract_slot_arrives(self, m: ModelState) -> None:
-        self._arrived(m, "contract")
-        period = self.market.contract_period_ms
-        slot = self.add_slot(m, rented=True, price_cents=contract_price_cents(self.market, m.spec),
-                             committed_ms=period)
+        order = self._arrived(m, "contract")
+        period = order.period_ms or self.market.contract_period_ms
+        slot = self.add_slot(m, rented=True, price_cents=order.price_cents, committed_ms=period)
         if self.host.listeners:
             self.host.emit(FAST_KIND.SLOT_ARRIVE, model=m.id, slot=slot.id)
         self.calendar.after(period, self._contract_ends, slot)

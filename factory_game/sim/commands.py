@@ -140,9 +140,19 @@ class Arrive(Command):
         return {**super().to_dict(), "contents": list(self.contents)}
 
 
+@dataclass(frozen=True)
+class AnswerIncident(Command):
+    """Answer incident `id` (sim/incidents.py) with one of its choices, before its deadline; an incident left
+    unanswered takes its default at the deadline (applied as a `level` command)."""
+
+    name: ClassVar[str] = "answer_incident"
+    id: int
+    choice: str
+
+
 COMMANDS: dict[str, type[Command]] = {cls.name: cls for cls in (
     Rent, Release, SetAutopilot, SetPrice, SetSurcharge, SetPrioritySales, SetCap, CloseTier, SetPromptMultiplier,
-    SetWaitOffer, SignContract, ReleaseIdle, Arrive)}
+    SetWaitOffer, SignContract, ReleaseIdle, Arrive, AnswerIncident)}
 
 
 def command_from_dict(data: dict[str, Any]) -> Command:

@@ -37,6 +37,8 @@ class Kind(StrEnum):
     SLOT_DOWN = "slot_down"  # an outage takes a slot down
     SLOT_UP = "slot_up"
     COMMAND = "command"  # an outside change went through World.apply (info: source:command; ok; reason if refused)
+    INCIDENT = "incident"  # an incident opens (info id:kind:deadline), is answered (id:kind:choice, ok: the
+    # player's) or pays out (id:kind:bonus|penalty, cents): sim/incidents.py
 
 
 # The Kind members themselves, as plain attributes, for the simulation's hot path: reading `Kind.X` goes through the

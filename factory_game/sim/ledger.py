@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 class Entry(NamedTuple):
     time: int
-    kind: str  # hold, capture, release, discount (part of a hold given back), upstream
+    kind: str  # hold, capture, release, discount (part of a hold given back), upstream, other (incident money)
     cents: int
     customer: int | None
     task: int | None
@@ -36,7 +36,7 @@ class SettlementError(RuntimeError):
 
 class Ledger:
     __slots__ = ("start_cash_cents", "entries", "holds", "revenue_cents", "refunded_cents", "upstream_cents",
-                 "keep_entries")
+                 "keep_entries", "other_cents")
 
     def __init__(self, start_cash_cents: int = 0, window: int | None = None) -> None:
         """`window`: how many entries to keep in memory — None all (finite headless runs), N the latest N (the
@@ -47,6 +47,7 @@ class Ledger:
         self.revenue_cents = 0  # captured
         self.refunded_cents = 0  # released after a hold
         self.upstream_cents = 0
+        self.other_cents = 0  # an incident's bonus (+) or penalty (-)
         self.keep_entries = window != 0
 
     @property
@@ -56,11 +57,11 @@ class Ledger:
     @property
     def cash_cents(self) -> int:
         """River's cash: what it started with, plus captured revenue, minus what it paid upstream."""
-        return self.start_cash_cents + self.revenue_cents - self.upstream_cents
+        return self.start_cash_cents + self.revenue_cents - self.upstream_cents + self.other_cents
 
     @property
     def profit_cents(self) -> int:
-        return self.revenue_cents - self.upstream_cents
+        return self.revenue_cents - self.upstream_cents + self.other_cents
 
     def hold(self, time: int, customer: int, task: int, cents: int) -> None:
         if task in self.holds:
@@ -99,6 +100,12 @@ class Ledger:
         self.upstream_cents += cents
         if self.keep_entries:
             self.entries.append(_new_tuple(Entry, (time, "upstream", cents, None, None, f"{model}:{note}")))
+
+    def adjust(self, time: int, cents: int, note: str) -> None:
+        """Money that is neither a task's nor upstream: an incident's bonus (cents > 0) or penalty (< 0)."""
+        self.other_cents += cents
+        if self.keep_entries:
+            self.entries.append(_new_tuple(Entry, (time, "other", cents, None, None, note)))
 
     def _settle(self, task: int, how: str) -> int:
         try:

@@ -114,6 +114,7 @@ class Market:
         self._score_seen = 0.0
         self._ended_seen = 0
         self.demand = 1.0  # price factor x reputation factor; the world multiplies its arrival rate by it
+        self.shock = 1.0  # incidents' factor on demand (a viral spike, a competitor's cut): sim/incidents.py
         self._price_factor = 1.0
 
     # --------------------------------------------------------------------------------------------- hot path
@@ -200,10 +201,20 @@ class Market:
         return reputation_factor(self.reputation, market.reputation_reference, market.reputation_strength)
 
     def _update_demand(self) -> bool:
-        demand = self._price_factor * self._reputation_factor()
+        demand = self._price_factor * self._reputation_factor() * self.shock
         changed = demand != self.demand
         self.demand = demand
         return changed
+
+    def carry_reputation(self, reputation: float) -> bool:
+        """Start from a reputation earned before (a career's previous day); True when demand changed."""
+        self.reputation = reputation
+        return self._update_demand()
+
+    def set_shock(self, factor: float) -> bool:
+        """Incidents' factor on demand, now; True when demand changed."""
+        self.shock = factor
+        return self._update_demand()
 
     # ------------------------------------------------------------------------------------------------- levers
     def apply(self, command: Command, source: str) -> bool:

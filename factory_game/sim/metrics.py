@@ -94,7 +94,7 @@ MONEY_METRICS = (
     Metric("refunded_cents", "cents", "money released"),
     Metric("held_cents", "cents", "money held for tasks not yet delivered"),
     Metric("upstream_cost_cents", "cents", "paid to model suppliers (contracted and rented slots)"),
-    Metric("profit_cents", "cents", "revenue less upstream costs"),
+    Metric("profit_cents", "cents", "revenue less upstream costs, plus incidents' bonuses and penalties"),
     Metric("cash_cents", "cents", "cash at the end"),
 )
 # `overall.angry_by_cause`: angry visits by their cause (docs/engine.md "Why a visit ends angry")

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from factory_game.sim import capacity, entities, prompt
+from factory_game.sim import capacity, entities, incidents, prompt, spot
 from factory_game.sim.commands import Rent, SignContract
 from factory_game.sim.events import Event, Kind
 
@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 __all__ = [
     "CONTRACT", "CustomerState", "Event", "Kind", "MarketState", "Money", "Order", "RENTAL", "SlotCounts",
     "SlotState", "TaskState", "angry_causes", "autopilot_on", "caps", "contract_price_cents", "customer",
-    "customer_counts", "customers", "door_closed", "happy_visits", "is_contract", "market_state", "model_ids",
+    "customer_counts", "customers", "door_closed", "happy_visits", "is_contract", "lever_step", "lever_value",
+    "levers", "market_state", "model_ids",
     "money", "multiplier", "orders", "over_the_line", "predicted_wait_ms", "prices", "prompt_limit_ms",
     "queue_changes", "queue_length", "queued_tasks", "recent_series", "rent_room", "routed", "settle_costs",
     "slot", "slot_counts", "slots", "summary", "task_counts", "task_wait_ms", "wait_fraction",
@@ -359,3 +360,52 @@ def lever_value(world: World, name: str, key: str | None = None) -> float:
 def lever_step(world: World, lever: Lever, key: str | None, direction: int) -> float | None:
     """The lever's value one panel click up (+1) or down (-1), or None at the edge of its range."""
     return world.market.step(lever, key, direction)
+
+# ------------------------------------------------------------------------- the spot market and incidents (issue 16)
+# Without a `[spot]` table a rental costs the model's list price and the stock never runs out; without
+# `[incidents]` none ever opens. The answers come from `sim/spot.py` and `sim/incidents.py`.
+__all__ += ["incidents_seen", "open_incidents", "spot_available", "spot_factor", "spot_forecast", "spot_history",
+            "spot_price_cents", "spot_sold_out"]
+
+
+def spot_factor(world: World) -> float | None:
+    """The spot price now as a factor of each model's list rent price; None when the level has no spot market."""
+    return None if world.spot is None else world.spot.factor()
+
+
+def spot_price_cents(world: World, model_id: str) -> int:
+    """What a slot-hour of `model_id` rented now costs (the list price without a spot market)."""
+    spec = world.models[model_id].spec
+    return spec.rent_price_cents if world.spot is None else world.spot.price_cents(spec)
+
+
+def spot_available(world: World) -> int | None:
+    """Spot slots left to rent now, across the upstream; None: no limit (no spot market)."""
+    return None if world.spot is None else world.spot.available()
+
+
+def spot_sold_out(world: World) -> bool:
+    """Whether renting is refused now because the spot market has no slot left."""
+    return world.spot is not None and world.spot.available() == 0
+
+
+def spot_history(world: World) -> list[tuple[int, float]]:
+    """The spot price factor of the last two hours, one (time ms, factor) a minute, oldest first: a sparkline."""
+    return [] if world.spot is None else list(world.spot.history)
+
+
+def spot_forecast(world: World, minutes: int) -> spot.Forecast | None:
+    """The spot price factor `minutes` ahead with River's rentals as they are: median and 90 % band, from the
+    market's own parameters and the level's demand curve (not from its future draws)."""
+    return None if world.spot is None else world.spot.forecast(world.now, minutes)
+
+
+def open_incidents(world: World) -> list[incidents.Incident]:
+    """Incidents waiting for an answer (`AnswerIncident(id, choice)`), oldest first: each has `kind`, `at_ms`,
+    `deadline_ms`, `choices`, `default` and its drawn `params` (sizes, the model or content type it concerns)."""
+    return [] if world.incidents is None else world.incidents.open_now()
+
+
+def incidents_seen(world: World) -> list[incidents.Incident]:
+    """Every incident opened so far, answered or not (`choice`, and `by`: "player" or "default")."""
+    return [] if world.incidents is None else list(world.incidents.opened.values())

@@ -153,6 +153,32 @@ class MarketSpec:
 
 
 @dataclass(frozen=True)
+class SpotSpec:
+    """`[spot]`: the spot market every buyer rents from (docs/engine.md, "The spot market"). Other buyers' demand is
+    `others` x `stock` x the level's arrival-rate shape x exp(x), x an AR(1) noise (`persistence`, `volatility` per
+    minute); the price of a slot-hour is the model's `rent_price` x (1 + `steepness` x max(0, u - 0.5)^2), u the
+    share of the stock taken. A level without `[spot]` rents at the list price from a stock that never runs out."""
+
+    stock: int = field(default=40, metadata=toml("stock", "integer", 1, 10_000))
+    others: float = field(default=0.5, metadata=toml("others", "number", 0.0, 2.0))
+    volatility: float = field(default=0.1, metadata=toml("volatility", "number", 0.0, 1.0))
+    persistence: float = field(default=0.9, metadata=toml("persistence", "number", 0.0, 0.999))
+    steepness: float = field(default=4.0, metadata=toml("steepness", "number", 0.0, 100.0))
+    follows_demand: float = field(default=1.0, metadata=toml("follows_demand", "number", 0.0, 3.0))
+
+
+@dataclass(frozen=True)
+class IncidentsSpec:
+    """`[incidents]`: which incident kinds may occur and how often (`rates`: kind -> onsets per hour, read and
+    checked by the loader against `sim.incidents.KINDS`); none before `first_after`, at least `gap` apart, none in
+    the last `gap` of the level. A level without it has no incidents."""
+
+    first_after_ms: int = field(default=10 * MINUTE, metadata=toml("first_after", "duration", 0))
+    gap_ms: int = field(default=10 * MINUTE, metadata=toml("gap", "duration", 0))
+    rates: tuple[tuple[str, float], ...] = ()
+
+
+@dataclass(frozen=True)
 class Goal:
     """A goal on one summary metric (dotted path, e.g. `overall.sla_share`). `stars` are the 1-, 2- and 3-star
     thresholds; `warn` is where the game starts warning."""
@@ -212,6 +238,8 @@ class LevelSpec:
     goals: tuple[Goal, ...] = ()
     source: str = ""
     trace: TraceSpec | None = None
+    spot: SpotSpec | None = None  # None: renting at the list price, stock unlimited (as before [spot] existed)
+    incidents: IncidentsSpec | None = None  # None: no incidents
 
     def model(self, model_id: str) -> ModelSpec:
         for model in self.models:

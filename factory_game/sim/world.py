@@ -18,6 +18,7 @@ from factory_game.sim.autopilot import Autopilot
 from factory_game.sim.capacity import Capacity
 from factory_game.sim.clock import MINUTE, Calendar
 from factory_game.sim.commands import (
+    AnswerIncident,
     Arrive,
     Command,
     CommandRejected,
@@ -47,6 +48,7 @@ from factory_game.sim.entities import (
     Task,
 )
 from factory_game.sim.events import FAST_KIND, Event, Kind
+from factory_game.sim.incidents import Incidents
 from factory_game.sim.ledger import Ledger
 from factory_game.sim.market import LeverRejected, Market, is_lever
 from factory_game.sim.metrics import Metrics
@@ -54,6 +56,7 @@ from factory_game.sim.prompt import Prompt, predicted_wait_ms
 from factory_game.sim.rng import RngStreams
 from factory_game.sim.rules import Newcomer, Rules, default_capacity, default_customer, default_route
 from factory_game.sim.spec import LevelSpec, ScriptedEvent, TraceArrival
+from factory_game.sim.spot import Spot
 
 __all__ = ["CommandRejected", "TICK_MS", "World"]
 
@@ -104,6 +107,10 @@ class World:
         self.prices = self.market.prices  # content -> cents now (the market's; read here by the rules and views)
         self.caps = self.market.caps  # tier -> cap now (the market's)
         self._arrival_generation = 0  # a redraw (demand changed) makes the arrival already scheduled stale
+        self.spot = Spot(spec.spot, spec, self.rng, self.models, self.capacity.on_order) if spec.spot else None
+        self.capacity.spot = self.spot
+        self.incidents = (Incidents(spec.incidents, spec, self.rng, self.calendar, self.capacity, self.market,
+                                    self.ledger, self.spot, self) if spec.incidents else None)
 
         for m in self.models.values():
             for _ in range(m.spec.slots):
@@ -563,6 +570,10 @@ class World:
             self._scripted_arrival(command)
         elif isinstance(command, SetAutopilot):
             self.autopilot_enabled = bool(command.enabled)
+        elif isinstance(command, AnswerIncident):
+            if self.incidents is None:
+                raise CommandRejected("this level has no incidents")
+            self.incidents.answer(command, source)
         else:
             raise CommandRejected(f"unknown command {command!r}")
 
@@ -579,6 +590,14 @@ class World:
         """An outage took slots down: waits grew, so the prompt looks at every queue again."""
         if self.prompt.on:
             self.prompt.sweep(self.models.values())
+
+    def incident_arrival(self, tier: str, contents: list[str], budget_cents: int) -> Customer:
+        """A customer an incident brings (a studio's batch): this demand, this budget, all the patience there is."""
+        return self._arrive(tier, False, budget_cents, 10**12, contents)
+
+    def demand_changed(self) -> None:
+        """An incident moved demand: redraw the next arrival."""
+        self._demand_changed()
 
     def _scripted_arrival(self, command: Arrive) -> None:
         if command.tier not in self.caps:
@@ -601,6 +620,8 @@ class World:
             self.metrics.autopilot_ms += TICK_MS
         if self.market.tick():
             self._demand_changed()
+        if self.spot is not None:
+            self.spot.tick(now)
         if self.prompt.on and now % self.spec.prompt.check_every_ms < TICK_MS:
             self.prompt.sweep(self.models.values())
         if self.autopilot_enabled and now % self.spec.autopilot.every_ms < TICK_MS:

@@ -1,0 +1,55 @@
+"""A career (factory_game/career.py): consecutive days of one business, cash, reputation, contracts and unlocked
+levers carried over, each day drawn from the career's seed; headless through `factory-game career run`."""
+
+from __future__ import annotations
+
+import json
+
+from factory_game.career import DAY_LEVEL, UNLOCK_ORDER, run_career
+from factory_game.cli import main
+
+
+def test_same_seed_same_career_and_another_seed_differs():
+    first, again, other = run_career(3, 7, "expert"), run_career(3, 7, "expert"), run_career(3, 8, "expert")
+    assert first == again and first["days"] != other["days"]
+    assert len({day["seed"] for day in first["days"]}) == 3
+
+
+def test_cash_reputation_contracts_and_levers_carry_over():
+    career = run_career(4, 1, "expert")
+    days = career["days"]
+    assert career["ended"] == "days" and len(days) == 4
+    start = 20_000  # levels/career/day.toml start_cash
+    for day in days:
+        assert day["cash_cents"] - day["profit_cents"] == start  # the day began with the previous day's cash
+        start = day["cash_cents"]
+    assert days[0]["contracts_carried"] > 0  # 8-hour contracts outlive a 6-hour day
+    assert any(day["answered_by_player"] for day in days)  # the expert answers incidents
+    first = next(i for i, day in enumerate(days) if day["stars"] == 3)  # a three-star day unlocks a lever
+    assert UNLOCK_ORDER[0] in days[first]["levers"]
+    assert all(UNLOCK_ORDER[0] not in day["levers"] for day in days[:first])
+    assert career["score"]["cash_cents"] == days[-1]["cash_cents"]
+
+
+def test_doing_nothing_earns_less_than_the_expert():
+    idle, expert = run_career(3, 2, "none"), run_career(3, 2, "expert")
+    assert all(day["answered_by_player"] == 0 for day in idle["days"])
+    assert idle["score"]["stars"] < expert["score"]["stars"]
+
+
+def test_a_career_ends_in_bankruptcy_when_cash_runs_out(tmp_path):
+    broke = tmp_path / "day.toml"
+    broke.write_text(DAY_LEVEL.read_text(encoding="utf-8").replace('start_cash = "200.00"', 'start_cash = "-900.00"'),
+                     encoding="utf-8")
+    career = run_career(5, 1, "none", broke)
+    assert career["ended"] == "bankrupt" and len(career["days"]) == 1
+
+
+def test_the_command_writes_each_days_cash_reputation_and_stars(tmp_path, capsys):
+    out = tmp_path / "career.json"
+    assert main(["career", "run", "--days", "2", "--seed", "3", "--policy", "expert", "--json", str(out)]) == 0
+    record = json.loads(out.read_text(encoding="utf-8"))
+    assert [day["day"] for day in record["days"]] == [1, 2]
+    assert {"cash_cents", "reputation", "stars"} <= set(record["days"][0])
+    assert main(["career", "run", "--days", "0"]) == 2
+    assert "--days" in capsys.readouterr().err
