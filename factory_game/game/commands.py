@@ -106,7 +106,9 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
             raise ValueError
     except ValueError:
         raise BadInput(f"--size: expected WIDTHxHEIGHT, each from 1 to 8192; found {args.size!r}") from None
-    level = _level(args.level)
+    from factory_game.plugins.levels import find_level
+
+    level = find_level(args.level)
     check_outputs({"--out": args.out}, [level])
     render_play(level, at_ms, args.out, size=(width, height), lang=args.lang, seed=args.seed)
     print(f"wrote {args.out} ({width}x{height}, {args.level} at {args.at})")

@@ -189,7 +189,7 @@ def _build(data: dict, report, catalog: Catalog, filename: str) -> LevelSpec | N
     incidents = _incidents(root.table("incidents")) if root.has("incidents") else None
     root.finish()
 
-    if None in (*fields.values(), arrivals) or not models:
+    if None in fields.values() or arrivals is None or not models:
         return None
     spec = LevelSpec(**fields, content=content, models=models, arrivals=arrivals, tiers=tiers, mods=mods, queue=queue,
                      prompt=prompt, events=events, autopilot=autopilot, goals=goals, source=filename, market=market,
@@ -262,7 +262,7 @@ def _models(table: Reader, catalog: Catalog, content_ids: set[str], report) -> t
             table.used.add(model_id)
             continue
         content = sub.raw("content", MISSING)
-        if content is MISSING:
+        if content is MISSING and base is not None:  # a new model has content (checked above)
             content = list(base.content)
         if not isinstance(content, list) or not content or not all(isinstance(c, str) for c in content):
             report(sub.key("content"), "a non-empty array of content type ids", repr(content))
@@ -423,7 +423,8 @@ def autopilot_star_cap_goal(star_cap: int, duration_ms: int) -> Goal:
     cap; the other thresholds are the level's length, always met. Being a goal, the cap shows in the live goals and
     the report like any other (and the report names it when it capped the stars)."""
     whole = float(duration_ms // MINUTE)
-    stars = tuple(0.0 if n > star_cap else whole for n in (1, 2, 3))
+    one, two, three = (0.0 if n > star_cap else whole for n in (1, 2, 3))
+    stars = (one, two, three)
     label = {"en": "Managed without the auto-manager (minutes on)", "zh-CN": "不靠自动经理（开启分钟数）"}
     return Goal("manager.autopilot_minutes", False, stars, 0.0, label)
 
@@ -457,14 +458,15 @@ def _stars(sub: Reader, key: str, raw: Any, money: bool) -> tuple[float, float, 
     if not isinstance(raw, list) or len(raw) != 3:
         sub.report(sub.key(key), "three thresholds, for one, two and three stars", repr(raw))
         return None
-    values = [_threshold(sub, key, v, money) for v in raw]
-    if None in values:
+    read = [_threshold(sub, key, v, money) for v in raw]
+    values = [v for v in read if v is not None]
+    if len(values) != 3:
         return None
     ordered = sorted(values) if key == "at_least" else sorted(values, reverse=True)
     if values != ordered:
         sub.report(sub.key(key), "thresholds from one star to three (harder each time)", repr(raw))
         return None
-    return tuple(values)
+    return values[0], values[1], values[2]
 
 
 def _threshold(sub: Reader, key: str, raw: Any, money: bool) -> float | None:

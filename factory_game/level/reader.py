@@ -78,7 +78,7 @@ class Reader:
             return value
         return self._get(name, default, "true or false", convert)
 
-    def integer(self, name: str, default: Any = MISSING, low: int | None = None, high: int | None = None) -> Any:
+    def integer(self, name: str, default: Any = MISSING, low: float | None = None, high: float | None = None) -> Any:
         def convert(value: Any) -> int:
             if isinstance(value, bool) or not isinstance(value, int):
                 raise TypeError(_range_text("an integer", low, high))

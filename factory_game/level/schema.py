@@ -5,7 +5,7 @@ keyword arguments of a spec, through the `Reader`, so every problem of a file is
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from factory_game.level.reader import MISSING, Reader
@@ -51,7 +51,7 @@ def read_fields(table: Reader, cls: type, base: Any = None, only: Iterable[str] 
     return out
 
 
-def read_value(table: Reader, meta: dict[str, Any], default: Any) -> Any:
+def read_value(table: Reader, meta: Mapping[str, Any], default: Any) -> Any:
     key, unit, low, high = meta["toml"], meta["unit"], meta["low"], meta["high"]
     if unit == "string":
         return table.string(key, default)

@@ -51,6 +51,7 @@ def parse_money(text: str) -> int:
 def _decimals(value: Decimal) -> int:
     """Digits after the point, trailing zeros aside; exact (no context rounding) whatever the exponent."""
     _sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int), "a finite Decimal"  # NaN and infinities are refused before this
     zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
     return max(0, -(exponent + zeros)) if any(digits) else 0
 

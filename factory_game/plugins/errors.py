@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 class ModError(Exception):
@@ -34,5 +35,5 @@ class ModFailed(Exception):
 
     def __init__(self, failure: ModFailure) -> None:
         self.failure = failure
-        self.partial = None  # the runner's RunResult of the part that ran, when a run stopped
+        self.partial: Any = None  # the runner's RunResult of the part that ran, when a run stopped
         super().__init__(str(failure))
