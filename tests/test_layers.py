@@ -68,3 +68,21 @@ def test_no_import_cycle():
     cycles = [(a, b) for a in graph.modules for b in graph.find_modules_directly_imported_by(a)
               if graph.chain_exists(importer=b, imported=a)]
     assert cycles == []
+
+
+def _contract_layers() -> list[str]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    layers = config["tool"]["importlinter"]["contracts"][0]["layers"]
+    return [name.strip() for layer in layers for name in layer.replace("|", ":").split(":")]
+
+
+def test_every_module_of_the_package_sits_in_a_layer_and_the_docs_name_it():
+    """A module in no layer is constrained by nothing; docs/engine.md's "Layers" must name every layer's modules."""
+    placed = set(_contract_layers())
+    package = ROOT / "factory_game"
+    modules = {f"factory_game.{p.stem}" for p in package.glob("*.py") if p.stem != "__init__"}
+    modules |= {f"factory_game.{p.name}" for p in package.iterdir() if (p / "__init__.py").exists()}
+    assert sorted(modules - placed) == []
+    section = (ROOT / "docs" / "engine.md").read_text(encoding="utf-8").split("## Layers", 1)[1].split("\n## ", 1)[0]
+    named = {m for m in placed if m != "factory_game.__main__"}
+    assert sorted(m for m in named if f"`{m.removeprefix('factory_game.')}`" not in section) == []
