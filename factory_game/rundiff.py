@@ -19,7 +19,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-EXIT_SAME, EXIT_DIFFERENT, EXIT_BAD_INPUT = 0, 3, 2
+# 1 is "a goal was missed" and 3 "internal error" everywhere in the command line, so "the runs differ" is 4
+EXIT_SAME, EXIT_DIFFERENT, EXIT_BAD_INPUT = 0, 4, 2
 COMPARED = ("summary", "goals", "stars", "events")  # the parts of a record that are results (not identity)
 Tolerance = float | str
 
@@ -230,7 +231,7 @@ def add_diff_command(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    """Exit 0 when the runs agree within the tolerances, 3 when they differ, 2 on bad input."""
+    """Exit 0 when the runs agree within the tolerances, 4 when they differ, 2 on bad input."""
     tolerances: dict[str, Tolerance] = {}
     try:
         for item in args.tolerance:
