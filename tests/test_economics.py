@@ -92,3 +92,18 @@ def test_outlook_scores_the_projection_and_names_the_capping_goal():
         assert goal is weakest and gap == pytest.approx(abs(weakest.goal.stars[weakest.stars] - weakest.value))
     else:
         assert capped is None
+
+
+def test_the_auto_managers_cap_is_blamed_before_a_goal_tied_with_it():
+    """Play-test bug 6: with the auto-manager on from the start, profit and the auto-manager's goal both sat at 2
+    stars and the report blamed profit; the cap holds 2 stars whatever the profit, so it is the one to name."""
+    from factory_game.level.goals import AUTOPILOT_GOAL, GoalResult, capping
+    from factory_game.level.loader import autopilot_star_cap_goal
+    from factory_game.sim.spec import Goal
+
+    profit = Goal("money.profit_cents", True, (100.0, 200.0, 300.0), None, {"en": "Profit"})
+    cap = autopilot_star_cap_goal(2, 3 * HOUR)
+    results = [GoalResult(profit, 250.0, 2, False), GoalResult(cap, 170.0, 2, False)]
+    assert cap.metric == AUTOPILOT_GOAL and capping(results) is results[1]
+    assert capping([GoalResult(profit, 50.0, 0, False), results[1]]) is not results[1]  # a weaker goal comes first
+    assert capping([GoalResult(profit, 350.0, 3, False)]) is None

@@ -39,6 +39,20 @@ class GoalResult:
         return self.stars >= 1
 
 
+AUTOPILOT_GOAL = "manager.autopilot_minutes"  # `[autopilot] star_cap`'s goal (loader.autopilot_star_cap_goal)
+
+
+def capping(results: list[GoalResult]) -> GoalResult | None:
+    """The goal that held the stars down, or None when every goal earned three: the weakest; among goals tied
+    there, the auto-manager's minutes first (it caps the stars whatever the rest does, so blaming another goal
+    would send the player after the wrong thing), then the level's order."""
+    weakest = min((r.stars for r in results), default=3)
+    if weakest == 3:
+        return None
+    tied = [r for r in results if r.stars == weakest]
+    return next((r for r in tied if r.goal.metric == AUTOPILOT_GOAL), tied[0])
+
+
 def score(goal: Goal, value: float) -> GoalResult:
     if goal.at_least:
         stars = sum(1 for threshold in goal.stars if value >= threshold)

@@ -15,7 +15,7 @@ from factory_game.builtin import builtin_catalog
 from factory_game.catalog import Catalog
 from factory_game.level.burst import read_burst_table
 from factory_game.level.errors import LevelError, Problem, key_lines, line_for
-from factory_game.level.goals import metric_paths
+from factory_game.level.goals import AUTOPILOT_GOAL, metric_paths
 from factory_game.level.reader import MISSING, Reader, _did_you_mean, is_finite_number
 from factory_game.level.schema import default, read_fields, read_value
 from factory_game.level.trace import read_trace_table
@@ -426,7 +426,7 @@ def autopilot_star_cap_goal(star_cap: int, duration_ms: int) -> Goal:
     one, two, three = (0.0 if n > star_cap else whole for n in (1, 2, 3))
     stars = (one, two, three)
     label = {"en": "Managed without the auto-manager (minutes on)", "zh-CN": "不靠自动经理（开启分钟数）"}
-    return Goal("manager.autopilot_minutes", False, stars, 0.0, label)
+    return Goal(AUTOPILOT_GOAL, False, stars, 0.0, label)
 
 
 def _goals(root: Reader) -> tuple[Goal, ...]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from factory_game.level.goals import GoalResult
+from factory_game.level.goals import GoalResult, capping
 from factory_game.report.charts import render_charts
 from factory_game.report.data import SECTIONS, TASK_COLUMNS, ReportData, metric_unit
 from factory_game.texts import format_duration, format_value, pick, text
@@ -71,8 +71,8 @@ def markdown(data: ReportData, images: dict[str, Path] | None = None, lang: str 
 def capped_line(data: ReportData, lang: str) -> str:
     """Which goal held the stars down, and how far it was from its next star (the report that teaches; the
     end-of-level screen shows the same line)."""
-    weakest = min(data.goals, key=lambda r: r.stars)
-    if weakest.stars == 3:
+    weakest = capping(list(data.goals))
+    if weakest is None:
         return text(lang, "md.all_three")
     metric = weakest.goal.metric
     threshold = weakest.goal.stars[weakest.stars]

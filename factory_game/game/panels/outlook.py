@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from factory_game.level.goals import GoalResult, score
+from factory_game.level.goals import GoalResult, capping, score
 from factory_game.sim.clock import MINUTE
 
 TREND_WINDOW_MS = 30 * MINUTE  # a cumulative goal is projected at its pace over this much of the recent past
@@ -103,8 +103,8 @@ def outlook(results: list[GoalResult], history: dict[str, list[tuple[int, float]
 def capping_goal(results: list[GoalResult]) -> tuple[GoalResult, float] | None:
     """The goal that held the stars down, and how far it was from its next star's threshold (in its own unit);
     None when every goal earned three."""
-    weakest = min(results, key=lambda r: r.stars, default=None)
-    if weakest is None or weakest.stars == 3:
+    weakest = capping(results)
+    if weakest is None:
         return None
     threshold = weakest.goal.stars[weakest.stars]
     return weakest, abs(threshold - weakest.value)
