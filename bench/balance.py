@@ -18,6 +18,7 @@ policy with the expert (stars on 10 seeds and the number of commands it gave).
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import random
@@ -25,7 +26,7 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,6 +54,7 @@ CAMPAIGN = ROOT / "levels" / "campaign"
 SCREEN_SEEDS = (1, 2, 3)
 CONFIRM_SEEDS = tuple(range(1, 11))
 Params = dict[str, object]
+HOLD = 10_000  # an event's rentals kept to closing time (a release offset past any level's end)
 
 
 # ------------------------------------------------------------------------------------------- the policy space
@@ -112,7 +114,7 @@ def sample(space: Space, rng: random.Random) -> Params:
             if model in touched:
                 p[f"ev{index}.{model}.n"] = rng.randint(0, room)
                 p[f"ev{index}.{model}.start"] = rng.randrange(-45, 31, 5)
-                p[f"ev{index}.{model}.stop"] = rng.randrange(-30, 91, 10)
+                p[f"ev{index}.{model}.stop"] = rng.choice((rng.randrange(-30, 91, 10), HOLD))
     return p
 
 
@@ -121,21 +123,21 @@ def grid(space: Space) -> list[Params]:
     (or at the start when a level announces none), everything else at the level's defaults."""
     prices = (1.0, 1.4, 1.8, 2.4, 3.2) if "price" in space.levers else (None,)
     out: list[Params] = []
-    for price in prices:
-        for share in (0.0, 0.5, 1.0):
-            p: Params = {}
-            if price is not None:
-                p.update({f"price.{c}": price for c in space.contents})
-            for model, room in space.models.items():
-                n = round(room * share)
-                hit = [i for i, (_s, _e, touched) in enumerate(space.events) if model in touched]
-                if hit:
-                    for index in hit:
-                        p.update({f"ev{index}.{model}.n": n, f"ev{index}.{model}.start": -space.lead_min[model],
-                                  f"ev{index}.{model}.stop": 30})
-                else:
-                    p[f"rent0.{model}"] = n
-            out.append(p)
+    for price, share, stop in itertools.product(prices, (0.0, 0.5, 1.0), (30, HOLD)):
+        if not share and stop != HOLD:
+            continue  # renting nothing: one policy, whenever it would have stopped
+        p: Params = {}
+        if price is not None:
+            p.update({f"price.{c}": price for c in space.contents})
+        for model, room in space.models.items():
+            n = round(room * share)
+            hit = [i for i, (_s, _e, touched) in enumerate(space.events) if model in touched]
+            for index in hit:
+                p.update({f"ev{index}.{model}.n": n, f"ev{index}.{model}.start": -space.lead_min[model] - 1,
+                          f"ev{index}.{model}.stop": stop})
+            if not hit:
+                p[f"rent0.{model}"] = n
+        out.append(p)
     return out
 
 
@@ -148,7 +150,7 @@ def mutate(space: Space, params: Params, rng: random.Random) -> Params:
         if isinstance(old, float) and isinstance(new, float):
             out[key] = round(max(0.5, old * math.exp(rng.gauss(0, 0.15))), 2)
         elif isinstance(old, int) and not isinstance(old, bool) and isinstance(new, int):
-            out[key] = old + rng.choice((-2, -1, 1, 2)) if rng.random() < 0.7 else new
+            out[key] = max(0, old + rng.choice((-2, -1, 1, 2))) if rng.random() < 0.7 else new
         else:
             out[key] = new
     return out
@@ -198,7 +200,7 @@ def commands(space: Space, params: Params, references: dict[str, int]) -> list[t
 
 
 # ------------------------------------------------------------------------------------------------- evaluation
-@lru_cache(maxsize=None)
+@cache
 def _level(stem: str) -> tuple[LevelSpec, Space, dict[str, int]]:
     spec = prepare_level(CAMPAIGN / f"{stem}.toml").spec
     return spec, Space.of(spec), {c.id: c.price_cents for c in spec.content}
@@ -316,8 +318,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"| {stem} | {row['covered']} | {_stars(row['best_stars'])} | {row['screen_3star_policies']} | "
                   f"{_stars(row['expert_stars'])} | {min(decisions)}–{max(decisions)} | {policy or 'defaults'} |",
                   flush=True)
-    if args.json:
-        args.json.write_text(json.dumps(rows, indent=1, default=str) + "\n", encoding="utf-8")
+            if args.json:  # after every level: a long search that is stopped keeps what it found
+                args.json.write_text(json.dumps(rows, indent=1, default=str) + "\n", encoding="utf-8")
     return 0
 
 
