@@ -28,6 +28,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT)]  # this checkout
@@ -53,7 +54,7 @@ from tests.campaign.policies import EXPERTS, Expert, play, stars  # noqa: E402
 CAMPAIGN = ROOT / "levels" / "campaign"
 SCREEN_SEEDS = (1, 2, 3)
 CONFIRM_SEEDS = tuple(range(1, 11))
-Params = dict[str, object]
+Params = dict[str, Any]  # lever key -> value: floats, ints, bools, a tier name or None
 HOLD = 10_000  # an event's rentals kept to closing time (a release offset past any level's end)
 
 

@@ -1,5 +1,7 @@
 """Policies that play a campaign level as the player would, through `World.apply` (source `player`): the trivial
-ones the balance must punish, and the committed expert that proves three stars are reachable by decisions.
+ones the balance must punish, the best static policies `bench/balance.py` found (`STATIC_BEST`), and the committed
+expert, a reacting policy (rules that watch the queue, the reputation and the load), that proves three stars are
+reachable by decisions.
 
 `play(spec, seed, policy)` runs a level with its auto-manager off and calls the policy once a simulated minute.
 """
@@ -102,7 +104,7 @@ class Expert(Policy):
 
     def step(self, world: World) -> None:
         self._run_script(world)
-        if self._rules is not None and world.now % self.renter.every_ms == 0:
+        if self._rules is not None and self.renter is not None and world.now % self.renter.every_ms == 0:
             self._rules.check(world.models, world.now, lambda command, _source: world.apply(command))
         for rule in self.reacts:
             rule.step(world)
@@ -227,8 +229,9 @@ def stars(result: RunResult) -> int:
 
 
 
-# The expert's decisions, level by level (file stem -> how to build it from the level). Where it rents it uses the
-# auto-manager's rule with the level's settings or its own; every other decision is a scripted lever command.
+# The expert's decisions, level by level (file stem -> how to build it from the level): lever settings at the start
+# (or a plan for an announced event), then rules that react to the floor — renting by the auto-manager's rule with
+# the level's settings or its own, and the Pricer, GoodwillPricer, Contractor and PackSwitch rules above.
 FAST_RENTER = AutopilotSpec(enabled=True, rent_wait_factor=0.5, release_util=0.6, sustain=1, step=2)
 EXPERTS = {
     "01-opening-day": lambda spec: Expert(script=[(0, SetPrice("image", 80))]),
