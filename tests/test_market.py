@@ -42,8 +42,12 @@ LEVER_MAKERS = (
 )
 
 
+# The rush-hour level's own market (elasticity, reputation) is pinned off: each test turns on what it checks.
+NEUTRAL_MARKET = ("market.elasticity=0", "market.reputation_strength=0")
+
+
 def _world(overrides=(), seed=3):
-    return World(load_level(RUSH, ["autopilot.enabled=false", EVERY_LEVER, *overrides]), seed=seed)
+    return World(load_level(RUSH, ["autopilot.enabled=false", EVERY_LEVER, *NEUTRAL_MARKET, *overrides]), seed=seed)
 
 
 def test_price_factor_formula():
