@@ -4,7 +4,7 @@ process; when the compiled core is built (python -m factory_game.build_core), a 
 (RIVER_PURE=1) and one for the compiled core, each measured in a fresh process in the same run. Asserts nothing
 (machines are noisy: compare side by side, here, in one run).
 
-    python3 bench/engine.py [--hours 300] [--repeat 3] [--compare-with OTHER_CHECKOUT]
+    python3 bench/engine.py [--hours 300] [--repeat 3] [--scaling] [--compare-with OTHER_CHECKOUT]
 
 `--compare-with` adds the engine rows of another checkout (say, the commit before a change, from `git worktree add`),
 each run of either tree in its own fresh process, the two trees taking turns, so both meet the same machine load.
@@ -205,10 +205,11 @@ def measure(hours: int, repeat: int) -> list[dict]:
     return out
 
 
-def measure_in(pure: bool, hours: int, repeat: int) -> list[dict]:
-    """`measure` in a fresh process on the pure (RIVER_PURE=1) or the compiled core."""
+def measure_in(pure: bool, hours: int, repeat: int, what: str = "--json") -> list[dict]:
+    """`measure` (or `scaling`, with `--scaling-json`) in a fresh process on the pure (RIVER_PURE=1) or the compiled
+    core."""
     env = {**os.environ, "RIVER_PURE": "1" if pure else "0"}
-    out = subprocess.run([sys.executable, __file__, "--hours", str(hours), "--repeat", str(repeat), "--json"],
+    out = subprocess.run([sys.executable, __file__, "--hours", str(hours), "--repeat", str(repeat), what],
                          env=env, capture_output=True, text=True, check=True)
     return json.loads(out.stdout)
 
@@ -243,6 +244,48 @@ def compare(other: Path, hours: int, repeat: int, simpy: tuple[float, float]) ->
                   f"x{served / cpu / simpy[1]:.2f} simpy")
 
 
+SCALING = [  # (what grows, overrides): load 0.9 unless the slots alone grow
+    ("horizon 25 h", ['level.duration="25h"']),
+    ("horizon 50 h", ['level.duration="50h"']),
+    ("horizon 100 h", ['level.duration="100h"']),
+    ("1,080 customers/h, 100 slots, 20 h", ['level.duration="20h"', "arrivals.rate=1080", "models.sd15.slots=100"]),
+    ("4,320 customers/h, 400 slots, 5 h", ['level.duration="5h"', "arrivals.rate=4320", "models.sd15.slots=400"]),
+    ("100 slots (load 0.18), 100 h", ['level.duration="100h"', "models.sd15.slots=100"]),
+    ("400 slots (load 0.045), 100 h", ['level.duration="100h"', "models.sd15.slots=400"]),
+]
+
+
+def run_spec(spec, mode: str) -> int:
+    """A level run bare (metrics only) or hashed (every ledger entry and event, as `run` does); tasks served."""
+    world = World(spec, seed=1, ledger_window=0 if mode == "bare" else None)
+    if mode == "hashed":
+        world.subscribe(EventLog())
+    return world.run()["overall"]["completed"]
+
+
+def scaling(repeat: int) -> list[dict]:
+    """CPU µs per task served, bare and hashed, as the horizon, the customers and the slots grow (this process's
+    core)."""
+    out = []
+    for label, overrides in SCALING:
+        spec = load_level(REFERENCE, overrides)
+        row: dict = {"label": label}
+        for mode in ("bare", "hashed"):
+            _wall, cpu, served = best_of(repeat, run_spec, spec, mode)
+            row["served"], row[mode] = served, cpu / served * 1e6
+        out.append(row)
+    return out
+
+
+def scaling_table(columns: dict[str, list[dict]]) -> None:
+    names = list(columns)
+    print("\nHow cost grows: CPU µs per task served (least of the runs)")
+    print(f"  {'':40} {'served':>8} " + " ".join(f"{name + ' bare':>14} {name + ' hashed':>16}" for name in names))
+    for i, row in enumerate(columns[names[0]]):
+        print(f"  {row['label']:40} {row['served']:>8} "
+              + " ".join(f"{columns[n][i]['bare']:14.2f} {columns[n][i]['hashed']:16.2f}" for n in names))
+
+
 def table(columns: dict[str, list[dict]]) -> None:
     """One line a row: per core, CPU seconds (the least) and tasks/s as a multiple of SimPy's in the same process;
     the mod rows also against the bare engine."""
@@ -266,9 +309,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each; the best is kept")
     parser.add_argument("--compare-with", type=Path, help="another checkout whose engine rows to run in turn")
     parser.add_argument("--json", action="store_true", help="print this process's rows as JSON (used by the table)")
+    parser.add_argument("--scaling", action="store_true", help="also how cost grows with horizon, customers, slots")
+    parser.add_argument("--scaling-json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.json:
-        print(json.dumps(measure(args.hours, args.repeat)))
+    if args.json or args.scaling_json:
+        print(json.dumps(measure(args.hours, args.repeat) if args.json else scaling(args.repeat)))
         return
 
     from factory_game.sim.core import is_compiled, pure_reason
@@ -282,6 +327,10 @@ def main() -> None:
         print(f"  (no compiled core: {pure_reason() or 'not built; python -m factory_game.build_core'})")
         columns = {"pure": measure(args.hours, args.repeat)}
     table(columns)
+    if args.scaling:
+        cores = [True, False] if is_compiled() else [True]
+        scaling_table({"pure" if pure else "compiled": measure_in(pure, args.hours, args.repeat, "--scaling-json")
+                       for pure in cores})
 
     if args.compare_with:
         simpy = columns["pure"][0]
