@@ -63,10 +63,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         import mypyc  # noqa: F401
     except ImportError:
-        print("build_core: mypyc is not installed (pip install mypy); the simulation runs as pure Python",
+        print("build_core: mypyc is not installed (pip install -e '.[compile]'); the simulation runs as pure Python",
               file=sys.stderr)
         return 2
-    build()
+    try:
+        build()
+    except (Exception, SystemExit) as exc:  # setuptools reports a failed compile as SystemExit
+        clean()
+        print(f"build_core: the compile failed ({type(exc).__name__}: {exc}); it needs a C compiler and Python's "
+              "headers (Debian: apt-get install gcc python3-dev). The simulation runs as pure Python.",
+              file=sys.stderr)
+        return 2
     print(f"compiled core built: {', '.join(path.name for path in compiled_files())}")
     return 0
 
