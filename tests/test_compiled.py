@@ -70,3 +70,10 @@ def test_a_build_older_than_its_sources_is_not_used(tmp_path, monkeypatch):
     (tmp_path / "world.py").write_text("# world, edited after the build\n")
     assert pure_reason() == ("changed since the compiled build: world "
                              "(rebuild: python -m factory_game.build_core)")
+
+
+def test_the_fields_stats_merge_walks_are_its_slots():
+    code = "from factory_game.sim import stats; print(stats._STATS_FIELDS == stats.Stats.__slots__)"
+    env = {**os.environ, "RIVER_PURE": "1", "PYTHONPATH": str(ROOT)}  # a compiled Stats has no __slots__ to read
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"
