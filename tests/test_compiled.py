@@ -77,3 +77,13 @@ def test_the_fields_stats_merge_walks_are_its_slots():
     env = {**os.environ, "RIVER_PURE": "1", "PYTHONPATH": str(ROOT)}  # a compiled Stats has no __slots__ to read
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "True"
+
+
+def test_the_exponential_draw_is_random_expovariate():
+    import random
+
+    from factory_game.sim.distributions import exponential
+
+    ours, theirs = random.Random(7), random.Random(7)
+    for rate in (1e-6, 0.003, 1.0, 250.0) * 500:
+        assert exponential(ours, rate) == theirs.expovariate(rate)  # the same float, bit for bit
