@@ -1,8 +1,10 @@
-"""Engine benchmark: River's engine against a textbook SimPy M/M/c over the same simulated horizon, in one process
-run, plus the 8-hour level at 1,000 customers per hour. Prints figures and ratios; asserts nothing (machines are
-noisy: compare side by side, here, in one run).
+"""Engine benchmark: River's engine against a textbook SimPy M/M/c over the same simulated horizon, plus the 8-hour
+level at 1,000 customers per hour. Prints one table of CPU-time minima and ratios to SimPy measured in the same
+process; when the compiled core is built (python -m factory_game.build_core), a column for the pure-Python core
+(RIVER_PURE=1) and one for the compiled core, each measured in a fresh process in the same run. Asserts nothing
+(machines are noisy: compare side by side, here, in one run).
 
-    python3 bench/engine.py [--hours 300] [--repeat 3] [--compare-with OTHER_CHECKOUT]
+    python3 bench/engine.py [--hours 300] [--repeat 3] [--scaling] [--compare-with OTHER_CHECKOUT]
 
 `--compare-with` adds the engine rows of another checkout (say, the commit before a change, from `git worktree add`),
 each run of either tree in its own fresh process, the two trees taking turns, so both meet the same machine load.
@@ -15,6 +17,7 @@ import gc
 import heapq
 import itertools
 import json
+import os
 import random
 import subprocess
 import sys
@@ -131,9 +134,9 @@ def river_priority_key(world, customer, task):
 
 
 def mod_rules(horizon_ms: int, seed: int, how: str) -> tuple[int, int]:
-    """The reference level with its price and priority rules asked `how`: `built-in` (the simulation calls the
-    defaults directly), `plain wrapper` (a Python function in between, the least any mod rule costs), `mod` (a
-    pass-through mod through the session: guard, read-only views, answer checks). Returns (served, rule calls)."""
+    """The reference level, bare, with its price and priority rules asked `how`: `plain wrapper` (a Python function
+    in between, the least any mod rule costs), `mod` (a pass-through mod through the session's `ask`: guard,
+    read-only views, answer checks), else the built-in rules called directly. Returns (served, rule calls)."""
     import dataclasses
     import tempfile
 
@@ -181,6 +184,36 @@ def best_of(repeat, fn, *args):
     return min(r[0] for r in runs), min(r[1] for r in runs), runs[0][2]
 
 
+ROWS = [
+    ("simpy (textbook process model)", simpy_mmc, ()),
+    ("floor (calendar, draws, objects only)", floor_mmc, ()),
+    ("engine, bare", engine_mmc, ("bare",)),
+    ("engine, ledger", engine_mmc, ("ledger",)),
+    ("engine, hashed", engine_mmc, ("hashed",)),
+    ("engine, bare, rules via a plain wrapper", mod_rules, ("plain wrapper",)),
+    ("engine, bare, a mod's pass-through rules", mod_rules, ("mod",)),
+]
+
+
+def measure(hours: int, repeat: int) -> list[dict]:
+    """Every row of the table in this process: served, the least wall and CPU time."""
+    out = []
+    for label, fn, extra in ROWS:
+        wall, cpu, result = best_of(repeat, fn, hours * HOUR, 1, *extra)
+        out.append({"label": label, "served": result[0] if isinstance(result, tuple) else result,
+                    "wall": wall, "cpu": cpu})
+    return out
+
+
+def measure_in(pure: bool, hours: int, repeat: int, what: str = "--json") -> list[dict]:
+    """`measure` (or `scaling`, with `--scaling-json`) in a fresh process on the pure (RIVER_PURE=1) or the compiled
+    core."""
+    env = {**os.environ, "RIVER_PURE": "1" if pure else "0"}
+    out = subprocess.run([sys.executable, __file__, "--hours", str(hours), "--repeat", str(repeat), what],
+                         env=env, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
 _ONE_RUN = """
 import json, sys, time
 sys.path[:0] = ['.', 'bench']
@@ -211,44 +244,105 @@ def compare(other: Path, hours: int, repeat: int, simpy: tuple[float, float]) ->
                   f"x{served / cpu / simpy[1]:.2f} simpy")
 
 
+SCALING = [  # (what grows, overrides): load 0.9 unless the slots alone grow
+    ("horizon 25 h", ['level.duration="25h"']),
+    ("horizon 50 h", ['level.duration="50h"']),
+    ("horizon 100 h", ['level.duration="100h"']),
+    ("1,080 customers/h, 100 slots, 20 h", ['level.duration="20h"', "arrivals.rate=1080", "models.sd15.slots=100"]),
+    ("4,320 customers/h, 400 slots, 5 h", ['level.duration="5h"', "arrivals.rate=4320", "models.sd15.slots=400"]),
+    ("100 slots (load 0.18), 100 h", ['level.duration="100h"', "models.sd15.slots=100"]),
+    ("400 slots (load 0.045), 100 h", ['level.duration="100h"', "models.sd15.slots=400"]),
+]
+
+
+def run_spec(spec, mode: str) -> int:
+    """A level run bare (metrics only) or hashed (every ledger entry and event, as `run` does); tasks served."""
+    world = World(spec, seed=1, ledger_window=0 if mode == "bare" else None)
+    if mode == "hashed":
+        world.subscribe(EventLog())
+    return world.run()["overall"]["completed"]
+
+
+def scaling(repeat: int) -> list[dict]:
+    """CPU µs per task served, bare and hashed, as the horizon, the customers and the slots grow (this process's
+    core)."""
+    out = []
+    for label, overrides in SCALING:
+        spec = load_level(REFERENCE, overrides)
+        row: dict = {"label": label}
+        for mode in ("bare", "hashed"):
+            _wall, cpu, served = best_of(repeat, run_spec, spec, mode)
+            row["served"], row[mode] = served, cpu / served * 1e6
+        out.append(row)
+    return out
+
+
+def scaling_table(columns: dict[str, list[dict]]) -> None:
+    names = list(columns)
+    print("\nHow cost grows: CPU µs per task served (least of the runs)")
+    print(f"  {'':40} {'served':>8} " + " ".join(f"{name + ' bare':>14} {name + ' hashed':>16}" for name in names))
+    for i, row in enumerate(columns[names[0]]):
+        print(f"  {row['label']:40} {row['served']:>8} "
+              + " ".join(f"{columns[n][i]['bare']:14.2f} {columns[n][i]['hashed']:16.2f}" for n in names))
+
+
+def table(columns: dict[str, list[dict]]) -> None:
+    """One line a row: per core, CPU seconds (the least) and tasks/s as a multiple of SimPy's in the same process;
+    the mod rows also against the bare engine."""
+    names = list(columns)
+    print(f"  {'':44} {'served':>7} " + " ".join(f"{name + ' cpu':>13} {'× simpy':>8} {'× bare':>7}"
+                                                   for name in names))
+    for i, (label, _fn, _extra) in enumerate(ROWS):
+        cells = []
+        for name in names:
+            rows = columns[name]
+            simpy, bare, row = rows[0], rows[2], rows[i]
+            versus = (row["served"] / row["cpu"]) / (simpy["served"] / simpy["cpu"])
+            to_bare = f"{row['cpu'] / bare['cpu']:7.2f}" if "rule" in label else f"{'':7}"
+            cells.append(f"{row['cpu']:11.3f} s {versus:7.2f}× {to_bare}")
+        print(f"  {label:44} {columns[names[0]][i]['served']:>7} " + " ".join(cells))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--hours", type=int, default=300, help="simulated horizon of the M/M/c comparison")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each; the best is kept")
     parser.add_argument("--compare-with", type=Path, help="another checkout whose engine rows to run in turn")
+    parser.add_argument("--json", action="store_true", help="print this process's rows as JSON (used by the table)")
+    parser.add_argument("--scaling", action="store_true", help="also how cost grows with horizon, customers, slots")
+    parser.add_argument("--scaling-json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    horizon = args.hours * HOUR
+    if args.json or args.scaling_json:
+        print(json.dumps(measure(args.hours, args.repeat) if args.json else scaling(args.repeat)))
+        return
 
-    print(f"M/M/{SLOTS}, load 0.9, {args.hours} simulated hours, best of {args.repeat}")
-    print(f"  {'':40} {'':>8}         {'wall':>6}    {'tasks/s':>9}          {'cpu':>6}    {'tasks/s':>9}")
-    simpy = None
-    rows = [("simpy (textbook process model)", simpy_mmc, ()),
-            ("floor (calendar, draws, objects only)", floor_mmc, ())]
-    rows += [("river engine, " + mode, engine_mmc, (mode,)) for mode in ("bare", "ledger", "hashed")]
-    for label, fn, extra in rows:
-        wall, cpu, result = best_of(args.repeat, fn, horizon, 1, *extra)
-        served = result[0] if isinstance(result, tuple) else result
-        rates = served / wall, served / cpu
-        simpy = simpy or rates
-        print(f"  {label:40} {served:>8} served  {wall:6.2f} s  {rates[0]:>9,.0f} x{rates[0] / simpy[0]:.2f}   "
-              f"{cpu:6.2f} s  {rates[1]:>9,.0f} x{rates[1] / simpy[1]:.2f} simpy")
+    from factory_game.sim.core import is_compiled, pure_reason
+
+    print(f"M/M/{SLOTS}, load 0.9, {args.hours} simulated hours, least CPU time of {args.repeat}, "
+          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    if is_compiled():
+        columns = {"pure": measure_in(True, args.hours, args.repeat),
+                   "compiled": measure_in(False, args.hours, args.repeat)}
+    else:
+        print(f"  (no compiled core: {pure_reason() or 'not built; python -m factory_game.build_core'})")
+        columns = {"pure": measure(args.hours, args.repeat)}
+    table(columns)
+    if args.scaling:
+        cores = [True, False] if is_compiled() else [True]
+        scaling_table({"pure" if pure else "compiled": measure_in(pure, args.hours, args.repeat, "--scaling-json")
+                       for pure in cores})
 
     if args.compare_with:
-        compare(args.compare_with, args.hours, args.repeat, simpy)
+        simpy = columns["pure"][0]
+        compare(args.compare_with, args.hours, args.repeat,
+                (simpy["served"] / simpy["wall"], simpy["served"] / simpy["cpu"]))
 
-    print("\nMod rules (price and priority key) through the session's guard and read-only views, bare engine")
-    base_s, rule_calls = None, 0
-    for how in ("built-in", "plain wrapper", "mod"):
-        seconds, (served, calls) = best_of(args.repeat, mod_rules, horizon, 1, how)
-        base_s, rule_calls = base_s or seconds, rule_calls or calls  # the same calls in each (same run)
-        extra = f"  +{(seconds - base_s) / rule_calls * 1e6:.2f} µs per rule call" if rule_calls else ""
-        print(f"  {how:40} {served:>8} served  {seconds:6.2f} s  x{seconds / base_s:.2f} built-in{extra}")
-
-    print("\n8-hour level at 1,000 customers/hour (93 slots, load 0.9), as `factory-game run` runs it (events hashed)")
+    print("\n8-hour level at 1,000 customers/hour (93 slots, load 0.9), as `factory-game run` runs it (events hashed), "
+          + ("compiled" if is_compiled() else "pure"))
     spec = load_level(REFERENCE, ["arrivals.rate=1000", "models.sd15.slots=93"])
-    seconds, _cpu, result = best_of(args.repeat, run_level, spec)
-    print(f"  wall {seconds:.3f} s   {result.event_count:,} events  {result.event_count / seconds:,.0f} events/s  "
-          f"{result.summary['overall']['completed']:,} tasks served")
+    seconds, cpu, result = best_of(args.repeat, run_level, spec)
+    print(f"  wall {seconds:.3f} s  cpu {cpu:.3f} s  {result.event_count:,} events  "
+          f"{result.event_count / cpu:,.0f} events/s (cpu)  {result.summary['overall']['completed']:,} tasks served")
     tracemalloc.start()
     run_level(spec)
     _current, peak = tracemalloc.get_traced_memory()

@@ -35,12 +35,12 @@ __all__ = ["advance", "assert_deterministic", "check_invariants", "customer_view
 def make_world(level: str | Path, seed: int | None = None, overrides: Iterable[str] = (),
                lenient: bool = False) -> World:
     """A fresh world of a level (a path, a bundled name or `mod-id/level`), its mods loaded and attached (strict:
-    a failing mod raises ModFailed). Every customer who ever arrives is kept in `world.testing_customers`, so
-    `check_invariants` can see departed ones."""
+    a failing mod raises ModFailed). Every customer who ever arrives is kept in
+    `world.attached["testing customers"]`, so `check_invariants` can see departed ones."""
     prepared = prepare_level(find_level(str(level)), overrides, lenient=lenient)
     world = prepared.start(seed)
     seen: dict[int, object] = {}
-    setattr(world, "testing_customers", seen)  # noqa: B010  an attribute a World does not declare
+    world.attached["testing customers"] = seen
 
     def keep(event) -> None:
         if event.customer is not None and event.customer not in seen and event.customer in world.customers:
@@ -127,7 +127,7 @@ def check_invariants(world: World) -> list[str]:
     available, held and spent; every hold is settled at most once and is still open only for a task in flight;
     revenue is what customers spent; cash is start + revenue - upstream. Tasks: each ends one way, and the metrics
     count what the tasks say. Needs a world from `make_world` (it remembers every customer)."""
-    customers = getattr(world, "testing_customers", None)
+    customers = world.attached.get("testing customers")
     if customers is None:
         return ["check_invariants needs a world from make_world (it remembers departed customers)"]
     problems = []

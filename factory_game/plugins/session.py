@@ -23,7 +23,6 @@ from functools import partial
 from pathlib import Path
 from types import MappingProxyType, ModuleType
 from typing import Any
-from weakref import WeakKeyDictionary
 
 import pluggy
 
@@ -128,7 +127,6 @@ class ModSession:
         self.settings = {info.id: MappingProxyType({s.name: s.default for s in info.read.settings})
                          for info in self.infos}  # per mod: the level's settings (read_settings) or the defaults
         self._routed: tuple[dict[str, int], tuple] = ({}, ())  # tasks per model by the mods' route rule, the models
-        self._states: WeakKeyDictionary = WeakKeyDictionary()  # world -> {mod id: that run's state dict}
         self.catalog = self._build_catalog()
         self._check_metrics()
         self._note_shadowed_rules()
@@ -173,10 +171,7 @@ class ModSession:
     def state(self, world, mod_id: str) -> dict:
         """The mod's own dict for this run: empty when the world starts, kept across the run's hook calls. A replay
         or a loaded save rebuilds it by running the same hooks again, so it needs no saving of its own."""
-        states = self._states.get(world)
-        if states is None:
-            states = self._states[world] = {}
-        return states.setdefault(mod_id, {})
+        return world.attached.setdefault("mod states", {}).setdefault(mod_id, {})  # kept by the world, ends with it
 
     def record(self) -> dict:
         """What a run records about its mods: each loaded mod's id, version, source, sha256 of its files and the

@@ -14,6 +14,7 @@ from random import Random
 
 from factory_game.sim.burst import BurstArrivals
 from factory_game.sim.clock import HOUR
+from factory_game.sim.distributions import exponential
 from factory_game.sim.rng import RngStreams
 from factory_game.sim.spec import LevelSpec, RatePiece, TraceArrival
 
@@ -66,7 +67,7 @@ class Arrivals:
             rate_per_ms = rates[i] * demand
             end = ends[i]
             if rate_per_ms > 0:
-                candidate = t + rng.expovariate(rate_per_ms)
+                candidate = t + exponential(rng, rate_per_ms)
                 if end is None or candidate < end:
                     self._cursor = candidate
                     self._piece = i  # = piece_index(pieces, candidate), as candidate < end

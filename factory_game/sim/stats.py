@@ -118,7 +118,7 @@ class Stats:
         self.refunded_cents = 0
 
     def merge(self, other: Stats) -> None:
-        for name in Stats.__slots__:
+        for name in _STATS_FIELDS:
             value = getattr(other, name)
             if isinstance(value, Histogram):
                 getattr(self, name).merge(value)
@@ -176,3 +176,9 @@ class Stats:
             "revenue_cents": self.revenue_cents,
             "refunded_cents": self.refunded_cents,
         }
+
+
+# The fields `Stats.merge` walks: `Stats.__slots__` written out, since a compiled class (factory_game/sim/core.py)
+# cannot read its `__slots__` (tests/test_compiled.py checks the two agree).
+_STATS_FIELDS = ("requested", "admitted", "completed", "failed", "abandoned", "lost", "waits", "sojourns",
+                 "within_sla", "score", "revenue_cents", "refunded_cents", "retries")

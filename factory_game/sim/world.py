@@ -95,6 +95,9 @@ class World:
         self.metrics = Metrics(spec, self.models, self.ledger, sample_every_ms=TICK_MS)
         self.listeners: list[Callable[[Event], None]] = []
         self._sections: list[tuple[str, Callable[[], dict[str, Any]]]] = []  # extra summary tables (the mods' metrics)
+        # what the layers above keep with this run (each mod's state, the test kit's customers): a compiled World
+        # takes no attribute it does not declare, nor a weak reference
+        self.attached: dict[str, Any] = {}
         self._next_customer = 1
         self._next_task = 1
         self._sla_ms = spec.sla_ms
