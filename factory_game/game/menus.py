@@ -501,8 +501,13 @@ class ReportView(MenuView):
                 y -= self.LINE
                 state = "missed" if not r.met else "warned" if r.warning else "met"
                 value = _metric_value(r.goal.metric, r.value, lang)
-                text = f"{goal_text(i18n, r.goal)} → {value} {t(f'report.goal_{state}')}"
-                for i, part in enumerate(wrap(text, width)):  # wrapped, never cut: the result ends the line
+                result = f"→ {value} {t(f'report.goal_{state}')}"  # kept whole: the result ends the line
+                parts = wrap(goal_text(i18n, r.goal), width)
+                if text_width(f"{parts[-1]} {result}") <= width:
+                    parts[-1] = f"{parts[-1]} {result}"
+                else:
+                    parts.append(result)
+                for i, part in enumerate(parts):  # wrapped, never cut
                     y -= self.LINE if i else 0
                     self.line(("  " if i else "") + part, x, y, pal["lime"] if state == "met" else pal["orange"])
             for text in wrap(capped_line(data, lang).replace("**", ""), width)[:2]:  # what held the stars down

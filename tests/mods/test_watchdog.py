@@ -69,7 +69,7 @@ def test_a_fast_hook_under_a_tight_cpu_budget_never_fails(mods_dir, tmp_path):
         @hookimpl
         def river_price(world):
             total = 0
-            for i in range(12000):  # about 1 ms of CPU
+            for i in range(6000):  # about 0.5 ms of CPU: a sixth of the budget (cache misses on a loaded machine cost CPU time too)
                 total += i * i
             return None
         """)
@@ -120,7 +120,5 @@ def test_library_code_and_seeded_randomness_inside_a_hook_are_fine(mods_dir, tmp
 
 @pytest.mark.parametrize("budget", ["nan", "-1", "0", "inf", "abc"])
 def test_mod_budget_must_be_finite_and_above_zero(budget, capsys):
-    with pytest.raises(SystemExit) as exited:
-        main(["run", "sandbox", "--mod-budget", budget])
-    assert exited.value.code == EXIT_BAD_INPUT
+    assert main(["run", "sandbox", "--mod-budget", budget]) == EXIT_BAD_INPUT
     assert "expected a finite number of seconds above 0" in capsys.readouterr().err
