@@ -64,6 +64,13 @@ def test_a_discount_gives_back_part_of_the_hold_and_the_rest_is_settled():
         ("capture", 350, 1, 7, "")]
 
 
+def test_a_discount_may_give_back_the_whole_hold():
+    """The upper bound is inclusive: a 100 % discount leaves a hold of 0, still settled once."""
+    ledger = _held(80)
+    ledger.reduce_hold(1, 1, 7, 80, "all of it")
+    assert (ledger.held_cents, ledger.refunded_cents, ledger.capture(2, 1, 7)) == (0, 80, 0)
+
+
 def test_upstream_costs_come_off_the_cash_and_the_profit():
     """Upstream costs are booked at once, with the model and the note."""
     ledger = _held()
