@@ -1,0 +1,9 @@
+"""Hypothesis profiles for the whole suite: `pytest --hypothesis-profile ci` draws the same examples on every run
+(stable CI), `--hypothesis-profile long` draws many more for a nightly or pre-release run (tests/properties reads
+the profile's `max_examples`; tests that fix their own count keep it)."""
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("long", max_examples=1000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
