@@ -17,6 +17,8 @@ import traceback
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from factory_game.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -134,6 +136,7 @@ def run_all(directory: Path, count: int = COUNT) -> tuple[Counter, list[str]]:
     return tally, failures
 
 
+@pytest.mark.slow
 def test_damaged_levels_get_a_named_error_never_a_traceback(tmp_path):
     tally, failures = run_all(tmp_path)
     assert not failures, f"{len(failures)} of {COUNT} mutants failed:\n\n" + "\n\n".join(failures[:5])
