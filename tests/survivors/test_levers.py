@@ -94,3 +94,16 @@ def test_a_levels_scripted_event_moves_a_lever_the_player_has_not_unlocked():
     scripted = [r for r in world.commands if r.source == "level"]
     assert [(r.time, r.ok, r.command) for r in scripted] == [(20 * MINUTE, True, SetPrice("image", 155))]
     assert world.prices["image"] == 155
+
+
+def test_lost_sales_pull_reputation_down():
+    """A customer who cannot afford a task (a lost sale) counts as an unhappy end for reputation."""
+    from factory_game.levelkit import with_arrivals
+    from factory_game.sim.distributions import Dist
+
+    spec = with_arrivals(level(model(slots=4), rate_per_hour=120, market=MarketSpec(reputation_strength=1.5)),
+                         budget=Dist.fixed(0))
+    world = World(spec, seed=2)
+    summary = world.run(30 * MINUTE)
+    assert summary["overall"]["lost_sales"] > 20 and summary["overall"]["completed"] == 0
+    assert summary["manager"]["reputation"] < 0.9 - 0.3

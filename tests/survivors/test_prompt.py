@@ -38,3 +38,16 @@ def test_a_full_outage_predicts_an_unbounded_wait_and_asks_everyone_queued():
     assert prompts == []
     world.advance(1 * MINUTE)
     assert [(t, c, int(info)) for t, c, info in prompts] == [(MINUTE, c, SHOWN_WAIT_CAP_MS) for c in range(2, 11)]
+
+
+def test_a_yes_is_asked_again_when_the_start_slips_past_the_promise_by_a_line():
+    """A customer who said yes is asked again once their predicted start passes the promised one by a full line."""
+    outage = ScriptedEvent("outage", 2 * MINUTE, duration_ms=60 * MINUTE, model="sd15", slots=1)
+    world, prompts = _queue_of_ten(PromptSpec(enabled=True, multiplier=3.0, answer_delay_ms=10 * SECOND),
+                                   events=(outage,))
+    world.advance(MINUTE)  # the first asked (customers 5..10) said yes to their waits
+    first = {c for _t, c, _info in prompts}
+    assert first == set(range(5, 11))
+    world.advance(3 * MINUTE)  # the only slot went down at 2 min: every start slips without bound
+    again = [c for t, c, _info in prompts if t >= 2 * MINUTE]
+    assert set(again) >= first, "each promised customer is asked again"
