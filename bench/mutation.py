@@ -89,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--label", help="the report's name: bench/results/mutation-<date>-<label>.md")
     parser.add_argument("--no-report", action="store_true", help="print only; write nothing under bench/results")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder (for `mutmut show/apply`)")
+    parser.add_argument("--resume", metavar="DIR", help="carry on in a kept scratch folder (its copy and config)")
     args = parser.parse_args(argv)
 
     known = EVERY
@@ -103,9 +104,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"no mutation-tested module changed since {args.changed}")
             return 0
 
-    work = Path(tempfile.mkdtemp(prefix="river-mutation-"))
+    work = Path(args.resume) if args.resume else Path(tempfile.mkdtemp(prefix="river-mutation-"))
+    if args.resume and not (work / "mutants").is_dir():
+        print(f"bench/mutation.py: --resume {work}: not a kept scratch folder (no mutants/ in it)", file=sys.stderr)
+        return 2
     try:
-        outcomes = run(modules, work, sample=args.sample, seed=args.seed, jobs=args.jobs)
+        outcomes = run(modules, work, sample=args.sample, seed=args.seed, jobs=args.jobs, fresh=not args.resume)
         report = render(outcomes, args)
         print(report)
         if not args.no_report:
@@ -116,18 +120,21 @@ def main(argv: list[str] | None = None) -> int:
             path.write_text(report, encoding="utf-8")
             print(f"written: {path.relative_to(ROOT)}")
     finally:
-        if args.keep:
+        if args.keep or args.resume:
             print(f"scratch folder kept: {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
     return 1 if any(o.alive for o in outcomes) else 0
 
 
-def run(modules: list[str], work: Path, sample: int | None = None, seed: int = 0, jobs: int = 1) -> list[Outcome]:
-    """Mutate `modules` in a copy of the checkout at `work` and return what happened to each mutant."""
-    _copy_checkout(work)
-    tests = list(dict.fromkeys(t for m in modules for t in EVERY[m] if (ROOT / t).exists()))
-    _configure(work, [f"factory_game/{m}" for m in modules], tests)
+def run(modules: list[str], work: Path, sample: int | None = None, seed: int = 0, jobs: int = 1,
+        fresh: bool = True) -> list[Outcome]:
+    """Mutate `modules` in a copy of the checkout at `work` and return what happened to each mutant (`fresh`
+    False: `work` is a kept copy; mutmut checks only the mutants it has no verdict for yet)."""
+    if fresh:
+        _copy_checkout(work)
+        tests = list(dict.fromkeys(t for m in modules for t in EVERY[m] if (ROOT / t).exists()))
+        _configure(work, [f"factory_game/{m}" for m in modules], tests)
     names: list[str] = []
     if sample:
         every = sorted(name for m in modules for name in _mutant_names(work, m))
