@@ -73,3 +73,23 @@ def test_trace_prints_every_call_with_its_arguments_and_answer(monkeypatch, caps
     monkeypatch.delenv(TRACE_ENV)
     Guard().call("m", "river_price", lambda: 1, ())
     assert capsys.readouterr().err == ""
+
+
+def test_profile_figures_are_total_milliseconds_and_microseconds_per_call():
+    """A row's total is in ms and its per-call time in µs: per call x calls = total x 1000."""
+    guard = Guard()
+    for _ in range(4):
+        guard.call("m", "river_price", lambda: time.sleep(0.1), ())
+    _mod, _hook, calls, total_ms, per_call_us = guard.profile_lines()[1].split()
+    assert int(calls) == 4 and 400 <= float(total_ms) < 4000
+    assert float(per_call_us) * 4 == pytest.approx(float(total_ms) * 1000, rel=5e-4)  # as printed: 0.1 ms of 400
+
+
+def test_trace_cuts_long_arguments_at_sixty_characters(monkeypatch, capsys):
+    """An argument's repr up to 60 characters is shown whole; a longer one is cut to 57 and '...'."""
+    monkeypatch.setenv(TRACE_ENV, "1")
+    guard = Guard()
+    fits, long = "x" * 58, "y" * 59  # reprs of 60 and 61 characters
+    guard.call("m", "river_price", lambda a, b: 0, (fits, long))
+    line = capsys.readouterr().err.strip()
+    assert f"river_price({fits!r}, {repr(long)[:57]}...) -> 0 (" in line
