@@ -90,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-report", action="store_true", help="print only; write nothing under bench/results")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder (for `mutmut show/apply`)")
     parser.add_argument("--resume", metavar="DIR", help="carry on in a kept scratch folder (its copy and config)")
+    parser.add_argument("--recheck", metavar="DIR", help="run again, on today's tests, only the mutants a kept "
+                        "scratch folder's run did not kill; the report counts the others as that run left them")
     args = parser.parse_args(argv)
 
     known = EVERY
@@ -109,7 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench/mutation.py: --resume {work}: not a kept scratch folder (no mutants/ in it)", file=sys.stderr)
         return 2
     try:
-        outcomes = run(modules, work, sample=args.sample, seed=args.seed, jobs=args.jobs, fresh=not args.resume)
+        earlier = {m: _meta(Path(args.recheck), m) for m in modules} if args.recheck else None
+        outcomes = run(modules, work, sample=args.sample, seed=args.seed, jobs=args.jobs, fresh=not args.resume,
+                       earlier=earlier)
         report = render(outcomes, args)
         print(report)
         if not args.no_report:
@@ -128,15 +132,21 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(modules: list[str], work: Path, sample: int | None = None, seed: int = 0, jobs: int = 1,
-        fresh: bool = True) -> list[Outcome]:
+        fresh: bool = True, earlier: dict[str, dict[str, int | None]] | None = None) -> list[Outcome]:
     """Mutate `modules` in a copy of the checkout at `work` and return what happened to each mutant (`fresh`
-    False: `work` is a kept copy; mutmut checks only the mutants it has no verdict for yet)."""
+    False: `work` is a kept copy; mutmut checks only the mutants it has no verdict for yet). `earlier`: an earlier
+    run's exit codes per module; only its survivors are run again (the source must not have changed since)."""
     if fresh:
         _copy_checkout(work)
         tests = list(dict.fromkeys(t for m in modules for t in EVERY[m] if (ROOT / t).exists()))
         _configure(work, [f"factory_game/{m}" for m in modules], tests)
     names: list[str] = []
-    if sample:
+    if earlier is not None:
+        names = sorted(n for codes in earlier.values() for n, code in codes.items()
+                       if _status(code) in ("survived", "no tests", "not checked"))
+        if not names:
+            raise SystemExit("bench/mutation.py: --recheck: that run left no survivor to check again")
+    elif sample:
         every = sorted(name for m in modules for name in _mutant_names(work, m))
         names = sorted(random.Random(seed).sample(every, min(sample, len(every))))
     # before the interpreter starts: a PYTHONPATH entry missing at start-up is cached as absent, and the checkout's
@@ -153,7 +163,10 @@ def run(modules: list[str], work: Path, sample: int | None = None, seed: int = 0
     for module in modules:
         outcome = Outcome(module)
         codes = _meta(work, module)
-        outcome.status = {n: _status(codes[n]) for n in (names or codes) if n in codes}
+        if earlier is not None:
+            codes = {**earlier[module], **{n: codes[n] for n in names if n in codes}}
+        outcome.status = {n: _status(codes[n]) for n in (codes if earlier is not None else names or codes)
+                          if n in codes}
         for name, status in outcome.status.items():
             if status in ("survived", "no tests"):
                 diff = subprocess.run([PYTHON, "-m", "mutmut", "show", name], cwd=work, env=env,
