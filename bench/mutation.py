@@ -206,7 +206,7 @@ def render(outcomes: list[Outcome], args: argparse.Namespace) -> str:
 
 def _rate(o: Outcome, killed: int) -> str:
     counted = o.checked - len(o.equivalent)
-    return f"{100 * killed / counted:.0f} %" if counted else "–"
+    return f"{100 * killed / counted:.1f} %" if counted else "–"
 
 
 def _short_diff(diff: str) -> list[str]:
