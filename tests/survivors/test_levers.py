@@ -249,3 +249,36 @@ def test_a_wait_offer_takes_its_share_off_each_queued_task_of_a_yes():
     summary = world.summary()
     assert summary["overall"]["lost_sales"] == 0
     assert (summary["money"]["refunded_cents"], summary["money"]["held_cents"]) == (300, 0)
+
+
+def test_reputation_stays_put_when_nothing_ends_or_when_it_is_off():
+    """Reputation moves only on visits that ended; and not at all on a level without reputation."""
+    quiet = World(level(model(slots=1), market=MarketSpec(reputation_strength=1.5)))
+    quiet.advance(30 * MINUTE)  # nobody came: nothing to score
+    assert quiet.summary()["manager"]["reputation"] == 0.9
+    off = _world(["market.reputation_strength=0"])
+    for tier in ("L1", "L2", "L3"):
+        off.apply(CloseTier(tier, 60))
+    off.advance(60 * MINUTE)
+    assert off.summary()["overall"]["angry_by_cause"]["refused"] > 30
+    assert off.summary()["manager"]["reputation"] == 0.9 and off.summary()["manager"]["demand_factor"] == 1.0
+
+
+def test_a_door_closed_for_one_minute_refuses_that_minutes_arrivals():
+    """CloseTier(t, 1) closes the door for one minute (only 0 opens it)."""
+    probe = _world(["arrivals.tiers={ L1 = 1.0 }"])
+    seen = _arrivals(probe)
+    probe.advance(HOUR)
+    time = next(t for t, _tier, _refused in seen if t > 10 * MINUTE)
+    world = _world(["arrivals.tiers={ L1 = 1.0 }"])
+    seen = _arrivals(world)
+    world.advance(time - 30_000)
+    assert world.apply(CloseTier("L1", 1)).ok
+    world.advance(time)
+    assert seen[-1] == (time, "L1", True)
+
+
+@pytest.mark.parametrize("multiplier", [0.5, 20.0])
+def test_the_prompt_multipliers_ends_are_accepted(multiplier):
+    """The wait-prompt multiplier goes from 0.5 to 20, both ends included."""
+    assert _world().apply(SetPromptMultiplier(multiplier)).ok
