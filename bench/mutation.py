@@ -144,7 +144,7 @@ def run(modules: list[str], work: Path, sample: int | None = None, seed: int = 0
     names: list[str] = []
     if earlier is not None:
         names = sorted(n for codes in earlier.values() for n, code in codes.items()
-                       if _status(code) in ("survived", "no tests", "not checked"))
+                       if _status(code) in ("survived", "no tests"))
         if not names:
             raise SystemExit("bench/mutation.py: --recheck: that run left no survivor to check again")
     elif sample:
@@ -164,8 +164,9 @@ def run(modules: list[str], work: Path, sample: int | None = None, seed: int = 0
     for module in modules:
         outcome = Outcome(module)
         codes = _meta(work, module)
-        if earlier is not None:
-            codes = {**earlier[module], **{n: codes[n] for n in names if n in codes}}
+        if earlier is not None:  # what that run checked (all, or its sample), with today's verdicts on its survivors
+            codes = {**{n: c for n, c in earlier[module].items() if c is not None},
+                     **{n: codes[n] for n in names if n in codes}}
         outcome.status = {n: _status(codes[n]) for n in (codes if earlier is not None else names or codes)
                           if n in codes}
         for name, status in outcome.status.items():
