@@ -94,3 +94,81 @@ def test_a_set_path_past_an_array_or_through_a_value_is_a_problem_not_a_tracebac
     assert found == [(override.partition("=")[0], "a path through tables", f"--set {override}", None)]
     ok = parse_level(BASE, "ok.toml", ["arrivals.rate.1.per_hour=5"])
     assert [p.per_hour for p in ok.arrivals.rate] == [10, 5]
+
+
+# ---------------------------------------------------------------------------- from the mutmut sample on loader.py
+@pytest.mark.parametrize(("extra", "problem"), [
+    ('[content.gold]\nprice = "1.00"\n',
+     ("content.gold", "a known content type", "unknown content type 'gold'")),
+    ('[models.dall-e]\nslots = 2\n',
+     ("models.dall-e", "a known model or a new model with content, slots and service", "unknown model 'dall-e'")),
+    ('[models.sd15b]\ncontent = []\nslots = 1\nservice = { dist = "fixed", value = "5m" }\n',
+     ("models.sd15b.content", "a non-empty array of content type ids", "[]")),
+    ('[[events]]\nkind = "outage"\nat = "1h"\nduration = "5m"\nmodel = "sd16"\nslots = 1\n',
+     ("events.0.model", "a model of this level (did you mean 'sd15'?)", "'sd16'")),
+    ('[[events]]\nkind = "price"\nat = "1h"\ncontent = "imag"\nprice = "1.00"\n',
+     ("events.0.content", "a content type (did you mean 'image'?)", "'imag'")),
+    ('[[goals]]\nmetric = "overall.sla_share"\n',
+     ("goals.0.at_least", "exactly one of at_least or at_most: three star thresholds", "neither")),
+    ('[[goals]]\nmetric = "overall.sla_share"\nat_least = [0.1, 0.2, 0.3]\nat_most = [0.3, 0.2, 0.1]\n',
+     ("goals.0.at_least", "exactly one of at_least or at_most: three star thresholds", "both")),
+    ('[[goals]]\nmetric = "overall.sla_shar"\nat_least = [0.1, 0.2, 0.3]\n',
+     ("goals.0.metric", "a summary metric (did you mean 'overall.sla_share'?)", "'overall.sla_shar'")),
+    ('[[goals]]\nmetric = "money.profit_cents"\nat_least = ["1.00", "2.00", true]\n',
+     ("goals.0.at_least", 'a finite number or a money string like "50.00"', "True")),
+    ('[[goals]]\nmetric = "overall.sla_share"\nat_least = [0.1, 0.2, "x"]\n',
+     ("goals.0.at_least", "a finite number", "'x'")),
+])
+def test_each_bad_table_is_a_named_problem(extra, problem):
+    """Each mistake is reported at its key, with what was expected and what was found."""
+    found = problems(BASE + extra)
+    assert [(path, expected, found_text) for path, expected, found_text, _line in found] == [problem]
+
+
+def test_a_rate_that_is_neither_a_number_nor_pieces_is_named():
+    """`rate` must be customers per hour or a list of pieces."""
+    found = problems(BASE.replace('rate = [{ from = "0h", per_hour = 10 }, { from = "1h", per_hour = 40 }]',
+                                  'rate = "lots"'))
+    assert found[0][:3] == ("arrivals.rate", 'customers per hour, or an array of { from = "0h", per_hour = 100 }',
+                            "'lots'")
+
+
+def test_an_unknown_weight_key_names_what_is_allowed():
+    """A weight for a tier the level does not have is named as an unknown tier."""
+    found = problems(BASE + 'tiers = { L1 = 1, L7 = 1 }\n')
+    assert found[0][:3] == ("arrivals.tiers.L7", "a tier", "unknown 'L7'")
+
+
+@pytest.mark.parametrize("override", ["models.sd15.slots", "=5"])
+def test_an_override_without_key_or_value_is_named(override):
+    """`--set` needs key.path=value: a missing `=` or key is a problem naming the override as given."""
+    found = problems(BASE, [override])
+    assert found == [(override.partition("=")[0].strip(), "an override like key.path=value", repr(override), None)]
+
+
+def test_the_levels_queue_table_reaches_the_spec():
+    """`[queue] aging` set in the file is the spec's (not the default)."""
+    spec = parse_level(BASE + '[queue]\naging = "7m"\n', "ok.toml")
+    assert spec.queue.aging_ms == 7 * 60_000
+
+
+def test_the_autopilots_star_cap_is_a_goal_on_its_minutes():
+    """`star_cap = 2`: any minute of the auto-manager costs the third star; the other thresholds are the whole run."""
+    from factory_game.level.loader import autopilot_star_cap_goal
+
+    goal = autopilot_star_cap_goal(2, 150 * 60_000 + 30_000)  # 2 h 30 min 30 s: 150 whole minutes
+    assert (goal.metric, goal.at_least, goal.stars, goal.warn) == ("manager.autopilot_minutes", False,
+                                                                   (150.0, 150.0, 0.0), 0.0)
+    assert autopilot_star_cap_goal(0, 60 * 60_000).stars == (0.0, 0.0, 0.0)
+    assert autopilot_star_cap_goal(1, 60 * 60_000).stars == (60.0, 0.0, 0.0)
+
+
+def test_a_file_read_from_disk_names_its_path_in_each_problem(tmp_path):
+    """load_level reports the file's path with each problem."""
+    from factory_game.level import load_level
+
+    path = tmp_path / "bad.toml"
+    path.write_text(BASE.replace("slots = 3", "slots = -1"), encoding="utf-8")
+    with pytest.raises(LevelError) as info:
+        load_level(path)
+    assert [(p.file, p.path) for p in info.value.problems] == [(str(path), "models.sd15.slots")]
