@@ -140,6 +140,7 @@ def test_a_released_busy_slot_is_out_of_next_hours_cost():
 
     world = World(level(model(slots=0, max_extra=1, lead_time_ms=0, rent_price_cents=400, slot_cost_cents=0)))
     assert world.apply(Rent("sd15", 1)).ok
+    world.advance(1)  # it arrives
     world.apply(Arrive("L1", ("image",)))
     assert economics.next_hour_cost_cents(world, "sd15") == 400
     assert world.apply(Release("sd15", 1)).ok  # busy: it leaves when its task ends
