@@ -282,3 +282,30 @@ def test_a_door_closed_for_one_minute_refuses_that_minutes_arrivals():
 def test_the_prompt_multipliers_ends_are_accepted(multiplier):
     """The wait-prompt multiplier goes from 0.5 to 20, both ends included."""
     assert _world().apply(SetPromptMultiplier(multiplier)).ok
+
+
+def test_content_weights_count_as_shares_of_demand():
+    """A level's content weights are shares: weights of 2 and 1 at the reference prices still make demand 1."""
+    from factory_game.levelkit import with_arrivals
+
+    spec = level(model(content=("image", "audio")), rate_per_hour=10, market=MarketSpec(elasticity=1.0))
+    world = World(with_arrivals(spec, content=(("image", 2.0), ("audio", 1.0))))
+    assert world.apply(SetPrice("image", world.prices["image"])).ok
+    assert world.summary()["manager"]["demand_factor"] == pytest.approx(1.0)
+    assert world.apply(SetPrice("image", 2 * world.prices["image"])).ok
+    assert world.summary()["manager"]["demand_factor"] == pytest.approx(2 / 3 * math.exp(-1.0) + 1 / 3)
+
+
+def test_a_free_content_type_adds_its_weight_wherever_it_comes():
+    """The order of the content types does not matter: a free one after a priced one adds, not replaces."""
+    weights = {"b": 0.75, "a": 0.25}
+    assert price_factor({"a": 5, "b": 200}, {"a": 0, "b": 100}, weights, 2.0) == \
+        pytest.approx(0.25 + 0.75 * math.exp(-2.0))
+
+
+def test_a_weak_priority_elasticity_still_moves_the_share():
+    """Priority elasticity 0.5: doubling the surcharge over its reference cuts the share by e^-0.5."""
+    world = _world(["market.priority_elasticity=0.5", "level.priority_surcharge=0.5", "arrivals.priority_share=0.4"])
+    assert world.apply(SetSurcharge(100)).ok
+    share = 0.4 * math.exp(-0.5)
+    assert economics.revenue_per_task_cents(world, "sd15") == pytest.approx(world.prices["image"] * (1 + share))
