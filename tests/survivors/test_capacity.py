@@ -145,3 +145,14 @@ def test_a_released_busy_slot_is_out_of_next_hours_cost():
     assert economics.next_hour_cost_cents(world, "sd15") == 400
     assert world.apply(Release("sd15", 1)).ok  # busy: it leaves when its task ends
     assert economics.next_hour_cost_cents(world, "sd15") == 0
+
+
+def test_contract_orders_add_up_and_their_slots_are_announced():
+    """Contract orders in transit count against the limit like rentals; each contract slot's arrival names it."""
+    spec = level(model(slots=1, max_extra=3), market=MarketSpec(contract_lead_ms=10 * MINUTE))
+    world = World(spec)
+    log = _recorded(world)
+    assert world.apply(SignContract("sd15", 1)).ok and world.apply(SignContract("sd15", 1)).ok
+    assert world.apply(SignContract("sd15", 2)).reason == "sd15 allows 3 extra slots; 2 already rented"
+    world.advance(10 * MINUTE)
+    assert [(e.model, e.slot) for e in log if e.kind == Kind.SLOT_ARRIVE] == [("sd15", 2), ("sd15", 3)]
