@@ -172,3 +172,44 @@ def test_a_file_read_from_disk_names_its_path_in_each_problem(tmp_path):
     with pytest.raises(LevelError) as info:
         load_level(path)
     assert [(p.file, p.path) for p in info.value.problems] == [(str(path), "models.sd15.slots")]
+
+
+def test_events_and_goals_keep_what_the_file_says():
+    """A spike, an outage and a price event load with their kinds; a goal keeps its direction; a content price
+    override reaches the spec."""
+    text = BASE + ('[content.image]\nprice = "0.70"\n'
+                   '[[events]]\nkind = "spike"\nat = "1h"\nduration = "10m"\nfactor = 2.0\n'
+                   '[[events]]\nkind = "outage"\nat = "1h"\nduration = "5m"\nmodel = "sd15"\nslots = 1\n'
+                   '[[events]]\nkind = "price"\nat = "1h"\ncontent = "image"\nprice = "1.00"\n'
+                   '[[goals]]\nmetric = "overall.sla_share"\nat_least = [0.5, 0.7, 0.9]\n')
+    spec = parse_level(text, "ok.toml")
+    assert [e.kind for e in spec.events] == ["spike", "outage", "price"]
+    assert spec.events[2].price_cents == 100 and spec.content[0].price_cents == 70
+    assert [(g.metric, g.at_least) for g in spec.goals] == [("overall.sla_share", True)]
+
+
+def test_an_event_missing_a_key_of_its_kind_is_a_problem():
+    """An outage needs its slots (and every kind its own keys)."""
+    found = problems(BASE + '[[events]]\nkind = "outage"\nat = "1h"\nduration = "5m"\nmodel = "sd15"\n')
+    assert [path for path, *_rest in found] == ["events.0.slots"]
+
+
+def test_a_content_weight_for_content_no_model_serves_is_named():
+    """Arrivals may only ask for content a model of the level serves."""
+    found = problems(BASE + 'content = { video = 1.0 }\n')
+    assert found[0][:3] == ("arrivals.content.video", "a content type served by a model of this level",
+                            "unknown 'video'")
+
+
+@pytest.mark.parametrize(("mods", "expected"), [
+    ('["surge-pricing"]', [("level.mods", "a level without mods (a level with mods opens through "
+                            "factory_game.plugins.prepare_level)", "surge-pricing")]),
+    ('[{ id = "surge-pricing", settings = { share = 0.5 } }]',
+     [("level.mods", "a level without mods (a level with mods opens through factory_game.plugins.prepare_level)",
+       "surge-pricing")]),
+    ('[5]', [("level.mods.0", 'a mod id or { id = "...", version = ">=1.0", settings = { ... } }', "5")]),
+])
+def test_a_level_naming_mods_is_read_through_the_plugin_layer(mods, expected):
+    """parse_level without the plugin layer names the mods it cannot open (settings are the door's to read)."""
+    text = BASE.replace('duration = "2h"', f'duration = "2h"\nmods = {mods}')
+    assert [(p, e, f) for p, e, f, _line in problems(text)] == expected
