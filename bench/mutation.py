@@ -48,7 +48,8 @@ MODULES: dict[str, list[str]] = {
     "sim/market.py": ["tests/test_market.py", "tests/test_economics.py", "tests/test_rules.py",
                       "tests/survivors/test_levers.py"],
     "plugins/guard.py": ["tests/mods/test_trust.py", "tests/survivors/test_guard.py"],
-    "level/loader.py": ["tests/test_levels.py", "tests/test_door.py", "tests/survivors/test_loader.py"],
+    "level/loader.py": ["tests/test_levels.py", "tests/test_door.py", "tests/survivors/test_loader.py",
+                        "tests/mods/test_mod_events.py", "tests/planner/test_trace.py"],
 }
 _OTHER = {"plugins/session.py": ["tests/mods/test_session.py", "tests/mods/test_trust.py",
                                  "tests/mods/test_mod_events.py"]}
