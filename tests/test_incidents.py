@@ -18,7 +18,7 @@ from factory_game.sim.incidents import KINDS
 from factory_game.sim.world import World
 
 RUSH = "levels/campaign/04-rush-hour.toml"
-QUIET = ["autopilot.enabled=false", "market.elasticity=0", "market.reputation_strength=0"]  # demand moves by incidents only
+QUIET = ["autopilot.enabled=false", "market.elasticity=0", "market.reputation_strength=0"]  # demand moves by incidents
 
 
 def _spec(rates, more=()):

@@ -3,7 +3,10 @@ deleted and renamed keys, wrong types, huge, negative and non-finite numbers) go
 and, when valid, a short `factory-game run`; each ends with exit 0, 1 or 2 and a message, within a time limit.
 
 Run in-process through the CLI's `main()` (a subprocess each would take minutes). `python3 -m tests.test_mutations`
-prints the tally by kind of mutation and outcome."""
+prints the tally by kind of mutation and outcome.
+
+And the code itself: CI runs a fixed sample of mutmut's mutants of the ledger through `bench/mutation.py` (the full
+run, module by module, is `python bench/mutation.py`; see bench/results/mutation-*.md)."""
 
 from __future__ import annotations
 
@@ -12,10 +15,13 @@ import io
 import random
 import re
 import signal
+import subprocess
 import sys
 import traceback
 from collections import Counter
 from pathlib import Path
+
+import pytest
 
 from factory_game.cli import main
 
@@ -134,12 +140,28 @@ def run_all(directory: Path, count: int = COUNT) -> tuple[Counter, list[str]]:
     return tally, failures
 
 
+@pytest.mark.slow
 def test_damaged_levels_get_a_named_error_never_a_traceback(tmp_path):
     tally, failures = run_all(tmp_path)
     assert not failures, f"{len(failures)} of {COUNT} mutants failed:\n\n" + "\n\n".join(failures[:5])
     outcomes = Counter(result for (_kind, result), n in tally.items() for _ in range(n))
     # the mutants exercise both sides: many are refused with a named error, many still run
     assert outcomes["invalid"] > COUNT // 4 and outcomes["ok"] + outcomes["goals"] > COUNT // 10, outcomes
+
+
+MUTATION_SAMPLE = ["--modules", "sim/ledger.py", "--sample", "12", "--seed", "0", "--no-report"]
+
+
+@pytest.mark.slow
+@pytest.mark.mutation
+def test_a_fixed_sample_of_code_mutants_is_killed():
+    """Each of 12 mutants of sim/ledger.py (a fixed draw) is killed by its tests or listed as equivalent."""
+    pytest.importorskip("mutmut")
+    root = Path(__file__).resolve().parents[1]
+    done = subprocess.run([sys.executable, str(root / "bench" / "mutation.py"), *MUTATION_SAMPLE], cwd=root,
+                          capture_output=True, text=True, timeout=170)
+    assert "| sim/ledger.py | 12 |" in done.stdout, done.stdout + done.stderr
+    assert done.returncode == 0, f"a sampled mutant survived:\n{done.stdout}{done.stderr[-2000:]}"
 
 
 if __name__ == "__main__":

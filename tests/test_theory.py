@@ -10,6 +10,8 @@ from factory_game.level import load_level
 from factory_game.sim.clock import HOUR
 from factory_game.sim.world import World
 
+pytestmark = pytest.mark.slow  # statistics over long runs (Erlang C, Little's law)
+
 REFERENCE = Path(__file__).resolve().parents[1] / "levels" / "reference" / "mmc.toml"
 SEEDS = range(1, 7)
 HORIZON = 120 * HOUR

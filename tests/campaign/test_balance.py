@@ -42,6 +42,7 @@ def test_every_level_has_briefings_goals_warnings_and_a_capped_autopilot(path):
     assert spec.goals[-1].metric == "manager.autopilot_minutes"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", CAMPAIGN, ids=lambda p: p.stem)
 def test_expert_three_stars_auto_manager_two_trivial_fewer(path):
     spec = prepare_level(path).spec

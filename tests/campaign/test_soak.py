@@ -6,6 +6,8 @@ import importlib.util
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 SOAK = ROOT / "bench" / "soak.py"
 LEVEL = ROOT / "levels" / "campaign" / "01-opening-day.toml"  # small: the test checks the output, not the memory
@@ -21,6 +23,7 @@ def _soak_module():
     return sys.modules["bench_soak"]
 
 
+@pytest.mark.slow
 def test_a_short_soak_reports_memory_every_simulated_hour(capsys):
     soak = _soak_module()
     status = soak.main([str(LEVEL), "--hours", "2", "--top", "0"])

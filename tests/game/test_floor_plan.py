@@ -47,6 +47,7 @@ def busiest_view(game, path):
     return view
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", LEVELS, ids=[p.stem for p in LEVELS])
 def test_no_station_sitter_or_sign_covers_another_at_the_busiest_moment(window, path):
     game = make_game(levels=[], lang="en", muted=True, headless=True)
@@ -80,6 +81,7 @@ def test_no_station_sitter_or_sign_covers_another_at_the_busiest_moment(window, 
     view.on_hide_view()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
 def test_no_name_is_cut_short_at_any_size_or_zoom(window, sized, lang):
     game = make_game(levels=[], lang=lang, muted=True, headless=True)

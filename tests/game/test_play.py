@@ -139,6 +139,7 @@ def click(view, x, y):
     view.on_mouse_release(x, y, arcade.MOUSE_BUTTON_LEFT, 0)
 
 
+@pytest.mark.slow
 def test_a_whole_level_at_16x_with_random_clicks_keeps_the_scene_in_step(play):
     import random
 

@@ -34,6 +34,7 @@ def same_share(a: Image.Image, b: Image.Image) -> float:
     return diff.histogram()[0] / (a.width * a.height)
 
 
+@pytest.mark.slow
 def test_a_real_window_clicks_through_and_matches_the_headless_render(window, user_data, tmp_path):
     need_xvfb()
     env = {k: v for k, v in os.environ.items() if k not in ("ARCADE_HEADLESS", "DISPLAY", "WAYLAND_DISPLAY")}

@@ -1,5 +1,7 @@
 """The scene mirrors the world: one sprite per customer and per station, people walk instead of jumping."""
 
+import pytest
+
 from factory_game.game.art import countdown, countdown_text, ticket_stack
 from factory_game.game.scene import FULL_PASS_EVERY, Scene
 from factory_game.sim.commands import Rent
@@ -143,6 +145,7 @@ def test_rented_stations_drop_in_with_a_tag(window):
     assert scene.rented_shown["sd15"]
 
 
+@pytest.mark.slow
 def test_bookkeeping_stays_bounded_over_a_long_run(window):
     world = World(busy_level())
     scene = Scene(world)

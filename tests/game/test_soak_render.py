@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import arcade
+import pytest
 
 from factory_game.plugins import prepare_level
 from factory_game.sim.clock import MINUTE
@@ -25,6 +26,7 @@ def _soak_module():
     return sys.modules["bench_soak"]
 
 
+@pytest.mark.slow
 def test_leavers_walk_out_in_play_time_not_hours(window):
     world, render = _soak_module().headless_play_view(prepare_level(LEVEL, lenient=True), None)
     scene = arcade.get_window().current_view.scene

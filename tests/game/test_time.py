@@ -51,6 +51,7 @@ def late_walkers(scene, world):
     return late, total
 
 
+@pytest.mark.slow
 def test_at_16x_people_reach_their_station_before_their_task_is_old(window, monkeypatch):
     today = scene_module.walk_speed
 

@@ -1,11 +1,11 @@
-"""Every bundled level replays exactly as recorded. After an intended change, regenerate the goldens with
-`python3 -m tests.golden.regenerate` and review the printed differences."""
+"""Every bundled level replays exactly as recorded. After an intended change, see what moved with
+`python3 -m tests.golden.regenerate`, then write the records with `--write` (in the commit that says why)."""
 
 from __future__ import annotations
 
 import pytest
 
-from .cases import REGENERATE, cases, differences, read_golden, run_case
+from .cases import REGENERATE, cases, differences, explain, read_golden, run_case
 
 MAX_LINES = 40
 
@@ -14,12 +14,14 @@ MAX_LINES = 40
 def test_level_matches_its_golden_record(case):
     if not case.golden_path.exists():
         pytest.fail(f"no golden record for {case.name} ({case.golden_path.name}); create it with: {REGENERATE}")
-    changed = differences(read_golden(case), run_case(case))
+    golden, now = read_golden(case), run_case(case)
+    changed = differences(golden, now)
     if changed:
         shown = changed[:MAX_LINES]
         more = f"\n  ... and {len(changed) - MAX_LINES} more" if len(changed) > MAX_LINES else ""
-        pytest.fail(f"{case.name} differs from its golden record in {len(changed)} values:\n  "
-                    + "\n  ".join(shown) + more
+        pytest.fail(f"{case.name} differs from its golden record in {len(changed)} values.\nWhat moved:\n  "
+                    + "\n  ".join(explain(golden, now) or ["(no key value)"])
+                    + "\nEvery difference:\n  " + "\n  ".join(shown) + more
                     + f"\nIf the change is intended, regenerate with: {REGENERATE}", pytrace=False)
 
 
@@ -34,3 +36,17 @@ def test_differences_are_readable():
     ]
     assert differences({"n": 1}, {"n": 1.0}) == []  # a float and an int of the same value
     assert differences({"n": 1}, {"n": "1"}) == ["n: golden 1, now \"1\""]
+
+
+def test_a_change_is_explained_by_its_key_values_and_trajectory():
+    """A regeneration or a failure names the key values that moved and the first half hour that differs; a change
+    of the hash alone is called out as such."""
+    rows = {"fields": ["minute", "cash_cents", "held_cents"], "every_minutes": 30, "rows": [[30, 100, 5], [60, 90, 0]]}
+    golden = {"key": {"profit_cents": 500, "on_time_share": 0.9}, "trajectory": rows, "event_log_sha256": "a"}
+    moved = {"key": {"profit_cents": 450, "on_time_share": 0.9},
+             "trajectory": {**rows, "rows": [[30, 100, 5], [60, 40, 0]]}, "event_log_sha256": "b"}
+    assert explain(golden, moved) == ["key profit_cents: 500 -> 450 (-50)",
+                                      "trajectory first differs at minute 60: cash_cents 90 -> 40"]
+    hash_only = {**golden, "event_log_sha256": "b"}
+    assert explain(golden, hash_only)[0].startswith("only the event hash changed")
+    assert explain(golden, golden) == []

@@ -24,6 +24,7 @@ def test_there_is_a_level_per_example_mod():
     assert used == {p.name for p in (ROOT / "mods").iterdir() if (p / "mod.toml").is_file()}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("level", MOD_LEVELS, ids=lambda p: p.stem)
 def test_same_hash_in_another_process_and_hash_seed(level):
     spec, _rules, session = prepare_level(level)

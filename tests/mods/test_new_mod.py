@@ -6,11 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from factory_game.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_the_scaffold_installs_loads_and_passes_its_own_test(tmp_path, capsys):
     where = tmp_path / "glow"
     assert main(["new-mod", "glow", "--dir", str(where)]) == 0

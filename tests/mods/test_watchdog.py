@@ -69,7 +69,7 @@ def test_a_fast_hook_under_a_tight_cpu_budget_never_fails(mods_dir, tmp_path):
         @hookimpl
         def river_price(world):
             total = 0
-            for i in range(6000):  # about 0.5 ms of CPU: a sixth of the budget (cache misses on a loaded machine cost CPU time too)
+            for i in range(6000):  # ~0.5 ms of CPU, a sixth of the budget: load costs CPU time too
                 total += i * i
             return None
         """)

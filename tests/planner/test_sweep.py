@@ -30,6 +30,7 @@ def _rows(out: Path) -> list[dict]:
     return pq.read_table(out).to_pylist()
 
 
+@pytest.mark.slow
 def test_the_same_rows_whatever_the_workers_or_backend(level, tmp_path):
     from distributed import Client, LocalCluster
 
@@ -48,6 +49,7 @@ def test_the_same_rows_whatever_the_workers_or_backend(level, tmp_path):
     assert all(r["money.upstream_cost_cents"] > 0 for r in rented)
 
 
+@pytest.mark.slow
 def test_resume_skips_finished_runs_and_a_failing_run_is_named(level, tmp_path, capsys, monkeypatch):
     out = tmp_path / "r.parquet"
     args = ["sweep", str(level), "--grid", "models.sd15.slots=18:20:2", "--seeds", "2", "--workers", "1",

@@ -1,0 +1,158 @@
+"""Outages and the bill (the review's capacity survivors): read through the events and the ledger's totals."""
+
+from __future__ import annotations
+
+from factory_game.levelkit import level, model
+from factory_game.sim.clock import HOUR, MINUTE
+from factory_game.sim.commands import Arrive, Release, Rent, SignContract
+from factory_game.sim.events import Kind
+from factory_game.sim.spec import MarketSpec, ScriptedEvent
+from factory_game.sim.world import World
+
+
+def _outage_world(slots=3, down=2, at=MINUTE, minutes=10):
+    spec = level(model(slots=slots, slot_cost_cents=600),
+                 events=(ScriptedEvent("outage", at, duration_ms=minutes * MINUTE, model="sd15", slots=down),))
+    world = World(spec)
+    log = []
+    world.subscribe(log.append)
+    return world, log
+
+
+def test_tasks_queued_during_a_full_outage_start_the_moment_it_ends():
+    """Slots back from an outage take the waiting tasks at once (no idle slot beside a waiting queue)."""
+    world, log = _outage_world(slots=2, down=2)
+    world.advance(2 * MINUTE)
+    for _ in range(3):
+        world.apply(Arrive("L1", ("image",)))
+    world.advance(30 * MINUTE)
+    starts = [e.time for e in log if e.kind == Kind.START]
+    assert starts[:2] == [11 * MINUTE, 11 * MINUTE] and starts[2] == 16 * MINUTE
+
+
+def test_an_outage_takes_the_newest_contracted_slots_down():
+    """The highest slot ids go down first, and the same ones come back up."""
+    world, log = _outage_world(slots=3, down=2)
+    world.advance(12 * MINUTE)
+    down = [e.slot for e in log if e.kind == Kind.SLOT_DOWN]
+    up = [e.slot for e in log if e.kind == Kind.SLOT_UP]
+    assert down == [3, 2] and sorted(up) == [2, 3]  # of slots 1, 2, 3
+
+
+def test_contracted_slots_are_billed_while_down():
+    """Contracted slots cost their slot-hour whether up or down: 3 slots x 6.00 x 30 min = 9.00, outage or not."""
+    world, log = _outage_world(slots=3, down=3, at=5 * MINUTE, minutes=20)
+    world.advance(15 * MINUTE)  # mid-outage: the cost has kept accruing minute by minute
+    world.settle_costs()
+    assert world.ledger.upstream_cents == 3 * 600 * 15 // 60
+    world.advance(30 * MINUTE)
+    world.settle_costs()
+    assert world.ledger.upstream_cents == 900
+    assert sum(e.cents for e in log if e.kind == Kind.UPSTREAM_COST and e.info == "contracted") == 900
+
+
+def test_a_contract_slot_that_leaves_at_its_periods_end_is_billed_exactly_the_period():
+    """A contract slot is billed its committed period at the contract price, no more, no less."""
+    spec = level(model(slots=1, max_extra=2, rent_price_cents=400),
+                 market=MarketSpec(contract_share=0.5, contract_period_ms=HOUR, contract_lead_ms=0))
+    world = World(spec)
+    assert world.apply(SignContract("sd15", 1)).ok
+    world.advance(3 * HOUR)
+    world.settle_costs()
+    contract = [e for e in world.ledger.entries if e.kind == "upstream" and e.note == "sd15:contract"]
+    assert sum(e.cents for e in contract) == 200
+
+
+# --------------------------------------------------------------------------- from the mutmut sample on capacity.py
+def _recorded(world):
+    log = []
+    world.subscribe(log.append)
+    return log
+
+
+def test_slot_events_name_their_model_and_slot():
+    """What the floor plan draws from: every slot event names the model and the slot; RENT the count ordered."""
+    spec = level(model(slots=2, max_extra=2, lead_time_ms=MINUTE, slot_cost_cents=60),
+                 events=(ScriptedEvent("outage", 10 * MINUTE, duration_ms=5 * MINUTE, model="sd15", slots=1),))
+    world = World(spec)
+    log = _recorded(world)
+    assert world.apply(Rent("sd15", 2)).ok
+    world.advance(2 * MINUTE)
+    assert world.apply(Release("sd15", 1)).ok
+    world.advance(20 * MINUTE)
+    slots = [(e.kind, e.model, e.slot, e.info) for e in log
+             if e.kind in (Kind.RENT, Kind.SLOT_ARRIVE, Kind.SLOT_LEAVE, Kind.SLOT_DOWN, Kind.SLOT_UP)]
+    assert slots == [(Kind.RENT, "sd15", None, "2"), (Kind.SLOT_ARRIVE, "sd15", 3, None),
+                     (Kind.SLOT_ARRIVE, "sd15", 4, None), (Kind.SLOT_LEAVE, "sd15", 3, None),
+                     (Kind.SLOT_DOWN, "sd15", 2, "outage"), (Kind.SLOT_UP, "sd15", 2, None)]
+    assert {e.model for e in log if e.kind == Kind.UPSTREAM_COST} == {"sd15"}
+
+
+def test_an_outage_takes_contracted_slots_never_rented_ones():
+    """Rented slots (higher ids) stay up through an outage; only contracted ones go down."""
+    spec = level(model(slots=2, max_extra=2, lead_time_ms=0),
+                 events=(ScriptedEvent("outage", 10 * MINUTE, duration_ms=5 * MINUTE, model="sd15", slots=2),))
+    world = World(spec)
+    log = _recorded(world)
+    assert world.apply(Rent("sd15", 2)).ok
+    world.advance(11 * MINUTE)
+    assert sorted(e.slot for e in log if e.kind == Kind.SLOT_DOWN) == [1, 2]
+
+
+def test_slots_back_from_an_outage_can_go_down_again():
+    """A second outage after the first has ended takes the same slots down again."""
+    events = tuple(ScriptedEvent("outage", at * MINUTE, duration_ms=5 * MINUTE, model="sd15", slots=1)
+                   for at in (10, 30))
+    world = World(level(model(slots=1), events=events))
+    log = _recorded(world)
+    world.advance(60 * MINUTE)
+    assert [(e.kind, e.time) for e in log if e.kind in (Kind.SLOT_DOWN, Kind.SLOT_UP)] == [
+        (Kind.SLOT_DOWN, 10 * MINUTE), (Kind.SLOT_UP, 15 * MINUTE),
+        (Kind.SLOT_DOWN, 30 * MINUTE), (Kind.SLOT_UP, 35 * MINUTE)]
+
+
+def test_release_lets_an_idle_slot_go_before_a_busy_one():
+    """Of a busy and an idle rented slot, releasing one lets the idle one leave at once."""
+    world = World(level(model(slots=0, max_extra=2, lead_time_ms=0)))
+    log = _recorded(world)
+    assert world.apply(Rent("sd15", 2)).ok
+    world.advance(MINUTE)
+    world.apply(Arrive("L1", ("image",)))  # takes the lower id, slot 1
+    busy = next(e.slot for e in log if e.kind == Kind.START)
+    assert world.apply(Release("sd15", 1)).ok
+    left = [e.slot for e in log if e.kind == Kind.SLOT_LEAVE]
+    assert len(left) == 1 and left[0] != busy and left[0] is not None
+
+
+def test_orders_in_transit_add_up_against_the_rental_limit():
+    """Two orders of one slot each in transit leave room for one more of three, not two."""
+    world = World(level(model(slots=1, max_extra=3, lead_time_ms=10 * MINUTE)))
+    assert world.apply(Rent("sd15", 1)).ok and world.apply(Rent("sd15", 1)).ok
+    record = world.apply(Rent("sd15", 2))
+    assert (record.ok, record.reason) == (False, "sd15 allows 3 extra slots; 2 already rented")
+    assert world.apply(Rent("sd15", 1)).ok
+    assert world.apply(Rent("sd15", 0)).reason == "rent at least one slot"
+
+
+def test_a_released_busy_slot_is_out_of_next_hours_cost():
+    """A busy rented slot told to leave (it finishes its task first) no longer counts in the next hour's cost."""
+    from factory_game.sim import economics
+
+    world = World(level(model(slots=0, max_extra=1, lead_time_ms=0, rent_price_cents=400, slot_cost_cents=0)))
+    assert world.apply(Rent("sd15", 1)).ok
+    world.advance(1)  # it arrives
+    world.apply(Arrive("L1", ("image",)))
+    assert economics.next_hour_cost_cents(world, "sd15") == 400
+    assert world.apply(Release("sd15", 1)).ok  # busy: it leaves when its task ends
+    assert economics.next_hour_cost_cents(world, "sd15") == 0
+
+
+def test_contract_orders_add_up_and_their_slots_are_announced():
+    """Contract orders in transit count against the limit like rentals; each contract slot's arrival names it."""
+    spec = level(model(slots=1, max_extra=3), market=MarketSpec(contract_lead_ms=10 * MINUTE))
+    world = World(spec)
+    log = _recorded(world)
+    assert world.apply(SignContract("sd15", 1)).ok and world.apply(SignContract("sd15", 1)).ok
+    assert world.apply(SignContract("sd15", 2)).reason == "sd15 allows 3 extra slots; 2 already rented"
+    world.advance(10 * MINUTE)
+    assert [(e.model, e.slot) for e in log if e.kind == Kind.SLOT_ARRIVE] == [("sd15", 2), ("sd15", 3)]
