@@ -19,7 +19,7 @@ from factory_game.game.camera import BAR_PX
 from factory_game.game.clock import SPEEDS
 from factory_game.game.context import PlayContext
 from factory_game.game.gfx import arcade
-from factory_game.game.panels import ManagerPanels
+from factory_game.game.panels import ManagerPanels, spot
 from factory_game.game.ui import Button, Label, box, set_box, text_width, wrap
 from factory_game.sim import queries
 from factory_game.texts import format_duration, format_money
@@ -187,7 +187,8 @@ class ModelCard:
         self.release.tooltip = "tip.release_contract" if slots.contracted and not slots.rented else "tip.release"
 
 
-REGIONS = ("top", "panel", "inspector", "goals", "levers", "tooltip")  # the play screen's regions (`regions.py`)
+# the play screen's regions (`regions.py`)
+REGIONS = ("top", "panel", "inspector", "goals", "levers", "incident", "tooltip")
 
 
 @dataclass
@@ -314,6 +315,10 @@ class Hud:
         self.autopilot = self.button(panel_left + 8, y - switch_h - 2, width - 16, switch_h, "",
                                      view.toggle_autopilot, "tip.autopilot")
         y -= switch_h + (8 if small else 12)
+        self.spot = None
+        if spot.shown(view.world):  # the spot market between the switch and the alerts
+            self.spot = spot.SpotStrip(self, panel_left, y, width)
+            y -= spot.height(small)
         alerts_top = y
         self.alerts_title = self.label(panel_left + 8, y - line + 4, t("hud.alerts"), pal["yellow"])
         # the "active mods" badge shares the alerts' title line: a modded level says so without taking a row
@@ -453,6 +458,8 @@ class Hud:
         autopilot = queries.autopilot_on(world)
         self.autopilot.set_text(t("hud.autopilot_on") if autopilot else t("hud.autopilot_off"))
         self.autopilot.active = autopilot
+        if self.spot is not None:
+            self.spot.refresh()
         self._show_alerts(view.alerts.lines(self.i18n, len(self.alert_lines)))
         lines = view.inspector_lines()
         if lines != self._inspected:  # wrapping costs: only when the lines change
@@ -471,7 +478,8 @@ class Hud:
         self.paused_label.visible = paused
         self.progress_back.visible = self.progress.visible = view.clock.end_ms is not None and (
             self.small or not paused)
-        self.manager.refresh(self.summary, fresh)
+        if self.manager.refresh(self.summary, fresh):
+            return  # an incident opened or closed: the HUD was laid out again (and refreshed)
         for button in self.buttons:
             button.refresh(button is self.hovered)
         self._tooltip()

@@ -20,7 +20,7 @@ from factory_game.game.regions import make_regions, place_regions
 from factory_game.game.scene import Scene
 from factory_game.plugins import PreparedLevel
 from factory_game.sim import queries
-from factory_game.sim.commands import Release, Rent, SetAutopilot
+from factory_game.sim.commands import AnswerIncident, Release, Rent, SetAutopilot
 from factory_game.sim.spec import LevelSpec
 from factory_game.sim.world import World
 from factory_game.texts import format_duration
@@ -181,6 +181,17 @@ class PlayView(arcade.View):
         shows as an alert too, from its command event)."""
         if self.world.apply(command).ok:
             self.alerts.lever(command)
+
+    def answer_incident(self, incident_id: int, choice: str) -> None:
+        """A button of the incident card: the answer is a command through the world's one door (recorded, replayed,
+        saved); the feed says it from the world's `incident` event."""
+        self.world.apply(AnswerIncident(incident_id, choice))
+
+    def incident_opened(self) -> None:
+        """A new incident's card is up: the game goes on (it does not pause), but at 1× so the player can read the
+        card and its countdown (a 3-minute deadline is 9 s at 1×, half a second at 16×)."""
+        if self.clock.speed > 1:
+            self.clock.set_speed(1)
 
     def toggle_autopilot(self) -> None:
         self.world.apply(SetAutopilot(not queries.autopilot_on(self.world)))
