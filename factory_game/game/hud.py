@@ -99,7 +99,8 @@ class ModelCard:
         self.p95.visible = self.line.visible = self.extra.visible = not compact
         rows = self.COMPACT_ROWS if compact else self.ROWS
         bw = (width - 24) / 2
-        price = money(spec.rent_price_cents)
+        price = money(queries.spot_price_cents(view.world, model_id))
+        self.rent_key = "hud.rent"
         self.rent = hud.button(x, top - rows * LINE - 10, bw + 30, 22, t("hud.rent", price=price),
                                lambda: view.rent(model_id, 5 if hud.shift else 1), "tip.rent")
         self.release = hud.button(x + bw + 38, top - rows * LINE - 10, bw - 30, 22, t("hud.release"),
@@ -132,7 +133,8 @@ class ModelCard:
         self.busy.visible = rows == 3
         self.queue.visible = rows > 1
         bottom = top - rows * SMALL_LINE - 26
-        rent_text = t("hud.rent_short", price=money(spec.rent_price_cents))
+        self.rent_key = "hud.rent_short"
+        rent_text = t("hud.rent_short", price=money(queries.spot_price_cents(view.world, spec.id)))
         rent_w = min(inner - 36, text_width(rent_text) + 12)
         self.rent = hud.button(x, bottom, rent_w, 20, rent_text, lambda: view.rent(spec.id, 5 if hud.shift else 1),
                                "tip.rent")
@@ -181,7 +183,11 @@ class ModelCard:
         if summary is not None:
             p95 = summary["models"][self.model_id]["wait_p95_ms"]
             self.p95.set(t("hud.p95", wait=wait_text(p95)), pal["orange"] if p95 > self.limit else pal["silver"])
-        self.rent.enabled = queries.rent_room(world, self.model_id) > 0
+        if queries.spot_factor(world) is not None:  # a spot market: what a slot-hour rented now costs
+            self.rent.set_text(t(self.rent_key, price=money(queries.spot_price_cents(world, self.model_id))))
+        sold_out = queries.spot_sold_out(world)
+        self.rent.enabled = queries.rent_room(world, self.model_id) > 0 and not sold_out
+        self.rent.tooltip = "tip.rent_sold_out" if sold_out else "tip.rent"  # disabled, with the reason
         self.release.enabled = slots.rented > 0
         # a contract cannot be released: say so on the button rather than refuse the click
         self.release.tooltip = "tip.release_contract" if slots.contracted and not slots.rented else "tip.release"

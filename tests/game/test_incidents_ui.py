@@ -15,6 +15,7 @@ from factory_game.game.ui import text_width
 from factory_game.level.loader import load_level
 from factory_game.sim import queries
 from factory_game.sim.commands import AnswerIncident
+from factory_game.texts import format_money as texts_money
 from factory_game.texts import text
 
 DAY = Path(__file__).resolve().parents[2] / "levels" / "career" / "day.toml"
@@ -108,11 +109,15 @@ def test_the_spot_block_says_sold_out_and_a_refused_rent_says_why(play):
     assert strip.price.value.startswith(text(lang, "spot.now", factor="", price="").split("×")[0])
     assert strip.left.value == text(lang, "spot.left", count=queries.spot_available(play.world))
     assert "×" in strip.forecast.value
+    price = texts_money(queries.spot_price_cents(play.world, "sd15"))
+    assert price in play.hud.cards[0].rent.label.value  # the rent button shows the spot price now
     play.rent("sd15", queries.spot_available(play.world))  # buy the market out
     play.hud.refresh(0.0)
     assert queries.spot_sold_out(play.world)
     assert strip.left.value == text(lang, "spot.sold_out")
-    play.rent("sd15")
+    rent = play.hud.cards[0].rent
+    assert not rent.enabled and rent.tooltip == "tip.rent_sold_out"  # disabled, saying why
+    play.rent("sd15")  # (the Q key still tries)
     assert play.alerts.items[0][1] == "spot_sold_out"
     assert play.alerts.lines(play.game.i18n, 1)[0][0].endswith(text(lang, "alert.spot_sold_out"))
 

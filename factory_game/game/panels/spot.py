@@ -15,7 +15,7 @@ from factory_game.texts import format_money
 if TYPE_CHECKING:
     from factory_game.game.context import WidgetHost
 
-SPARK_BARS = 40  # the last two hours at one bar per three minutes
+SPARK_BARS = 40  # the last two hours, one bar per three minutes
 SPARK_H = 16
 FORECAST_MIN = 30  # the forecast looks this far ahead
 
@@ -72,15 +72,17 @@ class SpotStrip:
                                 low=factor_text(forecast.low), high=factor_text(forecast.high)))
 
     def _sparkline(self, history: list[tuple[int, float]], now: float) -> None:
-        """Bars of the factor from 1 (the list price: the floor) up to the highest seen (at least ×2)."""
+        """One bar per three minutes (their highest price, so a short peak is not lost), from the list price (×1,
+        a low bar) up to the highest seen (at least ×1.5)."""
         x, y, w, h = self.spark_rect
-        values = [f for _t, f in history][::-1][::3][:SPARK_BARS][::-1] or [now]  # newest last, one in three
-        top = max(2.0, *values)
+        factors = [f for _t, f in history] or [now]
+        values = [max(factors[max(0, end - 3):end]) for end in range(len(factors), 0, -3)][:SPARK_BARS][::-1]
+        top = max(1.5, *values)
         pal = palette()
         start = SPARK_BARS - len(values)
         for i, bar in enumerate(self.bars):
             v = values[i - start] if i >= start else 1.0
-            set_box(bar, bar.left, y, bar.width, max(1, h * (v - 1.0) / (top - 1.0) + 1))
+            set_box(bar, bar.left, y, bar.width, max(2, (h - 2) * (v - 1.0) / (top - 1.0) + 2))
             colour = pal["red"] if v >= 1.5 else pal["orange"] if v >= 1.2 else pal["sky"]
             if tuple(bar.color) != tuple(colour):
                 bar.color = colour
