@@ -191,7 +191,8 @@ class TitleView(MenuView):
             title = self.game.i18n.pick(self.game.load(level).title, level.stem)
             self.default = self.button(t(key, title=title), y, lambda: self.game.show_briefing(level), width=400)
             y -= ROW
-        playing = [(t("menu.level_select"), self.game.show_levels), (t("menu.load"), self.load)]
+        playing = [(t("menu.level_select"), self.game.show_levels), (t("menu.load"), self.load),
+                   (t("menu.career"), self.game.start_career)]
         quitting = [(t("menu.quit"), self.game.quit)]
         if short:
             buttons = self.button_columns(playing + quitting + self.lang_and_sound_actions(), y, 2)

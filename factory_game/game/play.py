@@ -68,6 +68,7 @@ class PlayView(arcade.View):
             prepared.session.on_failure(self.mod_failed)
             prepared.session.tell_shadowed(self.alerts.add)  # which mod wins a rule two mods take
         self.selected: tuple[str, int] | None = None
+        self.career = None  # a career's day (`career_mode.CareerRun`): its evening screen replaces the report
         self.mods_off: set[str] = set()  # mods the lenient session switched off (the HUD's badge marks them)
         self.hud = Hud(self)
         self.section_manager, self.regions = make_regions(self)
@@ -149,6 +150,9 @@ class PlayView(arcade.View):
         from factory_game.game.menus import ReportView
 
         queries.settle_costs(self.world)
+        if self.career is not None:
+            self.career.finish_day(self.world)
+            return
         self.window.show_view(ReportView(self.game, self.spec, self.world))
 
     # ------------------------------------------------------------------------------------------------ actions
