@@ -12,7 +12,7 @@ from pathlib import Path
 
 from factory_game import career
 from factory_game.game.art import palette
-from factory_game.game.menus import MenuView
+from factory_game.game.menus import MenuView, goal_text, metric_text
 from factory_game.game.play import PlayView
 from factory_game.level import load_level
 from factory_game.level.goals import evaluate, level_stars
@@ -48,7 +48,8 @@ class CareerRun:
 
     def finish_day(self, world) -> CareerDayView:
         """The evening: the day's stars, what carries over, and the evening screen."""
-        stars = level_stars(evaluate(self.spec, queries.summary(world)))
+        self.results = evaluate(self.spec, queries.summary(world))  # the day's goals, shown in the evening
+        stars = level_stars(self.results)
         self.records.append(career.close_day(self.base, world, self.business, self.day, self.day_seed, stars))
         if self.business.cash_cents < career.BANKRUPT_CENTS:
             self.ended = "bankrupt"
@@ -77,7 +78,13 @@ class CareerDayView(MenuView):
                  t("career.reputation", value=f"{day['reputation']:.2f}"),
                  t("career.incidents", answered=day["answered_by_player"], n=day["incidents"]),
                  t("career.contracts", n=day["contracts_carried"])]
-        y = h - 190
+        y = h - 180
+        for r in run.results:  # each goal: its thresholds and what the day made of it
+            value = metric_text(r.goal.metric, r.value, self.game.i18n.lang)
+            self.heading(f"{goal_text(self.game.i18n, r.goal)} → {value}", y, 12,
+                         pal["lime"] if r.met else pal["orange"])
+            y -= 24
+        y -= 12
         for text in lines:
             self.heading(text, y, 14)
             y -= 28

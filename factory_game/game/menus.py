@@ -380,12 +380,13 @@ class BriefingView(MenuView):
 
 def goal_text(i18n, goal) -> str:
     label = i18n.pick(goal.label, goal.metric)
-    shown = [_metric_value(goal.metric, v, i18n.lang) for v in goal.stars]
+    shown = [metric_text(goal.metric, v, i18n.lang) for v in goal.stars]
     return i18n.t("briefing.goal_line", label=label, op="≥" if goal.at_least else "≤", a=shown[0], b=shown[1],
                   c=shown[2])
 
 
-def _metric_value(metric: str, value: float, lang: str) -> str:
+def metric_text(metric: str, value: float, lang: str) -> str:
+    """A goal's value in its metric's unit (the report's and the career's evening)."""
     return format_value(value, metric_unit(metric), lang)
 
 
@@ -501,7 +502,7 @@ class ReportView(MenuView):
             for r in data.goals:
                 y -= self.LINE
                 state = "missed" if not r.met else "warned" if r.warning else "met"
-                value = _metric_value(r.goal.metric, r.value, lang)
+                value = metric_text(r.goal.metric, r.value, lang)
                 text = f"{goal_text(i18n, r.goal)} → {value} {t(f'report.goal_{state}')}"
                 for i, part in enumerate(wrap(text, width)):  # wrapped, never cut: the result ends the line
                     y -= self.LINE if i else 0
