@@ -128,3 +128,30 @@ def test_no_spot_block_without_a_spot_market(window):
     game = make_game(levels=[], lang="en", muted=True, headless=True)
     view = PlayView(game, busy_level())
     assert view.hud.spot is None and view.hud.manager.incident_rect() is None
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+@pytest.mark.parametrize("size", [(640, 360), (800, 480), (1280, 720)])
+def test_the_card_and_the_spot_block_fit_without_overlap_or_cut_text(window, sized, lang, size):
+    import itertools
+
+    from .test_hud_fit import hud_boxes, inside, overlap, text_rect
+
+    sized(*size)
+    game = make_game(levels=[], lang=lang, muted=True, headless=True)
+    view = PlayView(game, load_level(DAY))
+    view.world.advance(274 * 60_000)  # a viral spike's card is up, the spot price at ×1.24 (the docs' picture)
+    view.hud.refresh(1.0)
+    hud, card = view.hud, view.hud.manager.incident
+    assert card is not None and card.rect is not None and hud.spot is not None
+    texts, buttons = hud_boxes(hud)
+    for what, rect in texts + buttons:
+        assert inside(rect, (0, 0, view.frame.width, view.frame.height)), (what, rect)
+    for b in hud.buttons:
+        assert inside(text_rect(b.label), b.rect), (b.label.value, b.rect)
+    for (what_a, a), (what_b, b) in itertools.combinations(texts + buttons, 2):
+        assert not overlap(a, b), (what_a, a, what_b, b)
+    for label in (hud.spot.price, hud.spot.left, hud.spot.forecast, card.title, card.deadline, card.default):
+        assert not label.value.endswith("…"), label.value
+    for b in card.buttons.values():  # every button of the card inside the card
+        assert inside(b.rect, card.rect), (b.label.value, b.rect, card.rect)

@@ -59,7 +59,7 @@ class SpotStrip:
             return
         first = queries.model_ids(world)[0]
         price = format_money(queries.spot_price_cents(world, first))
-        self.price.set(t("spot.now", factor=factor_text(factor), price=price),
+        self.price.set(t("spot.now_short" if self.hud.small else "spot.now", factor=factor_text(factor), price=price),
                        pal["orange"] if factor > 1.2 else pal["white"])
         if queries.spot_sold_out(world):
             self.left.set(t("spot.sold_out"), pal["red"])
@@ -68,8 +68,11 @@ class SpotStrip:
         self._sparkline(queries.spot_history(world), factor)
         forecast = queries.spot_forecast(world, FORECAST_MIN)
         if forecast is not None:
-            self.forecast.set(t("spot.forecast", minutes=forecast.minutes, factor=factor_text(forecast.factor),
-                                low=factor_text(forecast.low), high=factor_text(forecast.high)))
+            small = self.hud.small  # a narrow panel: the band to one decimal, fewer words
+            band = (f"{forecast.low:.1f}", f"{forecast.high:.1f}") if small else \
+                (factor_text(forecast.low), factor_text(forecast.high))
+            self.forecast.set(t("spot.forecast_short" if small else "spot.forecast", minutes=forecast.minutes,
+                                factor=factor_text(forecast.factor), low=band[0], high=band[1]))
 
     def _sparkline(self, history: list[tuple[int, float]], now: float) -> None:
         """One bar per three minutes (their highest price, so a short peak is not lost), from the list price (×1,
