@@ -418,6 +418,8 @@ class PauseView(MenuView):
         buttons = self.button_columns(actions, top, 1 if one_column else 2)
         self.default = buttons[0]
         buttons[2].enabled = self.game.has_save()
+        if self.play.career is not None:  # a career's day is not a level a save or a restart
+            buttons[1].enabled = buttons[3].enabled = False  # could name (its cash and traffic are the career's)
         if self.status is not None:
             key, values = self.status
             colour = palette()["orange"] if key.endswith("failed") else palette()["lime"]

@@ -63,3 +63,14 @@ def test_the_last_day_ends_the_career(game):
     evening = _end_the_day(view)
     view.on_hide_view()
     assert run.ended == "days" and evening.default.label.value == text("en", "menu.to_title")
+
+
+def test_a_career_day_cannot_be_saved_or_restarted_as_a_level(game):
+    view = game.start_career()
+    view.open_menu()
+    menu = game.window.current_view
+    by_text = {b.label.value: b for b in menu.buttons}
+    assert not by_text[text("en", "menu.save")].enabled and not by_text[text("en", "menu.restart")].enabled
+    assert by_text[text("en", "menu.resume")].enabled
+    menu.back()
+    view.on_hide_view()
