@@ -155,3 +155,21 @@ def test_the_card_and_the_spot_block_fit_without_overlap_or_cut_text(window, siz
         assert not label.value.endswith("…"), label.value
     for b in card.buttons.values():  # every button of the card inside the card
         assert inside(b.rect, card.rect), (b.label.value, b.rect, card.rect)
+
+
+def test_an_answer_given_on_the_card_survives_save_and_load(window):
+    game = make_game(levels=[DAY], lang="en", muted=True, headless=True)
+    view = game.start(DAY)
+    _to(view, FIRST_OPEN_MS)
+    [incident] = queries.open_incidents(view.world)
+    choice = next(c for c in incident.choices if c != incident.default)
+    _press(view, view.hud.manager.incident.buttons[choice])
+    _to(view, FIRST_OPEN_MS + 60_000)
+    assert game.save_game(view.world) is None
+    view.on_hide_view()
+    assert game.load_saved() is None
+    loaded = game.window.current_view
+    [again] = [i for i in queries.incidents_seen(loaded.world) if i.id == incident.id]
+    assert (again.choice, again.by) == (choice, "player")
+    assert loaded.hud.manager.incident_rect() is None  # answered: no card after the load
+    loaded.on_hide_view()
