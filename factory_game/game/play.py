@@ -10,6 +10,8 @@ here is looking.
 
 from __future__ import annotations
 
+from typing import Any
+
 from factory_game.game.alerts import Alerts
 from factory_game.game.camera import PAN_STEP_PX, FloorCamera, HudCanvas, HudFrame
 from factory_game.game.clock import BASE_RATE, SimClock
@@ -68,7 +70,7 @@ class PlayView(arcade.View):
             prepared.session.on_failure(self.mod_failed)
             prepared.session.tell_shadowed(self.alerts.add)  # which mod wins a rule two mods take
         self.selected: tuple[str, int] | None = None
-        self.career = None  # a career's day (`career_mode.CareerRun`): its evening screen replaces the report
+        self.career: Any = None  # a career's day (`career_mode.CareerRun`): its evening screen replaces the report
         self.mods_off: set[str] = set()  # mods the lenient session switched off (the HUD's badge marks them)
         self.hud = Hud(self)
         self.section_manager, self.regions = make_regions(self)
