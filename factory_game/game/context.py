@@ -55,6 +55,12 @@ class PlayContext(Protocol):
     def hud_rebuilt(self) -> None: ...
 
 
+class CareerDay(Protocol):
+    """A career being played (`career_mode.CareerRun`), as the play screen sees it: told when its day ends."""
+
+    def finish_day(self, world: World) -> Any: ...
+
+
 class ManagerState(Protocol):
     open: bool  # the levers panel is open
 

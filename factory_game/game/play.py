@@ -10,7 +10,7 @@ here is looking.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from factory_game.game.alerts import Alerts
 from factory_game.game.camera import PAN_STEP_PX, FloorCamera, HudCanvas, HudFrame
@@ -26,6 +26,9 @@ from factory_game.sim.commands import AnswerIncident, Release, Rent, SetAutopilo
 from factory_game.sim.spec import LevelSpec
 from factory_game.sim.world import World
 from factory_game.texts import format_duration
+
+if TYPE_CHECKING:
+    from factory_game.game.context import CareerDay
 
 LEDGER_WINDOW = 2000  # ledger entries a played world keeps: play can last for ever (the sandbox), a headless run not
 DRAG_PX = 4  # a press that moves further than this is a pan, not a click
@@ -70,7 +73,7 @@ class PlayView(arcade.View):
             prepared.session.on_failure(self.mod_failed)
             prepared.session.tell_shadowed(self.alerts.add)  # which mod wins a rule two mods take
         self.selected: tuple[str, int] | None = None
-        self.career: Any = None  # a career's day (`career_mode.CareerRun`): its evening screen replaces the report
+        self.career: CareerDay | None = None  # a career's day (`career_mode`): its evening replaces the report
         self.mods_off: set[str] = set()  # mods the lenient session switched off (the HUD's badge marks them)
         self.hud = Hud(self)
         self.section_manager, self.regions = make_regions(self)
