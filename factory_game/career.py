@@ -117,8 +117,14 @@ def day_spec(base: LevelSpec, day: int, business: Business) -> LevelSpec:
                    market=replace(base.market, levers=business.levers))
 
 
-def play_day(spec: LevelSpec, seed: int, business: Business, policy: Policy) -> tuple[World, int]:
-    """Run one day with the business's reputation and contracts; the world at its end and its stars."""
+def new_business(base: LevelSpec) -> Business:
+    """The business on its first morning: the level's cash, reputation and levers."""
+    return Business(base.start_cash_cents, base.market.reputation_reference,
+                    tuple(g for g in base.market.levers if g in GROUPS))
+
+
+def start_day(spec: LevelSpec, seed: int, business: Business) -> World:
+    """The world of a day's morning, with the business's reputation and contracts (what the game plays too)."""
     world = PreparedLevel.from_spec(spec).start(seed)
     world.autopilot_enabled = False
     if world.market.carry_reputation(business.reputation):
@@ -126,6 +132,12 @@ def play_day(spec: LevelSpec, seed: int, business: Business, policy: Policy) -> 
     for contract in business.contracts:  # within max_extra: they were yesterday, on the same level
         world.capacity.sign_contract(SignContract(contract.model, 1), price_cents=contract.price_cents, lead_ms=0,
                                      period_ms=contract.left_ms)
+    return world
+
+
+def play_day(spec: LevelSpec, seed: int, business: Business, policy: Policy) -> tuple[World, int]:
+    """Run one day with the business's reputation and contracts; the world at its end and its stars."""
+    world = start_day(spec, seed, business)
     end = spec.duration_ms
     policy(world)
     while world.now < end:
@@ -152,33 +164,43 @@ def carried_contracts(world: World) -> list[Contract]:
     return out
 
 
+def day_seed_of(seed: int, day: int) -> int:
+    """A day's seed, drawn from the career's."""
+    return derive_seed(seed, f"career/day/{day}")
+
+
+def close_day(base: LevelSpec, world: World, business: Business, day: int, day_seed: int, stars: int) -> dict:
+    """The evening: carry the day's cash, reputation (halfway back to the reference), contracts and, after three
+    stars, one more lever into `business`; the day's record."""
+    summary = world.summary()
+    incidents = world.incidents.opened.values() if world.incidents else ()
+    business.cash_cents = world.ledger.cash_cents
+    reference = base.market.reputation_reference
+    business.reputation = reference + (world.market.reputation - reference) * OVERNIGHT
+    business.contracts = carried_contracts(world)
+    if stars == 3:
+        locked = [g for g in UNLOCK_ORDER if g not in business.levers]
+        business.levers = (*business.levers, *locked[:1])
+    return {
+        "day": day, "seed": day_seed, "stars": stars, "cash_cents": business.cash_cents,
+        "profit_cents": summary["money"]["profit_cents"], "reputation": round(world.market.reputation, 6),
+        "sla_share": summary["overall"]["sla_share"], "customers": summary["overall"]["customers"],
+        "incidents": len(incidents), "answered_by_player": sum(1 for i in incidents if i.by == "player"),
+        "contracts_carried": len(business.contracts), "levers": list(business.levers),
+    }
+
+
 def run_career(days: int, seed: int, policy_name: str, level: Path = DAY_LEVEL) -> dict:
     """Play up to `days` days; the record of each and how the career ended."""
     base = load_level(level)
-    business = Business(base.start_cash_cents, base.market.reputation_reference,
-                        tuple(g for g in base.market.levers if g in GROUPS))
+    business = new_business(base)
     record: list[dict] = []
     ended = "days"
     for day in range(1, days + 1):
         spec = day_spec(base, day, business)
-        day_seed = derive_seed(seed, f"career/day/{day}")
+        day_seed = day_seed_of(seed, day)
         world, stars = play_day(spec, day_seed, business, POLICIES[policy_name]())
-        summary = world.summary()
-        incidents = world.incidents.opened.values() if world.incidents else ()
-        business.cash_cents = world.ledger.cash_cents
-        reference = base.market.reputation_reference
-        business.reputation = reference + (world.market.reputation - reference) * OVERNIGHT
-        business.contracts = carried_contracts(world)
-        if stars == 3:
-            locked = [g for g in UNLOCK_ORDER if g not in business.levers]
-            business.levers = (*business.levers, *locked[:1])
-        record.append({
-            "day": day, "seed": day_seed, "stars": stars, "cash_cents": business.cash_cents,
-            "profit_cents": summary["money"]["profit_cents"], "reputation": round(world.market.reputation, 6),
-            "sla_share": summary["overall"]["sla_share"], "customers": summary["overall"]["customers"],
-            "incidents": len(incidents), "answered_by_player": sum(1 for i in incidents if i.by == "player"),
-            "contracts_carried": len(business.contracts), "levers": list(business.levers),
-        })
+        record.append(close_day(base, world, business, day, day_seed, stars))
         if business.cash_cents < BANKRUPT_CENTS:
             ended = "bankrupt"
             break

@@ -18,7 +18,8 @@ from factory_game.texts import format_duration, format_money
 
 QUIET_MS = 10 * 60_000  # a model's long-wait alert does not repeat sooner than this (simulated time)
 RECENT_MS = 60 * 60_000  # the feed shows the last simulated hour: "Cash is low!" at 1m00s is gone by 3h
-SEVERE = {"outage", "cash_low", "long_wait", "fail", "refused", "mod_error"}
+SEVERE = {"outage", "cash_low", "long_wait", "fail", "refused", "mod_error", "incident_open", "incident_penalty",
+          "spot_sold_out", "spot_short"}
 
 
 class Alerts:
@@ -95,8 +96,26 @@ class Alerts:
             slot = queries.slot(self.world, event.slot) if event.slot is not None else None
             contract = slot is not None and queries.is_contract(slot)
             self.add("contract_arrive" if contract else "slot_arrive", model=event.model)
+        elif kind == Kind.INCIDENT:
+            self._incident(event)
         elif kind == Kind.COMMAND and event.ok is False:
-            self.add("refused", reason=event.reason or "")
+            left = queries.spot_available(self.world)
+            if event.info == "player:rent" and left is not None and (event.reason or "").startswith("the spot market"):
+                # the spot market's refusal, said in the player's language (contracts are the hedge)
+                self.add("spot_sold_out" if left == 0 else "spot_short", left=left)
+            else:
+                self.add("refused", reason=event.reason or "")
+
+    def _incident(self, event) -> None:
+        """An incident's onset (`id:kind:deadline`), its answer (`id:kind:choice`, ok: the player's, not the
+        default) or its outcome (`id:kind:bonus|penalty`, with cents)."""
+        _id, kind, word = (event.info or "::").split(":", 2)
+        if word in ("bonus", "penalty"):
+            self.add(f"incident_{word}", incident=kind, cents=format_money(abs(event.cents or 0)))
+        elif word.isdigit():
+            self.add("incident_open", incident=kind, left=format_duration(int(word) - self.world.now))
+        else:
+            self.add("incident_answered" if event.ok else "incident_defaulted", incident=kind, choice=word)
 
     def poll(self) -> None:
         """Raise alerts on the edges of conditions the events do not announce."""
@@ -123,6 +142,10 @@ class Alerts:
                 shown["model"] = self._model_name(shown["model"])
             if "content" in shown:
                 shown["content"] = self._content_name(shown["content"])
+            if "incident" in shown:  # its title, and the answer's button text
+                if "choice" in shown:
+                    shown["choice"] = i18n.t(f"incident.{shown['incident']}_{shown['choice']}")
+                shown["incident"] = i18n.t(f"incident.{shown['incident']}")
             text = f"{format_duration(time)} " + i18n.t(f"alert.{key}", **shown)
             if repeats > 1:
                 text += f" ×{repeats}"

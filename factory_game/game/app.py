@@ -114,6 +114,12 @@ class Game:
 
         self.window.show_view(TitleView(self))
 
+    def start_career(self):
+        """A new career (`game/career_mode.py`): its first morning on the play screen."""
+        from factory_game.game.career_mode import CareerRun
+
+        return CareerRun(self, seed=1 if self.seed is None else self.seed).next_day()
+
     def show_levels(self, more: bool = False) -> None:
         """The level select: the campaign and the sandbox, or (`more`) every other level that ships."""
         from factory_game.game.menus import LevelSelectView

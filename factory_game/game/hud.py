@@ -19,7 +19,7 @@ from factory_game.game.camera import BAR_PX
 from factory_game.game.clock import SPEEDS
 from factory_game.game.context import PlayContext
 from factory_game.game.gfx import arcade
-from factory_game.game.panels import ManagerPanels
+from factory_game.game.panels import ManagerPanels, spot
 from factory_game.game.ui import Button, Label, box, set_box, text_width, wrap
 from factory_game.sim import queries
 from factory_game.texts import format_duration, format_money
@@ -99,7 +99,8 @@ class ModelCard:
         self.p95.visible = self.line.visible = self.extra.visible = not compact
         rows = self.COMPACT_ROWS if compact else self.ROWS
         bw = (width - 24) / 2
-        price = money(spec.rent_price_cents)
+        price = money(queries.spot_price_cents(view.world, model_id))
+        self.rent_key = "hud.rent"
         self.rent = hud.button(x, top - rows * LINE - 10, bw + 30, 22, t("hud.rent", price=price),
                                lambda: view.rent(model_id, 5 if hud.shift else 1), "tip.rent")
         self.release = hud.button(x + bw + 38, top - rows * LINE - 10, bw - 30, 22, t("hud.release"),
@@ -132,7 +133,8 @@ class ModelCard:
         self.busy.visible = rows == 3
         self.queue.visible = rows > 1
         bottom = top - rows * SMALL_LINE - 26
-        rent_text = t("hud.rent_short", price=money(spec.rent_price_cents))
+        self.rent_key = "hud.rent_short"
+        rent_text = t("hud.rent_short", price=money(queries.spot_price_cents(view.world, spec.id)))
         rent_w = min(inner - 36, text_width(rent_text) + 12)
         self.rent = hud.button(x, bottom, rent_w, 20, rent_text, lambda: view.rent(spec.id, 5 if hud.shift else 1),
                                "tip.rent")
@@ -181,13 +183,18 @@ class ModelCard:
         if summary is not None:
             p95 = summary["models"][self.model_id]["wait_p95_ms"]
             self.p95.set(t("hud.p95", wait=wait_text(p95)), pal["orange"] if p95 > self.limit else pal["silver"])
-        self.rent.enabled = queries.rent_room(world, self.model_id) > 0
+        if queries.spot_factor(world) is not None:  # a spot market: what a slot-hour rented now costs
+            self.rent.set_text(t(self.rent_key, price=money(queries.spot_price_cents(world, self.model_id))))
+        sold_out = queries.spot_sold_out(world)
+        self.rent.enabled = queries.rent_room(world, self.model_id) > 0 and not sold_out
+        self.rent.tooltip = "tip.rent_sold_out" if sold_out else "tip.rent"  # disabled, with the reason
         self.release.enabled = slots.rented > 0
         # a contract cannot be released: say so on the button rather than refuse the click
         self.release.tooltip = "tip.release_contract" if slots.contracted and not slots.rented else "tip.release"
 
 
-REGIONS = ("top", "panel", "inspector", "goals", "levers", "tooltip")  # the play screen's regions (`regions.py`)
+# the play screen's regions (`regions.py`)
+REGIONS = ("top", "panel", "inspector", "goals", "levers", "incident", "tooltip")
 
 
 @dataclass
@@ -314,6 +321,10 @@ class Hud:
         self.autopilot = self.button(panel_left + 8, y - switch_h - 2, width - 16, switch_h, "",
                                      view.toggle_autopilot, "tip.autopilot")
         y -= switch_h + (8 if small else 12)
+        self.spot = None
+        if spot.shown(view.world):  # the spot market between the switch and the alerts
+            self.spot = spot.SpotStrip(self, panel_left, y, width)
+            y -= spot.height(small)
         alerts_top = y
         self.alerts_title = self.label(panel_left + 8, y - line + 4, t("hud.alerts"), pal["yellow"])
         # the "active mods" badge shares the alerts' title line: a modded level says so without taking a row
@@ -453,6 +464,8 @@ class Hud:
         autopilot = queries.autopilot_on(world)
         self.autopilot.set_text(t("hud.autopilot_on") if autopilot else t("hud.autopilot_off"))
         self.autopilot.active = autopilot
+        if self.spot is not None:
+            self.spot.refresh()
         self._show_alerts(view.alerts.lines(self.i18n, len(self.alert_lines)))
         lines = view.inspector_lines()
         if lines != self._inspected:  # wrapping costs: only when the lines change
@@ -471,7 +484,8 @@ class Hud:
         self.paused_label.visible = paused
         self.progress_back.visible = self.progress.visible = view.clock.end_ms is not None and (
             self.small or not paused)
-        self.manager.refresh(self.summary, fresh)
+        if self.manager.refresh(self.summary, fresh):
+            return  # an incident opened or closed: the HUD was laid out again (and refreshed)
         for button in self.buttons:
             button.refresh(button is self.hovered)
         self._tooltip()

@@ -191,7 +191,8 @@ class TitleView(MenuView):
             title = self.game.i18n.pick(self.game.load(level).title, level.stem)
             self.default = self.button(t(key, title=title), y, lambda: self.game.show_briefing(level), width=400)
             y -= ROW
-        playing = [(t("menu.level_select"), self.game.show_levels), (t("menu.load"), self.load)]
+        playing = [(t("menu.level_select"), self.game.show_levels), (t("menu.load"), self.load),
+                   (t("menu.career"), self.game.start_career)]
         quitting = [(t("menu.quit"), self.game.quit)]
         if short:
             buttons = self.button_columns(playing + quitting + self.lang_and_sound_actions(), y, 2)
@@ -379,12 +380,13 @@ class BriefingView(MenuView):
 
 def goal_text(i18n, goal) -> str:
     label = i18n.pick(goal.label, goal.metric)
-    shown = [_metric_value(goal.metric, v, i18n.lang) for v in goal.stars]
+    shown = [metric_text(goal.metric, v, i18n.lang) for v in goal.stars]
     return i18n.t("briefing.goal_line", label=label, op="≥" if goal.at_least else "≤", a=shown[0], b=shown[1],
                   c=shown[2])
 
 
-def _metric_value(metric: str, value: float, lang: str) -> str:
+def metric_text(metric: str, value: float, lang: str) -> str:
+    """A goal's value in its metric's unit (the report's and the career's evening)."""
     return format_value(value, metric_unit(metric), lang)
 
 
@@ -416,6 +418,8 @@ class PauseView(MenuView):
         buttons = self.button_columns(actions, top, 1 if one_column else 2)
         self.default = buttons[0]
         buttons[2].enabled = self.game.has_save()
+        if self.play.career is not None:  # a career's day is not a level a save or a restart
+            buttons[1].enabled = buttons[3].enabled = False  # could name (its cash and traffic are the career's)
         if self.status is not None:
             key, values = self.status
             colour = palette()["orange"] if key.endswith("failed") else palette()["lime"]
@@ -500,7 +504,7 @@ class ReportView(MenuView):
             for r in data.goals:
                 y -= self.LINE
                 state = "missed" if not r.met else "warned" if r.warning else "met"
-                value = _metric_value(r.goal.metric, r.value, lang)
+                value = metric_text(r.goal.metric, r.value, lang)
                 result = f"→ {value} {t(f'report.goal_{state}')}"  # kept whole: the result ends the line
                 parts = wrap(goal_text(i18n, r.goal), width)
                 if text_width(f"{parts[-1]} {result}") <= width:

@@ -10,6 +10,8 @@ here is looking.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from factory_game.game.alerts import Alerts
 from factory_game.game.camera import PAN_STEP_PX, FloorCamera, HudCanvas, HudFrame
 from factory_game.game.clock import BASE_RATE, SimClock
@@ -20,10 +22,13 @@ from factory_game.game.regions import make_regions, place_regions
 from factory_game.game.scene import Scene
 from factory_game.plugins import PreparedLevel
 from factory_game.sim import queries
-from factory_game.sim.commands import Release, Rent, SetAutopilot
+from factory_game.sim.commands import AnswerIncident, Release, Rent, SetAutopilot
 from factory_game.sim.spec import LevelSpec
 from factory_game.sim.world import World
 from factory_game.texts import format_duration
+
+if TYPE_CHECKING:
+    from factory_game.game.context import CareerDay
 
 LEDGER_WINDOW = 2000  # ledger entries a played world keeps: play can last for ever (the sandbox), a headless run not
 DRAG_PX = 4  # a press that moves further than this is a pan, not a click
@@ -68,6 +73,7 @@ class PlayView(arcade.View):
             prepared.session.on_failure(self.mod_failed)
             prepared.session.tell_shadowed(self.alerts.add)  # which mod wins a rule two mods take
         self.selected: tuple[str, int] | None = None
+        self.career: CareerDay | None = None  # a career's day (`career_mode`): its evening replaces the report
         self.mods_off: set[str] = set()  # mods the lenient session switched off (the HUD's badge marks them)
         self.hud = Hud(self)
         self.section_manager, self.regions = make_regions(self)
@@ -149,6 +155,9 @@ class PlayView(arcade.View):
         from factory_game.game.menus import ReportView
 
         queries.settle_costs(self.world)
+        if self.career is not None:
+            self.career.finish_day(self.world)
+            return
         self.window.show_view(ReportView(self.game, self.spec, self.world))
 
     # ------------------------------------------------------------------------------------------------ actions
@@ -181,6 +190,17 @@ class PlayView(arcade.View):
         shows as an alert too, from its command event)."""
         if self.world.apply(command).ok:
             self.alerts.lever(command)
+
+    def answer_incident(self, incident_id: int, choice: str) -> None:
+        """A button of the incident card: the answer is a command through the world's one door (recorded, replayed,
+        saved); the feed says it from the world's `incident` event."""
+        self.world.apply(AnswerIncident(incident_id, choice))
+
+    def incident_opened(self) -> None:
+        """A new incident's card is up: the game goes on (it does not pause), but at 1× so the player can read the
+        card and its countdown (a 3-minute deadline is 9 s at 1×, half a second at 16×)."""
+        if self.clock.speed > 1:
+            self.clock.set_speed(1)
 
     def toggle_autopilot(self) -> None:
         self.world.apply(SetAutopilot(not queries.autopilot_on(self.world)))

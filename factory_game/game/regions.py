@@ -1,5 +1,6 @@
-"""The play screen's regions as Arcade `Section`s: the floor, the goals strip, the levers panel (while open), the top
-bar, the side panel, the inspector, and the tooltip over them all.
+"""The play screen's regions as Arcade `Section`s: the floor, the goals strip, the levers panel (while open), the
+incident card (while an incident waits for an answer), the top bar, the side panel, the inspector, and the tooltip
+over them all.
 
 Each section owns a rectangle of the window (placed by `place_regions` from the HUD frame and the goals strip's
 height), draws its own widgets (`Hud.regions[name]`, at the UI scale) and takes the mouse events inside it: a click
@@ -131,7 +132,8 @@ class TooltipLayer(HudRegion):
 
 
 # event order (first match takes a click) and draw order (low first)
-LAYOUT = (("levers", HudRegion, 3), ("goals", HudRegion, 2), ("inspector", HudRegion, 6), ("top", HudRegion, 4),
+LAYOUT = (("incident", HudRegion, 7),
+          ("levers", HudRegion, 3), ("goals", HudRegion, 2), ("inspector", HudRegion, 6), ("top", HudRegion, 4),
           ("panel", PanelRegion, 5), ("floor", FloorRegion, 1), ("tooltip", TooltipLayer, 9))
 
 
@@ -163,3 +165,7 @@ def place_regions(view: PlayScreen) -> None:
     regions["levers"].place(0, 0, floor_w * k, (under_bar - strip) * k)
     regions["tooltip"].place(0, 0, width * k, height * k)
     regions["levers"].enabled = view.hud.manager.open
+    card = view.hud.manager.incident_rect()
+    if card is not None:
+        regions["incident"].place(card[0] * k, card[1] * k, card[2] * k, card[3] * k)
+    regions["incident"].enabled = card is not None

@@ -29,7 +29,7 @@ def rect(section):
 
 def test_the_regions_tile_the_window(play):
     names = {s.name for s in play.section_manager.sections}
-    assert names == {"floor", "goals", "levers", "top", "panel", "inspector", "tooltip"}
+    assert names == {"floor", "goals", "levers", "incident", "top", "panel", "inspector", "tooltip"}
     assert all(isinstance(s, arcade.Section) for s in play.section_manager.sections)
     r = play.regions
     width, height = play.window.get_size()

@@ -57,7 +57,7 @@ def test_the_title_fits(window, sized):
         assert isinstance(title, TitleView)
         title.error = SaveError("corrupt", "damaged", path=save_slot())
         title.build()
-        assert len(title.buttons) == 6 and title.labels[0].value == "River Factory"
+        assert len(title.buttons) == 7 and title.labels[0].value == "River Factory"  # with the career
         assert_laid_out(title, size, "Could not load")
         title.on_update(1 / 60)
         title.on_draw()

@@ -1,0 +1,76 @@
+"""The career in the game (`game/career_mode.py`): started from the title screen, each day is the career's day level
+on the play screen with yesterday's cash carried over; its evening screen shows the day's record, which is the
+headless career's (`career.run_career`) for a player who does nothing; the next morning starts from there."""
+
+import pytest
+
+from factory_game import career
+from factory_game.game.app import make_game
+from factory_game.game.career_mode import CareerDayView
+from factory_game.game.menus import TitleView
+from factory_game.game.play import PlayView
+from factory_game.sim import queries
+from factory_game.texts import format_money as texts_money
+from factory_game.texts import text
+
+
+@pytest.fixture
+def game(window):
+    return make_game(levels=[], lang="en", muted=True, headless=True)
+
+
+def _end_the_day(view):
+    view.world.advance(view.spec.duration_ms)
+    view.on_update(0.0)  # the clock sees the end: the evening screen instead of the report
+    return view.window.current_view
+
+
+def test_the_title_screen_offers_the_career(game):
+    game.show_title()
+    title = game.window.current_view
+    assert isinstance(title, TitleView)
+    button = next(b for b in title.buttons if b.label.value == text("en", "menu.career"))
+    button.click()
+    view = game.window.current_view
+    assert isinstance(view, PlayView) and view.career is not None and view.spec.id == "career-day"
+    view.on_hide_view()
+
+
+def test_a_day_ends_on_the_evening_screen_with_the_headless_careers_record_and_carries_over(game):
+    view = game.start_career()
+    base = career.load_level(career.DAY_LEVEL)
+    assert queries.money(view.world).cash == base.start_cash_cents
+    evening = _end_the_day(view)
+    view.on_hide_view()
+    assert isinstance(evening, CareerDayView)
+    headless = career.run_career(1, 1, "none")["days"][0]
+    assert evening.run.records == [headless]  # the same day, the same rules: nothing answered, nothing rented
+    shown = [label.value for label in evening.labels]
+    assert text("en", "career.cash", money=texts_money(headless["cash_cents"])) in shown
+    assert evening.default.label.value == text("en", "career.next_day", day=2)
+    evening.default.click()
+    morning = game.window.current_view
+    assert isinstance(morning, PlayView) and morning.career is evening.run and evening.run.day == 2
+    assert queries.money(morning.world).cash == headless["cash_cents"]  # the cash carried over
+    morning.on_hide_view()
+
+
+def test_the_last_day_ends_the_career(game):
+    from factory_game.game.career_mode import CareerRun
+
+    run = CareerRun(game, days=1)
+    view = run.next_day()
+    evening = _end_the_day(view)
+    view.on_hide_view()
+    assert run.ended == "days" and evening.default.label.value == text("en", "menu.to_title")
+
+
+def test_a_career_day_cannot_be_saved_or_restarted_as_a_level(game):
+    view = game.start_career()
+    view.open_menu()
+    menu = game.window.current_view
+    by_text = {b.label.value: b for b in menu.buttons}
+    assert not by_text[text("en", "menu.save")].enabled and not by_text[text("en", "menu.restart")].enabled
+    assert by_text[text("en", "menu.resume")].enabled
+    menu.back()
+    view.on_hide_view()
