@@ -14,7 +14,8 @@ from factory_game.sim.world import World
 from tests.mods.helpers import SMALL_LEVEL, write_level, write_mod
 
 RUSH = "levels/campaign/04-rush-hour.toml"  # image only, elasticity 0.7
-QUIET = ["autopilot.enabled=false", "arrivals.return_probability=0", "market.reputation_strength=0"]
+QUIET = ["autopilot.enabled=false", "arrivals.return_probability=0", "market.reputation_strength=0",
+         "level.priority_surcharge=0.5"]  # a pass-through rule quotes the pack buyers a surcharged price
 
 
 def passing(world, customer, task):
