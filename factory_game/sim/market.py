@@ -6,12 +6,14 @@ The world asks this module three questions on its hot path — how strong demand
 arrivals buy the priority pack (`priority_share`), and how likely a happy customer is to come back
 (`return_probability`) — and hands it every lever command (`apply`), which checks it against the lever table
 (`sim/levers.py`) and carries it out by its name. Demand only changes when a price changes or at a tick
-(reputation), and the world redraws its next arrival when it does (the arrival process is memoryless).
+(reputation; the quotes of a mod's price rule, `Quotes`), and the world redraws its next arrival when it does (the
+arrival process is memoryless).
 """
 
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -41,6 +43,7 @@ from factory_game.sim.spec import LevelSpec
 PRICE_FACTOR_MAX = 3.0  # demand never more than triples, however low the price
 REPUTATION_FACTOR = (0.2, 2.0)  # the reputation factor's floor and ceiling
 OFFER_PATIENCE = 2.0  # a discount of d (0..0.5) stretches the customer's patience by the factor 1 + 2d
+QUOTE_WINDOW = 20  # a mod's price rule: demand answers to the markup of the last 20 quotes of each content type
 
 
 class LeverRejected(ValueError):
@@ -84,6 +87,40 @@ def price_factor(prices: dict[str, int], references: dict[str, int], weights: di
     return min(PRICE_FACTOR_MAX, total)
 
 
+class Quotes:
+    """The prices a mod's price rule quoted, per content type: the last QUOTE_WINDOW quotes, each beside the built-in
+    price of the same task, and their sums. Demand answers to the list price times their ratio (`seen`), so the list
+    price lever still moves demand at once and a mod's markup scales it; a pass-through rule changes nothing."""
+
+    def __init__(self, contents: list[str]) -> None:
+        self.window: dict[str, deque[tuple[int, int]]] = {c: deque() for c in contents}
+        self.quoted = dict.fromkeys(contents, 0)  # content -> sum of the quotes in the window, cents
+        self.builtin = dict.fromkeys(contents, 0)  # content -> sum of the built-in prices of the same tasks, cents
+        self.fresh = False  # a quote came since demand last followed them
+
+    def add(self, content: str, quoted: int, builtin: int) -> None:
+        window = self.window[content]
+        if len(window) == QUOTE_WINDOW:
+            old_quoted, old_builtin = window.popleft()
+            self.quoted[content] -= old_quoted
+            self.builtin[content] -= old_builtin
+        window.append((quoted, builtin))
+        self.quoted[content] += quoted
+        self.builtin[content] += builtin
+        self.fresh = True
+
+    def seen(self, content: str, list_cents: int) -> int:
+        """The price customers see for `content`: the list price times (sum of quotes / sum of built-in prices),
+        rounded half up to whole cents; the mean quote when the built-in prices were all free; the list price
+        before the first quote."""
+        quoted, builtin, count = self.quoted[content], self.builtin[content], len(self.window[content])
+        if count == 0:
+            return list_cents
+        if builtin <= 0:
+            return (2 * quoted + count) // (2 * count)
+        return (2 * list_cents * quoted + builtin) // (2 * builtin)
+
+
 def reputation_factor(reputation: float, reference: float, strength: float) -> float:
     """1 + strength * (reputation - reference), within REPUTATION_FACTOR."""
     low, high = REPUTATION_FACTOR
@@ -115,6 +152,7 @@ class Market:
         self._ended_seen = 0
         self.demand = 1.0  # price factor x reputation factor; the world multiplies its arrival rate by it
         self.shock = 1.0  # incidents' factor on demand (a viral spike, a competitor's cut): sim/incidents.py
+        self.quotes: Quotes | None = None  # a mod's price rule's quotes (`follow_quotes`); None: the list prices
         self._price_factor = 1.0
 
     # --------------------------------------------------------------------------------------------- hot path
@@ -153,6 +191,23 @@ class Market:
                     task.price_cents -= cents
                     customer.held_cents -= cents
 
+    def follow_quotes(self) -> None:
+        """A mod takes the price rule: from now demand answers to the prices quoted (`quote`), not the list alone."""
+        self.quotes = Quotes(list(self.prices))
+
+    def quote(self, content: str, quoted: int, builtin: int) -> None:
+        """A task of `content` was quoted `quoted` cents where the built-in rule would have said `builtin`."""
+        assert self.quotes is not None
+        self.quotes.add(content, quoted, builtin)
+
+    def seen_prices(self) -> dict[str, int]:
+        """The prices demand answers to (`price_factor`): the list prices, or with a mod's price rule each list
+        price times the markup of the content type's recent quotes (`Quotes.seen`)."""
+        quotes = self.quotes
+        if quotes is None:
+            return self.prices
+        return {content: quotes.seen(content, cents) for content, cents in self.prices.items()}
+
     def door_closed(self, tier: str, now: int) -> bool:
         return self.closed_until.get(tier, -1) > now
 
@@ -178,9 +233,11 @@ class Market:
     # -------------------------------------------------------------------------------------------------- ticks
     def tick(self) -> bool:
         """Each minute: move reputation toward the mean satisfaction score of what ended in the last minute (and
-        the refused arrivals, scored 0), by the share 1 - exp(-1 min / lag). True when demand changed."""
+        the refused arrivals, scored 0), by the share 1 - exp(-1 min / lag); with a mod's price rule, follow the
+        prices it quoted since the last tick. True when demand changed."""
+        quoted = self.quotes is not None and self.quotes.fresh and self._follow_quoted()
         if self.spec.reputation_strength <= 0:
-            return False
+            return quoted and self._update_demand()
         score, ended = 0.0, 0
         for stats in self.host.metrics.cells.values():
             score += stats.score
@@ -188,11 +245,20 @@ class Market:
         new_score, new_ended = score - self._score_seen, ended - self._ended_seen + self.refused
         self._score_seen, self._ended_seen, self.refused = score, ended, 0
         if new_ended == 0:
-            return False
+            return quoted and self._update_demand()
         recent = new_score / new_ended
         weight = 1.0 - math.exp(-MINUTE / self.spec.reputation_lag_ms)
         self.reputation += (recent - self.reputation) * weight
         return self._update_demand()
+
+    def _follow_quoted(self) -> bool:
+        """The price factor from the prices seen now (new quotes came); True when it changed."""
+        assert self.quotes is not None
+        self.quotes.fresh = False
+        factor = price_factor(self.seen_prices(), self.references, self.weights, self.spec.elasticity)
+        changed = factor != self._price_factor
+        self._price_factor = factor
+        return changed
 
     def _reputation_factor(self) -> float:
         market = self.spec
@@ -234,7 +300,7 @@ class Market:
         if command.content not in self.prices:
             raise LeverRejected(f"unknown content type {command.content!r}")
         self.prices[command.content] = command.cents
-        self._price_factor = price_factor(self.prices, self.references, self.weights, self.spec.elasticity)
+        self._price_factor = price_factor(self.seen_prices(), self.references, self.weights, self.spec.elasticity)
         return self._update_demand()
 
     def _set_surcharge(self, command: SetSurcharge) -> bool:

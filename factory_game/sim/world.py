@@ -54,7 +54,7 @@ from factory_game.sim.market import LeverRejected, Market, is_lever
 from factory_game.sim.metrics import Metrics
 from factory_game.sim.prompt import Prompt, predicted_wait_ms
 from factory_game.sim.rng import RngStreams
-from factory_game.sim.rules import Newcomer, Rules, default_capacity, default_customer, default_route
+from factory_game.sim.rules import Newcomer, Rules, default_capacity, default_customer, default_price, default_route
 from factory_game.sim.spec import LevelSpec, ScriptedEvent, TraceArrival
 from factory_game.sim.spot import Spot
 
@@ -108,6 +108,11 @@ class World:
         self._arrivals = Arrivals(spec, self.rng, self.prompt.enabled)
         self.market = Market(spec, self, self.capacity, self.prompt)
         self.prices = self.market.prices  # content -> cents now (the market's; read here by the rules and views)
+        # what admission asks for a price; with a mod's price rule (and elasticity), demand follows its quotes
+        self._price: Callable[[World, Customer, Task], int] = self.rules.price
+        if self.rules.price is not default_price and spec.market.elasticity > 0:
+            self.market.follow_quotes()
+            self._price = self._quoted_price
         self.caps = self.market.caps  # tier -> cap now (the market's)
         self._arrival_generation = 0  # a redraw (demand changed) makes the arrival already scheduled stale
         self.spot = Spot(spec.spot, spec, self.rng, self.models, self.capacity.on_order) if spec.spot else None
@@ -316,7 +321,7 @@ class World:
         tasks = customer.tasks
         if customer.next_pending < len(tasks):  # else nothing waits outside (every end of a task comes here)
             now = self.calendar.now
-            price_rule = self.rules.price
+            price_rule = self._price
             while customer.in_flight < customer.cap and customer.next_pending < len(tasks) \
                     and customer.state != LEAVING:
                 task = tasks[customer.next_pending]
@@ -342,6 +347,12 @@ class World:
                 self._enqueue(task, customer, m, keep_key=False)
         if customer.in_flight == 0 and customer.state != ASKED:
             self._depart(customer)
+
+    def _quoted_price(self, world: World, customer: Customer, task: Task) -> int:
+        """A mod's price rule's quote, told to the market beside the built-in price (demand answers to the ratio)."""
+        price = self.rules.price(world, customer, task)
+        self.market.quote(task.content, price, default_price(world, customer, task))
+        return price
 
     def _reroute(self, customer: Customer, task: Task) -> None:
         """A mod's routing rule picks the model (checked to serve the content); the task counts there instead."""
