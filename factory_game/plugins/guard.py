@@ -20,6 +20,7 @@
 from __future__ import annotations
 
 import ctypes
+import gc
 import os
 import random
 import sys
@@ -132,24 +133,46 @@ class _Call:
     first sees the call (at most one 10 ms poll after it began), and a call that ends within its budget by the
     wall clock cannot have used more CPU than that. Tighter budgets are read exactly, at the start."""
 
-    __slots__ = ("mod_id", "hook", "time_ms", "budget_s", "clock", "cpu_start", "wall_start", "fired_at")
+    __slots__ = ("mod_id", "hook", "time_ms", "budget_s", "clock", "cpu_start", "wall_start", "fired_at",
+                 "ident", "gc_start")
 
     def __init__(self, mod_id: str, hook: str, time_ms: int | None, budget_s: float, clock: int | None) -> None:
         self.mod_id, self.hook, self.time_ms, self.budget_s, self.clock = mod_id, hook, time_ms, budget_s, clock
+        self.ident = threading.get_ident()
+        self.gc_start = _GC_SECONDS.get(self.ident, 0.0)
         self.cpu_start: float | None = _cpu_now(clock) if budget_s < PRECISE_BELOW_S else None
         self.wall_start = _perf_counter()
         self.fired_at: float | None = None
 
     def cpu_used(self) -> float:
-        """CPU seconds the call has used (from the watchdog's first sight of it, for a wide budget)."""
+        """CPU seconds the call has used (from the watchdog's first sight of it, for a wide budget), less the
+        interpreter's garbage collections in its thread: a collection falls wherever the allocation count says, so
+        a fast hook charged with one would fail at the same simulated time on every run."""
         now = _cpu_now(self.clock)
         if self.cpu_start is None:
             self.cpu_start = now if self.clock is not None else self.wall_start
-        return now - self.cpu_start
+        collecting = _GC_SINCE.get(self.ident)  # a collection still running is not the hook's either
+        gc_seconds = _GC_SECONDS.get(self.ident, 0.0) - self.gc_start + (now - collecting if collecting else 0.0)
+        return now - self.cpu_start - gc_seconds
 
     def describe(self) -> str:
         at = f" at t={self.time_ms}ms" if self.time_ms is not None else ""
         return f"mod {self.mod_id} {self.hook}{at}"
+
+
+_GC_SECONDS: dict[int, float] = {}  # CPU seconds each thread has spent collecting garbage (while mods are loaded)
+_GC_SINCE: dict[int, float] = {}  # a thread's CPU clock when its collection in progress began
+
+
+def _count_collections(phase: str, _info: dict[str, int]) -> None:
+    """`gc.callbacks` entry: adds each collection's CPU time to its thread's total (read by `_Call.cpu_used`)."""
+    ident = threading.get_ident()
+    if phase == "start":
+        _GC_SINCE[ident] = time.thread_time()
+    else:
+        began = _GC_SINCE.pop(ident, None)
+        if began is not None:
+            _GC_SECONDS[ident] = _GC_SECONDS.get(ident, 0.0) + time.thread_time() - began
 
 
 def _cpu_now(clock: int | None) -> float:
@@ -171,6 +194,7 @@ class _Watchdog:
         if self.thread is None:
             self.thread = threading.Thread(target=self._watch, name="river-mod-watchdog", daemon=True)
             self.thread.start()
+            gc.callbacks.append(_count_collections)
         ident = threading.get_ident()
         clock = getattr(_local, "clock", False)
         if clock is False:
