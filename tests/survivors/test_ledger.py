@@ -87,3 +87,15 @@ def test_held_cents_sums_the_open_holds():
     assert ledger.held_cents == 750
     ledger.release(1, 2, 8, "abandoned")
     assert ledger.held_cents == 500 and ledger.refunded_cents == 250
+
+
+def test_refunds_add_up_over_releases_and_discounts():
+    """refunded_cents is a running total: every release and every discount adds to it (a second refund does not
+    replace the first)."""
+    ledger = _held(500, 7)
+    ledger.hold(0, 2, 8, 250)
+    ledger.hold(0, 3, 9, 100)
+    ledger.reduce_hold(1, 3, 9, 40, "wait discount")
+    ledger.release(2, 2, 8, "abandoned")
+    ledger.release(3, 1, 7, "failed")
+    assert (ledger.refunded_cents, ledger.held_cents) == (40 + 250 + 500, 60)
