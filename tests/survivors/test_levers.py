@@ -22,13 +22,18 @@ from factory_game.sim.commands import (
     SignContract,
 )
 from factory_game.sim.events import Kind
+from factory_game.sim.levers import BY_NAME
 from factory_game.sim.market import price_factor
 from factory_game.sim.spec import MarketSpec, ScriptedEvent
 from factory_game.sim.world import World
 
 RUSH = "levels/campaign/04-rush-hour.toml"
 EVERY_LEVER = 'market.levers=["price", "priority", "caps", "intake", "prompt", "contracts"]'
-QUIET = ["autopilot.enabled=false", EVERY_LEVER, "arrivals.return_probability=0"]
+# Level 4's market is pinned neutral (its elasticity 0.7 and reputation are turned off): these tests replay the
+# same arrivals with and without a lever, and turn on only the part of the market each one checks.
+NEUTRAL_MARKET = ["market.elasticity=0", "market.reputation_strength=0"]
+QUIET = ["autopilot.enabled=false", EVERY_LEVER, "arrivals.return_probability=0", *NEUTRAL_MARKET]
+SURCHARGE, CAP, MULTIPLIER = BY_NAME[SetSurcharge.name], BY_NAME[SetCap.name], BY_NAME[SetPromptMultiplier.name]
 
 
 def _world(overrides=(), seed=3):
@@ -75,11 +80,14 @@ def test_refused_arrivals_pull_reputation_down():
 
 
 @pytest.mark.parametrize(("command", "ok"), [
-    (SetSurcharge(0), True), (SetSurcharge(500), True), (SetSurcharge(-1), False), (SetSurcharge(501), False),
-    (SetCap("L1", 1), True), (SetCap("L1", 20), True), (SetCap("L1", 0), False), (SetCap("L1", 21), False),
+    (SetSurcharge(int(SURCHARGE.low)), True), (SetSurcharge(int(SURCHARGE.high)), True),
+    (SetSurcharge(int(SURCHARGE.low) - 1), False), (SetSurcharge(int(SURCHARGE.high) + 1), False),
+    (SetCap("L1", int(CAP.low)), True), (SetCap("L1", int(CAP.high)), True),
+    (SetCap("L1", int(CAP.low) - 1), False), (SetCap("L1", int(CAP.high) + 1), False),
 ])
 def test_the_levers_accept_their_whole_range_and_nothing_past_it(command, ok):
-    """A surcharge from 0 % to 500 % and a cap from 1 to 20 are accepted, the values just outside refused."""
+    """A surcharge and a cap are accepted at both ends of their ranges in the lever table (0 % to 1000 %, 1 to
+    1000), the values just outside refused."""
     world = _world()
     record = world.apply(command)
     assert record.ok is ok
@@ -169,7 +177,8 @@ def test_reputation_of_any_strength_moves_demand():
         world.apply(CloseTier(tier, 60))
     world.advance(60 * MINUTE)
     manager = world.summary()["manager"]
-    assert manager["demand_factor"] == pytest.approx(1 + 0.5 * (manager["reputation"] - 0.9), abs=1e-6)
+    reference = world.spec.market.reputation_reference
+    assert manager["demand_factor"] == pytest.approx(1 + 0.5 * (manager["reputation"] - reference), abs=1e-6)
     assert manager["demand_factor"] < 0.95
 
 
@@ -184,23 +193,43 @@ def test_a_free_content_type_counts_at_its_full_weight():
     assert price_factor({"a": 50, "b": 300}, {"a": 100, "b": 100}, weights, 0.0) == 1.0
 
 
+RANGE = "the lever table's refusal"  # the expected reason is `Lever.refusal` of the command's value
+
+
+def _out_of_range(command):
+    """The lever table's refusal of the command's value (the reason the market must give)."""
+    lever = BY_NAME[command.name]
+    reason = lever.refusal(getattr(command, lever.field))
+    assert reason is not None, f"{command} is inside its lever's range"
+    return reason
+
+
 @pytest.mark.parametrize(("command", "ok", "reason"), [
-    (SetPrice("image", 0), True, ""), (SetPrice("image", -1), False, "a price cannot be negative"),
+    (SetPrice("image", 0), True, ""), (SetPrice("image", -1), False, RANGE),
     (SetPrice("gold", 5), False, "unknown content type 'gold'"),
-    (SetSurcharge(501), False, "the priority surcharge is a percentage from 0 to 500, not 501"),
+    (SetSurcharge(int(SURCHARGE.high) + 1), False, RANGE),
     (SetCap("L9", 2), False, "unknown tier 'L9'; this level has L1, L2, L3"),
-    (SetCap("L1", 21), False, "a tier's cap goes from 1 to 20, not 21"),
+    (SetCap("L1", int(CAP.high) + 1), False, RANGE),
     (CloseTier("L9", 5), False, "unknown tier 'L9'; this level has L1, L2, L3"),
-    (CloseTier("L1", 0), True, ""), (CloseTier("L1", -1), False, "close a door for 0 minutes (to open it) or more"),
+    (CloseTier("L1", 0), True, ""), (CloseTier("L1", -1), False, RANGE),
     (SetWaitOffer(0), True, ""), (SetWaitOffer(50), True, ""),
-    (SetWaitOffer(51), False, "the wait offer is a discount from 0 to 50 %, not 51"),
-    (SetPromptMultiplier(0.4), False, "the wait-prompt multiplier goes from 0.5 to 20.0, not 0.4"),
-    (SignContract("sd15", 0), False, "sign for at least one slot"),
+    (SetWaitOffer(51), False, RANGE),
+    (SetPromptMultiplier(-0.5), False, RANGE),
+    (SetPromptMultiplier(100.5), False, RANGE),
+    (SignContract("sd15", 0), False, RANGE),
 ])
 def test_a_refused_lever_says_why_in_the_players_words(command, ok, reason):
-    """Each refusal is recorded with the reason the player reads; the edges of each range are accepted."""
+    """Each refusal is recorded with the reason the player reads (a range's from the lever table); the edges of
+    each range are accepted."""
     record = _world().apply(command)
-    assert (record.ok, record.reason) == (ok, reason)
+    assert (record.ok, record.reason) == (ok, _out_of_range(command) if reason == RANGE else reason)
+
+
+def test_a_range_refusal_reads_as_the_range_and_the_value():
+    """The player's words for a value out of range: what, its range (∞ where it has no top) and the value."""
+    assert _out_of_range(SetPrice("image", -1)) == "a price goes from 0 to ∞, not -1"
+    assert _out_of_range(SetWaitOffer(51)) == "the wait offer goes from 0 to 50, not 51"
+    assert _out_of_range(SetPromptMultiplier(100.5)) == "the wait-prompt multiplier goes from 0 to 100, not 100.5"
 
 
 def test_opening_a_closed_door_with_zero_minutes():
@@ -261,7 +290,8 @@ def test_reputation_stays_put_when_nothing_ends_or_when_it_is_off():
         off.apply(CloseTier(tier, 60))
     off.advance(60 * MINUTE)
     assert off.summary()["overall"]["angry_by_cause"]["refused"] > 30
-    assert off.summary()["manager"]["reputation"] == 0.9 and off.summary()["manager"]["demand_factor"] == 1.0
+    reference = off.spec.market.reputation_reference  # reputation starts there and stays
+    assert off.summary()["manager"]["reputation"] == reference and off.summary()["manager"]["demand_factor"] == 1.0
 
 
 def test_a_door_closed_for_one_minute_refuses_that_minutes_arrivals():
@@ -278,9 +308,9 @@ def test_a_door_closed_for_one_minute_refuses_that_minutes_arrivals():
     assert seen[-1] == (time, "L1", True)
 
 
-@pytest.mark.parametrize("multiplier", [0.5, 20.0])
+@pytest.mark.parametrize("multiplier", [MULTIPLIER.low, MULTIPLIER.high])
 def test_the_prompt_multipliers_ends_are_accepted(multiplier):
-    """The wait-prompt multiplier goes from 0.5 to 20, both ends included."""
+    """The wait-prompt multiplier goes from 0 to 100 (the lever table), both ends included."""
     assert _world().apply(SetPromptMultiplier(multiplier)).ok
 
 
