@@ -47,6 +47,7 @@ MODULES: dict[str, list[str]] = {
                       "tests/survivors/test_capacity.py"],
     "sim/market.py": ["tests/test_market.py", "tests/test_economics.py", "tests/test_rules.py",
                       "tests/survivors/test_levers.py"],
+    "sim/levers.py": ["tests/test_levers.py", "tests/test_market.py", "tests/survivors/test_levers.py"],
     "plugins/guard.py": ["tests/mods/test_trust.py", "tests/survivors/test_guard.py"],
     "level/loader.py": ["tests/test_levels.py", "tests/test_door.py", "tests/survivors/test_loader.py",
                         "tests/mods/test_mod_events.py", "tests/planner/test_trace.py"],

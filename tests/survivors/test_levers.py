@@ -12,6 +12,7 @@ from factory_game.levelkit import level, model
 from factory_game.sim import economics
 from factory_game.sim.clock import HOUR, MINUTE
 from factory_game.sim.commands import (
+    Arrive,
     CloseTier,
     SetCap,
     SetPrice,
@@ -22,7 +23,7 @@ from factory_game.sim.commands import (
     SignContract,
 )
 from factory_game.sim.events import Kind
-from factory_game.sim.levers import BY_NAME
+from factory_game.sim.levers import BY_NAME, lever_of
 from factory_game.sim.market import price_factor
 from factory_game.sim.spec import MarketSpec, ScriptedEvent
 from factory_game.sim.world import World
@@ -34,6 +35,7 @@ EVERY_LEVER = 'market.levers=["price", "priority", "caps", "intake", "prompt", "
 NEUTRAL_MARKET = ["market.elasticity=0", "market.reputation_strength=0"]
 QUIET = ["autopilot.enabled=false", EVERY_LEVER, "arrivals.return_probability=0", *NEUTRAL_MARKET]
 SURCHARGE, CAP, MULTIPLIER = BY_NAME[SetSurcharge.name], BY_NAME[SetCap.name], BY_NAME[SetPromptMultiplier.name]
+PRICE, SALES = BY_NAME[SetPrice.name], BY_NAME[SetPrioritySales.name]
 
 
 def _world(overrides=(), seed=3):
@@ -339,3 +341,28 @@ def test_a_weak_priority_elasticity_still_moves_the_share():
     assert world.apply(SetSurcharge(100)).ok
     share = 0.4 * math.exp(-0.5)
     assert economics.revenue_per_task_cents(world, "sd15") == pytest.approx(world.prices["image"] * (1 + share))
+
+
+# ------------------------------------------------------------------ from the mutmut run on sim/levers.py (the panel)
+def test_a_price_steps_by_a_tenth_of_the_levels_price_and_at_least_a_cent():
+    """The price button moves by 10 % of the level's price (whole cents, 50 -> 5, 20 -> 2), never by less than a
+    cent, and has no top; the other steppers move by their fixed step."""
+    assert (PRICE.stepped(50, +1, 50), PRICE.stepped(50, -1, 50)) == (55, 45)
+    assert PRICE.stepped(20, +1, 20) == 22
+    assert PRICE.stepped(7, +1, 7) == 8 and PRICE.stepped(1, -1, 7) == 0 and PRICE.stepped(0, -1, 7) is None
+    assert PRICE.stepped(10**9, +1, 50) == 10**9 + 5
+    assert (SURCHARGE.stepped(0, +1), SURCHARGE.stepped(1000, +1), MULTIPLIER.stepped(2.0, -1)) == (10, None, 1.5)
+
+
+def test_a_panel_value_becomes_its_command_with_the_commands_types():
+    """A stepper's value is a float; the command gets a whole count, a factor as it is, a switch as True/False."""
+    cap = CAP.command_for("L1", 3.0)
+    assert cap == SetCap("L1", 3) and type(cap.cap) is int
+    multiplier = MULTIPLIER.command_for(None, 2.5)
+    assert multiplier == SetPromptMultiplier(2.5) and type(multiplier.multiplier) is float
+    assert SALES.command_for(None, 1.0).on is True and SALES.command_for(None, 0.0).on is False
+
+
+def test_a_command_knows_its_lever_and_a_non_lever_has_none():
+    assert lever_of(SetCap("L1", 3)) is CAP and lever_of(SetPrice("image", 5)) is PRICE
+    assert lever_of(Arrive("L1", ("image",))) is None
