@@ -46,7 +46,7 @@ MODULES: dict[str, list[str]] = {
     "sim/ledger.py": ["tests/test_rules.py", "tests/test_metrics.py", "tests/survivors/test_ledger.py",
                       "tests/survivors/test_capacity.py"],
     "sim/market.py": ["tests/test_market.py", "tests/test_economics.py", "tests/test_rules.py",
-                      "tests/survivors/test_levers.py"],
+                      "tests/test_levers.py", "tests/survivors/test_levers.py"],
     "sim/levers.py": ["tests/test_levers.py", "tests/test_market.py", "tests/survivors/test_levers.py"],
     "plugins/guard.py": ["tests/mods/test_trust.py", "tests/survivors/test_guard.py"],
     "level/loader.py": ["tests/test_levels.py", "tests/test_door.py", "tests/survivors/test_loader.py",

@@ -14,6 +14,8 @@ from factory_game.sim.clock import HOUR, MINUTE
 from factory_game.sim.commands import (
     Arrive,
     CloseTier,
+    ReleaseIdle,
+    Rent,
     SetCap,
     SetPrice,
     SetPrioritySales,
@@ -151,6 +153,21 @@ def test_a_lever_that_does_not_move_demand_leaves_the_arrivals_as_they_were(comm
     assert times[0] == times[1] and len(times[0]) > 20
 
 
+def test_releasing_idle_rentals_leaves_the_arrivals_as_they_were():
+    """Giving back idle rented slots does not move demand either: the drawn arrival times stay."""
+    times = []
+    for release in (False, True):
+        world = _world(["arrivals.tiers={ L1 = 1.0 }"])
+        seen = _arrivals(world)
+        assert world.apply(Rent("sd15", 2)).ok
+        world.advance(10 * MINUTE)  # the rented slots arrived two minutes after the order
+        if release:
+            assert world.apply(ReleaseIdle("sd15", 0)).ok
+        world.advance(70 * MINUTE)
+        times.append([t for t, _tier, _refused in seen])
+    assert times[0] == times[1] and len(times[0]) > 20
+
+
 def test_a_price_change_redraws_the_next_arrival_at_the_new_demand():
     """Demand that falls to nearly nothing takes effect at once: the arrival already drawn is redrawn."""
     overrides = ["arrivals.rate=6", "market.elasticity=10"]
@@ -219,6 +236,7 @@ def _out_of_range(command):
     (SetPromptMultiplier(-0.5), False, RANGE),
     (SetPromptMultiplier(100.5), False, RANGE),
     (SignContract("sd15", 0), False, RANGE),
+    (SignContract("sd15", 21), False, "sd15 allows 20 extra slots; 0 already rented"),
 ])
 def test_a_refused_lever_says_why_in_the_players_words(command, ok, reason):
     """Each refusal is recorded with the reason the player reads (a range's from the lever table); the edges of
@@ -366,3 +384,18 @@ def test_a_panel_value_becomes_its_command_with_the_commands_types():
 def test_a_command_knows_its_lever_and_a_non_lever_has_none():
     assert lever_of(SetCap("L1", 3)) is CAP and lever_of(SetPrice("image", 5)) is PRICE
     assert lever_of(Arrive("L1", ("image",))) is None
+
+
+def test_the_panel_reads_each_levers_value_in_its_unit():
+    """What the levers panel shows: a door's minutes left (0 for an open one), the surcharge and the wait offer in
+    percent; and a price steps by a tenth of the level's own price."""
+    world = _world()
+    market = world.market
+    assert world.apply(CloseTier("L1", 30)).ok and world.apply(SetSurcharge(80)).ok
+    assert world.apply(SetWaitOffer(30)).ok
+    world.advance(10 * MINUTE)
+    assert (market.lever_value(CloseTier.name, "L1"), market.lever_value(CloseTier.name, "L2")) == (20, 0)
+    assert (market.lever_value(SetSurcharge.name), market.lever_value(SetWaitOffer.name)) == (80, 30)
+    assert world.prices["image"] == 50 and market.step(PRICE, "image", +1) == 55
+    world.advance(30 * MINUTE)
+    assert market.lever_value(CloseTier.name, "L1") == 0
