@@ -237,6 +237,8 @@ def _out_of_range(command):
     (SetPromptMultiplier(100.5), False, RANGE),
     (SignContract("sd15", 0), False, RANGE),
     (SignContract("sd15", 21), False, "sd15 allows 20 extra slots; 0 already rented"),
+    (ReleaseIdle("gold", 0), False, "unknown model 'gold'; this level has sd15"),
+    (ReleaseIdle("sd15", 0), False, "sd15 has no idle rented slot to release beyond the 0 kept"),
 ])
 def test_a_refused_lever_says_why_in_the_players_words(command, ok, reason):
     """Each refusal is recorded with the reason the player reads (a range's from the lever table); the edges of
@@ -391,6 +393,10 @@ def test_the_panel_reads_each_levers_value_in_its_unit():
     percent; and a price steps by a tenth of the level's own price."""
     world = _world()
     market = world.market
+    assert market.lever_value(CloseTier.name, "L2") == 0 and market.lever_value(SetPrioritySales.name) == 1
+    assert market.lever_value(SetPromptMultiplier.name) == market.prompt.multiplier == 3.0
+    assert (market.lever_value(SignContract.name, "sd15"), market.lever_value(ReleaseIdle.name, "sd15")) == (1, 0)
+    assert world.apply(SetPrioritySales(False)).ok and market.lever_value(SetPrioritySales.name) == 0
     assert world.apply(CloseTier("L1", 30)).ok and world.apply(SetSurcharge(80)).ok
     assert world.apply(SetWaitOffer(30)).ok
     world.advance(10 * MINUTE)
@@ -399,3 +405,29 @@ def test_the_panel_reads_each_levers_value_in_its_unit():
     assert world.prices["image"] == 50 and market.step(PRICE, "image", +1) == 55
     world.advance(30 * MINUTE)
     assert market.lever_value(CloseTier.name, "L1") == 0
+
+
+def test_the_panel_offers_the_unlocked_levers_one_per_key():
+    """The levers panel lists each unlocked lever once per content type served, tier or model that may rent, in the
+    table's order; renting's lever is always there, and the multiplier not where the level asks no wait question."""
+    every = [(lever.name, key) for lever, key in _world().market.levers()]
+    assert every == [("set_price", "image"), ("set_surcharge", None), ("priority_sales", None),
+                     ("set_cap", "L1"), ("set_cap", "L2"), ("set_cap", "L3"),
+                     ("close_tier", "L1"), ("close_tier", "L2"), ("close_tier", "L3"),
+                     ("prompt_multiplier", None), ("wait_offer", None), ("sign_contract", "sd15"),
+                     ("release_idle", "sd15")]
+    unasked = [(lever.name, key) for lever, key in _world(["prompt.enabled=false"]).market.levers()]
+    assert unasked == [item for item in every if item[0] != "prompt_multiplier"]
+    level_4 = World(load_level(RUSH, ["autopilot.enabled=false"])).market.levers()  # it unlocks the price only
+    assert [(lever.name, key) for lever, key in level_4] == [("set_price", "image"), ("release_idle", "sd15")]
+
+
+def test_an_incidents_shock_and_a_carried_reputation_scale_demand():
+    """Demand is the price factor x the reputation factor x an incident's shock; a career's next day starts from
+    the reputation it earned."""
+    market = _world().market
+    assert market.set_shock(2.5) and market.demand == 2.5
+    assert not market.set_shock(2.5)
+    market = _world(["market.reputation_strength=1.0"]).market
+    assert market.carry_reputation(0.6) and market.reputation == 0.6
+    assert market.demand == pytest.approx(1 + (0.6 - market.spec.reputation_reference))
