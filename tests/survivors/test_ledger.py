@@ -87,3 +87,49 @@ def test_held_cents_sums_the_open_holds():
     assert ledger.held_cents == 750
     ledger.release(1, 2, 8, "abandoned")
     assert ledger.held_cents == 500 and ledger.refunded_cents == 250
+
+
+def test_refunds_add_up_over_releases_and_discounts():
+    """refunded_cents is a running total: every release and every discount adds to it (a second refund does not
+    replace the first)."""
+    ledger = _held(500, 7)
+    ledger.hold(0, 2, 8, 250)
+    ledger.hold(0, 3, 9, 100)
+    ledger.reduce_hold(1, 3, 9, 40, "wait discount")
+    ledger.release(2, 2, 8, "abandoned")
+    ledger.release(3, 1, 7, "failed")
+    assert (ledger.refunded_cents, ledger.held_cents) == (40 + 250 + 500, 60)
+
+
+def test_revenue_adds_up_over_captures():
+    """revenue_cents is a running total: a second capture adds to the first."""
+    ledger = _held(500, 7)
+    ledger.hold(0, 2, 8, 250)
+    assert ledger.capture(1, 1, 7) + ledger.capture(2, 2, 8) == 750
+    assert (ledger.revenue_cents, ledger.cash_cents, ledger.profit_cents) == (750, 1750, 750)
+
+
+def test_a_new_ledger_starts_with_no_cash_unless_given_some():
+    assert (Ledger().cash_cents, Ledger().profit_cents) == (0, 0)
+
+
+def test_the_entry_window_keeps_the_latest_entries_and_zero_keeps_none():
+    """window N keeps the latest N movements (the game's panel), 0 none (totals only); the totals count them all."""
+    for window, kept in ((1, [("capture", 500)]), (2, [("hold", 500), ("capture", 500)]), (0, [])):
+        ledger = Ledger(window=window)
+        ledger.hold(0, 1, 7, 500)
+        ledger.capture(1, 1, 7)
+        assert [(e.kind, e.cents) for e in ledger.entries] == kept
+        assert (ledger.revenue_cents, ledger.held_cents) == (500, 0)
+
+
+def test_adjustments_add_up_and_move_cash_and_profit():
+    """An incident's bonus (+) and penalty (-) are booked as 'other' money: they add up, and count in both the cash
+    and the profit, not in revenue or refunds."""
+    ledger = _held()
+    ledger.adjust(3, 2000, "viral bonus")
+    ledger.adjust(4, -500, "outage penalty")
+    assert ledger.other_cents == 1500
+    assert (ledger.cash_cents, ledger.profit_cents, ledger.revenue_cents, ledger.refunded_cents) == (2500, 1500, 0, 0)
+    assert list(ledger.entries[1:]) == [(3, "other", 2000, None, None, "viral bonus"),
+                                        (4, "other", -500, None, None, "outage penalty")]

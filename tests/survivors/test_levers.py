@@ -12,7 +12,10 @@ from factory_game.levelkit import level, model
 from factory_game.sim import economics
 from factory_game.sim.clock import HOUR, MINUTE
 from factory_game.sim.commands import (
+    Arrive,
     CloseTier,
+    ReleaseIdle,
+    Rent,
     SetCap,
     SetPrice,
     SetPrioritySales,
@@ -22,13 +25,19 @@ from factory_game.sim.commands import (
     SignContract,
 )
 from factory_game.sim.events import Kind
+from factory_game.sim.levers import BY_NAME, lever_of
 from factory_game.sim.market import price_factor
 from factory_game.sim.spec import MarketSpec, ScriptedEvent
 from factory_game.sim.world import World
 
 RUSH = "levels/campaign/04-rush-hour.toml"
 EVERY_LEVER = 'market.levers=["price", "priority", "caps", "intake", "prompt", "contracts"]'
-QUIET = ["autopilot.enabled=false", EVERY_LEVER, "arrivals.return_probability=0"]
+# Level 4's market is pinned neutral (its elasticity 0.7 and reputation are turned off): these tests replay the
+# same arrivals with and without a lever, and turn on only the part of the market each one checks.
+NEUTRAL_MARKET = ["market.elasticity=0", "market.reputation_strength=0"]
+QUIET = ["autopilot.enabled=false", EVERY_LEVER, "arrivals.return_probability=0", *NEUTRAL_MARKET]
+SURCHARGE, CAP, MULTIPLIER = BY_NAME[SetSurcharge.name], BY_NAME[SetCap.name], BY_NAME[SetPromptMultiplier.name]
+PRICE, SALES = BY_NAME[SetPrice.name], BY_NAME[SetPrioritySales.name]
 
 
 def _world(overrides=(), seed=3):
@@ -75,11 +84,14 @@ def test_refused_arrivals_pull_reputation_down():
 
 
 @pytest.mark.parametrize(("command", "ok"), [
-    (SetSurcharge(0), True), (SetSurcharge(500), True), (SetSurcharge(-1), False), (SetSurcharge(501), False),
-    (SetCap("L1", 1), True), (SetCap("L1", 20), True), (SetCap("L1", 0), False), (SetCap("L1", 21), False),
+    (SetSurcharge(int(SURCHARGE.low)), True), (SetSurcharge(int(SURCHARGE.high)), True),
+    (SetSurcharge(int(SURCHARGE.low) - 1), False), (SetSurcharge(int(SURCHARGE.high) + 1), False),
+    (SetCap("L1", int(CAP.low)), True), (SetCap("L1", int(CAP.high)), True),
+    (SetCap("L1", int(CAP.low) - 1), False), (SetCap("L1", int(CAP.high) + 1), False),
 ])
 def test_the_levers_accept_their_whole_range_and_nothing_past_it(command, ok):
-    """A surcharge from 0 % to 500 % and a cap from 1 to 20 are accepted, the values just outside refused."""
+    """A surcharge and a cap are accepted at both ends of their ranges in the lever table (0 % to 1000 %, 1 to
+    1000), the values just outside refused."""
     world = _world()
     record = world.apply(command)
     assert record.ok is ok
@@ -141,6 +153,21 @@ def test_a_lever_that_does_not_move_demand_leaves_the_arrivals_as_they_were(comm
     assert times[0] == times[1] and len(times[0]) > 20
 
 
+def test_releasing_idle_rentals_leaves_the_arrivals_as_they_were():
+    """Giving back idle rented slots does not move demand either: the drawn arrival times stay."""
+    times = []
+    for release in (False, True):
+        world = _world(["arrivals.tiers={ L1 = 1.0 }"])
+        seen = _arrivals(world)
+        assert world.apply(Rent("sd15", 2)).ok
+        world.advance(10 * MINUTE)  # the rented slots arrived two minutes after the order
+        if release:
+            assert world.apply(ReleaseIdle("sd15", 0)).ok
+        world.advance(70 * MINUTE)
+        times.append([t for t, _tier, _refused in seen])
+    assert times[0] == times[1] and len(times[0]) > 20
+
+
 def test_a_price_change_redraws_the_next_arrival_at_the_new_demand():
     """Demand that falls to nearly nothing takes effect at once: the arrival already drawn is redrawn."""
     overrides = ["arrivals.rate=6", "market.elasticity=10"]
@@ -169,7 +196,8 @@ def test_reputation_of_any_strength_moves_demand():
         world.apply(CloseTier(tier, 60))
     world.advance(60 * MINUTE)
     manager = world.summary()["manager"]
-    assert manager["demand_factor"] == pytest.approx(1 + 0.5 * (manager["reputation"] - 0.9), abs=1e-6)
+    reference = world.spec.market.reputation_reference
+    assert manager["demand_factor"] == pytest.approx(1 + 0.5 * (manager["reputation"] - reference), abs=1e-6)
     assert manager["demand_factor"] < 0.95
 
 
@@ -184,23 +212,46 @@ def test_a_free_content_type_counts_at_its_full_weight():
     assert price_factor({"a": 50, "b": 300}, {"a": 100, "b": 100}, weights, 0.0) == 1.0
 
 
+RANGE = "the lever table's refusal"  # the expected reason is `Lever.refusal` of the command's value
+
+
+def _out_of_range(command):
+    """The lever table's refusal of the command's value (the reason the market must give)."""
+    lever = BY_NAME[command.name]
+    reason = lever.refusal(getattr(command, lever.field))
+    assert reason is not None, f"{command} is inside its lever's range"
+    return reason
+
+
 @pytest.mark.parametrize(("command", "ok", "reason"), [
-    (SetPrice("image", 0), True, ""), (SetPrice("image", -1), False, "a price cannot be negative"),
+    (SetPrice("image", 0), True, ""), (SetPrice("image", -1), False, RANGE),
     (SetPrice("gold", 5), False, "unknown content type 'gold'"),
-    (SetSurcharge(501), False, "the priority surcharge is a percentage from 0 to 500, not 501"),
+    (SetSurcharge(int(SURCHARGE.high) + 1), False, RANGE),
     (SetCap("L9", 2), False, "unknown tier 'L9'; this level has L1, L2, L3"),
-    (SetCap("L1", 21), False, "a tier's cap goes from 1 to 20, not 21"),
+    (SetCap("L1", int(CAP.high) + 1), False, RANGE),
     (CloseTier("L9", 5), False, "unknown tier 'L9'; this level has L1, L2, L3"),
-    (CloseTier("L1", 0), True, ""), (CloseTier("L1", -1), False, "close a door for 0 minutes (to open it) or more"),
+    (CloseTier("L1", 0), True, ""), (CloseTier("L1", -1), False, RANGE),
     (SetWaitOffer(0), True, ""), (SetWaitOffer(50), True, ""),
-    (SetWaitOffer(51), False, "the wait offer is a discount from 0 to 50 %, not 51"),
-    (SetPromptMultiplier(0.4), False, "the wait-prompt multiplier goes from 0.5 to 20.0, not 0.4"),
-    (SignContract("sd15", 0), False, "sign for at least one slot"),
+    (SetWaitOffer(51), False, RANGE),
+    (SetPromptMultiplier(-0.5), False, RANGE),
+    (SetPromptMultiplier(100.5), False, RANGE),
+    (SignContract("sd15", 0), False, RANGE),
+    (SignContract("sd15", 21), False, "sd15 allows 20 extra slots; 0 already rented"),
+    (ReleaseIdle("gold", 0), False, "unknown model 'gold'; this level has sd15"),
+    (ReleaseIdle("sd15", 0), False, "sd15 has no idle rented slot to release beyond the 0 kept"),
 ])
 def test_a_refused_lever_says_why_in_the_players_words(command, ok, reason):
-    """Each refusal is recorded with the reason the player reads; the edges of each range are accepted."""
+    """Each refusal is recorded with the reason the player reads (a range's from the lever table); the edges of
+    each range are accepted."""
     record = _world().apply(command)
-    assert (record.ok, record.reason) == (ok, reason)
+    assert (record.ok, record.reason) == (ok, _out_of_range(command) if reason == RANGE else reason)
+
+
+def test_a_range_refusal_reads_as_the_range_and_the_value():
+    """The player's words for a value out of range: what, its range (∞ where it has no top) and the value."""
+    assert _out_of_range(SetPrice("image", -1)) == "a price goes from 0 to ∞, not -1"
+    assert _out_of_range(SetWaitOffer(51)) == "the wait offer goes from 0 to 50, not 51"
+    assert _out_of_range(SetPromptMultiplier(100.5)) == "the wait-prompt multiplier goes from 0 to 100, not 100.5"
 
 
 def test_opening_a_closed_door_with_zero_minutes():
@@ -261,7 +312,8 @@ def test_reputation_stays_put_when_nothing_ends_or_when_it_is_off():
         off.apply(CloseTier(tier, 60))
     off.advance(60 * MINUTE)
     assert off.summary()["overall"]["angry_by_cause"]["refused"] > 30
-    assert off.summary()["manager"]["reputation"] == 0.9 and off.summary()["manager"]["demand_factor"] == 1.0
+    reference = off.spec.market.reputation_reference  # reputation starts there and stays
+    assert off.summary()["manager"]["reputation"] == reference and off.summary()["manager"]["demand_factor"] == 1.0
 
 
 def test_a_door_closed_for_one_minute_refuses_that_minutes_arrivals():
@@ -278,9 +330,9 @@ def test_a_door_closed_for_one_minute_refuses_that_minutes_arrivals():
     assert seen[-1] == (time, "L1", True)
 
 
-@pytest.mark.parametrize("multiplier", [0.5, 20.0])
+@pytest.mark.parametrize("multiplier", [MULTIPLIER.low, MULTIPLIER.high])
 def test_the_prompt_multipliers_ends_are_accepted(multiplier):
-    """The wait-prompt multiplier goes from 0.5 to 20, both ends included."""
+    """The wait-prompt multiplier goes from 0 to 100 (the lever table), both ends included."""
     assert _world().apply(SetPromptMultiplier(multiplier)).ok
 
 
@@ -309,3 +361,73 @@ def test_a_weak_priority_elasticity_still_moves_the_share():
     assert world.apply(SetSurcharge(100)).ok
     share = 0.4 * math.exp(-0.5)
     assert economics.revenue_per_task_cents(world, "sd15") == pytest.approx(world.prices["image"] * (1 + share))
+
+
+# ------------------------------------------------------------------ from the mutmut run on sim/levers.py (the panel)
+def test_a_price_steps_by_a_tenth_of_the_levels_price_and_at_least_a_cent():
+    """The price button moves by 10 % of the level's price (whole cents, 50 -> 5, 20 -> 2), never by less than a
+    cent, and has no top; the other steppers move by their fixed step."""
+    assert (PRICE.stepped(50, +1, 50), PRICE.stepped(50, -1, 50)) == (55, 45)
+    assert PRICE.stepped(20, +1, 20) == 22
+    assert PRICE.stepped(7, +1, 7) == 8 and PRICE.stepped(1, -1, 7) == 0 and PRICE.stepped(0, -1, 7) is None
+    assert PRICE.stepped(10**9, +1, 50) == 10**9 + 5
+    assert (SURCHARGE.stepped(0, +1), SURCHARGE.stepped(1000, +1), MULTIPLIER.stepped(2.0, -1)) == (10, None, 1.5)
+
+
+def test_a_panel_value_becomes_its_command_with_the_commands_types():
+    """A stepper's value is a float; the command gets a whole count, a factor as it is, a switch as True/False."""
+    cap = CAP.command_for("L1", 3.0)
+    assert cap == SetCap("L1", 3) and type(cap.cap) is int
+    multiplier = MULTIPLIER.command_for(None, 2.5)
+    assert multiplier == SetPromptMultiplier(2.5) and type(multiplier.multiplier) is float
+    assert SALES.command_for(None, 1.0).on is True and SALES.command_for(None, 0.0).on is False
+
+
+def test_a_command_knows_its_lever_and_a_non_lever_has_none():
+    assert lever_of(SetCap("L1", 3)) is CAP and lever_of(SetPrice("image", 5)) is PRICE
+    assert lever_of(Arrive("L1", ("image",))) is None
+
+
+def test_the_panel_reads_each_levers_value_in_its_unit():
+    """What the levers panel shows: a door's minutes left (0 for an open one), the surcharge and the wait offer in
+    percent; and a price steps by a tenth of the level's own price."""
+    world = _world()
+    market = world.market
+    assert market.lever_value(CloseTier.name, "L2") == 0 and market.lever_value(SetPrioritySales.name) == 1
+    assert market.lever_value(SetPromptMultiplier.name) == market.prompt.multiplier == 3.0
+    assert (market.lever_value(SignContract.name, "sd15"), market.lever_value(ReleaseIdle.name, "sd15")) == (1, 0)
+    assert world.apply(SetPrioritySales(False)).ok and market.lever_value(SetPrioritySales.name) == 0
+    assert world.apply(CloseTier("L1", 30)).ok and world.apply(SetSurcharge(80)).ok
+    assert world.apply(SetWaitOffer(30)).ok
+    world.advance(10 * MINUTE)
+    assert (market.lever_value(CloseTier.name, "L1"), market.lever_value(CloseTier.name, "L2")) == (20, 0)
+    assert (market.lever_value(SetSurcharge.name), market.lever_value(SetWaitOffer.name)) == (80, 30)
+    assert world.prices["image"] == 50 and market.step(PRICE, "image", +1) == 55
+    world.advance(30 * MINUTE)
+    assert market.lever_value(CloseTier.name, "L1") == 0
+
+
+def test_the_panel_offers_the_unlocked_levers_one_per_key():
+    """The levers panel lists each unlocked lever once per content type served, tier or model that may rent, in the
+    table's order; renting's lever is always there, and the multiplier not where the level asks no wait question."""
+    every = [(lever.name, key) for lever, key in _world().market.levers()]
+    assert every == [("set_price", "image"), ("set_surcharge", None), ("priority_sales", None),
+                     ("set_cap", "L1"), ("set_cap", "L2"), ("set_cap", "L3"),
+                     ("close_tier", "L1"), ("close_tier", "L2"), ("close_tier", "L3"),
+                     ("prompt_multiplier", None), ("wait_offer", None), ("sign_contract", "sd15"),
+                     ("release_idle", "sd15")]
+    unasked = [(lever.name, key) for lever, key in _world(["prompt.enabled=false"]).market.levers()]
+    assert unasked == [item for item in every if item[0] != "prompt_multiplier"]
+    level_4 = World(load_level(RUSH, ["autopilot.enabled=false"])).market.levers()  # it unlocks the price only
+    assert [(lever.name, key) for lever, key in level_4] == [("set_price", "image"), ("release_idle", "sd15")]
+
+
+def test_an_incidents_shock_and_a_carried_reputation_scale_demand():
+    """Demand is the price factor x the reputation factor x an incident's shock; a career's next day starts from
+    the reputation it earned."""
+    market = _world().market
+    assert market.set_shock(2.5) and market.demand == 2.5
+    assert not market.set_shock(2.5)
+    market = _world(["market.reputation_strength=1.0"]).market
+    assert market.carry_reputation(0.6) and market.reputation == 0.6
+    assert market.demand == pytest.approx(1 + (0.6 - market.spec.reputation_reference))
