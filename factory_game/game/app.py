@@ -139,6 +139,17 @@ class Game:
         self.window.show_view(view)
         return view
 
+    def watch(self, recording, speed: int = 4):
+        """Watch a recorded run (`play --replay`, a `watch.Recording`): its commands at their times, a timeline to
+        seek."""
+        from factory_game.game.play import PlayView
+
+        self.current = recording.level_path
+        _prepared, cursor = recording.start()
+        view = PlayView(self, cursor.world.spec, speed=speed, watching=cursor)
+        self.window.show_view(view)
+        return view
+
     def save_game(self, world):
         """Write ``world`` to the save slot; the SaveError to show the player, or None when it was saved."""
         try:
@@ -254,9 +265,10 @@ def _has_window() -> bool:
 
 def play(level_path: str | Path | None = None, lang: str | None = None, muted: bool = False,
          seed: int | None = None, ui_scale: int | None = None, size: tuple[int, int] = (1280, 720),
-         fullscreen: bool = False) -> None:
-    """Open the game: straight into a level's briefing when one is given, else the title screen. The window opens
-    centred at `size`, or fullscreen (F11 switches at any time)."""
+         fullscreen: bool = False, replay=None) -> None:
+    """Open the game: straight into a level's briefing when one is given, else the title screen; `replay` (the
+    checked commands and the prepared level of `play LEVEL --replay FILE`) watches that run instead. The window
+    opens centred at `size`, or fullscreen (F11 switches at any time)."""
     game = make_game(size=size, lang=lang, muted=muted, seed=seed)  # first: it sets Arcade up before anything
     game.ui_scale = ui_scale
     if fullscreen:
@@ -264,7 +276,13 @@ def play(level_path: str | Path | None = None, lang: str | None = None, muted: b
     import arcade
 
     game.window.set_caption(game.i18n.t("app.title"))
-    if level_path is not None:
+    if replay is not None and level_path is not None:
+        from factory_game.game.play import LEDGER_WINDOW
+        from factory_game.game.watch import Recording
+
+        commands, prepared = replay
+        game.watch(Recording(Path(level_path), commands, seed, LEDGER_WINDOW, prepared))
+    elif level_path is not None:
         game.show_briefing(Path(level_path))
     else:
         game.show_title()

@@ -23,6 +23,9 @@ def add_game_commands(subparsers) -> None:
                       help="draw the HUD this many times bigger (default: automatic, one step per 1280x720)")
     play.add_argument("--size", default="1280x720", help="window size WxH, at least 640x360 (default 1280x720)")
     play.add_argument("--fullscreen", action="store_true", help="open fullscreen (F11 switches in the game)")
+    play.add_argument("--replay", metavar="FILE",
+                      help="watch a recorded run of LEVEL (a run --json record or a command list, as run --replay "
+                           "takes), with a timeline to seek")
     play.set_defaults(handler=cmd_play)
 
     shot = subparsers.add_parser("screenshot", help="render a level at a moment to a PNG, headless")
@@ -66,6 +69,7 @@ def no_display_reason() -> str | None:
 def cmd_play(args: argparse.Namespace) -> int:
     import sys
 
+    replay = watched_run(args) if args.replay else None  # a bad file is told before anything opens
     why = no_display_reason()
     if why is not None:
         print(NO_DISPLAY.format(why=why), file=sys.stderr)
@@ -78,8 +82,21 @@ def cmd_play(args: argparse.Namespace) -> int:
     from factory_game.game.app import play
 
     play(_level(args.level), lang=args.lang, muted=args.mute, seed=args.seed, ui_scale=args.ui_scale, size=size,
-         fullscreen=args.fullscreen)
+         fullscreen=args.fullscreen, replay=replay)
     return 0
+
+
+def watched_run(args: argparse.Namespace):
+    """The commands of `play LEVEL --replay FILE` and the prepared level, checked exactly as `run --replay` checks
+    them (a run of another level, or with other mods, is refused: BadInput, exit 2)."""
+    from factory_game.cli import replayed_commands
+    from factory_game.plugins import prepare_level
+
+    level = _level(args.level)
+    if level is None:
+        raise BadInput(f"--replay {args.replay}: expected a LEVEL to watch it on; found none")
+    prepared = prepare_level(level, lenient=True)
+    return replayed_commands(args, prepared), prepared
 
 
 def window_size(text: str) -> tuple[int, int] | None:

@@ -358,6 +358,7 @@ class Hud:
         self._set_tooltip_visible(False)
         with self.region("top"):
             self.paused_label = self._paused_label(left, top, right)
+            self.replay_badge = self._replay_badge(top)
         self.manager.build(left, bar_bottom, panel_left, panel_bottom)
         self._summary_age = SUMMARY_EVERY_S
         self.refresh(0.0)
@@ -372,6 +373,15 @@ class Hud:
             x, y = (gap_left + self.lang.rect[0]) / 2, top - 15
             return self.label(x, y, t("hud.paused"), pal["yellow"], anchor_x="center")
         return self.label(left + 8, top - 36, t("hud.paused"), pal["yellow"])
+
+    def _replay_badge(self, top: float) -> Label | None:
+        """"Replay" in the top bar while a recorded run is watched, just left of the language switch (on the line of
+        the figures' values in the two-line bar)."""
+        if self.view.watching is None:
+            return None
+        y = top - 15 if self.small else top - 36
+        return self.label(self.lang.rect[0] - 8, y, self.i18n.t("replay.badge"), palette()["yellow"],
+                          anchor_x="right")
 
     def _top_bar(self, left: float, top: float, right: float) -> None:
         """Two lines: the clock over its progress bar, pause and speeds, five figures, the switches."""
@@ -486,6 +496,9 @@ class Hud:
             self.small or not paused)
         if self.manager.refresh(self.summary, fresh):
             return  # an incident opened or closed: the HUD was laid out again (and refreshed)
+        if view.watching is not None:  # the recorded commands are the only ones: the levers are off
+            for button in self.buttons:
+                button.enabled = button in self.regions["top"].buttons
         for button in self.buttons:
             button.refresh(button is self.hovered)
         self._tooltip()
