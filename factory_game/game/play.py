@@ -37,6 +37,7 @@ DRAG_PX = 4  # a press that moves further than this is a pan, not a click
 PAN_KEYS = {arcade.key.LEFT: (1, 0), arcade.key.RIGHT: (-1, 0), arcade.key.UP: (0, -1), arcade.key.DOWN: (0, 1)}
 SPEED_KEYS = {arcade.key.KEY_1: 1, arcade.key.KEY_2: 2, arcade.key.KEY_3: 4, arcade.key.KEY_4: 8,
               arcade.key.KEY_5: 16}
+UNSAID_IN_REPLAY = {"answer_incident", "release_idle", "arrive"}  # said by the world's events, or nothing to say
 MODEL_KEYS = {arcade.key.Q: 0, arcade.key.W: 1, arcade.key.E: 2, arcade.key.R: 3}
 
 
@@ -129,7 +130,8 @@ class PlayView(arcade.View):
         ``sim_speed`` when something else moves the world's time (bench/soak.py, with the clock paused)."""
         target = self.clock.target(self.world.now, dt)
         if self.watching is not None:
-            self.watching.advance(target)
+            for command in self.watching.advance(target):
+                self.replayed(command)
         elif target > self.world.now:
             self.world.advance(target)
         if sim_speed is None:
@@ -166,6 +168,18 @@ class PlayView(arcade.View):
         self.game.ui_scale = options[(options.index(self.game.ui_scale) + 1) % len(options)] \
             if self.game.ui_scale in options else None
         self.relayout()
+
+    def replayed(self, command) -> None:
+        """A recorded command the replay just carried out, said in the feed as the player's own would be (an
+        incident's answer is said from the world's event)."""
+        if isinstance(command, Rent):
+            self.alerts.add("rent", model=command.model, n=command.count)
+        elif isinstance(command, Release):
+            self.alerts.add("release", model=command.model, n=command.count)
+        elif isinstance(command, SetAutopilot):
+            self.alerts.add("replay_autopilot_on" if command.enabled else "replay_autopilot_off")
+        elif command.name not in UNSAID_IN_REPLAY:
+            self.alerts.lever(command)
 
     def request_seek(self, at_ms: int) -> None:
         """Move the replay to a moment: done on the next update, so the timeline shows "seeking…" first."""

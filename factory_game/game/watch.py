@@ -27,17 +27,20 @@ class Cursor:
         self.world = world
         self.next = 0
 
-    def advance(self, target_ms: int) -> None:
+    def advance(self, target_ms: int) -> list[Command]:
         """Move the world to `target_ms` (at most the run's end), applying each recorded command due on the way at
-        its own time."""
+        its own time; the commands the world carried out."""
         commands, world = self.recording.commands, self.world
+        done = []
         target_ms = min(target_ms, self.recording.end_ms)
         while self.next < len(commands) and commands[self.next][0] <= target_ms:
             at, command = commands[self.next]
             world.advance(max(at, world.now))
-            world.apply(command)
+            if world.apply(command).ok:
+                done.append(command)
             self.next += 1
         world.advance(max(target_ms, world.now))  # as `replay` does, even at the time of the last command
+        return done
 
 
 class Recording:

@@ -55,6 +55,8 @@ def test_the_watched_run_ends_with_the_event_hash_of_run_replay(window, run_file
         view.on_update(0.1)
     assert view.world.now == 25 * 32_000
     assert (logs[0].hexdigest(), queries.summary(view.world)) == straight(25 * 32_000, run_file)
+    said = [(item[1], item[2].get("n")) for item in reversed(view.alerts.items) if item[1] != "slot_arrive"]
+    assert said[:3] == [("replay_autopilot_off", None), ("rent", 2), ("rent", 3)]  # the feed tells each one
     view.request_seek(10 ** 12)  # to the end (clamped), through the timeline's door
     view.on_update(0.1)
     watched = window.current_view
