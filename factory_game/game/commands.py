@@ -20,8 +20,9 @@ def add_game_commands(subparsers) -> None:
     play.add_argument("--mute", action="store_true", help="no sound")
     play.add_argument("--seed", type=seed_argument, help="seed, 0 to 2^63-1 (default: the level's)")
     play.add_argument("--ui-scale", type=int, choices=(1, 2, 3, 4),
-                      help="draw the HUD this many times bigger (default: automatic, one step per 1280x720)")
-    play.add_argument("--size", default="1280x720", help="window size WxH, at least 640x360 (default 1280x720)")
+                      help="draw the HUD this many times bigger (default: the last one chosen with U, else "
+                           "automatic, one step per 1280x720)")
+    play.add_argument("--size", help="window size WxH, at least 640x360 (default: the last window's, else 1280x720)")
     play.add_argument("--fullscreen", action="store_true", help="open fullscreen (F11 switches in the game)")
     play.add_argument("--replay", metavar="FILE",
                       help="watch a recorded run of LEVEL (a run --json record or a command list, as run --replay "
@@ -74,8 +75,8 @@ def cmd_play(args: argparse.Namespace) -> int:
     if why is not None:
         print(NO_DISPLAY.format(why=why), file=sys.stderr)
         return 2
-    size = window_size(args.size)
-    if size is None:
+    size = window_size(args.size) if args.size is not None else None
+    if args.size is not None and size is None:
         print(f"error: --size: expected WxH of at least 640x360, like 1920x1080; found {args.size!r}",
               file=sys.stderr)
         return 2

@@ -165,8 +165,8 @@ class PlayView(arcade.View):
     def cycle_ui_scale(self) -> None:
         """U: automatic, then 1×, 2×, 3× (as far as the window allows), then automatic again."""
         options = [None, *range(1, 1 + HudFrame.of(*self.window.get_size(), 99).scale)]
-        self.game.ui_scale = options[(options.index(self.game.ui_scale) + 1) % len(options)] \
-            if self.game.ui_scale in options else None
+        self.game.set_ui_scale(options[(options.index(self.game.ui_scale) + 1) % len(options)]
+                               if self.game.ui_scale in options else None)
         self.relayout()
 
     def replayed(self, command) -> None:
