@@ -54,7 +54,8 @@ class PlayView(arcade.View):
         super().__init__()
         self.game = game
         self.watching = watching
-        self.seek_to: int | None = None  # a seek asked for: done on the next update, after "seeking…" is drawn
+        self.seek_to: int | None = None  # a seek asked for: done once a frame has shown "seeking…"
+        self._seek_waited = 0
         prepared = None
         if watching is not None:
             world = watching.world
@@ -116,8 +117,10 @@ class PlayView(arcade.View):
 
     # ------------------------------------------------------------------------------------------------ frame
     def on_update(self, delta_time: float) -> None:
-        if self.seek_to is not None:
-            self.seek(self.seek_to)
+        if self.seek_to is not None:  # the first update lets a frame show "seeking…", the next one seeks
+            self._seek_waited += 1
+            if self._seek_waited >= 2:
+                self.seek(self.seek_to)
             return
         self.step(delta_time)
         if self.clock.finished(self.world.now) and self.watching is None:  # a replay stays on its last moment
@@ -182,9 +185,11 @@ class PlayView(arcade.View):
             self.alerts.lever(command)
 
     def request_seek(self, at_ms: int) -> None:
-        """Move the replay to a moment: done on the next update, so the timeline shows "seeking…" first."""
+        """Move the replay to a moment: done on the second update from now, so that a frame shows "seeking…" first
+        (re-simulating a long level can take longer than a frame)."""
         if self.watching is not None:
             self.seek_to = max(0, min(self.watching.recording.end_ms, int(at_ms)))
+            self._seek_waited = 0
 
     def seek(self, at_ms: int) -> PlayView:
         """The replay at `at_ms`: the world on screen carried forward, or (back in time) a fresh world replayed

@@ -87,10 +87,8 @@ class Timeline:
         for at in self.view.watching.recording.marks():
             box(self.boxes, self.x_of(at) - 1, tb - MARK_PX, 2, th + 2 * MARK_PX, pal["yellow"])
         self.handle = box(self.boxes, tl, tb - MARK_PX - 1, 4, th + 2 * MARK_PX + 2, pal["white"])
-        self.seeking = Label(self.batch, tl + tw / 2, baseline, t("replay.seeking"), pal["yellow"],
-                             anchor_x="center")
-        self.seeking_back = box(self.boxes, tl + tw / 2 - text_width(t("replay.seeking")) / 2 - 6, 2,
-                                text_width(t("replay.seeking")) + 12, height - 4, pal["ink"])
+        self.seeking_back = box(self.boxes, tl, 2, 1, height - 4, pal["ink"])
+        self.seeking = Label(self.batch, tl + tw / 2, baseline, "", pal["yellow"], anchor_x="center")
 
     def x_of(self, at_ms: int) -> float:
         left, _bottom, width, _height = self.track
@@ -109,9 +107,13 @@ class Timeline:
         left, bottom, _width, height = self.track
         set_box(self.played, left, bottom, max(1.0, self.x_of(self.view.world.now) - left), height)
         set_box(self.handle, self.x_of(now) - 2, bottom - MARK_PX - 1, 4, height + 2 * MARK_PX + 2)
-        seeking = self.view.seek_to is not None
-        self.seeking.visible = seeking
-        self.seeking_back.visible = seeking
+        seeking = self.view.seek_to
+        self.seeking.visible = self.seeking_back.visible = seeking is not None
+        if seeking is not None:  # "Seeking 50m00s…" over the middle of the track, on its own backing
+            text = self.i18n.t("replay.seeking", time=format_duration(seeking))
+            self.seeking.set(text)
+            middle, room = left + self.track[2] / 2, text_width(text) + 12
+            set_box(self.seeking_back, middle - room / 2, 2, room, self.height() - 4)
 
     def draw(self) -> None:
         self.refresh()

@@ -59,6 +59,8 @@ def test_the_watched_run_ends_with_the_event_hash_of_run_replay(window, run_file
     assert said[:3] == [("replay_autopilot_off", None), ("rent", 2), ("rent", 3)]  # the feed tells each one
     view.request_seek(10 ** 12)  # to the end (clamped), through the timeline's door
     view.on_update(0.1)
+    assert window.current_view is view  # a frame shows "seeking…" first
+    view.on_update(0.1)
     watched = window.current_view
     assert isinstance(watched, PlayView) and watched.world.now == watched.spec.duration_ms
     assert len(logs) == 1  # forward: the same world carried on
@@ -80,22 +82,34 @@ def test_seeking_back_and_forward_lands_on_a_straight_run(window, run_file):
     view, logs = watch(window, run_file)
     view.request_seek(90 * 60_000)
     view.on_update(0.1)
+    view.on_update(0.1)
     view = window.current_view
     assert view.world.now == 90 * 60_000 and len(logs) == 1
     assert (logs[-1].hexdigest(), queries.summary(view.world)) == straight(90 * 60_000, run_file)
     view.request_seek(11 * 60_000)  # back: a fresh world replayed from the start
     assert view.timeline is not None and view.seek_to == 11 * 60_000  # drawn as "seeking…" before the work
+    view.on_update(0.1)
+    assert window.current_view is view and view.world.now == 90 * 60_000  # not yet: a frame shows "seeking…"
     view.timeline.refresh()
-    assert view.timeline.seeking.visible
+    assert view.timeline.seeking.visible and view.timeline.seeking.value == "Seeking 11m00s…"
     view.on_update(0.1)
     view = window.current_view
     assert view.world.now == 11 * 60_000 and len(logs) == 2
     assert (logs[-1].hexdigest(), queries.summary(view.world)) == straight(11 * 60_000, run_file)
     view.on_key_press(arcade.key.BRACKETRIGHT, 0)  # ]: a twentieth of the 3-hour run forward
     view.on_update(0.1)
+    view.on_update(0.1)
     view = window.current_view
     assert view.world.now == 11 * 60_000 + 9 * 60_000
     assert (logs[-1].hexdigest(), queries.summary(view.world)) == straight(20 * 60_000, run_file)
+    view.timeline.refresh()
+    assert not view.timeline.seeking.visible
+    view.on_key_press(arcade.key.BRACKETLEFT, arcade.key.MOD_SHIFT)  # Shift+[: back to the decision at 10m
+    view.on_update(0.1)
+    view.on_update(0.1)
+    view = window.current_view
+    assert view.world.now == 10 * 60_000 and len(logs) == 3
+    assert (logs[-1].hexdigest(), queries.summary(view.world)) == straight(10 * 60_000, run_file)
 
 
 def test_the_timeline_seeks_where_it_is_clicked_and_marks_each_decision(window, run_file):
