@@ -160,3 +160,18 @@ def test_a_run_of_another_level_is_refused_before_any_window(tmp_path, capsys):
     assert "expected a run of the level campaign-01-opening-day; found a run of campaign-03-video-arrives" in err
     assert main(["play", "--replay", str(r3)]) == 2
     assert "expected a LEVEL to watch it on" in capsys.readouterr().err
+
+
+def test_play_replay_opens_the_level_watching_the_run(window, run_file):
+    """The wiring of `play LEVEL --replay FILE` past its checks: straight into the level, watching, at 4×."""
+    import argparse
+
+    from factory_game.game.app import open_game
+    from factory_game.game.commands import watched_run
+
+    args = argparse.Namespace(level=str(L1), replay=str(run_file), mods=None)
+    game = open_game(str(L1), lang="zh-CN", muted=True, seed=SEED, headless=True, replay=watched_run(args))
+    view = window.current_view
+    assert isinstance(view, PlayView) and view.watching is not None and game.current == L1
+    assert view.clock.speed == 4 and view.timeline is not None and view.watching.recording.seed == SEED
+    assert view.hud.replay_badge is not None and view.hud.replay_badge.value == "▶ 回放"
