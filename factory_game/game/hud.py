@@ -20,6 +20,7 @@ from factory_game.game.clock import SPEEDS
 from factory_game.game.context import PlayContext
 from factory_game.game.gfx import arcade
 from factory_game.game.panels import ManagerPanels, spot
+from factory_game.game.timeline import HEIGHT_PX as TIMELINE_PX
 from factory_game.game.ui import Button, Label, box, set_box, text_width, wrap
 from factory_game.sim import queries
 from factory_game.texts import format_duration, format_money
@@ -359,7 +360,8 @@ class Hud:
         with self.region("top"):
             self.paused_label = self._paused_label(left, top, right)
             self.replay_badge = self._replay_badge(top)
-        self.manager.build(left, bar_bottom, panel_left, panel_bottom)
+        floor_bottom = TIMELINE_PX[self.small] if view.watching is not None else 0  # above a replay's timeline
+        self.manager.build(left, bar_bottom, panel_left, floor_bottom)
         self._summary_age = SUMMARY_EVERY_S
         self.refresh(0.0)
         self.view.hud_rebuilt()
@@ -496,9 +498,10 @@ class Hud:
             self.small or not paused)
         if self.manager.refresh(self.summary, fresh):
             return  # an incident opened or closed: the HUD was laid out again (and refreshed)
-        if view.watching is not None:  # the recorded commands are the only ones: the levers are off
+        if view.watching is not None:  # the recorded commands are the only ones: the levers are off (their panel
+            looking = {*self.regions["top"].buttons, self.manager.goals.toggle}  # still opens, to see them set)
             for button in self.buttons:
-                button.enabled = button in self.regions["top"].buttons
+                button.enabled = button in looking
         for button in self.buttons:
             button.refresh(button is self.hovered)
         self._tooltip()

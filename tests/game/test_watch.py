@@ -143,8 +143,12 @@ def test_the_levers_are_off_while_watching(window, run_file):
     assert len(queries.slots(view.world)) == before and not queries.autopilot_on(view.world)
     assert view.alerts.items[0][1] == "replay_levers_off"
     view.hud.refresh(0.0)
-    top = view.hud.regions["top"].buttons
-    assert all(not b.enabled for b in view.hud.buttons if b not in top) and all(b.enabled for b in top)
+    looking = [*view.hud.regions["top"].buttons, view.hud.manager.goals.toggle]  # clock, switches, the levers' panel
+    assert all(not b.enabled for b in view.hud.buttons if b not in looking) and all(b.enabled for b in looking)
+    view.on_key_press(arcade.key.G, 0)  # the levers panel opens to be looked at; its levers are off
+    view.hud.refresh(0.0)
+    levers = view.hud.regions["levers"].buttons
+    assert view.hud.manager.open and levers and not any(b.enabled for b in levers)
     assert view.hud.replay_badge is not None and view.hud.replay_badge.value == "▶ REPLAY"
 
 
