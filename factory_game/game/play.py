@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from factory_game.game.alerts import Alerts
+from factory_game.game.alerts import RECENT_MS, Alerts
 from factory_game.game.camera import PAN_STEP_PX, FloorCamera, HudCanvas, HudFrame
 from factory_game.game.clock import BASE_RATE, SimClock
 from factory_game.game.floor_labels import FloorLabels
@@ -203,6 +203,9 @@ class PlayView(arcade.View):
         view = PlayView(self.game, self.spec, speed=self.clock.speed, paused=self.clock.paused, watching=cursor)
         view.camera.set_zoom(self.camera.zoom)
         view.camera.pan_to(*self.camera.centre)
+        recent = [(t, c) for t, c in cursor.carried_out if at_ms - t <= RECENT_MS]
+        for at, command in recent:  # the feed shows the last hour's recorded decisions, at their times
+            view.alerts.told_at(at, lambda command=command: view.replayed(command))
         view.scene.sim_speed = 16 * BASE_RATE
         for _ in range(30):  # the people walk to where they stand at that moment
             view.scene.sync(1 / 30)

@@ -26,6 +26,7 @@ class Cursor:
         self.recording = recording
         self.world = world
         self.next = 0
+        self.carried_out: list[tuple[int, Command]] = []  # the recorded commands the world took, with their times
 
     def advance(self, target_ms: int) -> list[Command]:
         """Move the world to `target_ms` (at most the run's end), applying each recorded command due on the way at
@@ -38,6 +39,7 @@ class Cursor:
             world.advance(max(at, world.now))
             if world.apply(command).ok:
                 done.append(command)
+                self.carried_out.append((at, command))
             self.next += 1
         world.advance(max(target_ms, world.now))  # as `replay` does, even at the time of the last command
         return done

@@ -109,6 +109,8 @@ def test_seeking_back_and_forward_lands_on_a_straight_run(window, run_file):
     view.on_update(0.1)
     view = window.current_view
     assert view.world.now == 10 * 60_000 and len(logs) == 3
+    said = [(item[0], item[1], item[2].get("n")) for item in reversed(view.alerts.items) if item[1] != "slot_arrive"]
+    assert said == [(0, "replay_autopilot_off", None), (120_000, "rent", 2), (600_000, "rent", 3)]  # the last hour's
     assert (logs[-1].hexdigest(), queries.summary(view.world)) == straight(10 * 60_000, run_file)
 
 
