@@ -181,3 +181,24 @@ def test_play_replay_opens_the_level_watching_the_run(window, run_file):
     assert isinstance(view, PlayView) and view.watching is not None and game.current == L1
     assert view.clock.speed == 4 and view.timeline is not None and view.watching.recording.seed == SEED
     assert view.hud.replay_badge is not None and view.hud.replay_badge.value == "▶ 回放"
+
+
+def test_the_timeline_is_drawn_over_the_floor(window, run_file):
+    """The frame itself: the timeline's handle and a decision's mark where the timeline says they are."""
+    from factory_game.game.art import palette
+    from factory_game.game.screenshot import frame
+
+    view, _logs = watch(window, run_file)
+    view.request_seek(90 * 60_000)
+    view.on_update(0.1)
+    view.on_update(0.1)
+    view = window.current_view
+    image = frame(view)
+    timeline, k = view.timeline, view.frame.scale
+    _left, bottom, _width, height = timeline.track
+    y = window.height - round((bottom + height / 2) * k) - 1  # image rows run top down
+    handle_x = round(timeline.x_of(view.world.now) * k)
+    mark_x = round(timeline.x_of(120_000) * k)
+    pal = palette()
+    assert image.getpixel((handle_x, y)) == pal["white"][:3]
+    assert image.getpixel((mark_x, round(window.height - (bottom + height + 2) * k))) == pal["yellow"][:3]
