@@ -32,23 +32,33 @@ class Alerts:
         self._broke = False
         self._long_at: dict[str, int] = {}
         self._down: dict[str, int] = {}
+        self.dated: int | None = None  # the time given to alerts added now, when not the world's (`told_at`)
         world.subscribe(self.on_event)
 
     def add(self, key: str, **values) -> None:
         """Record an alert; the same alert again within a simulated minute counts up instead of a new line (an alert
         that counts something, ``n``, adds its count: "Rented 16 stations", not "Rented 1 station ×16")."""
+        now = self.world.now if self.dated is None else self.dated
         if self.items:
             last = self.items[0]
-            if last[1] == key and self.world.now - last[0] <= 60_000:
+            if last[1] == key and now - last[0] <= 60_000:
                 if "n" in values and {**last[2], "n": values["n"]} == values:
                     last[2] = {**values, "n": last[2]["n"] + values["n"]}
                     return
                 if last[2] == values:
                     last[3] += 1
                     return
-        self.items.appendleft([self.world.now, key, values, 1])
+        self.items.appendleft([now, key, values, 1])
         if self.sounds is not None and key in SEVERE:
             self.sounds.play("alert", 0.3)
+
+    def told_at(self, at_ms: int, tell) -> None:
+        """Call `tell()` (which adds alerts) as if it were `at_ms`: a replay's recent decisions after a seek."""
+        self.dated = at_ms
+        try:
+            tell()
+        finally:
+            self.dated = None
 
     def lever(self, command) -> None:
         """A lever the player pulled, said in the feed ("Image price set to ¥0.80"). Clicking the same lever again
@@ -67,9 +77,9 @@ class Alerts:
         target = {k: values.get(k) for k in ("content", "tier", "model")}
         if self.items and "n" not in values:
             last = self.items[0]
-            if last[1] == key and self.world.now - last[0] <= 60_000 and \
-                    {k: last[2].get(k) for k in target} == target:
-                last[0], last[2] = self.world.now, values
+            now = self.world.now if self.dated is None else self.dated
+            if last[1] == key and now - last[0] <= 60_000 and {k: last[2].get(k) for k in target} == target:
+                last[0], last[2] = now, values
                 return
         self.add(key, **values)
 

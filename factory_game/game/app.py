@@ -33,7 +33,7 @@ class Game:
         self.i18n = i18n
         self.sounds = sounds
         self.seed = seed
-        self.ui_scale: int | None = None  # the HUD's scale; None: automatic (camera.auto_ui_scale)
+        self.ui_scale = userdata.read_settings().ui_scale  # the HUD's scale as last chosen; None: automatic
         progress = userdata.open_progress()
         self.stars: dict[str, int] = dict(progress.stars)
         self.progress_notice = progress if progress.damaged else None  # the title screen tells the player
@@ -139,6 +139,17 @@ class Game:
         self.window.show_view(view)
         return view
 
+    def watch(self, recording, speed: int = 4):
+        """Watch a recorded run (`play --replay`, a `watch.Recording`): its commands at their times, a timeline to
+        seek."""
+        from factory_game.game.play import PlayView
+
+        self.current = recording.level_path
+        _prepared, cursor = recording.start()
+        view = PlayView(self, cursor.world.spec, speed=speed, watching=cursor)
+        self.window.show_view(view)
+        return view
+
     def save_game(self, world):
         """Write ``world`` to the save slot; the SaveError to show the player, or None when it was saved."""
         try:
@@ -181,7 +192,13 @@ class Game:
                 return
         self.show_levels()
 
+    def set_ui_scale(self, scale: int | None) -> None:
+        """The HUD's scale the player chose (U): used now and remembered for the next session."""
+        self.ui_scale = scale
+        userdata.write_settings(ui_scale=scale)
+
     def quit(self) -> None:
+        remember_window(self.window)
         self.window.close()
 
 
@@ -239,7 +256,17 @@ def _window_keys(window) -> None:
             return True
         return False
 
-    window.push_handlers(on_key_press=on_key_press)
+    def on_close() -> bool:
+        remember_window(window)
+        return False  # the window then closes as usual
+
+    window.push_handlers(on_key_press=on_key_press, on_close=on_close)
+
+
+def remember_window(window) -> None:
+    """Keep the window's size for the next session (`settings.json`); a fullscreen one is not a size chosen."""
+    if not window.fullscreen:
+        userdata.write_settings(window=tuple(window.get_size()))
 
 
 def _has_window() -> bool:
@@ -252,20 +279,41 @@ def _has_window() -> bool:
     return True
 
 
+DEFAULT_SIZE = (1280, 720)
+
+
 def play(level_path: str | Path | None = None, lang: str | None = None, muted: bool = False,
-         seed: int | None = None, ui_scale: int | None = None, size: tuple[int, int] = (1280, 720),
-         fullscreen: bool = False) -> None:
-    """Open the game: straight into a level's briefing when one is given, else the title screen. The window opens
-    centred at `size`, or fullscreen (F11 switches at any time)."""
-    game = make_game(size=size, lang=lang, muted=muted, seed=seed)  # first: it sets Arcade up before anything
-    game.ui_scale = ui_scale
-    if fullscreen:
-        game.window.set_fullscreen(True)
+         seed: int | None = None, ui_scale: int | None = None, size: tuple[int, int] | None = None,
+         fullscreen: bool = False, replay=None) -> None:
+    """Open the game: straight into a level's briefing when one is given, else the title screen; `replay` (the
+    checked commands and the prepared level of `play LEVEL --replay FILE`) watches that run instead. The window
+    opens centred at `size`, or fullscreen (F11 switches at any time)."""
+    open_game(level_path, lang, muted, seed, ui_scale, size, fullscreen, replay)
     import arcade
 
+    arcade.run()
+
+
+def open_game(level_path: str | Path | None = None, lang: str | None = None, muted: bool = False,
+              seed: int | None = None, ui_scale: int | None = None, size: tuple[int, int] | None = None,
+              fullscreen: bool = False, replay=None, headless: bool | None = None) -> Game:
+    """The window and its first screen, as `play` opens them: the size and the UI scale are the player's last
+    ones (`userdata.Settings`) unless given."""
+    size = size or userdata.read_settings().window or DEFAULT_SIZE
+    game = make_game(size=size, lang=lang, muted=muted, seed=seed, headless=headless)  # first: it sets Arcade up
+    if ui_scale is not None:  # `--ui-scale` overrides the remembered scale
+        game.ui_scale = ui_scale
+    if fullscreen:
+        game.window.set_fullscreen(True)
     game.window.set_caption(game.i18n.t("app.title"))
-    if level_path is not None:
+    if replay is not None and level_path is not None:
+        from factory_game.game.play import LEDGER_WINDOW
+        from factory_game.game.watch import Recording
+
+        commands, prepared = replay
+        game.watch(Recording(Path(level_path), commands, seed, LEDGER_WINDOW, prepared))
+    elif level_path is not None:
         game.show_briefing(Path(level_path))
     else:
         game.show_title()
-    arcade.run()
+    return game

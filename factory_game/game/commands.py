@@ -20,9 +20,13 @@ def add_game_commands(subparsers) -> None:
     play.add_argument("--mute", action="store_true", help="no sound")
     play.add_argument("--seed", type=seed_argument, help="seed, 0 to 2^63-1 (default: the level's)")
     play.add_argument("--ui-scale", type=int, choices=(1, 2, 3, 4),
-                      help="draw the HUD this many times bigger (default: automatic, one step per 1280x720)")
-    play.add_argument("--size", default="1280x720", help="window size WxH, at least 640x360 (default 1280x720)")
+                      help="draw the HUD this many times bigger (default: the last one chosen with U, else "
+                           "automatic, one step per 1280x720)")
+    play.add_argument("--size", help="window size WxH, at least 640x360 (default: the last window's, else 1280x720)")
     play.add_argument("--fullscreen", action="store_true", help="open fullscreen (F11 switches in the game)")
+    play.add_argument("--replay", metavar="FILE",
+                      help="watch a recorded run of LEVEL (a run --json record or a command list, as run --replay "
+                           "takes), with a timeline to seek")
     play.set_defaults(handler=cmd_play)
 
     shot = subparsers.add_parser("screenshot", help="render a level at a moment to a PNG, headless")
@@ -66,20 +70,51 @@ def no_display_reason() -> str | None:
 def cmd_play(args: argparse.Namespace) -> int:
     import sys
 
+    replay = watched_run(args) if args.replay else None  # a bad file is told before anything opens
     why = no_display_reason()
     if why is not None:
         print(NO_DISPLAY.format(why=why), file=sys.stderr)
         return 2
-    size = window_size(args.size)
-    if size is None:
+    size = window_size(args.size) if args.size is not None else None
+    if args.size is not None and size is None:
         print(f"error: --size: expected WxH of at least 640x360, like 1920x1080; found {args.size!r}",
               file=sys.stderr)
         return 2
     from factory_game.game.app import play
 
     play(_level(args.level), lang=args.lang, muted=args.mute, seed=args.seed, ui_scale=args.ui_scale, size=size,
-         fullscreen=args.fullscreen)
+         fullscreen=args.fullscreen, replay=replay)
     return 0
+
+
+def watched_run(args: argparse.Namespace):
+    """The commands of `play LEVEL --replay FILE` and the prepared level, checked as `run --replay` checks them
+    (`cli.replayed_commands`, which the layers keep out of the game's reach): a bad file, or a run of another level,
+    is refused (BadInput, exit 2); mods that differ from the recorded run's are warned about."""
+    import json
+    import sys
+
+    from factory_game.plugins import prepare_level
+    from factory_game.plugins.provenance import mod_differences
+    from factory_game.runner import ReplayError, read_replay
+
+    level = _level(args.level)
+    if level is None:
+        raise BadInput(f"--replay {args.replay}: expected a LEVEL to watch it on; found none")
+    prepared = prepare_level(level, lenient=True)
+    try:
+        replay = read_replay(args.replay)
+    except ReplayError as exc:
+        raise BadInput(f"--replay {exc}") from None
+    if replay.level is not None and replay.level != prepared.spec.id:
+        raise BadInput(f"--replay {args.replay}: expected a run of the level {prepared.spec.id}; found a run of "
+                       f"{replay.level}")
+    if replay.level is not None:  # a run's JSON (read whole above): the mods it was recorded with
+        recorded = json.loads(Path(args.replay).read_text(encoding="utf-8-sig")).get("mods")
+        for line in mod_differences(recorded if isinstance(recorded, list) else [],
+                                    prepared.session.record()["mods"]):
+            print(f"warning: --replay {args.replay}: {line}; the replay may not match", file=sys.stderr)
+    return replay.commands, prepared
 
 
 def window_size(text: str) -> tuple[int, int] | None:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from factory_game.game.gfx import arcade
     from factory_game.game.i18n import I18n
     from factory_game.game.ui import Button, Label
+    from factory_game.game.watch import Cursor
     from factory_game.sim.commands import Command
     from factory_game.sim.world import World
 
@@ -37,6 +38,7 @@ class PlayContext(Protocol):
     selected: tuple[str, int] | None
     mods_off: set[str]
     floor_labels: FloorLabels
+    watching: Cursor | None  # a recorded run being watched (its levers are off)
 
     def inspector_lines(self) -> list[str]: ...
     def mods_text(self) -> str: ...

@@ -20,6 +20,7 @@ from factory_game.game.clock import SPEEDS
 from factory_game.game.context import PlayContext
 from factory_game.game.gfx import arcade
 from factory_game.game.panels import ManagerPanels, spot
+from factory_game.game.timeline import HEIGHT_PX as TIMELINE_PX
 from factory_game.game.ui import Button, Label, box, set_box, text_width, wrap
 from factory_game.sim import queries
 from factory_game.texts import format_duration, format_money
@@ -358,7 +359,9 @@ class Hud:
         self._set_tooltip_visible(False)
         with self.region("top"):
             self.paused_label = self._paused_label(left, top, right)
-        self.manager.build(left, bar_bottom, panel_left, panel_bottom)
+            self.replay_badge = self._replay_badge(top)
+        floor_bottom = TIMELINE_PX[self.small] if view.watching is not None else 0  # above a replay's timeline
+        self.manager.build(left, bar_bottom, panel_left, floor_bottom)
         self._summary_age = SUMMARY_EVERY_S
         self.refresh(0.0)
         self.view.hud_rebuilt()
@@ -372,6 +375,15 @@ class Hud:
             x, y = (gap_left + self.lang.rect[0]) / 2, top - 15
             return self.label(x, y, t("hud.paused"), pal["yellow"], anchor_x="center")
         return self.label(left + 8, top - 36, t("hud.paused"), pal["yellow"])
+
+    def _replay_badge(self, top: float) -> Label | None:
+        """"Replay" in the top bar while a recorded run is watched, just left of the language switch (on the line of
+        the figures' values in the two-line bar)."""
+        if self.view.watching is None:
+            return None
+        y = top - 15 if self.small else top - 36
+        return self.label(self.lang.rect[0] - 8, y, self.i18n.t("replay.badge"), palette()["yellow"],
+                          anchor_x="right")
 
     def _top_bar(self, left: float, top: float, right: float) -> None:
         """Two lines: the clock over its progress bar, pause and speeds, five figures, the switches."""
@@ -486,6 +498,10 @@ class Hud:
             self.small or not paused)
         if self.manager.refresh(self.summary, fresh):
             return  # an incident opened or closed: the HUD was laid out again (and refreshed)
+        if view.watching is not None:  # the recorded commands are the only ones: the levers are off (their panel
+            looking = {*self.regions["top"].buttons, self.manager.goals.toggle}  # still opens, to see them set)
+            for button in self.buttons:
+                button.enabled = button in looking
         for button in self.buttons:
             button.refresh(button is self.hovered)
         self._tooltip()

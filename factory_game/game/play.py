@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from factory_game.game.alerts import Alerts
+from factory_game.game.alerts import RECENT_MS, Alerts
 from factory_game.game.camera import PAN_STEP_PX, FloorCamera, HudCanvas, HudFrame
 from factory_game.game.clock import BASE_RATE, SimClock
 from factory_game.game.floor_labels import FloorLabels
@@ -20,6 +20,7 @@ from factory_game.game.gfx import arcade
 from factory_game.game.hud import Hud, money, wait_text
 from factory_game.game.regions import make_regions, place_regions
 from factory_game.game.scene import Scene
+from factory_game.game.timeline import Timeline
 from factory_game.plugins import PreparedLevel
 from factory_game.sim import queries
 from factory_game.sim.commands import AnswerIncident, Release, Rent, SetAutopilot
@@ -29,26 +30,37 @@ from factory_game.texts import format_duration
 
 if TYPE_CHECKING:
     from factory_game.game.context import CareerDay
+    from factory_game.game.watch import Cursor
 
 LEDGER_WINDOW = 2000  # ledger entries a played world keeps: play can last for ever (the sandbox), a headless run not
 DRAG_PX = 4  # a press that moves further than this is a pan, not a click
 PAN_KEYS = {arcade.key.LEFT: (1, 0), arcade.key.RIGHT: (-1, 0), arcade.key.UP: (0, -1), arcade.key.DOWN: (0, 1)}
 SPEED_KEYS = {arcade.key.KEY_1: 1, arcade.key.KEY_2: 2, arcade.key.KEY_3: 4, arcade.key.KEY_4: 8,
               arcade.key.KEY_5: 16}
+UNSAID_IN_REPLAY = {"answer_incident", "release_idle", "arrive"}  # said by the world's events, or nothing to say
 MODEL_KEYS = {arcade.key.Q: 0, arcade.key.W: 1, arcade.key.E: 2, arcade.key.R: 3}
 
 
 class PlayView(arcade.View):
     """Plays a fresh world of ``level`` (a ``PreparedLevel`` from ``prepare_level``, whose lenient mod session reports
     failures through :meth:`mod_failed`; a bare ``LevelSpec`` is prepared here), or carries on an existing ``world``
-    (a loaded save; its mods are already attached, their failures come in through :meth:`mod_failed`)."""
+    (a loaded save; its mods are already attached, their failures come in through :meth:`mod_failed`).
+
+    ``watching``: a recorded run (`watch.py`) is played instead: its commands are applied at their times, the
+    player's levers are off, a timeline seeks."""
 
     def __init__(self, game, level: PreparedLevel | LevelSpec, seed: int | None = None, speed: int = 1,
-                 world: World | None = None, paused: bool = False) -> None:
+                 world: World | None = None, paused: bool = False, watching: Cursor | None = None) -> None:
         super().__init__()
         self.game = game
+        self.watching = watching
+        self.seek_to: int | None = None  # a seek asked for: done once a frame has shown "seeking…"
+        self._seek_waited = 0
         prepared = None
-        if world is None:
+        if watching is not None:
+            world = watching.world
+            watching.recording.tell_failure = self.mod_failed
+        elif world is None:
             prepared = level if isinstance(level, PreparedLevel) else PreparedLevel.from_spec(level, lenient=True)
             world = prepared.start(seed, LEDGER_WINDOW)
             if queries.autopilot_on(world):  # the player is the manager; the auto-manager is theirs to switch on
@@ -56,7 +68,7 @@ class PlayView(arcade.View):
         self.world = world
         self.spec = spec = world.spec
         # a level with nothing to score (the sandbox) has no end in play: its duration only bounds headless runs
-        self.clock = SimClock(spec.duration_ms if spec.goals else None, speed, paused)
+        self.clock = SimClock(spec.duration_ms if spec.goals or watching else None, speed, paused)
         self.scene = Scene(self.world, sounds=game.sounds)
         lay = self.scene.layout
         self.camera = FloorCamera(self.window.ctx, lay.width, lay.height)
@@ -75,6 +87,7 @@ class PlayView(arcade.View):
         self.selected: tuple[str, int] | None = None
         self.career: CareerDay | None = None  # a career's day (`career_mode`): its evening replaces the report
         self.mods_off: set[str] = set()  # mods the lenient session switched off (the HUD's badge marks them)
+        self.timeline = Timeline(self, game.i18n) if watching is not None else None
         self.hud = Hud(self)
         self.section_manager, self.regions = make_regions(self)
         self._fit_floor()
@@ -104,8 +117,13 @@ class PlayView(arcade.View):
 
     # ------------------------------------------------------------------------------------------------ frame
     def on_update(self, delta_time: float) -> None:
+        if self.seek_to is not None:  # the first update lets a frame show "seeking…", the next one seeks
+            self._seek_waited += 1
+            if self._seek_waited >= 2:
+                self.seek(self.seek_to)
+            return
         self.step(delta_time)
-        if self.clock.finished(self.world.now):
+        if self.clock.finished(self.world.now) and self.watching is None:  # a replay stays on its last moment
             self.finish()
 
     def step(self, dt: float, sim_speed: float | None = None) -> None:
@@ -114,7 +132,10 @@ class PlayView(arcade.View):
         The scene animates at the clock's pace (simulated seconds per real second, 0 when paused), or at
         ``sim_speed`` when something else moves the world's time (bench/soak.py, with the clock paused)."""
         target = self.clock.target(self.world.now, dt)
-        if target > self.world.now:
+        if self.watching is not None:
+            for command in self.watching.advance(target):
+                self.replayed(command)
+        elif target > self.world.now:
             self.world.advance(target)
         if sim_speed is None:
             sim_speed = 0 if self.clock.paused else self.clock.speed * BASE_RATE
@@ -147,9 +168,50 @@ class PlayView(arcade.View):
     def cycle_ui_scale(self) -> None:
         """U: automatic, then 1×, 2×, 3× (as far as the window allows), then automatic again."""
         options = [None, *range(1, 1 + HudFrame.of(*self.window.get_size(), 99).scale)]
-        self.game.ui_scale = options[(options.index(self.game.ui_scale) + 1) % len(options)] \
-            if self.game.ui_scale in options else None
+        self.game.set_ui_scale(options[(options.index(self.game.ui_scale) + 1) % len(options)]
+                               if self.game.ui_scale in options else None)
         self.relayout()
+
+    def replayed(self, command) -> None:
+        """A recorded command the replay just carried out, said in the feed as the player's own would be (an
+        incident's answer is said from the world's event)."""
+        if isinstance(command, Rent):
+            self.alerts.add("rent", model=command.model, n=command.count)
+        elif isinstance(command, Release):
+            self.alerts.add("release", model=command.model, n=command.count)
+        elif isinstance(command, SetAutopilot):
+            self.alerts.add("replay_autopilot_on" if command.enabled else "replay_autopilot_off")
+        elif command.name not in UNSAID_IN_REPLAY:
+            self.alerts.lever(command)
+
+    def request_seek(self, at_ms: int) -> None:
+        """Move the replay to a moment: done on the second update from now, so that a frame shows "seeking…" first
+        (re-simulating a long level can take longer than a frame)."""
+        if self.watching is not None:
+            self.seek_to = max(0, min(self.watching.recording.end_ms, int(at_ms)))
+            self._seek_waited = 0
+
+    def seek(self, at_ms: int) -> PlayView:
+        """The replay at `at_ms`: the world on screen carried forward, or (back in time) a fresh world replayed
+        from the start; a new view shows it, keeping the camera, the speed and the pause."""
+        assert self.watching is not None
+        self.seek_to = None
+        cursor = self.watching
+        if at_ms < self.world.now:
+            _prepared, cursor = cursor.recording.start()
+        cursor.advance(at_ms)
+        view = PlayView(self.game, self.spec, speed=self.clock.speed, paused=self.clock.paused, watching=cursor)
+        view.camera.set_zoom(self.camera.zoom)
+        view.camera.pan_to(*self.camera.centre)
+        recent = [(t, c) for t, c in cursor.carried_out if at_ms - t <= RECENT_MS]
+        for at, command in recent:  # the feed shows the last hour's recorded decisions, at their times
+            view.alerts.told_at(at, lambda command=command: view.replayed(command))
+        view.scene.sim_speed = 16 * BASE_RATE
+        for _ in range(30):  # the people walk to where they stand at that moment
+            view.scene.sync(1 / 30)
+        view.alerts.poll()
+        self.window.show_view(view)
+        return view
 
     def finish(self) -> None:
         from factory_game.game.menus import ReportView
@@ -168,12 +230,23 @@ class PlayView(arcade.View):
         self.clock.set_speed(speed)
         self.clock.paused = False
 
+    def levers_off(self) -> bool:
+        """While a replay is watched the recorded commands are the only ones: a lever says so in the feed."""
+        if self.watching is not None:
+            self.alerts.add("replay_levers_off")
+            return True
+        return False
+
     def rent(self, model_id: str, count: int = 1) -> None:
+        if self.levers_off():
+            return
         record = self.world.apply(Rent(model_id, count))
         if record.ok:
             self.alerts.add("rent", model=model_id, n=count)
 
     def release(self, model_id: str, count: int = 1) -> None:
+        if self.levers_off():
+            return
         record = self.world.apply(Release(model_id, count))
         if record.ok:
             self.alerts.add("release", model=model_id, n=count)
@@ -188,12 +261,16 @@ class PlayView(arcade.View):
     def apply(self, command) -> None:
         """A lever from the manager's panels: through the world's one door; the feed says what it did (a refusal
         shows as an alert too, from its command event)."""
+        if self.levers_off():
+            return
         if self.world.apply(command).ok:
             self.alerts.lever(command)
 
     def answer_incident(self, incident_id: int, choice: str) -> None:
         """A button of the incident card: the answer is a command through the world's one door (recorded, replayed,
         saved); the feed says it from the world's `incident` event."""
+        if self.levers_off():
+            return
         self.world.apply(AnswerIncident(incident_id, choice))
 
     def incident_opened(self) -> None:
@@ -203,6 +280,8 @@ class PlayView(arcade.View):
             self.clock.set_speed(1)
 
     def toggle_autopilot(self) -> None:
+        if self.levers_off():
+            return
         self.world.apply(SetAutopilot(not queries.autopilot_on(self.world)))
 
     def toggle_language(self) -> None:
@@ -259,6 +338,13 @@ class PlayView(arcade.View):
             self.camera.zoom_by(-1)
         elif symbol == arcade.key.U:
             self.cycle_ui_scale()
+        elif symbol in (arcade.key.BRACKETLEFT, arcade.key.BRACKETRIGHT) and self.watching is not None:
+            forward = symbol == arcade.key.BRACKETRIGHT
+            recording = self.watching.recording
+            if modifiers & arcade.key.MOD_SHIFT:  # to the previous or next recorded decision
+                self.request_seek(recording.neighbour_mark(self.world.now, forward))
+            else:
+                self.request_seek(self.world.now + (recording.step_ms() if forward else -recording.step_ms()))
 
     # The mouse goes to the region under it (`regions.py`). In a window the section manager receives these events
     # first and ends them; these methods are the same door for input made by hand (tests, the window driver).

@@ -1,6 +1,6 @@
 """The play screen's regions as Arcade `Section`s: the floor, the goals strip, the levers panel (while open), the
-incident card (while an incident waits for an answer), the top bar, the side panel, the inspector, and the tooltip
-over them all.
+incident card (while an incident waits for an answer), the top bar, the side panel, the inspector, the replay's
+timeline (while a recorded run is watched), and the tooltip over them all.
 
 Each section owns a rectangle of the window (placed by `place_regions` from the HUD frame and the goals strip's
 height), draws its own widgets (`Hud.regions[name]`, at the UI scale) and takes the mouse events inside it: a click
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from factory_game.game.floor_labels import FloorLabels
     from factory_game.game.hud import Hud
     from factory_game.game.scene import Scene
+    from factory_game.game.timeline import Timeline
 
 
 class PlayScreen(Protocol):
@@ -32,6 +33,7 @@ class PlayScreen(Protocol):
     scene: Scene
     floor_labels: FloorLabels
     regions: dict[str, Region]
+    timeline: Timeline | None
 
     @property
     def window(self) -> arcade.Window: ...
@@ -123,6 +125,35 @@ class FloorRegion(Region):
         return HANDLED
 
 
+class TimelineRegion(Region):
+    """The replay's timeline (`timeline.py`): a press or a drag moves its handle, letting go seeks there."""
+
+    def on_draw(self) -> None:
+        play = self.play
+        if play.timeline is not None:
+            play.hud_canvas.draw(play.frame, play.timeline.draw)
+            play.window.default_camera.use()
+
+    def on_mouse_motion(self, x: int, y: int, dx: int, dy: int) -> bool:
+        self.play.hud.hover(-1, -1)
+        return HANDLED
+
+    def on_mouse_press(self, x: int, y: int, button: int, modifiers: int) -> bool:
+        if self.play.timeline is not None:
+            self.play.timeline.press(self.ui(x, y)[0])
+        return HANDLED
+
+    def on_mouse_drag(self, x: int, y: int, dx: int, dy: int, _buttons: int, _modifiers: int) -> bool:
+        if self.play.timeline is not None:
+            self.play.timeline.drag(self.ui(x, y)[0])
+        return HANDLED
+
+    def on_mouse_release(self, x: int, y: int, button: int, modifiers: int) -> bool:
+        if self.play.timeline is not None:
+            self.play.timeline.release(self.ui(x, y)[0])
+        return HANDLED
+
+
 class TooltipLayer(HudRegion):
     """The tooltip, drawn last over everything on its own backing; it takes no input."""
 
@@ -132,7 +163,7 @@ class TooltipLayer(HudRegion):
 
 
 # event order (first match takes a click) and draw order (low first)
-LAYOUT = (("incident", HudRegion, 7),
+LAYOUT = (("incident", HudRegion, 7), ("timeline", TimelineRegion, 8),
           ("levers", HudRegion, 3), ("goals", HudRegion, 2), ("inspector", HudRegion, 6), ("top", HudRegion, 4),
           ("panel", PanelRegion, 5), ("floor", FloorRegion, 1), ("tooltip", TooltipLayer, 9))
 
@@ -169,3 +200,7 @@ def place_regions(view: PlayScreen) -> None:
     if card is not None:
         regions["incident"].place(card[0] * k, card[1] * k, card[2] * k, card[3] * k)
     regions["incident"].enabled = card is not None
+    timeline = view.timeline
+    if timeline is not None:
+        regions["timeline"].place(0, 0, floor_w * k, timeline.height() * k)
+    regions["timeline"].enabled = timeline is not None

@@ -43,6 +43,28 @@ def render_play(level_path: str | Path, at_ms: int, out: str | Path | None = Non
     return view, image
 
 
+def render_replay(level_path: str | Path, replay_path: str | Path, at_ms: int, out: str | Path | None = None,
+                  size=(1280, 720), lang: str | None = "zh-CN", seed: int | None = None):
+    """Watch the recorded run `replay_path` of `level_path` (as `play --replay` does), seek to `at_ms`, draw one
+    frame and return (view, PIL image); save it when ``out`` is set (docs/replay-*.png)."""
+    from factory_game.game.app import make_game
+    from factory_game.game.play import LEDGER_WINDOW
+    from factory_game.game.watch import Recording
+    from factory_game.runner import read_replay
+
+    game = make_game(levels=[Path(level_path)], size=size, lang=lang, muted=True, seed=seed, headless=True,
+                     visible=False)
+    if tuple(game.window.get_size()) != tuple(size):
+        game.window.set_size(*size)
+    recording = Recording(Path(level_path), read_replay(str(replay_path)).commands, seed, LEDGER_WINDOW)
+    view = game.watch(recording).seek(at_ms)
+    view.hud.refresh(1.0)
+    image = frame(view)
+    if out is not None:
+        image.save(out)
+    return view, image
+
+
 def busiest_moment(level_path: str | Path, seed: int | None = None, every_ms: int = 60_000) -> int:
     """The simulated time at which the most tasks are in the factory (running or queued), sampled every minute
     of a headless run of the level as a player who never rents would see it: the moment the docs show, and the

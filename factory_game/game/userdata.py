@@ -1,11 +1,15 @@
-"""What the game keeps between sessions: the save slot and the campaign progress (stars won), in the player's
-directory (:func:`factory_game.paths.user_data_dir`).
+"""What the game keeps between sessions: the save slot, the campaign progress (stars won) and the settings (the UI
+scale and the window size the player chose), in the player's directory (:func:`factory_game.paths.user_data_dir`).
 
 Progress is a small versioned JSON file, written atomically. It is merged, never replaced: each write takes a lock,
 reads the file again and keeps the best stars of the file and of this game, so two windows on one profile never
 lose each other's stars. A file that cannot be read whole (bad JSON, a bad value, a newer layout) never stops the
 game and is never silently overwritten: its good values still count, and a copy is kept aside
 (``progress.json.damaged-<hash>``) before the next write, which the title screen tells the player.
+
+Settings (``settings.json``) are kept the same careful way: versioned, merged under a lock (a write changes only the
+settings it names), written atomically; a value that is not what it should be costs only itself (its default is
+used), a file that is not JSON at all is copied aside before it is written again, and nothing here ever raises.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from factory_game.atomic import write_text_atomically
 from factory_game.paths import user_data_dir
@@ -28,6 +33,10 @@ except ImportError:  # Windows: no advisory locks; merge-on-write still keeps bo
 
 PROGRESS_VERSION = 1
 MAX_STARS = 3
+SETTINGS_VERSION = 1
+UI_SCALES = (1, 2, 3, 4)  # as `play --ui-scale` takes them; None: automatic
+MIN_WINDOW = (640, 360)
+MAX_WINDOW = 16384
 
 
 def save_slot() -> Path:
@@ -113,9 +122,100 @@ def write_stars(stars: dict[str, int]) -> Progress:
     return Progress(merged, on_disk.damaged, kept)
 
 
-def _keep_aside() -> Path | None:
-    """Copy the progress file to `progress.json.damaged-<hash of its bytes>` (one copy per content)."""
-    source = progress_file()
+def settings_file() -> Path:
+    return user_data_dir() / "settings.json"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the player chose: the HUD's scale (None: automatic) and the window's size (None: the default).
+    `damaged` names the values that could not be read (each left at its default)."""
+
+    ui_scale: int | None = None
+    window: tuple[int, int] | None = None
+    damaged: str | None = None
+
+
+def _ui_scale(value: object) -> int | None:
+    if value is None or (isinstance(value, int) and not isinstance(value, bool) and value in UI_SCALES):
+        return value
+    raise ValueError(f"ui_scale: expected null or one of {', '.join(map(str, UI_SCALES))}")
+
+
+def _window(value: object) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    if (isinstance(value, list) and len(value) == 2
+            and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+            and MIN_WINDOW[0] <= value[0] <= MAX_WINDOW and MIN_WINDOW[1] <= value[1] <= MAX_WINDOW):
+        return value[0], value[1]
+    raise ValueError(f"window: expected null or [width, height] of at least {MIN_WINDOW[0]}x{MIN_WINDOW[1]}")
+
+
+SETTINGS = {"ui_scale": _ui_scale, "window": _window}  # each setting's check: its value, or ValueError
+
+
+def parse_settings(text: str) -> Settings:
+    """The settings a file's text holds; each bad value is left at its default and named in `damaged`."""
+    try:
+        body = json.loads(text.removeprefix("\ufeff"))
+    except (ValueError, RecursionError) as exc:
+        return Settings(damaged=f"not JSON ({str(exc)[:60] or type(exc).__name__})")
+    if not isinstance(body, dict):
+        return Settings(damaged="expected an object of settings")
+    version = body.get("version")
+    if version != SETTINGS_VERSION or isinstance(version, bool):
+        return Settings(damaged=f"expected settings format {SETTINGS_VERSION}; found {str(version)[:20]}")
+    values: dict[str, object] = {}
+    bad = []
+    for name, check in SETTINGS.items():
+        try:
+            values[name] = check(body.get(name))
+        except ValueError as exc:
+            bad.append(str(exc))
+    return Settings(**values, damaged="; ".join(bad) or None)  # type: ignore[arg-type]
+
+
+def read_settings() -> Settings:
+    """The settings as they are now (the defaults when there are none); never raises."""
+    try:
+        text = settings_file().read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings()
+    except (OSError, UnicodeDecodeError) as exc:
+        return Settings(damaged=getattr(exc, "strerror", None) or "not UTF-8 text")
+    return parse_settings(text)
+
+
+def write_settings(**changes: object) -> Settings:
+    """Change the named settings (`ui_scale=2`, `window=(1600, 900)`), keeping the others as the file has them, under
+    the lock. A value that is not valid is not written; a file that is not JSON is copied aside first. A failure to
+    write is ignored: a setting is a convenience, losing it must not stop the game."""
+    values: dict[str, Any] = {}
+    for name, value in changes.items():
+        try:
+            values[name] = SETTINGS[name](list(value) if isinstance(value, tuple) else value)
+        except (KeyError, ValueError):
+            continue
+    try:
+        with _locked(settings_file()):
+            on_disk = read_settings()
+            if on_disk.damaged and on_disk.damaged.startswith(("not JSON", "expected an object", "expected settings")):
+                _keep_aside(settings_file())
+            ui_scale = values["ui_scale"] if "ui_scale" in values else on_disk.ui_scale
+            window = values["window"] if "window" in values else on_disk.window
+            text = json.dumps({"version": SETTINGS_VERSION, "ui_scale": ui_scale,
+                               "window": list(window) if window else None}, indent=1)
+            write_text_atomically(settings_file(), text + "\n")
+    except OSError:
+        return Settings()
+    return Settings(ui_scale, window)
+
+
+def _keep_aside(source: Path | None = None) -> Path | None:
+    """Copy a damaged file (the progress file by default) to `<name>.damaged-<hash of its bytes>` (one copy per
+    content)."""
+    source = source or progress_file()
     try:
         digest = hashlib.sha256(source.read_bytes()).hexdigest()[:12]
         target = source.with_name(f"{source.name}.damaged-{digest}")
@@ -127,9 +227,11 @@ def _keep_aside() -> Path | None:
 
 
 @contextlib.contextmanager
-def _locked() -> Iterator[None]:
-    """An exclusive lock on `progress.json.lock` (a file never replaced, so every window locks the same one)."""
-    lock_path = progress_file().with_name(progress_file().name + ".lock")
+def _locked(guarded: Path | None = None) -> Iterator[None]:
+    """An exclusive lock on `<file>.lock` beside the guarded file, progress.json by default (a file never replaced,
+    so every window locks the same one)."""
+    guarded = guarded or progress_file()
+    lock_path = guarded.with_name(guarded.name + ".lock")
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_path, "a") as handle:
         if fcntl is not None:

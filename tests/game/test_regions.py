@@ -29,7 +29,7 @@ def rect(section):
 
 def test_the_regions_tile_the_window(play):
     names = {s.name for s in play.section_manager.sections}
-    assert names == {"floor", "goals", "levers", "incident", "top", "panel", "inspector", "tooltip"}
+    assert names == {"floor", "goals", "levers", "incident", "timeline", "top", "panel", "inspector", "tooltip"}
     assert all(isinstance(s, arcade.Section) for s in play.section_manager.sections)
     r = play.regions
     width, height = play.window.get_size()
@@ -41,6 +41,7 @@ def test_the_regions_tile_the_window(play):
     # the inspector lies inside the panel
     assert r["panel"].left <= r["inspector"].left and r["inspector"].right <= r["panel"].right
     assert not r["levers"].enabled  # closed: the floor takes the clicks
+    assert not r["timeline"].enabled  # only while a recorded run is watched
     play.on_key_press(arcade.key.G, 0)
     assert r["levers"].enabled and rect(r["levers"]) == rect(r["floor"])
     play.on_key_press(arcade.key.G, 0)
