@@ -24,15 +24,14 @@ from factory_game.game.commands import add_game_commands  # its handlers import 
 from factory_game.level import LevelError
 from factory_game.level.bundled import LEVELS_DIR, bundled_levels
 from factory_game.level.units import parse_duration
-from factory_game.modcli import add_mod_commands, add_run_options, configure_logging, replayed_mod_differences
+from factory_game.modcli import add_mod_commands, add_run_options, configure_logging
 from factory_game.paths import environment_problems
-from factory_game.plugins import ModFailed, PreparedLevel, prepare_level
+from factory_game.plugins import ModFailed, prepare_level
 from factory_game.plugins.levels import find_level, mod_levels
 from factory_game.plugins.session import SWITCHED_OFF
 from factory_game.rundiff import add_diff_command
-from factory_game.runner import ReplayError, RunResult, read_replay, run_level
+from factory_game.runner import RunResult, replay_commands, run_level
 from factory_game.save import SaveError
-from factory_game.sim.commands import Command
 from factory_game.sim.spec import LevelSpec
 from factory_game.sweep.cli import SweepError, add_sweep_command
 from factory_game.texts import LANGUAGES, format_duration, format_value, text
@@ -151,7 +150,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     level.session.on_failure(lambda failure: print(f"warning: {failure} ({SWITCHED_OFF})", file=sys.stderr))
     for note in level.session.notes:
         print(f"note: {note}", file=sys.stderr)
-    commands = replayed_commands(args, level) if args.replay else []
+    commands = replay_commands(args.replay, level, args.strict) if args.replay else []
     progress = _progress_bar if sys.stderr.isatty() else None
     with contextlib.ExitStack() as stack:
         events_out = stack.enter_context(atomic_writer(Path(args.events), mkdir=False)) if args.events else None
@@ -185,23 +184,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.check and not result.goals_met:
         return EXIT_GOALS_MISSED
     return EXIT_OK
-
-
-def replayed_commands(args: argparse.Namespace, level: PreparedLevel) -> list[tuple[int, Command]]:
-    """The player commands of `--replay`, refused when the file is a run of another level."""
-    try:
-        replay = read_replay(args.replay)
-    except ReplayError as exc:
-        raise BadInput(f"--replay {exc}") from None
-    if replay.level is not None and replay.level != level.spec.id:
-        raise BadInput(f"--replay {args.replay}: expected a run of the level {level.spec.id}; found a run of "
-                       f"{replay.level}")
-    differences = replayed_mod_differences(args.replay, level.session.record()["mods"])
-    if differences and args.strict:
-        raise BadInput(f"--replay {args.replay}: the mods differ from the recorded run: " + "; ".join(differences))
-    for line in differences:
-        print(f"warning: --replay {args.replay}: {line}; the replay may not match", file=sys.stderr)
-    return replay.commands
 
 
 def level_inputs(spec: LevelSpec) -> list[Path]:

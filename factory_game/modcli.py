@@ -21,7 +21,6 @@ from factory_game.plugins.guard import (
 )
 from factory_game.plugins.levels import find_level
 from factory_game.plugins.manifest import Manifest, Setting
-from factory_game.plugins.provenance import mod_differences
 
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 
@@ -62,18 +61,6 @@ def budget_seconds(text: str) -> float:
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc) if "seconds" in str(exc) else
                                          f"expected a finite number of seconds above 0; found {text!r}") from None
-
-
-def replayed_mod_differences(path: str, current: list[dict]) -> list[str]:
-    """How the mods now differ from those the recorded run's JSON lists ([] for a JSONL file of commands)."""
-    with open(path, encoding="utf-8") as handle:
-        try:
-            recorded = json.load(handle)
-        except json.JSONDecodeError:
-            return []
-    if not isinstance(recorded, dict) or not isinstance(recorded.get("mods"), list):
-        return []
-    return mod_differences(recorded["mods"], current)
 
 
 def configure_logging(verbose: bool) -> None:

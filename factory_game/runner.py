@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
 
+from factory_game.errors import BadInput
 from factory_game.level.goals import GoalResult, evaluate, level_stars
 from factory_game.level.reader import describe
 from factory_game.level.records import checked_command, command_time
 from factory_game.plugins import ModFailed, ModSession, PreparedLevel
+from factory_game.plugins.provenance import mod_differences
 from factory_game.sim.commands import Command
 from factory_game.sim.events import EventLog
 from factory_game.sim.rules import Rules
@@ -180,3 +183,33 @@ def _finite_float(text: str) -> float:
 def _strict_json(text: str) -> object:
     """json.loads without NaN, Infinity or numbers that overflow to them."""
     return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+
+
+def replay_commands(path: str, level: PreparedLevel, strict: bool = False) -> list[tuple[int, Command]]:
+    """The player commands a replay file (a run's JSON record or a command list) holds for `level`, checked as
+    `run --replay` and `play --replay` both take them: BadInput when the file is bad or a run of another level, or,
+    with `strict`, recorded with other mods; without it, other mods are warned about on stderr."""
+    try:
+        replay = read_replay(path)
+    except ReplayError as exc:
+        raise BadInput(f"--replay {exc}") from None
+    if replay.level is not None and replay.level != level.spec.id:
+        raise BadInput(f"--replay {path}: expected a run of the level {level.spec.id}; found a run of {replay.level}")
+    differences = _replayed_mod_differences(path, level.session.record()["mods"])
+    if differences and strict:
+        raise BadInput(f"--replay {path}: the mods differ from the recorded run: " + "; ".join(differences))
+    for line in differences:
+        print(f"warning: --replay {path}: {line}; the replay may not match", file=sys.stderr)
+    return replay.commands
+
+
+def _replayed_mod_differences(path: str, current: list[dict[str, Any]]) -> list[str]:
+    """How the mods now differ from those the recorded run's JSON lists ([] for a JSONL file of commands)."""
+    with open(path, encoding="utf-8-sig") as handle:
+        try:
+            recorded = json.load(handle)
+        except json.JSONDecodeError:
+            return []
+    if not isinstance(recorded, dict) or not isinstance(recorded.get("mods"), list):
+        return []
+    return mod_differences(recorded["mods"], current)

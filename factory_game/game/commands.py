@@ -89,32 +89,16 @@ def cmd_play(args: argparse.Namespace) -> int:
 
 def watched_run(args: argparse.Namespace):
     """The commands of `play LEVEL --replay FILE` and the prepared level, checked as `run --replay` checks them
-    (`cli.replayed_commands`, which the layers keep out of the game's reach): a bad file, or a run of another level,
-    is refused (BadInput, exit 2); mods that differ from the recorded run's are warned about."""
-    import json
-    import sys
-
+    (`runner.replay_commands`): a bad file, or a run of another level, is refused (BadInput, exit 2); mods that
+    differ from the recorded run's are warned about."""
     from factory_game.plugins import prepare_level
-    from factory_game.plugins.provenance import mod_differences
-    from factory_game.runner import ReplayError, read_replay
+    from factory_game.runner import replay_commands
 
     level = _level(args.level)
     if level is None:
         raise BadInput(f"--replay {args.replay}: expected a LEVEL to watch it on; found none")
     prepared = prepare_level(level, lenient=True)
-    try:
-        replay = read_replay(args.replay)
-    except ReplayError as exc:
-        raise BadInput(f"--replay {exc}") from None
-    if replay.level is not None and replay.level != prepared.spec.id:
-        raise BadInput(f"--replay {args.replay}: expected a run of the level {prepared.spec.id}; found a run of "
-                       f"{replay.level}")
-    if replay.level is not None:  # a run's JSON (read whole above): the mods it was recorded with
-        recorded = json.loads(Path(args.replay).read_text(encoding="utf-8-sig")).get("mods")
-        for line in mod_differences(recorded if isinstance(recorded, list) else [],
-                                    prepared.session.record()["mods"]):
-            print(f"warning: --replay {args.replay}: {line}; the replay may not match", file=sys.stderr)
-    return replay.commands, prepared
+    return replay_commands(args.replay, prepared), prepared
 
 
 def window_size(text: str) -> tuple[int, int] | None:
