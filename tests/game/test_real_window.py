@@ -38,7 +38,7 @@ def same_share(a: Image.Image, b: Image.Image) -> float:
 def test_a_real_window_clicks_through_and_matches_the_headless_render(window, user_data, tmp_path):
     need_xvfb()
     env = {k: v for k, v in os.environ.items() if k not in ("ARCADE_HEADLESS", "DISPLAY", "WAYLAND_DISPLAY")}
-    env["RIVER_FACTORY_DATA"] = str(user_data)
+    assert env["RIVER_USER_DATA"] == str(user_data)  # the window saves and remembers into the test's folder
     done = subprocess.run(["xvfb-run", "-a", "-s", "-screen 0 1280x800x24", sys.executable, "-m",
                            "tests.game.real_window_driver", str(tmp_path)], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=180)
@@ -54,6 +54,8 @@ def test_a_real_window_clicks_through_and_matches_the_headless_render(window, us
     assert real.size == (1280, 720)
 
     game = make_game(levels=campaign_levels()[:1], lang="en", muted=True, headless=True, seed=5)
+    assert game.ui_scale == 2  # the window's U presses were remembered (settings.json) ...
+    game.ui_scale = None  # ... but its first frame was grabbed before them, at the automatic scale
     assert game.load_saved() is None
     view = window.current_view
     assert isinstance(view, PlayView) and view.clock.paused
