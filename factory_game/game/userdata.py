@@ -80,15 +80,20 @@ def parse_progress(text: str) -> Progress:
     return Progress(stars, damaged)
 
 
+def _read_text(path: Path) -> tuple[str | None, str | None]:
+    """(text, why it could not be read): (None, None) when there is no file; never raises."""
+    try:
+        return path.read_text(encoding="utf-8"), None
+    except FileNotFoundError:
+        return None, None
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, getattr(exc, "strerror", None) or "not UTF-8 text"
+
+
 def read_progress() -> Progress:
     """The progress file as it is now ({} when there is none); never raises."""
-    try:
-        text = progress_file().read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return Progress()
-    except (OSError, UnicodeDecodeError) as exc:
-        return Progress(damaged=getattr(exc, "strerror", None) or "not UTF-8 text")
-    return parse_progress(text)
+    text, unreadable = _read_text(progress_file())
+    return Progress(damaged=unreadable) if text is None else parse_progress(text)
 
 
 def read_stars() -> dict[str, int]:
@@ -178,13 +183,8 @@ def parse_settings(text: str) -> Settings:
 
 def read_settings() -> Settings:
     """The settings as they are now (the defaults when there are none); never raises."""
-    try:
-        text = settings_file().read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return Settings()
-    except (OSError, UnicodeDecodeError) as exc:
-        return Settings(damaged=getattr(exc, "strerror", None) or "not UTF-8 text")
-    return parse_settings(text)
+    text, unreadable = _read_text(settings_file())
+    return Settings(damaged=unreadable) if text is None else parse_settings(text)
 
 
 def write_settings(**changes: object) -> Settings:
