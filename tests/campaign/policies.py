@@ -283,10 +283,13 @@ STATIC_BEST: dict[str, tuple[tuple[int, Command], ...]] = {
         (100 * MINUTE, Release("sd15", 10)),
     ),
     "06-mods-at-work": (
-        (0, SetPrice("image", 50)),
+        (0, SetPrice("image", 44)),
         (0, SetPrice("mesh", 1500)),
+        (0, SignContract("sd15", 12)),
         (87 * MINUTE, Rent("sd15", 12)),
         (90 * MINUTE, Rent("mesh-gen", 7)),
+        (180 * MINUTE, Release("sd15", 12)),
+        (180 * MINUTE, Release("mesh-gen", 7)),
     ),
     "07-word-of-mouth": (
         (0, SetPrice("image", 82)),
