@@ -18,8 +18,12 @@ from factory_game.texts import format_duration, format_money
 
 QUIET_MS = 10 * 60_000  # a model's long-wait alert does not repeat sooner than this (simulated time)
 RECENT_MS = 60 * 60_000  # the feed shows the last simulated hour: "Cash is low!" at 1m00s is gone by 3h
+# Refusal codes the string tables say in words (`alert.refused_<code>`; the spot market's as `alert.<code>`).
+SAID = ("spot_sold_out", "spot_short", "max_extra", "no_rented_slot", "no_idle_slot", "locked", "out_of_range",
+        "no_wait_question", "incident_not_open", "incident_answered", "incident_bad_choice", "no_incidents",
+        "unknown_model", "unknown_content", "unknown_tier")
 SEVERE = {"outage", "cash_low", "long_wait", "fail", "refused", "mod_error", "incident_open", "incident_penalty",
-          "spot_sold_out", "spot_short"}
+          "spot_sold_out", "spot_short", *(f"refused_{code}" for code in SAID)}
 
 
 class Alerts:
@@ -109,11 +113,10 @@ class Alerts:
         elif kind == Kind.INCIDENT:
             self._incident(event)
         elif kind == Kind.COMMAND and event.ok is False:
-            left = queries.spot_available(self.world)
-            if event.info == "player:rent" and left is not None and (event.reason or "").startswith("the spot market"):
-                # the spot market's refusal, said in the player's language (contracts are the hedge)
-                self.add("spot_sold_out" if left == 0 else "spot_short", left=left)
-            else:
+            code, values = queries.last_refusal(self.world)
+            if code in SAID:  # said in the player's language, from the simulation's reason code
+                self.add(code if code.startswith("spot_") else f"refused_{code}", **values)
+            else:  # a reason without words of its own (a mod's command, a scripted one): the simulation's text
                 self.add("refused", reason=event.reason or "")
 
     def _incident(self, event) -> None:

@@ -40,7 +40,7 @@ class Order(NamedTuple):
 class SpotMarket(Protocol):
     """The spot market as renting sees it (`sim/spot.py`, present when the level has `[spot]`)."""
 
-    def refusal(self, count: int) -> str | None: ...
+    def refusal(self, count: int) -> CommandRejected | None: ...
 
     def price_cents(self, model: ModelSpec) -> int: ...
 
@@ -124,7 +124,7 @@ class Capacity:
         if self.spot is not None and command.count >= 1:  # the spot market: its price now, and its stock
             problem = self.spot.refusal(command.count)
             if problem is not None:
-                raise CommandRejected(problem)
+                raise problem
             price = self.spot.price_cents(spec)
         m = self._order(command.model, command.count, "rent at least one slot")
         if self.host.listeners:
@@ -140,7 +140,8 @@ class Capacity:
         if count < 1:
             raise CommandRejected(too_few)
         if count > rent_room(m):
-            raise CommandRejected(f"{m.id} allows {m.spec.max_extra} extra slots; {m.rented_count} already rented")
+            raise CommandRejected(f"{m.id} allows {m.spec.max_extra} extra slots; {m.rented_count} already rented",
+                                  "max_extra", model=m.id, max=m.spec.max_extra)
         m.pending_rentals += count
         return m
 
@@ -164,7 +165,7 @@ class Capacity:
         serving = [s for s in m.slots if s.rented and not s.committed_ms and s.state in (IDLE, BUSY)]
         if not serving:
             raise CommandRejected(f"{m.id} has no rented slot to release (orders in transit and contracts cannot "
-                                  "be cancelled)")
+                                  "be cancelled)", "no_rented_slot", model=m.id)
         # Idle before busy (it leaves now); then slots whose minimum rental is already paid (releasing one saves
         # money at once, while one still inside its paid period costs the same either way); then oldest first.
         now = self.calendar.now
@@ -217,7 +218,8 @@ class Capacity:
     def model(self, model_id: str) -> ModelState:
         m = self.models.get(model_id)
         if m is None:
-            raise CommandRejected(f"unknown model {model_id!r}; this level has {', '.join(self.models)}")
+            raise CommandRejected(f"unknown model {model_id!r}; this level has {', '.join(self.models)}",
+                                  "unknown_model", name=model_id)
         return m
 
     # --------------------------------------------------------------------------------------------------- outages

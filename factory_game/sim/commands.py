@@ -5,12 +5,19 @@ a run exactly.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, ClassVar
 
 
 class CommandRejected(ValueError):
-    """A command that cannot be carried out now (unknown model, over the extra-slot cap, …)."""
+    """A command that cannot be carried out now (unknown model, over the extra-slot cap, …). The message is the
+    English reason the event log and the CLI show; `code` and `values` let the game say it in the player's language
+    (`alert.refused_<code>` in the string tables). `other` is a reason without words of its own there."""
+
+    def __init__(self, message: str, code: str = "other", **values: str | int) -> None:
+        super().__init__(message)
+        self.code = code
+        self.values = values
 
 
 @dataclass(frozen=True)
@@ -177,6 +184,8 @@ class Recorded:
     command: Command
     ok: bool
     reason: str = ""
+    code: str = ""  # a refusal's reason code and its values, for the game's words (not part of the record's dict)
+    values: dict[str, str | int] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         out = {"t": self.time, "source": self.source, **self.command.to_dict(), "ok": self.ok}

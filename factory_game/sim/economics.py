@@ -70,7 +70,9 @@ class Marker:
     at_ms: int
     end_ms: int
     kind: str  # spike, outage, price
-    detail: str
+    factor: float = 0.0  # a spike's demand factor
+    model: str = ""  # an outage's model (an id: the game says its name) and how many slots it takes
+    slots: int = 0
 
 
 FORECAST_POINTS = 48
@@ -114,9 +116,10 @@ def markers(world: World) -> list[Marker]:
     out = []
     for event in world.spec.events:
         if event.kind == "spike":
-            out.append(Marker(event.at_ms, event.at_ms + event.duration_ms, "spike", f"×{event.factor:g}"))
+            out.append(Marker(event.at_ms, event.at_ms + event.duration_ms, "spike", factor=event.factor))
         elif event.kind == "outage":
-            out.append(Marker(event.at_ms, event.at_ms + event.duration_ms, "outage", f"{event.model} −{event.slots}"))
+            out.append(Marker(event.at_ms, event.at_ms + event.duration_ms, "outage", model=event.model,
+                              slots=event.slots))
         elif event.kind == "price":
-            out.append(Marker(event.at_ms, event.at_ms, "price", f"{event.content} {event.price_cents}"))
+            out.append(Marker(event.at_ms, event.at_ms, "price"))
     return out

@@ -130,12 +130,14 @@ class Incidents:
         incident = self.opened.get(command.id)
         if incident is None:
             raise CommandRejected(f"no incident {command.id} is open (opened so far: "
-                                  f"{', '.join(str(i) for i in self.opened) or 'none'})")
+                                  f"{', '.join(str(i) for i in self.opened) or 'none'})", "incident_not_open")
         if incident.choice is not None:
-            raise CommandRejected(f"incident {command.id} was already answered: {incident.choice}")
+            raise CommandRejected(f"incident {command.id} was already answered: {incident.choice}",
+                                  "incident_answered", incident=incident.kind)
         if command.choice not in incident.choices:
             raise CommandRejected(f"incident {command.id} ({incident.kind}) takes one of "
-                                  f"{', '.join(incident.choices)}, not {command.choice!r}")
+                                  f"{', '.join(incident.choices)}, not {command.choice!r}", "incident_bad_choice",
+                                  incident=incident.kind)
         KINDS[incident.kind].answer(self, incident, command.choice)  # may refuse (CommandRejected) before acting
         incident.choice = command.choice
         incident.by = "default" if source == "level" else "player"

@@ -46,8 +46,8 @@ OFFER_PATIENCE = 2.0  # a discount of d (0..0.5) stretches the customer's patien
 QUOTE_WINDOW = 20  # a mod's price rule: demand answers to the markup of the last 20 quotes of each content type
 
 
-class LeverRejected(ValueError):
-    """A lever command that cannot be carried out (the world turns it into a rejected record)."""
+class LeverRejected(CommandRejected):
+    """A lever command that cannot be carried out (the world records it as rejected, like any command)."""
 
 
 class MarketHost(Protocol):
@@ -290,15 +290,17 @@ class Market:
         if lever is None:
             raise LeverRejected(f"unknown command {command!r}")
         if source != "level" and not lever.unlocked(self.spec.levers):
-            raise LeverRejected(f"this level has not unlocked the {lever.group} lever")
-        problem = lever.refusal(getattr(command, lever.field))
+            raise LeverRejected(f"this level has not unlocked the {lever.group} lever", "locked", lever=lever.group)
+        value = getattr(command, lever.field)
+        problem = lever.refusal(value)
         if problem is not None:
-            raise LeverRejected(problem)
+            raise LeverRejected(problem, "out_of_range", lever=lever.name, range=lever.range_text(),
+                                value=f"{value:g}")
         return APPLY[command.name](self, command)
 
     def _set_price(self, command: SetPrice) -> bool:
         if command.content not in self.prices:
-            raise LeverRejected(f"unknown content type {command.content!r}")
+            raise LeverRejected(f"unknown content type {command.content!r}", "unknown_content", name=command.content)
         self.prices[command.content] = command.cents
         self._price_factor = price_factor(self.seen_prices(), self.references, self.weights, self.spec.elasticity)
         return self._update_demand()
@@ -313,7 +315,8 @@ class Market:
 
     def _tier(self, tier: str) -> None:
         if tier not in self.caps:
-            raise LeverRejected(f"unknown tier {tier!r}; this level has {', '.join(self.caps)}")
+            raise LeverRejected(f"unknown tier {tier!r}; this level has {', '.join(self.caps)}", "unknown_tier",
+                                tier=tier)
 
     def _set_cap(self, command: SetCap) -> bool:
         self._tier(command.tier)
@@ -333,23 +336,18 @@ class Market:
         return False
 
     def _sign_contract(self, command: SignContract) -> bool:
-        try:
-            self.capacity.sign_contract(command)
-        except CommandRejected as exc:
-            raise LeverRejected(str(exc)) from None
+        self.capacity.sign_contract(command)
         return False
 
     def _release_idle(self, command: ReleaseIdle) -> bool:
         """Idle rented slots leave first when released (`Capacity.release`), so releasing as many as are idle
         lets exactly those go."""
-        try:
-            m = self.capacity.model(command.model)
-            idle = sum(1 for s in m.slots if s.rented and not s.committed_ms and s.state == IDLE) - command.keep
-            if idle <= 0:
-                raise LeverRejected(f"{m.id} has no idle rented slot to release beyond the {command.keep} kept")
-            self.capacity.release(Release(m.id, idle))
-        except CommandRejected as exc:
-            raise LeverRejected(str(exc)) from None
+        m = self.capacity.model(command.model)
+        idle = sum(1 for s in m.slots if s.rented and not s.committed_ms and s.state == IDLE) - command.keep
+        if idle <= 0:
+            raise LeverRejected(f"{m.id} has no idle rented slot to release beyond the {command.keep} kept",
+                                "no_idle_slot", model=m.id, keep=command.keep)
+        self.capacity.release(Release(m.id, idle))
         return False
 
     def _set_wait_offer(self, command: SetWaitOffer) -> bool:
@@ -384,7 +382,7 @@ class Market:
     def _set_prompt_multiplier(self, command: SetPromptMultiplier) -> bool:
         problem = self.unavailable(command.name)
         if problem is not None:
-            raise LeverRejected(problem)
+            raise LeverRejected(problem, "no_wait_question")
         self.prompt.set_multiplier(command.multiplier)
         return False
 

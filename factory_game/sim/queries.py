@@ -409,3 +409,12 @@ def open_incidents(world: World) -> list[incidents.Incident]:
 def incidents_seen(world: World) -> list[incidents.Incident]:
     """Every incident opened so far, answered or not (`choice`, and `by`: "player" or "default")."""
     return [] if world.incidents is None else list(world.incidents.opened.values())
+
+
+def last_refusal(world: World) -> tuple[str, dict[str, str | int]]:
+    """The newest command's refusal as a reason code and its values (`CommandRejected`), for the player's words:
+    read when the world announces a refused command (a `command` event with `ok` false)."""
+    record = world.commands[-1] if world.commands else None
+    if record is None or record.ok:
+        return "", {}
+    return record.code, dict(record.values)

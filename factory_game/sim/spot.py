@@ -20,6 +20,7 @@ from typing import NamedTuple
 from factory_game.sim.arrivals import piece_index, rate_schedule
 from factory_game.sim.capacity import Order
 from factory_game.sim.clock import MINUTE
+from factory_game.sim.commands import CommandRejected
 from factory_game.sim.entities import ModelState
 from factory_game.sim.rng import RngStreams
 from factory_game.sim.spec import LevelSpec, ModelSpec, SpotSpec
@@ -116,13 +117,15 @@ class Spot:
         """A slot-hour of `model` rented now."""
         return round(model.rent_price_cents * self.factor())
 
-    def refusal(self, count: int) -> str | None:
+    def refusal(self, count: int) -> CommandRejected | None:
         """Why renting `count` slots now is refused (the market has fewer left), or None."""
         left = self.available()
         if left == 0:
-            return "the spot market is sold out: no slot left to rent (contracts are not affected)"
+            return CommandRejected("the spot market is sold out: no slot left to rent (contracts are not affected)",
+                                   "spot_sold_out")
         if count > left:
-            return f"the spot market has only {left} slot{'s' if left != 1 else ''} left to rent, not {count}"
+            return CommandRejected(f"the spot market has only {left} slot{'s' if left != 1 else ''} left to rent, "
+                                   f"not {count}", "spot_short", left=left)
         return None
 
     # ------------------------------------------------------------------------------------------------ forecast

@@ -50,7 +50,7 @@ from factory_game.sim.entities import (
 from factory_game.sim.events import FAST_KIND, Event, Kind
 from factory_game.sim.incidents import Incidents
 from factory_game.sim.ledger import Ledger
-from factory_game.sim.market import LeverRejected, Market, is_lever
+from factory_game.sim.market import Market, is_lever
 from factory_game.sim.metrics import Metrics
 from factory_game.sim.prompt import Prompt, predicted_wait_ms
 from factory_game.sim.rng import RngStreams
@@ -188,7 +188,7 @@ class World:
             self._carry_out(command, source)
             record = Recorded(self.now, source, command, ok=True)
         except CommandRejected as exc:
-            record = Recorded(self.now, source, command, ok=False, reason=str(exc))
+            record = Recorded(self.now, source, command, ok=False, reason=str(exc), code=exc.code, values=exc.values)
         self.commands.append(record)
         if self.listeners:
             self.emit(FAST_KIND.COMMAND, model=getattr(command, "model", None), info=f"{source}:{command.name}",
@@ -570,11 +570,8 @@ class World:
     # ------------------------------------------------------------------------------------------------- commands
     def _carry_out(self, command: Command, source: str) -> None:
         if is_lever(command):
-            try:
-                if self.market.apply(command, source):
-                    self._demand_changed()
-            except LeverRejected as exc:
-                raise CommandRejected(str(exc)) from None
+            if self.market.apply(command, source):
+                self._demand_changed()
             return
         if isinstance(command, Rent):
             self.capacity.rent(command)
@@ -586,7 +583,7 @@ class World:
             self.autopilot_enabled = bool(command.enabled)
         elif isinstance(command, AnswerIncident):
             if self.incidents is None:
-                raise CommandRejected("this level has no incidents")
+                raise CommandRejected("this level has no incidents", "no_incidents")
             self.incidents.answer(command, source)
         else:
             raise CommandRejected(f"unknown command {command!r}")

@@ -101,8 +101,13 @@ class LeversPanel:
             mw = max(3, fw * (min(end, marker.end_ms) - max(start, marker.at_ms)) / (end - start))
             colour = {"spike": "orange", "outage": "red"}.get(marker.kind, "sky")
             box(hud.boxes, mx0, fy, mw, line - 4, pal[colour])
-            text = {"spike": t("manager.spike", detail=marker.detail),
-                    "outage": t("manager.outage", detail=marker.detail)}.get(marker.kind, t("manager.price_event"))
+            if marker.kind == "spike":
+                text = t("manager.spike", factor=f"{marker.factor:g}")
+            elif marker.kind == "outage":
+                text = t("manager.outage", model=hud.i18n.pick(world.spec.model(marker.model).names, marker.model),
+                         slots=marker.slots)
+            else:
+                text = t("manager.price_event")
             hud.label(mx0 + 2, fy + 2, text, pal["white"], clip_px=int(max(mw, 80)))
         self.now_marker = box(hud.boxes, fx, fy, 2, forecast_h - line, pal["white"])
         self._happy_history: list[tuple[int, int]] = []
