@@ -12,6 +12,7 @@ from collections import deque
 
 from factory_game.game import save_errors
 from factory_game.game.art import palette
+from factory_game.game.incident_words import answer_effect
 from factory_game.sim import queries
 from factory_game.sim.queries import Kind, multiplier, over_the_line
 from factory_game.texts import format_duration, format_money
@@ -64,10 +65,13 @@ class Alerts:
         finally:
             self.dated = None
 
-    def lever(self, command) -> None:
-        """A lever the player pulled, said in the feed ("Image price set to ¥0.80"). Clicking the same lever again
+    def lever(self, command, effect: tuple[str, dict] | None = None) -> None:
+        """A lever the player pulled, said in the feed with its expected effect when one is given
+        (`economics.lever_effect`: "Image price set to ¥0.80 — demand ×0.70"). Clicking the same lever again
         within a simulated minute updates its line instead of adding one per click."""
         values = dataclasses.asdict(command)
+        if effect is not None:
+            values["effect"] = effect
         key = f"lever_{command.name}"
         if "cents" in values:
             values["price"] = format_money(values.pop("cents")).replace("-", "−", 1)
@@ -93,6 +97,21 @@ class Alerts:
     def _content_name(self, content_id: str) -> str:
         names = next((c.names for c in self.world.spec.content if c.id == content_id), None)
         return self.i18n.pick(names, content_id)
+
+    def _incidents(self) -> dict:
+        return {incident.id: incident for incident in queries.incidents_seen(self.world)}
+
+    def _effect_text(self, i18n, key: str, values: dict) -> str:
+        """A lever's expected effect in the current language: money formatted, a model by its name."""
+        shown = dict(values)
+        for money_key in ("hourly", "total"):
+            if money_key in shown:
+                shown[money_key] = format_money(shown[money_key])
+        if "model" in shown:
+            shown["model"] = self._model_name(shown["model"])
+        if "demand" in shown:
+            shown["demand"] = f"{shown['demand']:g}"
+        return i18n.t(f"effect.{key}", **shown)
 
     def on_event(self, event) -> None:
         kind = event.kind
@@ -122,13 +141,14 @@ class Alerts:
     def _incident(self, event) -> None:
         """An incident's onset (`id:kind:deadline`), its answer (`id:kind:choice`, ok: the player's, not the
         default) or its outcome (`id:kind:bonus|penalty`, with cents)."""
-        _id, kind, word = (event.info or "::").split(":", 2)
+        number, kind, word = (event.info or "::").split(":", 2)
         if word in ("bonus", "penalty"):
             self.add(f"incident_{word}", incident=kind, cents=format_money(abs(event.cents or 0)))
         elif word.isdigit():
             self.add("incident_open", incident=kind, left=format_duration(int(word) - self.world.now))
-        else:
-            self.add("incident_answered" if event.ok else "incident_defaulted", incident=kind, choice=word)
+        else:  # said with what the answer will do
+            self.add("incident_answered" if event.ok else "incident_defaulted", incident=kind, choice=word,
+                     id=int(number))
 
     def poll(self) -> None:
         """Raise alerts on the edges of conditions the events do not announce."""
@@ -155,11 +175,20 @@ class Alerts:
                 shown["model"] = self._model_name(shown["model"])
             if "content" in shown:
                 shown["content"] = self._content_name(shown["content"])
-            if "incident" in shown:  # its title, and the answer's button text
+            effect_text = ""
+            if "incident" in shown:  # its title, and the answer's button text and expected effect
                 if "choice" in shown:
+                    incident = self._incidents().get(shown.pop("id", -1))
+                    if incident is not None:
+                        effect_text = answer_effect(self.world, i18n, incident, shown["choice"])
                     shown["choice"] = i18n.t(f"incident.{shown['incident']}_{shown['choice']}")
                 shown["incident"] = i18n.t(f"incident.{shown['incident']}")
+            effect = shown.pop("effect", None)
             text = f"{format_duration(time)} " + i18n.t(f"alert.{key}", **shown)
+            if effect is not None:
+                effect_text = self._effect_text(i18n, *effect)
+            if effect_text:
+                text += i18n.t("effect.joiner") + effect_text
             if repeats > 1:
                 text += f" ×{repeats}"
             out.append((text, pal["orange"] if key in SEVERE else pal["white"]))

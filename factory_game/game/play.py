@@ -22,7 +22,7 @@ from factory_game.game.regions import make_regions, place_regions
 from factory_game.game.scene import Scene
 from factory_game.game.timeline import Timeline
 from factory_game.plugins import PreparedLevel
-from factory_game.sim import queries
+from factory_game.sim import economics, queries
 from factory_game.sim.commands import AnswerIncident, Release, Rent, SetAutopilot
 from factory_game.sim.spec import LevelSpec
 from factory_game.sim.world import World
@@ -263,8 +263,9 @@ class PlayView(arcade.View):
         shows as an alert too, from its command event)."""
         if self.levers_off():
             return
+        effect = economics.lever_effect(self.world, command)  # read before the lever moves
         if self.world.apply(command).ok:
-            self.alerts.lever(command)
+            self.alerts.lever(command, effect)
 
     def answer_incident(self, incident_id: int, choice: str) -> None:
         """A button of the incident card: the answer is a command through the world's one door (recorded, replayed,
@@ -274,10 +275,13 @@ class PlayView(arcade.View):
         self.world.apply(AnswerIncident(incident_id, choice))
 
     def incident_opened(self) -> None:
-        """A new incident's card is up: the game goes on (it does not pause), but at 1× so the player can read the
-        card and its countdown (a 3-minute deadline is 9 s at 1×, half a second at 16×)."""
+        """A new incident's card is up: the game pauses, so the card can be read and weighed (a 3-minute deadline
+        is 9 s at 1×, half a second at 16×), and plays on at 1× when the player resumes (Space or a speed). A
+        watched replay does not pause: its answers are already recorded."""
         if self.clock.speed > 1:
             self.clock.set_speed(1)
+        if self.watching is None:
+            self.clock.paused = True
 
     def toggle_autopilot(self) -> None:
         if self.levers_off():

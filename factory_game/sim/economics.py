@@ -9,8 +9,23 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from factory_game.sim.arrivals import rate_schedule
+from factory_game.sim.arrivals import piece_index, rate_schedule
+from factory_game.sim.capacity import contract_price_cents
 from factory_game.sim.clock import HOUR
+from factory_game.sim.commands import (
+    CloseTier,
+    Command,
+    ReleaseIdle,
+    SetCap,
+    SetPrice,
+    SetPrioritySales,
+    SetPromptMultiplier,
+    SetSurcharge,
+    SetWaitOffer,
+    SignContract,
+)
+from factory_game.sim.entities import IDLE
+from factory_game.sim.market import OFFER_PATIENCE, price_factor
 
 if TYPE_CHECKING:
     from factory_game.sim.world import World
@@ -123,3 +138,53 @@ def markers(world: World) -> list[Marker]:
         elif event.kind == "price":
             out.append(Marker(event.at_ms, event.at_ms, "price"))
     return out
+
+
+# --------------------------------------------------------------------------------------------- a lever's effect
+def lever_effect(world: World, command: Command) -> tuple[str, dict[str, str | int | float]] | None:
+    """What pulling a lever is expected to do, read *before* it is applied: a key of the string tables' `[effect]`
+    table and its values (demand answering a price, the pack's buyers answering its price, the waiting tasks a
+    raised cap lets in, the customers a closed door turns away, the money a contract commits or a release saves).
+    None when the lever has no effect worth saying. Estimates from today's state, not a forecast of the day."""
+    market = world.market
+    if isinstance(command, SetPrice):
+        if market.spec.elasticity <= 0:
+            return "price_flat", {}
+        prices = {**market.seen_prices(), command.content: command.cents}
+        after = price_factor(prices, market.references, market.weights, market.spec.elasticity)
+        before = price_factor(market.seen_prices(), market.references, market.weights, market.spec.elasticity)
+        return "price", {"demand": round(after / before, 2) if before > 0 else 0.0}
+    if isinstance(command, SetSurcharge):
+        return "pack", {"share": round(market.priority_share_at(command.percent / 100, market.priority_on_sale) * 100)}
+    if isinstance(command, SetPrioritySales):
+        return "pack", {"share": round(market.priority_share_at(market.surcharge, bool(command.on)) * 100)}
+    if isinstance(command, SetCap):
+        room = 0
+        for customer in world.customers.values():
+            if customer.tier == command.tier:
+                waiting = len(customer.tasks) - customer.next_pending
+                room += min(waiting, max(0, command.cap - customer.in_flight))
+        return ("cap_admits", {"n": room}) if room else ("cap_holds", {})
+    if isinstance(command, CloseTier):
+        if command.minutes == 0:
+            return None
+        pieces = rate_schedule(world.spec)
+        rate = pieces[piece_index(pieces, world.now)].per_hour * market.demand
+        weights = dict(world.spec.arrivals.tiers)
+        share = weights.get(command.tier, 0.0) / (sum(weights.values()) or 1.0)
+        return "door", {"n": round(rate * share * command.minutes / 60)}
+    if isinstance(command, SetPromptMultiplier):
+        model = next(iter(world.models.values()))
+        return "prompt", {"model": model.id, "minutes": round(command.multiplier * model.spec.mean_service_ms / 60_000)}
+    if isinstance(command, SetWaitOffer):
+        return "offer", {"patience": round(1 + OFFER_PATIENCE * command.percent / 100, 2)}
+    if isinstance(command, SignContract):
+        spec = world.models[command.model].spec
+        hourly = contract_price_cents(world.spec.market, spec) * command.count
+        hours = world.spec.market.contract_period_ms / HOUR
+        return "contract", {"hourly": hourly, "total": round(hourly * hours), "hours": f"{hours:g}"}
+    if isinstance(command, ReleaseIdle):
+        m = world.models[command.model]
+        idle = [s for s in m.slots if s.rented and not s.committed_ms and s.state == IDLE]
+        return "release", {"hourly": sum(s.price_cents for s in idle[command.keep:])}
+    return None

@@ -157,15 +157,18 @@ class Market:
 
     # --------------------------------------------------------------------------------------------- hot path
     def priority_share(self) -> float:
+        return self.priority_share_at(self.surcharge, self.priority_on_sale)
+
+    def priority_share_at(self, surcharge: float, on_sale: bool) -> float:
         """The base share x exp(-priority_elasticity * (s / s_ref - 1)), at most 1; 0 while sales are stopped."""
         base = self.level.arrivals.priority_share
-        if not self.priority_on_sale:
+        if not on_sale:
             return 0.0
         ref = self.level.priority_surcharge
         e = self.spec.priority_elasticity
         if e <= 0 or ref <= 0:
             return base
-        return min(1.0, base * math.exp(-e * (self.surcharge / ref - 1.0)))
+        return min(1.0, base * math.exp(-e * (surcharge / ref - 1.0)))
 
     def return_probability(self) -> float:
         p = self.level.arrivals.return_probability

@@ -10,6 +10,7 @@ import arcade
 import pytest
 
 from factory_game.game.app import make_game
+from factory_game.game.incident_words import answer_effect
 from factory_game.game.play import PlayView
 from factory_game.game.ui import text_width
 from factory_game.level.loader import load_level
@@ -69,11 +70,11 @@ def test_a_card_opens_with_title_countdown_default_and_a_button_per_choice(play)
         assert cl <= left and left + width <= cl + cw and cb <= bottom and bottom + height <= cb + ch
     default = text(lang, f"incident.{incident.kind}_{incident.default}")
     assert card.default.value == text(lang, "incident.default", choice=default)
+    assert play.clock.paused and play.clock.speed == 1  # the card is read paused; the game plays on at 1x
     left = card.deadline.value
+    play.set_speed(1)
     _to(play, FIRST_OPEN_MS + 60_000)
     assert card.deadline.value != left  # the countdown counts
-    assert play.clock.speed == 1  # the game goes on, at 1x, so the card can be read
-    assert not play.clock.paused
     assert any(item[1] == "incident_open" for item in play.alerts.items)
 
 
@@ -87,8 +88,21 @@ def test_a_click_answers_the_incident_with_a_recorded_command(play):
     play.hud.refresh(0.0)
     assert play.hud.manager.incident_rect() is None and not play.regions["incident"].enabled  # the card went
     answered = next(item for item in play.alerts.items if item[1] == "incident_answered")
-    assert answered[2] == {"incident": incident.kind, "choice": choice}
-    assert play.alerts.lines(play.game.i18n, 1)[0][0].endswith(text("en", f"incident.{incident.kind}_{choice}"))
+    assert answered[2] == {"incident": incident.kind, "choice": choice, "id": incident.id}
+    line = play.alerts.lines(play.game.i18n, 1)[0][0]
+    effect = answer_effect(play.world, play.game.i18n, incident, choice)  # what the answer will do, said with it
+    assert effect and line.endswith(text("en", f"incident.{incident.kind}_{choice}") + " — " + effect), line
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_every_built_in_answer_has_words_for_its_effect(lang):
+    """Each choice of each built-in kind says what it will do, with every size its words name."""
+    from factory_game.sim.incidents import KINDS
+
+    for kind in KINDS.values():
+        for choice in kind.choices:
+            key = f"incident.{kind.name}_{choice}_effect"
+            assert text(lang, key) != key, f"{lang} has no words for {key}"
 
 
 def test_an_unanswered_incident_takes_its_default_and_the_card_goes(play):

@@ -3,8 +3,9 @@ and one button per choice (issue 16 item 3; the incidents themselves are `sim/in
 
 The oldest open incident (`queries.open_incidents`) gets the card; a click sends `AnswerIncident(id, choice)`
 through the play view's `answer_incident`, so the answer is a recorded command like any lever. The card stays until
-the incident is answered or its deadline passes (the world then applies the default). The game does not pause, as
-in Two Point Hospital: the HUD brings the clock down to 1× when an incident opens, so the countdown can be read.
+the incident is answered or its deadline passes (the world then applies the default). A new incident pauses the
+game and sets the clock to 1× (`PlayView.incident_opened`): deadlines are minutes of simulated time, seconds of real
+time, so the player gets to read the card before the countdown runs.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from factory_game.game.art import palette
+from factory_game.game.incident_words import body_values
 from factory_game.game.ui import box, text_width, wrap
 from factory_game.sim import queries
-from factory_game.texts import format_duration, format_money
+from factory_game.texts import format_duration
 
 if TYPE_CHECKING:
     from factory_game.game.context import WidgetHost
@@ -23,34 +25,6 @@ if TYPE_CHECKING:
 CARD_W = 460  # UI pixels, at most (a narrow floor takes what it has)
 BODY_LINES = 4
 BUTTON_H = 22
-
-
-def percent(share: float) -> str:
-    return f"{round(share * 100)}%"
-
-
-def body_values(hud: WidgetHost, incident: Incident) -> dict[str, Any]:
-    """The incident's drawn sizes as the `[incident]` strings name them, in the player's language."""
-    world, i18n = hud.view.world, hud.i18n
-    p = incident.params
-    values: dict[str, Any] = {}
-    for key, value in p.items():
-        if key == "model":
-            values["model"] = i18n.pick(world.spec.model(value).names, value)
-        elif key == "content":
-            names = next((c.names for c in world.spec.content if c.id == value), None)
-            values["content"] = i18n.pick(names, value)
-        elif key.endswith("_cents"):
-            values[key[:-len("_cents")]] = format_money(value).replace("-", "−", 1)
-        elif key.endswith("_ms"):
-            values[key[:-len("_ms")]] = format_duration(value)
-        elif key in ("discount", "cut", "loss"):
-            values[key] = percent(value)
-        elif key == "factor":
-            values[key] = f"{value:g}"
-        else:
-            values[key] = value
-    return values
 
 
 def shown(waiting: list[Incident]) -> tuple[int, int, int] | None:
@@ -82,7 +56,8 @@ class IncidentCard:
         title = t(f"incident.{incident.kind}")
         if len(waiting) > 1:
             title += "  " + t("incident.more", n=len(waiting) - 1)
-        body = wrap(t(f"incident.{incident.kind}_body", **body_values(hud, incident)), inner)[:BODY_LINES]
+        values = body_values(hud.view.world, hud.i18n, incident)
+        body = wrap(t(f"incident.{incident.kind}_body", **values), inner)[:BODY_LINES]
         labels = [choice_text(hud, incident.kind, c) for c in incident.choices]
         one_row = sum(text_width(text) + 16 for text in labels) + 6 * (len(labels) - 1) <= inner
         button_rows = 1 if one_row else len(labels)
