@@ -6,7 +6,10 @@ seed comes from the career's seed; its traffic and incident rates grow with repu
 career ends after its days, or at once in bankruptcy (cash below `BANKRUPT_CENTS`).
 
 Headless: `factory-game career run --days N --seed S --policy expert --json out.json` writes each day's cash,
-reputation and stars. A policy plays as the player does, through `World.apply`, once a simulated minute.
+reputation and stars. A policy plays as the player does, through `World.apply`, once a simulated minute. A career
+is saved between days as a document (`career_document`, read back by `read_career` with every field checked):
+`--save FILE` writes it after each evening, `--resume FILE` plays on from it; the game keeps its own in the user
+data folder.
 """
 
 from __future__ import annotations
@@ -17,7 +20,10 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
+from factory_game.atomic import write_text_atomically
+from factory_game.errors import BadInput, check_outputs
 from factory_game.level import load_level
 from factory_game.level.bundled import LEVELS_DIR
 from factory_game.level.goals import evaluate, level_stars
@@ -55,6 +61,117 @@ class Business:
     reputation: float
     levers: tuple[str, ...]
     contracts: list[Contract] = field(default_factory=list)
+
+
+CAREER_FORMAT = 1
+
+
+@dataclass
+class Career:
+    """A career between two days: its seed and length, the day level, the business and each day's record so far,
+    and how it ended (None while it goes on). What a career save holds."""
+
+    seed: int
+    days: int
+    level: Path
+    business: Business
+    records: list[dict] = field(default_factory=list)
+    ended: str | None = None
+
+    @property
+    def day(self) -> int:
+        """Days played so far."""
+        return len(self.records)
+
+
+def new_career(seed: int, days: int, level: Path = DAY_LEVEL) -> Career:
+    return Career(seed, days, Path(level), new_business(load_level(level)))
+
+
+def career_document(career: Career) -> str:
+    """The career as a JSON document: data only (the day level by path, bundled ones relative to the levels folder)."""
+    level = career.level.resolve()
+    named = str(level.relative_to(LEVELS_DIR.resolve())) if level.is_relative_to(LEVELS_DIR.resolve()) else str(level)
+    business = career.business
+    return json.dumps({
+        "format": CAREER_FORMAT, "kind": "river-career", "seed": career.seed, "days": career.days, "level": named,
+        "business": {"cash_cents": business.cash_cents, "reputation": business.reputation,
+                     "levers": list(business.levers),
+                     "contracts": [{"model": c.model, "left_ms": c.left_ms, "price_cents": c.price_cents}
+                                   for c in business.contracts]},
+        "records": career.records, "ended": career.ended}, indent=1, ensure_ascii=False) + "\n"
+
+
+def save_career(career: Career, path: Path) -> None:
+    """Write the career's document to `path` at once or not at all (an interrupted write leaves the old one)."""
+    write_text_atomically(Path(path), career_document(career))
+
+
+def read_career(path: Path) -> Career:
+    """A saved career, every field checked: BadInput naming the file and the key, what was expected and what was
+    found, for anything else than a career this game wrote."""
+    where = str(path)
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise BadInput(f"{where}: expected a career save; found {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadInput(f"{where}: expected a career save (JSON); found {exc}") from None
+
+    def bad(key: str, expected: str, found: object) -> BadInput:
+        return BadInput(f"{where}: [{key}] expected {expected}; found {found!r}")
+
+    def get(table: object, key: str, kind: type | tuple[type, ...], expected: str, name: str | None = None) -> Any:
+        if not isinstance(table, dict) or key not in table:
+            raise bad(name or key, expected, "nothing")
+        value = table[key]
+        if isinstance(value, bool) or not isinstance(value, kind):
+            raise bad(name or key, expected, value)
+        return value
+
+    if not isinstance(data, dict) or data.get("kind") != "river-career":
+        raise bad("kind", "'river-career'", data.get("kind") if isinstance(data, dict) else data)
+    if data.get("format") != CAREER_FORMAT:
+        raise bad("format", str(CAREER_FORMAT), data.get("format"))
+    seed = get(data, "seed", int, "a seed")
+    days = get(data, "days", int, "a number of days of at least 1")
+    if days < 1:
+        raise bad("days", "a number of days of at least 1", days)
+    named = Path(get(data, "level", str, "the day level's path"))
+    level = named if named.is_absolute() else LEVELS_DIR / named
+    if not named.is_absolute() and not level.resolve().is_relative_to(LEVELS_DIR.resolve()):
+        raise bad("level", "a bundled level's name or an absolute path", str(named))
+    if not level.is_file():
+        raise bad("level", "a level file that exists", str(named))
+    table = get(data, "business", dict, "a table")
+    cash = get(table, "cash_cents", int, "cents", "business.cash_cents")
+    reputation = get(table, "reputation", (int, float), "a reputation from 0 to 1", "business.reputation")
+    if not 0 <= reputation <= 1:
+        raise bad("business.reputation", "a reputation from 0 to 1", reputation)
+    levers = get(table, "levers", list, "a list of lever groups", "business.levers")
+    if any(lever not in GROUPS for lever in levers):
+        raise bad("business.levers", f"lever groups among {', '.join(GROUPS)}", levers)
+    contracts = []
+    for i, row in enumerate(get(table, "contracts", list, "a list of contracts", "business.contracts")):
+        key = f"business.contracts[{i}]"
+        model = get(row, "model", str, "a model id", f"{key}.model")
+        left = get(row, "left_ms", int, "milliseconds left, more than 0", f"{key}.left_ms")
+        price = get(row, "price_cents", int, "cents per slot-hour, at least 0", f"{key}.price_cents")
+        if left <= 0 or price < 0:
+            raise bad(key, "milliseconds left > 0 and a price >= 0", row)
+        contracts.append(Contract(model, left, price))
+    records = get(data, "records", list, "a list of days")
+    if len(records) > days or not all(isinstance(r, dict) for r in records):
+        raise bad("records", f"at most {days} day records", f"{len(records)} entries")
+    ended = data.get("ended")
+    if ended not in (None, "days", "bankrupt"):
+        raise bad("ended", "null, 'days' or 'bankrupt'", ended)
+    models = {m.id for m in load_level(level).models}
+    unknown = sorted({c.model for c in contracts} - models)
+    if unknown:
+        raise bad("business.contracts", f"models of the day level ({', '.join(sorted(models))})", unknown)
+    business = Business(cash, float(reputation), tuple(levers), contracts)
+    return Career(seed, days, level, business, list(records), ended)
 
 
 Policy = Callable[[World], None]  # called once a simulated minute (and at 0)
@@ -190,24 +307,41 @@ def close_day(base: LevelSpec, world: World, business: Business, day: int, day_s
     }
 
 
-def run_career(days: int, seed: int, policy_name: str, level: Path = DAY_LEVEL) -> dict:
-    """Play up to `days` days; the record of each and how the career ended."""
-    base = load_level(level)
-    business = new_business(base)
-    record: list[dict] = []
-    ended = "days"
-    for day in range(1, days + 1):
-        spec = day_spec(base, day, business)
-        day_seed = day_seed_of(seed, day)
-        world, stars = play_day(spec, day_seed, business, POLICIES[policy_name]())
-        record.append(close_day(base, world, business, day, day_seed, stars))
-        if business.cash_cents < BANKRUPT_CENTS:
-            ended = "bankrupt"
-            break
-    return {"level": base.id, "seed": seed, "policy": policy_name, "days_asked": days, "ended": ended,
-            "score": {"cash_cents": business.cash_cents, "stars": sum(d["stars"] for d in record),
-                      "reputation": round(business.reputation, 6)},
-            "days": record}
+def play_next_day(career: Career, policy_name: str) -> dict:
+    """Play the career's next day and close it; the day's record (the career's `ended` set when it is over)."""
+    base = load_level(career.level)
+    day = career.day + 1
+    spec = day_spec(base, day, career.business)
+    day_seed = day_seed_of(career.seed, day)
+    world, stars = play_day(spec, day_seed, career.business, POLICIES[policy_name]())
+    record = close_day(base, world, career.business, day, day_seed, stars)
+    career.records.append(record)
+    if career.business.cash_cents < BANKRUPT_CENTS:
+        career.ended = "bankrupt"
+    elif career.day >= career.days:
+        career.ended = "days"
+    return record
+
+
+def run_career(days: int, seed: int, policy_name: str, level: Path = DAY_LEVEL, resume: Career | None = None,
+               save_to: Path | None = None) -> dict:
+    """Play up to `days` days (or what is left of a resumed career); the record of each and how the career ended.
+    With `save_to`, the career is saved after each evening."""
+    career = resume or new_career(seed, days, level)
+    while career.ended is None:
+        play_next_day(career, policy_name)
+        if save_to is not None:
+            save_career(career, save_to)
+    return career_record(career, policy_name)
+
+
+def career_record(career: Career, policy_name: str) -> dict:
+    base = load_level(career.level)
+    return {"level": base.id, "seed": career.seed, "policy": policy_name, "days_asked": career.days,
+            "ended": career.ended, "score": {"cash_cents": career.business.cash_cents,
+                                             "stars": sum(d["stars"] for d in career.records),
+                                             "reputation": round(career.business.reputation, 6)},
+            "days": career.records}
 
 
 # ------------------------------------------------------------------------------------------------ the command
@@ -220,6 +354,8 @@ def add_career_command(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--policy", choices=sorted(POLICIES), default="expert", help="who plays (default expert)")
     run.add_argument("--level", default=str(DAY_LEVEL), help="the day level (default levels/career/day.toml)")
     run.add_argument("--json", dest="json_out", metavar="FILE", help="write the career's record here ('-' = stdout)")
+    run.add_argument("--save", metavar="FILE", help="save the career after each day (a document --resume reads)")
+    run.add_argument("--resume", metavar="FILE", help="play on from a saved career (its seed, days and level)")
     run.set_defaults(handler=cmd_career_run)
 
 
@@ -227,12 +363,18 @@ def cmd_career_run(args: argparse.Namespace) -> int:
     if args.days < 1:
         print(f"error: --days: expected a number of days of at least 1; found {args.days}", file=sys.stderr)
         return 2
-    result = run_career(args.days, args.seed, args.policy, Path(args.level))
+    check_outputs({"--json": args.json_out, "--save": args.save}, [args.level])
+    resume = read_career(Path(args.resume)) if args.resume else None
+    if resume is not None and resume.ended:
+        raise BadInput(f"--resume {args.resume}: expected a career still going on; found one that ended "
+                       f"({resume.ended}) after {resume.day} days")
+    result = run_career(args.days, args.seed, args.policy, Path(args.level), resume,
+                        Path(args.save) if args.save else None)
     text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
     if args.json_out == "-":
         sys.stdout.write(text)
     elif args.json_out:
-        Path(args.json_out).write_text(text, encoding="utf-8")
+        write_text_atomically(Path(args.json_out), text)
     for day in result["days"]:
         print(f"day {day['day']}: {'★' * day['stars'] or '-'} cash {day['cash_cents'] / 100:.2f} "
               f"reputation {day['reputation']:.3f} incidents {day['incidents']}", file=sys.stderr)

@@ -4,9 +4,22 @@ levers carried over, each day drawn from the career's seed; headless through `fa
 from __future__ import annotations
 
 import json
+import re
 
-from factory_game.career import DAY_LEVEL, UNLOCK_ORDER, run_career
+import pytest
+
+from factory_game.career import (
+    DAY_LEVEL,
+    UNLOCK_ORDER,
+    career_document,
+    new_career,
+    play_next_day,
+    read_career,
+    run_career,
+    save_career,
+)
 from factory_game.cli import main
+from factory_game.errors import BadInput
 
 
 def test_same_seed_same_career_and_another_seed_differs():
@@ -53,3 +66,50 @@ def test_the_command_writes_each_days_cash_reputation_and_stars(tmp_path, capsys
     assert {"cash_cents", "reputation", "stars"} <= set(record["days"][0])
     assert main(["career", "run", "--days", "0"]) == 2
     assert "--days" in capsys.readouterr().err
+
+
+def test_a_career_saved_each_evening_resumes_to_the_same_end(tmp_path):
+    """Saved between days: three days played straight equal two days, a save, and the third day from the save."""
+    straight = run_career(3, 5, "expert")
+    saved = tmp_path / "career-save.json"
+    career = new_career(5, 3)
+    play_next_day(career, "expert")
+    play_next_day(career, "expert")
+    save_career(career, saved)
+    resumed = run_career(3, 5, "expert", resume=read_career(saved), save_to=saved)
+    assert resumed == straight
+    assert read_career(saved).ended == "days" and read_career(saved).day == 3
+
+
+def test_the_command_saves_and_resumes_a_career(tmp_path, capsys):
+    save, out = tmp_path / "c.json", tmp_path / "out.json"
+    assert main(["career", "run", "--days", "2", "--seed", "4", "--save", str(save)]) == 0
+    assert json.loads(save.read_text(encoding="utf-8"))["ended"] == "days"
+    assert main(["career", "run", "--resume", str(save), "--json", str(out)]) == 2  # it is over
+    assert "ended (days) after 2 days" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("edit", "named"), [
+    (lambda d: d.update(kind="river-save"), "[kind]"),
+    (lambda d: d.update(format=9), "[format]"),
+    (lambda d: d["business"].update(cash_cents="lots"), "[business.cash_cents]"),
+    (lambda d: d["business"].update(reputation=3), "[business.reputation]"),
+    (lambda d: d["business"].update(levers=["price", "time travel"]), "[business.levers]"),
+    (lambda d: d["business"]["contracts"].append({"model": "nope", "left_ms": 5, "price_cents": 1}),
+     "[business.contracts]"),
+    (lambda d: d["business"]["contracts"].append({"model": "sd15", "left_ms": -5, "price_cents": 1}),
+     "[business.contracts[0]]"),
+    (lambda d: d.update(level="../README.md"), "[level]"),
+    (lambda d: d.update(level="career/night.toml"), "[level]"),
+    (lambda d: d.update(ended="maybe"), "[ended]"),
+])
+def test_an_edited_career_save_is_refused_by_name(tmp_path, capsys, edit, named):
+    career = new_career(1, 3)
+    data = json.loads(career_document(career))
+    edit(data)
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(BadInput, match=re.escape(named)):
+        read_career(path)
+    assert main(["career", "run", "--resume", str(path)]) == 2
+    assert str(path) in capsys.readouterr().err

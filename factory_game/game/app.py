@@ -115,10 +115,13 @@ class Game:
         self.window.show_view(TitleView(self))
 
     def start_career(self):
-        """A new career (`game/career_mode.py`): its first morning on the play screen."""
+        """The career (`game/career_mode.py`): the saved one's next morning, or a new one's first, on the play
+        screen."""
         from factory_game.game.career_mode import CareerRun
 
-        return CareerRun(self, seed=1 if self.seed is None else self.seed).next_day()
+        saved = userdata.read_career()
+        run = CareerRun(self, saved) if saved else CareerRun.new(self, seed=1 if self.seed is None else self.seed)
+        return run.next_day()
 
     def show_levels(self, more: bool = False) -> None:
         """The level select: the campaign and the sandbox, or (`more`) every other level that ships."""

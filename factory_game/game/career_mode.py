@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from factory_game import career
+from factory_game.game import userdata
 from factory_game.game.art import palette
 from factory_game.game.menus import MenuView, goal_text, metric_text
 from factory_game.game.play import PlayView
@@ -23,23 +24,41 @@ DAYS = 5  # a career in the game: a working week
 
 
 class CareerRun:
-    """One career being played: the business, the day, the days' records."""
+    """One career being played: the career (`career.Career`: its business and the days' records), and the day on
+    the play screen. It is saved in the user data folder after each evening, so the title's Career button plays on
+    from the next morning after the game was closed."""
 
-    def __init__(self, game, seed: int = 1, days: int = DAYS, level: Path = career.DAY_LEVEL) -> None:
+    def __init__(self, game, state: career.Career) -> None:
         self.game = game
-        self.seed = seed
-        self.days = days
-        self.base = load_level(level)
-        self.business = career.new_business(self.base)
-        self.day = 0
-        self.records: list[dict] = []
-        self.ended: str | None = None  # "days" or "bankrupt" once over
+        self.state = state
+        self.base = load_level(state.level)
+        self.saved: str | None = None  # why the last evening could not be saved, if it could not
+
+    @classmethod
+    def new(cls, game, seed: int = 1, days: int = DAYS, level: Path = career.DAY_LEVEL) -> CareerRun:
+        return cls(game, career.new_career(seed, days, level))
+
+    @property
+    def days(self) -> int:
+        return self.state.days
+
+    @property
+    def records(self) -> list[dict]:
+        return self.state.records
+
+    @property
+    def business(self) -> career.Business:
+        return self.state.business
+
+    @property
+    def ended(self) -> str | None:
+        return self.state.ended
 
     def next_day(self) -> PlayView:
         """The next morning on the play screen."""
-        self.day += 1
+        self.day = self.state.day + 1
         self.spec = career.day_spec(self.base, self.day, self.business)
-        self.day_seed = career.day_seed_of(self.seed, self.day)
+        self.day_seed = career.day_seed_of(self.state.seed, self.day)
         world = career.start_day(self.spec, self.day_seed, self.business)
         view = PlayView(self.game, self.spec, world=world)
         view.career = self
@@ -47,14 +66,15 @@ class CareerRun:
         return view
 
     def finish_day(self, world) -> CareerDayView:
-        """The evening: the day's stars, what carries over, and the evening screen."""
+        """The evening: the day's stars, what carries over, the career saved, and the evening screen."""
         self.results = evaluate(self.spec, queries.summary(world))  # the day's goals, shown in the evening
         stars = level_stars(self.results)
         self.records.append(career.close_day(self.base, world, self.business, self.day, self.day_seed, stars))
         if self.business.cash_cents < career.BANKRUPT_CENTS:
-            self.ended = "bankrupt"
+            self.state.ended = "bankrupt"
         elif self.day >= self.days:
-            self.ended = "days"
+            self.state.ended = "days"
+        self.saved = userdata.write_career(self.state)
         view = CareerDayView(self.game, self)
         self.game.window.show_view(view)
         return view
@@ -84,6 +104,8 @@ class CareerDayView(MenuView):
             self.heading(f"{goal_text(self.game.i18n, r.goal)} → {value}", y, 12,
                          pal["lime"] if r.met else pal["orange"])
             y -= 24
+        if run.saved is not None:
+            lines.append(t("career.not_saved", reason=run.saved))
         y -= 12
         for text in lines:
             self.heading(text, y, 14)

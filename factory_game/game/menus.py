@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pyglet
 
-from factory_game.game import report_charts
+from factory_game.game import report_charts, userdata
 from factory_game.game.art import palette, textures
 from factory_game.game.gfx import arcade
 from factory_game.game.save_errors import describe, shown
@@ -185,14 +185,16 @@ class TitleView(MenuView):
         key = "menu.play_level"
         if level is None:  # every level has a star: say so, and offer the first one short of three
             won, total = self.game.campaign_stars()
-            self.heading(t("title.complete", stars=won, total=total), y + 34, 14, palette()["yellow"])
+            self.heading(t("title.complete", stars=won, total=total), y + 44, 14, palette()["yellow"])
             level, key = self.game.first_below(3), "menu.improve_level"
         if level is not None:
             title = self.game.i18n.pick(self.game.load(level).title, level.stem)
             self.default = self.button(t(key, title=title), y, lambda: self.game.show_briefing(level), width=400)
             y -= ROW
+        saved = userdata.read_career()  # a career going on: its next morning
+        career = t("menu.career_continue", day=saved.day + 1, days=saved.days) if saved else t("menu.career")
         playing = [(t("menu.level_select"), self.game.show_levels), (t("menu.load"), self.load),
-                   (t("menu.career"), self.game.start_career)]
+                   (career, self.game.start_career)]
         quitting = [(t("menu.quit"), self.game.quit)]
         if short:
             buttons = self.button_columns(playing + quitting + self.lang_and_sound_actions(), y, 2)

@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from factory_game import career
 from factory_game.atomic import write_text_atomically
+from factory_game.errors import BadInput
 from factory_game.paths import user_data_dir
 
 try:
@@ -42,6 +44,31 @@ MAX_WINDOW = 16384
 def save_slot() -> Path:
     """The one save slot the pause menu writes and loads."""
     return user_data_dir() / "save.json"
+
+
+def career_file() -> Path:
+    """The career in progress (`career.career_document`), written each evening."""
+    return user_data_dir() / "career.json"
+
+
+def read_career() -> career.Career | None:
+    """The saved career that still goes on, or None (none saved, over, or not readable: a new one starts)."""
+    if not career_file().is_file():
+        return None
+    try:
+        saved = career.read_career(career_file())
+    except BadInput:
+        return None
+    return None if saved.ended else saved
+
+
+def write_career(state: career.Career) -> str | None:
+    """Save the career; why it could not be saved, or None. A finished career's file stays as its last record."""
+    try:
+        career.save_career(state, career_file())
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    return None
 
 
 def progress_file() -> Path:

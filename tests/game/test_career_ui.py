@@ -58,7 +58,7 @@ def test_a_day_ends_on_the_evening_screen_with_the_headless_careers_record_and_c
 def test_the_last_day_ends_the_career(game):
     from factory_game.game.career_mode import CareerRun
 
-    run = CareerRun(game, days=1)
+    run = CareerRun.new(game, days=1)
     view = run.next_day()
     evening = _end_the_day(view)
     view.on_hide_view()
@@ -73,4 +73,33 @@ def test_a_career_day_cannot_be_saved_or_restarted_as_a_level(game):
     assert not by_text[text("en", "menu.save")].enabled and not by_text[text("en", "menu.restart")].enabled
     assert by_text[text("en", "menu.resume")].enabled
     menu.back()
+    view.on_hide_view()
+
+
+def test_the_career_is_saved_each_evening_and_the_title_plays_on_from_the_next_morning(game, user_data):
+    """Closing the game between days loses nothing: the evening saves the career, and a new game's title offers
+    the next morning, which starts with the cash and the record the evening carried."""
+    view = game.start_career()
+    evening = _end_the_day(view)
+    view.on_hide_view()
+    assert (user_data / "career.json").is_file() and evening.run.saved is None
+    carried = evening.run.business.cash_cents
+    again = make_game(levels=[], lang="en", muted=True, headless=True)  # the game opened again
+    again.show_title()
+    title = again.window.current_view
+    button = next(b for b in title.buttons if b.label.value == text("en", "menu.career_continue", day=2, days=5))
+    button.click()
+    morning = again.window.current_view
+    assert isinstance(morning, PlayView) and morning.career.day == 2 and len(morning.career.records) == 1
+    assert queries.money(morning.world).cash == carried
+    morning.on_hide_view()
+
+
+def test_a_finished_or_damaged_career_save_starts_a_new_career(game, user_data):
+    user_data.mkdir(parents=True, exist_ok=True)
+    (user_data / "career.json").write_text("{not json", encoding="utf-8")
+    game.show_title()
+    assert any(b.label.value == text("en", "menu.career") for b in game.window.current_view.buttons)
+    view = game.start_career()
+    assert view.career.day == 1
     view.on_hide_view()

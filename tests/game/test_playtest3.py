@@ -257,12 +257,12 @@ def test_14_a_lever_pulled_is_said_in_the_alerts(play):
     play.apply(SetPrice("image", 30))  # the same lever again: its line updates
     play.apply(SetCap("L1", 2))
     play.apply(SignContract("video", 2))
-    lines = [text for text, _colour in play.alerts.lines(play.game.i18n, 6) if text]
-    assert lines[0].endswith("Signed 2 Clipper slots on contract: they arrive in 15m00s")
+    lines = [text.split(" — ")[0] for text, _colour in play.alerts.lines(play.game.i18n, 6) if text]  # each with
+    assert lines[0].endswith("Signed 2 Clipper slots on contract: they arrive in 15m00s")  # its effect after " — "
     assert lines[1].endswith("L1 may now have 2 tasks in flight")
     assert lines[2].endswith("Image price set to ¥0.30") and not any("¥0.25" in line for line in lines)
     play.game.i18n.set_language("zh-CN")
-    assert play.alerts.lines(play.game.i18n, 3)[2][0].endswith("图片 价格改为 ¥0.30")
+    assert play.alerts.lines(play.game.i18n, 3)[2][0].split("——")[0].endswith("图片 价格改为 ¥0.30")
     play.game.i18n.set_language("en")
 
 
