@@ -281,3 +281,7 @@ def summary_table(result: RunResult, lang: str = "en") -> str:
             lines.append(f"goal {r.goal.metric} {sign} {thresholds}: {format_value(r.value, unit, lang)}  {mark}")
         lines.append(f"stars: {result.stars}")
     return "\n".join(lines)
+
+
+if __name__ == "__main__":  # `python -m factory_game.cli` as `python -m factory_game`
+    sys.exit(main())

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from factory_game.game.camera import HudFrame
     from factory_game.game.clock import SimClock
     from factory_game.game.floor_labels import FloorLabels
+    from factory_game.game.forecaster import Forecaster
     from factory_game.game.gfx import arcade
     from factory_game.game.i18n import I18n
     from factory_game.game.ui import Button, Label
@@ -39,6 +40,7 @@ class PlayContext(Protocol):
     mods_off: set[str]
     floor_labels: FloorLabels
     watching: Cursor | None  # a recorded run being watched (its levers are off)
+    forecaster: Forecaster  # the goals' projection
 
     def inspector_lines(self) -> list[str]: ...
     def mods_text(self) -> str: ...

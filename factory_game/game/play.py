@@ -16,6 +16,7 @@ from factory_game.game.alerts import RECENT_MS, Alerts
 from factory_game.game.camera import PAN_STEP_PX, FloorCamera, HudCanvas, HudFrame
 from factory_game.game.clock import BASE_RATE, SimClock
 from factory_game.game.floor_labels import FloorLabels
+from factory_game.game.forecaster import Forecaster
 from factory_game.game.gfx import arcade
 from factory_game.game.hud import Hud, money, wait_text
 from factory_game.game.regions import make_regions, place_regions
@@ -80,6 +81,7 @@ class PlayView(arcade.View):
         self._press: tuple[float, float] | None = None  # where the mouse went down, until it is a click or a drag
         self._dragging = False
         self.alerts = Alerts(self.world, game.i18n, game.sounds)
+        self.forecaster = Forecaster()  # the goals strip's projection, made on a worker thread
         self._lang = game.i18n.lang  # the language the screen was last laid out in
         if prepared is not None:
             prepared.session.on_failure(self.mod_failed)

@@ -36,7 +36,7 @@ def render_play(level_path: str | Path, at_ms: int, out: str | Path | None = Non
     view.clock.paused = False  # the picture shows the game running, not the pause sign
     view.selected = view.scene.selected = select
     view.scene.sync(0)
-    view.hud.refresh(1.0)
+    settle_projection(view)
     image = frame(view)
     if out is not None:
         image.save(out)
@@ -58,7 +58,7 @@ def render_replay(level_path: str | Path, replay_path: str | Path, at_ms: int, o
         game.window.set_size(*size)
     recording = Recording(Path(level_path), read_replay(str(replay_path)).commands, seed, LEDGER_WINDOW)
     view = game.watch(recording).seek(at_ms)
-    view.hud.refresh(1.0)
+    settle_projection(view)
     image = frame(view)
     if out is not None:
         image.save(out)
@@ -89,6 +89,13 @@ def busiest_moment(level_path: str | Path, seed: int | None = None, every_ms: in
         if load > best:
             best, best_at = load, at
     return best_at
+
+
+def settle_projection(view) -> None:
+    """Refresh the HUD with the goals' projection of this very moment in (made on a worker thread in play), so a
+    picture does not depend on how fast the worker was."""
+    view.forecaster.settle(view.world, view.clock.end_ms)
+    view.hud.refresh(1.0)
 
 
 def frame(view):

@@ -108,12 +108,19 @@ class Incidents:
         for incident in self.schedule:
             calendar.at(incident.at_ms, self._open, incident)
 
+    def forget_unopened(self) -> None:
+        """Drop the incidents that have not opened yet (a projection's copy of the world: the manager cannot know
+        them); those open keep their deadlines and defaults."""
+        self.schedule = [incident for incident in self.schedule if incident.id in self.opened]
+
     def open_now(self) -> list[Incident]:
         """Incidents opened and not answered yet, oldest first: what waits for the manager."""
         return [i for i in self.opened.values() if i.choice is None]
 
     # ------------------------------------------------------------------------------------------ onset, deadline
     def _open(self, incident: Incident) -> None:
+        if incident not in self.schedule:  # forgotten (`forget_unopened`)
+            return
         self.opened[incident.id] = incident
         if self.host.listeners:
             self.host.emit(Kind.INCIDENT, info=f"{incident.id}:{incident.kind}:{incident.deadline_ms}")

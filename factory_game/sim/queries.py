@@ -418,3 +418,8 @@ def last_refusal(world: World) -> tuple[str, dict[str, str | int]]:
     if record is None or record.ok:
         return "", {}
     return record.code, dict(record.values)
+
+
+def commands_given(world: World) -> int:
+    """How many commands the world has taken so far, carried out or not (a decision was made since: it grew)."""
+    return len(world.commands)

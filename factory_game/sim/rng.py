@@ -29,3 +29,10 @@ class RngStreams:
             rng = random.Random(derive_seed(self.seed, name))
             self._streams[name] = rng
         return rng
+
+    def fork(self, salt: str) -> None:
+        """Send every stream, and those asked for later, down another path from here on (`salt` names it): what a
+        copy of a world does to draw one possible future instead of replaying the one its seed holds."""
+        self.seed = derive_seed(self.seed, f"fork/{salt}")
+        for name, rng in self._streams.items():
+            rng.seed(derive_seed(self.seed, name))

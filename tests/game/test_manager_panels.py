@@ -2,6 +2,7 @@
 commands, per-model hotkeys and shift-click renting; nothing overlaps with the panel open, in both languages."""
 
 import itertools
+import time
 
 import pytest
 
@@ -40,6 +41,30 @@ def test_live_goals_show_the_reports_values_and_project_money(window):
     assert len(strip.lines) == len(results) and all(label.value for label in strip.lines)
     sla = next(o for o in strip.outlooks if o.now.goal.metric == "tiers.L1.sla_share")
     assert sla.projected_value == sla.now.value  # a share is projected as it stands
+
+
+def test_once_the_worlds_futures_are_in_the_goals_project_from_them_and_a_decision_asks_again(window):
+    """Issue 16 item 5: the strip shows the median and range of the futures (`level/projection.py`), made on the
+    forecaster's worker; a lever pulled asks for a new projection at once."""
+    from factory_game.sim.commands import SetPrice
+
+    view = _played(window, _level("opening-day"))
+    view.forecaster.settle(view.world, view.clock.end_ms)
+    view.hud.refresh(1.0)
+    latest = view.forecaster.latest
+    profit = next(o for o in view.hud.manager.goals.outlooks if o.now.goal.metric == "money.profit_cents")
+    future = latest["money.profit_cents"]
+    assert (profit.projected_value, profit.low, profit.high) == (future.value, future.low, future.high)
+    assert future.low < future.high and view.forecaster.made_at == 90 * 60_000
+    view.apply(SetPrice("image", 200))  # dear: fewer customers from now on
+    for _ in range(100):  # asked for as soon as the worker has rested (a quarter of the game's time at most)
+        view.hud.refresh(1.0)
+        view.forecaster.wait()
+        if view.forecaster.latest is not latest:
+            break
+        time.sleep(0.05)
+    assert view.forecaster.latest is not latest and view.forecaster.made_at == 90 * 60_000
+    assert view.forecaster.latest["money.profit_cents"].value != future.value
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])

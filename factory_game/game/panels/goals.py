@@ -75,7 +75,8 @@ class GoalsStrip:
                 while len(points) > 2 and points[1][0] < now - TREND_WINDOW_MS:
                     points.pop(0)
             self._money_history(world)
-        self.outlooks = outlook(results, self.history, now, hud.view.clock.end_ms)
+        end = hud.view.clock.end_ms
+        self.outlooks = outlook(results, self.history, now, end, hud.view.forecaster.poll(world, end))
         pal = palette()
         for label, view in zip(self.lines, self.outlooks, strict=True):
             goal = view.now.goal

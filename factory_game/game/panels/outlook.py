@@ -1,6 +1,10 @@
 """Live goals: each goal's value so far (the end report's number: the same `evaluate` on the same summary), where
 it is heading as a range, and which goal held the stars down. Pure Python (no Arcade), so tests check it headless.
 
+Where it is heading comes from the world's futures when the game has them (`level/projection.py`, made by
+`game/forecaster.py`: the median and range of six runs to closing time with today's levers); before the first is in,
+or for a world that cannot be copied, from what the strip has seen:
+
 The range. A sum (money, counts) goes on at its pace: the recent pace (the last TREND_WINDOW_MS) and the pace since
 the start bound it; a share or a percentile stays within what it was over the recent window (from NEUTRAL_MS on).
 A guess from a few minutes says little: for the first NEUTRAL_MS a goal is shown neutral (grey) whatever its range,
@@ -10,9 +14,11 @@ A count of minutes cannot grow faster than the clock.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from factory_game.level.goals import GoalResult, capping, score
+from factory_game.level.projection import Projection
 from factory_game.sim.clock import MINUTE
 
 TREND_WINDOW_MS = 30 * MINUTE  # a cumulative goal is projected at its pace over this much of the recent past
@@ -88,13 +94,18 @@ def project_range(metric: str, value_now: float, history: list[tuple[int, float]
 
 
 def outlook(results: list[GoalResult], history: dict[str, list[tuple[int, float]]], now_ms: int,
-            end_ms: int | None) -> list[GoalOutlook]:
+            end_ms: int | None, projected: Mapping[str, Projection] | None = None) -> list[GoalOutlook]:
+    """Each goal now and where it is heading: from the futures of the world (`projected`, by metric: the level's
+    projection) when there are some, else at its pace (`project`, `project_range`)."""
     out = []
     for result in results:
         points = history.get(result.goal.metric, [])
-        low, high = project_range(result.goal.metric, result.value, points, now_ms, end_ms)
-        value = project(result.goal.metric, result.value, points, now_ms, end_ms)
-        value = min(max(value, low), high)
+        future = (projected or {}).get(result.goal.metric)
+        if future is not None:
+            value, low, high = future.value, future.low, future.high
+        else:
+            low, high = project_range(result.goal.metric, result.value, points, now_ms, end_ms)
+            value = min(max(project(result.goal.metric, result.value, points, now_ms, end_ms), low), high)
         early = end_ms is not None and now_ms < min(NEUTRAL_MS, end_ms // 4)
         out.append(GoalOutlook(result, value, score(result.goal, value).stars, low, high, early))
     return out
