@@ -97,7 +97,8 @@ class TaskGroup:
 
 
 def decision_text(command: Command, lang: str = "en") -> str:
-    """A decision in a few characters, for a mark on a chart: "+4 sd15", "-2 sd15", "image 0.80", "L3 cap 1".
+    """A decision in a few characters, for a mark on a chart: "+4 sd15", "-2 sd15", "image 0.80", "L3 cap 1",
+    "#2 matched" (an incident's answer).
     The words are the string table's `lever.<command>_mark` (the lever table's `mark`), filled with the command's
     fields; `_mark_off` when the decision switches something off or opens a door (a false or zero value)."""
     values = asdict(command)
@@ -108,6 +109,8 @@ def decision_text(command: Command, lang: str = "en") -> str:
         key += "_off"
     if "cents" in values:
         values["price"] = f"{values['cents'] / 100:.2f}"
+    if command.name == "answer_incident":  # the choice in the player's language
+        values["choice"] = text(lang, f"incident.choice_{values['choice']}")
     return text(lang, key, **values)
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from factory_game.level import load_level
 from factory_game.report import ReportData
+from factory_game.report.data import decision_text
 from factory_game.report.markdown import markdown
+from factory_game.sim.commands import AnswerIncident
+from factory_game.sim.incidents import KINDS
 from tests.campaign.policies import EXPERTS, RentMaxBeforeEvents, play
 
 
@@ -28,4 +31,14 @@ def test_three_stars_say_so():
     spec = load_level("levels/campaign/01-opening-day.toml")
     data = ReportData.from_run(play(spec, 1, EXPERTS["01-opening-day"](spec)))
     assert "Every goal earned three stars." in markdown(data, images={}, lang="en")
-    assert [d[3] for d in data.decisions if d[1] == "player"] == ["image 0.80"]
+    player = [d[3] for d in data.decisions if d[1] == "player"]
+    assert player[:4] == ["image 0.90", "#1 served", "image 1.42", "#2 matched"]  # a spike, then a rival's cut
+    assert "image 0.48" in [d[3] for d in data.decisions if d[1] == "level"]  # the match's own cut, then the player's
+
+
+def test_every_incident_answer_has_a_mark_in_both_languages():
+    for kind in KINDS.values():
+        for choice in kind.choices:
+            for lang in ("en", "zh-CN"):
+                mark = decision_text(AnswerIncident(2, choice), lang)
+                assert "2" in mark and "incident." not in mark and "lever." not in mark, (kind.name, choice, mark)
