@@ -144,11 +144,13 @@ def format_number(value: float, lang: str = FALLBACK) -> str:
 
 def format_value(amount: float, unit: str, lang: str = FALLBACK) -> str:
     """A figure by its unit (the units of ``factory_game.sim.metrics.Metric``): ``cents`` (money), ``ms`` (a
-    duration), ``share`` (a percentage), else (``count``, ``score``) a number."""
+    duration), ``share`` (a percentage), ``factor`` (a multiplier: ×1.25), else (``count``, ``score``) a number."""
     if unit == "cents":
         return format_money(round(amount), lang)
     if unit == "ms":
         return format_duration(amount)
     if unit == "share":
         return format_percent(amount, lang, decimals=1)
+    if unit == "factor":
+        return "×" + numbers.format_decimal(amount, format="0.00", locale=_locale(lang))
     return format_number(amount, lang)

@@ -28,14 +28,14 @@ MAX_SAMPLES = 720  # time-series points kept; then the resolution halves
 @dataclass(frozen=True)
 class Metric:
     """One figure of the summary. `unit` says how to show it: "count", "ms" (a duration), "cents" (money),
-    "share" (0-1, shown as a percentage) or "score" (0-100)."""
+    "share" (0-1, shown as a percentage), "score" (0-100) or "factor" (a multiplier, shown as ×1.25)."""
 
     name: str
     unit: str
     description: str
 
 
-UNITS = ("count", "ms", "cents", "share", "score")
+UNITS = ("count", "ms", "cents", "share", "score", "factor")
 
 # A group of tasks (everything, one model, one tier): `Stats.summary`.
 TASK_METRICS = (
@@ -110,7 +110,7 @@ ANGER_METRICS = (
 MANAGER_METRICS = (
     Metric("autopilot_minutes", "count", "simulated minutes the auto-manager was on (its star cap)"),
     Metric("reputation", "share", "reputation at the end (docs/engine.md \"The market and the levers\")"),
-    Metric("demand_factor", "share", "demand against the level's rate at the end (price and reputation)"),
+    Metric("demand_factor", "factor", "demand against the level's rate at the end (price, reputation, incidents)"),
 )
 RUN_METRICS = (
     Metric("time_ms", "ms", "simulated time the summary was taken at"),
