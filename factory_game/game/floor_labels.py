@@ -118,5 +118,13 @@ class FloorLabels:
         return label.text.left, label.text.bottom, label.text.content_width, label.text.content_height
 
     def draw(self) -> None:
-        self.plates.draw()
-        self.batch.draw()
+        """Within the floor's area only, as the floor itself: a plate the camera moved past the area's top would
+        otherwise show over the goals strip (seen at 640x360, where the floor is taller than its area)."""
+        ctx = self.view.window.ctx
+        width, height = self.view.camera.area
+        ctx.scissor = (0, 0, width, height)
+        try:
+            self.plates.draw()
+            self.batch.draw()
+        finally:
+            ctx.scissor = None
