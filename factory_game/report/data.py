@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 
 
 def metric_unit(metric: str) -> str:
-    """The unit of a summary figure (``cents``, ``ms``, ``share``, ``count``, ``score``, ``factor``), from the simulator's
-    declared metrics; a figure not declared there shows as a plain number."""
+    """The unit of a summary figure (``cents``, ``ms``, ``share``, ``count``, ``score``, ``factor``), from the
+    simulator's declared metrics; a figure not declared there shows as a plain number."""
     try:
         return metric_of(metric).unit
     except KeyError:
