@@ -12,6 +12,7 @@ from collections import deque
 
 from factory_game.game import save_errors
 from factory_game.game.art import palette
+from factory_game.game.panels.incident import incident_words
 from factory_game.sim import queries
 from factory_game.sim.queries import Kind, multiplier, over_the_line
 from factory_game.texts import format_duration, format_money
@@ -154,8 +155,8 @@ class Alerts:
                 shown["content"] = self._content_name(shown["content"])
             if "incident" in shown:  # its title, and the answer's button text
                 if "choice" in shown:
-                    shown["choice"] = i18n.t(f"incident.{shown['incident']}_{shown['choice']}")
-                shown["incident"] = i18n.t(f"incident.{shown['incident']}")
+                    shown["choice"] = incident_words(i18n, self.world, shown["incident"], shown["choice"])
+                shown["incident"] = incident_words(i18n, self.world, shown["incident"])
             text = f"{format_duration(time)} " + i18n.t(f"alert.{key}", **shown)
             if repeats > 1:
                 text += f" ×{repeats}"

@@ -186,7 +186,8 @@ def _build(data: dict, report, catalog: Catalog, filename: str) -> LevelSpec | N
         goals += (autopilot_star_cap_goal(autopilot.star_cap, fields["duration_ms"]),)
     trace = read_trace_table(root.table("trace"), filename, models, tiers, _served_by(models))
     spot = _table(root, "spot", SpotSpec) if root.has("spot") else None
-    incidents = _incidents(root.table("incidents")) if root.has("incidents") else None
+    incidents = _incidents(root.table("incidents"), catalog.incidents, [mod_id for mod_id, _version in mods]) \
+        if root.has("incidents") else None
     root.finish()
 
     if None in fields.values() or arrivals is None or not models:
@@ -396,9 +397,9 @@ def _market(table: Reader) -> MarketSpec:
     return MarketSpec(**fields, levers=tuple(dict.fromkeys(levers)))
 
 
-def _incidents(table: Reader) -> IncidentsSpec:
-    """`[incidents]`: the declared fields, and `rates`, a table of incident kinds (`sim.incidents.KINDS`) to onsets
-    per hour."""
+def _incidents(table: Reader, mod_kinds: dict, level_mods: list[str]) -> IncidentsSpec:
+    """`[incidents]`: the declared fields, and `rates`, a table of incident kinds to onsets per hour: the built-in
+    kinds (`sim.incidents.KINDS`) and `<mod id>/<name>`, a kind a mod of the level registers."""
     fields = read_fields(table, IncidentsSpec)
     rates = table.raw("rates", {})
     out: list[tuple[str, float]] = []
@@ -406,10 +407,14 @@ def _incidents(table: Reader) -> IncidentsSpec:
         table.report(table.key("rates"), "a table of incident kinds to onsets per hour, like { rush_batch = 0.5 }",
                      repr(rates))
         rates = {}
+    known = [*INCIDENT_KINDS, *mod_kinds]
     for kind, rate in rates.items():
-        if kind not in INCIDENT_KINDS:
-            table.report(table.key(f"rates.{kind}"), "an incident kind" + _did_you_mean(kind, list(INCIDENT_KINDS)),
-                         repr(kind))
+        owner = kind.split("/", 1)[0] if "/" in kind else None
+        if owner is not None and owner not in level_mods and not any(k.startswith(f"{owner}/") for k in mod_kinds):
+            table.report(table.key(f"rates.{kind}"), f"an incident kind of a mod this level uses; mod {owner!r} is "
+                         "not in its `mods` (add it there)", repr(kind))
+        elif kind not in known:
+            table.report(table.key(f"rates.{kind}"), "an incident kind" + _did_you_mean(kind, known), repr(kind))
         elif isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate <= 60:
             table.report(table.key(f"rates.{kind}"), "onsets per hour from 0 to 60", repr(rate))
         else:

@@ -170,8 +170,9 @@ class SpotSpec:
 @dataclass(frozen=True)
 class IncidentsSpec:
     """`[incidents]`: which incident kinds may occur and how often (`rates`: kind -> onsets per hour, read and
-    checked by the loader against `sim.incidents.KINDS`); none before `first_after`, at least `gap` apart, none in
-    the last `gap` of the level. A level without it has no incidents."""
+    checked by the loader against `sim.incidents.KINDS` and the `<mod id>/<name>` kinds the level's mods register);
+    none before `first_after`, at least `gap` apart, none in the last `gap` of the level. A level without it has no
+    incidents."""
 
     first_after_ms: int = field(default=10 * MINUTE, metadata=toml("first_after", "duration", 0))
     gap_ms: int = field(default=10 * MINUTE, metadata=toml("gap", "duration", 0))

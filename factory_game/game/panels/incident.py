@@ -58,8 +58,17 @@ def shown(waiting: list[Incident]) -> tuple[int, int, int] | None:
     return (waiting[0].id, len(waiting), waiting[-1].id) if waiting else None
 
 
+def incident_words(i18n, world, kind: str, part: str = "title", **values) -> str:
+    """An incident's words in the player's language: its "title", "body" (formatted with `values`) or a choice's
+    button. A built-in kind's are the `[incident]` strings; a mod's kind carries its own (`IncidentKind.texts`)."""
+    texts = queries.incident_texts(world, kind)
+    if texts is not None:
+        return i18n.pick(texts[part]).format(**values) if part in texts else part
+    return i18n.t(f"incident.{kind}" + ("" if part == "title" else f"_{part}"), **values)
+
+
 def choice_text(hud: WidgetHost, kind: str, choice: str) -> str:
-    return hud.i18n.t(f"incident.{kind}_{choice}")
+    return incident_words(hud.i18n, hud.view.world, kind, choice)
 
 
 class IncidentCard:
@@ -79,10 +88,11 @@ class IncidentCard:
         width = min(CARD_W, right - left - 24)
         inner = int(width) - 20
         x = left + 12 + 10
-        title = t(f"incident.{incident.kind}")
+        title = incident_words(hud.i18n, hud.view.world, incident.kind)
         if len(waiting) > 1:
             title += "  " + t("incident.more", n=len(waiting) - 1)
-        body = wrap(t(f"incident.{incident.kind}_body", **body_values(hud, incident)), inner)[:BODY_LINES]
+        body = wrap(incident_words(hud.i18n, hud.view.world, incident.kind, "body", **body_values(hud, incident)),
+                    inner)[:BODY_LINES]
         labels = [choice_text(hud, incident.kind, c) for c in incident.choices]
         one_row = sum(text_width(text) + 16 for text in labels) + 6 * (len(labels) - 1) <= inner
         button_rows = 1 if one_row else len(labels)
