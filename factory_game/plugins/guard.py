@@ -56,6 +56,11 @@ _local = threading.local()  # .in_hook: the (mod, hook) a thread is inside, or N
 _MOD_MODULES: set[str] = set()  # the top-level module names of loaded mods: their code is audited
 
 
+def current_hook() -> tuple[str, str] | None:
+    """The (mod id, hook) this thread is running, or None outside hooks."""
+    return getattr(_local, "in_hook", None)
+
+
 def audit_module(name: str) -> None:
     """Audit a loaded mod's code: its package (or file module) and everything under it."""
     _MOD_MODULES.add(name.split(".", 1)[0] if not name.startswith("river_mod_") else name)
