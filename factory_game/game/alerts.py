@@ -12,7 +12,7 @@ from collections import deque
 
 from factory_game.game import save_errors
 from factory_game.game.art import palette
-from factory_game.game.panels.incident import incident_words
+from factory_game.game.incident_text import incident_words
 from factory_game.sim import queries
 from factory_game.sim.queries import Kind, multiplier, over_the_line
 from factory_game.texts import format_duration, format_money

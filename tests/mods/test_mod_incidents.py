@@ -173,7 +173,7 @@ def test_a_bad_registration_names_each_problem(mods_dir):
 
 
 def test_the_card_and_alerts_read_a_mods_words_in_each_language(mods_dir):
-    from factory_game.game.panels.incident import incident_words
+    from factory_game.game.incident_text import incident_words
 
     class Lang:
         def __init__(self, lang):

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from factory_game.game.art import palette
+from factory_game.game.incident_text import incident_words
 from factory_game.game.ui import box, text_width, wrap
 from factory_game.sim import queries
 from factory_game.texts import format_duration, format_money
@@ -56,15 +57,6 @@ def body_values(hud: WidgetHost, incident: Incident) -> dict[str, Any]:
 def shown(waiting: list[Incident]) -> tuple[int, int, int] | None:
     """What the card's layout depends on: the oldest open incident, how many wait, the newest's id."""
     return (waiting[0].id, len(waiting), waiting[-1].id) if waiting else None
-
-
-def incident_words(i18n, world, kind: str, part: str = "title", **values) -> str:
-    """An incident's words in the player's language: its "title", "body" (formatted with `values`) or a choice's
-    button. A built-in kind's are the `[incident]` strings; a mod's kind carries its own (`IncidentKind.texts`)."""
-    texts = queries.incident_texts(world, kind)
-    if texts is not None:
-        return i18n.pick(texts[part]).format(**values) if part in texts else part
-    return i18n.t(f"incident.{kind}" + ("" if part == "title" else f"_{part}"), **values)
 
 
 def choice_text(hud: WidgetHost, kind: str, choice: str) -> str:
