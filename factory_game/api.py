@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pluggy
 
-from factory_game.catalog import Provider
+from factory_game.catalog import ModIncident, Provider
 from factory_game.sim.clock import HOUR, MINUTE, SECOND
 from factory_game.sim.commands import Arrive, Release, Rent, SetPrice
 from factory_game.sim.distributions import Dist
@@ -49,7 +49,7 @@ def queued_keys(world: World, model_id: str) -> list[tuple]:
 
 __all__ = [
     "API_VERSION", "HOUR", "MINUTE", "PROJECT", "SECOND", "Arrive", "ContentSpec", "Customer", "Dist", "Event",
-    "Kind", "LevelSpec", "ModelSpec", "Newcomer", "Provider", "Release", "Rent", "SetPrice", "Task", "World",
-    "builtin_answer", "builtin_price", "builtin_priority_key", "hookimpl", "queue_length", "queued_keys",
+    "Kind", "LevelSpec", "ModIncident", "ModelSpec", "Newcomer", "Provider", "Release", "Rent", "SetPrice", "Task",
+    "World", "builtin_answer", "builtin_price", "builtin_priority_key", "hookimpl", "queue_length", "queued_keys",
     "serving_slots",
 ]

@@ -2,14 +2,15 @@
 that differ in what a deterministic run must not depend on, and compares their event-log hashes:
 
 - the same hash seed, at a later wall-clock time: a difference means randomness or time read outside the hooks
-  (at import, in a thread, `datetime.now()`, `secrets`), which the guard cannot see;
+  (at import, in a thread, or by a library the hook calls: `datetime.now()`, `secrets`), which the guard cannot see;
 - other `PYTHONHASHSEED`s: a difference means the order of a set (or of a dict built from one) of strings;
 - the level's mods imported in the reverse order: a difference means import-time side effects between mods;
 - a second run in the first process: a difference means state kept between runs (module-level globals).
 
 For each difference it names the first event that differs and the hook that ran just before it. What the guard
-sees inside a hook (a clock, `os.urandom`, an unseeded `Random()`, the global `random`) fails the run, and is
-reported as that run's failure. `factory_game.testing.assert_deterministic` calls `check_level`."""
+sees inside a hook (a clock, `datetime.now()`, `os.urandom`, `secrets`, an unseeded `Random()`, the global `random`)
+fails the run, and is reported as that run's failure. `factory_game.testing.assert_deterministic` calls
+`check_level`."""
 
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ WHY = {
     "again": "a second run in the same process differs: the mod keeps state between runs (module-level "
              "globals?); keep a run's state in the `state` argument",
     "process": "a run in another process differs with the same hash seed: randomness or time read outside the "
-               "hooks (at import, in a thread, datetime.now(), secrets)?",
+               "hooks (at import, in a thread, or by a library a hook calls)?",
     "hash": "the run depends on Python's hash seed: iterating a set of strings (or a dict built from one)? "
             "iterate sorted(...)",
     "imports": "the run depends on the order the mods are imported: side effects at import time?",

@@ -12,7 +12,7 @@ from collections import deque
 
 from factory_game.game import save_errors
 from factory_game.game.art import palette
-from factory_game.game.incident_words import answer_effect
+from factory_game.game.incident_words import answer_effect, incident_words
 from factory_game.sim import queries
 from factory_game.sim.queries import Kind, multiplier, over_the_line
 from factory_game.texts import format_duration, format_money
@@ -181,8 +181,8 @@ class Alerts:
                     incident = self._incidents().get(shown.pop("id", -1))
                     if incident is not None:
                         effect_text = answer_effect(self.world, i18n, incident, shown["choice"])
-                    shown["choice"] = i18n.t(f"incident.{shown['incident']}_{shown['choice']}")
-                shown["incident"] = i18n.t(f"incident.{shown['incident']}")
+                    shown["choice"] = incident_words(i18n, self.world, shown["incident"], shown["choice"])
+                shown["incident"] = incident_words(i18n, self.world, shown["incident"])
             effect = shown.pop("effect", None)
             text = f"{format_duration(time)} " + i18n.t(f"alert.{key}", **shown)
             if effect is not None:

@@ -1,16 +1,28 @@
-"""An incident's drawn sizes and expected effects in the player's words: the card's body (`panels/incident.py`)
-and the alert that says an answer and what it will do (`alerts.py`) format them the same way."""
+"""An incident's words in the player's language, for the incident card (`panels/incident.py`) and the alerts
+(`alerts.py`): its title, body and buttons (a built-in kind's are the `[incident]` strings of resources/i18n, a mod's
+kind carries its own: `river_register_incidents`), its drawn sizes, and what an answer will do. A leaf module, so the
+two can share it without importing each other."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from factory_game.sim import queries
 from factory_game.texts import format_duration, format_money
 
 if TYPE_CHECKING:
     from factory_game.game.i18n import I18n
     from factory_game.sim.incidents import Incident
     from factory_game.sim.world import World
+
+
+def incident_words(i18n, world, kind: str, part: str = "title", **values) -> str:
+    """An incident's words in the player's language: its "title", "body" (formatted with `values`) or a choice's
+    button. A built-in kind's are the `[incident]` strings; a mod's kind carries its own (`IncidentKind.texts`)."""
+    texts = queries.incident_texts(world, kind)
+    if texts is not None:
+        return i18n.pick(texts[part]).format(**values) if part in texts else part
+    return i18n.t(f"incident.{kind}" + ("" if part == "title" else f"_{part}"), **values)
 
 
 def percent(share: float) -> str:
@@ -41,7 +53,7 @@ def body_values(world: World, i18n: I18n, incident: Incident) -> dict[str, Any]:
 
 def answer_effect(world: World, i18n: I18n, incident: Incident, choice: str) -> str:
     """What an answer will do, from the incident's sizes (`incident.<kind>_<choice>_effect`); empty for a kind
-    without such words (a mod's)."""
+    without such words (a mod's: its button says it)."""
     key = f"incident.{incident.kind}_{choice}_effect"
     text = i18n.t(key, **body_values(world, i18n, incident))
     return "" if text == key else text

@@ -74,7 +74,7 @@ def busiest_moment(level_path: str | Path, seed: int | None = None, every_ms: in
     from factory_game.sim.world import World
 
     prepared = prepare_level(level_path, lenient=True)
-    world = World(prepared.spec, seed=seed, rules=prepared.rules)
+    world = World(prepared.spec, seed=seed, rules=prepared.rules, incident_kinds=prepared.session.incident_kinds)
     prepared.session.attach(world)
     if queries.autopilot_on(world):
         from factory_game.sim.commands import SetAutopilot

@@ -95,10 +95,9 @@ class LevelDocument:
             raise LevelError([Problem(filename, "", "valid TOML", str(exc), line)]) from None
         self.filename = filename
         self.problems: list[Problem] = []
-        overrides = list(overrides)
-        self.data = apply_overrides(data, overrides, filename, self.problems)
+        self.overridden: list[str] = []  # the keys --set changed, a mod's entry by its place in `mods`
+        self.data = apply_overrides(data, overrides, filename, self.problems, self.overridden)
         self.lines = key_lines(text)
-        self.overridden = [item.partition("=")[0].strip() for item in overrides]
 
     def problem(self, key: str, expected: str, found: str) -> Problem:
         """A problem at `key`, with its line in the file (or marked as coming from an override)."""
@@ -132,8 +131,13 @@ class LevelDocument:
         return spec
 
 
-def apply_overrides(data: dict, overrides: Iterable[str], filename: str, problems: list[Problem]) -> dict:
-    """`--set models.sd15.slots=30`: the value is read as TOML (a bare word becomes a string)."""
+def apply_overrides(data: dict, overrides: Iterable[str], filename: str, problems: list[Problem],
+                    keys: list[str] | None = None) -> dict:
+    """`--set models.sd15.slots=30`: the value is read as TOML (a bare word becomes a string). The keys set are
+    appended to `keys`.
+
+    A mod's setting is `level.mods.<id or place>.settings.<name>=value`, whether the level lists the mod as a bare
+    `"id"` (made `{ id = "id" }` here, so it can take settings) or as a table."""
     data = copy.deepcopy(data)
     for item in overrides:
         key, sep, raw = item.partition("=")
@@ -141,6 +145,13 @@ def apply_overrides(data: dict, overrides: Iterable[str], filename: str, problem
         if not sep or not key:
             problems.append(Problem(filename, key, "an override like key.path=value", repr(item)))
             continue
+        if key.startswith("level.mods.") and key.count(".") >= 3:
+            key, problem = _mod_entry_key(data, key)
+            if problem:
+                problems.append(Problem(filename, key, problem, f"--set {item}"))
+                continue
+        if keys is not None:
+            keys.append(key)
         try:
             value = tomllib.loads(f"v = {raw.strip()}")["v"]
         except tomllib.TOMLDecodeError:
@@ -161,6 +172,28 @@ def apply_overrides(data: dict, overrides: Iterable[str], filename: str, problem
             else:
                 problems.append(Problem(filename, key, "a path through tables", f"--set {item}"))
     return data
+
+
+def _mod_entry_key(data: dict, key: str) -> tuple[str, str | None]:
+    """`level.mods.<id or place>.rest` as `level.mods.<place>.rest`, the entry made a table; or what is wrong."""
+    level = data.get("level")
+    mods = level.get("mods") if isinstance(level, dict) else None
+    if not isinstance(mods, list):
+        return key, None  # the level's own problem, reported where `mods` is read
+    _level, _mods, chosen, rest = key.split(".", 3)
+    ids = [entry if isinstance(entry, str) else entry.get("id") if isinstance(entry, dict) else None
+           for entry in mods]
+    if chosen.isdigit():
+        index = int(chosen) if int(chosen) < len(mods) else None
+    else:
+        index = ids.index(chosen) if chosen in ids else None
+    if index is None:
+        named = [str(i) for i in ids if isinstance(i, str)]
+        return key, (f"a mod of the level's `mods` list, by id or place (0 to {len(mods) - 1})" if mods else
+                     "a mod of the level's `mods` list, which is empty") + _did_you_mean(chosen, named)
+    if isinstance(mods[index], str):
+        mods[index] = {"id": mods[index]}
+    return f"level.mods.{index}.{rest}", None
 
 
 def _build(data: dict, report, catalog: Catalog, filename: str) -> LevelSpec | None:
@@ -186,7 +219,8 @@ def _build(data: dict, report, catalog: Catalog, filename: str) -> LevelSpec | N
         goals += (autopilot_star_cap_goal(autopilot.star_cap, fields["duration_ms"]),)
     trace = read_trace_table(root.table("trace"), filename, models, tiers, _served_by(models))
     spot = _table(root, "spot", SpotSpec) if root.has("spot") else None
-    incidents = _incidents(root.table("incidents")) if root.has("incidents") else None
+    incidents = _incidents(root.table("incidents"), catalog.incidents, [mod_id for mod_id, _version in mods]) \
+        if root.has("incidents") else None
     root.finish()
 
     if None in fields.values() or arrivals is None or not models:
@@ -396,9 +430,9 @@ def _market(table: Reader) -> MarketSpec:
     return MarketSpec(**fields, levers=tuple(dict.fromkeys(levers)))
 
 
-def _incidents(table: Reader) -> IncidentsSpec:
-    """`[incidents]`: the declared fields, and `rates`, a table of incident kinds (`sim.incidents.KINDS`) to onsets
-    per hour."""
+def _incidents(table: Reader, mod_kinds: dict, level_mods: list[str]) -> IncidentsSpec:
+    """`[incidents]`: the declared fields, and `rates`, a table of incident kinds to onsets per hour: the built-in
+    kinds (`sim.incidents.KINDS`) and `<mod id>/<name>`, a kind a mod of the level registers."""
     fields = read_fields(table, IncidentsSpec)
     rates = table.raw("rates", {})
     out: list[tuple[str, float]] = []
@@ -406,10 +440,14 @@ def _incidents(table: Reader) -> IncidentsSpec:
         table.report(table.key("rates"), "a table of incident kinds to onsets per hour, like { rush_batch = 0.5 }",
                      repr(rates))
         rates = {}
+    known = [*INCIDENT_KINDS, *mod_kinds]
     for kind, rate in rates.items():
-        if kind not in INCIDENT_KINDS:
-            table.report(table.key(f"rates.{kind}"), "an incident kind" + _did_you_mean(kind, list(INCIDENT_KINDS)),
-                         repr(kind))
+        owner = kind.split("/", 1)[0] if "/" in kind else None
+        if owner is not None and owner not in level_mods and not any(k.startswith(f"{owner}/") for k in mod_kinds):
+            table.report(table.key(f"rates.{kind}"), f"an incident kind of a mod this level uses; mod {owner!r} is "
+                         "not in its `mods` (add it there)", repr(kind))
+        elif kind not in known:
+            table.report(table.key(f"rates.{kind}"), "an incident kind" + _did_you_mean(kind, known), repr(kind))
         elif isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate <= 60:
             table.report(table.key(f"rates.{kind}"), "onsets per hour from 0 to 60", repr(rate))
         else:

@@ -9,9 +9,14 @@
   simulated time, flushes what it can and exits with code 2 (`os._exit`, which no `except` can catch);
 - Python's global `random` refuses to be used inside a hook (a run must be the same on every machine: a hook's
   randomness comes from the `rng` it is handed); the module-level functions are wrapped once, at import, so that
-  even `from random import randint` in a mod gets the guarded one. The other sources of difference a mod's own
-  code can reach while a hook runs — the clocks (`time.time`, `time.monotonic`, `time.perf_counter` …),
-  `os.urandom`, `uuid.uuid1`/`uuid4` and an unseeded `random.Random()` — raise `NondeterministicCall`;
+  even `from random import randint` in a mod gets the guarded one, and so is `random.SystemRandom` (the
+  operating system's entropy, behind `secrets`). The other sources of difference a mod's own code can reach while
+  a hook runs — the clocks (`time.time`, `time.monotonic`, `time.perf_counter`, `time.thread_time`,
+  `time.clock_gettime`, `time.localtime()` with no argument …, `datetime.datetime.now`/`utcnow`/`today`,
+  `datetime.date.today`), `os.urandom`, `secrets.*`, `uuid.uuid1`/`uuid4` and an unseeded `random.Random()` —
+  raise `NondeterministicCall`, naming what was called (the session names the mod and the hook). All are
+  installed once per process; outside hooks they cost one thread-local read per call and change nothing (the
+  game and the watchdog keep their own clocks);
 - time per mod and hook is added up (`--profile-mods`), and `RIVER_TRACE_MODS=1` prints every call, its arguments
   and its answer to stderr, as datasette's DATASETTE_TRACE_PLUGINS does (`RIVER_TRACE_MODS=mod-id` or
   `=mod-id:hook` keeps only those calls; empty or `0` is off).
@@ -20,9 +25,11 @@
 from __future__ import annotations
 
 import ctypes
+import datetime
 import gc
 import os
 import random
+import secrets
 import sys
 import threading
 import time
@@ -36,7 +43,8 @@ WALL_CEILING_FACTOR, WALL_CEILING_MIN_S = 5.0, 5.0  # a call blocked in C ends t
 GRACE_S = 1.0  # how long a hook that was sent HookTimeout has to give up before the process ends
 PRECISE_BELOW_S = 0.1  # budgets below this read the CPU clock at the start of every call (see _Call)
 
-_perf_counter = time.perf_counter  # the guard's own clock, taken before the clocks are audited below
+# the guard's own clocks, taken before the clocks are audited below
+_perf_counter, _thread_time, _clock_gettime = time.perf_counter, time.thread_time, time.clock_gettime
 
 
 class HookTimeout(BaseException):
@@ -54,6 +62,11 @@ class NondeterministicCall(RuntimeError):
 
 _local = threading.local()  # .in_hook: the (mod, hook) a thread is inside, or None
 _MOD_MODULES: set[str] = set()  # the top-level module names of loaded mods: their code is audited
+
+
+def current_hook() -> tuple[str, str] | None:
+    """The (mod id, hook) this thread is running, or None outside hooks."""
+    return getattr(_local, "in_hook", None)
 
 
 def audit_module(name: str) -> None:
@@ -93,9 +106,12 @@ _FIX = {"clock": "a hook sees simulated time as world.now; a run must not depend
         "entropy": "use the `rng` argument the hook is handed (seeded with the run)"}
 
 
-def _audited(label: str, why: str, function: Callable) -> Callable:
+def _audited(label: str, why: str, function: Callable, max_args: int | None = None) -> Callable:
+    """`function`, refusing to run when a mod's code calls it inside a hook (with more than `max_args` positional
+    arguments it reads no clock: `time.localtime(t)` is fine, `time.localtime()` is not)."""
     def audited(*args, **kwargs):
-        if getattr(_local, "in_hook", None) is not None and _from_mod():
+        if getattr(_local, "in_hook", None) is not None and (max_args is None or len(args) <= max_args) \
+                and _from_mod():
             raise NondeterministicCall(f"{label} called inside a hook: it differs from run to run; {_FIX[why]}")
         return function(*args, **kwargs)
     audited.__name__ = audited.__qualname__ = getattr(function, "__name__", label)
@@ -104,14 +120,25 @@ def _audited(label: str, why: str, function: Callable) -> Callable:
     return audited
 
 
+_SOURCES = (  # (module, name, why, most positional arguments with which it still reads the clock; None: any)
+    *((time, name, "clock", None) for name in ("time", "time_ns", "monotonic", "monotonic_ns", "perf_counter",
+                                               "perf_counter_ns", "process_time", "process_time_ns", "thread_time",
+                                               "thread_time_ns", "clock_gettime", "clock_gettime_ns")),
+    (time, "localtime", "clock", 0), (time, "gmtime", "clock", 0), (time, "ctime", "clock", 0),
+    (time, "asctime", "clock", 0), (time, "strftime", "clock", 1),
+    (os, "urandom", "entropy", None), (uuid, "uuid1", "entropy", None), (uuid, "uuid4", "entropy", None),
+    *((secrets, name, "entropy", None) for name in ("token_bytes", "token_hex", "token_urlsafe", "randbelow",
+                                                     "randbits", "choice")),
+)
+
+
 def _audit_sources() -> None:
-    for module, name, why in ((time, "time", "clock"), (time, "time_ns", "clock"), (time, "monotonic", "clock"),
-                              (time, "monotonic_ns", "clock"), (time, "perf_counter", "clock"),
-                              (time, "perf_counter_ns", "clock"), (time, "process_time", "clock"),
-                              (os, "urandom", "entropy"), (uuid, "uuid1", "entropy"), (uuid, "uuid4", "entropy")):
-        function = getattr(module, name)
-        if not hasattr(function, "__wrapped__"):
-            setattr(module, name, _audited(f"{module.__name__}.{name}()", why, function))
+    for module, name, why, max_args in _SOURCES:
+        function = getattr(module, name, None)
+        if function is not None and not hasattr(function, "__wrapped__"):
+            setattr(module, name, _audited(f"{module.__name__}.{name}()", why, function, max_args))
+    _audit_system_random()
+    _audit_datetime()
     init = random.Random.__init__
     if not hasattr(init, "__wrapped__"):
         def seeded_init(self, x=None):
@@ -121,6 +148,52 @@ def _audit_sources() -> None:
             init(self, x)
         seeded_init.__wrapped__ = init  # type: ignore[attr-defined]
         random.Random.__init__ = seeded_init  # type: ignore[method-assign]
+
+
+def _audit_system_random() -> None:
+    """`random.SystemRandom` draws from the operating system whoever calls it (`secrets`, a library, the mod): inside
+    a hook, any draw is refused, as the global `random` is."""
+    for name in ("random", "getrandbits", "randbytes"):
+        function = getattr(random.SystemRandom, name)
+        if hasattr(function, "__wrapped__"):
+            continue
+
+        def drawn(self, *args, _name=name, _function=function):
+            inside = getattr(_local, "in_hook", None)
+            if inside is not None:
+                raise NondeterministicCall(f"random.SystemRandom.{_name}() called inside a hook (directly, or by "
+                                           f"`secrets`): it differs from run to run; {_FIX['entropy']}")
+            return _function(self, *args)
+        drawn.__name__ = drawn.__qualname__ = name
+        drawn.__wrapped__ = function  # type: ignore[attr-defined]
+        setattr(random.SystemRandom, name, drawn)
+
+
+def _audit_datetime() -> None:
+    """`datetime.datetime.now()` and `utcnow()` read the system clock in C, past `time.time`, on types of the C
+    module whose attributes cannot be set: the audited versions are put into each type's own dict (`gc` hands out
+    the dict behind its read-only proxy) and CPython is told the type changed. `date.today()` (and so
+    `datetime.today()`) is audited the same way, to be named as what the mod called. Subclasses inherit them."""
+    for cls, names in ((datetime.date, ("today",)), (datetime.datetime, ("now", "utcnow"))):
+        namespace = gc.get_referents(cls.__dict__)[0]
+        if not isinstance(namespace, dict):  # not CPython's layout: leave datetime as it is (check-mod finds it)
+            return
+        for name in names:
+            original = namespace.get(name)
+            if original is None or hasattr(original, "__wrapped__"):
+                continue
+            namespace[name] = classmethod(_audited_constructor(f"datetime.{cls.__name__}.{name}()", original))
+        ctypes.pythonapi.PyType_Modified(ctypes.py_object(cls))
+
+
+def _audited_constructor(label: str, original: Any) -> Callable:
+    def audited(klass, *args, **kwargs):
+        if getattr(_local, "in_hook", None) is not None and _from_mod():
+            raise NondeterministicCall(f"{label} called inside a hook: it differs from run to run; {_FIX['clock']}")
+        return original.__get__(None, klass)(*args, **kwargs)
+    audited.__name__ = audited.__qualname__ = label.rsplit(".", 1)[1][:-2]
+    audited.__wrapped__ = original  # type: ignore[attr-defined]
+    return audited
 
 
 _guard_global_random()
@@ -168,15 +241,15 @@ def _count_collections(phase: str, _info: dict[str, int]) -> None:
     """`gc.callbacks` entry: adds each collection's CPU time to its thread's total (read by `_Call.cpu_used`)."""
     ident = threading.get_ident()
     if phase == "start":
-        _GC_SINCE[ident] = time.thread_time()
+        _GC_SINCE[ident] = _thread_time()
     else:
         began = _GC_SINCE.pop(ident, None)
         if began is not None:
-            _GC_SECONDS[ident] = _GC_SECONDS.get(ident, 0.0) + time.thread_time() - began
+            _GC_SECONDS[ident] = _GC_SECONDS.get(ident, 0.0) + _thread_time() - began
 
 
 def _cpu_now(clock: int | None) -> float:
-    return time.clock_gettime(clock) if clock is not None else _perf_counter()
+    return _clock_gettime(clock) if clock is not None else _perf_counter()
 
 
 class _Watchdog:

@@ -34,6 +34,12 @@ def river_register_providers(register):
 
 
 @hookspec
+def river_register_incidents(register):
+    """Add incident kinds: call `register(ModIncident(name, choices, default, deadline_ms, texts, draw, answer,
+    start))` once per kind; a level enables it as `<mod id>/<name>` in `[incidents] rates`."""
+
+
+@hookspec
 def river_observe(event, level, settings, state):
     """See every world event (a frozen Event) of a run of `level`; for achievements and logs. Observers get no
     handle on the world, so they cannot change it."""

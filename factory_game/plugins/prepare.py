@@ -41,7 +41,8 @@ class PreparedLevel(NamedTuple):
         """A fresh world of this level (seed: the level's by default), the mods' observers attached. The mods a
         lenient session switches off stay off for every world started from it: open the level again for a clean
         slate."""
-        world = World(self.spec, seed=seed, rules=self.rules, ledger_window=ledger_window)
+        world = World(self.spec, seed=seed, rules=self.rules, ledger_window=ledger_window,
+                      incident_kinds=self.session.incident_kinds)
         self.session.attach(world)
         return world
 

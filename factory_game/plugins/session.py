@@ -28,7 +28,7 @@ import pluggy
 
 from factory_game import __version__
 from factory_game.api import PROJECT
-from factory_game.catalog import Catalog, DuplicateIdError, Provider
+from factory_game.catalog import Catalog, DuplicateIdError, ModIncident, Provider
 from factory_game.level.reader import Reader
 from factory_game.level.schema import read_value
 from factory_game.plugins import builtin as builtin_plugin
@@ -38,11 +38,13 @@ from factory_game.plugins.builtin import BUILTIN_ID
 from factory_game.plugins.discovery import ModInfo, discover
 from factory_game.plugins.errors import ModError, ModFailed, ModFailure
 from factory_game.plugins.guard import DEFAULT_BUDGET_S, Guard, audit_module
+from factory_game.plugins.incidents import check_incident, simulation_kind
 from factory_game.plugins.provenance import describe_mods
 from factory_game.plugins.registered import check_content, check_id_and_names, check_model
 from factory_game.plugins.resolve import resolve
 from factory_game.plugins.views import CustomerView, TaskView, WorldView
 from factory_game.sim.commands import Command
+from factory_game.sim.incidents import KINDS, IncidentKind
 from factory_game.sim.rules import RULES, Rule, Rules, check_price
 from factory_game.sim.spec import ContentSpec, ModelSpec
 
@@ -128,6 +130,9 @@ class ModSession:
                          for info in self.infos}  # per mod: the level's settings (read_settings) or the defaults
         self._routed: tuple[dict[str, int], tuple] = ({}, ())  # tasks per model by the mods' route rule, the models
         self.catalog = self._build_catalog()
+        self.incident_kinds: dict[str, IncidentKind] = {**KINDS, **{  # what a World of this session is handed
+            name: simulation_kind(self, self._by_name[name.split("/", 1)[0]], kind, _check_commands)
+            for name, kind in self.catalog.incidents.items()}}
         self._check_metrics()
         self._note_shadowed_rules()
 
@@ -283,6 +288,28 @@ class ModSession:
         self._fail(mod, hook, problem, error, world)
         return None
 
+    def callback(self, mod: LoadedMod, function: Callable) -> pluggy.HookImpl:
+        """A function a mod registered (an incident kind's draw, start, answer), shaped like a hook implementation
+        so `ask` hands it the arguments it names."""
+        opts = pluggy.HookimplOpts(wrapper=False, hookwrapper=False, optionalhook=False, tryfirst=False,
+                                   trylast=False, specname=None)
+        return pluggy.HookImpl(None, mod.id, function, opts)
+
+    def call_before_run(self, mod: LoadedMod, hook: str, impl: pluggy.HookImpl, offered: dict,
+                        check: Callable[[Any], str | None]) -> Any:
+        """As `ask`, for a call while a world is being built (no rng stream, settings or state of its own are
+        added): its failure is named and reported like a hook's."""
+        if mod.id in self.disabled:
+            return None
+        answer, problem, error = self.guard.call(mod.id, hook, impl.function,
+                                                 tuple(offered[name] for name in impl.argnames), 0)
+        if problem is None:
+            problem = check(answer)
+        if problem is None:
+            return answer
+        self._fail(mod, hook, problem, error, None)
+        return None
+
     # ------------------------------------------------------------------------------------------------- internals
     def _check_metrics(self) -> None:
         """A mod that declares metrics reports them, and one that reports declares them: either alone is a mistake.
@@ -426,7 +453,8 @@ class ModSession:
         """Content first (every mod, in load order), then providers, so a model may serve any mod's content."""
         catalog = Catalog()
         problems: list[str] = []
-        for hook, kind in (("river_register_content", ContentSpec), ("river_register_providers", Provider)):
+        for hook, kind in (("river_register_content", ContentSpec), ("river_register_providers", Provider),
+                           ("river_register_incidents", ModIncident)):
             for mod, impl in reversed(self._chain(hook)):
                 register = _Register(catalog, mod, hook, kind, problems)
                 _answer, problem, _error = self.guard.call(mod.id, hook, impl.function,  # before any world: no ask
@@ -562,8 +590,10 @@ class _Register:
             return
         content = item if isinstance(item, ContentSpec) else None
         provider = item if isinstance(item, Provider) else None
+        incident = item if isinstance(item, ModIncident) else None
         problems = check_content(content, self.mod.folder) if content is not None else \
-            _check_provider(provider) if provider is not None else []
+            _check_provider(provider) if provider is not None else \
+            check_incident(incident) if incident is not None else []
         if problems:
             self.problems += [f"{where}: {problem}" for problem in problems]
             return
@@ -572,6 +602,8 @@ class _Register:
                 self.catalog.add_content(_with_icon_path(content, self.mod), self.mod.origin)
             elif provider is not None:
                 self.catalog.add_provider(provider, self.mod.origin)
+            elif incident is not None:
+                self.catalog.add_incident(f"{self.mod.id}/{incident.name}", incident, self.mod.origin)
         except DuplicateIdError as exc:
             self.problems.append(str(exc))
 

@@ -11,13 +11,14 @@ command (so a replay of the player's commands reproduces it). Each answer is pub
 `ok` True when the player chose, False for the default), and so is a later outcome (info `id:kind:bonus` or
 `id:kind:penalty`, with its cents).
 
-Each kind is one `IncidentKind` in `KINDS`: its choices, default, deadline, draw, onset and answer. A new kind is a
-new entry there (the seam for mods: no `RULES` hook carries mod kinds yet).
+Each kind is one `IncidentKind`: its choices, default, deadline, draw, onset and answer. The built-in kinds are
+`KINDS`; a world is handed those plus the kinds its mods register (`river_register_incidents`, named
+`<mod id>/<name>`, built by `plugins/incidents.py`), and each incident keeps its kind's choices and default.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from random import Random
 from typing import Any, Protocol
@@ -67,16 +68,10 @@ class Incident:
     at_ms: int
     deadline_ms: int
     params: Params
+    choices: tuple[str, ...]
+    default: str
     choice: str | None = None
     by: str = ""
-
-    @property
-    def choices(self) -> tuple[str, ...]:
-        return KINDS[self.kind].choices
-
-    @property
-    def default(self) -> str:
-        return KINDS[self.kind].default
 
 
 @dataclass(frozen=True)
@@ -88,13 +83,17 @@ class IncidentKind:
     draw: Callable[[Random, LevelSpec], Params | None]  # its sizes; None: it cannot happen on this level
     answer: Callable[[Incidents, Incident, str], None]
     start: Callable[[Incidents, Incident], None] = field(default=lambda _i, _n: None)
+    # a mod's kind carries its own words: "title", "body" and one per choice, each {"en": …, "zh-CN": …} (the
+    # built-in kinds' are the `[incident]` strings of resources/i18n)
+    texts: Mapping[str, Mapping[str, str]] | None = None
 
 
 class Incidents:
     """A world's incidents: the schedule drawn at the start, those opened so far, their answers and effects."""
 
     def __init__(self, spec: IncidentsSpec, level: LevelSpec, rng: RngStreams, calendar: Calendar,
-                 capacity: Capacity, market: Market, ledger: Ledger, spot: Spot | None, host: IncidentHost) -> None:
+                 capacity: Capacity, market: Market, ledger: Ledger, spot: Spot | None, host: IncidentHost,
+                 kinds: Mapping[str, IncidentKind] | None = None) -> None:
         self.level = level
         self.calendar = calendar
         self.capacity = capacity
@@ -102,10 +101,11 @@ class Incidents:
         self.ledger = ledger
         self.spot = spot
         self.host = host
+        self.kinds = KINDS if kinds is None else kinds  # the built-in kinds and the mods' (plugins/incidents.py)
         self.opened: dict[int, Incident] = {}  # by id, in onset order
         self.shocks: dict[int, float] = {}  # incident id -> its factor on demand, while it lasts
         self.rivals: dict[int, tuple[str, int, float]] = {}  # a rival's cut: (content, its price, the loss) while on
-        self.schedule = draw_schedule(spec, level, rng.stream("incidents"))
+        self.schedule = draw_schedule(spec, level, rng.stream("incidents"), self.kinds)
         for incident in self.schedule:
             calendar.at(incident.at_ms, self._open, incident)
 
@@ -125,7 +125,7 @@ class Incidents:
         self.opened[incident.id] = incident
         if self.host.listeners:
             self.host.emit(Kind.INCIDENT, info=f"{incident.id}:{incident.kind}:{incident.deadline_ms}")
-        KINDS[incident.kind].start(self, incident)
+        self.kinds[incident.kind].start(self, incident)
         self.calendar.at(incident.deadline_ms, self._deadline, incident)
 
     def _deadline(self, incident: Incident) -> None:
@@ -146,7 +146,7 @@ class Incidents:
             raise CommandRejected(f"incident {command.id} ({incident.kind}) takes one of "
                                   f"{', '.join(incident.choices)}, not {command.choice!r}", "incident_bad_choice",
                                   incident=incident.kind)
-        KINDS[incident.kind].answer(self, incident, command.choice)  # may refuse (CommandRejected) before acting
+        self.kinds[incident.kind].answer(self, incident, command.choice)  # may refuse (CommandRejected) before acting
         incident.choice = command.choice
         incident.by = "default" if source == "level" else "player"
         if self.host.listeners:
@@ -206,8 +206,10 @@ class Incidents:
             self.host.emit(Kind.INCIDENT, info=f"{incident.id}:{incident.kind}:{word}", cents=cents)
 
 
-def draw_schedule(spec: IncidentsSpec, level: LevelSpec, rng: Random) -> list[Incident]:
+def draw_schedule(spec: IncidentsSpec, level: LevelSpec, rng: Random,
+                  kinds: Mapping[str, IncidentKind] | None = None) -> list[Incident]:
     """The level's incidents, drawn once: onsets of a Poisson process of the total rate, at least `gap` apart."""
+    kinds = KINDS if kinds is None else kinds
     rates = tuple((kind, rate) for kind, rate in spec.rates if rate > 0)
     total = sum(rate for _kind, rate in rates)
     out: list[Incident] = []
@@ -219,11 +221,12 @@ def draw_schedule(spec: IncidentsSpec, level: LevelSpec, rng: Random) -> list[In
         t += rng.expovariate(total / HOUR)
         if t > last:
             return out
-        kind = KINDS[weighted(rng, rates)]
+        kind = kinds[weighted(rng, rates)]
         params = kind.draw(rng, level)
         if params is not None:
             at = int(t)
-            out.append(Incident(len(out) + 1, kind.name, at, at + kind.deadline_ms, params))
+            out.append(Incident(len(out) + 1, kind.name, at, at + kind.deadline_ms, params, kind.choices,
+                                kind.default))
         t += spec.gap_ms
 
 

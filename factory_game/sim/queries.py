@@ -364,8 +364,8 @@ def lever_step(world: World, lever: Lever, key: str | None, direction: int) -> f
 # ------------------------------------------------------------------------- the spot market and incidents (issue 16)
 # Without a `[spot]` table a rental costs the model's list price and the stock never runs out; without
 # `[incidents]` none ever opens. The answers come from `sim/spot.py` and `sim/incidents.py`.
-__all__ += ["incidents_seen", "open_incidents", "spot_available", "spot_factor", "spot_forecast", "spot_history",
-            "spot_price_cents", "spot_sold_out"]
+__all__ += ["incident_texts", "incidents_seen", "open_incidents", "spot_available", "spot_factor", "spot_forecast",
+            "spot_history", "spot_price_cents", "spot_sold_out"]
 
 
 def spot_factor(world: World) -> float | None:
@@ -404,6 +404,13 @@ def open_incidents(world: World) -> list[incidents.Incident]:
     """Incidents waiting for an answer (`AnswerIncident(id, choice)`), oldest first: each has `kind`, `at_ms`,
     `deadline_ms`, `choices`, `default` and its drawn `params` (sizes, the model or content type it concerns)."""
     return [] if world.incidents is None else world.incidents.open_now()
+
+
+def incident_texts(world: World, kind: str) -> Mapping[str, Mapping[str, str]] | None:
+    """A mod's incident kind's own words ("title", "body", one per choice, each by language); None for a built-in
+    kind (its words are the `[incident]` strings)."""
+    kinds = world.incidents.kinds if world.incidents is not None else {}
+    return kinds[kind].texts if kind in kinds else None
 
 
 def incidents_seen(world: World) -> list[incidents.Incident]:

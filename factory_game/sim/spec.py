@@ -32,12 +32,36 @@ def toml(key: str, unit: str, low: float | None = None, high: float | None = Non
     return {"toml": key, "unit": unit, "low": low, "high": high}
 
 
+class Names(dict[str, str]):
+    """A spec's names (language -> name), read-only like the frozen spec that holds them: one spec serves every world
+    of a level, and mods read it through their views, so nobody may rename a model for the others."""
+
+    __slots__ = ()
+
+    def _refuse(self, *_args: object, **_kwargs: object) -> None:
+        raise TypeError("a spec's names are read-only (build a new spec with other names instead)")
+
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[type[Names], tuple[dict[str, str]]]:
+        # pickled (a sweep's workers) through the constructor, not item by item (which would be refused)
+        return (Names, (dict(self),))
+
+
+def _freeze_names(spec: Any) -> None:
+    if type(spec.names) is not Names:
+        object.__setattr__(spec, "names", Names(spec.names))
+
+
 @dataclass(frozen=True)
 class ContentSpec:
     id: str
     price_cents: int
-    names: dict[str, str] = field(default_factory=dict)  # language -> name
+    names: dict[str, str] = field(default_factory=dict)  # language -> name (read-only once built: Names)
     icon: str = ""
+
+    def __post_init__(self) -> None:
+        _freeze_names(self)
 
 
 @dataclass(frozen=True)
@@ -54,8 +78,11 @@ class ModelSpec:
     lead_time_ms: int = field(default=2 * MINUTE, metadata=toml("lead_time", "duration", 0))
     min_rental_ms: int = field(default=HOUR, metadata=toml("min_rental", "duration", 0))
     max_extra: int = field(default=0, metadata=toml("max_extra", "integer", 0, 500))
-    names: dict[str, str] = field(default_factory=dict, metadata=toml("names", "texts"))
+    names: dict[str, str] = field(default_factory=dict, metadata=toml("names", "texts"))  # read-only: Names
     provider: str = "builtin"
+
+    def __post_init__(self) -> None:
+        _freeze_names(self)
 
     @property
     def mean_service_ms(self) -> float:
@@ -170,8 +197,9 @@ class SpotSpec:
 @dataclass(frozen=True)
 class IncidentsSpec:
     """`[incidents]`: which incident kinds may occur and how often (`rates`: kind -> onsets per hour, read and
-    checked by the loader against `sim.incidents.KINDS`); none before `first_after`, at least `gap` apart, none in
-    the last `gap` of the level. A level without it has no incidents."""
+    checked by the loader against `sim.incidents.KINDS` and the `<mod id>/<name>` kinds the level's mods register);
+    none before `first_after`, at least `gap` apart, none in the last `gap` of the level. A level without it has no
+    incidents."""
 
     first_after_ms: int = field(default=10 * MINUTE, metadata=toml("first_after", "duration", 0))
     gap_ms: int = field(default=10 * MINUTE, metadata=toml("gap", "duration", 0))

@@ -10,7 +10,7 @@ they leave. Outside changes come only through `apply(command)`; everything that 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from factory_game.sim.arrivals import Arrivals
@@ -48,7 +48,7 @@ from factory_game.sim.entities import (
     Task,
 )
 from factory_game.sim.events import FAST_KIND, Event, Kind
-from factory_game.sim.incidents import Incidents
+from factory_game.sim.incidents import IncidentKind, Incidents
 from factory_game.sim.ledger import Ledger
 from factory_game.sim.market import Market, is_lever
 from factory_game.sim.metrics import Metrics
@@ -75,7 +75,7 @@ class World:
     A mod reads the world through `factory_game.api`, the game through `factory_game.sim.queries`."""
 
     def __init__(self, spec: LevelSpec, seed: int | None = None, rules: Rules | None = None,
-                 ledger_window: int | None = None) -> None:
+                 ledger_window: int | None = None, incident_kinds: Mapping[str, IncidentKind] | None = None) -> None:
         self.spec = spec
         self.seed = spec.seed if seed is None else seed
         self.rules = rules or Rules()
@@ -118,7 +118,7 @@ class World:
         self.spot = Spot(spec.spot, spec, self.rng, self.models, self.capacity.on_order) if spec.spot else None
         self.capacity.spot = self.spot
         self.incidents = (Incidents(spec.incidents, spec, self.rng, self.calendar, self.capacity, self.market,
-                                    self.ledger, self.spot, self) if spec.incidents else None)
+                                    self.ledger, self.spot, self, incident_kinds) if spec.incidents else None)
 
         for m in self.models.values():
             for _ in range(m.spec.slots):

@@ -84,10 +84,16 @@ def test_each_hook_example_runs_as_a_mod(example, tmp_path):
         (declared,) = [body for lang, body in blocks() if first_line(body) == "# mod.toml of the river_event example"]
         manifest = dataclasses.replace(manifest, events=parse_manifest(tomllib.loads(declared), "doc")[0].events)
     session = ModSession([ModInfo(manifest, str(DOC), tmp_path, loader=lambda: module)])
-    spec = parse_level(SMALL_LEVEL.format(mods=""), "small.toml", catalog=session.catalog)
+    text = SMALL_LEVEL.format(mods="")
+    if session.catalog.incidents:  # the level enables the kind the example registers, answered by default
+        kind = next(iter(session.catalog.incidents))
+        text += f'[incidents]\nfirst_after = "5m"\ngap = "5m"\nrates = {{ "{kind}" = 6 }}\n'
+    spec = parse_level(text, "small.toml", catalog=session.catalog)
     result = run_level(spec, mods=session)  # strict: a failing example fails here
     assert result.summary["overall"]["completed"] > 0
     assert session.failures == []
+    if session.catalog.incidents:
+        assert result.world is not None and result.world.incidents is not None and result.world.incidents.opened
     if manifest.metrics:
         assert set(result.summary["mods"]["doc-example"]) == {metric.name for metric in manifest.metrics}
 

@@ -58,6 +58,40 @@ def test_settings_take_the_levels_values_and_defaults_otherwise(mods_dir, tmp_pa
     assert over.session.settings["night-owl"]["until"] == 7_200_000
 
 
+@pytest.mark.parametrize("entry", ['"night-owl"', '{ id = "night-owl" }',
+                                   '{ id = "night-owl", settings = { until = "3h" } }'])
+@pytest.mark.parametrize("chosen", ["0", "night-owl"])
+def test_one_setting_by_set_on_either_form_of_the_mods_list(mods_dir, tmp_path, entry, chosen):
+    """`--set level.mods.<id or place>.settings.<name>=value`, whether the level lists the mod bare or as a table."""
+    night_owl(mods_dir)
+    path = write_level(tmp_path / "l.toml", entry)
+    level = prepare_level(path, [f"level.mods.{chosen}.settings.discount=0.5"])
+    until = 10_800_000 if "3h" in entry else 3_600_000
+    assert level.session.settings["night-owl"] == {"discount": 0.5, "until": until}
+    _holds, seen = first_hold(level)
+    assert seen[0][0]["discount"] == 0.5  # what the hook is handed
+    assert main(["run", str(path), "--until", "10m", "--set", f"level.mods.{chosen}.settings.until=2h"]) == EXIT_OK
+
+
+@pytest.mark.parametrize(("override", "message"), [
+    ("level.mods.night-owl.settings.discont=0.1",
+     "[level.mods.0.settings.discont] expected a known key (did you mean 'discount'?); found unknown key 'discont' "
+     "(from --set)"),
+    ("level.mods.0.settings.discount=2", "[level.mods.0.settings.discount] expected a number from 0.0 to 1.0"),
+    ("level.mods.nite-owl.settings.discount=0.1", "[level.mods.nite-owl.settings.discount] expected a mod of the "
+     "level's `mods` list, by id or place (0 to 0) (did you mean 'night-owl'?)"),
+    ("level.mods.3.settings.discount=0.1", "expected a mod of the level's `mods` list, by id or place (0 to 0)"),
+])
+def test_a_bad_set_of_a_mods_setting_is_named(mods_dir, tmp_path, capsys, override, message):
+    night_owl(mods_dir)
+    path = write_level(tmp_path / "l.toml", '"night-owl"')
+    with pytest.raises(LevelError) as caught:
+        prepare_level(path, [override])
+    assert any(message in str(problem) for problem in caught.value.problems), caught.value.problems
+    assert main(["run", str(path), "--until", "1m", "--set", override]) == EXIT_BAD_INPUT
+    assert message in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(("settings", "message"), [
     ("{ discount = 2 }", "[level.mods.0.settings.discount] expected a number from 0.0 to 1.0"),
     ('{ until = "soon" }', "[level.mods.0.settings.until] expected a duration string"),

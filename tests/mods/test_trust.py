@@ -261,3 +261,32 @@ def test_every_view_says_it_is_read_only(mods_dir, tmp_path, mutation, what):
     code = f"@hookimpl\ndef river_price(world, customer, task):\n    {mutation}\n"
     with pytest.raises(ModFailed, match=f"{what} is read-only to mods"):
         run_with(mods_dir, tmp_path, code)
+
+
+# A view's private fields are out of reach: `view._of` (the simulation's object) names the mod and hook that tried.
+@pytest.mark.parametrize("read, what", [("task._of", "a task"), ("customer._of.tier", "a customer"),
+                                        ("world._of.apply", "the world"), ("world.market._of", "the market"),
+                                        ("world.models['sd15']._of", "a model"), ("world._models", "the world")])
+def test_a_private_field_of_a_view_is_refused_naming_the_mod(mods_dir, tmp_path, read, what):
+    code = f"@hookimpl\ndef river_price(world, customer, task):\n    {read}\n"
+    with pytest.raises(ModFailed, match=f"mod m 1.0.0 failed in river_price .*PrivateField: mod m \\(river_price\\) "
+                                        f"read {what}'s private field '_"):
+        run_with(mods_dir, tmp_path, code)
+
+
+def test_public_fields_still_read_and_getattr_with_a_default_still_works(mods_dir, tmp_path):
+    code = ("@hookimpl\ndef river_price(world, customer, task):\n"
+            "    assert world.models['sd15'].spec.names['en'] and task.content == 'image' and customer.tier\n"
+            "    return getattr(task, 'colour', None)\n")
+    level, result = run_with(mods_dir, tmp_path, code)
+    assert result.summary["overall"]["completed"] > 0 and level.session.failures == []
+
+
+# A model's (and a content type's) names cannot be changed through what a mod is handed: one spec serves every world.
+@pytest.mark.parametrize("change", ["world.spec.models[0].names['en'] = 'Mine'", "world.spec.content[0].names.clear()",
+                                    "world.models['sd15'].spec.names.update(en='Mine')"])
+def test_a_specs_names_are_frozen(mods_dir, tmp_path, change):
+    code = f"@hookimpl\ndef river_price(world):\n    {change}\n"
+    with pytest.raises(ModFailed, match="mod m 1.0.0 failed in river_price .*TypeError: a spec's names are read-only"):
+        run_with(mods_dir, tmp_path, code)
+    assert prepare_level(tmp_path / "l.toml").spec.models[0].names["en"] != "Mine"

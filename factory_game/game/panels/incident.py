@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from factory_game.game.art import palette
-from factory_game.game.incident_words import body_values
+from factory_game.game.incident_words import body_values, incident_words
 from factory_game.game.ui import box, text_width, wrap
 from factory_game.sim import queries
 from factory_game.texts import format_duration
@@ -33,7 +33,7 @@ def shown(waiting: list[Incident]) -> tuple[int, int, int] | None:
 
 
 def choice_text(hud: WidgetHost, kind: str, choice: str) -> str:
-    return hud.i18n.t(f"incident.{kind}_{choice}")
+    return incident_words(hud.i18n, hud.view.world, kind, choice)
 
 
 class IncidentCard:
@@ -53,11 +53,11 @@ class IncidentCard:
         width = min(CARD_W, right - left - 24)
         inner = int(width) - 20
         x = left + 12 + 10
-        title = t(f"incident.{incident.kind}")
+        title = incident_words(hud.i18n, hud.view.world, incident.kind)
         if len(waiting) > 1:
             title += "  " + t("incident.more", n=len(waiting) - 1)
         values = body_values(hud.view.world, hud.i18n, incident)
-        body = wrap(t(f"incident.{incident.kind}_body", **values), inner)[:BODY_LINES]
+        body = wrap(incident_words(hud.i18n, hud.view.world, incident.kind, "body", **values), inner)[:BODY_LINES]
         labels = [choice_text(hud, incident.kind, c) for c in incident.choices]
         one_row = sum(text_width(text) + 16 for text in labels) + 6 * (len(labels) - 1) <= inner
         button_rows = 1 if one_row else len(labels)
