@@ -57,13 +57,13 @@ def test_a_copy_knows_only_the_incidents_that_have_opened():
     assert set(copied.incidents.opened) == opened
 
 
-def test_at_half_time_the_expert_on_a_steady_level_ends_inside_the_range():
+def test_at_half_time_the_expert_on_a_level_without_incidents_ends_inside_the_range():
     from tests.campaign.policies import EXPERTS
 
-    spec = prepare_level(LEVELS / "campaign" / "01-opening-day.toml").spec
+    spec = prepare_level(LEVELS / "campaign" / "03-video-arrives.toml").spec
     world = PreparedLevel.from_spec(spec).start(1)
     world.autopilot_enabled = False
-    expert = EXPERTS["01-opening-day"](spec)
+    expert = EXPERTS["03-video-arrives"](spec)
     expert.start(world)
     projection = None
     while world.now < spec.duration_ms:
