@@ -39,6 +39,7 @@ from factory_game.sim.spec import (
     RatePiece,
     ScriptedEvent,
     SpotSpec,
+    TierTraits,
 )
 
 # Limits beside those declared on the spec fields (docs/levels.md, "Limits")
@@ -205,6 +206,7 @@ def _build(data: dict, report, catalog: Catalog, filename: str) -> LevelSpec | N
     level.finish()
 
     tiers = _tiers(root.table("tiers"))
+    tier_traits = _tier_traits(root.table("tier_traits"), [name for name, _cap in tiers])
     content = _content(root.table("content"), catalog)
     models = _models(root.table("models", required=True), catalog, {c.id for c in content}, report)
     served = {c for m in models for c in m.content}
@@ -226,6 +228,7 @@ def _build(data: dict, report, catalog: Catalog, filename: str) -> LevelSpec | N
     if None in fields.values() or arrivals is None or not models:
         return None
     spec = LevelSpec(**fields, content=content, models=models, arrivals=arrivals, tiers=tiers, mods=mods, queue=queue,
+                     tier_traits=tier_traits,
                      prompt=prompt, events=events, autopilot=autopilot, goals=goals, source=filename, market=market,
                      trace=trace, spot=spot, incidents=incidents)
     _check_goal_metrics(spec, catalog, report)
@@ -263,6 +266,25 @@ def _tiers(table: Reader) -> tuple[tuple[str, int], ...]:
     tiers = tuple((name, table.integer(name, low=low, high=high)) for name in table.data)
     table.finish()
     return tuple(t for t in tiers if t[1] is not None)
+
+
+def _tier_traits(table: Reader, tier_names: list[str]) -> tuple[tuple[str, TierTraits], ...]:
+    """`[tier_traits.<tier>]`: each a tier of `[tiers]`, with the fields of `TierTraits` (a tier left out keeps the
+    defaults, as does a level without the table)."""
+    out = []
+    for name in table.data:
+        if name not in tier_names:
+            table.report(table.key(name), "a tier of this level" + _did_you_mean(name, tier_names),
+                         f"unknown tier {name!r}")
+            table.used.add(name)
+            continue
+        sub = table.table(name)
+        fields = read_fields(sub, TierTraits)
+        sub.finish()
+        if None not in fields.values():
+            out.append((name, TierTraits(**fields)))
+    table.finish()
+    return tuple(out)
 
 
 def _content(table: Reader, catalog: Catalog) -> tuple[ContentSpec, ...]:

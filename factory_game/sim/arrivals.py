@@ -87,12 +87,15 @@ class Arrivals:
             i += 1
         self._piece = i
 
-    def draw_customer(self, priority_share: float) -> tuple[str, bool, int, int, Sequence[str]]:
-        """What a newcomer brings: (tier, priority pack, budget cents, patience ms, content of each task). The draw
-        for the pack is made whenever the level sells it, so changing `priority_share` shifts no other draw."""
+    def draw_customer(self, priority_share: float,
+                      tiers: tuple[tuple[str, float], ...]) -> tuple[str, bool, int, int, Sequence[str]]:
+        """What a newcomer brings: (tier, priority pack, budget cents, patience ms, content of each task). `tiers`
+        is the mix of tiers arriving now (the market's `tier_weights`: the level's weights, moved by price where
+        tiers differ in price sensitivity). The draw for the pack is made whenever the level sells it, so changing
+        `priority_share` or the mix shifts no other draw."""
         arrivals = self.spec
         rng = self._customer_rng
-        tier = self._lone_tier if self._lone_tier is not None else weighted(rng, arrivals.tiers)
+        tier = self._lone_tier if self._lone_tier is not None else weighted(rng, tiers)
         priority = arrivals.priority_share > 0 and rng.random() < priority_share
         budget = self._fixed_budget if self._fixed_budget is not None else arrivals.budget.sample_int(rng)
         patience = arrivals.patience.sample_int(rng, minimum=0) if self._prompts_on else 0

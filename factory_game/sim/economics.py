@@ -25,7 +25,7 @@ from factory_game.sim.commands import (
     SignContract,
 )
 from factory_game.sim.entities import IDLE
-from factory_game.sim.market import OFFER_PATIENCE, price_factor
+from factory_game.sim.market import OFFER_PATIENCE
 
 if TYPE_CHECKING:
     from factory_game.sim.world import World
@@ -151,8 +151,8 @@ def lever_effect(world: World, command: Command) -> tuple[str, dict[str, str | i
         if market.spec.elasticity <= 0:
             return "price_flat", {}
         prices = {**market.seen_prices(), command.content: command.cents}
-        after = price_factor(prices, market.references, market.weights, market.spec.elasticity)
-        before = price_factor(market.seen_prices(), market.references, market.weights, market.spec.elasticity)
+        after = market.price_factor_at(prices)
+        before = market.price_factor_at(market.seen_prices())
         return "price", {"demand": round(after / before, 2) if before > 0 else 0.0}
     if isinstance(command, SetSurcharge):
         return "pack", {"share": round(market.priority_share_at(command.percent / 100, market.priority_on_sale) * 100)}
@@ -170,7 +170,7 @@ def lever_effect(world: World, command: Command) -> tuple[str, dict[str, str | i
             return None
         pieces = rate_schedule(world.spec)
         rate = pieces[piece_index(pieces, world.now)].per_hour * market.demand
-        weights = dict(world.spec.arrivals.tiers)
+        weights = dict(market.tier_weights)  # the mix arriving now (price moves it where tiers differ)
         share = weights.get(command.tier, 0.0) / (sum(weights.values()) or 1.0)
         return "door", {"n": round(rate * share * command.minutes / 60)}
     if isinstance(command, SetPromptMultiplier):

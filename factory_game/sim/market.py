@@ -154,6 +154,14 @@ class Market:
         self.shock = 1.0  # incidents' factor on demand (a viral spike, a competitor's cut): sim/incidents.py
         self.quotes: Quotes | None = None  # a mod's price rule's quotes (`follow_quotes`); None: the list prices
         self._price_factor = 1.0
+        # The arrival mix of tiers now (tier -> weight): the level's weights, until a tier's price sensitivity
+        # (`[tier_traits]`) makes a price change move it. `_sensitive` is None when every tier answers price alike,
+        # so a level without traits computes demand exactly as before.
+        self.tier_weights = spec.arrivals.tiers
+        tier_total = sum(w for _t, w in spec.arrivals.tiers) or 1.0
+        sensitive = tuple((tier, w / tier_total, spec.traits(tier).price_sensitivity)
+                          for tier, w in spec.arrivals.tiers)
+        self._sensitive = sensitive if any(s != 1.0 for _t, _w, s in sensitive) else None
 
     # --------------------------------------------------------------------------------------------- hot path
     def priority_share(self) -> float:
@@ -258,10 +266,24 @@ class Market:
         """The price factor from the prices seen now (new quotes came); True when it changed."""
         assert self.quotes is not None
         self.quotes.fresh = False
-        factor = price_factor(self.seen_prices(), self.references, self.weights, self.spec.elasticity)
+        factor = self.price_factor_at(self.seen_prices(), follow=True)
         changed = factor != self._price_factor
         self._price_factor = factor
         return changed
+
+    def price_factor_at(self, prices: dict[str, int], follow: bool = False) -> float:
+        """Demand's price factor at these prices (customers' view, `seen_prices`). With tiers of different price
+        sensitivity s_t (`[tier_traits]`) it is sum over tiers t of share_t x P_t, P_t the `price_factor` at the
+        elasticity x s_t, and each tier arrives in proportion to share_t x P_t: `follow` makes that the mix now
+        (`tier_weights`, which the world hands the arrivals' tier draw)."""
+        elasticity = self.spec.elasticity
+        if self._sensitive is None:
+            return price_factor(prices, self.references, self.weights, elasticity)
+        mix = tuple((tier, share * price_factor(prices, self.references, self.weights, elasticity * sensitivity))
+                    for tier, share, sensitivity in self._sensitive)
+        if follow:
+            self.tier_weights = mix
+        return sum(weight for _tier, weight in mix)
 
     def _reputation_factor(self) -> float:
         market = self.spec
@@ -305,7 +327,7 @@ class Market:
         if command.content not in self.prices:
             raise LeverRejected(f"unknown content type {command.content!r}", "unknown_content", name=command.content)
         self.prices[command.content] = command.cents
-        self._price_factor = price_factor(self.seen_prices(), self.references, self.weights, self.spec.elasticity)
+        self._price_factor = self.price_factor_at(self.seen_prices(), follow=True)
         return self._update_demand()
 
     def _set_surcharge(self, command: SetSurcharge) -> bool:

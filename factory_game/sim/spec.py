@@ -111,6 +111,19 @@ class ArrivalSpec:
 
 
 @dataclass(frozen=True)
+class TierTraits:
+    """`[tier_traits.<tier>]`: what one tier answers to and punishes (docs/engine.md, "Who the customers are").
+    `price_sensitivity` multiplies `[market] elasticity` for this tier's demand (so a dear price changes the mix of
+    arriving tiers); `lateness` multiplies how fast a late delivery's satisfaction score falls. 1.0: like today."""
+
+    price_sensitivity: float = field(default=1.0, metadata=toml("price_sensitivity", "number", 0.0, 10.0))
+    lateness: float = field(default=1.0, metadata=toml("lateness", "number", 0.0, 10.0))
+
+
+_NO_TRAITS = TierTraits()
+
+
+@dataclass(frozen=True)
 class QueueSpec:
     """`aging_ms` 0 means strict priority classes. Otherwise a priority-pack task is ordered as if it had been
     waiting `aging_ms` longer than it has: a normal task that has waited that long goes ahead of newer priority
@@ -251,12 +264,15 @@ class LevelSpec:
     models: tuple[ModelSpec, ...]
     arrivals: ArrivalSpec
     tiers: tuple[tuple[str, int], ...] = (("L1", 1), ("L2", 2), ("L3", 3), ("L4", 5), ("L5", 10))  # tier -> cap
+    tier_traits: tuple[tuple[str, TierTraits], ...] = ()  # the tiers `[tier_traits]` names; the others: TierTraits()
     seed: int = field(default=1, metadata=toml("seed", "integer", 0, 2**63 - 1))
     sla_ms: int = field(default=10 * MINUTE, metadata=toml("sla", "duration", 1))
     start_cash_cents: int = field(default=0, metadata=toml("start_cash", "money"))  # may be negative: a debt
     # priority-pack customers pay this share more per task
     priority_surcharge: float = field(default=0.0, metadata=toml("priority_surcharge", "number", _SURCHARGE.low / 100,
                                                                  (_SURCHARGE.high or 0) / 100))  # the lever's %
+    # a pack buyer's late delivery costs this many times what it costs their tier (they paid not to wait)
+    priority_waiting: float = field(default=1.0, metadata=toml("priority_waiting", "number", 0.0, 10.0))
     mods: tuple[tuple[str, str], ...] = ()  # (mod id, version constraint)
     queue: QueueSpec = QueueSpec()
     prompt: PromptSpec = PromptSpec()
@@ -268,6 +284,10 @@ class LevelSpec:
     trace: TraceSpec | None = None
     spot: SpotSpec | None = None  # None: renting at the list price, stock unlimited (as before [spot] existed)
     incidents: IncidentsSpec | None = None  # None: no incidents
+
+    def traits(self, tier: str) -> TierTraits:
+        """What the tier answers to and punishes: its `[tier_traits]` entry, or the defaults."""
+        return dict(self.tier_traits).get(tier, _NO_TRAITS)
 
     def model(self, model_id: str) -> ModelSpec:
         for model in self.models:

@@ -1,6 +1,7 @@
 """The counters of a group of tasks (`Stats`: everything, one model, one tier) and the histogram that keeps their
 waits in bounded memory. The satisfaction formula is `Stats.record_*`, beside its weights (docs/engine.md):
-  delivered within the SLA -> 1.0; delivered late -> falls linearly from 1.0 at the SLA to 0 at twice the SLA;
+  delivered within the SLA -> 1.0; delivered late -> falls linearly from 1.0 at the SLA to 0 at twice the SLA
+  (at (1 + 1/k) x the SLA for a customer whose lateness weight is k: `[tier_traits]`, `priority_waiting`);
   failed and refunded -> 0.25 (money back, no content); abandoned after a "no" -> 0.1 (asked, refunded);
   lost sale (budget could not cover the hold) -> 0.
 A leaf module: a task points at its cell (`Task.stats`) and `metrics` sums the cells, so both import it.
@@ -126,8 +127,10 @@ class Stats:
                 setattr(self, name, getattr(self, name) + value)
 
     # The satisfaction formula: one call per finished task, adding its score (the weights above).
-    def record_delivery(self, sojourn_ms: int, cents: int, sla_ms: int) -> bool:
-        """A delivered task; returns whether it came within the SLA (a late one makes its customer unhappy)."""
+    def record_delivery(self, sojourn_ms: int, cents: int, sla_ms: int, lateness: float = 1.0) -> bool:
+        """A delivered task; returns whether it came within the SLA (a late one makes its customer unhappy).
+        `lateness` is how hard the customer punishes a late one (their tier's trait, times `priority_waiting` for a
+        pack buyer): the score falls from 1 at the SLA to 0 at (1 + 1/lateness) x the SLA."""
         self.completed += 1
         self.sojourns.add(sojourn_ms)
         self.revenue_cents += cents
@@ -135,7 +138,10 @@ class Stats:
             self.score += SCORE_ON_TIME
             self.within_sla += 1
             return True
-        self.score += max(0.0, 2.0 - sojourn_ms / sla_ms)  # late: from 1 at the SLA down to 0 at twice the SLA
+        if lateness == 1.0:
+            self.score += max(0.0, 2.0 - sojourn_ms / sla_ms)  # late: from 1 at the SLA down to 0 at twice the SLA
+        else:
+            self.score += max(0.0, 1.0 - lateness * (sojourn_ms - sla_ms) / sla_ms)
         return False
 
     def record_failure(self, refunded_cents: int) -> None:

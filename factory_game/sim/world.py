@@ -101,6 +101,7 @@ class World:
         self._next_customer = 1
         self._next_task = 1
         self._sla_ms = spec.sla_ms
+        self._lateness = _lateness_weights(spec)
         self._service_rng = {m: self.rng.stream(f"service/{m}") for m in self.models}
         self._failure_rng = {m: self.rng.stream(f"failures/{m}") for m in self.models}
         self.capacity = Capacity(spec, self.calendar, self.models, self.slots, self.ledger, self)
@@ -220,11 +221,12 @@ class World:
         if generation != self._arrival_generation:
             return
         self._schedule_next_arrival()
-        drawn = self._arrivals.draw_customer(self.market.priority_share())
+        market = self.market
+        drawn = self._arrivals.draw_customer(market.priority_share(), market.tier_weights)
         if self._customer_rule:
             drawn = self.rules.customer(self, Newcomer(*drawn[:4], tuple(drawn[4])))
         tier, priority, budget, patience, contents = drawn
-        if self.market.closed_until and self.market.door_closed(tier, self.calendar.now):
+        if market.closed_until and market.door_closed(tier, self.calendar.now):
             self._refuse(tier)
             return
         self._arrive(tier, priority, budget, patience, contents)
@@ -480,7 +482,13 @@ class World:
         customer.spent_cents += cents
         admitted_at, started_at = task.admitted_at, task.started_at
         assert admitted_at is not None and started_at is not None  # a delivered task was admitted and started
-        if not task.stats.record_delivery(now - admitted_at, cents, self._sla_ms) and not customer.unhappy:
+        lateness = self._lateness
+        if lateness is None:
+            on_time = task.stats.record_delivery(now - admitted_at, cents, self._sla_ms)
+        else:  # what this customer's tier (and the pack) makes a late delivery cost (`_lateness_weights`)
+            on_time = task.stats.record_delivery(now - admitted_at, cents, self._sla_ms,
+                                                 lateness[customer.tier][customer.priority])
+        if not on_time and not customer.unhappy:
             # delivered late: the larger part of the lateness names the cause
             customer.unhappy = True
             waited = started_at - admitted_at
@@ -673,3 +681,12 @@ def _routes(spec: LevelSpec) -> dict[str, str]:
         for content in model.content:
             route.setdefault(content, model.id)
     return route
+
+
+def _lateness_weights(spec: LevelSpec) -> dict[str, tuple[float, float]] | None:
+    """Tier -> how much a late delivery costs its satisfaction score, (without the pack, with it): the tier's
+    `lateness` trait, times the level's `priority_waiting` for a pack buyer. None when every weight is 1, so a level
+    without traits scores deliveries exactly as before."""
+    weights = {tier: (spec.traits(tier).lateness, spec.traits(tier).lateness * spec.priority_waiting)
+               for tier, _cap in spec.tiers}
+    return weights if any(w != (1.0, 1.0) for w in weights.values()) else None
