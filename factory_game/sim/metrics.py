@@ -1,7 +1,8 @@
 """Run metrics: per model, per tier and overall, plus time series for charts.
 
 Satisfaction score (0-100), documented in docs/engine.md: the mean over finished tasks of
-  delivered within the SLA -> 1.0; delivered late -> falls linearly from 1.0 at the SLA to 0 at twice the SLA;
+  delivered within the SLA -> 1.0; delivered late -> falls linearly from 1.0 at the SLA to 0 at twice the SLA
+  (faster for a harsher customer: a tier's `lateness`, a pack buyer's `priority_waiting`);
   failed and refunded -> 0.25 (money back, no content); abandoned after a "no" -> 0.1 (asked, refunded);
   lost sale (budget could not cover the hold) -> 0.
 The formula is `Stats.record_*` in `sim/stats.py`, beside its weights; the world calls them as tasks end.
