@@ -4,8 +4,9 @@ documented in docs/engine.md ("The market and the levers").
 
 The world asks this module four questions on its hot path — how strong demand is now (`demand`), which tiers it
 brings (`tier_weights`: price moves the mix where tiers differ in price sensitivity), what share of arrivals buy
-the priority pack (`priority_share`), and how likely a happy customer is to come back (`return_probability`) — and hands it every lever command (`apply`), which checks it against the lever table
-(`sim/levers.py`) and carries it out by its name. Demand only changes when a price changes or at a tick
+the priority pack (`priority_share`), and how likely a happy customer is to come back (`return_probability`) —
+and hands it every lever command (`apply`), which checks it against the lever table (`sim/levers.py`) and carries
+it out by its name. Demand only changes when a price changes or at a tick
 (reputation; the quotes of a mod's price rule, `Quotes`), and the world redraws its next arrival when it does (the
 arrival process is memoryless).
 """
