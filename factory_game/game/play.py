@@ -421,6 +421,9 @@ class PlayView(arcade.View):
                      t("inspect.budget", budget=money(c.budget_cents), held=money(c.held_cents),
                        spent=money(c.spent_cents)),
                      t("inspect.in_flight", n=c.in_flight, cap=c.cap)]
+            traits = queries.customer_traits(world, c.tier, c.priority)
+            if traits is not None:  # a level whose tiers differ: what this one answers to (docs/game.md)
+                lines.append(t("inspect.traits", price=f"{traits[0]:g}", late=f"{traits[1]:g}"))
             if c.cause:  # already unhappy: why (the first thing that went wrong this visit)
                 lines.append(t("inspect.angry", cause=t(f"manager.cause_{c.cause}")))
             for task in c.tasks[-6:]:

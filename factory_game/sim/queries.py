@@ -340,6 +340,17 @@ def door_closed(world: World, tier: str) -> bool:
     return world.market.door_closed(tier, world.now)
 
 
+def customer_traits(world: World, tier: str, priority: bool) -> tuple[float, float] | None:
+    """What a customer of `tier` (with the pack or not) answers to: (price sensitivity, how much a late delivery
+    costs them: the tier's lateness, times `priority_waiting` with the pack); None on a level whose customers all
+    answer alike (no `[tier_traits]`, `priority_waiting` 1)."""
+    spec = world.spec
+    if not spec.tier_traits and spec.priority_waiting == 1.0:
+        return None
+    traits = spec.traits(tier)
+    return traits.price_sensitivity, traits.lateness * (spec.priority_waiting if priority else 1.0)
+
+
 def market_state(world: World) -> MarketState:
     market = world.market
     return MarketState(reputation=market.reputation, demand=market.demand, surcharge=market.surcharge,

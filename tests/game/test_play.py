@@ -174,6 +174,36 @@ def test_clicking_a_customer_opens_the_inspector(play):
     assert play.scene.marker.visible and play.scene.marker.position == play.scene.customers[person.customer_id].position
 
 
+def test_the_inspector_says_what_a_customer_answers_to_where_tiers_differ(window, play):
+    """The career day's tiers differ (`[tier_traits]`): the inspector adds what the selected customer answers to, in
+    the player's language; on a level whose customers all answer alike it adds nothing."""
+    from factory_game.level import load_level
+    from factory_game.level.bundled import LEVELS_DIR
+
+    run_frames(play, 60)
+    play.selected = ("customer", next(iter(play.world.customers)))
+    assert not any("×" in line for line in play.inspector_lines()[:4])  # busy_level: no traits
+    play.on_hide_view()
+    game = make_game(levels=[], lang="en", muted=True, headless=True)
+    view = PlayView(game, load_level(LEVELS_DIR / "career" / "day.toml"))
+    window.show_view(view)
+    try:
+        seen = {}
+        while len(seen) < 2 and view.world.now < 3_600_000:
+            view.step(1 / 10)
+            for c in view.world.customers.values():
+                if c.tier in ("L1", "L3") and not c.priority:
+                    view.selected = ("customer", c.id)
+                    seen[c.tier] = view.inspector_lines()
+        assert "Answers the price ×1.6 · a late delivery costs ×1" in seen["L1"]
+        assert "Answers the price ×0.6 · a late delivery costs ×2" in seen["L3"]
+        game.i18n.set_language("zh-CN")
+        view.selected = ("customer", next(c.id for c in view.world.customers.values() if c.tier == "L1"))
+        assert "对价格的敏感 ×1.6 · 迟交的代价 ×1" in view.inspector_lines()
+    finally:
+        view.on_hide_view()
+
+
 def test_six_models_fit_the_panel(window):
     from dataclasses import replace
 
