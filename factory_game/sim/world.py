@@ -486,8 +486,9 @@ class World:
         if lateness is None:
             on_time = task.stats.record_delivery(now - admitted_at, cents, self._sla_ms)
         else:  # what this customer's tier (and the pack) makes a late delivery cost (`_lateness_weights`)
+            without_pack, with_pack = lateness[customer.tier]
             on_time = task.stats.record_delivery(now - admitted_at, cents, self._sla_ms,
-                                                 lateness[customer.tier][customer.priority])
+                                                 with_pack if customer.priority else without_pack)
         if not on_time and not customer.unhappy:
             # delivered late: the larger part of the lateness names the cause
             customer.unhappy = True
