@@ -25,7 +25,7 @@ from factory_game.sim.commands import (
 )
 from factory_game.sim.distributions import Dist
 from factory_game.sim.events import Event
-from factory_game.sim.spec import LevelSpec, MarketSpec, PromptSpec, QueueSpec, ScriptedEvent
+from factory_game.sim.spec import LevelSpec, MarketSpec, PromptSpec, QueueSpec, ScriptedEvent, TierTraits
 from factory_game.sim.world import World
 
 TIERS = (("L1", 1), ("L2", 2), ("L3", 3))
@@ -63,6 +63,10 @@ def levels(draw) -> LevelSpec:
         queue=QueueSpec(aging_ms=draw(st.sampled_from([0, 10 * MINUTE]))),
         events=tuple(events),
         priority_surcharge=draw(st.sampled_from([0.0, 0.5])),
+        # tiers that differ (hobbyists price, studios lateness, pack buyers waiting) or all alike
+        tier_traits=draw(st.sampled_from([(), (("L1", TierTraits(price_sensitivity=1.6)),
+                                                 ("L3", TierTraits(price_sensitivity=0.0, lateness=3.0)))])),
+        priority_waiting=draw(st.sampled_from([1.0, 2.0])),
         market=MarketSpec(elasticity=draw(st.sampled_from([0.0, 1.0])),
                           priority_elasticity=draw(st.sampled_from([0.0, 2.0])),
                           reputation_strength=draw(st.sampled_from([0.0, 1.5])),
