@@ -92,7 +92,7 @@ def problems(traits: str, waiting: float = 1.0):
 def test_an_unknown_tier_is_named_with_the_closest():
     found = problems("[tier_traits.L11]\nlateness = 2.0")
     assert len(found) == 1 and "[tier_traits.L11]" in found[0] and "unknown tier 'L11'" in found[0]
-    assert "did you mean 'L1'" in found[0]
+    assert "a tier of this level (L1, L2, L3) (did you mean 'L1'?)" in found[0]
     assert len(problems("[tier_traits.L4]\nlateness = 2.0\n[tier_traits.l3]\nlateness = 2.0")) == 2
 
 

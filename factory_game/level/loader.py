@@ -274,8 +274,8 @@ def _tier_traits(table: Reader, tier_names: list[str]) -> tuple[tuple[str, TierT
     out = []
     for name in table.data:
         if name not in tier_names:
-            table.report(table.key(name), "a tier of this level" + _did_you_mean(name, tier_names),
-                         f"unknown tier {name!r}")
+            table.report(table.key(name), f"a tier of this level ({', '.join(tier_names)})"
+                         + _did_you_mean(name, tier_names), f"unknown tier {name!r}")
             table.used.add(name)
             continue
         sub = table.table(name)
