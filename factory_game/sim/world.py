@@ -572,8 +572,6 @@ class World:
         if is_lever(command):
             if self.market.apply(command, source):
                 self._demand_changed()
-            if self.incidents is not None and isinstance(command, SetPrice):
-                self.incidents.prices_moved()
             return
         if isinstance(command, Rent):
             self.capacity.rent(command)
