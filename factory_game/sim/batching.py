@@ -119,6 +119,25 @@ class BatchServer:
         for request in held:
             self.host.end_attempt(request.task, failed=True, reason="outage")
 
+    def predicted_wait_ms(self, position: int) -> float:
+        """Expected queue wait of the request at `position` (0 = next in line): none while the serving replicas'
+        batches have room for everyone ahead of it; past that, the requests beyond the room leave at the rate full
+        replicas finish requests (max_batch requests every prefill of a mean prompt plus a mean output's decode
+        steps at a full batch). The HUD, the wait prompt and the auto-manager read it."""
+        spec, m = self.spec, self.m
+        serving = [s for s in m.slots if s.state in (IDLE, BUSY)]
+        if not serving:
+            return float("inf")
+        room = 0
+        for slot in serving:
+            replica = self.replicas.get(slot.id)
+            room += spec.max_batch - (len(replica.running) + len(replica.joining) if replica else 0)
+        if position < room:
+            return 0.0
+        request_ms = (spec.prefill.ms(spec.prompt_tokens.mean)
+                      + spec.output_tokens.mean * spec.decode.ms(spec.max_batch))
+        return (position - room + 1) * request_ms / (len(serving) * spec.max_batch)
+
     # ----------------------------------------------------------------------------------------------- the loop
     def _boundary(self, replica: _Replica) -> None:
         """A step ended (or an idle replica woke): admit, then prefill, decode or go idle."""

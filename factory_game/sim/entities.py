@@ -129,6 +129,8 @@ class BatchedServing(Protocol):
 
     def outage(self, slot: Slot) -> None: ...
 
+    def predicted_wait_ms(self, position: int) -> float: ...
+
 
 class ModelState:
     """One upstream model: its stations and its queue (a heap of (key, seq, task); the key comes from the priority

@@ -245,6 +245,23 @@ def test_an_outage_fails_a_replicas_batch_and_renting_adds_replicas(tmp_path):
     assert rented["slots_rented_now"] == 2 and rented["ttft_p95_ms"] < slow["ttft_p95_ms"] / 2
 
 
+def test_the_predicted_wait_counts_the_batches_room(tmp_path):
+    """Room in the batches: no wait; beyond it, the requests past the room at full replicas' pace."""
+    arrivals = [(1000.0, 500, 100)] * 40
+    level = tmp_path / "level.toml"
+    engine(tmp_path, arrivals, replicas=1, max_batch=16)
+    from factory_game.sim.prompt import predicted_wait_ms
+    from factory_game.sim.world import World as _World
+
+    world = _World(load_level(level))
+    m = world.models["llm"]
+    assert predicted_wait_ms(m) == 0.0  # an idle replica, room for 16
+    world.advance(1500)  # 40 queued at 1 s; the replica took 16
+    per_request = (PREFILL.ms(1000) + 200 * DECODE.ms(16)) / 16  # the level's drawn-token means: 1000 and 200
+    assert len(m.queue) == 24 and predicted_wait_ms(m, 0) == pytest.approx(per_request)
+    assert predicted_wait_ms(m) == pytest.approx(25 * per_request)
+
+
 def test_the_slot_model_has_no_batch_figures():
     spec = load_level(Path(__file__).resolve().parents[2] / "levels" / "real" / "azure-llm-conv-2023.toml")
     assert all(m.batching is None for m in spec.models)
