@@ -119,6 +119,11 @@ class BatchServer:
         for request in held:
             self.host.end_attempt(request.task, failed=True, reason="outage")
 
+    def held(self, slot_id: int) -> int:
+        """Requests the replica holds now (decoding or in its prefill step): its station's occupancy."""
+        replica = self.replicas.get(slot_id)
+        return len(replica.running) + len(replica.joining) if replica is not None else 0
+
     def predicted_wait_ms(self, position: int) -> float:
         """Expected queue wait of the request at `position` (0 = next in line): none while the serving replicas'
         batches have room for everyone ahead of it; past that, the requests beyond the room leave at the rate full

@@ -260,6 +260,17 @@ def test_the_predicted_wait_counts_the_batches_room(tmp_path):
     per_request = (PREFILL.ms(1000) + 200 * DECODE.ms(16)) / 16  # the level's drawn-token means: 1000 and 200
     assert len(m.queue) == 24 and predicted_wait_ms(m, 0) == pytest.approx(per_request)
     assert predicted_wait_ms(m) == pytest.approx(25 * per_request)
+    from factory_game.sim import queries
+
+    (replica,) = m.slots
+    assert queries.replica_batch(world, replica) == (16, 16)  # what the station shows: held of max_batch
+
+
+def test_a_slot_has_no_batch(tmp_path):
+    from factory_game.sim import queries
+
+    world = World(load_level(Path(__file__).resolve().parents[2] / "levels" / "reference" / "mmc.toml"))
+    assert queries.replica_batch(world, next(iter(world.slots.values()))) is None
 
 
 def test_the_slot_model_has_no_batch_figures():
@@ -299,3 +310,10 @@ def test_a_batched_model_takes_no_throughput(tmp_path, capsys):
     level.write_text(level_text(1, 16) + "throughput.llm = { prompt_tokens_per_s = 2000, output_tokens_per_s = 25 }\n")
     assert main(["validate", str(level)]) == 2
     assert "trace.throughput.llm" in capsys.readouterr().err
+
+
+def test_the_sweep_table_shows_token_latencies_in_ms():
+    from factory_game.sweep.summary import Stat, _fmt
+
+    assert _fmt("models.llm.ttft_p95_ms", Stat(263.895, 1.4358, 2)) == "263.9ms ± 1.4"
+    assert _fmt("overall.wait_p95_ms", Stat(37_500.0, 6_400.0, 2)) == "37.5s ± 6.4"
