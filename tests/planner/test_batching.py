@@ -103,7 +103,10 @@ def engine(tmp_path: Path, arrivals: list[tuple[float, int, int]], replicas: int
 
 def rent_at_start(count: int) -> Callable[[World], None]:
     def hook(world: World) -> None:
-        world.call_at(0, lambda: world.apply(Rent("llm", count)))
+        def rent() -> None:  # a callback returns nothing (the compiled core checks it)
+            world.apply(Rent("llm", count))
+
+        world.call_at(0, rent)
     return hook
 
 
