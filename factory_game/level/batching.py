@@ -56,7 +56,7 @@ def _profile(table: Reader, name: str, axis: str) -> Profile | None:
         good = False
     if not _array(ms, lambda v: isinstance(v, int | float) and not isinstance(v, bool) and is_finite_number(v)
                   and 0 < v <= MAX_STEP_MS):
-        sub.report(sub.key("ms"), f"an array of step times in ms, above 0 and at most {MAX_STEP_MS:g}", describe(ms))
+        sub.report(sub.key("ms"), f"an array of step times in ms, above 0 and at most {MAX_STEP_MS:,.0f}", describe(ms))
         good = False
     elif good and len(ms) != len(xs):
         sub.report(sub.key("ms"), f"one time per {axis} ({len(xs)})", f"{len(ms)} times")
