@@ -44,15 +44,16 @@ class ServingHost(Emitter, Protocol):
 
 
 class _Request:
-    """A request on a replica: its task, output tokens still to write, when its first token came (us)."""
+    """A request on a replica: its task, its tokens (the KV cache it reserves: prompt + output), the output tokens
+    still to write (a failing one stops early), when its first token came (us)."""
 
     __slots__ = ("task", "prompt", "output", "left", "first_us", "failed")
 
-    def __init__(self, task: Task, prompt: int, output: int, failed: bool) -> None:
+    def __init__(self, task: Task, prompt: int, output: int, left: int, failed: bool) -> None:
         self.task = task
         self.prompt = prompt
         self.output = output
-        self.left = output
+        self.left = left
         self.first_us = 0
         self.failed = failed
 
@@ -173,10 +174,11 @@ class BatchServer:
             room -= 1
             replica.tokens += prompt + output
             failed = False
+            left = output
             if m.spec.failure_rate > 0 and self.failure_rng.random() < m.spec.failure_rate:
                 failed = True  # it breaks somewhere along its output
-                output = max(1, round(output * self.failure_rng.random()))
-            replica.joining.append(_Request(task, prompt, output, failed))
+                left = max(1, round(output * self.failure_rng.random()))
+            replica.joining.append(_Request(task, prompt, output, left, failed))
             self._start(task, replica.slot)
 
     def _start(self, task: Task, slot: Slot) -> None:

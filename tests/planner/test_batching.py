@@ -238,6 +238,23 @@ enabled = false
     assert other.summary["models"]["llm"]["output_tokens"] != llm["output_tokens"]
 
 
+def test_failures_give_back_their_kv_cache(tmp_path):
+    """A failing request stops early; the tokens it reserved are freed all the same, so under a KV cap that fits
+    one request at a time the replica keeps serving to the last request."""
+    arrivals = poisson(6, 2.0, 400, (400, 600), (20, 40))
+    text = level_text(1, 8, max_tokens=700).replace("failure_rate = 0.0", "failure_rate = 0.3")
+    (tmp_path / "log.csv").write_text("timestamp,prompt,output\n"
+                                      + "".join(f"{t / 1000:.3f},{p},{o}\n" for t, p, o in arrivals))
+    level = tmp_path / "level.toml"
+    level.write_text(text)
+    world = World(load_level(level))
+    world.run()
+    llm = world.summary()["models"]["llm"]
+    assert llm["failed"] > 50 and llm["completed"] + llm["failed"] == 400 and llm["queued_now"] == 0
+    (replica,) = world.models["llm"].batched.replicas.values()  # type: ignore[union-attr]
+    assert replica.tokens == 0 and not replica.running and not replica.joining
+
+
 def test_an_outage_fails_a_replicas_batch_and_renting_adds_replicas(tmp_path):
     arrivals = poisson(5, 20.0, 3000, (200, 800), (50, 200))
     outage = '\n[[events]]\nkind = "outage"\nat = "30s"\nmodel = "llm"\nslots = 1\nduration = "20s"\n'
