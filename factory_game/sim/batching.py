@@ -14,8 +14,8 @@ Replicas share the model's queue: a new request goes to an idle replica when the
 first busy replica to reach a step boundary (a perfectly pooled queue, as River's slots have).
 
 A replica's steps chain in integer microseconds (a decode step is 10-40 ms: whole-ms steps would be off by up to
-5 %); each step's end is put on the calendar at the next whole millisecond, so a request that arrives within that
-millisecond joins at the boundary. Time to first token (TTFT) runs from a request's admission to the end of its
+5 %); each step's end is put on the calendar at the next whole millisecond, and a request that arrived after the
+step's exact end (within that millisecond) waits for the next boundary, as it would in continuous time. Time to first token (TTFT) runs from a request's admission to the end of its
 prefill step; time per output token (TPOT) from its first token to its last, over its other output tokens.
 Not modelled: preemption, chunked prefill, prefix caching, attention time growing with the context.
 """
@@ -167,6 +167,11 @@ class BatchServer:
         m.account(now)  # before the queue shrinks
         while queue and room > 0:
             task = queue[0][2]
+            queued_us = (task.queued_at or 0) * MS
+            if queued_us > replica.clock_us:  # it came after this step's exact end, within its last millisecond
+                if replica.running or replica.joining:
+                    break  # it joins at the next boundary
+                replica.clock_us = queued_us  # an empty replica: as if it had gone idle and woken at its arrival
             prompt, output = self._tokens(task)
             if cap and replica.tokens + prompt + output > cap and (replica.running or replica.joining):
                 break  # the head of the line waits for room in the KV cache

@@ -48,7 +48,7 @@ def reference(arrivals: list[tuple[float, int, int]], replicas: int, max_batch: 
         while queue and room:
             i = queue[0]
             need = arrivals[i][1] + arrivals[i][2]
-            if max_tokens and held[r] and tokens + need > max_tokens:
+            if max_tokens and (held[r] or joining[r]) and tokens + need > max_tokens:
                 break
             queue.pop(0)
             joining[r].append([i, arrivals[i][2], 0.0])
