@@ -15,8 +15,9 @@ first busy replica to reach a step boundary (a perfectly pooled queue, as River'
 
 A replica's steps chain in integer microseconds (a decode step is 10-40 ms: whole-ms steps would be off by up to
 5 %); each step's end is put on the calendar at the next whole millisecond, and a request that arrived after the
-step's exact end (within that millisecond) waits for the next boundary, as it would in continuous time. Time to first token (TTFT) runs from a request's admission to the end of its
-prefill step; time per output token (TPOT) from its first token to its last, over its other output tokens.
+step's exact end (within that millisecond) waits for the next boundary, as it would in continuous time. Time to
+first token (TTFT) runs from a request's admission to the end of its prefill step; time per output token (TPOT) from
+its first token to its last, over its other output tokens.
 Not modelled: preemption, chunked prefill, prefix caching, attention time growing with the context.
 """
 

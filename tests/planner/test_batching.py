@@ -4,8 +4,9 @@
 milliseconds, one loop over "the next thing that happens", no calendar, no rounding. The engine keeps a replica's
 steps in integer microseconds and puts each step's end on the calendar at the next whole millisecond, and requests
 arrive at whole milliseconds, so the two differ by those roundings only. Tolerance: TTFT and TPOT means and 95th
-percentiles within 2 % relative or 1 ms absolute, every request delivered in both. A saturated replica is also
-checked against the closed form (requests served in waves of `max_batch`).
+percentiles within 2 % relative or 1 ms absolute, every request delivered in both (two replicas near capacity: the
+average over 8 seeds within 3 %, a slow test). A saturated replica is also checked against the closed form (requests
+served in waves of `max_batch`).
 """
 
 from __future__ import annotations
@@ -337,3 +338,25 @@ def test_the_sweep_table_shows_token_latencies_in_ms():
 
     assert _fmt("models.llm.ttft_p95_ms", Stat(263.895, 1.4358, 2)) == "263.9ms ± 1.4"
     assert _fmt("overall.wait_p95_ms", Stat(37_500.0, 6_400.0, 2)) == "37.5s ± 6.4"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("max_tokens", [0, 20_000])
+def test_two_replicas_agree_with_the_independent_model_over_seeds(tmp_path, max_tokens):
+    """Two replicas near their capacity: one path is sensitive to sub-millisecond order (two replicas' step ends
+    within one millisecond fire in the order they were scheduled, not by their exact times), so a single seed may
+    differ by a few per cent either way; averaged over 8 seeds the figures agree within 3 % (measured: within 0.8 %,
+    and -2.2 % for TTFT p95 without a KV cap)."""
+    engine_sum: dict[str, float] = {}
+    reference_sum: dict[str, float] = {}
+    for seed in range(10, 18):
+        arrivals = poisson(seed, 6.0, 1500, (50, 4000), (10, 300))
+        got = engine(tmp_path, arrivals, replicas=2, max_batch=64, max_tokens=max_tokens)["models"]["llm"]
+        ttft, tpot = reference(arrivals, 2, 64, max_tokens)
+        expected = {"ttft_mean_ms": sum(ttft) / len(ttft), "ttft_p95_ms": nearest_rank(ttft, 0.95),
+                    "tpot_mean_ms": sum(tpot) / len(tpot), "tpot_p95_ms": nearest_rank(tpot, 0.95)}
+        for metric, value in expected.items():
+            engine_sum[metric] = engine_sum.get(metric, 0.0) + got[metric]
+            reference_sum[metric] = reference_sum.get(metric, 0.0) + value
+    for metric, total in reference_sum.items():
+        assert engine_sum[metric] == pytest.approx(total, rel=0.03), metric
