@@ -15,6 +15,7 @@ from typing import Any
 
 from factory_game.sim.arrivals import Arrivals
 from factory_game.sim.autopilot import Autopilot
+from factory_game.sim.batching import BatchServer
 from factory_game.sim.capacity import Capacity
 from factory_game.sim.clock import MINUTE, Calendar
 from factory_game.sim.commands import (
@@ -123,6 +124,9 @@ class World:
         for m in self.models.values():
             for _ in range(m.spec.slots):
                 self.capacity.add_slot(m, rented=False)
+            if m.spec.batching is not None:
+                m.batched = BatchServer(m, m.spec.batching, self, self.calendar, self.capacity, self.slots,
+                                        self.rng.stream(f"tokens/{m.id}"), self._failure_rng[m.id])
         self._schedule_next_arrival()
         self._trace = spec.trace.open() if spec.trace is not None else None
         if self._trace is not None:
@@ -173,6 +177,9 @@ class World:
 
     def summary(self) -> dict[str, Any]:
         summary = self.metrics.summary(self.calendar.now)
+        for m in self.models.values():
+            if isinstance(m.batched, BatchServer):
+                summary["models"][m.id].update(m.batched.summary())
         summary["manager"] = {
             "autopilot_minutes": self.metrics.autopilot_ms // MINUTE,
             "reputation": round(self.market.reputation, 6),
@@ -260,10 +267,10 @@ class World:
     def _on_trace_arrival(self, arrival: TraceArrival) -> None:
         """A logged request: one customer with one task, and its own service time when the log gives one."""
         self._schedule_next_trace_arrival()
-        self._arrive(*self._arrivals.draw_replayed(arrival), arrival.service_ms)
+        self._arrive(*self._arrivals.draw_replayed(arrival), arrival.service_ms, arrival.tokens)
 
     def _arrive(self, tier: str, priority: bool, budget: int, patience: int, contents: Sequence[str],
-                service_ms: int | None = None) -> Customer:
+                service_ms: int | None = None, tokens: tuple[int | None, int | None] | None = None) -> Customer:
         customer = Customer(self._next_customer, tier, self.caps[tier], priority, budget, patience, self.calendar.now)
         self._next_customer += 1
         self.metrics.customers += 1
@@ -271,6 +278,8 @@ class World:
         self._new_demand(customer, contents)
         if service_ms is not None:
             customer.tasks[0].service_ms = service_ms
+        if tokens is not None:
+            customer.tasks[0].tokens = tokens
         self.customers[customer.id] = customer
         if self.listeners:
             self.emit(FAST_KIND.ARRIVE, customer=customer.id, cents=budget,
@@ -392,7 +401,11 @@ class World:
     def dispatch(self, m: ModelState) -> None:
         """Start queued tasks in priority order on idle slots, lowest slot id first, while both last.
 
-        Every caller has just changed the queue or the slots, so it has already called `m.account(now)`."""
+        Every caller has just changed the queue or the slots, so it has already called `m.account(now)`. A batched
+        model's replicas take their requests themselves (`sim/batching.py`)."""
+        if m.batched is not None:
+            m.batched.wake()
+            return
         queue = m.queue
         idle = m.idle
         slots = self.slots
@@ -439,7 +452,8 @@ class World:
         self.end_attempt(task, failed, reason="upstream error")
 
     def end_attempt(self, task: Task, failed: bool, reason: str) -> None:
-        """The slot side of an end: free the slot (or let a released one leave); the task side follows."""
+        """The slot side of an end: free the slot (or let a released one leave); the task side follows. A batched
+        model's replica has done its side already (`sim/batching.py`)."""
         m = self.models[task.model]
         slot_id = task.slot_id
         assert slot_id is not None  # a running task has its slot
@@ -448,16 +462,17 @@ class World:
         if customer is None:
             raise KeyError(f"customer {task.customer_id} has a running task but is not in the world")
         m.account(self.calendar.now)
-        slot.task = None
-        if slot.rented:
-            m.busy_rented -= 1
-        else:
-            m.busy_contracted -= 1
-        if slot.state == BUSY:
-            slot.state = IDLE
-            heapq.heappush(m.idle, slot.id)
-        elif slot.state == LEAVING_SLOT:
-            self.capacity.remove_slot(slot, m)
+        if m.batched is None:
+            slot.task = None
+            if slot.rented:
+                m.busy_rented -= 1
+            else:
+                m.busy_contracted -= 1
+            if slot.state == BUSY:
+                slot.state = IDLE
+                heapq.heappush(m.idle, slot.id)
+            elif slot.state == LEAVING_SLOT:
+                self.capacity.remove_slot(slot, m)
         if not failed:
             self._deliver(task, customer, m, slot)
         elif task.retries_left > 0:
