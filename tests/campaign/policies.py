@@ -9,6 +9,7 @@ reachable by decisions.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeAlias
 
 from factory_game.level.goals import evaluate, level_stars
 from factory_game.plugins import PreparedLevel
@@ -16,6 +17,7 @@ from factory_game.runner import RunResult
 from factory_game.sim.autopilot import Autopilot
 from factory_game.sim.clock import MINUTE
 from factory_game.sim.commands import (
+    AnswerIncident,
     Command,
     Release,
     Rent,
@@ -29,6 +31,7 @@ from factory_game.sim.commands import (
     SignContract,
 )
 from factory_game.sim.prompt import predicted_wait_ms
+from factory_game.sim.queries import open_incidents
 from factory_game.sim.spec import AutopilotSpec, LevelSpec
 from factory_game.sim.world import World
 
@@ -87,6 +90,9 @@ class RentMaxBeforeEvents(Policy):
                         world.apply(Rent(m.id, room))
 
 
+Rule: TypeAlias = "Pricer | GoodwillPricer | Contractor | PackSwitch | StormWatch | StandingAnswer"  # Expert.reacts
+
+
 @dataclass
 class Expert(Policy):
     """Scripted decisions: lever commands at fixed times (what the briefing tells a careful player), plus a
@@ -94,7 +100,7 @@ class Expert(Policy):
 
     script: list[tuple[int, Command]] = field(default_factory=list)
     renter: AutopilotSpec | None = None
-    reacts: tuple[Pricer | GoodwillPricer | Contractor | PackSwitch, ...] = ()  # further rules that watch the floor
+    reacts: tuple[Rule, ...] = ()  # further rules that watch the floor
     name: str = "expert"
 
     def start(self, world: World) -> None:
@@ -209,6 +215,73 @@ class PackSwitch:
             world.apply(SetPrioritySales(True))
 
 
+@dataclass
+class StormWatch:
+    """The wait question and the door by the weather (levels 9 and 10), checked every minute.
+
+    The dispatcher predicts a wait from the slots serving now, so while an upstream outage holds most of them down
+    every queued customer hears of an hour's wait (no slot at all: an endless one) and says no, though the slots
+    come back within the hour: while the model's slots are down, ask at `down` x the mean task time (0: not at
+    all). When the queue is long with every slot up (a crowd, or the outage's backlog once the slots are back), the
+    prediction is right and asking keeps the queue short (and while a viral spike's crowd lasts, before the queue
+    shows it): ask at `busy`, offer `offer` % to those who stay, and hold
+    the tiers' caps at `busy_caps` (a studio's batch would push everyone back). Calm again once the queue is short:
+    ask at `calm`, no offer, the level's caps. Incidents of the kinds in `answers` get that answer (an outage's only
+    if it hits this model)."""
+
+    model: str
+    calm: float
+    down: float
+    busy: float
+    offer: int
+    answers: tuple[tuple[str, str], ...] = (("upstream_outage", "close"),)
+    busy_caps: tuple[tuple[str, int], ...] = ()
+    long: float = 2.0  # a predicted wait past this x the mean task time, every slot up: busy
+    short: float = 1.0  # below this: calm again
+    _phase: str = "calm"
+    _crowd_until: int = 0  # a viral spike brings a crowd until then
+
+    def step(self, world: World) -> None:
+        choices = dict(self.answers)
+        for incident in open_incidents(world):
+            if incident.kind == "viral_spike":
+                self._crowd_until = max(self._crowd_until, incident.at_ms + incident.params["duration_ms"])
+            if incident.kind in choices and incident.params.get("model", self.model) == self.model:
+                world.apply(AnswerIncident(incident.id, choices[incident.kind]))
+        m = world.models[self.model]
+        wait = predicted_wait_ms(m) / m.spec.mean_service_ms
+        phase = self._phase
+        if m.up_contracted < m.spec.slots:
+            phase = "down"
+        elif wait > self.long or phase == "down" or world.now < self._crowd_until:  # a crowd, or the outage's backlog
+            phase = "busy"
+        elif wait < self.short:
+            phase = "calm"
+        if phase == self._phase:
+            return
+        self._phase = phase
+        world.apply(SetPromptMultiplier({"calm": self.calm, "down": self.down, "busy": self.busy}[phase]))
+        offer = self.offer if phase == "busy" else 0
+        if round(world.market.wait_offer * 100) != offer:
+            world.apply(SetWaitOffer(offer))
+        for tier, cap in self.busy_caps:
+            world.apply(SetCap(tier, cap if phase == "busy" else dict(world.spec.tiers)[tier]))
+
+
+@dataclass
+class StandingAnswer:
+    """An answer decided before the day: every incident of `kind` gets `choice` the minute it opens. What a static
+    policy can do about incidents it cannot foresee (bench/balance.py searches these beside the t=0 levers)."""
+
+    kind: str
+    choice: str
+
+    def step(self, world: World) -> None:
+        for incident in open_incidents(world):
+            if incident.kind == self.kind:
+                world.apply(AnswerIncident(incident.id, self.choice))
+
+
 def play(spec: LevelSpec, seed: int, policy: Policy) -> RunResult:
     world = PreparedLevel.from_spec(spec).start(seed)  # the one door: the level's mods opened and attached
     world.autopilot_enabled = False  # the player's choice, as the game starts it (its policy may switch it on)
@@ -250,6 +323,12 @@ EXPERTS = {
                                             reacts=(GoodwillPricer("image", 70, 5, 100, 0.94, 0.93, 10),)),
     "08-velvet-rope": lambda spec: Expert(script=[(0, SetCap("L3", 1)), (0, SetCap("L2", 1)), (0, SetSurcharge(40))],
                                           renter=spec.autopilot, reacts=(PackSwitch("sd15", 0.3),)),
+    "09-keep-waiting": lambda spec: Expert(  # hedge what the spot market sells now, then ask by the weather
+        script=[(0, Rent("sd15", 2))],
+        reacts=(StormWatch("sd15", calm=3.0, down=0.0, busy=2.0, offer=20),)),
+    "10-sold-out": lambda spec: Expert(reacts=(  # tighten up for the crowd, open up after it
+        StormWatch("sd15", calm=3.0, down=0.0, busy=0.3, offer=20, answers=(("viral_spike", "close"),),
+                   busy_caps=(("L3", 1),), long=0.5),)),
 }
 TRIVIAL = (DoNothing, RentMaxAndHold, RentMaxBeforeEvents)
 
@@ -299,6 +378,24 @@ STATIC_BEST: dict[str, tuple[tuple[int, Command], ...]] = {
         (0, Rent("sd15", 5)),
         (165 * MINUTE, Release("sd15", 5)),
     ),
+    "09-keep-waiting": (
+        (0, SetPromptMultiplier(27.1)),
+        (0, SetWaitOffer(20)),
+        (0, Rent("sd15", 2)),
+    ),
+    "10-sold-out": (
+        (0, SetCap("L1", 2)),
+        (0, SetCap("L2", 1)),
+        (0, SetCap("L3", 6)),
+        (0, SetPromptMultiplier(10.0)),
+        (0, SetWaitOffer(30)),
+    ),
+}
+# The standing answers to incidents of those best static policies (decided before the day, given the minute an
+# incident opens: what a static policy can do about what it cannot foresee).
+STATIC_ANSWERS: dict[str, tuple[StandingAnswer, ...]] = {
+    "09-keep-waiting": (StandingAnswer("upstream_outage", "close"),),
+    "10-sold-out": (StandingAnswer("viral_spike", "close"),),
 }
 # Levels where the search still finds a static policy with three stars on every seed, and why (the fix each needs).
 STATIC_STILL_WINS = {
