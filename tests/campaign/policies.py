@@ -222,12 +222,11 @@ class StormWatch:
     The dispatcher predicts a wait from the slots serving now, so while an upstream outage holds most of them down
     every queued customer hears of an hour's wait (no slot at all: an endless one) and says no, though the slots
     come back within the hour: while the model's slots are down, ask at `down` x the mean task time (0: not at
-    all). When the queue is long with every slot up (a crowd, or the outage's backlog once the slots are back), the
-    prediction is right and asking keeps the queue short (and while a viral spike's crowd lasts, before the queue
-    shows it): ask at `busy`, offer `offer` % to those who stay, and hold
-    the tiers' caps at `busy_caps` (a studio's batch would push everyone back). Calm again once the queue is short:
-    ask at `calm`, no offer, the level's caps. Incidents of the kinds in `answers` get that answer (an outage's only
-    if it hits this model)."""
+    all). When the queue is long with every slot up (a crowd, or the outage's backlog once the slots are back) or a
+    viral spike's crowd is on its way, the prediction is right and asking keeps the queue short: ask at `busy`, offer
+    `offer` % to those who stay, and hold the tiers' caps at `busy_caps` (a studio's batch would push everyone back).
+    Calm again once the queue is short: ask at `calm`, no offer, the level's caps. Incidents of the kinds in
+    `answers` get that answer (an outage's only if it hits this model)."""
 
     model: str
     calm: float
