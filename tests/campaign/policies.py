@@ -350,24 +350,19 @@ STATIC_BEST: dict[str, tuple[tuple[int, Command], ...]] = {
         (90 * MINUTE, Rent("sd15", 10)),
         (168 * MINUTE, Release("sd15", 10)),
     ),
-    "05-outage": (
-        (0, SetPrice("audio", 213)),
-        (0, SetPrice("image", 64)),
-        (0, SetPromptMultiplier(10.0)),
-        (0, SetWaitOffer(50)),
-        (0, Rent("music-gen", 3)),
-        (60 * MINUTE, Rent("sd15", 10)),
-        (60 * MINUTE, Release("music-gen", 3)),
-        (100 * MINUTE, Release("sd15", 10)),
+    "05-outage": (  # found once "never ask" (multiplier 0) joined the search: see STATIC_STILL_WINS
+        (0, SetPrice("audio", 143)),
+        (0, SetPrice("image", 99)),
+        (0, SetPromptMultiplier(0.0)),
+        (65 * MINUTE, Rent("sd15", 5)),
+        (160 * MINUTE, Release("sd15", 5)),
     ),
     "06-mods-at-work": (
-        (0, SetPrice("image", 44)),
-        (0, SetPrice("mesh", 1500)),
-        (0, SignContract("sd15", 12)),
-        (87 * MINUTE, Rent("sd15", 12)),
-        (90 * MINUTE, Rent("mesh-gen", 7)),
-        (180 * MINUTE, Release("sd15", 12)),
-        (180 * MINUTE, Release("mesh-gen", 7)),
+        (0, SetPrice("image", 50)),
+        (0, SetPrice("mesh", 1710)),
+        (0, SetCap("L2", 2)),
+        (79 * MINUTE, Rent("mesh-gen", 8)),
+        (87 * MINUTE, Rent("sd15", 10)),
     ),
     "07-word-of-mouth": (
         (0, SetPrice("image", 82)),
@@ -404,6 +399,10 @@ STATIC_STILL_WINS = {
                         "needs watching (needs unannounced demand, or tiers whose willingness to pay differs)",
     "07-word-of-mouth": "a fixed ¥0.82 keeps the reputation within a hair of the expert's; reacting adds little "
                         "without unannounced demand swings",
+    "05-outage": "never asking the wait question (multiplier 0) meets the goal on tasks abandoned after a prompt by "
+                 "definition, and the announced outage leaves no surprise: rent 5 slots on the clock and the "
+                 "lateness stays within satisfaction 95 (needs a goal that counts lateness, or an unannounced "
+                 "outage as on level 9)",
 }
 # Levels whose expert still decides fewer than six times on some seed, and why.
 FEW_DECISIONS = {
