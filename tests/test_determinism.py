@@ -202,3 +202,25 @@ def test_the_log_alone_and_among_listeners_gives_the_same_hash_and_lines(tmp_pat
     assert alone.count == among.count == len(seen) > 1000
     assert alone.hexdigest() == among.hexdigest()
     assert stream.getvalue() == "".join(event_line(event) + "\n" for event in seen)
+
+
+def test_reading_the_fingerprint_midway_changes_nothing():
+    """The game and the tests read a log's digest while the run goes on (a save, a seek): the final digest must be
+    the same as a log read only at the end, across batch boundaries too."""
+    from factory_game.level import load_level
+    from factory_game.sim.events import FINGERPRINT_BATCH, EventLog
+    from factory_game.sim.world import World
+
+    events: list = []
+    world = World(load_level(REFERENCE, ['level.duration="5h"']), seed=2)
+    world.subscribe(events.append)
+    world.run()
+    assert len(events) > 2 * FINGERPRINT_BATCH
+    once, often = EventLog(), EventLog()
+    midway = []
+    for index, event in enumerate(events):
+        once(event)
+        often(event)
+        if index % 1000 == 7:
+            midway.append(often.hexdigest())
+    assert once.hexdigest() == often.hexdigest() and len(set(midway)) == len(midway)

@@ -241,31 +241,39 @@ class EventLog:
         records.append(_PACK_RECORD(header, time, customer, task, slot, cents, model_length, info_length,
                                     reason_length))
         if len(records) >= FINGERPRINT_BATCH:
-            self._flush()
+            self._hash_batch()
+            self._write_lines()
 
     def pending_bytes(self) -> bytes:
         """What the batch gathered so far adds to the hash: its records, then its strings in UTF-8."""
         return b"".join(self._records) + "".join(self._strings).encode()
 
-    def _flush(self) -> None:
-        if self._records:
-            self._flushed += len(self._records)
-            self._hash.update(self.pending_bytes())
-            self._records.clear()
-            self._strings.clear()
+    def _hash_batch(self) -> None:
+        """Hash a full batch. Only here: a digest taken in between hashes a copy, so the hash is a function of the
+        events alone, whenever it is read."""
+        self._flushed += len(self._records)
+        self._hash.update(self.pending_bytes())
+        self._records.clear()
+        self._strings.clear()
+
+    def _write_lines(self) -> None:
         if self._lines and self._stream is not None:
             self._stream.write("\n".join(self._lines) + "\n")
             self._lines.clear()
 
     def close(self) -> None:
-        """Write out what is buffered (the digest does this too)."""
-        self._flush()
+        """Write out the JSON lines still buffered (the digest does this too)."""
+        self._write_lines()
         if self._stream is not None:
             self._stream.flush()
 
     def hexdigest(self) -> str:
-        self._flush()
-        return self._hash.hexdigest()
+        """The fingerprint of the events so far (the run goes on unchanged: the batch in progress is hashed into a
+        copy)."""
+        self._write_lines()
+        digest = self._hash.copy()
+        digest.update(self.pending_bytes())
+        return digest.hexdigest()
 
 
 class Emitter(Protocol):
