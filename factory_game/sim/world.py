@@ -48,7 +48,7 @@ from factory_game.sim.entities import (
     Slot,
     Task,
 )
-from factory_game.sim.events import FAST_KIND, Event, Kind
+from factory_game.sim.events import FAST_KIND, Event, EventLog, Kind
 from factory_game.sim.incidents import IncidentKind, Incidents
 from factory_game.sim.ledger import Ledger
 from factory_game.sim.market import Market, is_lever
@@ -95,6 +95,7 @@ class World:
         self.autopilot_enabled = spec.autopilot.enabled
         self.metrics = Metrics(spec, self.models, self.ledger, sample_every_ms=TICK_MS)
         self.listeners: list[Callable[[Event], None]] = []
+        self._only_log: EventLog | None = None  # the event log when it is the only listener: fed fields, no Event
         self._sections: list[tuple[str, Callable[[], dict[str, Any]]]] = []  # extra summary tables (the mods' metrics)
         # what the layers above keep with this run (each mod's state, the test kit's customers): a compiled World
         # takes no attribute it does not declare, nor a weak reference
@@ -151,9 +152,17 @@ class World:
     def subscribe(self, listener: Callable[[Event], None]) -> None:
         """`listener(event)` is called for everything that happens from now on, in order."""
         self.listeners.append(listener)
+        self._find_only_log()
 
     def unsubscribe(self, listener: Callable[[Event], None]) -> None:
         self.listeners.remove(listener)
+        self._find_only_log()
+
+    def _find_only_log(self) -> None:
+        """A headless run's one listener is its event log: `emit` then hands it the fields, building no Event (a
+        tuple and a call saved on every event)."""
+        only = self.listeners[0] if len(self.listeners) == 1 else None
+        self._only_log = only if type(only) is EventLog else None
 
     def call_at(self, time_ms: int, callback: Callable[[], None]) -> None:
         """`callback()` at `time_ms`, in calendar order (ties: first scheduled, first called). The plugin layer
@@ -674,6 +683,10 @@ class World:
               reason: str | None = None) -> None:
         """Named parameters, not `**fields`: a dict per event cost twice as much. The event is built as `Event(...)`
         builds it (a tuple of the fields in their order, typed Event), without the generated `__new__`'s frame."""
+        log = self._only_log
+        if log is not None and len(self.listeners) == 1:  # (unless someone appended to `listeners` itself)
+            log.record(self.calendar.now, kind, customer, task, model, slot, cents, info, ok, reason)
+            return
         event = _tuple_new(Event, (self.calendar.now, kind, customer, task, model, slot, cents, info, ok, reason))
         for listener in self.listeners:
             listener(event)
