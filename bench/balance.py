@@ -3,8 +3,11 @@
 A static policy sets every lever the level unlocks at t=0 — each price at a multiple of its list price, the pack's
 price and sales, the tiers' caps, a closed door, the wait question, contracts — and rents on a schedule keyed to
 the clock: some slots at the start (held, or released at a chosen time) and, for every announced event (spike or
-outage), some slots ordered at a chosen offset from its start and released at a chosen offset from its end. It is a
-list of timed commands applied through `World.apply`, as the player would (`tests/campaign/policies.py`).
+outage), some slots ordered at a chosen offset from its start and released at a chosen offset from its end. On a
+level with incidents (unannounced: no clock can know them) it also decides before the day which answer each kind
+of incident gets (a standing answer, given the minute one opens; or none, leaving the default). It is a list of
+timed commands applied through `World.apply`, as the player would, plus the standing answers
+(`tests/campaign/policies.py`, `Expert(script=..., reacts=StandingAnswer...)`).
 
 The search, per level: random policies plus a grid over price and renting (screening), each on 3 seeds; then
 local refinement around the best (mutations, also on 3 seeds); then the best few confirmed on 10 seeds. Policies
@@ -48,8 +51,9 @@ from factory_game.sim.commands import (  # noqa: E402
     SetWaitOffer,
     SignContract,
 )
+from factory_game.sim.incidents import KINDS  # noqa: E402
 from factory_game.sim.spec import LevelSpec  # noqa: E402
-from tests.campaign.policies import EXPERTS, Expert, play, stars  # noqa: E402
+from tests.campaign.policies import EXPERTS, Expert, StandingAnswer, play, stars  # noqa: E402
 
 CAMPAIGN = ROOT / "levels" / "campaign"
 SCREEN_SEEDS = (1, 2, 3)
@@ -70,6 +74,7 @@ class Space:
     lead_min: dict[str, int]  # model id -> rental lead time in minutes
     events: tuple[tuple[int, int, tuple[str, ...]], ...]  # (start minute, end minute, models it touches)
     duration_min: int
+    incidents: tuple[tuple[str, tuple[str, ...]], ...] = ()  # incident kinds that may occur -> their choices
 
     @classmethod
     def of(cls, spec: LevelSpec) -> Space:
@@ -86,7 +91,9 @@ class Space:
         return cls(levers=tuple(spec.market.levers), contents=tuple(sorted(c for c, _w in spec.arrivals.content)),
                    tiers=dict(spec.tiers), models=models,
                    lead_min={m.id: max(1, m.lead_time_ms // MINUTE) for m in spec.models},
-                   events=tuple(events), duration_min=spec.duration_ms // MINUTE)
+                   events=tuple(events), duration_min=spec.duration_ms // MINUTE,
+                   incidents=tuple((kind, KINDS[kind].choices) for kind, rate in
+                                   (spec.incidents.rates if spec.incidents else ()) if rate > 0))
 
 
 def sample(space: Space, rng: random.Random) -> Params:
@@ -104,7 +111,7 @@ def sample(space: Space, rng: random.Random) -> Params:
     if "intake" in space.levers:
         p["close"] = rng.choice([None, None, *space.tiers])
     if "prompt" in space.levers:
-        p["prompt"] = rng.choice((1.0, 2.0, 3.0, 5.0, 10.0, 20.0))
+        p["prompt"] = rng.choice((0.0, 1.0, 2.0, 3.0, 5.0, 10.0, 20.0))  # 0: never ask
         p["offer"] = rng.choice((0, 10, 20, 30, 50))
     for model, room in space.models.items():
         if "contracts" in space.levers:
@@ -116,18 +123,25 @@ def sample(space: Space, rng: random.Random) -> Params:
                 p[f"ev{index}.{model}.n"] = rng.randint(0, room)
                 p[f"ev{index}.{model}.start"] = rng.randrange(-45, 31, 5)
                 p[f"ev{index}.{model}.stop"] = rng.choice((rng.randrange(-30, 91, 10), HOLD))
+    for kind, choices in space.incidents:
+        p[f"answer.{kind}"] = rng.choice((None, *choices))  # None: the incident's default at its deadline
     return p
 
 
 def grid(space: Space) -> list[Params]:
     """A grid over the levers that mattered most in the play-test: price, and renting for the announced events
-    (or at the start when a level announces none), everything else at the level's defaults."""
+    (or at the start when a level announces none), everything else at the level's defaults; on a level with
+    incidents, each standing answer of its kinds too (every kind the same choice index, or the defaults)."""
     prices = (1.0, 1.4, 1.8, 2.4, 3.2) if "price" in space.levers else (None,)
+    most = max((len(choices) for _kind, choices in space.incidents), default=0)
+    answers: tuple[int | None, ...] = (None, *range(most))
     out: list[Params] = []
-    for price, share, stop in itertools.product(prices, (0.0, 0.5, 1.0), (30, HOLD)):
+    for price, share, stop, answer in itertools.product(prices, (0.0, 0.5, 1.0), (30, HOLD), answers):
         if not share and stop != HOLD:
             continue  # renting nothing: one policy, whenever it would have stopped
         p: Params = {}
+        if answer is not None:
+            p.update({f"answer.{kind}": choices[min(answer, len(choices) - 1)] for kind, choices in space.incidents})
         if price is not None:
             p.update({f"price.{c}": price for c in space.contents})
         for model, room in space.models.items():
@@ -219,11 +233,18 @@ def margin(result) -> float:
     return worst
 
 
+def standing(space: Space, params: Params) -> tuple[StandingAnswer, ...]:
+    """The policy's standing answers to incidents (kinds left out take their default at the deadline)."""
+    return tuple(StandingAnswer(kind, str(params[f"answer.{kind}"])) for kind, _choices in space.incidents
+                 if params.get(f"answer.{kind}"))
+
+
 def evaluate(job: tuple[str, Params, int]) -> tuple[int, float, dict[str, float]]:
     """Play one static policy on one seed: (stars, margin, goal values)."""
     stem, params, seed = job
     spec, space, references = _level(stem)
-    result = play(spec, seed, Expert(script=commands(space, params, references), name="static"))
+    result = play(spec, seed, Expert(script=commands(space, params, references), reacts=standing(space, params),
+                                     name="static"))
     return stars(result), margin(result), {r.goal.metric: r.value for r in result.goals}
 
 
@@ -278,6 +299,7 @@ def search(pool: ProcessPoolExecutor, stem: str, n_random: int, n_refine: int, r
     expert = list(pool.map(_expert_job, [(stem, seed) for seed in CONFIRM_SEEDS]))
     return {"level": stem, "covered": len(screened), "best": best.params, "best_stars": best.stars,
             "best_commands": [(t, c.to_dict()) for t, c in commands(_space, best.params, references)],
+            "best_answers": [(a.kind, a.choice) for a in standing(_space, best.params)],
             "screen_3star_policies": sum(1 for s in screened if min(s.stars) == 3),
             "expert_stars": [s for s, _d in expert], "expert_decisions": [d for _s, d in expert]}
 

@@ -118,9 +118,12 @@ def format_money(cents: int, lang: str = FALLBACK) -> str:
 
 
 def format_duration(ms: float) -> str:
-    """Simulated time, compact and the same in every language: ``12s``, ``4.5s``, ``4m30s``, ``2h05m``, ``∞``."""
+    """Simulated time, compact and the same in every language: ``12s``, ``4.5s``, ``4m30s``, ``2h05m``, ``∞``; under
+    a second in ms (``264ms``, ``15.2ms``: a token's latency)."""
     if ms == float("inf"):
         return "∞"
+    if 0 < ms < 999.5:
+        return f"{ms:.3g}ms"
     ms = round(ms)
     if ms < 60_000:
         return f"{ms / 1000:.0f}s" if ms % 1000 == 0 or ms >= 10_000 else f"{ms / 1000:.1f}s"

@@ -129,3 +129,98 @@ def test_shaped_event_lines_match_json_for_every_kind():
             assert event_line(event) == expected
 
     check()
+
+
+def _decode_fingerprint(data: bytes, count: int) -> list:
+    """The events back from one batch of the fingerprint's bytes (EventLog's docstring): proof that no two different
+    logs give the same bytes."""
+    import struct
+
+    from factory_game.sim.events import Event, Kind
+
+    record = struct.Struct("<IqqqqqIII")
+    kinds = list(Kind)
+    strings = data[record.size * count:].decode()
+    events, at = [], 0
+    for index in range(count):
+        header, time, customer, task, slot, cents, *lengths = record.unpack_from(data, index * record.size)
+        texts = []
+        for bit, length in zip((16, 32, 64), lengths, strict=True):
+            texts.append(strings[at:at + length] if header & bit else None)
+            at += length if header & bit else 0
+        ok = True if header & 128 else False if header & 256 else None
+        events.append(Event(time, kinds[header >> 16], customer if header & 1 else None, task if header & 2 else None,
+                            texts[0], slot if header & 4 else None, cents if header & 8 else None, texts[1], ok,
+                            texts[2]))
+    assert at == len(strings)
+    return events
+
+
+def test_the_fingerprint_encodes_every_field_of_every_event():
+    """The event log's hash is over a binary record per event (not the JSON lines): decoding a batch gives back the
+    very events, None told from 0 and from "", strings with their bounds, so two different logs hash differently."""
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from factory_game.sim.events import Event, EventLog, Kind
+
+    optional_int = st.none() | st.integers(-10**12, 10**12)
+    optional_text = st.none() | st.text(max_size=6)
+    events = st.builds(Event, st.integers(0, 10**12), st.sampled_from(list(Kind)), optional_int, optional_int,
+                       optional_text, optional_int, optional_int, optional_text, st.none() | st.booleans(),
+                       optional_text)
+
+    @given(st.lists(events, max_size=8))
+    def check(batch):
+        log = EventLog()
+        for event in batch:
+            log(event)
+        assert _decode_fingerprint(log.pending_bytes(), log.count) == batch
+
+    check()
+
+
+def test_the_log_alone_and_among_listeners_gives_the_same_hash_and_lines(tmp_path):
+    """A world whose only listener is its event log hands it the fields (no Event built); with another listener it
+    hands it Events. Same hash, same count, and the JSON lines of `--events` are the events' `event_line`s."""
+    import io
+
+    from factory_game.level import load_level
+    from factory_game.sim.events import EventLog, event_line
+    from factory_game.sim.world import World
+
+    spec = load_level(REFERENCE, ['level.duration="3h"'])
+    alone, stream = EventLog(), io.StringIO()
+    world = World(spec, seed=3)
+    world.subscribe(alone)
+    world.run()
+    seen: list = []
+    among, written = EventLog(stream), World(spec, seed=3)
+    written.subscribe(among)
+    written.subscribe(seen.append)
+    written.run()
+    assert alone.count == among.count == len(seen) > 1000
+    assert alone.hexdigest() == among.hexdigest()
+    assert stream.getvalue() == "".join(event_line(event) + "\n" for event in seen)
+
+
+def test_reading_the_fingerprint_midway_changes_nothing():
+    """The game and the tests read a log's digest while the run goes on (a save, a seek): the final digest must be
+    the same as a log read only at the end, across batch boundaries too."""
+    from factory_game.level import load_level
+    from factory_game.sim.events import FINGERPRINT_BATCH, EventLog
+    from factory_game.sim.world import World
+
+    events: list = []
+    world = World(load_level(REFERENCE, ['level.duration="5h"']), seed=2)
+    world.subscribe(events.append)
+    world.run()
+    assert len(events) > 2 * FINGERPRINT_BATCH
+    once, often = EventLog(), EventLog()
+    midway = []
+    for index, event in enumerate(events):
+        once(event)
+        often(event)
+        if index % 1000 == 7:
+            midway.append(often.hexdigest())
+    assert once.hexdigest() == often.hexdigest() and len(set(midway)) == len(midway)

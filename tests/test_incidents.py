@@ -11,7 +11,7 @@ from factory_game.level import load_level
 from factory_game.level.errors import LevelError
 from factory_game.runner import load_commands, run_level
 from factory_game.sim.clock import MINUTE
-from factory_game.sim.commands import AnswerIncident, SetPrice, command_from_dict
+from factory_game.sim.commands import AnswerIncident, command_from_dict
 from factory_game.sim.entities import DONE
 from factory_game.sim.events import Kind
 from factory_game.sim.incidents import KINDS
@@ -117,23 +117,6 @@ def test_a_competitor_cut_ignored_costs_demand_and_matched_costs_price():
     matched.advance(incident.deadline_ms)
     assert matched.market.demand == 1.0
     assert matched.market.prices["image"] == round(matched.spec.content[0].price_cents * (1 - incident.params["cut"]))
-
-
-def test_a_matched_cut_bites_again_when_the_price_goes_back_up_while_the_rival_lasts():
-    """A rival's cut is not undone by matching and raising the price again at once: while River is dearer than the
-    rival, the loss applies; at the rival's price or below it does not; when the cut ends, demand is whole."""
-    world = World(_spec({"competitor_cut": 1}, ["market.levers=[\"price\"]"]), seed=2)
-    incident = _first(world)
-    list_price = world.market.prices["image"]
-    assert world.apply(AnswerIncident(incident.id, "match")).ok
-    assert world.market.demand == 1.0
-    assert world.apply(SetPrice("image", list_price)).ok  # straight back up
-    assert world.market.demand == pytest.approx(1 - incident.params["loss"])
-    assert world.apply(SetPrice("image", round(list_price * (1 - incident.params["cut"])) - 1)).ok  # under the rival
-    assert world.market.demand >= 1.0  # the loss is gone (and, where price moves demand, a cheaper one adds)
-    world.apply(SetPrice("image", list_price))
-    world.advance(world.now + incident.params["duration_ms"] + 60_000)
-    assert incident.id not in world.incidents.rivals  # the cut is over (later cuts of the level may bite on)
 
 
 def test_an_upstream_outage_takes_slots_and_the_spot_stock_down():

@@ -24,6 +24,8 @@ def test_money_durations_and_percentages():
         ["4.5s", "12s", "4m30s", "2h05m", "∞"]
     assert texts.format_percent(0.9574) == "96%" and texts.format_percent(0.9574, decimals=1) == "95.7%"
     assert texts.format_value(19_800, "cents") == "¥198.00" and texts.format_value(0.5, "share") == "50.0%"
+    assert [texts.format_duration(ms) for ms in (264.008, 15.25, 0.5, 999.4, 999.6)] == \
+        ["264ms", "15.2ms", "0.5ms", "999ms", "1s"]
     assert texts.format_value(60_000, "ms") == "1m00s" and texts.format_value(1234.5, "count") == "1,234.5"
 
 

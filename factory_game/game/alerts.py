@@ -181,7 +181,9 @@ class Alerts:
                     incident = self._incidents().get(shown.pop("id", -1))
                     if incident is not None:
                         effect_text = answer_effect(self.world, i18n, incident, shown["choice"])
-                    shown["choice"] = incident_words(i18n, self.world, shown["incident"], shown["choice"])
+                    said = f"incident.choice_{shown['choice']}"  # a default taken: what happened, in a word
+                    shown["choice"] = (i18n.t(said) if key == "incident_defaulted" and i18n.t(said) != said
+                                       else incident_words(i18n, self.world, shown["incident"], shown["choice"]))
                 shown["incident"] = incident_words(i18n, self.world, shown["incident"])
             effect = shown.pop("effect", None)
             text = f"{format_duration(time)} " + i18n.t(f"alert.{key}", **shown)

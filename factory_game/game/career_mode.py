@@ -104,6 +104,10 @@ class CareerDayView(MenuView):
             self.heading(f"{goal_text(self.game.i18n, r.goal)} → {value}", y, 12,
                          pal["lime"] if r.met else pal["orange"])
             y -= 24
+        before = run.records[-2]["levers"] if len(run.records) > 1 else list(career.new_business(run.base).levers)
+        for group in day["levers"]:
+            if group not in before:  # a three-star day unlocks one more lever
+                lines.append(t("career.unlocked", lever=t(f"lever_group.{group}")))
         if run.saved is not None:
             lines.append(t("career.not_saved", reason=run.saved))
         y -= 12

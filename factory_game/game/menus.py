@@ -269,29 +269,37 @@ class LevelSelectView(MenuView):
             self._more_levels()
             return
         self.heading(t("levels.heading"), h - 90)
-        y = h - 170
-        for index, (path, spec) in enumerate(self.game.levels()):
+        levels, top, step = self.game.levels(), h - 170, 44
+        # one column of 640 while the campaign fits above the sandbox row and the footer, else two of 310 (the
+        # campaign has ten levels: one column of them runs into the footer at 1280x720)
+        columns = 1 if len(levels) <= max(1, int((top - 200) // step) + 1) else 2
+        width, left = (640, self.window.width / 2 - 320) if columns == 1 else (310, self.window.width / 2 - 320)
+        rows = -(-len(levels) // columns)
+        for index, (path, spec) in enumerate(levels):
+            column, row = divmod(index, rows)
+            x, y = left + column * (width + 20), top - row * step
             self.level_of[len(self.buttons)] = (path, spec)
             unlocked = self.game.unlocked(index)
             stars = self.game.stars.get(spec.id, 0)
             title = self.game.i18n.pick(spec.title, spec.id)
             label = f"{index + 1}. {title}" + ("" if unlocked else "  " + t("levels.locked"))
-            b = self.button(label, y, lambda p=path: self.game.show_briefing(p), width=640)
+            b = self.button(clip(label, width - (90 if unlocked else 16)), y,
+                            lambda p=path: self.game.show_briefing(p), width=width, x=x)
             b.enabled = unlocked
             if unlocked:
-                self.stars(stars, self.window.width / 2 + 320 - 70, y + 18)
+                self.stars(stars, x + width - 70, y + 18)
             if self.default is None and unlocked:
                 self.default = b
-            y -= 44
-        if self.game.sandbox is not None:
+        y = top - rows * step
+        if self.game.sandbox is not None:  # the sandbox and the other levels side by side, under the campaign
             sandbox = self.game.load(self.game.sandbox)
             self.level_of[len(self.buttons)] = (self.game.sandbox, sandbox)
             self.button(self.game.i18n.pick(sandbox.title, sandbox.id), y - 8,
-                        lambda: self.game.show_briefing(self.game.sandbox), width=640)
-            y -= 52
-        self.button(t("levels.more"), y - 8, lambda: self.game.show_levels(more=True), width=640)
-        y -= 52
-        self._footer(y)
+                        lambda: self.game.show_briefing(self.game.sandbox), width=310, x=left)
+            self.button(t("levels.more"), y - 8, lambda: self.game.show_levels(more=True), width=310, x=left + 330)
+        else:
+            self.button(t("levels.more"), y - 8, lambda: self.game.show_levels(more=True), width=640)
+        self._footer(y - 52)
 
     def _more_levels(self) -> None:
         """Every level beside the campaign, in two columns when they do not fit in one; all open."""

@@ -445,7 +445,10 @@ class PlayView(arcade.View):
                  f"{t(self._station_kind(slot))} · {t(f'state.{slot.state}')}"]
         if queries.is_contract(slot):
             lines.append(t("inspect.contract_until", until=format_duration(slot.arrived_at + slot.committed_ms)))
-        if slot.task is not None and slot.task.end_at is not None:
+        batch = queries.replica_batch(world, slot)
+        if batch is not None:  # a replica: a batch, not one task with a known end
+            lines.append(t("inspect.replica_batch", held=batch[0], most=batch[1]))
+        elif slot.task is not None and slot.task.end_at is not None:
             lines.append(t("inspect.station_task", id=slot.task.id,
                            left=format_duration(max(0, slot.task.end_at - world.now))))
         return lines

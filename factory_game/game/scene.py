@@ -172,7 +172,10 @@ class Station(arcade.Sprite):
     def show_time_left(self, ms: float | None, late: bool = False) -> None:
         """The countdown over the screen (None hides it), on red when the task runs late; the texture is swapped
         only when what it shows changes."""
-        text = "" if ms is None else countdown_text(ms)
+        self.show_text("" if ms is None else countdown_text(ms), late)
+
+    def show_text(self, text: str, late: bool = False) -> None:
+        """The plate over the screen ("" hides it): a countdown, or the requests a replica holds ("9")."""
         if (text, late) != (self.shown, self.late):
             self.shown, self.late = text, late
             if text:
@@ -525,13 +528,13 @@ class Scene:
             if station.texture is not tex[name]:
                 station.texture = tex[name]
             task = slot.task
-            if task is not None and task.end_at and task.started_at is not None and task.end_at > task.started_at:
-                done = (now - task.started_at) / (task.end_at - task.started_at)
-                width = max(1, round(TRAY_W * min(1.0, done)))
-                station.bar.visible = True
-                if station.bar.width != width:
-                    station.bar.width = width
-                    station.bar.position = (station.home[0] - TRAY_W / 2 + width / 2, station.home[1] - 4)
+            batch = queries.replica_batch(self.world, slot)
+            if batch is not None:  # a replica: the tray fills with its batch over its max, the plate counts it
+                held, most = batch
+                self._fill_tray(station, held / most if held else None)
+                station.show_text(str(held) if held else "")
+            elif task is not None and task.end_at and task.started_at is not None and task.end_at > task.started_at:
+                self._fill_tray(station, (now - task.started_at) / (task.end_at - task.started_at))
                 late = now - task.started_at > LATE_AFTER * self.world.spec.model(station.model).mean_service_ms
                 station.show_time_left(task.end_at - now, late)
             else:
@@ -548,6 +551,18 @@ class Scene:
         self._animate_stations()
         self._sync_ghosts()
         self.update_rented_signs()
+
+    @staticmethod
+    def _fill_tray(station: Station, share: float | None) -> None:
+        """The bar under a station's screen: a task's progress, or a replica's batch over its max (None hides it)."""
+        if share is None:
+            station.bar.visible = False
+            return
+        width = max(1, round(TRAY_W * min(1.0, share)))
+        station.bar.visible = True
+        if station.bar.width != width:
+            station.bar.width = width
+            station.bar.position = (station.home[0] - TRAY_W / 2 + width / 2, station.home[1] - 4)
 
     def _add_station(self, slot) -> Station:
         zone = self.layout.zones[slot.model]

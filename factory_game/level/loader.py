@@ -13,6 +13,7 @@ from typing import Any
 
 from factory_game.builtin import builtin_catalog
 from factory_game.catalog import Catalog
+from factory_game.level.batching import read_batching_table
 from factory_game.level.burst import read_burst_table
 from factory_game.level.errors import LevelError, Problem, key_lines, line_for
 from factory_game.level.goals import AUTOPILOT_GOAL, metric_paths
@@ -328,12 +329,15 @@ def _models(table: Reader, catalog: Catalog, content_ids: set[str], report) -> t
                 report(sub.key("content"), "known content types" + _did_you_mean(c, sorted(content_ids)),
                        f"unknown content type {c!r}")
         fields = read_fields(sub, ModelSpec, base)
+        declares_batching = sub.has("batching")
+        batching = (read_batching_table(sub.table("batching")) if declares_batching
+                    else base.batching if base is not None else None)
         sub.finish()
-        if None in fields.values():
+        if None in fields.values() or (declares_batching and batching is None):  # problems reported
             continue
         fields["names"] = fields["names"] or {"en": model_id, "zh-CN": model_id}
         out.append(ModelSpec(id=model_id, content=tuple(content), provider=base.provider if base else "builtin",
-                             **fields))
+                             batching=batching, **fields))
     return tuple(out)
 
 

@@ -31,12 +31,16 @@ class Projection:
 
 
 def copy_world(world: World) -> World:
-    """A deep copy of the world without its listeners (the game's screens stay with the original)."""
-    listeners, world.listeners = world.listeners, []
+    """A deep copy of the world without its listeners (the game's screens and the run's event log stay with the
+    original, which gets them back in their order)."""
+    listeners = list(world.listeners)
+    for listener in listeners:
+        world.unsubscribe(listener)
     try:
         return copy.deepcopy(world)
     finally:
-        world.listeners = listeners
+        for listener in listeners:
+            world.subscribe(listener)
 
 
 def future_ends(world: World, end_ms: int, futures: int = FUTURES, copied: World | None = None) -> list[dict]:

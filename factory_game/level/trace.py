@@ -7,6 +7,7 @@
     skip_bad = 0                                # bad rows tolerated (each skipped); one more is an error
     columns = { timestamp = "TIMESTAMP", prompt_tokens = "ContextTokens", output_tokens = "GeneratedTokens" }
     throughput = { llm = { prompt_tokens_per_s = 2000, output_tokens_per_s = 25 } }   # per slot
+    # (not for a batched model: its replicas time a request from its token counts and their profile)
 
 Each row is one customer with one task; what the row leaves out is drawn from the level's `[arrivals]` mixes.
 """
@@ -51,6 +52,10 @@ def read_trace_table(table: Reader, level_file: str, models: tuple[ModelSpec, ..
         sub = per_model.table(model_id)
         if model_id not in model_ids:
             table.report(sub.path, f"a model of this level ({', '.join(model_ids)})", f"unknown model {model_id!r}")
+        batched = next((m for m in models if m.id == model_id and m.batching is not None), None)
+        if batched is not None:
+            table.report(sub.path, "no throughput for a batched model (its speed is its [models."
+                         f"{model_id}.batching] profile)", f"throughput.{model_id}")
         prompt = sub.number("prompt_tokens_per_s", low=0.001, high=1e9)
         output = sub.number("output_tokens_per_s", low=0.001, high=1e9)
         sub.finish()
@@ -65,7 +70,8 @@ def read_trace_table(table: Reader, level_file: str, models: tuple[ModelSpec, ..
         return None
     mapping = Mapping(fmt, columns)
     converter = _Converter(str(path), start_s, {t for t, _ in tiers}, route,
-                           {m.id: m.content[0] for m in models if m.content}, throughputs)
+                           {m.id: m.content[0] for m in models if m.content}, throughputs,
+                           {m.id for m in models if m.batching is not None})
     try:
         for row in read_rows(path, mapping, skip_bad):
             converter(row)
@@ -84,9 +90,9 @@ class _Converter:
     """A log row to a TraceArrival in level terms; a value the level cannot take is a named error."""
 
     def __init__(self, file: str, start_s: float, tiers: set[str], route: dict[str, str],
-                 model_content: dict[str, str], throughputs: dict[str, Throughput]) -> None:
+                 model_content: dict[str, str], throughputs: dict[str, Throughput], batched: set[str]) -> None:
         self.file, self.start_s, self.tiers, self.route = file, start_s, tiers, route
-        self.model_content, self.throughputs = model_content, throughputs
+        self.model_content, self.throughputs, self.batched = model_content, throughputs, batched
         self.lone_model = next(iter(set(route.values()))) if len(set(route.values())) == 1 else None
 
     def __call__(self, row: Row) -> TraceArrival:
@@ -107,6 +113,10 @@ class _Converter:
             raise TraceError(self.file, row.line, "content",
                              f"a content type a model serves ({', '.join(self.route)})", repr(content))
         model = self.route[content] if content is not None else self.lone_model
+        if model in self.batched:  # its replicas time it from its tokens (a logged duration is not used)
+            tokens = (row.prompt_tokens, row.output_tokens)
+            return TraceArrival(at_ms, row.tier, content, row.priority, None,
+                                None if tokens == (None, None) else tokens)
         service = row_service_ms(row.duration_s, row.prompt_tokens, row.output_tokens,
                                  self.throughputs.get(model) if model else None)
         return TraceArrival(at_ms, row.tier, content, row.priority, service)

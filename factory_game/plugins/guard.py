@@ -209,9 +209,12 @@ class _Call:
     __slots__ = ("mod_id", "hook", "time_ms", "budget_s", "clock", "cpu_start", "wall_start", "fired_at",
                  "ident", "gc_start")
 
-    def __init__(self, mod_id: str, hook: str, time_ms: int | None, budget_s: float, clock: int | None) -> None:
-        self.mod_id, self.hook, self.time_ms, self.budget_s, self.clock = mod_id, hook, time_ms, budget_s, clock
-        self.ident = threading.get_ident()
+    def __init__(self, ident: int, clock: int | None) -> None:
+        self.ident, self.clock = ident, clock  # the thread's: a thread keeps one record and restarts it each call
+
+    def restart(self, mod_id: str, hook: str, time_ms: int | None, budget_s: float) -> None:
+        self.mod_id, self.hook, self.time_ms, self.budget_s = mod_id, hook, time_ms, budget_s
+        clock = self.clock
         self.gc_start = _GC_SECONDS.get(self.ident, 0.0)
         self.cpu_start: float | None = _cpu_now(clock) if budget_s < PRECISE_BELOW_S else None
         self.wall_start = _perf_counter()
@@ -268,11 +271,14 @@ class _Watchdog:
             self.thread = threading.Thread(target=self._watch, name="river-mod-watchdog", daemon=True)
             self.thread.start()
             gc.callbacks.append(_count_collections)
-        ident = threading.get_ident()
-        clock = getattr(_local, "clock", False)
-        if clock is False:
-            clock = _local.clock = _cpu_clock(ident)
-        call = self.running[ident] = _Call(mod_id, hook, time_ms, budget_s, clock)
+        call = getattr(_local, "call", None)  # the thread's record, reused: `end` took it out of `running`
+        if call is None:
+            ident = threading.get_ident()
+            call = _local.call = _Call(ident, _cpu_clock(ident))
+        elif call.ident in self.running:  # a hook inside a hook: a record of its own, the outer one left intact
+            call = _Call(call.ident, call.clock)
+        call.restart(mod_id, hook, time_ms, budget_s)
+        self.running[call.ident] = call
         return call
 
     def end(self) -> bool:

@@ -20,6 +20,7 @@ import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
+from operator import itemgetter
 from pathlib import Path
 from types import MappingProxyType, ModuleType
 from typing import Any
@@ -53,7 +54,6 @@ RULE_BY_NAME = {rule.name: rule for rule in RULES}
 
 HOOKS = tuple(sorted(name for name in vars(hookspecs) if name.startswith("river_")))
 IMPL_MARK = f"{PROJECT}_impl"  # the attribute pluggy's hookimpl marker sets on a function
-VIEWS = {"customer": CustomerView, "task": TaskView}  # how a rule's arguments reach a mod (world: WorldView)
 SWITCHED_OFF = "switched off with all its hooks; the built-in rules answer in its place"  # lenient mode
 MODS_PACKAGE = "river_mods"  # a loaded mod is importable as river_mods.<id with - as _>, for the mods after it
 
@@ -129,6 +129,10 @@ class ModSession:
         self.settings = {info.id: MappingProxyType({s.name: s.default for s in info.read.settings})
                          for info in self.infos}  # per mod: the level's settings (read_settings) or the defaults
         self._routed: tuple[dict[str, int], tuple] = ({}, ())  # tasks per model by the mods' route rule, the models
+        # how the world and a rule's arguments reach a mod: the read-only view of the last object of each kind (the
+        # price and the priority of one task are asked one after the other); other arguments are handed as they are
+        self._viewers = {"world": _LastView(WorldView), "customer": _LastView(CustomerView),
+                         "task": _LastView(TaskView)}
         self.catalog = self._build_catalog()
         self.incident_kinds: dict[str, IncidentKind] = {**KINDS, **{  # what a World of this session is handed
             name: simulation_kind(self, self._by_name[name.split("/", 1)[0]], kind, _check_commands)
@@ -158,11 +162,12 @@ class ModSession:
         chain = self.adjusters()
         if not chain:
             return price_rule
-        views = _Views()
+        viewers = self._viewers
 
         def adjusted(world, customer, task):
             price = price_rule(world, customer, task)
-            offered = {"world": views.of(world), "customer": CustomerView(customer), "task": TaskView(task)}
+            offered = {"world": viewers["world"](world), "customer": viewers["customer"](customer),
+                       "task": viewers["task"](task)}
             for mod, impl in chain:
                 offered["price"] = price
                 answer = self.ask(mod, "river_adjust_price", impl, offered, world,
@@ -278,11 +283,16 @@ class ModSession:
             offered["settings"] = self.settings[mod.id]
         if "state" in wants:
             offered["state"] = self.state(world, mod.id)
-        now = getattr(world, "now", None)
-        answer, problem, error = self.guard.call(mod.id, hook, impl.function, tuple(offered[name] for name in wants),
-                                                 now)
+        return self._answer(mod, hook, impl.function, tuple(offered[name] for name in wants), world, check, (),
+                            none_ok)
+
+    def _answer(self, mod: LoadedMod, hook: str, function: Callable, args: tuple, world,
+                check: Callable[..., str | None] | None, check_args: tuple = (), none_ok: bool = True) -> Any:
+        """`ask` once the arguments are in order: the call through the guard, `check(answer, *check_args)`, and
+        the failure reported (None then)."""
+        answer, problem, error = self.guard.call(mod.id, hook, function, args, getattr(world, "now", None))
         if problem is None and check is not None and (answer is not None or not none_ok):
-            problem = check(answer)
+            problem = check(answer, *check_args)
         if problem is None:
             return answer
         self._fail(mod, hook, problem, error, world)
@@ -388,32 +398,38 @@ class ModSession:
         return out
 
     def _rule(self, rule: Rule) -> Callable:
+        """The rule as the World calls it: the mods that take it asked in turn, the first answer that is not None
+        wins, else the built-in rule. Called on every task, so what can be settled once is settled here: each mod's
+        arguments are picked by position from the rule's (its views made once per object, see `_LastView`), and
+        its answer check is made once; only a mod that names `rng`, `settings`, `state` or `models` goes through the
+        general `ask`."""
         chain = self._rule_chain(rule)
         direct = rule.default
         if not chain:
             return direct  # no mod takes this rule over: the hot path pays nothing for mods
         hook, check, names = rule.hook, rule.check, rule.args
-        views = [VIEWS.get(name) for name in names]
+        viewers = [self._viewers.get(name) for name in names]
         disabled = self.disabled
         shape = _KeyShape() if rule.name == "priority_key" else None
-        world_views = _Views()
-        wants_models = any("models" in impl.argnames for _mod, impl in chain)
+        world_views = self._viewers["world"]
+        asking = [(mod, impl, _picker(impl.argnames, names), _rule_check(check, shape, mod)) for mod, impl in chain]
 
         def ruled(*args):
             world = args[0]
-            offered = {"world": world_views.of(world)}
-            for name, view, value in zip(names[1:], views[1:], args[1:], strict=True):
-                offered[name] = value if view is None else view(value)
-            if wants_models:
-                offered["models"] = offered["world"].serving[args[2].content]
+            seen = [value if viewer is None else viewer(value) for viewer, value in zip(viewers, args, strict=True)]
             asked = None
-            for mod, impl in chain:
+            for mod, impl, pick, checked in asking:
                 if mod.id in disabled:
                     continue
                 asked = asked or mod
-                answer = self.ask(mod, hook, impl, offered, world,
-                                  lambda answer, mod=mod: check(answer, *args) or
-                                  (shape.check(answer, mod) if shape else None))
+                if pick is not None:
+                    answer = self._answer(mod, hook, impl.function, pick(seen), world, checked, args)
+                else:
+                    offered = dict(zip(names, seen, strict=True))
+                    if "models" in impl.argnames:
+                        offered["models"] = world_views(world).serving[args[2].content]
+                    answer = self.ask(mod, hook, impl, offered, world,
+                                      lambda answer, checked=checked: checked(answer, *args))
                 if answer is not None:
                     return answer
             answer = direct(*args)
@@ -477,17 +493,41 @@ class ModSession:
         return catalog
 
 
-class _Views:
-    """The read-only view of the last world a rule saw (a rule is called thousands of times per world)."""
+class _LastView:
+    """`view(obj)`: the read-only view of `obj`, made again only when `obj` is not the last one seen (a view is live
+    and immutable, so one view serves every call about the same object; a rule is called thousands of times a run)."""
 
-    def __init__(self) -> None:
-        self.world: object = None
-        self.view: WorldView | None = None
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        self.make = make
+        self.seen: object = None
+        self.view: Any = None
 
-    def of(self, world) -> WorldView:
-        if self.world is not world or self.view is None:
-            self.world, self.view = world, WorldView(world)
+    def __call__(self, obj: object) -> Any:
+        if obj is not self.seen or self.view is None:
+            self.seen, self.view = obj, self.make(obj)
         return self.view
+
+
+def _picker(wants: list[str] | tuple[str, ...], names: tuple[str, ...]) -> Callable[[list], tuple] | None:
+    """The arguments a mod's hook names (`wants`), picked by position from the rule's (`names`); None when it
+    names others (rng, settings, state, models: the general `ask` hands those)."""
+    if not set(wants) <= set(names):
+        return None
+    positions = [names.index(name) for name in wants]
+    if len(positions) == 1:
+        only = positions[0]
+        return lambda seen: (seen[only],)
+    if not positions:
+        return lambda _seen: ()
+    return itemgetter(*positions)
+
+
+def _rule_check(check: Callable[..., str | None], shape: _KeyShape | None,
+                mod: LoadedMod) -> Callable[..., str | None]:
+    """`checked(answer, *rule_args)`: the rule's check of a mod's answer, then the priority key's shape."""
+    if shape is None:
+        return check
+    return lambda answer, *args: check(answer, *args) or shape.check(answer, mod)
 
 
 def _check_commands(answer) -> str | None:

@@ -235,7 +235,9 @@ class Capacity:
         for slot in victims:
             m.up_contracted -= 1
             task = slot.task
-            if task is None:
+            if m.batched is not None:
+                m.batched.outage(slot)  # a replica: its whole batch fails
+            elif task is None:
                 m.drop_idle(slot.id)
                 slot.state = DOWN
             else:

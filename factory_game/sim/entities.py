@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import heapq
+from typing import Protocol
 
 from factory_game.sim.spec import ModelSpec
 from factory_game.sim.stats import Stats
@@ -22,7 +23,7 @@ LOST = "lost"  # never admitted: the budget could not cover the hold
 class Task:
     __slots__ = ("id", "customer_id", "content", "model", "state", "requested_at", "admitted_at", "queued_at",
                  "started_at", "end_at", "slot_id", "price_cents", "retries_left", "key", "attempt", "stats",
-                 "service_ms")
+                 "service_ms", "tokens")
 
     def __init__(self, task_id: int, customer_id: int, content: str, model: str, requested_at: int) -> None:
         self.id = task_id
@@ -42,6 +43,8 @@ class Task:
         self.attempt = 0  # starts so far; an end event for an older attempt is stale
         self.stats: Stats  # the metrics cell (model, tier) this task counts in: set by the world as it is made
         self.service_ms: int | None = None  # a replayed request's own service time; None: the model draws one
+        # (prompt, output) tokens of a request to a batched model: from its log row, else drawn when it first starts
+        self.tokens: tuple[int | None, int | None] | None = None
 
     def __repr__(self) -> str:
         return f"Task({self.id}, customer={self.customer_id}, {self.model}, {self.state})"
@@ -119,6 +122,16 @@ class Slot:
         return f"Slot({self.id}, {self.model}, {'rented' if self.rented else 'contracted'}, {self.state})"
 
 
+class BatchedServing(Protocol):
+    """A batched model's replicas (`sim/batching.py`): what the task flow and capacity ask of them."""
+
+    def wake(self) -> None: ...
+
+    def outage(self, slot: Slot) -> None: ...
+
+    def predicted_wait_ms(self, position: int) -> float: ...
+
+
 class ModelState:
     """One upstream model: its stations and its queue (a heap of (key, seq, task); the key comes from the priority
     rule, the seq breaks ties in arrival order). Keeps the time integrals the metrics need.
@@ -130,7 +143,7 @@ class ModelState:
     __slots__ = ("spec", "id", "slots", "queue", "idle", "pending_rentals", "busy_contracted", "busy_rented",
                  "up_contracted", "serving_rented", "present_rented", "_queue_seq", "accounted_to", "queue_area",
                  "queue_max", "busy_contracted_area", "busy_rented_area", "up_contracted_area", "present_rented_area",
-                 "enqueued")
+                 "enqueued", "batched")
 
     def __init__(self, spec: ModelSpec) -> None:
         self.spec = spec
@@ -156,6 +169,9 @@ class ModelState:
         self.up_contracted_area = 0
         self.present_rented_area = 0
         self.enqueued = 0  # tasks that ever joined the queue (a retry joins again)
+        # a batched model's replicas (set by the world); None: the slot model, one task per slot. For a batched
+        # model `idle` holds the replicas with nothing to run, and `busy_*` count replicas running a batch.
+        self.batched: BatchedServing | None = None
 
     def drop_idle(self, slot_id: int) -> None:
         """An idle slot goes down or leaves (rare): its id leaves the heap."""

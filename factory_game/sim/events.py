@@ -7,11 +7,12 @@ The event log's hash is the fingerprint of a run: same level, seed and commands 
 from __future__ import annotations
 
 import hashlib
+import struct
 from collections.abc import Callable
 from enum import StrEnum
 from json.encoder import encode_basestring
 from types import SimpleNamespace
-from typing import IO, Any, NamedTuple, Protocol, cast
+from typing import IO, Any, Final, NamedTuple, Protocol, cast
 
 
 class Kind(StrEnum):
@@ -155,49 +156,124 @@ def _shaped_line_builder(event: Event) -> Callable[[Event], str]:
 _OK_JSON = {False: '"ok":true', True: '"ok":false'}  # by `not ok`: any_event_line goes by truth too
 
 
+# The fingerprint's record of one event (`EventLog`): a header, the integers and the strings' lengths, little-endian.
+# Header: the kind's code (its position in `Kind`: new kinds go at the end) << 16, and one bit per field that is set
+# (customer 1, task 2, slot 4, cents 8, model 16, info 32, reason 64; ok 128 for True, 256 for False). Integer fields
+# that are not set are 0, lengths (in code points) of strings that are not set 0.
+_RECORD = struct.Struct("<IqqqqqIII")
+_PACK_RECORD: Final = _RECORD.pack
+FINGERPRINT_BATCH: Final = 4096  # events a batch: part of the fingerprint's definition
+_KIND_HEADER: Final[dict[int, int]] = {id(kind): code << 16 for code, kind in enumerate(Kind)}  # by identity: an
+# enum's own hash is Python code, several times a dict lookup by `id`
+
+
 class EventLog:
-    """Subscriber that hashes every event (SHA-256 over canonical JSON lines) and optionally writes JSONL.
+    """Subscriber that fingerprints every event (SHA-256 over a compact binary record per event) and, given a stream,
+    writes it as a canonical JSON line (`event_line`).
 
-    Lines are hashed in batches: hashing one long string is much cheaper than many short ones, and gives the
-    same digest."""
-
-    BATCH = 4096
+    The fingerprint is a run's identity (`event_log_sha256`): the same level, seed and commands give the same digest
+    anywhere, pure or compiled. Events are taken in batches of `FINGERPRINT_BATCH` (the last one shorter); each batch
+    adds to the hash its records (`_RECORD`, 56 bytes an event, in order), then its strings (model, info, reason of
+    each event in order) joined and encoded as UTF-8: the records' lengths say where each string ends, so two
+    different logs never give the same bytes. Binary rather than JSON text, because formatting a line cost more than
+    all the rest of an event's way (docs/performance.md); the JSON lines are made only for a stream (`run --events`),
+    which is what `factory-game diff` and `check-mod` read to name the first event that differs."""
 
     def __init__(self, stream: IO[str] | None = None) -> None:
         self._hash = hashlib.sha256()
         self._stream = stream
-        self._pending: list[str] = []
-        self._flushed = 0  # lines hashed so far
+        self._records: list[bytes] = []
+        self._strings: list[str] = []
+        self._lines: list[str] = []  # JSON lines not yet written, when there is a stream
+        self._flushed = 0  # events hashed so far
 
     @property
     def count(self) -> int:
         """Events seen so far."""
-        return self._flushed + len(self._pending)
+        return self._flushed + len(self._records)
 
     def __call__(self, event: Event) -> None:
-        pending = self._pending
-        pending.append(_LINE_BUILDERS.get(event[1], _learn_kind)(event))  # `event_line`, one call less
-        if len(pending) >= self.BATCH:
-            self._flush()
+        time, kind, customer, task, model, slot, cents, info, ok, reason = event
+        self.record(time, kind, customer, task, model, slot, cents, info, ok, reason, event)
 
-    def _flush(self) -> None:
-        if self._pending:
-            text = "\n".join(self._pending) + "\n"
-            self._flushed += len(self._pending)
-            self._pending.clear()
-            self._hash.update(text.encode())
-            if self._stream is not None:
-                self._stream.write(text)
+    def record(self, time: int, kind: Kind, customer: int | None, task: int | None, model: str | None,
+               slot: int | None, cents: int | None, info: str | None, ok: bool | None, reason: str | None,
+               event: Event | None = None) -> None:
+        """An event by its fields: what the world calls when this log is its only listener, so no `Event` is built
+        (`event`, when there is one, saves building it again for the JSON line)."""
+        if self._stream is not None:
+            if event is None:
+                event = Event(time, kind, customer, task, model, slot, cents, info, ok, reason)
+            self._lines.append(_LINE_BUILDERS.get(kind, _learn_kind)(event))  # `event_line`, one call less
+        header = _KIND_HEADER[id(kind)]
+        if customer is None:
+            customer = 0
+        else:
+            header |= 1
+        if task is None:
+            task = 0
+        else:
+            header |= 2
+        if slot is None:
+            slot = 0
+        else:
+            header |= 4
+        if cents is None:
+            cents = 0
+        else:
+            header |= 8
+        model_length = info_length = reason_length = 0
+        if model is not None:
+            header |= 16
+            model_length = len(model)
+            self._strings.append(model)
+        if info is not None:
+            header |= 32
+            info_length = len(info)
+            self._strings.append(info)
+        if reason is not None:
+            header |= 64
+            reason_length = len(reason)
+            self._strings.append(reason)
+        if ok is not None:
+            header |= 128 if ok else 256
+        records = self._records
+        records.append(_PACK_RECORD(header, time, customer, task, slot, cents, model_length, info_length,
+                                    reason_length))
+        if len(records) >= FINGERPRINT_BATCH:
+            self._hash_batch()
+            self._write_lines()
+
+    def pending_bytes(self) -> bytes:
+        """What the batch gathered so far adds to the hash: its records, then its strings in UTF-8."""
+        return b"".join(self._records) + "".join(self._strings).encode()
+
+    def _hash_batch(self) -> None:
+        """Hash a full batch. Only here: a digest taken in between hashes a copy, so the hash is a function of the
+        events alone, whenever it is read."""
+        self._flushed += len(self._records)
+        self._hash.update(self.pending_bytes())
+        self._records.clear()
+        self._strings.clear()
+
+    def _write_lines(self) -> None:
+        if self._lines and self._stream is not None:
+            self._stream.write("\n".join(self._lines) + "\n")
+            self._lines.clear()
 
     def close(self) -> None:
-        """Write out what is buffered (the digest does this too)."""
-        self._flush()
+        """Write out the JSON lines still buffered (the digest does this too)."""
+        self._write_lines()
         if self._stream is not None:
             self._stream.flush()
 
     def hexdigest(self) -> str:
-        self._flush()
-        return self._hash.hexdigest()
+        """The fingerprint of the events so far (the run goes on unchanged: the batch in progress is hashed into a
+        copy)."""
+        self._write_lines()
+        digest = self._hash.copy()
+        digest.update(self.pending_bytes())
+        return digest.hexdigest()
 
 
 class Emitter(Protocol):

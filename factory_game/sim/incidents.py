@@ -104,7 +104,6 @@ class Incidents:
         self.kinds = KINDS if kinds is None else kinds  # the built-in kinds and the mods' (plugins/incidents.py)
         self.opened: dict[int, Incident] = {}  # by id, in onset order
         self.shocks: dict[int, float] = {}  # incident id -> its factor on demand, while it lasts
-        self.rivals: dict[int, tuple[str, int, float]] = {}  # a rival's cut: (content, its price, the loss) while on
         self.schedule = draw_schedule(spec, level, rng.stream("incidents"), self.kinds)
         for incident in self.schedule:
             calendar.at(incident.at_ms, self._open, incident)
@@ -164,31 +163,11 @@ class Incidents:
         self.shocks.pop(incident_id, None)
         self._set_shock()
 
-    def rival(self, incident: Incident, content: str, price_cents: int, loss: float, duration_ms: int) -> None:
-        """A rival sells `content` at `price_cents` for `duration_ms`: while River's price is dearer, that type's
-        share of demand falls by `loss` (matching, then raising the price again, loses it again)."""
-        self.rivals[incident.id] = (content, price_cents, loss)
-        self._set_shock()
-        self.calendar.after(duration_ms, self._end_rival, incident.id)
-
-    def _end_rival(self, incident_id: int) -> None:
-        self.rivals.pop(incident_id, None)
-        self._set_shock()
-
-    def prices_moved(self) -> None:
-        """A price changed: a rival's cut may bite again, or stop biting."""
-        if self.rivals:
-            self._set_shock()
-
     def _set_shock(self) -> None:
         product = 1.0
         for factor in self.shocks.values():
             product *= factor
-        market = self.market
-        for content, price, loss in self.rivals.values():
-            if market.prices.get(content, 0) > price:
-                product *= 1 - loss * market.weights.get(content, 1.0)
-        if market.set_shock(product):
+        if self.market.set_shock(product):
             self.host.demand_changed()
 
     def close_door(self, until_ms: int) -> None:
@@ -375,15 +354,14 @@ def _draw_competitor_cut(rng: Random, level: LevelSpec) -> Params | None:
 
 
 def _answer_competitor_cut(incidents: Incidents, incident: Incident, choice: str) -> None:
-    """The rival sells the content type `cut` below today's price for the duration; while River's price is dearer,
-    that type's share of demand falls by `loss` (`Incidents.rival`). Match: River's price comes down to the rival's
-    now (a lever the manager may move again, and the loss bites again if it goes back up). Ignore: the price stays."""
+    """Match: the content type's price cut by as much, now (a lever the manager may move back). Ignore: that type's
+    share of demand falls by `loss` for the duration."""
     p = incident.params
     market = incidents.market
-    rival = round(market.prices[p["content"]] * (1 - p["cut"]))
     if choice == "match":
-        incidents.host.apply(SetPrice(p["content"], rival), "level")
-    incidents.rival(incident, p["content"], rival, p["loss"], p["duration_ms"])
+        incidents.host.apply(SetPrice(p["content"], round(market.prices[p["content"]] * (1 - p["cut"]))), "level")
+    else:
+        incidents.shock(incident, 1 - p["loss"] * market.weights.get(p["content"], 1.0), p["duration_ms"])
 
 
 KINDS: dict[str, IncidentKind] = {kind.name: kind for kind in (

@@ -85,6 +85,21 @@ MODEL_METRICS = (
     Metric("queued_now", "count", "tasks waiting at the end"),
     Metric("running_now", "count", "tasks running at the end"),
 )
+# `models.<id>` of a batched model (`[models.<id>.batching]`, sim/batching.py) also has these.
+BATCH_METRICS = (
+    Metric("ttft_mean_ms", "ms", "mean time to first token, from admission (delivered requests)"),
+    Metric("ttft_p50_ms", "ms", "median time to first token"),
+    Metric("ttft_p95_ms", "ms", "95th percentile time to first token"),
+    Metric("ttft_p99_ms", "ms", "99th percentile time to first token"),
+    Metric("tpot_mean_ms", "ms", "mean time per output token after the first"),
+    Metric("tpot_p50_ms", "ms", "median time per output token"),
+    Metric("tpot_p95_ms", "ms", "95th percentile time per output token"),
+    Metric("tpot_p99_ms", "ms", "99th percentile time per output token"),
+    Metric("batch_mean", "count", "requests a busy replica holds, time-weighted"),
+    Metric("prefill_share", "share", "share of busy replica-time spent in prefill steps"),
+    Metric("output_tokens", "count", "output tokens of delivered requests"),
+)
+
 # `tiers.<tier>` has the task metrics of that tier's tasks and these.
 TIER_METRICS = (
     Metric("customers", "count", "customers of this tier who came in"),
@@ -127,7 +142,8 @@ def summary_paths(spec: LevelSpec) -> list[str]:
     paths = group("", RUN_METRICS) + group("overall.", TASK_METRICS + OVERALL_METRICS)
     paths += group("overall.angry_by_cause.", ANGER_METRICS)
     for model in spec.models:
-        paths += group(f"models.{model.id}.", TASK_METRICS + MODEL_METRICS)
+        paths += group(f"models.{model.id}.", TASK_METRICS + MODEL_METRICS
+                       + (BATCH_METRICS if model.batching is not None else ()))
     for tier, _cap in spec.tiers:
         paths += group(f"tiers.{tier}.", TIER_METRICS + TASK_METRICS)
     return paths + group("money.", MONEY_METRICS) + group("manager.", MANAGER_METRICS)
@@ -140,7 +156,7 @@ def metric_of(path: str) -> Metric:
 
 _BY_NAME: dict[str, Metric] = {}
 for _metric in (RUN_METRICS + TASK_METRICS + OVERALL_METRICS + MODEL_METRICS + TIER_METRICS + MONEY_METRICS
-                + ANGER_METRICS + MANAGER_METRICS):
+                + ANGER_METRICS + MANAGER_METRICS + BATCH_METRICS):
     _BY_NAME.setdefault(_metric.name, _metric)  # a name in two sections has one unit (a test checks it)
 
 

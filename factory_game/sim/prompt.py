@@ -44,10 +44,13 @@ def predicted_wait_ms(m: ModelState, position: int | None = None) -> float:
 
     Estimator: with c serving slots all busy, the k-th task in line (0-based) starts after k+1 departures;
     departures come at rate c/m (m = mean service time), so the wait is (k+1)·m/c. Exact for exponential
-    service, a fair estimate otherwise. A free slot means no wait; no serving slot means an unbounded wait.
+    service, a fair estimate otherwise. A free slot means no wait; no serving slot means an unbounded wait. A
+    batched model's replicas estimate their own (`BatchServer.predicted_wait_ms`).
     """
     if position is None:
         position = len(m.queue)
+    if m.batched is not None:
+        return m.batched.predicted_wait_ms(position)
     idle = len(m.idle)
     if position < idle:
         return 0.0

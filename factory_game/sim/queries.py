@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from factory_game.sim import capacity, entities, incidents, prompt, spot
+from factory_game.sim.batching import BatchServer
 from factory_game.sim.commands import Rent, SignContract
 from factory_game.sim.events import Event, Kind
 
@@ -279,6 +280,15 @@ def slot_iter(world: World, model_id: str) -> Iterator[Slot]:
 
 
 # ------------------------------------------------------------------------------------------------------ money
+def replica_batch(world: World, slot: Slot) -> tuple[int, int] | None:
+    """A batched model's replica (docs/engine.md "Batched serving"): (requests it holds, its max batch); None for a
+    slot of the slot model, which holds at most its one task."""
+    batched = world.models[slot.model].batched
+    if not isinstance(batched, BatchServer):
+        return None
+    return batched.held(slot.id), batched.spec.max_batch
+
+
 def money(world: World) -> Money:
     ledger = world.ledger
     return Money(ledger.cash_cents, ledger.revenue_cents, ledger.upstream_cents, ledger.profit_cents)

@@ -65,6 +65,42 @@ class ContentSpec:
 
 
 @dataclass(frozen=True)
+class Profile:
+    """Iteration time of a replica against one axis (the batch size of a decode step, or the prompt tokens of a
+    prefill), measured at a few points as Vidur profiles them: linear between points, the first point's time below
+    the first, the last segment's slope beyond the last (a longer prefill costs more, at the last measured rate)."""
+
+    points: tuple[tuple[int, float], ...]  # (axis value, ms), axis strictly increasing
+
+    def ms(self, x: float) -> float:
+        points = self.points
+        if x <= points[0][0] or len(points) == 1:
+            return points[0][1]
+        for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+            if x <= x1:
+                return y0 + (y1 - y0) * (x - x0) / (x1 - x0)
+        (x0, y0), (x1, y1) = points[-2], points[-1]
+        return y1 + (y1 - y0) * (x - x1) / (x1 - x0)
+
+
+@dataclass(frozen=True)
+class BatchingSpec:
+    """`[models.<id>.batching]`: the model is served by replicas with continuous batching (docs/engine.md,
+    "Batched serving") instead of one task per slot; its `slots` are replicas. A replica runs up to `max_batch`
+    requests at once, and their prompt plus output tokens up to `max_batch_tokens` (the KV cache; 0: no cap).
+    `decode` is one decode step's time by batch size (every running request writes one token), `prefill` a prefill
+    step's time by the prompt tokens it reads. Requests without token counts (synthetic arrivals, a log without
+    them) draw them from `prompt_tokens` and `output_tokens`."""
+
+    max_batch: int = field(default=32, metadata=toml("max_batch", "integer", 1, 4096))
+    max_batch_tokens: int = field(default=0, metadata=toml("max_batch_tokens", "integer", 0, 100_000_000))
+    prompt_tokens: Dist = field(default=Dist.fixed(1000), metadata=toml("prompt_tokens", "dist:count", 1, 1_000_000))
+    output_tokens: Dist = field(default=Dist.fixed(200), metadata=toml("output_tokens", "dist:count", 1, 1_000_000))
+    decode: Profile = Profile(((1, 10.0),))  # read by the loader: { batch_size = [...], ms = [...] }
+    prefill: Profile = Profile(((1, 10.0),))  # read by the loader: { num_tokens = [...], ms = [...] }
+
+
+@dataclass(frozen=True)
 class ModelSpec:
     id: str
     content: tuple[str, ...]
@@ -80,6 +116,7 @@ class ModelSpec:
     max_extra: int = field(default=0, metadata=toml("max_extra", "integer", 0, 500))
     names: dict[str, str] = field(default_factory=dict, metadata=toml("names", "texts"))  # read-only: Names
     provider: str = "builtin"
+    batching: BatchingSpec | None = None  # None: one task per slot at a time (the slot model)
 
     def __post_init__(self) -> None:
         _freeze_names(self)
@@ -240,6 +277,7 @@ class TraceArrival(NamedTuple):
     content: str | None = None
     priority: bool | None = None
     service_ms: int | None = None
+    tokens: tuple[int | None, int | None] | None = None  # (prompt, output) for a batched model; None: drawn
 
 
 @dataclass(frozen=True)

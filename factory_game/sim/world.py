@@ -15,6 +15,7 @@ from typing import Any
 
 from factory_game.sim.arrivals import Arrivals
 from factory_game.sim.autopilot import Autopilot
+from factory_game.sim.batching import BatchServer
 from factory_game.sim.capacity import Capacity
 from factory_game.sim.clock import MINUTE, Calendar
 from factory_game.sim.commands import (
@@ -47,7 +48,7 @@ from factory_game.sim.entities import (
     Slot,
     Task,
 )
-from factory_game.sim.events import FAST_KIND, Event, Kind
+from factory_game.sim.events import FAST_KIND, Event, EventLog, Kind
 from factory_game.sim.incidents import IncidentKind, Incidents
 from factory_game.sim.ledger import Ledger
 from factory_game.sim.market import Market, is_lever
@@ -94,6 +95,7 @@ class World:
         self.autopilot_enabled = spec.autopilot.enabled
         self.metrics = Metrics(spec, self.models, self.ledger, sample_every_ms=TICK_MS)
         self.listeners: list[Callable[[Event], None]] = []
+        self._only_log: EventLog | None = None  # the event log when it is the only listener: fed fields, no Event
         self._sections: list[tuple[str, Callable[[], dict[str, Any]]]] = []  # extra summary tables (the mods' metrics)
         # what the layers above keep with this run (each mod's state, the test kit's customers): a compiled World
         # takes no attribute it does not declare, nor a weak reference
@@ -124,6 +126,9 @@ class World:
         for m in self.models.values():
             for _ in range(m.spec.slots):
                 self.capacity.add_slot(m, rented=False)
+            if m.spec.batching is not None:
+                m.batched = BatchServer(m, m.spec.batching, self, self.calendar, self.capacity, self.slots,
+                                        self.rng.stream(f"tokens/{m.id}"), self._failure_rng[m.id])
         self._schedule_next_arrival()
         self._trace = spec.trace.open() if spec.trace is not None else None
         if self._trace is not None:
@@ -148,9 +153,17 @@ class World:
     def subscribe(self, listener: Callable[[Event], None]) -> None:
         """`listener(event)` is called for everything that happens from now on, in order."""
         self.listeners.append(listener)
+        self._find_only_log()
 
     def unsubscribe(self, listener: Callable[[Event], None]) -> None:
         self.listeners.remove(listener)
+        self._find_only_log()
+
+    def _find_only_log(self) -> None:
+        """A headless run's one listener is its event log: `emit` then hands it the fields, building no Event (a
+        tuple and a call saved on every event)."""
+        only = self.listeners[0] if len(self.listeners) == 1 else None
+        self._only_log = only if type(only) is EventLog else None
 
     def call_at(self, time_ms: int, callback: Callable[[], None]) -> None:
         """`callback()` at `time_ms`, in calendar order (ties: first scheduled, first called). The plugin layer
@@ -174,6 +187,9 @@ class World:
 
     def summary(self) -> dict[str, Any]:
         summary = self.metrics.summary(self.calendar.now)
+        for m in self.models.values():
+            if isinstance(m.batched, BatchServer):
+                summary["models"][m.id].update(m.batched.summary())
         summary["manager"] = {
             "autopilot_minutes": self.metrics.autopilot_ms // MINUTE,
             "reputation": round(self.market.reputation, 6),
@@ -262,10 +278,10 @@ class World:
     def _on_trace_arrival(self, arrival: TraceArrival) -> None:
         """A logged request: one customer with one task, and its own service time when the log gives one."""
         self._schedule_next_trace_arrival()
-        self._arrive(*self._arrivals.draw_replayed(arrival), arrival.service_ms)
+        self._arrive(*self._arrivals.draw_replayed(arrival), arrival.service_ms, arrival.tokens)
 
     def _arrive(self, tier: str, priority: bool, budget: int, patience: int, contents: Sequence[str],
-                service_ms: int | None = None) -> Customer:
+                service_ms: int | None = None, tokens: tuple[int | None, int | None] | None = None) -> Customer:
         customer = Customer(self._next_customer, tier, self.caps[tier], priority, budget, patience, self.calendar.now)
         self._next_customer += 1
         self.metrics.customers += 1
@@ -273,6 +289,8 @@ class World:
         self._new_demand(customer, contents)
         if service_ms is not None:
             customer.tasks[0].service_ms = service_ms
+        if tokens is not None:
+            customer.tasks[0].tokens = tokens
         self.customers[customer.id] = customer
         if self.listeners:
             self.emit(FAST_KIND.ARRIVE, customer=customer.id, cents=budget,
@@ -394,7 +412,11 @@ class World:
     def dispatch(self, m: ModelState) -> None:
         """Start queued tasks in priority order on idle slots, lowest slot id first, while both last.
 
-        Every caller has just changed the queue or the slots, so it has already called `m.account(now)`."""
+        Every caller has just changed the queue or the slots, so it has already called `m.account(now)`. A batched
+        model's replicas take their requests themselves (`sim/batching.py`)."""
+        if m.batched is not None:
+            m.batched.wake()
+            return
         queue = m.queue
         idle = m.idle
         slots = self.slots
@@ -441,7 +463,8 @@ class World:
         self.end_attempt(task, failed, reason="upstream error")
 
     def end_attempt(self, task: Task, failed: bool, reason: str) -> None:
-        """The slot side of an end: free the slot (or let a released one leave); the task side follows."""
+        """The slot side of an end: free the slot (or let a released one leave); the task side follows. A batched
+        model's replica has done its side already (`sim/batching.py`)."""
         m = self.models[task.model]
         slot_id = task.slot_id
         assert slot_id is not None  # a running task has its slot
@@ -450,16 +473,17 @@ class World:
         if customer is None:
             raise KeyError(f"customer {task.customer_id} has a running task but is not in the world")
         m.account(self.calendar.now)
-        slot.task = None
-        if slot.rented:
-            m.busy_rented -= 1
-        else:
-            m.busy_contracted -= 1
-        if slot.state == BUSY:
-            slot.state = IDLE
-            heapq.heappush(m.idle, slot.id)
-        elif slot.state == LEAVING_SLOT:
-            self.capacity.remove_slot(slot, m)
+        if m.batched is None:
+            slot.task = None
+            if slot.rented:
+                m.busy_rented -= 1
+            else:
+                m.busy_contracted -= 1
+            if slot.state == BUSY:
+                slot.state = IDLE
+                heapq.heappush(m.idle, slot.id)
+            elif slot.state == LEAVING_SLOT:
+                self.capacity.remove_slot(slot, m)
         if not failed:
             self._deliver(task, customer, m, slot)
         elif task.retries_left > 0:
@@ -581,8 +605,6 @@ class World:
         if is_lever(command):
             if self.market.apply(command, source):
                 self._demand_changed()
-            if self.incidents is not None and isinstance(command, SetPrice):
-                self.incidents.prices_moved()
             return
         if isinstance(command, Rent):
             self.capacity.rent(command)
@@ -670,6 +692,10 @@ class World:
               reason: str | None = None) -> None:
         """Named parameters, not `**fields`: a dict per event cost twice as much. The event is built as `Event(...)`
         builds it (a tuple of the fields in their order, typed Event), without the generated `__new__`'s frame."""
+        log = self._only_log
+        if log is not None and len(self.listeners) == 1:  # (unless someone appended to `listeners` itself)
+            log.record(self.calendar.now, kind, customer, task, model, slot, cents, info, ok, reason)
+            return
         event = _tuple_new(Event, (self.calendar.now, kind, customer, task, model, slot, cents, info, ok, reason))
         for listener in self.listeners:
             listener(event)

@@ -128,6 +128,8 @@ def _fmt(metric: str, s: Stat) -> str:
         return f"{s.mean / 100:,.2f} ± {s.half_width / 100:,.2f}"
     if unit == "share":
         return f"{100 * s.mean:.2f}% ± {100 * s.half_width:.2f}"
+    if unit == "ms" and abs(s.mean) < 1000:  # a token's latency: 264.0ms ± 1.4, not 0.3s ± 0.0
+        return f"{s.mean:,.1f}ms ± {s.half_width:,.1f}"
     if unit == "ms":
         return f"{s.mean / 1000:,.1f}s ± {s.half_width / 1000:,.1f}"
     return f"{s.mean:,.1f} ± {s.half_width:,.1f}"

@@ -103,3 +103,17 @@ def test_a_finished_or_damaged_career_save_starts_a_new_career(game, user_data):
     view = game.start_career()
     assert view.career.day == 1
     view.on_hide_view()
+
+
+def test_the_evening_after_a_three_star_day_names_the_lever_unlocked(game):
+    """The lever a three-star day unlocks is said on the evening screen, in the player's language."""
+    from factory_game.game.career_mode import CareerRun
+
+    run = CareerRun.new(game)
+    run.state.records.append(career.play_next_day(career.new_career(1, 5), "expert"))  # day 1 of seed 1: 3 stars
+    run.results = []
+    view = CareerDayView(game, run)
+    game.window.show_view(view)
+    assert run.records[-1]["stars"] == 3
+    shown = [label.value for label in view.labels]
+    assert text("en", "career.unlocked", lever=text("en", "lever_group.caps")) in shown

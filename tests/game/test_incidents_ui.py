@@ -112,6 +112,9 @@ def test_an_unanswered_incident_takes_its_default_and_the_card_goes(play):
     assert incident.choice == incident.default and incident.by == "default"
     assert play.hud.manager.incident_rect() is None
     assert any(item[1] == "incident_defaulted" for item in play.alerts.items)
+    said = [line for line, _colour in play.alerts.lines(play.game.i18n, 8) if "no answer" in line]
+    word = text("en", f"incident.choice_{incident.default}")  # "declined", not the button's "Decline"
+    assert said and said[0].split(" — ")[0].endswith(f"no answer, so {word}")
 
 
 @pytest.mark.parametrize("play", ["en", "zh-CN"], indirect=True)

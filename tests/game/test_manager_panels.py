@@ -110,3 +110,19 @@ def test_shift_click_on_rent_rents_five(window):
     view.on_mouse_press(x, y, arcade.MOUSE_BUTTON_LEFT, arcade.key.MOD_SHIFT)
     view.on_mouse_press(x, y, arcade.MOUSE_BUTTON_LEFT, 0)
     assert [r.command.count for r in view.world.commands if r.command.name == "rent"] == [5, 1]
+
+
+def test_a_world_that_cannot_be_copied_is_projected_by_pace(window, monkeypatch):
+    """The compiled core's worlds (mypyc classes) and some mods' states do not copy: the strip then projects from what
+    it has seen, and says nothing is wrong."""
+    from factory_game.game import forecaster
+
+    def refuse(_world):
+        raise TypeError("__init__() missing required argument 'spec' (pos 1)")
+
+    monkeypatch.setattr(forecaster, "copy_world", refuse)
+    view = _played(window, _level("opening-day"))
+    view.hud.refresh(1.0)
+    assert view.forecaster.broken and view.forecaster.latest == {}
+    profit = next(o for o in view.hud.manager.goals.outlooks if o.now.goal.metric == "money.profit_cents")
+    assert profit.projected_value > profit.now.value > 0  # at its pace

@@ -30,3 +30,22 @@ def test_the_level_select_describes_the_level_under_the_mouse(window):
     path, spec = view.level_of[3]
     assert [label.value for label in view.about] != first
     assert view.about[0].value.split()[0] in spec.briefing["en"]
+
+
+def test_the_level_select_fits_the_whole_campaign_in_the_window(window):
+    """Ten campaign levels in one column of 640 ran into the sandbox, "More levels" and Back buttons at 1280x720:
+    the campaign goes into two columns when one does not fit, and no button leaves the window or covers another."""
+    game = make_game(lang="zh-CN", muted=True, headless=True)
+    game.show_levels()
+    view = window.current_view
+    assert isinstance(view, LevelSelectView)
+    assert len(view.level_of) == len(game.levels()) + (game.sandbox is not None)
+    width, height = window.get_size()
+    rects = [b.rect for b in view.buttons]
+    for left, bottom, w, h in rects:
+        assert 0 <= left and left + w <= width and 0 <= bottom and bottom + h <= height
+    for i, a in enumerate(rects):
+        for b in rects[i + 1:]:
+            assert a[0] + a[2] <= b[0] or b[0] + b[2] <= a[0] or a[1] + a[3] <= b[1] or b[1] + b[3] <= a[1], (a, b)
+    lowest = min(bottom for _left, bottom, _w, _h in rects)
+    assert all(label.text.y < lowest for label in view.about)  # the level's description under every button
