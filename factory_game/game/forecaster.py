@@ -19,6 +19,7 @@ from factory_game.sim.world import World
 
 EVERY_MS = 5 * MINUTE  # a new projection at most this often (simulated time), and after each command
 BUSY_SHARE = 0.25  # at most this share of real time spent projecting: a heavy level projects less often
+STALE_MS = 30 * MINUTE  # a projection made longer ago than this (simulated) is not shown: the strip goes by pace
 
 
 class Forecaster:
@@ -34,7 +35,15 @@ class Forecaster:
         self._done_at = 0.0
 
     def poll(self, world: World, end_ms: int | None) -> dict[str, Projection]:
-        """The latest projection by metric (empty until one is in); starts a new one when one is due."""
+        """The latest projection by metric (empty until one is in, or when it is stale); starts a new one when one
+        is due."""
+        self._take_finished()
+        if not (end_ms is None or world.now >= end_ms or self.broken or self._job is not None):
+            self._start_if_due(world, end_ms)
+        fresh = self.made_at is not None and 0 <= world.now - self.made_at <= STALE_MS  # (not one of a later moment)
+        return self.latest if fresh else {}
+
+    def _take_finished(self) -> None:
         job = self._job
         if job is not None and job.done():
             self._job = None
@@ -43,8 +52,8 @@ class Forecaster:
             except Exception as exc:  # a mod that cannot run twice, say: the pace projection stays
                 self.broken = f"{type(exc).__name__}: {exc}"
             self._done_at = time.perf_counter()
-        if end_ms is None or world.now >= end_ms or self.broken or self._job is not None:
-            return self.latest
+
+    def _start_if_due(self, world: World, end_ms: int) -> None:
         rested = time.perf_counter() - self._done_at >= self._cost_s * (1 / BUSY_SHARE - 1)
         due = rested and (self._asked_at is None or world.now - self._asked_at >= EVERY_MS
                           or queries.commands_given(world) != self._commands)
@@ -53,12 +62,11 @@ class Forecaster:
                 copied = copy_world(world)
             except Exception as exc:  # not every mod's state can be copied
                 self.broken = f"{type(exc).__name__}: {exc}"
-                return self.latest
+                return
             self._asked_at, self._commands = world.now, queries.commands_given(world)
             if self._worker is None:
                 self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="projection")
             self._job = self._worker.submit(self._project, world.spec, copied, end_ms)
-        return self.latest
 
     @staticmethod
     def _project(spec, copied: World, end_ms: int) -> tuple[dict[str, Projection], float]:

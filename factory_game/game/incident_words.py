@@ -18,11 +18,17 @@ if TYPE_CHECKING:
 
 def incident_words(i18n, world, kind: str, part: str = "title", **values) -> str:
     """An incident's words in the player's language: its "title", "body" (formatted with `values`) or a choice's
-    button. A built-in kind's are the `[incident]` strings; a mod's kind carries its own (`IncidentKind.texts`)."""
+    button. A built-in kind's are the `[incident]` strings (a body's `_no_spot` variant, where there is one, on a
+    level without a spot market); a mod's kind carries its own (`IncidentKind.texts`)."""
     texts = queries.incident_texts(world, kind)
     if texts is not None:
         return i18n.pick(texts[part]).format(**values) if part in texts else part
-    return i18n.t(f"incident.{kind}" + ("" if part == "title" else f"_{part}"), **values)
+    key = f"incident.{kind}" + ("" if part == "title" else f"_{part}")
+    if part == "body" and queries.spot_available(world) is None:  # no spot market: renting is not scarce
+        plain = i18n.t(f"{key}_no_spot", **values)
+        if plain != f"{key}_no_spot":
+            return plain
+    return i18n.t(key, **values)
 
 
 def percent(share: float) -> str:

@@ -105,6 +105,25 @@ def test_every_built_in_answer_has_words_for_its_effect(lang):
             assert text(lang, key) != key, f"{lang} has no words for {key}"
 
 
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_an_outage_says_the_spot_market_is_scrambled_only_where_there_is_one(lang):
+    """Level 9 has a spot market an outage drains; level 5 has none, and there rented slots keep working."""
+    from factory_game.game.i18n import I18n
+    from factory_game.game.incident_words import body_values, incident_words
+    from factory_game.sim.world import World
+
+    campaign = DAY.parents[1] / "campaign"
+    i18n = I18n(lang)
+    bodies = {}
+    for name in ("05-outage", "09-keep-waiting"):
+        world = World(load_level(campaign / f"{name}.toml"))
+        world.advance(3 * 60 * 60_000)
+        outage = next(i for i in queries.incidents_seen(world) if i.kind == "upstream_outage")
+        bodies[name] = incident_words(i18n, world, outage.kind, "body", **body_values(world, i18n, outage))
+    assert bodies["09-keep-waiting"].endswith(text(lang, "incident.upstream_outage_body").rsplit("}", 1)[-1])
+    assert bodies["05-outage"].endswith(text(lang, "incident.upstream_outage_body_no_spot").rsplit("}", 1)[-1])
+
+
 def test_an_unanswered_incident_takes_its_default_and_the_card_goes(play):
     _to(play, FIRST_OPEN_MS)
     [incident] = queries.open_incidents(play.world)

@@ -126,3 +126,18 @@ def test_a_world_that_cannot_be_copied_is_projected_by_pace(window, monkeypatch)
     assert view.forecaster.broken and view.forecaster.latest == {}
     profit = next(o for o in view.hud.manager.goals.outlooks if o.now.goal.metric == "money.profit_cents")
     assert profit.projected_value > profit.now.value > 0  # at its pace
+
+
+def test_a_stale_projection_is_not_shown(window):
+    """A projection of long ago (the game jumped ahead: a load, a seek) gives way to the pace until a new one is in."""
+    from concurrent.futures import Future
+
+    from factory_game.game.forecaster import STALE_MS
+
+    view = _played(window, _level("opening-day"), minutes=20)
+    view.forecaster.settle(view.world, view.clock.end_ms)
+    made = view.forecaster.made_at
+    assert view.forecaster.poll(view.world, view.clock.end_ms)
+    view.world.advance(made + STALE_MS + 60_000)
+    view.forecaster._job = Future()  # a projection still being made: nothing new comes in meanwhile
+    assert view.forecaster.poll(view.world, view.clock.end_ms) == {}

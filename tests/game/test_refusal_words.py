@@ -4,6 +4,7 @@ reason code and its values (`CommandRejected`); the alerts say it from the strin
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pytest
@@ -14,6 +15,7 @@ from factory_game.game.i18n import I18n
 from factory_game.level import load_level
 from factory_game.paths import LEVELS_DIR
 from factory_game.sim import economics
+from factory_game.sim.clock import HOUR, MINUTE
 from factory_game.sim.commands import (
     AnswerIncident,
     Release,
@@ -23,6 +25,7 @@ from factory_game.sim.commands import (
     SetPromptMultiplier,
     SignContract,
 )
+from factory_game.sim.spec import ScriptedEvent
 from factory_game.sim.world import World
 
 LATIN_WORD = re.compile(r"[A-Za-z]{4,}")  # an English word (model names like SD1.5 are shorter runs)
@@ -92,7 +95,10 @@ def test_a_reason_without_words_of_its_own_keeps_the_simulations_text():
 
 
 def test_the_forecast_names_an_outages_model_not_its_id():
-    world = _world("05-outage.toml")
+    """An announced outage (a level's `[[events]]`; no campaign level announces one since level 5's became
+    unannounced incidents) is named in the forecast by its model's name."""
+    spec = load_level(LEVELS_DIR / "campaign" / "05-outage.toml")
+    world = World(dataclasses.replace(spec, events=(ScriptedEvent("outage", HOUR, 30 * MINUTE, "sd15", 10),)))
     outage = next(m for m in economics.markers(world) if m.kind == "outage")
     for lang in ("en", "zh-CN"):
         i18n = I18n(lang)
