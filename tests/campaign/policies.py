@@ -217,12 +217,38 @@ class Responder:
                 world.apply(AnswerIncident(incident.id, choice))
 
 
-def with_room(model: str) -> Answer:
-    """Take a studio's rush batch while the model's predicted wait is under one mean task time, else decline it."""
+def with_room(model: str, yes: str = "accept", no: str = "decline", within: float = 1.0) -> Answer:
+    """`yes` while the model's predicted wait is under `within` mean task times (room for a studio's rush batch, a
+    crowd, a matched cut's customers), else `no`."""
 
     def answer(world: World, _incident: Incident) -> str:
         m = world.models[model]
-        return "accept" if predicted_wait_ms(m) < m.spec.mean_service_ms else "decline"
+        return yes if predicted_wait_ms(m) < within * m.spec.mean_service_ms else no
+
+    return answer
+
+
+def batch_fits(model: str, within: float = 1.0) -> Answer:
+    """Take a studio's rush batch only if it can be on time: the model's predicted wait under `within` mean task
+    times now, and the batch run at its tier's cap (the studio's tasks at once) inside its window with a task time
+    to spare; otherwise decline it (a late batch pays the penalty)."""
+
+    def answer(world: World, incident: Incident) -> str:
+        m = world.models[model]
+        mean = m.spec.mean_service_ms
+        cap = world.market.caps[world.spec.tiers[-1][0]]
+        rounds = -(-incident.params["tasks"] // max(1, cap))
+        fits = predicted_wait_ms(m) + (rounds + 1) * mean <= incident.params["window_ms"]
+        return "accept" if fits and predicted_wait_ms(m) < within * mean else "decline"
+
+    return answer
+
+
+def by_size(key: str, above: float, big: str, small: str) -> Answer:
+    """`big` when the incident's drawn `key` (a spike's factor, a rival's cut) is past `above`, else `small`."""
+
+    def answer(_world: World, incident: Incident) -> str:
+        return big if incident.params[key] > above else small
 
     return answer
 
@@ -357,10 +383,11 @@ EXPERTS = {
         script=[(0, SetPrice("image", 90))], renter=FAST_RENTER,
         reacts=(Responder({"competitor_cut": "match", "viral_spike": "serve"}),
                 IncidentPricer("image", 90, spike=0.4))),
-    "02-priority-pack": lambda spec: Expert(  # the pack dear and off while the queue is long, batches taken with room
+    "02-priority-pack": lambda spec: Expert(  # the pack dear and off while the queue is long, batches that fit taken
         script=[(0, SetSurcharge(100)), (0, SetPrice("image", 70))], renter=spec.autopilot,
-        reacts=(Responder({"viral_spike": "serve", "rush_batch": with_room("sd15")}), IncidentPricer("image", 70),
-                PackSwitch("sd15", 0.3))),
+        reacts=(Responder({"viral_spike": with_room("sd15", "serve", "close", within=2.0),
+                           "rush_batch": batch_fits("sd15")}),
+                IncidentPricer("image", 70), PackSwitch("sd15", 0.3))),
     "03-video-arrives": lambda spec: Expert(script=[(0, SignContract("video-gen", 3))], renter=spec.autopilot,
                                             reacts=(Contractor("video-gen", 3, high=0.5, sustain=2),)),
     "04-rush-hour": lambda spec: Expert(  # plan for the announced rush, then react to what the plan missed
@@ -372,7 +399,8 @@ EXPERTS = {
     "06-mods-at-work": lambda spec: Expert(renter=spec.autopilot),
     "07-word-of-mouth": lambda spec: Expert(  # the price by the reputation and the incidents, renting on a short queue
         script=[(0, SetPrice("image", 80))], renter=FAST_RENTER,
-        reacts=(Responder({"competitor_cut": "match", "viral_spike": "serve"}),
+        reacts=(Responder({"competitor_cut": with_room("sd15", "match", "ignore"),
+                           "viral_spike": with_room("sd15", "serve", "close", within=2.0)}),
                 IncidentPricer("image", 80, goodwill=(0.93, 0.94, 5, 110)))),
     "08-velvet-rope": lambda spec: Expert(script=[(0, SetCap("L3", 1)), (0, SetCap("L2", 1)), (0, SetSurcharge(40))],
                                           renter=spec.autopilot, reacts=(PackSwitch("sd15", 0.3),)),
@@ -392,9 +420,10 @@ STATIC_BEST: dict[str, tuple[tuple[int, Command], ...]] = {
     "01-opening-day": (
         (0, SetPrice("image", 101)),
     ),
-    "02-priority-pack": (
-        (0, SetPrice("image", 74)),
-        (0, Rent("sd15", 10)),
+    "02-priority-pack": (  # with every rush batch accepted (STATIC_ANSWERS)
+        (0, SetPrice("image", 118)),
+        (0, SetSurcharge(152)),
+        (0, SetPrioritySales(False)),
     ),
     "03-video-arrives": (
         (0, SignContract("video-gen", 6)),
@@ -419,8 +448,8 @@ STATIC_BEST: dict[str, tuple[tuple[int, Command], ...]] = {
         (79 * MINUTE, Rent("mesh-gen", 8)),
         (87 * MINUTE, Rent("sd15", 10)),
     ),
-    "07-word-of-mouth": (
-        (0, SetPrice("image", 99)),
+    "07-word-of-mouth": (  # with every viral spike surged (STATIC_ANSWERS)
+        (0, SetPrice("image", 85)),
     ),
     "08-velvet-rope": (
         (0, SetCap("L2", 1)),
@@ -443,6 +472,8 @@ STATIC_BEST: dict[str, tuple[tuple[int, Command], ...]] = {
 # The standing answers to incidents of those best static policies (decided before the day, given the minute an
 # incident opens: what a static policy can do about what it cannot foresee).
 STATIC_ANSWERS: dict[str, tuple[StandingAnswer, ...]] = {
+    "02-priority-pack": (StandingAnswer("rush_batch", "accept"),),
+    "07-word-of-mouth": (StandingAnswer("viral_spike", "surge"),),
     "09-keep-waiting": (StandingAnswer("upstream_outage", "close"),),
     "10-sold-out": (StandingAnswer("viral_spike", "close"),),
 }
