@@ -35,7 +35,11 @@ RESULTS = ROOT / "bench" / "results"
 EQUIVALENTS = ROOT / "bench" / "mutation_equivalents.toml"
 PYTHON = sys.executable
 
-_SIM_TESTS = ["tests/test_rules.py", "tests/test_queries.py", "tests/survivors"]
+_SIM_TESTS = ["tests/test_rules.py", "tests/test_queries.py", "tests/survivors", "tests/test_sim_parts.py",
+              "tests/test_spot.py", "tests/test_incidents.py", "tests/test_metrics.py", "tests/test_economics.py",
+              "tests/test_market.py", "tests/test_levers.py"]
+_LEVEL_TESTS = ["tests/test_levels.py", "tests/test_door.py", "tests/survivors/test_loader.py", "tests/test_metrics.py",
+                "tests/planner/test_trace.py", "tests/planner/test_trace_trust.py", "tests/trust/test_saves.py"]
 # Each module and the tests that cover it (mutmut then runs, per mutant, only those that reached the function). Left
 # out to fit two shared cores: the golden records (27 whole-level runs per mutant) and the hypothesis suites
 # (tests/properties, test_invariants: seconds per mutant, and a random draw is not a stable verdict).
@@ -46,17 +50,20 @@ MODULES: dict[str, list[str]] = {
     "sim/ledger.py": ["tests/test_rules.py", "tests/test_metrics.py", "tests/survivors/test_ledger.py",
                       "tests/survivors/test_capacity.py"],
     "sim/market.py": ["tests/test_market.py", "tests/test_economics.py", "tests/test_rules.py",
-                      "tests/test_levers.py", "tests/survivors/test_levers.py"],
+                      "tests/test_levers.py", "tests/survivors/test_levers.py", "tests/survivors/test_market.py"],
     "sim/levers.py": ["tests/test_levers.py", "tests/test_market.py", "tests/survivors/test_levers.py"],
     "plugins/guard.py": ["tests/mods/test_trust.py", "tests/survivors/test_guard.py"],
     "level/loader.py": ["tests/test_levels.py", "tests/test_door.py", "tests/survivors/test_loader.py",
                         "tests/mods/test_mod_events.py", "tests/planner/test_trace.py"],
 }
 _OTHER = {"plugins/session.py": ["tests/mods/test_session.py", "tests/mods/test_trust.py",
-                                 "tests/mods/test_mod_events.py"]}
+                                 "tests/mods/test_mod_events.py", "tests/mods/test_adjust_price.py",
+                                 "tests/mods/test_customer_rule.py", "tests/mods/test_mod_metrics.py",
+                                 "tests/mods/test_settings_state.py", "tests/mods/test_resolve.py",
+                                 "tests/mods/test_fair_share.py", "tests/mods/test_dual_image.py"]}
 EVERY = {**MODULES, **{f"sim/{p.name}": _SIM_TESTS for p in sorted((ROOT / "factory_game/sim").glob("*.py"))
                        if f"sim/{p.name}" not in MODULES and p.name != "__init__.py"},
-         **{f"level/{p.name}": ["tests/test_levels.py", "tests/test_door.py", "tests/survivors/test_loader.py"]
+         **{f"level/{p.name}": _LEVEL_TESTS
             for p in sorted((ROOT / "factory_game/level").glob("*.py"))
             if f"level/{p.name}" not in MODULES and p.name != "__init__.py"}, **_OTHER}
 
@@ -110,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
 
     work = Path(args.resume) if args.resume else Path(tempfile.mkdtemp(prefix="river-mutation-"))
+    if args.keep:
+        print(f"scratch folder (kept; --resume {work} carries on after a stop): {work}", flush=True)
     if args.resume and not (work / "mutants").is_dir():
         print(f"bench/mutation.py: --resume {work}: not a kept scratch folder (no mutants/ in it)", file=sys.stderr)
         return 2
