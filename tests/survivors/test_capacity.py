@@ -156,3 +156,29 @@ def test_contract_orders_add_up_and_their_slots_are_announced():
     assert world.apply(SignContract("sd15", 2)).reason == "sd15 allows 3 extra slots; 2 already rented"
     world.advance(10 * MINUTE)
     assert [(e.model, e.slot) for e in log if e.kind == Kind.SLOT_ARRIVE] == [("sd15", 2), ("sd15", 3)]
+
+
+def _released_while_busy(**model_fields):
+    """A level with one rented slot, released while it runs a task; the events from the release on."""
+    world = World(level(model(slots=0, max_extra=1, lead_time_ms=0, **model_fields)))
+    assert world.apply(Rent("sd15", 1)).ok
+    world.advance(MINUTE)
+    world.apply(Arrive("L1", ("image",)))
+    world.apply(Arrive("L1", ("image",)))  # waits for a slot that will never come back
+    assert world.apply(Release("sd15", 1)).ok
+    log = _recorded(world)
+    world.advance(30 * MINUTE)
+    return [(e.kind, e.slot) for e in log if e.kind in (Kind.FINISH, Kind.FAIL, Kind.RETRY, Kind.SLOT_LEAVE,
+                                                       Kind.QUEUE, Kind.CAPTURE, Kind.START)]
+
+
+def test_a_released_busy_slot_leaves_after_its_task_finishes():
+    """The log announces a released busy slot's task FINISH (and its capture) before the slot's SLOT_LEAVE."""
+    assert _released_while_busy() == [(Kind.FINISH, 1), (Kind.CAPTURE, None), (Kind.SLOT_LEAVE, 1)]
+
+
+def test_a_released_busy_slot_leaves_after_its_task_fails_and_before_the_retry_is_queued():
+    """A failed task on a released slot: FAIL and RETRY on that slot, then SLOT_LEAVE, then the task queues again."""
+    events = _released_while_busy(failure_rate=1.0, retries=1)
+    assert events[:4] == [(Kind.FAIL, 1), (Kind.RETRY, None), (Kind.SLOT_LEAVE, 1), (Kind.QUEUE, None)]
+    assert (Kind.START, 1) not in events
