@@ -52,7 +52,8 @@ MODULES: dict[str, list[str]] = {
     "sim/ledger.py": ["tests/test_rules.py", "tests/test_metrics.py", "tests/survivors/test_ledger.py",
                       "tests/survivors/test_capacity.py"],
     "sim/market.py": ["tests/test_market.py", "tests/test_economics.py", "tests/test_rules.py",
-                      "tests/test_levers.py", "tests/survivors/test_levers.py", "tests/survivors/test_market.py"],
+                      "tests/test_levers.py", "tests/survivors/test_levers.py", "tests/survivors/test_market.py",
+                      "tests/mods/test_mod_price_demand.py"],
     "sim/levers.py": ["tests/test_levers.py", "tests/test_market.py", "tests/survivors/test_levers.py"],
     "plugins/guard.py": ["tests/mods/test_trust.py", "tests/survivors/test_guard.py"],
     "level/loader.py": ["tests/test_levels.py", "tests/test_door.py", "tests/survivors/test_loader.py",
@@ -76,6 +77,7 @@ class Outcome:
     status: dict[str, str] = field(default_factory=dict)  # mutant name -> mutmut's status
     diffs: dict[str, str] = field(default_factory=dict)  # survivor -> its diff
     equivalent: dict[str, str] = field(default_factory=dict)  # survivor -> why it cannot be told apart
+    pending: int = 0  # mutants a stopped run has not checked yet (--report-only)
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.status.values() if s == status)
@@ -102,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-report", action="store_true", help="print only; write nothing under bench/results")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder (for `mutmut show/apply`)")
     parser.add_argument("--resume", metavar="DIR", help="carry on in a kept scratch folder (its copy and config)")
+    parser.add_argument("--report-only", metavar="DIR", help="only write the report of a kept scratch folder as it "
+                        "stands (a stopped run: its unchecked mutants are counted as not run)")
     parser.add_argument("--recheck", metavar="DIR", help="run again, on today's tests, only the mutants a kept "
                         "scratch folder's run did not kill; the report counts the others as that run left them")
     args = parser.parse_args(argv)
@@ -118,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"no mutation-tested module changed since {args.changed}")
             return 0
 
+    if args.report_only:
+        return _report(collect(modules, Path(args.report_only)), args)
     work = Path(args.resume) if args.resume else Path(tempfile.mkdtemp(prefix="river-mutation-"))
     if args.keep:
         print(f"scratch folder (kept; --resume {work} carries on after a stop): {work}", flush=True)
@@ -128,20 +134,25 @@ def main(argv: list[str] | None = None) -> int:
         earlier = {m: _meta(Path(args.recheck), m) for m in modules} if args.recheck else None
         outcomes = run(modules, work, sample=args.sample, seed=args.seed, jobs=args.jobs, fresh=not args.resume,
                        earlier=earlier)
-        report = render(outcomes, args)
-        print(report)
-        if not args.no_report:
-            label = args.label or ("sample" if args.sample else "changed" if args.changed else
-                                   "all" if args.all else "core")
-            RESULTS.mkdir(parents=True, exist_ok=True)
-            path = RESULTS / f"mutation-{datetime.date.today().isoformat()}-{label}.md"
-            path.write_text(report, encoding="utf-8")
-            print(f"written: {path.relative_to(ROOT)}")
+        return _report(outcomes, args)
     finally:
         if args.keep or args.resume:
             print(f"scratch folder kept: {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def _report(outcomes: list[Outcome], args: argparse.Namespace) -> int:
+    """Print and write the report; the exit code (1 when a mutant is alive)."""
+    report = render(outcomes, args)
+    print(report)
+    if not args.no_report:
+        label = args.label or ("sample" if args.sample else "changed" if args.changed else
+                               "all" if args.all else "core")
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        path = RESULTS / f"mutation-{datetime.date.today().isoformat()}-{label}.md"
+        path.write_text(report, encoding="utf-8")
+        print(f"written: {path.relative_to(ROOT)}")
     return 1 if any(o.alive for o in outcomes) else 0
 
 
@@ -172,11 +183,22 @@ def run(modules: list[str], work: Path, sample: int | None = None, seed: int = 0
     if done.returncode != 0:
         tail = (done.stdout + done.stderr).replace("\r", "\n").strip().splitlines()[-30:]
         raise SystemExit("mutmut failed:\n" + "\n".join(tail))
+    return collect(modules, work, names, earlier)
+
+
+def collect(modules: list[str], work: Path, names: list[str] | None = None,
+            earlier: dict[str, dict[str, int | None]] | None = None) -> list[Outcome]:
+    """What happened to each mutant of `modules` in the scratch folder `work` (`names`: only those; a stopped run's
+    mutants without a verdict yet are counted as pending)."""
+    names = names or []
+    env = {**os.environ, "ARCADE_HEADLESS": "1", "PYTHONPATH": str(work / "mutants"), "PYTHONHASHSEED": "0"}
     equivalents = _equivalents()
     outcomes = []
     for module in modules:
         outcome = Outcome(module)
         codes = _meta(work, module)
+        outcome.pending = sum(1 for n, c in codes.items() if c is None and (not names or n in names))
+        codes = {n: c for n, c in codes.items() if c is not None}
         if earlier is not None:  # what that run checked (all, or its sample), with today's verdicts on its survivors
             codes = {**{n: c for n, c in earlier[module].items() if c is not None},
                      **{n: codes[n] for n in names if n in codes}}
@@ -202,12 +224,13 @@ def render(outcomes: list[Outcome], args: argparse.Namespace) -> str:
     lines = [f"# Mutation report ({when}, commit {commit})", "",
              f"`python bench/mutation.py {' '.join(sys.argv[1:])}`".replace("  ", " "), "",
              "Kill rate = killed / (checked - equivalent). 'no tests' = no selected test reached the function.", "",
-             "| module | checked | killed | timeout | survived | no tests | equivalent | kill rate |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "| module | checked | killed | timeout | survived | no tests | equivalent | kill rate | not run |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for o in outcomes:
         killed = o.count("killed") + o.count("timeout") + o.count("caught by type check")
         lines.append(f"| {o.module} | {o.checked} | {o.count('killed')} | {o.count('timeout')} | "
-                     f"{o.count('survived')} | {o.count('no tests')} | {len(o.equivalent)} | {_rate(o, killed)} |")
+                     f"{o.count('survived')} | {o.count('no tests')} | {len(o.equivalent)} | {_rate(o, killed)} | "
+                     f"{o.pending} |")
     for o in outcomes:
         if not o.diffs:
             continue
