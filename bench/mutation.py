@@ -48,7 +48,7 @@ _LEVEL_TESTS = ["tests/test_levels.py", "tests/test_door.py", "tests/test_metric
 MODULES: dict[str, list[str]] = {
     "sim/prompt.py": ["tests/test_rules.py", "tests/test_queries.py", "tests/survivors/test_prompt.py"],
     "sim/capacity.py": ["tests/test_rules.py", "tests/test_queries.py", "tests/test_market.py",
-                        "tests/survivors/test_capacity.py"],
+                        "tests/survivors/test_capacity.py", "tests/test_spot.py"],
     "sim/ledger.py": ["tests/test_rules.py", "tests/test_metrics.py", "tests/survivors/test_ledger.py",
                       "tests/survivors/test_capacity.py"],
     "sim/market.py": ["tests/test_market.py", "tests/test_economics.py", "tests/test_rules.py",

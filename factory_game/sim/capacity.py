@@ -239,7 +239,6 @@ class Capacity:
                 slot.state = DOWN
             else:
                 slot.state = DOWN
-                task.attempt += 1  # its scheduled end is now stale
                 host.end_attempt(task, failed=True, reason="outage")  # frees the slot, which stays down
             if host.listeners:
                 host.emit(FAST_KIND.SLOT_DOWN, model=m.id, slot=slot.id, info="outage")

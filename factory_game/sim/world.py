@@ -435,7 +435,7 @@ class World:
     def _on_task_end(self, arg: tuple[Task, int, bool]) -> None:
         task, attempt, failed = arg
         if task.state != RUNNING or task.attempt != attempt:
-            return  # stale: an outage already ended this attempt
+            return  # stale: an outage ended this attempt (the task is queued, settled, or on a later attempt)
         self.end_attempt(task, failed, reason="upstream error")
 
     def end_attempt(self, task: Task, failed: bool, reason: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from factory_game.levelkit import level, model
 from factory_game.sim.clock import HOUR, MINUTE
 from factory_game.sim.commands import Arrive, Release, Rent, SignContract
+from factory_game.sim.distributions import Dist
 from factory_game.sim.events import Kind
 from factory_game.sim.spec import MarketSpec, ScriptedEvent
 from factory_game.sim.world import World
@@ -182,3 +183,55 @@ def test_a_released_busy_slot_leaves_after_its_task_fails_and_before_the_retry_i
     events = _released_while_busy(failure_rate=1.0, retries=1)
     assert events[:4] == [(Kind.FAIL, 1), (Kind.RETRY, None), (Kind.SLOT_LEAVE, 1), (Kind.QUEUE, None)]
     assert (Kind.START, 1) not in events
+
+
+def test_a_released_rental_is_billed_its_exact_presence_past_the_minimum():
+    """A rented slot let go between two bills is billed to the millisecond it left, not to the last bill."""
+    world = World(level(model(slots=1, max_extra=1, lead_time_ms=0, rent_price_cents=6000, min_rental_ms=10 * MINUTE)))
+    assert world.apply(Rent("sd15", 1)).ok
+    world.advance(25 * MINUTE + 30_000)
+    assert world.apply(Release("sd15", 1)).ok
+    rented = sum(e.cents for e in world.ledger.entries if e.kind == "upstream" and e.note == "sd15:rented")
+    assert rented == 6000 * (25 * MINUTE + 30_000) // HOUR == 2550
+
+
+def test_a_rental_is_announced_at_its_price_times_the_count():
+    """The RENT event carries the whole order's cost per hour: the price times the number of slots."""
+    world = World(level(model(slots=1, max_extra=3, rent_price_cents=700)))
+    log = _recorded(world)
+    assert world.apply(Rent("sd15", 3)).ok
+    assert [(e.cents, e.info) for e in log if e.kind == Kind.RENT] == [(2100, "3")]
+
+
+def test_releasing_no_slot_is_refused_in_words():
+    """Release(model, 0) is refused with the reason the player reads."""
+    world = World(level(model(slots=1, max_extra=1, lead_time_ms=0)))
+    assert world.apply(Rent("sd15", 1)).ok
+    world.advance(MINUTE)
+    assert world.apply(Release("sd15", 0)).reason == "release at least one slot"
+
+
+def test_a_busy_slot_an_outage_takes_counts_as_down_until_it_ends():
+    """A slot taken down while running a task is down (not idle) for the whole outage, then serves again."""
+    from factory_game.sim.queries import slot_counts
+
+    world, _log = _outage_world(slots=2, down=1, at=2 * MINUTE, minutes=10)
+    world.apply(Arrive("L1", ("image",)))
+    world.apply(Arrive("L1", ("image",)))  # both slots busy when the outage comes
+    world.advance(3 * MINUTE)
+    assert slot_counts(world, "sd15").down == 1 and world.models["sd15"].capacity == 1
+    world.advance(13 * MINUTE)
+    assert slot_counts(world, "sd15").down == 0 and world.models["sd15"].capacity == 2
+
+
+def test_a_task_an_outage_interrupts_is_not_ended_again_by_its_old_schedule():
+    """The attempt an outage ends is over: its scheduled end does not cut short the task's next attempt."""
+    spec = level(model(slots=2, service=Dist.fixed(10 * MINUTE), retries=1),
+                 events=(ScriptedEvent("outage", 2 * MINUTE, duration_ms=HOUR, model="sd15", slots=1),))
+    world = World(spec)
+    log = _recorded(world)
+    world.apply(Arrive("L1", ("image",)))
+    world.apply(Arrive("L1", ("image",)))  # task 2's slot goes down at 2 min; it starts again on slot 1 at 10 min,
+    world.advance(30 * MINUTE)  # the very millisecond its first attempt was due to end
+    assert [(e.kind, e.task, e.time) for e in log if e.kind in (Kind.START, Kind.FINISH) and e.task == 2] == [
+        (Kind.START, 2, 0), (Kind.START, 2, 10 * MINUTE), (Kind.FINISH, 2, 20 * MINUTE)]
