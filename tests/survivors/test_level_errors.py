@@ -1,8 +1,12 @@
-"""How a level problem reads (level/errors.py): file, line, key, expectation and value; one line per problem."""
+"""How a level problem reads (level/errors.py, reader.describe): file, line, key, expectation and the value found;
+one line per problem."""
 
 from __future__ import annotations
 
+import pytest
+
 from factory_game.level.errors import LevelError, Problem, key_lines, line_for
+from factory_game.level.reader import MISSING, describe
 
 
 def test_a_problem_names_file_line_and_key_and_leaves_out_what_it_does_not_know():
@@ -27,3 +31,14 @@ def test_a_key_path_finds_its_own_line_or_its_nearest_table():
     assert line_for(lines, "models.sd15.service") == 3
     assert line_for(lines, "events.0.kind") == 7
     assert line_for(lines, "market.price") is None
+
+
+@pytest.mark.parametrize("value, text", [
+    (MISSING, "nothing (the key is missing)"), ({"a": 1}, "a table"), ([1], "an array"), ([], "an empty array"),
+    (True, "boolean True"), (3, "integer 3"), (2.5, "number 2.5"), ("x", "string 'x'"), (None, "NoneType None"),
+    ("a" * 58, "string '" + "a" * 58 + "'"),  # 60 characters shown whole
+    ("a" * 59, "string '" + "a" * 56 + "..."),  # 61 cut to 57 and "..."
+])
+def test_a_found_value_is_described_by_its_kind_and_its_text_cut_past_sixty_characters(value, text):
+    """`found ...` names the TOML kind and shows the value, cut to 57 characters and "..." when longer than 60."""
+    assert describe(value) == text

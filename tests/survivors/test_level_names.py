@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from factory_game.level.bundled import bundled_levels, resolve_level
-from factory_game.level.units import duration_text, parse_duration
+from factory_game.level.units import duration_text, parse_duration, parse_money
 from factory_game.paths import LEVELS_DIR
 
 
@@ -36,3 +36,24 @@ def test_a_bundled_level_is_found_by_its_relative_path_or_its_file_stem(name):
 def test_an_unknown_name_is_returned_as_a_path_for_the_loader_to_report():
     """A name that is neither a file nor a bundled level comes back unchanged, as a path."""
     assert resolve_level("campaign/99-nowhere") == Path("campaign/99-nowhere")
+
+
+@pytest.mark.parametrize("text, cents", [("0.50", 50), ("0.5", 50), ("12", 1200), ("-3.25", -325),
+                                         ("1000000000.00", 100_000_000_000), ("-1000000000", -100_000_000_000)])
+def test_money_is_read_to_the_cent_up_to_a_billion_either_way(text, cents):
+    """Two decimals at most, up to 1,000,000,000.00 either sign, read exactly."""
+    assert parse_money(text) == cents
+
+
+@pytest.mark.parametrize("text, says", [
+    ("1000000000.01", "a money string from -1000000000.00 to 1000000000.00"),
+    ("-1e10", "a money string from -1000000000.00 to 1000000000.00"),
+    ("0.505", 'a money string with at most two decimals, like "0.50"'),
+    ("cheap", 'a decimal money string like "0.50"'),
+    ("NaN", "a money string from -1000000000.00 to 1000000000.00"),
+])
+def test_money_past_its_limits_is_refused_in_words(text, says):
+    """Past a billion, a third decimal, words or NaN: refused with what a money string should be."""
+    with pytest.raises(ValueError) as caught:
+        parse_money(text)
+    assert str(caught.value) == says
