@@ -213,3 +213,41 @@ def test_a_level_naming_mods_is_read_through_the_plugin_layer(mods, expected):
     """parse_level without the plugin layer names the mods it cannot open (settings are the door's to read)."""
     text = BASE.replace('duration = "2h"', f'duration = "2h"\nmods = {mods}')
     assert [(p, e, f) for p, e, f, _line in problems(text)] == expected
+
+
+def test_a_problem_from_set_still_names_the_level_file():
+    """A `--set` problem names the level file it was applied to (and no line)."""
+    with pytest.raises(LevelError) as info:
+        parse_level(BASE, "tiny.toml", ["models.sd15={slots=-1}"])
+    assert [(p.file, p.line) for p in info.value.problems] == [("tiny.toml", None)]
+
+
+@pytest.mark.parametrize("stars", ['"easy"', "[1, 2]", "[1, 2, 3, 4]"])
+def test_a_goal_needs_exactly_three_thresholds(stars):
+    """`at_least`/`at_most` must be a list of three thresholds, named at the goal's key."""
+    goal = f'\n[[goals]]\nmetric = "overall.completed"\nat_least = {stars}\n'
+    assert problems(BASE + goal) == [("goals.0.at_least", "three thresholds, for one, two and three stars",
+                                      stars.replace('"', "'"), 19)]
+
+
+def test_the_auto_managers_star_cap_is_a_goal_on_its_minutes_labelled_in_both_languages():
+    """`star_cap = 2`: a goal of at most 0 minutes on for the third star (the others the level's length), warning
+    from the first minute, with its English and Chinese labels."""
+    spec = parse_level(BASE + "\n[autopilot]\nstar_cap = 1\n", "tiny.toml")
+    goal = spec.goals[-1]
+    assert (goal.metric, goal.at_least, goal.stars, goal.warn) == ("manager.autopilot_minutes", False,
+                                                                   (120.0, 0.0, 0.0), 0.0)
+    assert goal.label == {"en": "Managed without the auto-manager (minutes on)", "zh-CN": "不靠自动经理（开启分钟数）"}
+
+
+@pytest.mark.parametrize("text, line", [
+    ('id = "x"\nname = 1 2\n', 2),  # a message naming only its line
+    ('a = 1\nb = [1,\n', None),  # "Invalid value (at end of document)": no line to give
+    ("x = 1\ny = 2 z\n", 2),  # tomllib: "Expected newline or end of document ... (at line 2, column 7)"
+])
+def test_a_toml_syntax_error_names_its_line(text, line):
+    """A level that is not TOML is one problem at the line tomllib names (even when its message says "newline"
+    first), or none when it names none."""
+    with pytest.raises(LevelError) as info:
+        parse_level(text, "bad.toml")
+    assert [p.line for p in info.value.problems] == [line]
