@@ -42,7 +42,7 @@ _LEVEL_TESTS = ["tests/test_levels.py", "tests/test_door.py", "tests/test_metric
                 "tests/survivors/test_records.py", "tests/survivors/test_goals.py",
                 "tests/survivors/test_level_names.py", "tests/survivors/test_level_errors.py",
                 "tests/planner/test_trace.py", "tests/planner/test_trace_trust.py", "tests/trust/test_saves.py",
-                "tests/test_incidents.py", "tests/test_spot.py"]
+                "tests/test_incidents.py", "tests/test_spot.py", "tests/survivors/test_trace_rows.py"]
 # Each module and the tests that cover it (mutmut then runs, per mutant, only those that reached the function). Left
 # out to fit two shared cores: the golden records (27 whole-level runs per mutant) and the hypothesis suites
 # (tests/properties, test_invariants: seconds per mutant, and a random draw is not a stable verdict).
