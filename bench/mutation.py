@@ -4,6 +4,10 @@
     python bench/mutation.py --modules sim/ledger.py --sample 12
     python bench/mutation.py --changed main                   # only the modules this branch changed
     python bench/mutation.py --all                            # every module of sim/, guard, session, level/
+    python bench/mutation.py --modules level/loader.py --keep # prints its scratch folder DIR first; then, if stopped:
+    python bench/mutation.py --modules level/loader.py --resume DIR        # carry on where it stopped
+    python bench/mutation.py --modules level/loader.py --report-only DIR   # report what it checked so far
+    python bench/mutation.py --modules level/loader.py --recheck DIR       # its survivors again, on today's tests
 
 Each run copies the checkout into a scratch folder, points mutmut 3 (configured in pyproject's [tool.mutmut]) at
 the chosen modules and at the tests that cover them, runs it at low priority, and writes a survivors report to
@@ -108,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder (for `mutmut show/apply`)")
     parser.add_argument("--resume", metavar="DIR", help="carry on in a kept scratch folder (its copy and config)")
     parser.add_argument("--report-only", metavar="DIR", help="only write the report of a kept scratch folder as it "
-                        "stands (a stopped run: its unchecked mutants are counted as not run)")
+                        "stands (a stopped run: its unchecked mutants are counted as not run); with --recheck EARLIER, "
+                        "DIR is that recheck's folder")
     parser.add_argument("--recheck", metavar="DIR", help="run again, on today's tests, only the mutants a kept "
                         "scratch folder's run did not kill; the report counts the others as that run left them")
     args = parser.parse_args(argv)
@@ -125,8 +130,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"no mutation-tested module changed since {args.changed}")
             return 0
 
-    if args.report_only:
-        return _report(collect(modules, Path(args.report_only)), args)
+    if args.report_only:  # with --recheck EARLIER: the folder of that recheck, reported as the recheck would be
+        earlier = {m: _meta(Path(args.recheck), m) for m in modules} if args.recheck else None
+        names = _survivors(earlier) if earlier else None
+        return _report(collect(modules, Path(args.report_only), names, earlier), args)
     work = Path(args.resume) if args.resume else Path(tempfile.mkdtemp(prefix="river-mutation-"))
     if args.keep:
         print(f"scratch folder (kept; --resume {work} carries on after a stop): {work}", flush=True)
@@ -170,8 +177,7 @@ def run(modules: list[str], work: Path, sample: int | None = None, seed: int = 0
         _configure(work, [f"factory_game/{m}" for m in modules], tests)
     names: list[str] = []
     if earlier is not None:
-        names = sorted(n for codes in earlier.values() for n, code in codes.items()
-                       if _status(code) in ("survived", "no tests"))
+        names = _survivors(earlier)
         if not names:
             raise SystemExit("bench/mutation.py: --recheck: that run left no survivor to check again")
     elif sample:
@@ -189,6 +195,11 @@ def run(modules: list[str], work: Path, sample: int | None = None, seed: int = 0
     return collect(modules, work, names, earlier)
 
 
+def _survivors(earlier: dict[str, dict[str, int | None]]) -> list[str]:
+    return sorted(n for codes in earlier.values() for n, code in codes.items()
+                  if _status(code) in ("survived", "no tests"))
+
+
 def collect(modules: list[str], work: Path, names: list[str] | None = None,
             earlier: dict[str, dict[str, int | None]] | None = None) -> list[Outcome]:
     """What happened to each mutant of `modules` in the scratch folder `work` (`names`: only those; a stopped run's
@@ -201,6 +212,8 @@ def collect(modules: list[str], work: Path, names: list[str] | None = None,
         outcome = Outcome(module)
         codes = _meta(work, module)
         outcome.pending = sum(1 for n, c in codes.items() if c is None and (not names or n in names))
+        if earlier is not None:  # what a stopped earlier run never reached is not run either
+            outcome.pending += sum(1 for c in earlier[module].values() if c is None)
         codes = {n: c for n, c in codes.items() if c is not None}
         if earlier is not None:  # what that run checked (all, or its sample), with today's verdicts on its survivors
             codes = {**{n: c for n, c in earlier[module].items() if c is not None},
