@@ -39,9 +39,10 @@ RESULTS = ROOT / "bench" / "results"
 EQUIVALENTS = ROOT / "bench" / "mutation_equivalents.toml"
 PYTHON = sys.executable
 
-_SIM_TESTS = ["tests/test_rules.py", "tests/test_queries.py", "tests/survivors", "tests/test_sim_parts.py",
-              "tests/test_spot.py", "tests/test_incidents.py", "tests/test_metrics.py", "tests/test_economics.py",
-              "tests/test_market.py", "tests/test_levers.py"]
+# not tests/test_sim_parts.py: its strict mypy check of sim/ fails on mutmut's trampolines, which stops the run
+_SIM_TESTS = ["tests/test_rules.py", "tests/test_queries.py", "tests/survivors", "tests/test_spot.py",
+              "tests/test_incidents.py", "tests/test_metrics.py", "tests/test_economics.py", "tests/test_market.py",
+              "tests/test_levers.py"]
 _LEVEL_TESTS = ["tests/test_levels.py", "tests/test_door.py", "tests/test_metrics.py", "tests/survivors/test_loader.py",
                 "tests/survivors/test_records.py", "tests/survivors/test_goals.py",
                 "tests/survivors/test_level_names.py", "tests/survivors/test_level_errors.py",
