@@ -235,3 +235,34 @@ def test_a_task_an_outage_interrupts_is_not_ended_again_by_its_old_schedule():
     world.advance(30 * MINUTE)  # the very millisecond its first attempt was due to end
     assert [(e.kind, e.task, e.time) for e in log if e.kind in (Kind.START, Kind.FINISH) and e.task == 2] == [
         (Kind.START, 2, 0), (Kind.START, 2, 10 * MINUTE), (Kind.FINISH, 2, 20 * MINUTE)]
+
+
+def test_a_contract_on_its_own_terms_is_announced_priced_and_leaves_after_its_own_period():
+    """An offer's or a career's contract keeps the price, lead and period it names; RENT says price x count."""
+    world = World(level(model(slots=1, max_extra=3, rent_price_cents=1000, min_rental_ms=0),
+                        market=MarketSpec(contract_lead_ms=0)))
+    log = _recorded(world)
+    world.capacity.sign_contract(SignContract("sd15", 2), price_cents=300, lead_ms=5 * MINUTE, period_ms=20 * MINUTE)
+    world.advance(HOUR)
+    assert [(e.kind, e.time, e.model, e.cents, e.info) for e in log if e.kind == Kind.RENT] == [
+        (Kind.RENT, 0, "sd15", 600, "contract:2")]
+    arrived = [e.time for e in log if e.kind == Kind.SLOT_ARRIVE]
+    left = [e.time for e in log if e.kind == Kind.SLOT_LEAVE]
+    assert arrived == [5 * MINUTE] * 2 and left == [25 * MINUTE] * 2
+    billed = sum(e.cents for e in world.ledger.entries if e.kind == "upstream" and e.note == "sd15:contract")
+    assert billed == 2 * 300 * 20 // 60
+
+
+def test_an_unknown_model_is_refused_naming_the_levels_models():
+    """A command naming a model the level lacks lists the level's models, comma-separated."""
+    world = World(level(model("sd15"), model("llm", content=("text",))))
+    assert world.apply(Rent("gpt", 1)).reason == "unknown model 'gpt'; this level has sd15, llm"
+
+
+def test_a_bill_of_one_cent_is_booked_and_dated():
+    """A slot costing 60 cents an hour books 1 cent each minute, at that minute: no amount is too small to bill."""
+    world = World(level(model(slots=1, max_extra=1, lead_time_ms=0, rent_price_cents=60, min_rental_ms=0)))
+    assert world.apply(Rent("sd15", 1)).ok
+    world.advance(10 * MINUTE)
+    bills = [(e.time, e.cents) for e in world.ledger.entries if e.kind == "upstream" and e.note == "sd15:rented"]
+    assert bills == [(n * MINUTE, 1) for n in range(1, 11)]
