@@ -251,3 +251,15 @@ def test_a_toml_syntax_error_names_its_line(text, line):
     with pytest.raises(LevelError) as info:
         parse_level(text, "bad.toml")
     assert [p.line for p in info.value.problems] == [line]
+
+
+BURST = '\n[arrivals.burst]\nstart = {start}\nstates = [{{ factor = 1.0, stay = "10s", next = [1, 0] }}, ' \
+        '{{ factor = 2.0, stay = "10s", next = [0, 1] }}]\n'
+
+
+def test_burst_weights_may_be_as_large_as_a_billion_and_no_larger():
+    """A burst table's weights are numbers from 0 to 1e9, one per state; past that, a problem at the table's key."""
+    spec = parse_level(BASE + BURST.format(start="[1e9, 0]"), "ok.toml")
+    assert spec.arrivals.burst.start == (1e9, 0.0)
+    assert problems(BASE + BURST.format(start="[1000000001.0, 0]")) == [
+        ("arrivals.burst.start", "2 weights of at least 0, one per state", "an array", 18)]
