@@ -263,3 +263,17 @@ def test_burst_weights_may_be_as_large_as_a_billion_and_no_larger():
     assert spec.arrivals.burst.start == (1e9, 0.0)
     assert problems(BASE + BURST.format(start="[1000000001.0, 0]")) == [
         ("arrivals.burst.start", "2 weights of at least 0, one per state", "an array", 18)]
+
+
+def test_a_toml_syntax_error_past_line_nine_names_its_whole_line_number():
+    """Line numbers of two digits and more are read whole."""
+    with pytest.raises(LevelError) as info:
+        parse_level("\n" * 11 + "x = 1 2\n", "bad.toml")
+    assert [p.line for p in info.value.problems] == [12]
+
+
+def test_incidents_rates_must_be_a_table_and_may_be_left_out():
+    """`[incidents]` without `rates` has none; `rates` that is not a table is a problem at its key."""
+    assert parse_level(BASE + '\n[incidents]\ngap = "5m"\n', "ok.toml").incidents.rates == ()
+    assert problems(BASE + "\n[incidents]\nrates = 5\n") == [
+        ("incidents.rates", "a table of incident kinds to onsets per hour, like { rush_batch = 0.5 }", "5", 18)]
