@@ -89,3 +89,42 @@ def test_a_yes_leaves_each_tasks_price_and_the_customers_held_money_equal_to_the
     assert len(queued) == 3 and [holds[t.id] for t in queued] == [700, 700, 700]
     assert [t.price_cents for t in queued] == [700, 700, 700]
     assert customer.held_cents == sum(holds[t.id] for t in customer.tasks if t.state in (QUEUED, RUNNING)) == 2100
+
+
+def test_a_quote_against_a_one_cent_built_in_price_is_a_markup_and_free_quotes_average_to_whole_cents():
+    """Only all-free built-in prices fall back to the mean quote (rounded half up to a whole cent)."""
+    from factory_game.sim.market import Quotes
+
+    quotes = Quotes(["image"])
+    quotes.add("image", 3, 1)  # three times a one-cent built-in price
+    assert quotes.seen("image", 50) == 150
+    free = Quotes(["gift"])
+    free.add("gift", 30, 0)
+    free.add("gift", 40, 0)
+    seen = free.seen("gift", 0)
+    assert seen == 35 and isinstance(seen, int)  # 35.0 would be a fraction of a cent in another case
+
+
+def test_demand_follows_a_mods_quotes_at_the_next_tick():
+    """With a mod's price rule, the first tick after new quotes moves demand to the quoted prices' factor (and says
+    so); a tick with no new quote changes nothing."""
+    from factory_game.sim.market import price_factor
+
+    for strength in (0.0, 1.5):  # reputation off; on, with no visit ended yet
+        spec = level(model(slots=1), market=MarketSpec(elasticity=1.0, reputation_strength=strength))
+        market = World(spec).market
+        market.follow_quotes()
+        for _ in range(4):
+            market.quote("image", 2 * market.prices["image"], market.prices["image"])
+        assert market.tick() is True
+        doubled = {c: 2 * p for c, p in market.prices.items()}
+        expected = price_factor(doubled, market.references, market.weights, 1.0) * market._reputation_factor()
+        assert market.demand == pytest.approx(expected) and market.demand < 1.0
+        assert market.tick() is False
+
+
+def test_the_wait_offer_lever_reads_back_in_percent():
+    """The panel reads a 30 % wait offer as 30."""
+    world = World(level(model(slots=1), prompt=PromptSpec(enabled=True)))
+    assert world.apply(SetWaitOffer(30)).ok
+    assert world.market.lever_value(SetWaitOffer.name, None) == 30
