@@ -42,3 +42,10 @@ def test_a_key_path_finds_its_own_line_or_its_nearest_table():
 def test_a_found_value_is_described_by_its_kind_and_its_text_cut_past_sixty_characters(value, text):
     """`found ...` names the TOML kind and shows the value, cut to 57 characters and "..." when longer than 60."""
     assert describe(value) == text
+
+
+def test_a_value_of_another_toml_type_is_described_by_its_python_type_name():
+    """A TOML date (no level key takes one) reads as `date datetime.date(...)`."""
+    import datetime
+
+    assert describe(datetime.date(2026, 12, 6)) == "date datetime.date(2026, 12, 6)"

@@ -277,3 +277,22 @@ def test_incidents_rates_must_be_a_table_and_may_be_left_out():
     assert parse_level(BASE + '\n[incidents]\ngap = "5m"\n', "ok.toml").incidents.rates == ()
     assert problems(BASE + "\n[incidents]\nrates = 5\n") == [
         ("incidents.rates", "a table of incident kinds to onsets per hour, like { rush_batch = 0.5 }", "5", 18)]
+
+
+@pytest.mark.parametrize("rates, problem", [
+    ("{ rush_bach = 1 }", ("incidents.rates.rush_bach", "an incident kind (did you mean 'rush_batch'?)",
+                           "'rush_bach'", 18)),
+    ("{ rush_batch = 61 }", ("incidents.rates.rush_batch", "onsets per hour from 0 to 60", "61", 18)),
+    ("{ rush_batch = -1 }", ("incidents.rates.rush_batch", "onsets per hour from 0 to 60", "-1", 18)),
+    ("{ rush_batch = true }", ("incidents.rates.rush_batch", "onsets per hour from 0 to 60", "True", 18)),
+    ('{ rush_batch = "1" }', ("incidents.rates.rush_batch", "onsets per hour from 0 to 60", "'1'", 18)),
+])
+def test_an_incident_rate_names_a_known_kind_and_at_most_sixty_onsets_an_hour(rates, problem):
+    """Each `[incidents] rates` entry: a known kind (with a did-you-mean) and a number of onsets per hour in [0, 60]."""
+    assert problems(BASE + f"\n[incidents]\nrates = {rates}\n") == [problem]
+
+
+def test_incident_rates_at_their_edges_are_read_in_order():
+    """0 and 60 onsets per hour are allowed; the rates keep the file's order."""
+    spec = parse_level(BASE + "\n[incidents]\nrates = { viral_spike = 60, rush_batch = 0 }\n", "ok.toml")
+    assert spec.incidents.rates == (("viral_spike", 60.0), ("rush_batch", 0.0))

@@ -83,3 +83,11 @@ def test_a_record_with_a_missing_or_extra_field_says_which_fields_the_command_ta
         checked_command({"command": "rent", "model": "sd15", "count": 1, "colour": "red"})
     assert str(caught.value) == "command 'rent' takes ['count', 'model'], got ['colour', 'count', 'model']"
     assert type(caught.value) is ValueError
+
+
+def test_a_command_field_type_without_a_check_is_a_programming_error_naming_the_type():
+    """A new command field type must get its check: the error names the type."""
+    from factory_game.level.records import _type_problem
+
+    with pytest.raises(AssertionError, match="a command field of type <class 'complex'> has no check"):
+        _type_problem(complex, 1)
