@@ -296,3 +296,17 @@ def test_incident_rates_at_their_edges_are_read_in_order():
     """0 and 60 onsets per hour are allowed; the rates keep the file's order."""
     spec = parse_level(BASE + "\n[incidents]\nrates = { viral_spike = 60, rush_batch = 0 }\n", "ok.toml")
     assert spec.incidents.rates == (("viral_spike", 60.0), ("rush_batch", 0.0))
+
+
+def test_a_level_may_name_a_model_of_the_catalog_it_is_parsed_against():
+    """`parse_level(..., catalog=)`: a model a mod registered is known to that level, and only with that catalog."""
+    from dataclasses import replace
+
+    from factory_game.builtin import builtin_catalog
+
+    catalog = builtin_catalog()
+    catalog.add_model(replace(catalog.models["sd15"], id="pix-turbo"), "mod pix 1.0")
+    text = BASE.replace("[models.sd15]", "[models.pix-turbo]")
+    assert parse_level(text, "mod.toml", catalog=catalog).model("pix-turbo").slots == 3
+    with pytest.raises(LevelError):
+        parse_level(text, "mod.toml")
