@@ -266,3 +266,16 @@ def test_a_bill_of_one_cent_is_booked_and_dated():
     world.advance(10 * MINUTE)
     bills = [(e.time, e.cents) for e in world.ledger.entries if e.kind == "upstream" and e.note == "sd15:rented"]
     assert bills == [(n * MINUTE, 1) for n in range(1, 11)]
+
+
+def test_an_order_that_arrived_at_this_very_millisecond_is_no_longer_on_order():
+    """At the millisecond a rental arrives, the orders list shows it no longer (the world's count decides)."""
+    from factory_game.sim.queries import orders
+
+    world = World(level(model(slots=1, max_extra=2, lead_time_ms=2 * MINUTE)))
+    assert world.apply(Rent("sd15", 1)).ok
+    world.advance(MINUTE)
+    assert world.apply(Rent("sd15", 1)).ok
+    world.advance(2 * MINUTE)  # the first has just arrived, the second is a minute away
+    assert world.models["sd15"].pending_rentals == 1
+    assert [(o.slots, o.arrive_at) for o in orders(world, "sd15")] == [(1, 3 * MINUTE)]
