@@ -4,6 +4,10 @@
     python bench/mutation.py --modules sim/ledger.py --sample 12
     python bench/mutation.py --changed main                   # only the modules this branch changed
     python bench/mutation.py --all                            # every module of sim/, guard, session, level/
+    python bench/mutation.py --modules level/loader.py --keep # prints its scratch folder DIR first; then, if stopped:
+    python bench/mutation.py --modules level/loader.py --resume DIR        # carry on where it stopped
+    python bench/mutation.py --modules level/loader.py --report-only DIR   # report what it checked so far
+    python bench/mutation.py --modules level/loader.py --recheck DIR       # its survivors again, on today's tests
 
 Each run copies the checkout into a scratch folder, points mutmut 3 (configured in pyproject's [tool.mutmut]) at
 the chosen modules and at the tests that cover them, runs it at low priority, and writes a survivors report to
@@ -35,28 +39,42 @@ RESULTS = ROOT / "bench" / "results"
 EQUIVALENTS = ROOT / "bench" / "mutation_equivalents.toml"
 PYTHON = sys.executable
 
-_SIM_TESTS = ["tests/test_rules.py", "tests/test_queries.py", "tests/survivors"]
+# not tests/test_sim_parts.py: its strict mypy check of sim/ fails on mutmut's trampolines, which stops the run
+_SIM_TESTS = ["tests/test_rules.py", "tests/test_queries.py", "tests/survivors", "tests/test_spot.py",
+              "tests/test_incidents.py", "tests/test_metrics.py", "tests/test_economics.py", "tests/test_market.py",
+              "tests/test_levers.py"]
+_LEVEL_TESTS = ["tests/test_levels.py", "tests/test_door.py", "tests/test_metrics.py", "tests/survivors/test_loader.py",
+                "tests/survivors/test_records.py", "tests/survivors/test_goals.py",
+                "tests/survivors/test_level_names.py", "tests/survivors/test_level_errors.py",
+                "tests/planner/test_trace.py", "tests/planner/test_trace_trust.py", "tests/trust/test_saves.py",
+                "tests/test_incidents.py", "tests/test_spot.py", "tests/survivors/test_trace_rows.py"]
 # Each module and the tests that cover it (mutmut then runs, per mutant, only those that reached the function). Left
 # out to fit two shared cores: the golden records (27 whole-level runs per mutant) and the hypothesis suites
 # (tests/properties, test_invariants: seconds per mutant, and a random draw is not a stable verdict).
 MODULES: dict[str, list[str]] = {
     "sim/prompt.py": ["tests/test_rules.py", "tests/test_queries.py", "tests/survivors/test_prompt.py"],
     "sim/capacity.py": ["tests/test_rules.py", "tests/test_queries.py", "tests/test_market.py",
-                        "tests/survivors/test_capacity.py"],
+                        "tests/survivors/test_capacity.py", "tests/test_spot.py"],
     "sim/ledger.py": ["tests/test_rules.py", "tests/test_metrics.py", "tests/survivors/test_ledger.py",
                       "tests/survivors/test_capacity.py"],
     "sim/market.py": ["tests/test_market.py", "tests/test_economics.py", "tests/test_rules.py",
-                      "tests/test_levers.py", "tests/survivors/test_levers.py"],
+                      "tests/test_levers.py", "tests/survivors/test_levers.py", "tests/survivors/test_market.py",
+                      "tests/mods/test_mod_price_demand.py"],
     "sim/levers.py": ["tests/test_levers.py", "tests/test_market.py", "tests/survivors/test_levers.py"],
     "plugins/guard.py": ["tests/mods/test_trust.py", "tests/survivors/test_guard.py"],
     "level/loader.py": ["tests/test_levels.py", "tests/test_door.py", "tests/survivors/test_loader.py",
                         "tests/mods/test_mod_events.py", "tests/planner/test_trace.py"],
 }
 _OTHER = {"plugins/session.py": ["tests/mods/test_session.py", "tests/mods/test_trust.py",
-                                 "tests/mods/test_mod_events.py"]}
+                                 "tests/mods/test_mod_events.py", "tests/mods/test_adjust_price.py",
+                                 "tests/mods/test_customer_rule.py", "tests/mods/test_mod_metrics.py",
+                                 "tests/mods/test_settings_state.py", "tests/mods/test_resolve.py",
+                                 "tests/mods/test_fair_share.py", "tests/mods/test_dual_image.py",
+                                 "tests/mods/test_mod_record.py", "tests/mods/test_cli.py",
+                                 "tests/survivors/test_session.py"]}
 EVERY = {**MODULES, **{f"sim/{p.name}": _SIM_TESTS for p in sorted((ROOT / "factory_game/sim").glob("*.py"))
                        if f"sim/{p.name}" not in MODULES and p.name != "__init__.py"},
-         **{f"level/{p.name}": ["tests/test_levels.py", "tests/test_door.py", "tests/survivors/test_loader.py"]
+         **{f"level/{p.name}": _LEVEL_TESTS
             for p in sorted((ROOT / "factory_game/level").glob("*.py"))
             if f"level/{p.name}" not in MODULES and p.name != "__init__.py"}, **_OTHER}
 
@@ -67,6 +85,7 @@ class Outcome:
     status: dict[str, str] = field(default_factory=dict)  # mutant name -> mutmut's status
     diffs: dict[str, str] = field(default_factory=dict)  # survivor -> its diff
     equivalent: dict[str, str] = field(default_factory=dict)  # survivor -> why it cannot be told apart
+    pending: int = 0  # mutants a stopped run has not checked yet (--report-only)
 
     def count(self, status: str) -> int:
         return sum(1 for s in self.status.values() if s == status)
@@ -93,6 +112,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-report", action="store_true", help="print only; write nothing under bench/results")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folder (for `mutmut show/apply`)")
     parser.add_argument("--resume", metavar="DIR", help="carry on in a kept scratch folder (its copy and config)")
+    parser.add_argument("--report-only", metavar="DIR", help="only write the report of a kept scratch folder as it "
+                        "stands (a stopped run: its unchecked mutants are counted as not run); with --recheck EARLIER, "
+                        "DIR is that recheck's folder")
     parser.add_argument("--recheck", metavar="DIR", help="run again, on today's tests, only the mutants a kept "
                         "scratch folder's run did not kill; the report counts the others as that run left them")
     args = parser.parse_args(argv)
@@ -109,7 +131,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"no mutation-tested module changed since {args.changed}")
             return 0
 
+    if args.report_only:  # with --recheck EARLIER: the folder of that recheck, reported as the recheck would be
+        earlier = {m: _meta(Path(args.recheck), m) for m in modules} if args.recheck else None
+        names = _survivors(earlier) if earlier else None
+        return _report(collect(modules, Path(args.report_only), names, earlier), args)
     work = Path(args.resume) if args.resume else Path(tempfile.mkdtemp(prefix="river-mutation-"))
+    if args.keep:
+        print(f"scratch folder (kept; --resume {work} carries on after a stop): {work}", flush=True)
     if args.resume and not (work / "mutants").is_dir():
         print(f"bench/mutation.py: --resume {work}: not a kept scratch folder (no mutants/ in it)", file=sys.stderr)
         return 2
@@ -117,20 +145,25 @@ def main(argv: list[str] | None = None) -> int:
         earlier = {m: _meta(Path(args.recheck), m) for m in modules} if args.recheck else None
         outcomes = run(modules, work, sample=args.sample, seed=args.seed, jobs=args.jobs, fresh=not args.resume,
                        earlier=earlier)
-        report = render(outcomes, args)
-        print(report)
-        if not args.no_report:
-            label = args.label or ("sample" if args.sample else "changed" if args.changed else
-                                   "all" if args.all else "core")
-            RESULTS.mkdir(parents=True, exist_ok=True)
-            path = RESULTS / f"mutation-{datetime.date.today().isoformat()}-{label}.md"
-            path.write_text(report, encoding="utf-8")
-            print(f"written: {path.relative_to(ROOT)}")
+        return _report(outcomes, args)
     finally:
         if args.keep or args.resume:
             print(f"scratch folder kept: {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
+
+
+def _report(outcomes: list[Outcome], args: argparse.Namespace) -> int:
+    """Print and write the report; the exit code (1 when a mutant is alive)."""
+    report = render(outcomes, args)
+    print(report)
+    if not args.no_report:
+        label = args.label or ("sample" if args.sample else "changed" if args.changed else
+                               "all" if args.all else "core")
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        path = RESULTS / f"mutation-{datetime.date.today().isoformat()}-{label}.md"
+        path.write_text(report, encoding="utf-8")
+        print(f"written: {path.relative_to(ROOT)}")
     return 1 if any(o.alive for o in outcomes) else 0
 
 
@@ -145,8 +178,7 @@ def run(modules: list[str], work: Path, sample: int | None = None, seed: int = 0
         _configure(work, [f"factory_game/{m}" for m in modules], tests)
     names: list[str] = []
     if earlier is not None:
-        names = sorted(n for codes in earlier.values() for n, code in codes.items()
-                       if _status(code) in ("survived", "no tests"))
+        names = _survivors(earlier)
         if not names:
             raise SystemExit("bench/mutation.py: --recheck: that run left no survivor to check again")
     elif sample:
@@ -161,11 +193,29 @@ def run(modules: list[str], work: Path, sample: int | None = None, seed: int = 0
     if done.returncode != 0:
         tail = (done.stdout + done.stderr).replace("\r", "\n").strip().splitlines()[-30:]
         raise SystemExit("mutmut failed:\n" + "\n".join(tail))
+    return collect(modules, work, names, earlier)
+
+
+def _survivors(earlier: dict[str, dict[str, int | None]]) -> list[str]:
+    return sorted(n for codes in earlier.values() for n, code in codes.items()
+                  if _status(code) in ("survived", "no tests"))
+
+
+def collect(modules: list[str], work: Path, names: list[str] | None = None,
+            earlier: dict[str, dict[str, int | None]] | None = None) -> list[Outcome]:
+    """What happened to each mutant of `modules` in the scratch folder `work` (`names`: only those; a stopped run's
+    mutants without a verdict yet are counted as pending)."""
+    names = names or []
+    env = {**os.environ, "ARCADE_HEADLESS": "1", "PYTHONPATH": str(work / "mutants"), "PYTHONHASHSEED": "0"}
     equivalents = _equivalents()
     outcomes = []
     for module in modules:
         outcome = Outcome(module)
         codes = _meta(work, module)
+        outcome.pending = sum(1 for n, c in codes.items() if c is None and (not names or n in names))
+        if earlier is not None:  # what a stopped earlier run never reached is not run either
+            outcome.pending += sum(1 for c in earlier[module].values() if c is None)
+        codes = {n: c for n, c in codes.items() if c is not None}
         if earlier is not None:  # what that run checked (all, or its sample), with today's verdicts on its survivors
             codes = {**{n: c for n, c in earlier[module].items() if c is not None},
                      **{n: codes[n] for n in names if n in codes}}
@@ -191,12 +241,13 @@ def render(outcomes: list[Outcome], args: argparse.Namespace) -> str:
     lines = [f"# Mutation report ({when}, commit {commit})", "",
              f"`python bench/mutation.py {' '.join(sys.argv[1:])}`".replace("  ", " "), "",
              "Kill rate = killed / (checked - equivalent). 'no tests' = no selected test reached the function.", "",
-             "| module | checked | killed | timeout | survived | no tests | equivalent | kill rate |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+             "| module | checked | killed | timeout | survived | no tests | equivalent | kill rate | not run |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for o in outcomes:
         killed = o.count("killed") + o.count("timeout") + o.count("caught by type check")
         lines.append(f"| {o.module} | {o.checked} | {o.count('killed')} | {o.count('timeout')} | "
-                     f"{o.count('survived')} | {o.count('no tests')} | {len(o.equivalent)} | {_rate(o, killed)} |")
+                     f"{o.count('survived')} | {o.count('no tests')} | {len(o.equivalent)} | {_rate(o, killed)} | "
+                     f"{o.pending} |")
     for o in outcomes:
         if not o.diffs:
             continue

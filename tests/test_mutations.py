@@ -174,3 +174,19 @@ if __name__ == "__main__":
     print(f"failures: {len(failures)}")
     for failure in failures:
         print(failure.splitlines()[0], "|", failure.strip().splitlines()[-1][:150])
+
+
+def test_the_mutation_equivalents_list_reads_and_each_entry_names_its_module_its_mutant_and_a_reason():
+    """bench/mutation_equivalents.toml parses; each entry has a known module, a mutated line or a function, a reason."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(root / "bench"))
+    try:
+        from mutation import EVERY
+    finally:
+        sys.path.remove(str(root / "bench"))
+    entries = tomllib.loads((root / "bench" / "mutation_equivalents.toml").read_text(encoding="utf-8"))["equivalent"]
+    for entry in entries:
+        assert entry["module"] in EVERY and ("mutated" in entry) != ("function" in entry), entry
+        assert len(entry["reason"]) > 20, entry

@@ -6,6 +6,7 @@ the rate limit, star order, goal metrics."""
 from __future__ import annotations
 
 import copy
+import re
 import tomllib
 from collections.abc import Iterable
 from pathlib import Path
@@ -554,10 +555,9 @@ def _check_goal_metrics(spec: LevelSpec, catalog: Catalog, report) -> None:
                    repr(goal.metric))
 
 
+_TOML_LINE = re.compile(r"\(at line (\d+)")  # tomllib ends its messages with "(at line 3, column 7)"
+
+
 def _toml_error_line(message: str) -> int | None:
-    marker = "line "
-    if marker in message:
-        tail = message.split(marker, 1)[1]
-        digits = "".join(ch for ch in tail.split(",")[0].split(")")[0] if ch.isdigit())
-        return int(digits) if digits else None
-    return None
+    found = _TOML_LINE.search(message)
+    return int(found.group(1)) if found else None

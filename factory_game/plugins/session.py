@@ -128,7 +128,7 @@ class ModSession:
         self._described = describe_mods(self.infos)
         self.settings = {info.id: MappingProxyType({s.name: s.default for s in info.read.settings})
                          for info in self.infos}  # per mod: the level's settings (read_settings) or the defaults
-        self._routed: tuple[dict[str, int], tuple] = ({}, ())  # tasks per model by the mods' route rule, the models
+        self._routed: tuple[set[str], tuple] = (set(), ())  # models the mods' route rule sent a task to, the models
         # how the world and a rule's arguments reach a mod: the read-only view of the last object of each kind (the
         # price and the priority of one task are asked one after the other); other arguments are handed as they are
         self._viewers = {"world": _LastView(WorldView), "customer": _LastView(CustomerView),
@@ -381,16 +381,16 @@ class ModSession:
     def starved_models(self) -> list[str]:
         """Mods' models the last run's mod route rules left without a single task while another model serving the
         same content got work (a second mod's river_route answering for everything)."""
-        counts, specs = self._routed
-        if not counts:
+        routed, specs = self._routed
+        if not routed:
             return []
         out = []
         routers = ", ".join(mod.origin for mod, _impl in self._rule_chain(RULE_BY_NAME["route"]))
         for model in specs:
             origin = self.catalog.origin.get(f"model:{model.id}", "")
-            if not origin.startswith("mod ") or counts.get(model.id):
+            if not origin.startswith("mod ") or model.id in routed:
                 continue
-            busy = [other.id for other in specs if other.id != model.id and counts.get(other.id)
+            busy = [other.id for other in specs if other.id != model.id and other.id in routed
                     and set(other.content) & set(model.content)]
             if busy:
                 out.append(f"model {model.id} ({origin}) got no work: the route rule ({routers}) sent every task "
@@ -439,16 +439,16 @@ class ModSession:
                     self._fail(asked, hook, problem, None, world)
             return answer
 
-        return self._counting_routes(ruled) if rule.name == "route" else ruled
+        return self._noting_routes(ruled) if rule.name == "route" else ruled
 
-    def _counting_routes(self, ruled: Callable) -> Callable:
-        """The route rule, counting the tasks sent to each model of the current world (for `starved_models`)."""
+    def _noting_routes(self, ruled: Callable) -> Callable:
+        """The route rule, noting each model of the current world it sent a task to (for `starved_models`)."""
         def routed(world, customer, task):
             model = ruled(world, customer, task)
-            counts, specs = self._routed
+            models, specs = self._routed
             if specs is not world.spec.models:
-                counts, specs = self._routed = ({}, world.spec.models)
-            counts[model] = counts.get(model, 0) + 1
+                models, specs = self._routed = (set(), world.spec.models)
+            models.add(model)
             return model
 
         return routed

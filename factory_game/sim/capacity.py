@@ -120,13 +120,15 @@ class Capacity:
     # ------------------------------------------------------------------------------------------ rent and release
     def rent(self, command: Rent) -> None:
         spec = self.model(command.model).spec
+        if command.count < 1:
+            raise CommandRejected("rent at least one slot")
         price = spec.rent_price_cents
-        if self.spot is not None and command.count >= 1:  # the spot market: its price now, and its stock
+        if self.spot is not None:  # the spot market: its price now, and its stock
             problem = self.spot.refusal(command.count)
             if problem is not None:
                 raise problem
             price = self.spot.price_cents(spec)
-        m = self._order(command.model, command.count, "rent at least one slot")
+        m = self._order(command.model, command.count)
         if self.host.listeners:
             self.host.emit(FAST_KIND.RENT, model=m.id, cents=price * command.count, info=str(command.count))
         order = Order(self.calendar.now + m.spec.lead_time_ms, "rent", price)
@@ -134,11 +136,9 @@ class Capacity:
             self.on_order[m.id].append(order)
             self.calendar.after(m.spec.lead_time_ms, self._slot_arrives, m)
 
-    def _order(self, model_id: str, count: int, too_few: str) -> ModelState:
-        """The checks a rental and a contract share; the slots are then on order."""
+    def _order(self, model_id: str, count: int) -> ModelState:
+        """The check a rental and a contract share (room for `count` more slots); the slots are then on order."""
         m = self.model(model_id)
-        if count < 1:
-            raise CommandRejected(too_few)
         if count > rent_room(m):
             raise CommandRejected(f"{m.id} allows {m.spec.max_extra} extra slots; {m.rented_count} already rented",
                                   "max_extra", model=m.id, max=m.spec.max_extra)
@@ -190,8 +190,9 @@ class Capacity:
         """Order `count` slots on contract: they count against `max_extra` like rentals, arrive after the level's
         contract lead time, cost the contract price per slot-hour for the whole committed period, and leave at its
         end (a busy one finishes its task first). A supplier's offer (an incident) names its own price and lead, and a
-        career's contract carried into a new day what is left of its period."""
-        m = self._order(command.model, command.count, "sign for at least one slot")
+        career's contract carried into a new day what is left of its period. Every caller orders at least one slot
+        (the lever table refuses fewer, an offer draws 2-6, a career carries one at a time), so no count check here."""
+        m = self._order(command.model, command.count)
         price = contract_price_cents(self.market, m.spec) if price_cents is None else price_cents
         lead = self.market.contract_lead_ms if lead_ms is None else lead_ms
         if self.host.listeners:
@@ -242,7 +243,6 @@ class Capacity:
                 slot.state = DOWN
             else:
                 slot.state = DOWN
-                task.attempt += 1  # its scheduled end is now stale
                 host.end_attempt(task, failed=True, reason="outage")  # frees the slot, which stays down
             if host.listeners:
                 host.emit(FAST_KIND.SLOT_DOWN, model=m.id, slot=slot.id, info="outage")

@@ -459,12 +459,13 @@ class World:
     def _on_task_end(self, arg: tuple[Task, int, bool]) -> None:
         task, attempt, failed = arg
         if task.state != RUNNING or task.attempt != attempt:
-            return  # stale: an outage already ended this attempt
+            return  # stale: an outage ended this attempt (the task is queued, settled, or on a later attempt)
         self.end_attempt(task, failed, reason="upstream error")
 
     def end_attempt(self, task: Task, failed: bool, reason: str) -> None:
-        """The slot side of an end: free the slot (or let a released one leave); the task side follows. A batched
-        model's replica has done its side already (`sim/batching.py`)."""
+        """The slot side of an end: free the slot (or let a released one leave, after the task's end is announced:
+        FINISH or FAIL before SLOT_LEAVE, so the log never shows a task ending on a slot that has gone); the task side
+        follows. A batched model's replica has done its side already (`sim/batching.py`)."""
         m = self.models[task.model]
         slot_id = task.slot_id
         assert slot_id is not None  # a running task has its slot
@@ -473,24 +474,29 @@ class World:
         if customer is None:
             raise KeyError(f"customer {task.customer_id} has a running task but is not in the world")
         m.account(self.calendar.now)
+        leaving = False
         if m.batched is None:
             slot.task = None
             if slot.rented:
                 m.busy_rented -= 1
             else:
                 m.busy_contracted -= 1
+            leaving = slot.state == LEAVING_SLOT
             if slot.state == BUSY:
                 slot.state = IDLE
                 heapq.heappush(m.idle, slot.id)
-            elif slot.state == LEAVING_SLOT:
-                self.capacity.remove_slot(slot, m)
         if not failed:
             self._deliver(task, customer, m, slot)
         elif task.retries_left > 0:
             self._retry(task, customer, m, slot, reason)
+            if leaving:
+                self.capacity.remove_slot(slot, m)
+            self._enqueue(task, customer, m, keep_key=True)
             return
         else:
             self._refund_failed(task, customer, m, slot, reason)
+        if leaving:
+            self.capacity.remove_slot(slot, m)
         customer.in_flight -= 1
         self.admit_pending(customer)
         if m.queue:
@@ -523,14 +529,13 @@ class World:
             self.emit(FAST_KIND.CAPTURE, customer=customer.id, task=task.id, cents=cents)
 
     def _retry(self, task: Task, customer: Customer, m: ModelState, slot: Slot, reason: str) -> None:
-        """A failure with retries left: back to the queue, hold kept, place (key) kept."""
+        """A failure with retries left: hold kept, place (key) kept; the caller puts it back in the queue."""
         if self.listeners:
             self.emit(FAST_KIND.FAIL, customer=customer.id, task=task.id, model=m.id, slot=slot.id, info=reason)
         task.retries_left -= 1
         task.stats.retries += 1
         if self.listeners:
             self.emit(FAST_KIND.RETRY, customer=customer.id, task=task.id, model=m.id)
-        self._enqueue(task, customer, m, keep_key=True)
 
     def _refund_failed(self, task: Task, customer: Customer, m: ModelState, slot: Slot, reason: str) -> None:
         """A failure with no retry left: release the hold."""

@@ -99,6 +99,7 @@ def test_declaring_without_reporting_and_reporting_without_declaring_are_named(m
     ("{'checks': True}", "a bool is not a number"),
     ("{'checks': float('nan')}", "expected a finite number"),
     ("[1]", "expected a dict"),
+    ("None", "answered None; expected a dict"),  # a mod still on must report: None is not "switched off"
 ])
 def test_a_bad_report_stops_a_strict_run_and_names_the_hook(mods_dir, answer, says):
     path = metric_mod(mods_dir, f"@hookimpl\ndef river_metrics():\n    return {answer}\n")

@@ -153,3 +153,26 @@ def test_a_mod_draws_only_from_its_own_world_stream(mods_dir, tmp_path):
     assert runs[0].summary["overall"]["prompts"] > 10
     plugin = open_mods([("coin", "")]).mods[-1].plugin
     assert plugin.STREAMS == {("Random", False)}  # its own stream; the world's streams are out of reach
+
+
+def test_mod_states_says_for_each_given_mod_why_it_cannot_load_or_which_hooks_it_has(mods_dir):
+    """`mods` lists each mod with its hooks, or its problems joined by '; ' (missing dependencies; a package shadowed
+    by a folder mod), for exactly the mods it is given."""
+    from dataclasses import replace
+
+    from factory_game.plugins import discover, mod_states
+
+    write_mod(mods_dir, "fine", "@hookimpl\ndef river_price(world, customer, task):\n    return None\n")
+    write_mod(mods_dir, "needy", "@hookimpl\ndef river_price(world, customer, task):\n    return None\n",
+              deps={"absent": ">=1", "gone": ">=1"})
+    mine = [info for info in discover() if info.manifest and info.manifest.id in ("fine", "needy")]
+    found = {info.manifest.id: info for info in mine}
+    states = mod_states([found["fine"], found["needy"]])
+    missing = "mod needy 1.0.0 needs mod {} >=1, which is not installed (found: fine 1.0.0, needy 1.0.0)"
+    assert [(info.manifest.id, problem, hooks) for info, problem, hooks in states] == [
+        ("fine", None, ["river_price"]),
+        ("needy", f"{missing.format('absent')}; {missing.format('gone')}", [])]
+    assert [info.manifest.id for info, _p, _h in mod_states([found["fine"]])] == ["fine"]
+    shadowed = replace(found["fine"], shadowed_by="mods/fine/mod.toml")
+    assert mod_states([shadowed])[0][1:] == (
+        "shadowed by mods/fine/mod.toml (a folder mod wins over an installed package with the same id)", [])

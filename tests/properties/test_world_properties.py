@@ -57,7 +57,6 @@ class SlotWatch:
         self.present = contracted
         self.busy: set[int] = set()
         self.down: set[int] = set()
-        self.leaving: tuple[int, int] | None = None
         self.problems: list[str] = []
 
     def __call__(self, e) -> None:
@@ -67,22 +66,16 @@ class SlotWatch:
             self.busy.add(e.slot)
         elif e.kind in (Kind.FINISH, Kind.FAIL):
             self.busy.discard(e.slot)
-            if self.leaving == (e.slot, e.time):  # the released slot that left as this task ended
-                self.leaving = None
-                self.present -= 1
         elif e.kind == Kind.SLOT_ARRIVE:
             self.present += 1
-        elif e.kind == Kind.SLOT_LEAVE:
-            if e.slot in self.busy:  # a released busy slot leaves with its task's end, announced just before it
-                self.leaving = (e.slot, e.time)
-            else:
-                self.present -= 1
+        elif e.kind == Kind.SLOT_LEAVE:  # a released busy slot leaves after its task's FINISH or FAIL
+            if e.slot in self.busy:
+                self.problems.append(f"{e.time}: slot {e.slot} left while still running a task")
+            self.present -= 1
         elif e.kind == Kind.SLOT_DOWN:
             self.down.add(e.slot)
         elif e.kind == Kind.SLOT_UP:
             self.down.discard(e.slot)
-        elif self.leaving is not None:
-            self.problems.append(f"{e.time}: slot {self.leaving[0]} left while still running a task")
         if len(self.busy) + len(self.down) > self.present:
             self.problems.append(f"{e.time}: {len(self.busy)} busy + {len(self.down)} down > {self.present} present")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from factory_game.levelkit import level, model
 from factory_game.sim.clock import HOUR, MINUTE
 from factory_game.sim.commands import Arrive, Release, Rent, SignContract
+from factory_game.sim.distributions import Dist
 from factory_game.sim.events import Kind
 from factory_game.sim.spec import MarketSpec, ScriptedEvent
 from factory_game.sim.world import World
@@ -156,3 +157,125 @@ def test_contract_orders_add_up_and_their_slots_are_announced():
     assert world.apply(SignContract("sd15", 2)).reason == "sd15 allows 3 extra slots; 2 already rented"
     world.advance(10 * MINUTE)
     assert [(e.model, e.slot) for e in log if e.kind == Kind.SLOT_ARRIVE] == [("sd15", 2), ("sd15", 3)]
+
+
+def _released_while_busy(**model_fields):
+    """A level with one rented slot, released while it runs a task; the events from the release on."""
+    world = World(level(model(slots=0, max_extra=1, lead_time_ms=0, **model_fields)))
+    assert world.apply(Rent("sd15", 1)).ok
+    world.advance(MINUTE)
+    world.apply(Arrive("L1", ("image",)))
+    world.apply(Arrive("L1", ("image",)))  # waits for a slot that will never come back
+    assert world.apply(Release("sd15", 1)).ok
+    log = _recorded(world)
+    world.advance(30 * MINUTE)
+    return [(e.kind, e.slot) for e in log if e.kind in (Kind.FINISH, Kind.FAIL, Kind.RETRY, Kind.SLOT_LEAVE,
+                                                       Kind.QUEUE, Kind.CAPTURE, Kind.START)]
+
+
+def test_a_released_busy_slot_leaves_after_its_task_finishes():
+    """The log announces a released busy slot's task FINISH (and its capture) before the slot's SLOT_LEAVE."""
+    assert _released_while_busy() == [(Kind.FINISH, 1), (Kind.CAPTURE, None), (Kind.SLOT_LEAVE, 1)]
+
+
+def test_a_released_busy_slot_leaves_after_its_task_fails_and_before_the_retry_is_queued():
+    """A failed task on a released slot: FAIL and RETRY on that slot, then SLOT_LEAVE, then the task queues again."""
+    events = _released_while_busy(failure_rate=1.0, retries=1)
+    assert events[:4] == [(Kind.FAIL, 1), (Kind.RETRY, None), (Kind.SLOT_LEAVE, 1), (Kind.QUEUE, None)]
+    assert (Kind.START, 1) not in events
+
+
+def test_a_released_rental_is_billed_its_exact_presence_past_the_minimum():
+    """A rented slot let go between two bills is billed to the millisecond it left, not to the last bill."""
+    world = World(level(model(slots=1, max_extra=1, lead_time_ms=0, rent_price_cents=6000, min_rental_ms=10 * MINUTE)))
+    assert world.apply(Rent("sd15", 1)).ok
+    world.advance(25 * MINUTE + 30_000)
+    assert world.apply(Release("sd15", 1)).ok
+    rented = sum(e.cents for e in world.ledger.entries if e.kind == "upstream" and e.note == "sd15:rented")
+    assert rented == 6000 * (25 * MINUTE + 30_000) // HOUR == 2550
+
+
+def test_a_rental_is_announced_at_its_price_times_the_count():
+    """The RENT event carries the whole order's cost per hour: the price times the number of slots."""
+    world = World(level(model(slots=1, max_extra=3, rent_price_cents=700)))
+    log = _recorded(world)
+    assert world.apply(Rent("sd15", 3)).ok
+    assert [(e.cents, e.info) for e in log if e.kind == Kind.RENT] == [(2100, "3")]
+
+
+def test_releasing_no_slot_is_refused_in_words():
+    """Release(model, 0) is refused with the reason the player reads."""
+    world = World(level(model(slots=1, max_extra=1, lead_time_ms=0)))
+    assert world.apply(Rent("sd15", 1)).ok
+    world.advance(MINUTE)
+    assert world.apply(Release("sd15", 0)).reason == "release at least one slot"
+
+
+def test_a_busy_slot_an_outage_takes_counts_as_down_until_it_ends():
+    """A slot taken down while running a task is down (not idle) for the whole outage, then serves again."""
+    from factory_game.sim.queries import slot_counts
+
+    world, _log = _outage_world(slots=2, down=1, at=2 * MINUTE, minutes=10)
+    world.apply(Arrive("L1", ("image",)))
+    world.apply(Arrive("L1", ("image",)))  # both slots busy when the outage comes
+    world.advance(3 * MINUTE)
+    assert slot_counts(world, "sd15").down == 1 and world.models["sd15"].capacity == 1
+    world.advance(13 * MINUTE)
+    assert slot_counts(world, "sd15").down == 0 and world.models["sd15"].capacity == 2
+
+
+def test_a_task_an_outage_interrupts_is_not_ended_again_by_its_old_schedule():
+    """The attempt an outage ends is over: its scheduled end does not cut short the task's next attempt."""
+    spec = level(model(slots=2, service=Dist.fixed(10 * MINUTE), retries=1),
+                 events=(ScriptedEvent("outage", 2 * MINUTE, duration_ms=HOUR, model="sd15", slots=1),))
+    world = World(spec)
+    log = _recorded(world)
+    world.apply(Arrive("L1", ("image",)))
+    world.apply(Arrive("L1", ("image",)))  # task 2's slot goes down at 2 min; it starts again on slot 1 at 10 min,
+    world.advance(30 * MINUTE)  # the very millisecond its first attempt was due to end
+    assert [(e.kind, e.task, e.time) for e in log if e.kind in (Kind.START, Kind.FINISH) and e.task == 2] == [
+        (Kind.START, 2, 0), (Kind.START, 2, 10 * MINUTE), (Kind.FINISH, 2, 20 * MINUTE)]
+
+
+def test_a_contract_on_its_own_terms_is_announced_priced_and_leaves_after_its_own_period():
+    """An offer's or a career's contract keeps the price, lead and period it names; RENT says price x count."""
+    world = World(level(model(slots=1, max_extra=3, rent_price_cents=1000, min_rental_ms=0),
+                        market=MarketSpec(contract_lead_ms=0)))
+    log = _recorded(world)
+    world.capacity.sign_contract(SignContract("sd15", 2), price_cents=300, lead_ms=5 * MINUTE, period_ms=20 * MINUTE)
+    world.advance(HOUR)
+    assert [(e.kind, e.time, e.model, e.cents, e.info) for e in log if e.kind == Kind.RENT] == [
+        (Kind.RENT, 0, "sd15", 600, "contract:2")]
+    arrived = [e.time for e in log if e.kind == Kind.SLOT_ARRIVE]
+    left = [e.time for e in log if e.kind == Kind.SLOT_LEAVE]
+    assert arrived == [5 * MINUTE] * 2 and left == [25 * MINUTE] * 2
+    billed = sum(e.cents for e in world.ledger.entries if e.kind == "upstream" and e.note == "sd15:contract")
+    assert billed == 2 * 300 * 20 // 60
+
+
+def test_an_unknown_model_is_refused_naming_the_levels_models():
+    """A command naming a model the level lacks lists the level's models, comma-separated."""
+    world = World(level(model("sd15"), model("llm", content=("text",))))
+    assert world.apply(Rent("gpt", 1)).reason == "unknown model 'gpt'; this level has sd15, llm"
+
+
+def test_a_bill_of_one_cent_is_booked_and_dated():
+    """A slot costing 60 cents an hour books 1 cent each minute, at that minute: no amount is too small to bill."""
+    world = World(level(model(slots=1, max_extra=1, lead_time_ms=0, rent_price_cents=60, min_rental_ms=0)))
+    assert world.apply(Rent("sd15", 1)).ok
+    world.advance(10 * MINUTE)
+    bills = [(e.time, e.cents) for e in world.ledger.entries if e.kind == "upstream" and e.note == "sd15:rented"]
+    assert bills == [(n * MINUTE, 1) for n in range(1, 11)]
+
+
+def test_an_order_that_arrived_at_this_very_millisecond_is_no_longer_on_order():
+    """At the millisecond a rental arrives, the orders list shows it no longer (the world's count decides)."""
+    from factory_game.sim.queries import orders
+
+    world = World(level(model(slots=1, max_extra=2, lead_time_ms=2 * MINUTE)))
+    assert world.apply(Rent("sd15", 1)).ok
+    world.advance(MINUTE)
+    assert world.apply(Rent("sd15", 1)).ok
+    world.advance(2 * MINUTE)  # the first has just arrived, the second is a minute away
+    assert world.models["sd15"].pending_rentals == 1
+    assert [(o.slots, o.arrive_at) for o in orders(world, "sd15")] == [(1, 3 * MINUTE)]

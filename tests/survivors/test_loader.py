@@ -213,3 +213,100 @@ def test_a_level_naming_mods_is_read_through_the_plugin_layer(mods, expected):
     """parse_level without the plugin layer names the mods it cannot open (settings are the door's to read)."""
     text = BASE.replace('duration = "2h"', f'duration = "2h"\nmods = {mods}')
     assert [(p, e, f) for p, e, f, _line in problems(text)] == expected
+
+
+def test_a_problem_from_set_still_names_the_level_file():
+    """A `--set` problem names the level file it was applied to (and no line)."""
+    with pytest.raises(LevelError) as info:
+        parse_level(BASE, "tiny.toml", ["models.sd15={slots=-1}"])
+    assert [(p.file, p.line) for p in info.value.problems] == [("tiny.toml", None)]
+
+
+@pytest.mark.parametrize("stars", ['"easy"', "[1, 2]", "[1, 2, 3, 4]"])
+def test_a_goal_needs_exactly_three_thresholds(stars):
+    """`at_least`/`at_most` must be a list of three thresholds, named at the goal's key."""
+    goal = f'\n[[goals]]\nmetric = "overall.completed"\nat_least = {stars}\n'
+    assert problems(BASE + goal) == [("goals.0.at_least", "three thresholds, for one, two and three stars",
+                                      stars.replace('"', "'"), 19)]
+
+
+def test_the_auto_managers_star_cap_is_a_goal_on_its_minutes_labelled_in_both_languages():
+    """`star_cap = 2`: a goal of at most 0 minutes on for the third star (the others the level's length), warning
+    from the first minute, with its English and Chinese labels."""
+    spec = parse_level(BASE + "\n[autopilot]\nstar_cap = 1\n", "tiny.toml")
+    goal = spec.goals[-1]
+    assert (goal.metric, goal.at_least, goal.stars, goal.warn) == ("manager.autopilot_minutes", False,
+                                                                   (120.0, 0.0, 0.0), 0.0)
+    assert goal.label == {"en": "Managed without the auto-manager (minutes on)", "zh-CN": "不靠自动经理（开启分钟数）"}
+
+
+@pytest.mark.parametrize("text, line", [
+    ('id = "x"\nname = 1 2\n', 2),  # a message naming only its line
+    ('a = 1\nb = [1,\n', None),  # "Invalid value (at end of document)": no line to give
+    ("x = 1\ny = 2 z\n", 2),  # tomllib: "Expected newline or end of document ... (at line 2, column 7)"
+])
+def test_a_toml_syntax_error_names_its_line(text, line):
+    """A level that is not TOML is one problem at the line tomllib names (even when its message says "newline"
+    first), or none when it names none."""
+    with pytest.raises(LevelError) as info:
+        parse_level(text, "bad.toml")
+    assert [p.line for p in info.value.problems] == [line]
+
+
+BURST = '\n[arrivals.burst]\nstart = {start}\nstates = [{{ factor = 1.0, stay = "10s", next = [1, 0] }}, ' \
+        '{{ factor = 2.0, stay = "10s", next = [0, 1] }}]\n'
+
+
+def test_burst_weights_may_be_as_large_as_a_billion_and_no_larger():
+    """A burst table's weights are numbers from 0 to 1e9, one per state; past that, a problem at the table's key."""
+    spec = parse_level(BASE + BURST.format(start="[1e9, 0]"), "ok.toml")
+    assert spec.arrivals.burst.start == (1e9, 0.0)
+    assert problems(BASE + BURST.format(start="[1000000001.0, 0]")) == [
+        ("arrivals.burst.start", "2 weights of at least 0, one per state", "an array", 18)]
+
+
+def test_a_toml_syntax_error_past_line_nine_names_its_whole_line_number():
+    """Line numbers of two digits and more are read whole."""
+    with pytest.raises(LevelError) as info:
+        parse_level("\n" * 11 + "x = 1 2\n", "bad.toml")
+    assert [p.line for p in info.value.problems] == [12]
+
+
+def test_incidents_rates_must_be_a_table_and_may_be_left_out():
+    """`[incidents]` without `rates` has none; `rates` that is not a table is a problem at its key."""
+    assert parse_level(BASE + '\n[incidents]\ngap = "5m"\n', "ok.toml").incidents.rates == ()
+    assert problems(BASE + "\n[incidents]\nrates = 5\n") == [
+        ("incidents.rates", "a table of incident kinds to onsets per hour, like { rush_batch = 0.5 }", "5", 18)]
+
+
+@pytest.mark.parametrize("rates, problem", [
+    ("{ rush_bach = 1 }", ("incidents.rates.rush_bach", "an incident kind (did you mean 'rush_batch'?)",
+                           "'rush_bach'", 18)),
+    ("{ rush_batch = 61 }", ("incidents.rates.rush_batch", "onsets per hour from 0 to 60", "61", 18)),
+    ("{ rush_batch = -1 }", ("incidents.rates.rush_batch", "onsets per hour from 0 to 60", "-1", 18)),
+    ("{ rush_batch = true }", ("incidents.rates.rush_batch", "onsets per hour from 0 to 60", "True", 18)),
+    ('{ rush_batch = "1" }', ("incidents.rates.rush_batch", "onsets per hour from 0 to 60", "'1'", 18)),
+])
+def test_an_incident_rate_names_a_known_kind_and_at_most_sixty_onsets_an_hour(rates, problem):
+    """Each `[incidents] rates` entry: a known kind (with a did-you-mean) and a number of onsets per hour in [0, 60]."""
+    assert problems(BASE + f"\n[incidents]\nrates = {rates}\n") == [problem]
+
+
+def test_incident_rates_at_their_edges_are_read_in_order():
+    """0 and 60 onsets per hour are allowed; the rates keep the file's order."""
+    spec = parse_level(BASE + "\n[incidents]\nrates = { viral_spike = 60, rush_batch = 0 }\n", "ok.toml")
+    assert spec.incidents.rates == (("viral_spike", 60.0), ("rush_batch", 0.0))
+
+
+def test_a_level_may_name_a_model_of_the_catalog_it_is_parsed_against():
+    """`parse_level(..., catalog=)`: a model a mod registered is known to that level, and only with that catalog."""
+    from dataclasses import replace
+
+    from factory_game.builtin import builtin_catalog
+
+    catalog = builtin_catalog()
+    catalog.add_model(replace(catalog.models["sd15"], id="pix-turbo"), "mod pix 1.0")
+    text = BASE.replace("[models.sd15]", "[models.pix-turbo]")
+    assert parse_level(text, "mod.toml", catalog=catalog).model("pix-turbo").slots == 3
+    with pytest.raises(LevelError):
+        parse_level(text, "mod.toml")
