@@ -13,7 +13,7 @@ from pathlib import Path
 from factory_game.trace.importer import MODES, ImportOptions, import_log
 from factory_game.trace.reader import FIELDS, FORMATS, Mapping, TraceError, choose_columns, guess_format, header_of
 from factory_game.trace.service import Throughput
-from factory_game.trace.synth import SynthSpec, parse_window, write_log
+from factory_game.trace.synth import SynthSpec, parse_batch, parse_window, write_log
 
 
 class TraceArgError(ValueError):
@@ -57,6 +57,9 @@ def add_trace_commands(sub: argparse._SubParsersAction) -> None:
     syn.add_argument("--seed", type=int, default=1)
     syn.add_argument("--burst", action="append", default=[], metavar="START_H:HOURS:FACTOR")
     syn.add_argument("--outage", action="append", default=[], metavar="START_H:HOURS")
+    syn.add_argument("--batch", default="1:0", metavar="MEAN:SPREAD_S",
+                     help="requests come in batches of geometric size with this mean, spread over SPREAD_S seconds, "
+                          "e.g. 12:2 (default 1:0, single arrivals)")
     syn.add_argument("--format", choices=FORMATS, help="default: from the file name")
     syn.set_defaults(handler=cmd_synth)
 
@@ -114,6 +117,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
         start = datetime.fromisoformat(args.start)
         bursts = [parse_window(w, with_factor=True) for w in args.burst]
         outages = [parse_window(w, with_factor=False) for w in args.outage]
+        batch, spread_s = parse_batch(args.batch)
     except ValueError as exc:
         raise TraceArgError(f"trace synth: {exc}") from None
     if not (0 < args.per_hour <= 1e8 and 0 < args.hours <= 24 * 366):
@@ -122,7 +126,7 @@ def cmd_synth(args: argparse.Namespace) -> int:
     if not (datetime(1970, 1, 1, tzinfo=UTC) <= start and start.year + math.ceil(args.hours / 24 / 365) < 9999):
         raise TraceArgError(f"trace synth: --start: expected a time from 1970 to 9998; found {args.start!r}")
     spec = SynthSpec(per_hour=args.per_hour, hours=args.hours, seed=args.seed, bursts=bursts, outages=outages,
-                     start=start)
+                     start=start, batch=batch, spread_s=spread_s)
     peak, rows = spec.peak_and_expected_rows()
     if peak > 1e8:
         raise TraceArgError(f"trace synth: --per-hour and --burst: expected a peak rate (the daily peak is 1.76 x "

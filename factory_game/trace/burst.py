@@ -3,11 +3,11 @@
 The log is cut into windows (10 s by default). Each window's load is its work (the sum of its requests' service
 times, in requests of mean size: a minute of many short requests and a minute of few long ones weigh what they
 cost, which matters: in the bundled Azure hour the per-minute count and mean service time correlate at -0.83) over
-what the hourly rate expects, its sampling noise taken out. The windows are split into states by quantiles of that
-factor; a state's factor is
-its windows' mean, its mean stay and its next-state probabilities come from the sequence of states, and its batch
-size from how clumped the per-second counts are inside its windows (variance over mean of a batch-Poisson count is
-2b - 1 for geometric batches of mean b; 1 for single arrivals).
+what the hourly rate expects, its sampling noise taken out (the noise of single arrivals and of batches: a log of
+batches at a steady rate has no states). The windows are split into states by quantiles of that factor; a state's
+factor is its windows' mean, its mean stay and its next-state probabilities come from the sequence of states, and its
+batch size from how clumped the counts in 5-second bins are inside its windows (variance over mean of a batch-Poisson
+count is 2b - 1 for geometric batches of mean b; 1 for single arrivals).
 """
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ STATES = 4
 
 
 MIN_PER_WINDOW = 30  # requests a window holds on average at least: fewer, and the states would fit Poisson noise
+# The bins a batch is counted in: wider than a batch's spread (real batches come within a second or two), so that
+# one batch mostly falls in one bin; 1 s bins cut a batch of 12 spread over 2 s into pieces and found 2.5-5.8.
+BATCH_BIN_S = 5
 
 
 @dataclass
@@ -69,7 +72,8 @@ def fit_burst(counts: BurstCounts, first_s: float, last_s: float, rate_per_hour_
     for index in windows:
         expected = rate_per_hour_at((index + 0.5) * w) * w / 3600
         factors.append(counts.work.get(index, 0.0) / unit / expected if expected > 0 else 0.0)
-    factors = _denoised(factors, counts, total_requests / len(windows), unit)
+    batch = _batch(counts, windows)
+    factors = _denoised(factors, counts, total_requests / len(windows), unit, batch)
     labels = _quantile_labels(factors, states)
     k = max(labels) + 1
     members: list[list[int]] = [[] for _ in range(k)]
@@ -99,15 +103,17 @@ def fit_burst(counts: BurstCounts, first_s: float, last_s: float, rate_per_hour_
     return BurstSpec(tuple(fitted), tuple(round(s, 4) for s in shares), w * 1000)
 
 
-def _denoised(factors: list[float], counts: BurstCounts, per_window: float, unit: float) -> list[float]:
-    """The factors with the sampling noise of their windows taken out: a window of n requests of varying sizes shows
-    a factor that varies by (1 + cv^2) / n even when the rate does not, which would pass for bursts (and cost slots).
+def _denoised(factors: list[float], counts: BurstCounts, per_window: float, unit: float,
+              batch: float) -> list[float]:
+    """The factors with the sampling noise of their windows taken out: a window of n requests of varying sizes, in
+    geometric batches of mean b, shows a factor that varies by (2b - 1 + cv^2) / n even when the rate does not, which
+    would pass for bursts (and cost slots: the batches are drawn anyway, so the states would count them twice).
     The spread around the mean is scaled down to the part the noise does not explain (method of moments)."""
     mean = math.fsum(factors) / len(factors)
     spread = math.fsum((f - mean) ** 2 for f in factors) / len(factors)
     total = sum(counts.per_second.values())
     size_cv2 = counts.work_squares / total / (unit * unit) - 1.0  # cv^2 of one request's work
-    noise = (1.0 + max(size_cv2, 0.0)) / max(per_window, 1e-9)
+    noise = (2.0 * batch - 1.0 + max(size_cv2, 0.0)) / max(per_window, 1e-9)
     if spread <= 0:
         return factors
     scale = math.sqrt(max(0.0, 1.0 - noise / spread))
@@ -124,20 +130,22 @@ def _quantile_labels(values: list[float], states: int) -> list[int]:
     return [renumber[r] for r in raw]
 
 
-def _batch(counts: BurstCounts, windows: list[int]) -> float:
-    """Mean batch size from the clumping of per-second counts inside the windows (pooled variance over mean)."""
+def _batch(counts: BurstCounts, windows: list[int], bin_s: int = BATCH_BIN_S) -> float:
+    """Mean batch size from the clumping of counts in `bin_s`-second bins inside the windows (pooled variance over
+    mean, so the windows' own rates do not count as clumping)."""
     w = counts.window_s
+    bins = max(w // bin_s, 1)
     squares = total = 0.0
     n = 0
     for index in windows:
-        seconds = [counts.per_second.get(index * w + s, 0) for s in range(w)]
-        mean = sum(seconds) / w
-        squares += sum((c - mean) ** 2 for c in seconds)
-        total += sum(seconds)
-        n += w - 1
+        values = [sum(counts.per_second.get(index * w + b * bin_s + s, 0) for s in range(bin_s)) for b in range(bins)]
+        mean = sum(values) / bins
+        squares += sum((c - mean) ** 2 for c in values)
+        total += sum(values)
+        n += bins - 1
     if total == 0 or n == 0:
         return 1.0
-    dispersion = (squares / n) / (total / (len(windows) * w))
+    dispersion = (squares / n) / (total / (len(windows) * bins))
     return max(1.0, (dispersion + 1.0) / 2.0)
 
 

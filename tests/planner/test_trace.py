@@ -27,7 +27,7 @@ def test_azure_hour_replays_exactly_the_logs_arrivals(capsys):
     assert main(["validate", str(AZURE)]) == 0
     spec = load_level(AZURE)
     result = run_level(spec, until_ms=25 * MINUTE)
-    start = datetime(2023, 11, 16, 18, tzinfo=UTC).timestamp()
+    start = datetime(2023, 11, 16, 18, 15, 46, tzinfo=UTC).timestamp()  # the level spans the log
     with AZURE_LOG.open() as handle:
         next(handle)
         times = [datetime.fromisoformat(line.split(",")[0][:26]).replace(tzinfo=UTC).timestamp() for line in handle]

@@ -106,6 +106,8 @@ def test_odd_tier_names_make_a_valid_level(tmp_path):
     (["--per-hour", "1e7", "--hours", "8784"], "expected at most 100,000,000 requests"),
     (["--start", "9999-12-31T23:00:00", "--hours", "5"], "--start: expected a time from 1970"),
     (["--start", "0001-01-01T00:00:00"], "--start: expected a time from 1970"),
+    (["--batch", "0:1"], "--batch: expected MEAN:SPREAD_S like 12:2"),
+    (["--batch", "12"], "--batch: expected MEAN:SPREAD_S like 12:2"),
 ])
 def test_synth_refuses_what_would_hang_or_fill_the_disk(tmp_path, capsys, options, words):
     out = tmp_path / "s.csv"
@@ -168,3 +170,36 @@ def test_an_hourly_fit_of_a_bursty_log_is_warned_about(tmp_path, capsys):
     assert "warning: the log's inter-arrival cv is" in captured.err and "inter-arrival cv" in captured.out
     assert main(["trace", "import", str(log), "--out", str(tmp_path / "g.toml"), "--mode", "fit"]) == 0
     assert "warning" not in capsys.readouterr().err
+
+
+def _fewest_slots(level: Path, seeds: int, low: int, high: int) -> int:
+    """The fewest llm slots whose mean on-time share over seeds 1..N is at least 95 % (bisection)."""
+    while low < high:
+        middle = (low + high) // 2
+        spec = load_level(level, [f"models.llm.slots={middle}"])
+        shares = [run_level(spec, seed=s).summary["overall"]["sla_share"] for s in range(1, seeds + 1)]
+        low, high = (low, middle) if sum(shares) / seeds >= 0.95 else (middle + 1, high)
+    return low
+
+
+def test_the_burst_fit_asks_what_the_replay_asks_of_a_log_of_batches(tmp_path):
+    """Issue 20 item 1: on a bursty log the fit's slot answer is within 10 % of the replay's. The log: batches of 12
+    on average within 2 s, about 5,300 requests in the hour. The hourly Poisson fit misses by a quarter, and the fit
+    before batches were counted in 5 s bins and taken out of the windows' noise asked 24 (+20 %)."""
+    from datetime import UTC, datetime
+
+    from factory_game.trace.synth import SynthSpec, write_log
+
+    log = tmp_path / "bursty.csv"
+    write_log(SynthSpec(per_hour=4000, hours=1, seed=2, batch=12, spread_s=2,
+                        start=datetime(2026, 1, 5, 12, tzinfo=UTC)), log)
+    answers = {}
+    for name, extra in (("replay", ["--mode", "replay"]), ("fit", ["--mode", "fit"]),
+                        ("hourly", ["--mode", "fit", "--burst-window", "0"])):
+        level = tmp_path / f"{name}.toml"
+        assert main(["trace", "import", str(log), "--out", str(level), "--throughput", "llm=2000:25",
+                     "--sla", "60s", *extra]) == 0
+        answers[name] = _fewest_slots(level, 1 if name == "replay" else 10, 8, 32)
+    assert answers["replay"] == 20
+    assert abs(answers["fit"] / answers["replay"] - 1) <= 0.10, answers
+    assert answers["hourly"] / answers["replay"] - 1 < -0.10, answers  # the bursts matter on this log
