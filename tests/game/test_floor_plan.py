@@ -32,13 +32,14 @@ def busiest(path):
 
 
 def busiest_view(game, path):
-    """A play view of the level at its busiest moment with every station it may rent already rented, everyone
-    where the world says they are."""
+    """A play view of the level at its busiest moment with every station it may rent already rented (as many as a
+    spot market sells at the start, on a level that has one), everyone where the world says they are."""
     prepared = prepare_level(path, lenient=True)
     view = PlayView(game, prepared)
     for model in prepared.spec.models:
-        if model.max_extra:
-            view.world.apply(Rent(model.id, model.max_extra))
+        for _ in range(model.max_extra):
+            if not view.world.apply(Rent(model.id, 1)).ok:
+                break
     view.world.advance(busiest(path))
     view.scene.sync(0)
     for _ in range(120):  # people walk to their places (2 s at the 16× pace)
