@@ -14,7 +14,8 @@ SPEEDS = {"sd15": Throughput(100.0, 10.0), "llm": Throughput(1000.0, 50.0)}
 
 def _convert(route=None, **fields):
     route = route if route is not None else {"image": "sd15", "text": "llm"}
-    converter = _Converter("log.csv", 100.0, {"L2", "L1"}, route, {"sd15": "image", "llm": "text"}, SPEEDS)
+    converter = _Converter("log.csv", 100.0, {"L2", "L1"}, route, {"sd15": "image", "llm": "text"}, SPEEDS,
+                           batched=set())  # no batched model: every request timed by its throughput
     return converter(Row(7, **fields))
 
 
