@@ -11,6 +11,9 @@ import pytest
 from factory_game.career import (
     DAY_LEVEL,
     UNLOCK_ORDER,
+    Contract,
+    new_business,
+    start_day,
     career_document,
     new_career,
     play_next_day,
@@ -20,6 +23,8 @@ from factory_game.career import (
 )
 from factory_game.cli import main
 from factory_game.errors import BadInput
+from factory_game.level.loader import load_level
+from factory_game.sim.clock import MINUTE
 
 
 def test_same_seed_same_career_and_another_seed_differs():
@@ -113,3 +118,17 @@ def test_an_edited_career_save_is_refused_by_name(tmp_path, capsys, edit, named)
         read_career(path)
     assert main(["career", "run", "--resume", str(path)]) == 2
     assert str(path) in capsys.readouterr().err
+
+
+def test_a_contract_carried_with_minutes_left_is_billed_those_minutes_not_a_minimum_rental():
+    """A contract's last 20 minutes carried into a new day cost 20 minutes of its price when the slot leaves, not the
+    hour a spot rental owes at least (it was billed up to the evening the day before)."""
+    base = load_level(DAY_LEVEL)
+    business = new_business(base)
+    business.contracts = [Contract("sd15", 20 * MINUTE, 600)]
+    world = start_day(base, 1, business)
+    world.advance(30 * MINUTE)
+    world.settle_costs()
+    contract_bills = [e.cents for e in world.ledger.entries if e.kind == "upstream" and e.note == "sd15:contract"]
+    assert sum(contract_bills) == 600 * 20 // 60
+    assert not any(s.committed_ms for s in world.models["sd15"].slots)  # it left at the end of its period

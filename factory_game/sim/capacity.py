@@ -105,11 +105,13 @@ class Capacity:
         return slot
 
     def remove_slot(self, slot: Slot, m: ModelState) -> None:
-        """A released rented slot leaves: book what it still owes (at least the minimum rental period)."""
+        """A released rented slot leaves: book what it still owes (a contract its committed period, which may be
+        shorter than the minimum rental when a career carries its last minutes into a new day; a rental at least the
+        minimum rental period)."""
         now = self.calendar.now
         m.account(now)
         present = now - slot.arrived_at
-        self.bill_slot(slot, m, max(present, m.spec.min_rental_ms, slot.committed_ms),
+        self.bill_slot(slot, m, max(present, slot.committed_ms or m.spec.min_rental_ms),
                        note="contract" if slot.committed_ms else "rented")
         m.present_rented -= 1
         m.slots.remove(slot)

@@ -73,7 +73,7 @@ def paid_until_ms(world: World, model_id: str) -> list[int]:
     """For each rented slot serving now, the end of its paid minimum or its contract's period (releasing a spot slot
     before then saves nothing; a contract slot leaves then), soonest first."""
     m = world.models[model_id]
-    return sorted(slot.arrived_at + max(m.spec.min_rental_ms, slot.committed_ms) for slot in m.slots
+    return sorted(slot.arrived_at + (slot.committed_ms or m.spec.min_rental_ms) for slot in m.slots
                   if slot.rented and not slot.release_requested)
 
 
