@@ -141,8 +141,11 @@ def test_a_deprecated_model_migrated_pays_the_fee_and_is_down_briefly():
 
 def test_answers_that_cannot_be_given_are_refused_with_the_reason():
     world = World(_spec({"rush_batch": 1}), seed=2)
+    early = world.apply(AnswerIncident(1, "accept"))
+    assert (early.reason, early.code) == ("no incident 1 is open (opened so far: none)", "incident_not_open")
     incident = _first(world)
-    assert "takes one of accept, decline" in world.apply(AnswerIncident(incident.id, "maybe")).reason
+    bad = world.apply(AnswerIncident(incident.id, "maybe"))
+    assert "takes one of accept, decline" in bad.reason and bad.code == "incident_bad_choice"
     assert "no incident 99 is open" in world.apply(AnswerIncident(99, "accept")).reason
     assert world.apply(AnswerIncident(incident.id, "decline")).ok
     assert "already answered" in world.apply(AnswerIncident(incident.id, "accept")).reason

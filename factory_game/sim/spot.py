@@ -50,7 +50,6 @@ class Spot:
         self._rng = rng.stream("spot")
         pieces = rate_schedule(level)
         self._pieces = pieces
-        self._starts = [p.start_ms for p in pieces]
         total = 0.0
         for i, piece in enumerate(pieces):
             end = pieces[i + 1].start_ms if i + 1 < len(pieces) else level.duration_ms
