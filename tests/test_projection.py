@@ -4,14 +4,22 @@ world giving the same projection. How close it comes to the end on the experts' 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import pytest
 
 from factory_game.level.projection import copy_world, future_ends, project_goals
 from factory_game.plugins import PreparedLevel, prepare_level
 from factory_game.sim.clock import MINUTE
+from factory_game.sim.core import is_compiled
 from factory_game.sim.events import EventLog
 
 LEVELS = Path(__file__).resolve().parents[1] / "levels"
+
+# A compiled world cannot be copied (mypyc classes do not deepcopy): the game then projects at the pace, which
+# tests/game/test_manager_panels.py tests.
+pytestmark = pytest.mark.skipif(is_compiled(), reason="a compiled world cannot be copied")
 
 
 def _world(name: str, seed: int = 3):
@@ -39,8 +47,9 @@ def test_futures_differ_and_the_same_world_projects_the_same():
     spec, world = _world("campaign/01-opening-day.toml")
     world.advance(90 * MINUTE)
     ends = future_ends(world, spec.duration_ms)
+    assert len({json.dumps(summary, sort_keys=True) for summary in ends}) == len(ends)  # each went its own way
     profits = [summary["money"]["profit_cents"] for summary in ends]
-    assert len(set(profits)) == len(profits)  # each future went its own way
+    assert len(set(profits)) > 1
     assert future_ends(world, spec.duration_ms) == ends
     projection = project_goals(spec, ends)["money.profit_cents"]
     assert projection.low == min(profits) <= projection.value <= projection.high == max(profits)

@@ -12,6 +12,7 @@ import pytest
 from factory_game.levelkit import level, model, with_arrivals
 from factory_game.sim.clock import MINUTE, SECOND
 from factory_game.sim.commands import Arrive, SetPrice, SetWaitOffer
+from factory_game.sim.core import is_compiled
 from factory_game.sim.entities import QUEUED, RUNNING
 from factory_game.sim.spec import MarketSpec, PromptSpec
 from factory_game.sim.world import World
@@ -24,6 +25,9 @@ def _market(strength=1.5, return_probability=0.0):
     return World(with_arrivals(spec, return_probability=return_probability)).market
 
 
+STAND_IN = pytest.mark.skipif(is_compiled(), reason="a compiled market takes only a real Metrics, not a stand-in")
+
+
 def _cells(market, **counts):
     """Replace the metrics the market reads with one cell holding `counts` (score, completed, failed, ...)."""
     stats = SimpleNamespace(**{"score": 0.0, "completed": 0, "failed": 0, "abandoned": 0, "lost": 0, **counts})
@@ -34,6 +38,7 @@ def _moved(reputation, recent):
     return reputation + (recent - reputation) * (1.0 - math.exp(-MINUTE / LAG_MS))
 
 
+@STAND_IN
 def test_reputation_moves_toward_the_mean_score_of_every_visit_that_ended_in_the_minute():
     """A tick scores completed, failed, abandoned, lost and refused visits alike, over what ended since the last one."""
     market = _market()
@@ -52,6 +57,7 @@ def test_reputation_moves_toward_the_mean_score_of_every_visit_that_ended_in_the
     assert market.reputation == pytest.approx(_moved(first, 1.6 / 3), abs=1e-12)
 
 
+@STAND_IN
 def test_a_minute_in_which_nothing_ended_leaves_reputation_and_demand_alone():
     """No visit ended (or reputation is off, with no price rule): the tick reports demand unchanged."""
     market = _market()
