@@ -417,8 +417,10 @@ TRIVIAL = (DoNothing, RentMaxAndHold, RentMaxBeforeEvents)
 # The best static policy `bench/balance.py` found on each level (docs/campaign.md, "Balance, proved by search"):
 # every lever at t=0, renting on the clock. test_static.py keeps each at two stars at most on its worst seed of 1-10.
 STATIC_BEST: dict[str, tuple[tuple[int, Command], ...]] = {
-    "01-opening-day": (
-        (0, SetPrice("image", 101)),
+    "01-opening-day": (  # with every rival's cut matched and every spike surged (STATIC_ANSWERS)
+        (0, SetPrice("image", 120)),
+        (0, Rent("sd15", 1)),
+        (45 * MINUTE, Release("sd15", 1)),
     ),
     "02-priority-pack": (  # with every rush batch accepted (STATIC_ANSWERS)
         (0, SetPrice("image", 118)),
@@ -434,12 +436,12 @@ STATIC_BEST: dict[str, tuple[tuple[int, Command], ...]] = {
         (168 * MINUTE, Release("sd15", 10)),
     ),
     "05-outage": (  # no clock knows when the outages come: rent through all of them, all day
-        (0, SetPrice("audio", 179)),
-        (0, SetPrice("image", 36)),
-        (0, SetPromptMultiplier(2.26)),
-        (0, SetWaitOffer(8)),
+        (0, SetPrice("audio", 227)),
+        (0, SetPrice("image", 31)),
+        (0, SetPromptMultiplier(2.0)),
+        (0, SetWaitOffer(0)),
         (0, Rent("sd15", 9)),
-        (0, Rent("music-gen", 2)),
+        (0, Rent("music-gen", 3)),
     ),
     "06-mods-at-work": (
         (0, SetPrice("image", 50)),
@@ -472,6 +474,7 @@ STATIC_BEST: dict[str, tuple[tuple[int, Command], ...]] = {
 # The standing answers to incidents of those best static policies (decided before the day, given the minute an
 # incident opens: what a static policy can do about what it cannot foresee).
 STATIC_ANSWERS: dict[str, tuple[StandingAnswer, ...]] = {
+    "01-opening-day": (StandingAnswer("competitor_cut", "match"), StandingAnswer("viral_spike", "surge")),
     "02-priority-pack": (StandingAnswer("rush_batch", "accept"),),
     "07-word-of-mouth": (StandingAnswer("viral_spike", "surge"),),
     "09-keep-waiting": (StandingAnswer("upstream_outage", "close"),),
