@@ -264,6 +264,7 @@ def test_an_outage_fails_a_replicas_batch_and_renting_adds_replicas(tmp_path):
     slow = engine(tmp_path, arrivals, replicas=1, max_batch=8)["models"]["llm"]
     rented = engine(tmp_path, arrivals, replicas=1, max_batch=8, hook=rent_at_start(2))["models"]["llm"]
     assert rented["slots_rented_now"] == 2 and rented["ttft_p95_ms"] < slow["ttft_p95_ms"] / 2
+    assert 0 < rented["utilisation_rented"] <= 1 and 0 < rented["utilisation_contracted"] <= 1  # busy replicas counted
 
 
 def test_the_predicted_wait_counts_the_batches_room(tmp_path):

@@ -144,3 +144,161 @@ def test_other_buyers_start_at_the_demand_of_the_levels_first_millisecond():
                        'arrivals.rate=[{from="0s", per_hour=0}, {from="1ms", per_hour=600}]'])
     world = World(spec, seed=4)
     assert world.spot.others == 0.0 and world.spot.factor() == 1.0
+
+
+# ---------------------------------------------------------------- a second sample, all of sim/ (sim-sample, seed 2)
+def test_a_task_deeper_in_line_waits_for_the_departures_ahead_of_it_less_the_free_slots():
+    """Two idle slots and a task at position 3 (0-based): it starts after 3 - 2 + 1 = 2 departures."""
+    from factory_game.sim.prompt import predicted_wait_ms
+
+    world = World(level(model(slots=2, service=Dist.fixed(60_000))))
+    assert predicted_wait_ms(world.models["sd15"], position=3) == 2 * 60_000 / 2
+    assert predicted_wait_ms(world.models["sd15"], position=1) == 0.0
+
+
+def test_refusals_of_an_unknown_model_and_of_a_release_with_nothing_rented_carry_their_codes():
+    from factory_game.sim.commands import Release, Rent
+
+    world = World(level(model(slots=1, max_extra=2)))
+    unknown = world.apply(Rent("ghost", 1))
+    assert (unknown.code, dict(unknown.values)) == ("unknown_model", {"name": "ghost"})
+    nothing = world.apply(Release("sd15", 1))
+    assert (nothing.code, dict(nothing.values)) == ("no_rented_slot", {"model": "sd15"})
+
+
+def test_a_price_for_content_the_level_lacks_is_refused_naming_it():
+    from factory_game.sim.commands import SetPrice
+
+    world = World(level(model()))
+    refused = world.apply(SetPrice("ghost", 100))
+    assert (refused.code, dict(refused.values)) == ("unknown_content", {"name": "ghost"})
+
+
+def test_a_draw_at_the_very_top_of_the_range_falls_on_the_last_choice():
+    """Float sums may leave the draw unspent after every weight: it then goes to the last choice, not another."""
+    from factory_game.sim.arrivals import weighted
+
+    class Top:
+        def random(self) -> float:
+            return 1.0
+
+    assert weighted(Top(), (("a", 0.1), ("b", 0.2), ("c", 0.7))) == "c"
+
+
+def test_a_uniform_draw_of_a_real_number_stays_between_its_bounds():
+    rng = random.Random(2)
+    draws = [Dist.uniform(10.0, 20.0).sample(rng) for _ in range(200)]
+    assert 10.0 <= min(draws) < 11.0 and 19.0 < max(draws) <= 20.0
+
+
+def test_the_effects_of_the_offer_a_release_and_a_flat_price():
+    from factory_game.sim import economics
+    from factory_game.sim.commands import ReleaseIdle, Rent, SetPrice, SetWaitOffer, SignContract
+    from factory_game.sim.spec import MarketSpec
+
+    world = World(level(model(slots=1, max_extra=6, rent_price_cents=300, lead_time_ms=0),
+                        market=MarketSpec(elasticity=0.0)))
+    assert economics.lever_effect(world, SetPrice("image", 90)) == ("price_flat", {})
+    key, values = economics.lever_effect(world, SetWaitOffer(30))
+    assert key == "offer" and values["patience"] == round(1 + economics.OFFER_PATIENCE * 0.3, 2) != 2
+    world.apply(Rent("sd15", 2))
+    world.apply(SignContract("sd15", 1))
+    world.advance(20 * MINUTE)  # the rentals and the contract are in, idle
+    assert economics.lever_effect(world, ReleaseIdle("sd15", 0)) == ("release", {"hourly": 2 * 300})
+
+
+def test_a_spike_marker_carries_its_factor():
+    from factory_game.sim import economics
+    from factory_game.sim.spec import ScriptedEvent
+
+    spike = ScriptedEvent("spike", HOUR, 30 * MINUTE, factor=2.5)
+    world = World(level(model(), events=(spike,)))
+    (marker,) = economics.markers(world)
+    assert (marker.kind, marker.at_ms, marker.end_ms, marker.factor) == ("spike", HOUR, HOUR + 30 * MINUTE, 2.5)
+
+
+def test_a_queued_task_has_not_started():
+    world = World(level(model(slots=1)))
+    for _ in range(2):
+        world.apply(Arrive("L1", ("image",)))
+    (queued,) = world.models["sd15"].queued_tasks()
+    assert queued.started_at is None
+
+
+def test_a_migration_is_logged_as_an_upstream_cost_and_outages_take_whole_slots_of_the_model():
+    from factory_game.sim import incidents
+
+    spec = load_level("levels/campaign/04-rush-hour.toml", ["incidents.rates={model_deprecated = 1}",
+                                                            "autopilot.enabled=false"])
+    world = World(spec, seed=2)
+    seen = []
+    world.subscribe(seen.append)
+    incident = next(i for i in world.incidents.schedule if i.kind == "model_deprecated")
+    world.advance(incident.at_ms)
+    from factory_game.sim.commands import AnswerIncident
+
+    assert world.apply(AnswerIncident(incident.id, "migrate")).ok
+    fees = [e for e in seen if e.kind == Kind.UPSTREAM_COST and e.info == "migration"]
+    assert [e.cents for e in fees] == [incident.params["fee_cents"]]
+
+    rng = random.Random(5)
+    one = level(model(slots=1))
+    assert {incidents._draw_upstream_outage(rng, one)["slots"] for _ in range(30)} == {1}
+    two = level(model(slots=2))
+    assert {incidents._draw_upstream_outage(rng, two)["slots"] for _ in range(60)} == {1, 2}
+
+
+def test_an_incidents_money_is_booked_as_a_bonus_or_a_penalty():
+    spec = load_level("levels/campaign/04-rush-hour.toml", ["incidents.rates={rush_batch = 1}",
+                                                            "autopilot.enabled=false"])
+    world = World(spec, seed=2)
+    seen = []
+    world.subscribe(seen.append)
+    incident = world.incidents.schedule[0]
+    world.advance(incident.at_ms)
+    world.incidents.outcome(incident, 500)
+    world.incidents.outcome(incident, -200)
+    world.incidents.outcome(incident, 0)
+    said = [(e.info, e.cents) for e in seen if e.kind == Kind.INCIDENT and e.cents is not None]
+    assert said == [(f"{incident.id}:rush_batch:bonus", 500), (f"{incident.id}:rush_batch:penalty", -200)]
+
+
+def test_the_charts_series_counts_customers_and_halves_its_points_when_full():
+    from factory_game.sim import metrics
+
+    world = World(level(model(slots=1)))
+    world.apply(Arrive("L1", ("image",)))
+    world.advance(MINUTE)
+    point = world.metrics.series[-1]
+    assert point["t"] == MINUTE and point["customers"] == 1
+    every = world.metrics.sample_every_ms
+    world.advance((metrics.MAX_SAMPLES + 2) * every)
+    assert world.metrics.sample_every_ms == 2 * every
+    assert all(p["t"] % (2 * every) == 0 for p in world.metrics.series)
+
+
+def test_a_wait_exactly_at_the_line_is_not_over_it():
+    """The 3x line: three tasks ahead of one slot of 5 minutes predict 15 minutes, exactly the line, not past it."""
+    from factory_game.sim.spec import PromptSpec
+
+    world = World(level(model(slots=1), prompt=PromptSpec(enabled=True)))
+    for _ in range(3):  # one running, two queued: a newcomer would be third in line
+        world.apply(Arrive("L1", ("image",)))
+    assert queries.predicted_wait_ms(world, "sd15") == queries.prompt_limit_ms(world, "sd15")
+    assert not queries.over_the_line(world, "sd15")
+    world.apply(Arrive("L1", ("image",)))
+    assert queries.over_the_line(world, "sd15")
+
+
+def test_routing_and_slot_counts_as_the_face_shows_them():
+    from factory_game.sim.commands import Release, Rent
+
+    world = World(level(model(slots=1, max_extra=3, lead_time_ms=0)))
+    assert queries.routed(world, "image") and not queries.routed(world, "video")
+    world.apply(Rent("sd15", 2))
+    world.advance(MINUTE)
+    for _ in range(3):
+        world.apply(Arrive("L1", ("image",)))
+    world.apply(Release("sd15", 1))  # a busy rented slot: it leaves when its task ends
+    counts = queries.slot_counts(world, "sd15")
+    assert counts.leaving == 1
