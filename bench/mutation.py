@@ -75,7 +75,7 @@ _OTHER = {"plugins/session.py": ["tests/mods/test_session.py", "tests/mods/test_
                                  "tests/mods/test_settings_state.py", "tests/mods/test_resolve.py",
                                  "tests/mods/test_fair_share.py", "tests/mods/test_dual_image.py",
                                  "tests/mods/test_mod_record.py", "tests/mods/test_cli.py",
-                                 "tests/survivors/test_session.py"]}
+                                 "tests/survivors/test_session.py", "tests/mods/test_mod_incidents.py"]}
 EVERY = {**MODULES, **{f"sim/{p.name}": _SIM_TESTS for p in sorted((ROOT / "factory_game/sim").glob("*.py"))
                        if f"sim/{p.name}" not in MODULES and p.name != "__init__.py"},
          **{f"level/{p.name}": _LEVEL_TESTS
