@@ -12,14 +12,14 @@ from factory_game.career import (
     DAY_LEVEL,
     UNLOCK_ORDER,
     Contract,
-    new_business,
-    start_day,
     career_document,
+    new_business,
     new_career,
     play_next_day,
     read_career,
     run_career,
     save_career,
+    start_day,
 )
 from factory_game.cli import main
 from factory_game.errors import BadInput

@@ -48,6 +48,13 @@ def test_a_replay_derives_the_mods_commands_again(tmp_path):
     assert run_level(prepare_level(LEVEL)).event_hash == result.event_hash
 
 
+def test_events_after_a_mods_event_are_read_too():
+    """A mod's event does not end the reading of `[[events]]`: a spike listed after it is scheduled as well."""
+    spec = prepare_level(LEVEL, ['events=[{ kind = "trends/viral", at = "2h", factor = 3, duration = "1h30m", '
+                                 'rent = 4 }, { kind = "spike", at = "1h", duration = "10m", factor = 2 }]']).spec
+    assert [event.kind for event in spec.events] == ["trends/viral", "spike"]
+
+
 @pytest.mark.parametrize(("entry", "key", "says"), [
     ('kind = "trends/viral"\nat = "1h"\nfactor = 9', "events.0.factor", "an integer from 1 to 5"),
     ('kind = "trends/viral"\nat = "1h"\nfacter = 2', "events.0.facter", "factor"),

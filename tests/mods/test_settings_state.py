@@ -73,6 +73,17 @@ def test_one_setting_by_set_on_either_form_of_the_mods_list(mods_dir, tmp_path, 
     assert main(["run", str(path), "--until", "10m", "--set", f"level.mods.{chosen}.settings.until=2h"]) == EXIT_OK
 
 
+def test_a_mods_version_is_set_by_its_id_on_a_bare_mods_list(mods_dir, tmp_path):
+    """`--set level.mods.night-owl.version=...` (three dots) makes the bare entry a table, as settings do."""
+    night_owl(mods_dir)
+    path = write_level(tmp_path / "l.toml", '"night-owl"')
+    level = prepare_level(path, ['level.mods.night-owl.version=">=1"'])
+    assert level.session.settings["night-owl"]["until"] == 3_600_000
+    with pytest.raises(LevelError) as caught:
+        prepare_level(path, ['level.mods.night-owl.version=">=9"'])
+    assert any("needs mod night-owl >=9" in str(problem) for problem in caught.value.problems)
+
+
 @pytest.mark.parametrize(("override", "message"), [
     ("level.mods.night-owl.settings.discont=0.1",
      "[level.mods.0.settings.discont] expected a known key (did you mean 'discount'?); found unknown key 'discont' "

@@ -1,0 +1,119 @@
+"""The level package's answers, pinned where a random sample of its mutants survived
+(bench/results/mutation-2026-12-06-level-sample-2.md): required tables, every bad event reported, the words of
+each refusal, line numbers of arrays of tables, a distribution read from TOML equal to one built in code."""
+
+from __future__ import annotations
+
+import pytest
+
+from factory_game.level import LevelError, load_level, parse_level
+from factory_game.level.errors import key_lines
+from factory_game.level.trace import _Converter
+from factory_game.level.units import parse_duration
+from factory_game.sim.clock import HOUR, MINUTE
+from factory_game.sim.distributions import Dist
+from factory_game.trace.reader import Row
+
+from .test_loader import BASE, BURST, problems
+
+
+@pytest.mark.parametrize("table", ["level", "arrivals"])
+def test_a_level_without_its_level_or_arrivals_table_is_refused_naming_it(table):
+    text = BASE.replace(f"[{table}]", "[unused]")
+    found = problems(text)
+    assert (table, "a table", "nothing (the key is missing)") in [f[:3] for f in found]
+
+
+BAD_EVENTS = ['kind = "outage"\nat = "1h"\nduration = "10m"\nmodel = "sd15"', 'kind = "outage"\nat = "1h"\n'
+              'duration = "10m"\nmodel = "ghost"\nslots = 1', 'kind = "outage"\nat = "1h"\nduration = "10m"\n'
+              'model = "sd15"\nslots = 9', 'kind = "spike"\nat = "1h"\nduration = "10m"\nfactor = 100',
+              'kind = "price"\nat = "1h"\ncontent = "ghost"\nprice = "1.00"', 'kind = "outage"\nat = "1h"\n'
+              'duration = "10m"\nmodel = "ghost"\nslots = 1']
+
+
+def test_every_bad_event_is_reported_not_only_the_first():
+    """Six bad events, each of another kind of mistake: each is reported, in order (none stops the reading)."""
+    busy = BASE.replace("per_hour = 40", "per_hour = 60000")  # a spike of x100 would pass 5 million an hour
+    text = busy + "".join(f"\n[[events]]\n{event}\n" for event in BAD_EVENTS)
+    found = [path for path, _expected, _found, _line in problems(text)]
+    assert found == ["events.0.slots", "events.1.model", "events.2.slots", "events.3.factor", "events.4.content",
+                     "events.5.model"]
+
+
+def test_a_mods_incident_kind_needs_the_mod_in_the_levels_mods():
+    found = problems(BASE + '\n[incidents]\nrates = { "trends/influencer" = 1 }\n')
+    assert ("incidents.rates.trends/influencer", "an incident kind of a mod this level uses; mod 'trends' is not in "
+            "its `mods` (add it there)", "'trends/influencer'") in [f[:3] for f in found]
+
+
+def test_a_folder_given_as_a_level_is_named_as_a_folder(tmp_path):
+    with pytest.raises(LevelError) as info:
+        load_level(tmp_path)
+    (problem,) = info.value.problems
+    assert (problem.file, problem.path, problem.expected, problem.found) == (
+        str(tmp_path), "", "a readable level file", "a folder")
+
+
+def test_an_all_zero_burst_start_is_refused_in_words():
+    found = problems(BASE + BURST.format(start="[0, 0]"))
+    assert ("arrivals.burst.start", "at least one probability above 0", "all 0") in [f[:3] for f in found]
+
+
+def test_the_second_and_third_array_tables_get_their_own_lines_and_a_table_defines_its_parents():
+    text = '[models.sd15]\nslots = 3\n[[events]]\nkind = "a"\n[[events]]\nkind = "b"\n[[events]]\nkind = "c"\n'
+    lines = key_lines(text)
+    assert (lines["models"], lines["models.sd15"], lines["models.sd15.slots"]) == (1, 1, 2)
+    assert [lines[f"events.{i}"] for i in range(3)] == [3, 5, 7]
+    assert lines["events.2.kind"] == 8
+
+
+def test_a_distribution_read_from_a_level_equals_the_one_built_in_code():
+    """`{ dist = "exponential", mean = "1h" }` is Dist.exponential(1h), with no coefficient of variation."""
+    spec = parse_level(BASE + 'return_probability = 0.5\nreturn_after = { dist = "exponential", mean = "1h" }\n',
+                       "ok.toml")
+    assert spec.arrivals.return_after == Dist.exponential(HOUR)
+
+
+@pytest.mark.parametrize(("line", "key", "expected", "found"), [
+    ('return_after = { dist = "exponential", mean = "0s" }', "arrivals.return_after.mean", "a mean above zero",
+     "string '0s'"),
+    ('budget = { dist = "fixed" }', "arrivals.budget.value", 'a money string like "0.50"',
+     "nothing (the key is missing)"),
+    ("priority_share = 2", "arrivals.priority_share", "a number from 0.0 to 1.0", "integer 2"),
+])
+def test_each_kind_of_value_says_what_it_expected(line, key, expected, found):
+    assert (key, expected, found) in [f[:3] for f in problems(BASE + line + "\n")]
+
+
+def test_texts_that_are_not_strings_by_language_are_refused_in_words():
+    text = BASE.replace('title = { en = "Tiny", zh-CN = "小关卡" }', 'title = { en = 1, zh-CN = "小关卡" }')
+    assert ("level.title", 'a table of strings by language, like { en = "...", zh-CN = "..." }') in \
+        [f[:2] for f in problems(text)]
+
+
+def test_a_batched_models_output_tokens_are_at_least_one():
+    text = BASE + ('\n[models.sd15.batching]\nmax_batch = 8\noutput_tokens = { dist = "fixed", value = 0 }\n'
+                   'decode = { batch_size = [1, 8], ms = [10.0, 12.0] }\n'
+                   'prefill = { prompt_tokens = [128, 1024], ms = [10.0, 60.0] }\n')
+    found = [f[:2] for f in problems(text)]
+    assert any(path == "models.sd15.batching.output_tokens.value" and "from 1" in expected
+               for path, expected in found), found
+
+
+def test_a_trace_throughput_for_a_model_the_level_lacks_is_named_at_its_key():
+    text = BASE + '\n[trace]\nfile = "log.csv"\n[trace.throughput.ghost]\ntokens_per_s = 10\n'
+    found = [f[:3] for f in problems(text)]
+    assert ("trace.throughput.ghost", "a model of this level (sd15)", "unknown model 'ghost'") in found, found
+
+
+def test_a_logged_request_for_a_batched_model_keeps_its_content_and_priority():
+    converter = _Converter("log.csv", 100.0, {"L1"}, {"text": "llm"}, {"llm": "text"}, {}, batched={"llm"})
+    arrival = converter(Row(3, 101.0, content="text", priority=True, prompt_tokens=50, output_tokens=7))
+    assert (arrival.at_ms, arrival.content, arrival.priority, arrival.service_ms, arrival.tokens) == (
+        1000, "text", True, None, (50, 7))
+
+
+def test_a_duration_may_have_spaces_and_a_bad_one_says_what_was_expected():
+    assert parse_duration("2h 30m") == 2 * HOUR + 30 * MINUTE
+    with pytest.raises(ValueError, match='a duration string like "5m", "2h30m" or "90s"'):
+        parse_duration("soon")
