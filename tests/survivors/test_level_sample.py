@@ -94,7 +94,7 @@ def test_texts_that_are_not_strings_by_language_are_refused_in_words():
 def test_a_batched_models_output_tokens_are_at_least_one():
     text = BASE + ('\n[models.sd15.batching]\nmax_batch = 8\noutput_tokens = { dist = "fixed", value = 0 }\n'
                    'decode = { batch_size = [1, 8], ms = [10.0, 12.0] }\n'
-                   'prefill = { prompt_tokens = [128, 1024], ms = [10.0, 60.0] }\n')
+                   'prefill = { num_tokens = [128, 1024], ms = [10.0, 60.0] }\n')
     found = [f[:2] for f in problems(text)]
     assert any(path == "models.sd15.batching.output_tokens.value" and "from 1" in expected
                for path, expected in found), found
@@ -117,3 +117,17 @@ def test_a_duration_may_have_spaces_and_a_bad_one_says_what_was_expected():
     assert parse_duration("2h 30m") == 2 * HOUR + 30 * MINUTE
     with pytest.raises(ValueError, match='a duration string like "5m", "2h30m" or "90s"'):
         parse_duration("soon")
+
+
+BATCHED = BASE + ('\n[models.sd15.batching]\nmax_batch = 1\n'
+                  'decode = { batch_size = [1], ms = [10.0] }\n'
+                  'prefill = { num_tokens = [128, 1024], ms = [10.0, 60.0] }\n')
+
+
+def test_a_one_point_profile_is_enough_and_a_missing_or_bad_one_is_named():
+    assert parse_level(BATCHED, "ok.toml").model("sd15").batching.decode.points == ((1, 10.0),)
+    missing = problems(BATCHED.replace("decode = { batch_size = [1], ms = [10.0] }\n", ""))
+    assert ("models.sd15.batching.decode", "a table", "nothing (the key is missing)") in [f[:3] for f in missing]
+    bad = problems(BATCHED.replace("batch_size = [1]", 'batch_size = "one"'))
+    assert ("models.sd15.batching.decode.batch_size", "an array of 1 to 1000 whole numbers from 1 to 10000000",
+            "string 'one'") in [f[:3] for f in bad], bad
