@@ -279,3 +279,18 @@ def test_an_order_that_arrived_at_this_very_millisecond_is_no_longer_on_order():
     world.advance(2 * MINUTE)  # the first has just arrived, the second is a minute away
     assert world.models["sd15"].pending_rentals == 1
     assert [(o.slots, o.arrive_at) for o in orders(world, "sd15")] == [(1, 3 * MINUTE)]
+
+
+def test_a_contract_shorter_than_the_minimum_rental_owes_its_period_only():
+    """A contract of 20 minutes (what a career carries into a new day) is billed 20 minutes when it leaves, not the
+    hour a spot rental owes at least; a spot rental released at once still owes its hour."""
+    world = World(level(model(slots=1, max_extra=4, rent_price_cents=600, lead_time_ms=0, min_rental_ms=HOUR)))
+    world.capacity.sign_contract(SignContract("sd15", 1), price_cents=600, lead_ms=0, period_ms=20 * MINUTE)
+    world.apply(Rent("sd15", 1))
+    world.advance(MINUTE)
+    world.apply(Release("sd15", 1))
+    world.advance(30 * MINUTE)
+    world.settle_costs()
+    bills = {note: sum(e.cents for e in world.ledger.entries if e.kind == "upstream" and e.note == f"sd15:{note}")
+             for note in ("contract", "rented")}
+    assert bills == {"contract": 200, "rented": 600}
