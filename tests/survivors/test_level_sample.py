@@ -38,6 +38,8 @@ def test_every_bad_event_is_reported_not_only_the_first():
     found = [path for path, _expected, _found, _line in problems(text)]
     assert found == ["events.0.slots", "events.1.model", "events.2.slots", "events.3.factor", "events.4.content",
                      "events.5.model"]
+    missing = problems(BASE + f"\n[[events]]\n{BAD_EVENTS[0]}\n")
+    assert [f[:3] for f in missing] == [("events.0.slots", "an integer from 1 to 500", "nothing (the key is missing)")]
 
 
 def test_a_mods_incident_kind_needs_the_mod_in_the_levels_mods():
@@ -131,3 +133,87 @@ def test_a_one_point_profile_is_enough_and_a_missing_or_bad_one_is_named():
     bad = problems(BATCHED.replace("batch_size = [1]", 'batch_size = "one"'))
     assert ("models.sd15.batching.decode.batch_size", "an array of 1 to 1000 whole numbers from 1 to 10000000",
             "string 'one'") in [f[:3] for f in bad], bad
+
+
+# ------------------------------------------------------------------------- a third sample (level-sample-3, seed 13)
+TWO_MODELS = BASE + '\n[models.video-gen]\nslots = 2\n'
+TRACE = '\n[trace]\nfile = "log.csv"\ncolumns = { tier = "tier", model = "model" }\n'
+
+
+def _traced(tmp_path, extra="", log="timestamp,tier,model\n1.0,L1,sd15\n2.0,L2,video-gen\n"):
+    (tmp_path / "log.csv").write_text(log, encoding="utf-8")
+    level = tmp_path / "level.toml"
+    level.write_text(TWO_MODELS + TRACE + extra, encoding="utf-8")
+    return level
+
+
+def _problems_of(path):
+    with pytest.raises(LevelError) as info:
+        load_level(path)
+    return [(p.path, p.expected, p.found) for p in info.value.problems]
+
+
+def test_a_plain_trace_starts_at_zero_reads_its_timestamp_column_and_maps_models_to_their_content(tmp_path):
+    spec = load_level(_traced(tmp_path))
+    arrivals = list(spec.trace.open())
+    assert [(a.at_ms, a.tier, a.content) for a in arrivals] == [(1000, "L1", "image"), (2000, "L2", "video")]
+
+
+@pytest.mark.parametrize(("extra", "key", "expected"), [
+    ('start = "yesterday"\n', "trace.start", "the log time at the level's 0: an ISO date-time or seconds"),
+    ("skip_bad = -1\n", "trace.skip_bad", "an integer from 0 to 1000000"),
+    ("[trace.throughput.sd15]\nprompt_tokens_per_s = 10\noutput_tokens_per_s = 0\n",
+     "trace.throughput.sd15.output_tokens_per_s", "a number from 0.001 to 1000000000.0"),
+    ("[trace.throughput.ghost]\nprompt_tokens_per_s = 10\noutput_tokens_per_s = 1\n",
+     "trace.throughput.ghost", "a model of this level (sd15, video-gen)"),
+])
+def test_each_trace_key_says_what_it_expected(tmp_path, extra, key, expected):
+    assert key in {path for path, _e, _f in _problems_of(_traced(tmp_path, extra))}
+    assert (key, expected) in {(path, e) for path, e, _f in _problems_of(_traced(tmp_path, extra))}
+
+
+def test_a_bad_first_row_is_named_with_the_log_file_and_its_line(tmp_path):
+    found = _problems_of(_traced(tmp_path, log="timestamp,tier,model\n1.0,L9,sd15\n"))
+    (problem,) = found
+    assert problem[0] == "trace.file" and f"{tmp_path / 'log.csv'}:2: [tier]" in problem[1], problem
+
+
+@pytest.mark.parametrize(("text", "key", "expected"), [
+    (BASE.replace("slots = 3", 'slots = 3\ncontent = ["ghost"]'), "models.sd15.content", "known content types"),
+    (BASE.replace('rent_price', 'rent_price') + '\n[models.sd15.x]\n', "models.sd15.x", "a known key"),
+    (BASE.replace("slots = 3", 'slots = 3\nrent_price = "-1.00"'), "models.sd15.rent_price",
+     'a money string that is not negative, like "0.50"'),
+    (BASE + 'priority_share = "x"\n', "arrivals.priority_share", "a finite number from 0.0 to 1.0"),
+    (BASE.replace('duration = "2h"', 'duration = "2h"\nmods = [{ id = "x", verison = "1" }]'),
+     "level.mods.0.verison", "a known key (did you mean 'version'?)"),
+])
+def test_a_bad_value_is_named_at_its_own_key(text, key, expected):
+    assert any(path == key and found_expected.startswith(expected)
+               for path, found_expected, _f, _l in problems(text)), problems(text)
+
+
+def test_a_toml_syntax_error_names_the_file():
+    with pytest.raises(LevelError) as info:
+        parse_level("x = 1 2\n", "bad.toml")
+    assert [(p.file, p.path, p.expected, p.line) for p in info.value.problems] == [("bad.toml", "", "valid TOML", 1)]
+
+
+def test_a_profile_axis_out_of_order_is_named():
+    found = problems(BATCHED.replace("prompt_tokens = [128, 1024]", "").replace(
+        "num_tokens = [128, 1024]", "num_tokens = [1024, 128]"))
+    assert ("models.sd15.batching.prefill.num_tokens", "strictly increasing values", "[1024, 128]") in \
+        [f[:3] for f in found]
+
+
+def test_range_words_with_one_bound_or_both():
+    from factory_game.level.reader import _range_text
+
+    assert _range_text("a number", 1, None) == "a number of at least 1"
+    assert _range_text("a number", None, 5) == "a number of at most 5"
+    assert _range_text("a number", 1, 5) == "a number from 1 to 5"
+
+
+def test_a_duration_with_a_gap_between_its_parts_is_refused():
+    for text in ("5mx5m", "5m x"):
+        with pytest.raises(ValueError, match="a duration string"):
+            parse_duration(text)
