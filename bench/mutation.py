@@ -46,7 +46,7 @@ _SIM_TESTS = ["tests/test_rules.py", "tests/test_queries.py", "tests/survivors",
               "tests/test_incidents.py", "tests/test_metrics.py", "tests/test_economics.py", "tests/test_market.py",
               "tests/test_levers.py", "tests/golden", "tests/test_determinism.py", "tests/mods/test_customer_rule.py",
               "tests/campaign/test_check.py", "tests/planner/test_trace.py", "tests/game/test_lever_effects.py",
-              "tests/planner/test_batching.py"]
+              "tests/planner/test_batching.py", "tests/test_event_fields.py", "tests/game/test_refusal_words.py"]
 _LEVEL_TESTS = ["tests/test_levels.py", "tests/test_door.py", "tests/test_metrics.py", "tests/survivors/test_loader.py",
                 "tests/survivors/test_records.py", "tests/survivors/test_goals.py",
                 "tests/survivors/test_level_names.py", "tests/survivors/test_level_errors.py",

@@ -1,0 +1,93 @@
+"""Every event names what it is about (docs/engine.md, "Events"): each kind carries its fields, and a task's events
+agree with each other on its customer and its model, on the bundled levels that between them make every kind."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from factory_game.level import load_level
+from factory_game.paths import LEVELS_DIR
+from factory_game.sim.clock import MINUTE
+from factory_game.sim.commands import CloseTier
+from factory_game.sim.events import Event, Kind
+from factory_game.sim.world import World
+
+# The fields each kind must set (the others may be None).
+REQUIRED: dict[Kind, tuple[str, ...]] = {
+    Kind.ARRIVE: ("customer",),
+    Kind.ADMIT: ("customer", "task", "model"),
+    Kind.LOST_SALE: ("customer", "task", "model", "cents"),
+    Kind.QUEUE: ("customer", "task", "model"),
+    Kind.START: ("customer", "task", "model", "slot"),
+    Kind.FINISH: ("customer", "task", "model", "slot"),
+    Kind.FAIL: ("customer", "task", "model", "slot", "info"),
+    Kind.RETRY: ("customer", "task", "model"),
+    Kind.PROMPT: ("customer", "model", "info"),
+    Kind.ANSWER: ("customer", "ok"),
+    Kind.ABANDON: ("customer", "task", "model"),
+    Kind.LEAVE: ("customer", "ok"),
+    Kind.HOLD: ("customer", "task", "cents"),
+    Kind.CAPTURE: ("customer", "task", "cents"),
+    Kind.RELEASE: ("customer", "task", "cents", "info"),
+    Kind.UPSTREAM_COST: ("model", "cents", "info"),
+    Kind.RENT: ("model", "cents", "info"),
+    Kind.SLOT_ARRIVE: ("model", "slot"),
+    Kind.SLOT_LEAVE: ("model", "slot"),
+    Kind.SLOT_DOWN: ("model", "slot", "info"),
+    Kind.SLOT_UP: ("model", "slot"),
+    Kind.COMMAND: ("info", "ok"),
+    Kind.INCIDENT: ("info",),
+}
+RUNS = [("sandbox.toml", 7, ['level.duration="3h"', "models.sd15.failure_rate=0.1", "models.sd15.retries=1"]),
+        ("campaign/05-outage.toml", 5, []), ("campaign/09-keep-waiting.toml", 9, []),
+        ("campaign/02-priority-pack.toml", 2, [])]
+DOOR = (30 * MINUTE, 90 * MINUTE)  # the first tier's door is closed for this stretch of each run: refusals too
+
+
+class Checker:
+    """Checks each event as it comes: its kind's fields, time that never goes back, and a task's customer and model
+    the same in every event about it."""
+
+    def __init__(self) -> None:
+        self.kinds: Counter[str] = Counter()
+        self.customer_of: dict[int, int] = {}
+        self.model_of: dict[int, str] = {}
+        self.now = 0
+
+    def __call__(self, event: Event) -> None:
+        self.kinds[event.kind] += 1
+        missing = [name for name in REQUIRED[event.kind] if getattr(event, name) is None]
+        assert not missing, f"{event} lacks {missing}"
+        assert event.time >= self.now, f"{event} goes back in time"
+        self.now = event.time
+        if event.task is not None:
+            assert self.customer_of.setdefault(event.task, event.customer) == event.customer, event
+            if event.model is not None:
+                assert self.model_of.setdefault(event.task, event.model) == event.model, event
+        if event.cents is not None and event.kind in (Kind.HOLD, Kind.CAPTURE, Kind.RELEASE, Kind.UPSTREAM_COST):
+            assert event.cents >= 0, event
+
+
+@pytest.mark.parametrize(("name", "seed", "overrides"), RUNS, ids=[r[0] for r in RUNS])
+def test_each_event_names_what_it_is_about(name, seed, overrides):
+    checker = _run(name, seed, overrides)
+    assert checker.kinds[Kind.FINISH] > 50
+
+
+def _run(name: str, seed: int, overrides: list[str]) -> Checker:
+    world = World(load_level(LEVELS_DIR / name, overrides), seed=seed)
+    checker = Checker()
+    world.subscribe(checker)
+    world.advance(DOOR[0])
+    world.apply(CloseTier(world.spec.tiers[0][0], (DOOR[1] - DOOR[0]) // MINUTE))  # refused where intake is locked
+    world.run()
+    return checker
+
+
+def test_the_runs_make_every_kind():
+    seen: Counter[str] = Counter()
+    for name, seed, overrides in RUNS:
+        seen.update(_run(name, seed, overrides).kinds)
+    assert set(Kind) - set(seen) == set()
