@@ -155,7 +155,8 @@ class Pricer:
 class Contractor:
     """Commit when the load proves to last: every `every` minutes, while the model's predicted wait has stayed past
     `high` × its mean task time for `sustain` checks in a row, sign one more slot on contract, up to `most` in all
-    and only before `until` minutes (a contract signed late is billed for hours the level does not have)."""
+    and only before `until` minutes (a contract signed late arrives after its lead time with little of the day left
+    to serve)."""
 
     model: str
     most: int
