@@ -83,6 +83,7 @@ def _run(name: str, seed: int, overrides: list[str]) -> Checker:
     world.advance(DOOR[0])
     world.apply(CloseTier(world.spec.tiers[0][0], (DOOR[1] - DOOR[0]) // MINUTE))  # refused where intake is locked
     world.run()
+    assert all(type(entry.time) is int for entry in world.ledger.entries)  # the books are dated too
     return checker
 
 
@@ -91,3 +92,25 @@ def test_the_runs_make_every_kind():
     for name, seed, overrides in RUNS:
         seen.update(_run(name, seed, overrides).kinds)
     assert set(Kind) - set(seen) == set()
+
+
+def test_a_batched_models_events_name_what_they_are_about_through_an_outage_and_a_release(tmp_path):
+    """Replicas with continuous batching (sim/batching.py): a failed batch's requests say why, and a rented replica
+    released while idle leaves."""
+    from factory_game.sim.commands import Release, Rent
+    from tests.planner.test_batching import level_text, poisson
+
+    arrivals = poisson(5, 30.0, 12000, (200, 800), (50, 200))  # busy: the rented replica is mid-batch
+    (tmp_path / "log.csv").write_text("timestamp,prompt,output\n" + "".join(
+        f"{t / 1000:.3f},{p},{o}\n" for t, p, o in arrivals), encoding="utf-8")
+    level = tmp_path / "level.toml"
+    level.write_text(level_text(1, 8) + '\n[[events]]\nkind = "outage"\nat = "30s"\nmodel = "llm"\nslots = 1\n'
+                     'duration = "20s"\n', encoding="utf-8")
+    world = World(load_level(level))
+    checker = Checker()
+    world.subscribe(checker)
+    world.apply(Rent("llm", 1))
+    world.advance(5 * MINUTE)
+    world.apply(Release("llm", 1))
+    world.run()
+    assert checker.kinds[Kind.FAIL] > 0 and checker.kinds[Kind.SLOT_LEAVE] == 1
