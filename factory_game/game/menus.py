@@ -355,6 +355,9 @@ class LevelSelectView(MenuView):
             self.game.show_title()
 
 
+BRIEFING_LINES = 12  # a briefing's lines at most (every bundled level's fits: tests/game/test_screens.py)
+
+
 class BriefingView(MenuView):
     def __init__(self, game, path) -> None:
         super().__init__(game)
@@ -368,12 +371,16 @@ class BriefingView(MenuView):
         endless = not spec.goals  # as in play: nothing to score, no end
         duration = t("briefing.endless") if endless else t("briefing.duration", time=format_duration(spec.duration_ms))
         self.line(duration, w / 2 - 320, h - 140, pal["silver"])
-        for i, text in enumerate(wrap(i18n.pick(spec.briefing), 640)[:12]):
-            self.line(text, w / 2 - 320, h - 180 - i * 22)
-        y = h * 0.42
+        lines = wrap(i18n.pick(spec.briefing), 640)[:BRIEFING_LINES]
+        pitch = 22 if len(lines) <= 10 else 20  # a long briefing's lines a little closer, to leave the goals room
+        for i, text in enumerate(lines):
+            self.line(text, w / 2 - 320, h - 180 - i * pitch)
+        # the mods and goals below the briefing: at 42 % of the height, or lower when a long briefing reaches there
+        y = min(h * 0.42 + (40 if spec.mods else 0), h - 180 - len(lines) * pitch - 16)
         if spec.mods:
             names = ", ".join(f"{self.game.mod_name(mod_id)} ({mod_id})" for mod_id, _version in spec.mods)
-            self.line(t("briefing.mods", names=names), w / 2 - 320, y + 40, pal["silver"])
+            self.line(t("briefing.mods", names=names), w / 2 - 320, y, pal["silver"])
+            y -= 40
         if spec.goals:
             self.line(t("briefing.goals"), w / 2 - 320, y, pal["yellow"])
             for goal in spec.goals:

@@ -3,6 +3,7 @@
 import argparse
 
 import arcade
+import pytest
 
 from factory_game.game.app import campaign_levels, make_game
 from factory_game.game.commands import add_game_commands
@@ -147,3 +148,27 @@ def test_without_matplotlib_the_report_screen_draws_its_line_charts(window, monk
     assert len(report.strips) == 4  # queue, wait, revenue and cost
     assert any(label.value == "排队长度" for label in report.labels)
     report.on_draw()
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_every_bundled_briefing_is_whole_and_clear_of_its_goals_and_buttons(window, lang):
+    """A long briefing pushes the mods and goals down instead of running into them, and none is cut short."""
+    from factory_game.game.menus import BRIEFING_LINES
+    from factory_game.game.ui import wrap
+    from factory_game.level.bundled import bundled_levels
+
+    from .test_hud_fit import overlap, text_rect
+
+    levels = [path for path in bundled_levels() if path.parent.name in ("campaign", "career", "mods")]
+    game = make_game(levels=levels, lang=lang, muted=True, headless=True)
+    for path in levels:
+        game.show_briefing(path)
+        view = window.current_view
+        assert len(wrap(game.i18n.pick(view.spec.briefing), 640)) <= BRIEFING_LINES, path.name
+        texts = [(label.value, text_rect(label)) for label in view.labels if label.value]
+        margin = 8  # room between a line and a button
+        buttons = [(f"[{b.label.value}]", (b.rect[0] - margin, b.rect[1] - margin, b.rect[2] + 2 * margin,
+                                           b.rect[3] + 2 * margin)) for b in view.buttons]
+        clashes = [(a, b) for i, (a, ra) in enumerate(texts) for b, rb in texts[i + 1:] + buttons if overlap(ra, rb)]
+        assert not clashes, (path.name, clashes[:3])
+        view.on_hide_view()
