@@ -110,9 +110,9 @@ def test_a_trace_throughput_for_a_model_the_level_lacks_is_named_at_its_key():
 
 def test_a_logged_request_for_a_batched_model_keeps_its_content_and_priority():
     converter = _Converter("log.csv", 100.0, {"L1"}, {"text": "llm"}, {"llm": "text"}, {}, batched={"llm"})
-    arrival = converter(Row(3, 101.0, content="text", priority=True, prompt_tokens=50, output_tokens=7))
-    assert (arrival.at_ms, arrival.content, arrival.priority, arrival.service_ms, arrival.tokens) == (
-        1000, "text", True, None, (50, 7))
+    arrival = converter(Row(3, 101.0, tier="L1", content="text", priority=True, prompt_tokens=50, output_tokens=7))
+    assert (arrival.at_ms, arrival.tier, arrival.content, arrival.priority, arrival.service_ms, arrival.tokens) == (
+        1000, "L1", "text", True, None, (50, 7))
 
 
 def test_a_duration_may_have_spaces_and_a_bad_one_says_what_was_expected():
@@ -217,3 +217,74 @@ def test_a_duration_with_a_gap_between_its_parts_is_refused():
     for text in ("5mx5m", "5m x"):
         with pytest.raises(ValueError, match="a duration string"):
             parse_duration(text)
+
+
+# ------------------------------------------------------------------ every level problem's words (a class test)
+G = '\n[[goals]]\nmetric = "money.profit_cents"\n'
+PROBLEMS = [
+    (BASE.replace('duration = "2h"', 'duration = "2h"\nmods = [5]'),
+     ('level.mods.0', 'a mod id or { id = "...", version = ">=1.0", settings = { ... } }', '5')),
+    (BASE + '\n[tier_traits.L9]\nlateness = 2\n',
+     ('tier_traits.L9', 'a tier of this level (L1, L2)', "unknown tier 'L9'")),
+    (BASE + '\n[content.ghost]\nprice = "1.00"\n',
+     ('content.ghost', 'a known content type', "unknown content type 'ghost'")),
+    (BASE + '\n[models.ghost-gen]\nslots = 1\n',
+     ('models.ghost-gen', 'a known model or a new model with content, slots and service', "unknown model 'ghost-gen'")),
+    (BASE.replace("slots = 3", "slots = 3\ncontent = []"),
+     ('models.sd15.content', 'a non-empty array of content type ids', '[]')),
+    (BASE.replace('rate = [{ from = "0h", per_hour = 10 }, { from = "1h", per_hour = 40 }]', 'rate = "lots"'),
+     ('arrivals.rate', 'customers per hour, or an array of { from = "0h", per_hour = 100 }', "'lots'")),
+    (BASE + 'tiers = { L9 = 1 }\n',
+     ('arrivals.tiers.L9', 'a tier', "unknown 'L9'")),
+    (BASE + 'content = { ghost = 1 }\n',
+     ('arrivals.content.ghost', 'a content type served by a model of this level', "unknown 'ghost'")),
+    (BASE + '\n[market]\nlevers = "price"\n',
+     ('market.levers', 'a list of levers from price, priority, caps, intake, prompt, contracts', "'price'")),
+    (BASE + '\n[incidents]\nrates = { rush_bach = 1 }\n',
+     ('incidents.rates.rush_bach', "an incident kind (did you mean 'rush_batch'?)", "'rush_bach'")),
+    (BASE + '\n[incidents]\nrates = { rush_batch = 99 }\n',
+     ('incidents.rates.rush_batch', 'onsets per hour from 0 to 60', '99')),
+    (BASE + G + 'at_least = [1, 2, 3]\nat_most = [3, 2, 1]\n',
+     ('goals.0.at_least', 'exactly one of at_least or at_most: three star thresholds', 'both')),
+    (BASE + G,
+     ('goals.0.at_least', 'exactly one of at_least or at_most: three star thresholds', 'neither')),
+    (BASE + G + 'at_least = [1, 2]\n',
+     ('goals.0.at_least', 'three thresholds, for one, two and three stars', '[1, 2]')),
+    (BASE + G + 'at_least = [3, 2, 1]\n',
+     ('goals.0.at_least', 'thresholds from one star to three (harder each time)', '[3, 2, 1]')),
+    (BASE + G + 'at_least = ["1.00", "2.005", "3.00"]\n',
+     ('goals.0.at_least', 'a money string with at most two decimals, like "0.50"', "'2.005'")),
+    (BASE + '\n[[goals]]\nmetric = "overall.satisfaction"\nat_least = [1, "x", 3]\n',
+     ('goals.0.at_least', 'a finite number', "'x'")),
+    (BASE + G + 'at_least = [1, true, 3]\n',
+     ('goals.0.at_least', 'a finite number or a money string like "50.00"', 'True')),
+    (BASE + '\n[[goals]]\nmetric = "money.proft_cents"\nat_least = [1, 2, 3]\n',
+     ('goals.0.metric', "a summary metric (did you mean 'money.profit_cents'?)", "'money.proft_cents'")),
+    (BASE.replace('duration = "2h"', 'duration = "2h"\nmods = "x"'),
+     ('level.mods', 'an array', "string 'x'")),
+    (BASE + '\n[prompt]\nenabled = "yes"\n',
+     ('prompt.enabled', 'true or false', "string 'yes'")),
+    (BASE + 'budget = { dist = "normal", mean = "1.00" }\n',
+     ('arrivals.budget.dist', "one of 'fixed', 'exponential', 'lognormal', 'uniform' (did you mean 'lognormal'?)",
+      "string 'normal'")),
+    (BASE.replace('id = "tiny"', 'id = 5'),
+     ('level.id', 'a string', 'integer 5')),
+    (BASE + '\n[arrivals.burst]\nstart = []\nstates = []\n',
+     ('arrivals.burst.states', '1 to 32 states', '0')),
+    (BASE + '\n[trace]\nfile = "log.csv"\nformat = "xml"\n',
+     ('trace.format', "one of 'csv', 'jsonl'", "string 'xml'")),
+]
+
+
+@pytest.mark.parametrize(("text", "problem"), PROBLEMS)
+def test_each_level_problem_says_where_what_was_expected_and_what_was_found(text, problem):
+    """The exact words of one problem of each kind the loader reports (a changed word is a changed message)."""
+    assert problem in [found[:3] for found in problems(text)]
+
+
+def test_a_step_time_under_a_millisecond_and_a_zero_minimum_rental_are_allowed():
+    batched = BASE + ('\n[models.sd15.batching]\nmax_batch = 1\ndecode = { batch_size = [1], ms = [0.5] }\n'
+                      'prefill = { num_tokens = [1], ms = [1.0] }\n')
+    assert parse_level(batched, "ok.toml").model("sd15").batching.decode.points == ((1, 0.5),)
+    free = parse_level(BASE.replace("slots = 3", 'slots = 3\nmin_rental = "0s"'), "ok.toml")
+    assert free.model("sd15").min_rental_ms == 0
