@@ -92,6 +92,7 @@ def test_a_mods_version_is_set_by_its_id_on_a_bare_mods_list(mods_dir, tmp_path)
     ("level.mods.nite-owl.settings.discount=0.1", "[level.mods.nite-owl.settings.discount] expected a mod of the "
      "level's `mods` list, by id or place (0 to 0) (did you mean 'night-owl'?)"),
     ("level.mods.3.settings.discount=0.1", "expected a mod of the level's `mods` list, by id or place (0 to 0)"),
+    ("level.mods.1.settings.discount=0.1", "expected a mod of the level's `mods` list, by id or place (0 to 0)"),
 ])
 def test_a_bad_set_of_a_mods_setting_is_named(mods_dir, tmp_path, capsys, override, message):
     night_owl(mods_dir)
