@@ -288,3 +288,50 @@ def test_a_step_time_under_a_millisecond_and_a_zero_minimum_rental_are_allowed()
     assert parse_level(batched, "ok.toml").model("sd15").batching.decode.points == ((1, 0.5),)
     free = parse_level(BASE.replace("slots = 3", 'slots = 3\nmin_rental = "0s"'), "ok.toml")
     assert free.model("sd15").min_rental_ms == 0
+
+
+# ------------------------------------------------------------- a fifth sample (level-sample-5, seed 19): edges, names
+def test_a_new_model_without_names_is_named_by_its_id_in_both_languages():
+    text = BASE + '\n[models.newgen]\ncontent = ["image"]\nslots = 1\nservice = { dist = "fixed", value = "1m" }\n'
+    assert parse_level(text, "ok.toml").model("newgen").names == {"en": "newgen", "zh-CN": "newgen"}
+
+
+def test_an_override_deeper_than_three_keys_outside_the_mods_is_an_ordinary_key():
+    assert parse_level(BATCHED, "ok.toml", ["models.sd15.batching.max_batch=1"]).model("sd15").batching.max_batch == 1
+
+
+def test_a_profile_axis_may_reach_its_limit_and_not_pass_it():
+    at_limit = BATCHED.replace("num_tokens = [128, 1024]", "num_tokens = [128, 10000000]")
+    assert parse_level(at_limit, "ok.toml").model("sd15").batching.prefill.points[-1][0] == 10_000_000
+    past = problems(BATCHED.replace("num_tokens = [128, 1024]", "num_tokens = [128, 10000001]"))
+    assert "models.sd15.batching.prefill.num_tokens" in [f[0] for f in past]
+
+
+@pytest.mark.parametrize(("state", "ok"), [("factor = 1000.0", True), ("factor = 1000.5", False),
+                                            ("factor = 1.0, batch = 10000.0", True),
+                                            ("factor = 1.0, batch = 10000.5", False),
+                                            ("factor = 1.0, batch = 0.5", False)])
+def test_a_burst_states_factor_and_batch_hold_at_their_edges(state, ok):
+    text = BASE + ('\n[arrivals.burst]\nstart = [1, 0]\nstates = [{ ' + state + ', stay = "10s", next = [0, 1] }, '
+                   '{ factor = 2.0, stay = "10s", next = [1, 0] }]\n')
+    if ok:
+        assert parse_level(text, "ok.toml").arrivals.burst is not None
+    else:
+        assert "arrivals.burst.states.0." in " ".join(f[0] for f in problems(text))
+
+
+def test_an_array_table_header_defines_its_parents():
+    assert key_lines('[[arrivals.burst.states]]\nfactor = 1\n')["arrivals"] == 1
+
+
+@pytest.mark.parametrize(("line", "problem"), [
+    ('budget = { dist = "uniform", min = "2.00", max = "1.00" }',
+     ("arrivals.budget.max", "max at least min", "min 200, max 100")),
+    ('return_after = { dist = "lognormal", mean = "1h", cv = -1 }',
+     ("arrivals.return_after.cv", "a number from 0.0 to 10.0", "integer -1")),
+    ('return_after = { dist = "lognormal", mean = "1h" }',
+     ("arrivals.return_after.cv", "a number from 0.0 to 10.0", "nothing (the key is missing)")),
+])
+def test_a_distributions_own_problems_say_what_was_found(line, problem):
+    assert problem in [f[:3] for f in problems(BASE + "return_probability = 0.5\n" + line + "\n")]
+
