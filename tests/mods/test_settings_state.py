@@ -84,6 +84,16 @@ def test_a_mods_version_is_set_by_its_id_on_a_bare_mods_list(mods_dir, tmp_path)
     assert any("needs mod night-owl >=9" in str(problem) for problem in caught.value.problems)
 
 
+def test_a_deep_override_outside_the_mods_is_read_as_it_is_on_a_level_with_mods(mods_dir, tmp_path):
+    """`models.sd15.batching.max_batch=2` (three dots) is the model's key, not a mod's, though the level has mods."""
+    night_owl(mods_dir)
+    path = write_level(tmp_path / "l.toml", '"night-owl"')
+    with pytest.raises(LevelError) as caught:
+        prepare_level(path, ["models.sd15.batching.max_batch=2"])
+    said = "\n".join(str(problem) for problem in caught.value.problems)
+    assert "models.sd15.batching.decode" in said and "`mods` list" not in said, said
+
+
 @pytest.mark.parametrize(("override", "message"), [
     ("level.mods.night-owl.settings.discont=0.1",
      "[level.mods.0.settings.discont] expected a known key (did you mean 'discount'?); found unknown key 'discont' "
