@@ -12,6 +12,7 @@ from factory_game.level.trace import _Converter
 from factory_game.level.units import parse_duration
 from factory_game.sim.clock import HOUR, MINUTE
 from factory_game.sim.distributions import Dist
+from factory_game.sim.spec import RatePiece
 from factory_game.trace.reader import Row
 
 from .test_loader import BASE, BURST, problems
@@ -335,3 +336,24 @@ def test_an_array_table_header_defines_its_parents():
 def test_a_distributions_own_problems_say_what_was_found(line, problem):
     assert problem in [f[:3] for f in problems(BASE + "return_probability = 0.5\n" + line + "\n")]
 
+
+
+# --------------------------------------------------------------------- a sixth sample (level-sample-6, seed 23)
+def test_a_goals_bad_warning_a_rate_as_one_number_and_a_table_that_is_not_one():
+    warned = BASE + '\n[[goals]]\nmetric = "money.profit_cents"\nat_least = [1, 2, 3]\nwarn = "x"\n'
+    assert [f[:3] for f in problems(warned)] == [("goals.0.warn", 'a decimal money string like "0.50"', "'x'")]
+    steady = BASE.replace('rate = [{ from = "0h", per_hour = 10 }, { from = "1h", per_hour = 40 }]', "rate = 100")
+    assert parse_level(steady, "ok.toml").arrivals.rate == (RatePiece(0, 100.0),)
+    assert [f[:3] for f in problems(BASE + "tiers = 5\n")] == [("arrivals.tiers", "a table", "integer 5")]
+
+
+def test_a_set_problem_names_the_level_file():
+    with pytest.raises(LevelError) as info:
+        parse_level(BASE, "lvl.toml", ["models.sd15.slots=-1"])
+    assert [(p.file, p.path, p.found) for p in info.value.problems] == [
+        ("lvl.toml", "models.sd15.slots", "integer -1 (from --set)")]
+
+
+def test_a_mean_of_one_millisecond_is_above_zero():
+    text = BASE + 'return_probability = 0.5\nreturn_after = { dist = "exponential", mean = "1ms" }\n'
+    assert parse_level(text, "ok.toml").arrivals.return_after == Dist.exponential(1)
