@@ -235,7 +235,8 @@ def make_game(levels: list[Path] | None = None, size=(1280, 720), lang: str | No
     from factory_game.game.i18n import I18n
 
     window = arcade.get_window() if _has_window() else arcade.Window(
-        size[0], size[1], "River Factory", resizable=True, visible=visible, center_window=True)
+        size[0], size[1], "River Factory", resizable=True, visible=visible, center_window=True,
+        antialiasing=False)
     window.set_minimum_size(640, 360)
     _window_keys(window)
     font()
