@@ -236,7 +236,7 @@ def make_game(levels: list[Path] | None = None, size=(1280, 720), lang: str | No
 
     window = arcade.get_window() if _has_window() else arcade.Window(
         size[0], size[1], "River Factory", resizable=True, visible=visible, center_window=True,
-        antialiasing=False)
+        antialiasing=False)  # pixel art has no edges to smooth; multisampling made every frame dearer (issue 18)
     window.set_minimum_size(640, 360)
     _window_keys(window)
     font()

@@ -13,7 +13,7 @@ platform.setup(headless=True, debug_gl=True)
 def window():
     import arcade
 
-    win = arcade.Window(1280, 720, "River Factory tests", visible=False)
+    win = arcade.Window(1280, 720, "River Factory tests", visible=False, antialiasing=False)  # as the game opens it
     yield win
     win.close()
 
