@@ -14,6 +14,8 @@ from __future__ import annotations
 import pluggy
 
 from factory_game.catalog import ModIncident, Provider
+from factory_game.sim.builtin_rules import default_price as builtin_price
+from factory_game.sim.builtin_rules import default_priority_key as builtin_priority_key
 from factory_game.sim.clock import HOUR, MINUTE, SECOND
 from factory_game.sim.commands import Arrive, Release, Rent, SetPrice
 from factory_game.sim.distributions import Dist
@@ -21,8 +23,6 @@ from factory_game.sim.entities import Customer, Task
 from factory_game.sim.events import Event, Kind
 from factory_game.sim.rules import Newcomer
 from factory_game.sim.rules import default_answer as builtin_answer
-from factory_game.sim.rules import default_price as builtin_price
-from factory_game.sim.rules import default_priority_key as builtin_priority_key
 from factory_game.sim.spec import ContentSpec, LevelSpec, ModelSpec
 from factory_game.sim.world import World
 

@@ -19,12 +19,12 @@ from pathlib import Path
 from types import ModuleType
 
 # The hot path and what it calls on every task: the calendar, events and their lines, entities, ledger, metrics,
-# capacity, the counters and histograms, arrivals and their draws, the prompt, the market and the task flow. Not
-# compiled: rules.py (mypyc rejects the class declared for the type checker only), commands.py (its dataclasses
-# inherit defaults, which a compiled dataclass does not), and what runs a few times a run (the level's data, levers,
-# the autopilot).
+# capacity, the counters and histograms, arrivals and their draws, the prompt, the market, the task flow and the two
+# built-in rules asked on every task. Not compiled: rules.py (mypyc rejects the class declared for the type checker
+# only; its other defaults are asked rarely), commands.py (its dataclasses inherit defaults, which a compiled
+# dataclass does not), and what runs a few times a run (the level's data, levers, the autopilot).
 COMPILED = ("clock", "events", "entities", "ledger", "stats", "metrics", "capacity", "world", "arrivals",
-            "distributions", "prompt", "market", "rng")
+            "distributions", "prompt", "market", "rng", "builtin_rules")
 GROUP = "factory_game.sim._core"  # the shared library of the compiled modules: factory_game/sim/_core__mypyc.*.so
 STAMP = "_core_build.json"  # module -> digest of the source it was compiled from
 _SIM = Path(__file__).resolve().parent

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, make_dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
+from factory_game.sim.builtin_rules import default_price, default_priority_key
+
 if TYPE_CHECKING:
     from factory_game.sim.autopilot import Autopilot
     from factory_game.sim.entities import Customer, Key, ModelState, Task
@@ -59,30 +61,6 @@ class Newcomer(NamedTuple):
     budget_cents: int
     patience_ms: int  # 0 when the level asks no wait question
     content: tuple[str, ...]
-
-
-def default_price(world: World, customer: Customer, task: Task) -> int:
-    """The content type's price now; priority-pack customers pay the surcharge on top (a lever; the level's
-    `priority_surcharge` at the start)."""
-    cents = world.prices[task.content]
-    surcharge = world.market.surcharge
-    if customer.priority and surcharge:
-        cents += round(cents * surcharge)
-    return cents
-
-
-def default_priority_key(world: World, customer: Customer, task: Task) -> Key:
-    """Priority pack first, FIFO inside a class (the queue's sequence number breaks ties).
-
-    With aging on (`queue.aging`), a priority task is ordered as if it had queued `aging` earlier, so a normal
-    task that has waited longer than that is served before newer priority tasks: no one starves.
-    """
-    aging = world.spec.queue.aging_ms
-    queued_at = task.queued_at
-    assert queued_at is not None  # asked as the task joins its queue
-    if aging:
-        return (queued_at - (aging if customer.priority else 0),)
-    return (0 if customer.priority else 1, queued_at)
 
 
 def default_answer(world: World, customer: Customer, predicted_wait_ms: float) -> bool:

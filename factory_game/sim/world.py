@@ -16,6 +16,7 @@ from typing import Any
 from factory_game.sim.arrivals import Arrivals
 from factory_game.sim.autopilot import Autopilot
 from factory_game.sim.batching import BatchServer
+from factory_game.sim.builtin_rules import default_price
 from factory_game.sim.capacity import Capacity
 from factory_game.sim.clock import MINUTE, Calendar
 from factory_game.sim.commands import (
@@ -44,6 +45,7 @@ from factory_game.sim.entities import (
     QUEUED,
     RUNNING,
     Customer,
+    Key,
     ModelState,
     Slot,
     Task,
@@ -55,7 +57,7 @@ from factory_game.sim.market import Market, is_lever
 from factory_game.sim.metrics import Metrics
 from factory_game.sim.prompt import Prompt, predicted_wait_ms
 from factory_game.sim.rng import RngStreams
-from factory_game.sim.rules import Newcomer, Rules, default_capacity, default_customer, default_price, default_route
+from factory_game.sim.rules import Newcomer, Rules, default_capacity, default_customer, default_route
 from factory_game.sim.spec import LevelSpec, ScriptedEvent, TraceArrival
 from factory_game.sim.spot import Spot
 
@@ -116,6 +118,7 @@ class World:
         if self.rules.price is not default_price and spec.market.elasticity > 0:
             self.market.follow_quotes()
             self._price = self._quoted_price
+        self._priority_key: Callable[[World, Customer, Task], Key] = self.rules.priority_key  # asked on every task
         self.caps = self.market.caps  # tier -> cap now (the market's)
         self._arrival_generation = 0  # a redraw (demand changed) makes the arrival already scheduled stale
         self.spot = Spot(spec.spot, spec, self.rng, self.models, self.capacity.on_order) if spec.spot else None
@@ -398,7 +401,7 @@ class World:
         m.account(now)
         task.queued_at = now
         if not keep_key:
-            task.key = self.rules.priority_key(self, customer, task)
+            task.key = self._priority_key(self, customer, task)
         task.state = QUEUED
         m.push(task)
         if self.listeners:

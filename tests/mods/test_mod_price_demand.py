@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from factory_game.level import load_level
 from factory_game.plugins import prepare_level
+from factory_game.sim.builtin_rules import default_price
 from factory_game.sim.clock import HOUR
 from factory_game.sim.commands import SetPrice
 from factory_game.sim.events import Kind
 from factory_game.sim.market import QUOTE_WINDOW, Quotes, price_factor
-from factory_game.sim.rules import Rules, default_price
+from factory_game.sim.rules import Rules
 from factory_game.sim.world import World
 from tests.mods.helpers import SMALL_LEVEL, write_level, write_mod
 
