@@ -355,44 +355,134 @@ class LevelSelectView(MenuView):
             self.game.show_title()
 
 
-BRIEFING_LINES = 12  # a briefing's lines at most (every bundled level's fits: tests/game/test_screens.py)
-
-
 class BriefingView(MenuView):
+    """The level's title, length, briefing, mods and goals, and the buttons to start or go back.
+
+    Whatever the window (the smallest is 640×360), nothing is cut and nothing runs under the buttons: what does not
+    fit goes on further pages, turned by the page button, the arrow or page keys, or the mouse wheel. A short window
+    puts the buttons in one row at the bottom and leaves out the keyboard hint."""
+
     def __init__(self, game, path) -> None:
         super().__init__(game)
         self.path = path
         self.spec = game.load(path)
+        self.page = 0
+        self.pages = 1
 
     def content(self) -> None:
         i18n, h, w, pal = self.game.i18n, self.window.height, self.window.width, palette()
         t, spec = i18n.t, self.spec
-        self.heading(i18n.pick(spec.title, spec.id), h - 90, 28)
+        short = h < BRIEFING_TALL_PX
+        text_w = min(640, w - 48)
+        x = (w - text_w) // 2
+        title_y = h - (44 if short else 90)
+        self.heading(i18n.pick(spec.title, spec.id), title_y, 20 if short else 28)
         endless = not spec.goals  # as in play: nothing to score, no end
         duration = t("briefing.endless") if endless else t("briefing.duration", time=format_duration(spec.duration_ms))
-        self.line(duration, w / 2 - 320, h - 140, pal["silver"])
-        lines = wrap(i18n.pick(spec.briefing), 640)[:BRIEFING_LINES]
-        pitch = 22 if len(lines) <= 10 else 20  # a long briefing's lines a little closer, to leave the goals room
-        for i, text in enumerate(lines):
-            self.line(text, w / 2 - 320, h - 180 - i * pitch)
-        # the mods and goals below the briefing: at 42 % of the height, or lower when a long briefing reaches there
-        y = min(h * 0.42 + (40 if spec.mods else 0), h - 180 - len(lines) * pitch - 16)
+        self.line(duration, x, title_y - (30 if short else 50), pal["silver"])
+        top = title_y - (58 if short else 90)  # the first line of the body
+        bottom = (16 + 36 if short else 110 + 36) + 14  # the body's lowest baseline: over the buttons
+        rows = self._body(text_w)
+        briefing_rows = sum(1 for row in rows if row[2] == "briefing")
+        pitch = 20 if short or briefing_rows > 10 else 22  # a long briefing's lines a little closer
+        pages = _paginate(rows, (top - bottom) // pitch + 1)
+        self.pages = len(pages)
+        self.page = min(self.page, self.pages - 1)
+        self._buttons(short)
+        # On one roomy page the mods and goals sit at 42 % of the height, or lower when the briefing reaches there.
+        low = min(h * 0.42 + (40 if spec.mods else 0), top - briefing_rows * pitch - 16)
+        spread = self.pages == 1 and not short
+        y = top
+        for text, colour, part in pages[self.page]:
+            if text is None:
+                y -= pitch // 2
+                if spread and part == rows[briefing_rows][2]:  # the gap after the briefing
+                    y = min(y, low)
+                continue
+            self.line(text, x, y, colour)
+            y -= pitch
+
+    def _buttons(self, short: bool) -> None:
+        """Start, the page button when there are pages, and back."""
+        t, w = self.game.i18n.t, self.window.width
+        pages = self.pages > 1
+        if short:
+            actions = [(t("menu.start"), lambda: self.game.start(self.path))]
+            if pages:
+                actions.append((t("briefing.page", page=self.page + 1, pages=self.pages), self.next_page))
+            actions.append((t("menu.back"), self.back))
+            gap = 12
+            width = min(240, (w - 32 - gap * (len(actions) - 1)) // len(actions))
+            left = w // 2 - (len(actions) * width + (len(actions) - 1) * gap) // 2
+            made = [self.button(text, 16, click, width, left + i * (width + gap)) for i, (text, click) in
+                    enumerate(actions)]
+            self.default = made[0]
+            return
+        self.default = self.button(t("menu.start"), 110, lambda: self.game.start(self.path))
+        if pages:
+            self.button(t("briefing.page", page=self.page + 1, pages=self.pages), 110, self.next_page, 160,
+                        w // 2 + 140 + 16)
+        self.button(t("menu.back"), 64, self.back)
+        self.heading(t("briefing.hint"), 30, 12, palette()["slate"])
+
+    def _body(self, width: int) -> list[tuple[str | None, tuple, str]]:
+        """Rows of (text, colour, part) for the briefing, the mods and the goals; a None text is a half-row gap."""
+        i18n, pal, spec = self.game.i18n, palette(), self.spec
+        rows: list[tuple[str | None, tuple, str]] = [(text, pal["white"], "briefing")
+                                                     for text in wrap(i18n.pick(spec.briefing), width)]
         if spec.mods:
             names = ", ".join(f"{self.game.mod_name(mod_id)} ({mod_id})" for mod_id, _version in spec.mods)
-            self.line(t("briefing.mods", names=names), w / 2 - 320, y, pal["silver"])
-            y -= 40
+            rows.append((None, pal["white"], "mods"))
+            rows += [(text, pal["silver"], "mods") for text in wrap(i18n.t("briefing.mods", names=names), width)]
         if spec.goals:
-            self.line(t("briefing.goals"), w / 2 - 320, y, pal["yellow"])
+            rows.append((None, pal["white"], "goals"))
+            rows.append((i18n.t("briefing.goals"), pal["yellow"], "goals"))
             for goal in spec.goals:
-                y -= 22
-                self.line("· " + goal_text(i18n, goal), w / 2 - 320, y)
-        self.default = self.button(t("menu.start"), 110, lambda: self.game.start(self.path))
-        self.button(t("menu.back"), 64, self.back)
-        self.heading(t("briefing.hint"), 30, 12, pal["slate"])
+                rows += [(text, pal["white"], "goals") for text in wrap("· " + goal_text(i18n, goal), width)]
+        return rows
+
+    def next_page(self) -> None:
+        self.turn(1)
+
+    def turn(self, step: int) -> None:
+        """Another page of a briefing that does not fit, round and round."""
+        if self.pages > 1:
+            self.page = (self.page + step) % self.pages
+            self.build()
+
+    def on_key_press(self, symbol, modifiers) -> None:
+        if symbol in (arcade.key.PAGEDOWN, arcade.key.DOWN, arcade.key.SPACE):
+            self.turn(1)
+        elif symbol in (arcade.key.PAGEUP, arcade.key.UP):
+            self.turn(-1)
+        else:
+            super().on_key_press(symbol, modifiers)
+
+    def on_mouse_scroll(self, x: int, y: int, scroll_x: int, scroll_y: int) -> None:
+        if scroll_y:
+            self.turn(-1 if scroll_y > 0 else 1)
 
     def back(self) -> None:
         self.game.show_levels(more=self.game.beside_campaign(self.path))
 
+
+BRIEFING_TALL_PX = 600  # a window at least this tall has the roomy briefing layout
+
+
+def _paginate(rows: list, per_page: int) -> list[list]:
+    """Rows in pages of at most ``per_page``; a gap (None text) is half a row, and none opens a page."""
+    pages: list[list] = [[]]
+    used = 0.0
+    for row in rows:
+        height = 0.5 if row[0] is None else 1.0
+        if used + height > max(1, per_page) and pages[-1]:
+            pages.append([])
+            used = 0.0
+        if row[0] is None and not pages[-1]:
+            continue
+        pages[-1].append(row)
+        used += height
+    return pages
 
 
 def goal_text(i18n, goal) -> str:

@@ -150,25 +150,66 @@ def test_without_matplotlib_the_report_screen_draws_its_line_charts(window, monk
     report.on_draw()
 
 
+@pytest.mark.parametrize("size", [(1280, 720), (640, 360)])
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
-def test_every_bundled_briefing_is_whole_and_clear_of_its_goals_and_buttons(window, lang):
-    """A long briefing pushes the mods and goals down instead of running into them, and none is cut short."""
-    from factory_game.game.menus import BRIEFING_LINES
-    from factory_game.game.ui import wrap
+def test_every_bundled_briefing_is_whole_and_clear_of_its_goals_and_buttons(window, sized, lang, size):
+    """Page by page, every line of a bundled level's briefing, mods and goals is shown once, inside the window and
+    clear of the other lines and the buttons, from the largest layout to the smallest window."""
     from factory_game.level.bundled import bundled_levels
 
-    from .test_hud_fit import overlap, text_rect
+    from .test_hud_fit import inside, overlap, text_rect
 
+    sized(*size)
     levels = [path for path in bundled_levels() if path.parent.name in ("campaign", "career", "mods")]
     game = make_game(levels=levels, lang=lang, muted=True, headless=True)
+    paged = 0
     for path in levels:
         game.show_briefing(path)
         view = window.current_view
-        assert len(wrap(game.i18n.pick(view.spec.briefing), 640)) <= BRIEFING_LINES, path.name
-        texts = [(label.value, text_rect(label)) for label in view.labels if label.value]
-        margin = 8  # room between a line and a button
-        buttons = [(f"[{b.label.value}]", (b.rect[0] - margin, b.rect[1] - margin, b.rect[2] + 2 * margin,
-                                           b.rect[3] + 2 * margin)) for b in view.buttons]
-        clashes = [(a, b) for i, (a, ra) in enumerate(texts) for b, rb in texts[i + 1:] + buttons if overlap(ra, rb)]
-        assert not clashes, (path.name, clashes[:3])
+        body = [text for text, _colour, _part in view._body(min(640, size[0] - 48)) if text is not None]
+        shown = []
+        for page in range(view.pages):
+            assert view.page == page
+            texts = [(label.value, text_rect(label)) for label in view.labels if label.value]
+            outside = [text for text, rect in texts if not inside(rect, (0, 0, *size))]
+            assert not outside, (path.name, page, outside[:3])
+            margin = 8  # room between a line and a button
+            buttons = [(f"[{b.label.value}]", (b.rect[0] - margin, b.rect[1] - margin, b.rect[2] + 2 * margin,
+                                               b.rect[3] + 2 * margin)) for b in view.buttons]
+            assert all(inside(b.rect, (0, 0, *size)) for b in view.buttons), path.name
+            clashes = [(a, b) for i, (a, ra) in enumerate(texts) for b, rb in texts[i + 1:] + buttons
+                       if overlap(ra, rb)]
+            assert not clashes, (path.name, page, clashes[:3])
+            shown += [text for text, _rect in texts if text in body]
+            view.on_key_press(arcade.key.PAGEDOWN, 0)
+        assert shown == body, path.name  # every line once, in order: nothing cut short
+        assert view.page == 0  # round again to the first page
+        paged += view.pages > 1
         view.on_hide_view()
+    if size == (1280, 720):
+        assert paged == 0  # the full layout shows every bundled briefing on one page
+    else:
+        assert paged > 0  # the smallest window needs pages for the long ones
+
+
+def test_a_briefing_turns_its_pages_by_button_keys_and_wheel(window, sized):
+    from factory_game.level.bundled import LEVELS_DIR
+
+    sized(640, 360)
+    level = LEVELS_DIR / "campaign" / "02-priority-pack.toml"
+    game = make_game(levels=[level], lang="en", muted=True, headless=True)
+    game.show_briefing(level)
+    view = window.current_view
+    assert view.pages > 1
+    turn = next(b for b in view.buttons if b.label.value.startswith("Page 1/"))
+    turn.click()
+    assert view.page == 1 and any(b.label.value.startswith("Page 2/") for b in view.buttons)
+    view.on_key_press(arcade.key.PAGEUP, 0)
+    assert view.page == 0
+    view.on_mouse_scroll(0, 0, 0, -1)
+    assert view.page == 1
+    view.on_mouse_scroll(0, 0, 0, 1)
+    assert view.page == 0
+    view.on_key_press(ENTER, 0)  # Enter still starts the level, whatever the page
+    assert isinstance(window.current_view, PlayView)
+    window.current_view.on_hide_view()
