@@ -26,5 +26,6 @@ def test_ci_runs_the_readme_test_command_verbatim_then_the_wheel_check():
     assert f"\n{tests}\n" in ci
     wheel_check = ci[ci.index(tests):]
     for step in ("pip wheel", "python3 -m venv", 'cd "$work"', '"$game" levels',
-                 '"$game" run campaign/08-velvet-rope --check', '"$game" screenshot campaign/01-opening-day'):
+                 '"$game" run campaign/08-velvet-rope --check', '"$game" screenshot campaign/01-opening-day',
+                 "RIVER_COMPILED_WHEEL=1 pip wheel", "assert is_compiled()", "cmp run.txt run-compiled.txt"):
         assert step in wheel_check, step
