@@ -244,6 +244,7 @@ def start_day(spec: LevelSpec, seed: int, business: Business) -> World:
     """The world of a day's morning, with the business's reputation and contracts (what the game plays too)."""
     world = PreparedLevel.from_spec(spec).start(seed)
     world.autopilot_enabled = False
+    world.capacity.carries_contracts = True  # the next morning bills what is left of their periods
     if world.market.carry_reputation(business.reputation):
         world.demand_changed()
     for contract in business.contracts:  # within max_extra: they were yesterday, on the same level

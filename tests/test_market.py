@@ -196,6 +196,48 @@ def test_a_contract_is_cheaper_committed_and_slower_to_arrive():
     assert 2 * contract_price <= contract_cost < 2 * contract_price * (1 + 20 / 60)
 
 
+def test_a_contract_that_outlives_the_level_is_booked_whole_at_closing_time():
+    """Signing commits River to the whole period: a contract signed late costs its full period at the close, slots
+    present and slots still on order alike, so it is never cheaper than the rental it stands in for; the books
+    before the close show only what has been used, and a second settlement books nothing more."""
+    spec = load_level(RUSH, [EVERY_LEVER, 'market.contract_period="4h"', 'market.contract_lead="15m"',
+                             "autopilot.enabled=false"])
+    world = World(spec, seed=2)
+    price = round(spec.model("sd15").rent_price_cents * spec.market.contract_share)
+    world.advance(spec.duration_ms - HOUR)
+    assert world.apply(SignContract("sd15", 2)).ok  # arrive 45 minutes before the close
+    world.advance(spec.duration_ms - 5 * MINUTE)
+    assert world.apply(SignContract("sd15", 1)).ok  # still on order at the close
+
+    def contract_cents():
+        return sum(e.cents for e in world.ledger.entries if e.kind == "upstream" and e.note == "sd15:contract")
+
+    world.settle_costs()
+    assert contract_cents() == 2 * (price * 40 * MINUTE // HOUR)  # before the close: the minutes present
+    world.advance(spec.duration_ms)
+    world.settle_costs()
+    assert contract_cents() == 3 * price * 4  # at the close: three whole 4-hour periods
+    world.settle_costs()
+    assert contract_cents() == 3 * price * 4
+
+
+def test_a_career_day_leaves_its_contracts_rest_to_the_next_morning():
+    """A career carries a contract into its next day, which bills what is left of it: the day's own close books
+    only the hours used."""
+    from factory_game.career import new_business, start_day
+    from factory_game.level.bundled import LEVELS_DIR
+
+    base = load_level(LEVELS_DIR / "career" / "day.toml")
+    world = start_day(base, 1, new_business(base))
+    world.apply(SignContract("sd15", 1))
+    world.run()
+    period, lead = base.market.contract_period_ms, base.market.contract_lead_ms
+    assert period > base.duration_ms  # the 8-hour contract outlives the 6-hour day
+    price = next(s.price_cents for s in world.models["sd15"].slots if s.committed_ms)
+    billed = sum(e.cents for e in world.ledger.entries if e.kind == "upstream" and e.note == "sd15:contract")
+    assert billed == price * (base.duration_ms - lead) // HOUR
+
+
 def test_a_wait_offer_stretches_patience_and_discounts_the_yes():
     answers = []
     for percent in (0, 30):

@@ -9,7 +9,8 @@ The whole rented-slot story, in order (docs/engine.md "Capacity and money"):
 - contracted slots are billed `slot_cost_cents` per slot-hour from time 0, present or down (`bill`);
 - an outage (`outage_start`, `outage_end`) takes contracted slots down for a while; tasks on them fail;
 - a capacity contract (`sign_contract`) is a rented slot on other terms: the level's contract price, a longer lead
-  time, a committed period billed in full; it cannot be released and leaves by itself when the period ends.
+  time, a committed period billed in full (what is left of it at closing time is booked then: `book_commitments`);
+  it cannot be released and leaves by itself when the period ends.
 Every bill goes to the ledger as an upstream cost. The world composes one `Capacity`, which owns the slot ids and
 what was billed for contracted slots; the slot counts it keeps on `ModelState` are what the hot path and the
 metrics read.
@@ -81,6 +82,10 @@ class Capacity:
         self.billed_contracted: dict[str, int] = dict.fromkeys(models, 0)  # cents, see `bill`
         self.on_order: dict[str, list[Order]] = {model_id: [] for model_id in models}  # by model, in order placed
         self.spot: SpotMarket | None = None  # the level's spot market; None: list price, unlimited stock
+        # A career carries its contracts into the next day, which bills the rest of their periods; a level books it
+        # at closing time (`book_commitments`).
+        self.carries_contracts = False
+        self.commitments_booked = False
 
     def orders(self, model_id: str) -> list[Order]:
         """A model's slots on order (rented and contract), soonest first."""
@@ -283,6 +288,22 @@ class Capacity:
                     if slot.rented:
                         self.bill_slot(slot, m, now - slot.arrived_at,
                                        note="contract" if slot.committed_ms else "rented")
+
+    def book_commitments(self) -> None:
+        """At closing time, what the contracts still owe: signing commits River to the whole period, so the part past
+        the level's end is booked now, for slots present and for slots still on order. Once per world, and not when
+        a career carries the contracts into its next day (that day bills them)."""
+        if self.carries_contracts or self.commitments_booked:
+            return
+        self.commitments_booked = True
+        for m in self.models.values():
+            for slot in m.slots:
+                if slot.committed_ms:
+                    self.bill_slot(slot, m, slot.committed_ms, note="contract")
+            for order in self.on_order[m.id]:
+                if order.kind == "contract":
+                    period = order.period_ms or self.market.contract_period_ms
+                    self._book_upstream(m, order.price_cents * period // HOUR, "contract")
 
     def bill_slot(self, slot: Slot, m: ModelState, billable_ms: int, note: str) -> None:
         """Bring a rented slot's bill up to `billable_ms` of presence (never down: a slot is not billed twice)."""

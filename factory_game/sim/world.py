@@ -220,8 +220,11 @@ class World:
         return [(r.time, r.command) for r in self.commands if r.source == "player"]
 
     def settle_costs(self) -> None:
-        """Book upstream costs accrued up to now (the tick does this every minute; call before a summary)."""
+        """Book upstream costs accrued up to now (the tick does this every minute; call before a summary); at the
+        close of a level that ends, also what its contracts are still committed to."""
         self.capacity.bill()
+        if self.spec.goals and self.calendar.now >= self.spec.duration_ms:
+            self.capacity.book_commitments()
 
     # ------------------------------------------------------------------------------------------------- arrivals
     def _schedule_next_arrival(self) -> None:
