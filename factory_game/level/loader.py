@@ -71,9 +71,9 @@ def read_level(path: str | Path, overrides: Iterable[str] = ()) -> LevelDocument
     path = Path(path)
     try:
         if path.exists() and not path.is_file():  # a folder; a device or pipe whose reading never ends
-            raise IsADirectoryError(21, "a folder" if path.is_dir() else "a device or pipe, not a file")
+            raise OSError("a folder" if path.is_dir() else "a device or pipe, not a file")
         if path.stat().st_size > MAX_LEVEL_BYTES:
-            raise OSError(27, f"{path.stat().st_size // 2**20} MB, more than a level's {MAX_LEVEL_BYTES // 2**20} MB")
+            raise OSError(f"{path.stat().st_size // 2**20} MB, more than a level's {MAX_LEVEL_BYTES // 2**20} MB")
         raw = path.read_bytes()
     except OSError as exc:
         raise LevelError([Problem(str(path), "", "a readable level file", exc.strerror or str(exc))]) from None

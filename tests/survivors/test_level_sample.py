@@ -357,3 +357,47 @@ def test_a_set_problem_names_the_level_file():
 def test_a_mean_of_one_millisecond_is_above_zero():
     text = BASE + 'return_probability = 0.5\nreturn_after = { dist = "exponential", mean = "1ms" }\n'
     assert parse_level(text, "ok.toml").arrivals.return_after == Dist.exponential(1)
+
+
+# ------------------------------------------------------------------------- a seventh sample (level-sample-7, seed 29)
+def test_a_levers_list_keeps_each_lever_once_in_its_order():
+    assert parse_level(BASE + '\n[market]\nlevers = ["price", "caps", "price"]\n', "ok.toml").market.levers == (
+        "price", "caps")
+
+
+@pytest.mark.parametrize(("text", "problem"), [
+    (BASE.replace("slots = 3", 'slots = 3\ncontent = ["image", "ghost"]'),
+     ("models.sd15.content", "known content types", "unknown content type 'ghost'")),
+    (BASE.replace("slots = 3", 'slots = "three"'),
+     ("models.sd15.slots", "an integer from 0 to 500", "string 'three'")),
+    (BASE.replace('title = { en = "Tiny", zh-CN = "小关卡" }\n', ""),
+     ("level.title", "a table of texts by language", "nothing (the key is missing)")),
+    (BATCHED.replace("ms = [10.0]", 'ms = "fast"'),
+     ("models.sd15.batching.decode.ms", "an array of step times in ms, above 0 and at most 3,600,000",
+      "string 'fast'")),
+    (BATCHED.replace("max_batch = 1", "max_batch = 8").replace("batch_size = [1], ms = [10.0]",
+                                                                "batch_size = [1, 2, 4], ms = [10.0, 12.0, 15.0]"),
+     ("models.sd15.batching.decode", "a profile that reaches max_batch = 8", "batch sizes up to 4")),
+])
+def test_more_level_problems_in_their_exact_words(text, problem):
+    assert problem in [found[:3] for found in problems(text)]
+
+
+def test_a_folder_as_a_request_log_is_named_at_the_trace_file_key(tmp_path):
+    (tmp_path / "logs").mkdir()
+    level = tmp_path / "level.toml"
+    level.write_text(TWO_MODELS + TRACE.replace('"log.csv"', '"logs"'), encoding="utf-8")
+    with pytest.raises(LevelError) as info:
+        load_level(level)
+    assert [(p.path, p.expected, p.found) for p in info.value.problems] == [
+        ("trace.file", "a request log file", f"{str(tmp_path / 'logs')!r}, which is not a regular file")]
+
+
+def test_a_level_file_too_large_is_refused_by_its_size(tmp_path):
+    big = tmp_path / "big.toml"
+    with big.open("wb") as out:
+        out.truncate(17 * 2**20)  # sparse: 17 MB of nothing
+    with pytest.raises(LevelError) as info:
+        load_level(big)
+    (problem,) = info.value.problems
+    assert (problem.expected, problem.found) == ("a readable level file", "17 MB, more than a level's 16 MB")
