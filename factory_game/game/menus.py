@@ -355,6 +355,9 @@ class LevelSelectView(MenuView):
             self.game.show_title()
 
 
+BRIEFING_TALL_PX = 600  # a window at least this tall has the roomy briefing layout
+
+
 class BriefingView(MenuView):
     """The level's title, length, briefing, mods and goals, and the buttons to start or go back.
 
@@ -464,9 +467,6 @@ class BriefingView(MenuView):
 
     def back(self) -> None:
         self.game.show_levels(more=self.game.beside_campaign(self.path))
-
-
-BRIEFING_TALL_PX = 600  # a window at least this tall has the roomy briefing layout
 
 
 def _paginate(rows: list, per_page: int) -> list[list]:
