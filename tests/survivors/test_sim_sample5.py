@@ -17,7 +17,20 @@ from factory_game.paths import LEVELS_DIR
 from factory_game.sim import economics, incidents, queries
 from factory_game.sim.arrivals import piece_index, rate_schedule
 from factory_game.sim.clock import HOUR, MINUTE
-from factory_game.sim.commands import AnswerIncident, Arrive, CloseTier, Rent, SetPrice
+from factory_game.sim.commands import (
+    AnswerIncident,
+    Arrive,
+    CloseTier,
+    ReleaseIdle,
+    Rent,
+    SetCap,
+    SetPrice,
+    SetPrioritySales,
+    SetPromptMultiplier,
+    SetSurcharge,
+    SetWaitOffer,
+    SignContract,
+)
 from factory_game.sim.distributions import Dist
 from factory_game.sim.events import Kind
 from factory_game.sim.spec import RatePiece, ScriptedEvent
@@ -204,7 +217,8 @@ def _burst_arrivals(demand: float, factor: float, batch: float, horizon_ms: floa
 
 
 @pytest.mark.parametrize(("demand", "factor", "batch"), [(1.0, 1.0, 1.0), (2.0, 1.0, 1.0), (0.5, 3.0, 1.0),
-                                                         (1.0, 1.0, 4.0), (2.0, 2.0, 3.0)])
+                                                         (1.0, 1.0, 2.0), (1.0, 1.0, 4.0),
+                                                         (2.0, 2.0, 3.0)])
 def test_bursty_traffic_comes_at_the_levels_rate_times_demand_and_state_in_batches_of_its_mean(demand, factor,
                                                                                               batch):
     """In a state, arrivals come at the level's rate x demand x the state's factor, in batches (arrivals at one
@@ -291,7 +305,10 @@ def test_the_face_finds_customers_slots_prices_doors_and_contract_prices_as_the_
     assert queries.contract_price_cents(world, "sd15") == 150  # half of its 300 spot price on the sandbox
     assert world.apply(CloseTier("L1", 10)).ok
     assert queries.door_closed(world, "L1") and not queries.door_closed(world, "L2")
-    world.advance(world.now + 10 * MINUTE)
+    reopens = world.now + 10 * MINUTE
+    world.advance(reopens - 1)
+    assert queries.door_closed(world, "L1")
+    world.advance(reopens)
     assert not queries.door_closed(world, "L1")
 
 
@@ -300,3 +317,129 @@ def test_the_charts_read_the_minutes_sampled_from_the_time_asked():
     world.advance(10 * MINUTE)
     assert [p["t"] for p in queries.recent_series(world, 5 * MINUTE)] == [m * MINUTE for m in range(5, 11)]
     assert queries.recent_series(world, 11 * MINUTE) == []
+
+
+# economics.py: what the manager's panels say a lever will do, and the forecast's curve (a class: each figure from
+# the level's numbers, not from the function that shows it).
+def _quiet_sandbox(*more: str) -> World:
+    return World(load_level(SANDBOX, ["autopilot.enabled=false", *more]), seed=7)
+
+
+def test_each_levers_effect_is_said_with_the_levels_own_numbers():
+    world = _quiet_sandbox()
+    world.advance(30 * MINUTE)
+    spec, market = world.spec, world.spec.market
+    sd15 = spec.model("sd15")
+    l1_share = dict(spec.arrivals.tiers)["L1"] / sum(w for _t, w in spec.arrivals.tiers)
+    rate = spec.arrivals.rate[0].per_hour
+    period_h = market.contract_period_ms / HOUR
+    expected = [
+        (SetPrice("image", 100), ("price_flat", {})),  # the sandbox's demand does not answer prices
+        (SetPrioritySales(False), ("pack", {"share": 0})),
+        (SetSurcharge(100), ("pack", {"share": round(100 * world.market.priority_share())})),
+        (CloseTier("L1", 45), ("door", {"n": round(rate * l1_share * 45 / 60)})),
+        (CloseTier("L1", 0), None),
+        (SetPromptMultiplier(2.0), ("prompt", {"model": "sd15", "minutes": round(2 * sd15.mean_service_ms / MINUTE)})),
+        (SetWaitOffer(10), ("offer", {"patience": 1.2})),  # 1 + 2 x 10 %
+        (SignContract("sd15", 2), ("contract", {"hourly": 2 * round(sd15.rent_price_cents * market.contract_share),
+                                                "total": round(2 * round(sd15.rent_price_cents * market.contract_share)
+                                                               * period_h), "hours": f"{period_h:g}"})),
+        (ReleaseIdle("sd15", 0), ("release", {"hourly": 0})),  # nothing rented
+        (Rent("sd15", 1), None),
+    ]
+    for command, effect in expected:
+        assert economics.lever_effect(world, command) == effect, command
+
+
+def test_releasing_idle_rented_slots_saves_their_rent_beyond_those_kept():
+    world = _quiet_sandbox("arrivals.rate=0")
+    assert world.apply(Rent("sd15", 3)).ok
+    world.advance(30 * MINUTE)
+    rent = world.spec.model("sd15").rent_price_cents
+    assert economics.lever_effect(world, ReleaseIdle("sd15", 1)) == ("release", {"hourly": 2 * rent})
+    assert economics.lever_effect(world, ReleaseIdle("sd15", 3)) == ("release", {"hourly": 0})
+
+
+def test_a_raised_cap_admits_the_waiting_tasks_it_makes_room_for():
+    world = _quiet_sandbox("arrivals.rate=0")
+    world.apply(Arrive("L1", ("image",) * 4))  # L1's cap is 1: one task in flight, three waiting
+    world.apply(Arrive("L2", ("image",) * 4))
+    assert economics.lever_effect(world, SetCap("L1", 3)) == ("cap_admits", {"n": 2})
+    assert economics.lever_effect(world, SetCap("L1", 9)) == ("cap_admits", {"n": 3})
+    assert economics.lever_effect(world, SetCap("L1", 1)) == ("cap_holds", {})
+
+
+def test_the_forecast_curve_is_the_levels_rate_times_demand_plus_returns_from_now_on():
+    world = _quiet_sandbox()
+    world.advance(30 * MINUTE)
+    start, end = economics.forecast_window(world)
+    assert (start, end) == (0, 4 * HOUR)  # a long level: the hour behind (none yet) and three ahead
+    returns = world.market.return_probability() * 10
+    rate = world.spec.arrivals.rate[0].per_hour * world.market.demand
+    assert economics.demand_curve(world, happy_last_hour=10) == [
+        (t, rate + (returns if t >= world.now else 0.0))
+        for t in (end * i // economics.FORECAST_POINTS for i in range(economics.FORECAST_POINTS))]
+    world.advance(3 * HOUR)
+    assert economics.forecast_window(world) == (2 * HOUR, 6 * HOUR)
+
+
+def test_a_tasks_revenue_is_its_contents_price_with_the_packs_surcharge_on_its_buyers():
+    world = _quiet_sandbox()
+    share, surcharge = world.market.priority_share(), world.market.surcharge
+    assert economics.revenue_per_task_cents(world, "sd15") == pytest.approx(50 * (1 + surcharge * share))
+    asked = _quiet_sandbox("arrivals.content={image = 1.0}")  # no arrival asks for text: its plain price
+    assert economics.revenue_per_task_cents(asked, "llm") == pytest.approx(10 * (1 + surcharge * share))
+
+
+# incidents.py: the schedule's rules, with a first onset and a gap that differ (both default to 10 minutes).
+def test_every_schedule_keeps_its_first_onset_gap_end_kinds_and_deadlines():
+    rates = {"rush_batch": 2, "viral_spike": 1, "competitor_cut": 0}
+    table = ", ".join(f"{kind} = {rate}" for kind, rate in rates.items())
+    spec = load_level(RUSH, ["autopilot.enabled=false", f"incidents.rates={{{table}}}",
+                             'incidents.first_after="25m"', 'incidents.gap="7m"'])
+    kinds_seen = set()
+    for seed in range(12):
+        schedule = World(spec, seed=seed).incidents.schedule
+        assert [i.id for i in schedule] == list(range(1, len(schedule) + 1))
+        assert all(25 * MINUTE <= i.at_ms <= spec.duration_ms - 7 * MINUTE for i in schedule)
+        assert all(b.at_ms - a.at_ms >= 7 * MINUTE for a, b in zip(schedule, schedule[1:], strict=False))
+        for i in schedule:
+            kind = incidents.KINDS[i.kind]
+            assert (i.deadline_ms, i.choices, i.default, i.choice, i.by) == (
+                i.at_ms + kind.deadline_ms, kind.choices, kind.default, None, "")
+            kinds_seen.add(i.kind)
+    assert kinds_seen == {"rush_batch", "viral_spike"}  # a kind at rate 0 never comes
+    none = load_level(RUSH, ["autopilot.enabled=false", "incidents.rates={rush_batch = 0}"])
+    assert World(none, seed=1).incidents.schedule == []
+
+
+def test_incidents_wait_oldest_first_and_the_players_answer_is_said_as_theirs():
+    spec = load_level(RUSH, ["autopilot.enabled=false", "incidents.rates={supplier_offer = 6}",
+                             'incidents.gap="1m"'])
+    world = World(spec, seed=2)
+    first, second = world.incidents.schedule[:2]
+    assert second.at_ms < first.deadline_ms  # both open at once
+    seen = []
+    world.subscribe(lambda e: seen.append(e) if e.kind == Kind.INCIDENT else None)
+    world.advance(second.at_ms)
+    assert world.incidents.open_now() == [first, second] and queries.open_incidents(world) == [first, second]
+    assert world.apply(AnswerIncident(second.id, "decline")).ok
+    assert (second.choice, second.by) == ("decline", "player")
+    assert (seen[-1].info, seen[-1].ok) == (f"{second.id}:supplier_offer:decline", True)
+    assert world.incidents.open_now() == [first]
+
+
+def test_an_incidents_bonus_and_penalty_are_booked_and_said_with_their_cents_and_nothing_for_zero():
+    world = World(load_level(RUSH, ["autopilot.enabled=false", "incidents.rates={rush_batch = 1}"]), seed=2)
+    incident = world.incidents.schedule[0]
+    seen = []
+    world.subscribe(lambda e: seen.append(e) if e.kind == Kind.INCIDENT else None)
+    cash = queries.money(world).cash
+    world.incidents.outcome(incident, 0)
+    world.incidents.outcome(incident, 250)
+    world.incidents.outcome(incident, -100)
+    assert [(e.info, e.cents) for e in seen] == [(f"{incident.id}:rush_batch:bonus", 250),
+                                                 (f"{incident.id}:rush_batch:penalty", -100)]
+    assert queries.money(world).cash == cash + 150
+    notes = [e.note for e in world.ledger.entries if e.note and e.note.startswith("incident")]
+    assert notes == [f"incident {incident.id} rush_batch bonus", f"incident {incident.id} rush_batch penalty"]
