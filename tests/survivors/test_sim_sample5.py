@@ -180,7 +180,7 @@ def test_the_last_refusal_is_read_only_from_a_refused_newest_command():
     assert queries.last_refusal(world) == ("", {})
 
 
-@pytest.mark.parametrize(("prompt", "output"), [(100, 20), (512, 5), (1024, 1)])
+@pytest.mark.parametrize(("prompt", "output"), [(100, 20), (512, 5), (100, 2), (1024, 1)])
 def test_a_lone_batched_requests_figures_follow_from_the_profiles(tmp_path, prompt, output):
     """One request alone: a prefill step of its prompt (which gives the first token), then a decode step at batch
     size 1 per further output token; every figure of the model follows from the two profiles."""
