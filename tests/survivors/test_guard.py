@@ -48,6 +48,44 @@ def test_a_hook_that_swallows_the_timeout_and_answers_late_is_still_stopped():
     assert Guard().call("m", "river_price", lambda: 7, ()) == (7, None, None)  # the next call is on time again
 
 
+def test_an_answer_is_refused_when_the_watchdog_fires_as_the_hook_returns():
+    """The watchdog's stop lands as the hook returns (its HookTimeout never delivered): the answer is still refused,
+    by the watchdog's own word, though the call was quick by the clock."""
+    import threading
+
+    from factory_game.plugins import guard
+
+    def quick_but_stopped():
+        guard._WATCHDOG.fired.add(threading.get_ident())  # what the watchdog does when it fires
+        return 42
+
+    answer, problem, _error = Guard(budget_s=0.05).call("m", "river_price", quick_but_stopped, ())
+    assert (answer, problem) == (None, "ran past its CPU-time budget of 0.05 s and was stopped")
+    assert threading.get_ident() not in guard._WATCHDOG.fired  # taken back for the next call
+
+
+def test_an_answer_over_budget_is_refused_even_before_the_watchdog_says_so(monkeypatch):
+    """A hook that used more CPU than its budget is refused by the time it took, whether or not the watchdog has
+    recorded its stop yet (here it never does: its record is switched off; the stop itself is still delivered)."""
+    from factory_game.plugins import guard
+
+    class Unrecorded(set):
+        def add(self, _ident):
+            pass
+
+    monkeypatch.setattr(guard._WATCHDOG, "fired", Unrecorded())
+
+    def stubborn():
+        try:
+            while True:
+                pass
+        except BaseException:
+            return 42
+
+    answer, problem, _error = Guard(budget_s=0.05).call("m", "river_price", stubborn, ())
+    assert (answer, problem) == (None, "ran past its CPU-time budget of 0.05 s and was stopped")
+
+
 def test_profile_lists_the_slowest_hook_first():
     """--profile-mods prints one row per mod and hook, by total time, slowest first, with its call count."""
     guard = Guard()
