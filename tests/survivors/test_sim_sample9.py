@@ -1,6 +1,6 @@
 """The survivors of a ninth sample of sim/ (bench/results/mutation-2026-12-07-sim-sample-9.md), drawn after the
 eighth sample's tests: a bursty state's first stay, `RIVER_PURE=0` and the pure finder installed, a random-walk spot
-price's forecast, and the refused arrivals reputation counts."""
+price's forecast, the refused arrivals reputation counts, and the auto-manager's sustained checks."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from factory_game.level import load_level
 from factory_game.levelkit import level, model
 from factory_game.paths import LEVELS_DIR
 from factory_game.sim.clock import MINUTE
-from factory_game.sim.commands import CloseTier
+from factory_game.sim.commands import Arrive, CloseTier, Rent
 from factory_game.sim.events import Kind
 from factory_game.sim.world import World
 
@@ -82,3 +82,15 @@ def test_the_market_counts_each_newcomer_turned_away_once():
     refused = [e for e in seen if e.kind == Kind.ARRIVE and e.info == "L1:refused"]
     assert len(refused) >= 50 and world.market.refused == len(refused)
 
+
+
+def test_the_auto_manager_rents_after_its_sustained_checks_and_counts_again_from_zero():
+    """A long queue from the start, checks every minute, `sustain` 3: it rents at the third check (3 min), then
+    three checks later again (6 min, 9 min), never sooner."""
+    spec = level(model(slots=1, max_extra=10), tiers=(("L1", 50),))
+    spec = replace(spec, autopilot=replace(spec.autopilot, enabled=True, every_ms=MINUTE, sustain=3, step=2))
+    world = World(spec)
+    world.apply(Arrive("L1", ("image",) * 20))
+    world.advance(10 * MINUTE)
+    assert [(r.time, r.command) for r in world.commands if r.source == "autopilot"] == [
+        (3 * MINUTE, Rent("sd15", 2)), (6 * MINUTE, Rent("sd15", 2)), (9 * MINUTE, Rent("sd15", 2))]
