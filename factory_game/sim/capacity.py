@@ -211,12 +211,16 @@ class Capacity:
 
     def _contract_slot_arrives(self, m: ModelState) -> None:
         order = self._arrived(m, "contract")
-        period = order.period_ms or self.market.contract_period_ms
+        period = self._contract_period(order)
         slot = self.add_slot(m, rented=True, price_cents=order.price_cents, committed_ms=period)
         if self.host.listeners:
             self.host.emit(FAST_KIND.SLOT_ARRIVE, model=m.id, slot=slot.id)
         self.calendar.after(period, self._contract_ends, slot)
         self.host.dispatch(m)
+
+    def _contract_period(self, order: Order) -> int:
+        """A contract's committed period: its own (one a career carried over), else the level's."""
+        return order.period_ms or self.market.contract_period_ms
 
     def _contract_ends(self, slot: Slot) -> None:
         m = self.models[slot.model]
@@ -302,8 +306,7 @@ class Capacity:
                     self.bill_slot(slot, m, slot.committed_ms, note="contract")
             for order in self.on_order[m.id]:
                 if order.kind == "contract":
-                    period = order.period_ms or self.market.contract_period_ms
-                    self._book_upstream(m, order.price_cents * period // HOUR, "contract")
+                    self._book_upstream(m, order.price_cents * self._contract_period(order) // HOUR, "contract")
 
     def bill_slot(self, slot: Slot, m: ModelState, billable_ms: int, note: str) -> None:
         """Bring a rented slot's bill up to `billable_ms` of presence (never down: a slot is not billed twice)."""
