@@ -416,10 +416,7 @@ class BriefingView(MenuView):
             actions.append((t("menu.back"), self.back))
             gap = 12
             width = min(240, (w - 32 - gap * (len(actions) - 1)) // len(actions))
-            left = w // 2 - (len(actions) * width + (len(actions) - 1) * gap) // 2
-            made = [self.button(text, 16, click, width, left + i * (width + gap)) for i, (text, click) in
-                    enumerate(actions)]
-            self.default = made[0]
+            self.default = self.button_columns(actions, 16, len(actions), width, gap)[0]  # one row
             return
         self.default = self.button(t("menu.start"), 110, lambda: self.game.start(self.path))
         if pages:
